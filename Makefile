@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
+VENDOR := src/kinomost/web/static/vendor
+
+.PHONY: bootstrap run test test-postgres bench lint clean
+
+bootstrap: $(STAMP) $(VENDOR)/.done
+	@$(BIN)/kinomost i18n-compile >/dev/null
+
+$(STAMP): pyproject.toml package.json
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+$(VENDOR)/.done: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+run: bootstrap
+	$(BIN)/kinomost migrate --noinput
+	$(BIN)/kinomost demo
+	$(BIN)/kinomost serve
+
+test: bootstrap
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The suite again on PostgreSQL (CI does this after `make test`).
+test-postgres: bootstrap
+	KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: bootstrap
+	$(BIN)/python bench/search.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

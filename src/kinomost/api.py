@@ -1,0 +1,99 @@
+"""The HTTP API: django-ninja under /api/v1/, OpenAPI docs at /api/docs.
+
+Browsers authenticate with their session (CSRF-checked); machines with an organisation's API
+key (`Authorization: Bearer km_…` or `X-API-Key: km_…`). Domain errors become JSON with a
+message; nothing ever answers with a traceback.
+"""
+
+import logging
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from kinomost.core.errors import DomainError
+from kinomost.parties.context import Actor
+from kinomost.parties.services import authenticate_api_key
+
+log = logging.getLogger(__name__)
+
+
+def _actor_for_key(request: HttpRequest, token: str) -> Actor | None:
+    key = authenticate_api_key(token)
+    if key is None:
+        return None
+    request.actor = Actor(organisation=key.organisation, role=key.role, api_key_id=key.pk)
+    return request.actor
+
+
+class BearerKey(HttpBearer):
+    def authenticate(self, request, token):
+        return _actor_for_key(request, token)
+
+
+class HeaderKey(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        return _actor_for_key(request, key)
+
+
+class MemberSession(SessionAuth):
+    """A signed-in member acting for their active organisation (set by the middleware)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return getattr(request, "actor", None) if user else None
+
+
+AUTH = [BearerKey(), HeaderKey(), MemberSession()]
+
+api = NinjaAPI(
+    title="Kinomost API",
+    version="1",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    description="Catalogue, rights, exchange and online cinema. Authenticate with an API key "
+    "(`Authorization: Bearer km_…`) or a browser session.",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    return api.create_response(
+        request, {"error": "invalid_input", "message": "The request is not valid.", "details": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return api.create_response(request, {"error": "unauthorized", "message": "Sign in or send an API key."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, {"error": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    log.exception("unexpected error in %s", request.path)
+    return api.create_response(request, {"error": "server_error", "message": "Something went wrong on our side."}, status=500)
+
+
+def _register_routers() -> None:
+    from kinomost.catalog.api import router as catalog_router
+    from kinomost.parties.api import router as parties_router
+
+    api.add_router("/", parties_router)
+    api.add_router("/", catalog_router)
+
+
+_register_routers()

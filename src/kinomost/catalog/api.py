@@ -1,0 +1,136 @@
+"""Catalogue endpoints. Thin: parse, call a selector or service, shape the answer."""
+
+from __future__ import annotations
+
+from ninja import Field, Query, Router, Schema
+
+from kinomost.catalog import selectors, services
+from kinomost.catalog.models import Work
+from kinomost.parties.roles import WRITE_CATALOGUE
+
+router = Router(tags=["catalogue"])
+
+
+class RatingOut(Schema):
+    territory: str
+    system: str
+    value: str
+
+
+class CreditOut(Schema):
+    role: str
+    name: str
+    character: str
+
+
+class WorkOut(Schema):
+    id: int
+    ref: str
+    kind: str
+    owner: str
+    parent_id: int | None
+    number: int | None
+    original_title: str
+    original_language: str
+    year: int | None
+    runtime_minutes: int | None
+    countries: list[str]
+    genres: list[str]
+    eidr: str
+    is_listed: bool
+    titles: dict[str, str]
+    synopses: dict[str, str]
+    ratings: list[RatingOut]
+    credits: list[CreditOut]
+    identifiers: dict[str, str]
+
+
+class WorkSummary(Schema):
+    id: int
+    ref: str
+    kind: str
+    year: int | None
+    titles: dict[str, str]
+
+
+class WorkIn(Schema):
+    ref: str
+    kind: str
+    titles: dict[str, str] = Field(default_factory=dict, examples=[{"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"}])
+    synopses: dict[str, str] = Field(default_factory=dict)
+    original_title: str | None = None
+    original_language: str | None = None
+    year: int | None = None
+    runtime_minutes: int | None = None
+    countries: list[str] | None = None
+    genres: list[str] | None = None
+    keywords: list[str] | None = None
+    eidr: str | None = None
+    parent_ref: str | None = None
+    number: int | None = None
+    is_listed: bool | None = None
+
+
+class ListFilters(Schema):
+    kind: str | None = None
+    owned: bool = False
+    offset: int = Field(0, ge=0)
+    limit: int = Field(50, ge=1, le=500)
+
+
+def work_out(work: Work) -> dict:
+    locs = list(work.localizations.all())
+    return {
+        "id": work.pk,
+        "ref": work.ref,
+        "kind": work.kind,
+        "owner": work.owner.slug,
+        "parent_id": work.parent_id,
+        "number": work.number,
+        "original_title": work.original_title,
+        "original_language": work.original_language,
+        "year": work.year,
+        "runtime_minutes": work.runtime_minutes,
+        "countries": work.countries,
+        "genres": [g.slug for g in work.genres.all()],
+        "eidr": work.eidr,
+        "is_listed": work.is_listed,
+        "titles": {loc.language: loc.title for loc in locs},
+        "synopses": {loc.language: loc.synopsis for loc in locs if loc.synopsis},
+        "ratings": [{"territory": r.territory, "system": r.system, "value": r.value} for r in work.ratings.all()],
+        "credits": [{"role": c.role, "name": c.person.name, "character": c.character} for c in work.credits.all()],
+        "identifiers": {i.namespace: i.value for i in work.identifiers.all()},
+    }
+
+
+@router.get("/works", response=list[WorkSummary], summary="Works this organisation may see (its own and listed ones)")
+def list_works(request, filters: Query[ListFilters]):
+    qs = selectors.owned_works(request.auth) if filters.owned else selectors.visible_works(request.auth)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    qs = selectors.with_localizations(qs.order_by("id"))[filters.offset : filters.offset + filters.limit]
+    return [
+        {"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "titles": {loc.language: loc.title for loc in w.localizations.all()}}
+        for w in qs
+    ]
+
+
+@router.get("/works/{work_id}", response=WorkOut)
+def get_work(request, work_id: int):
+    return work_out(selectors.work_for(request.auth, work_id))
+
+
+@router.post("/works", response={200: WorkOut, 201: WorkOut}, summary="Create or update (by ref) a work of this organisation")
+def put_work(request, payload: WorkIn):
+    actor = request.auth
+    actor.require(WRITE_CATALOGUE, "change the catalogue")
+    work, created = services.save_work(actor.organisation, services.WorkInput(**payload.dict()), actor=actor)
+    return (201 if created else 200), work_out(selectors.work_for(actor, work.pk))
+
+
+@router.delete("/works/{work_id}", response={204: None})
+def delete_work(request, work_id: int):
+    actor = request.auth
+    actor.require(WRITE_CATALOGUE, "change the catalogue")
+    services.delete_work(actor, selectors.work_for(actor, work_id, owned=True))
+    return 204, None

@@ -1,0 +1,64 @@
+"""Reads of the catalogue, always through the eyes of an Actor (tenancy lives here)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from kinomost.catalog.models import AgeRating, Credit, Work, WorkLocalization
+from kinomost.core.errors import NotFound
+from kinomost.core.languages import pick
+
+
+def visible_works(actor) -> QuerySet[Work]:
+    """Works the actor may read: their organisation's own, and works listed in the marketplace."""
+    if actor is None:
+        return Work.objects.none()
+    return Work.objects.filter(Q(owner_id=actor.organisation_id) | Q(is_listed=True))
+
+
+def owned_works(actor) -> QuerySet[Work]:
+    return Work.objects.filter(owner_id=actor.organisation_id)
+
+
+def work_for(actor, work_id: int, *, owned: bool = False) -> Work:
+    """The work if the actor may see it (or owns it); otherwise NotFound, never a hint that it exists."""
+    qs = owned_works(actor) if owned else visible_works(actor)
+    work = (
+        qs.select_related("owner", "parent", "parent__parent")
+        .prefetch_related(
+            "localizations",
+            "genres",
+            "identifiers",
+            Prefetch("ratings", queryset=AgeRating.objects.order_by("territory")),
+            Prefetch("credits", queryset=Credit.objects.select_related("person")),
+        )
+        .filter(pk=work_id)
+        .first()
+    )
+    if work is None:
+        raise NotFound("No such work.")
+    return work
+
+
+def titles_by_language(work: Work) -> dict[str, str]:
+    return {loc.language: loc.title for loc in work.localizations.all()}
+
+
+def display_title(work: Work, language: str | None) -> str:
+    """The title to show a reader of `language`: their language → original language → English."""
+    picked = pick(titles_by_language(work), language, work.original_language or None)
+    return picked[1] if picked else work.original_title
+
+
+def display_synopsis(work: Work, language: str | None) -> str:
+    synopses = {loc.language: loc.synopsis for loc in work.localizations.all() if loc.synopsis}
+    picked = pick(synopses, language, work.original_language or None)
+    return picked[1] if picked else ""
+
+
+def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
+    return qs.prefetch_related(Prefetch("localizations", queryset=WorkLocalization.objects.only("work_id", "language", "title", "synopsis")))
+
+
+def children_of(work: Work) -> QuerySet[Work]:
+    return with_localizations(work.children.order_by("number", "id"))

@@ -1,0 +1,44 @@
+"""The `kinomost` console script: Kinomost's own commands first, any Django command passes through."""
+
+import os
+import sys
+
+KINOMOST_COMMANDS = {
+    "serve": "serve the web site and API (embedded server)",
+    "demo": "load the demo scenario (idempotent); --scale generates a large library",
+    "orgs": "organisations: create, list",
+    "users": "people: create members of an organisation",
+    "apikeys": "API keys of an organisation: create, list, revoke",
+    "import-works": "import works from CSV or XLSX (all or nothing, with a report)",
+    "export-works": "export an organisation's works as CSV or XLSX",
+    "search": "search the catalogue from any script",
+    "reindex": "rebuild the search index",
+    "i18n-compile": "compile the interface translations",
+}
+
+
+def _print_help() -> None:
+    print("usage: kinomost COMMAND [options]\n")
+    print("Kinomost commands:")
+    for name, summary in KINOMOST_COMMANDS.items():
+        print(f"  {name:<14} {summary}")
+    print("\nEvery Django management command passes through too (kinomost migrate, kinomost shell, …).")
+    print("kinomost COMMAND --help shows a command's options; kinomost help --all lists Django's commands.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
+    if len(argv) < 2 or argv[1] in {"-h", "--help"} or argv[1:] == ["help"]:
+        _print_help()
+        return
+    if argv[1:3] == ["help", "--all"]:
+        argv = argv[:2]
+    from django.core.management import execute_from_command_line
+
+    argv[0] = "kinomost"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+from ninja import Router, Schema
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    country: str
+    role: str
+
+
+@router.get("/me", response=OrganisationOut, summary="The organisation this request acts for, and its role")
+def me(request):
+    actor = request.auth
+    org = actor.organisation
+    return {"id": org.pk, "slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country, "role": actor.role}

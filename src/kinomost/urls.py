@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kinomost.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kinomost.web.urls")),
+]
+
+handler404 = "kinomost.web.views.errors.not_found"
+handler403 = "kinomost.web.views.errors.forbidden"
+handler500 = "kinomost.web.views.errors.server_error"

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from kinomost.web.views import catalog, home
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisation/", home.switch_organisation, name="switch-organisation"),
+    path("studio/works/", catalog.work_list, name="work-list"),
+    path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
+    path("studio/search/", catalog.search_page, name="search"),
+]

@@ -1,0 +1,42 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_api_key_identifies_its_organisation(client, token_a, org_a):
+    r = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token_a}")
+    assert r.status_code == 200
+    assert r.json()["slug"] == org_a.slug
+    r = client.get("/api/v1/me", HTTP_X_API_KEY=token_a)
+    assert r.json()["slug"] == org_a.slug
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", [{}, {"HTTP_AUTHORIZATION": "Bearer km_nope_nope"}, {"HTTP_X_API_KEY": "garbage"}])
+def test_without_valid_credentials_the_api_answers_401_as_json(client, org_a, header):
+    r = client.get("/api/v1/me", **header)
+    assert r.status_code == 401
+    assert r.json()["error"] == "unauthorized"
+
+
+@pytest.mark.django_db
+def test_revoked_key_no_longer_works(client, org_a):
+    from kinomost.parties import services
+
+    key, token = services.create_api_key(organisation=org_a, name="temp")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    services.revoke_api_key(organisation=org_a, prefix=key.prefix)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_session_member_acts_for_their_organisation(client_a, org_a):
+    r = client_a.get("/api/v1/me")
+    assert r.status_code == 200 and r.json()["slug"] == org_a.slug
+
+
+@pytest.mark.django_db
+def test_openapi_document_is_served(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    assert "/api/v1/works" in r.json()["paths"]
+    assert client.get("/api/docs").status_code == 302
