@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.catalog import selectors, services
 from kinomost.catalog.models import Work
@@ -125,7 +125,7 @@ def put_work(request, payload: WorkIn):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "change the catalogue")
     work, created = services.save_work(actor.organisation, services.WorkInput(**payload.dict()), actor=actor)
-    return (201 if created else 200), work_out(selectors.work_for(actor, work.pk))
+    return Status(201 if created else 200, work_out(selectors.work_for(actor, work.pk)))
 
 
 @router.delete("/works/{work_id}", response={204: None})
@@ -133,4 +133,4 @@ def delete_work(request, work_id: int):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "change the catalogue")
     services.delete_work(actor, selectors.work_for(actor, work_id, owned=True))
-    return 204, None
+    return Status(204, None)
