@@ -1,0 +1,90 @@
+"""Every route is either public or proven private.
+
+A new page or endpoint makes this test fail until it is added to PUBLIC (with a reason) or to
+the cross-organisation checks in PRIVATE_CHECKS, which a member of another organisation must
+fail with 403/404 (or, for lists, must not see the private object in).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kinomost.catalog import services as catalog
+
+PUBLIC = {
+    "": "landing page, shows nothing private",
+    "login/": "sign-in form",
+    "logout/": "sign-out",
+    "organisation/": "switches only among the user's own memberships (tested in test_pages)",
+    "i18n/setlang/": "interface language",
+    "api/docs": "redirect to the OpenAPI docs",
+    "api/v1/": "API root",
+    "api/v1/docs": "OpenAPI docs",
+    "api/v1/openapi.json": "OpenAPI schema",
+    "api/v1/me": "the caller's own organisation",
+}
+ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages
+
+
+def _routes(patterns, prefix=""):
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            yield from _routes(p.url_patterns, route)
+        elif isinstance(p, URLPattern):
+            yield route.lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+@pytest.fixture
+def secret_work(org_a):
+    """An unlisted work of organisation A with a distinctive title."""
+    return catalog.save_work(org_a, catalog.WorkInput(ref="SECRET-1", kind="feature", titles={"en": "Zzyzx Secret Picture"}))[0]
+
+
+def _not_visible(response, secret):
+    """Refused, or answered without the secret title (the query itself may be echoed back)."""
+    if response.status_code in (403, 404):
+        return True
+    return response.status_code == 200 and "Secret Picture" not in response.content.decode()
+
+
+PRIVATE_CHECKS = {
+    "studio/works/": lambda c, w: ("get", "/studio/works/?scope=all"),
+    "studio/works/<int:work_id>/": lambda c, w: ("get", f"/studio/works/{w.pk}/"),
+    "studio/search/": lambda c, w: ("get", "/studio/search/?q=Zzyzx"),
+    "api/v1/works": lambda c, w: ("get", "/api/v1/works"),
+    "api/v1/works/<work_id>": lambda c, w: ("get", f"/api/v1/works/{w.pk}"),
+    "api/v1/search": lambda c, w: ("get", "/api/v1/search?q=Zzyzx"),
+}
+EXTRA_METHOD_CHECKS = [
+    ("delete", "/api/v1/works/{pk}"),
+]
+
+
+def test_every_route_is_classified():
+    unclassified = [
+        r for r in set(_routes(get_resolver().url_patterns))
+        if r not in PUBLIC and r not in PRIVATE_CHECKS and not r.startswith(ADMIN_PREFIX) and not r.startswith("static/")
+    ]
+    assert unclassified == [], "classify these routes in tests/web/test_tenancy_coverage.py"
+
+
+@pytest.mark.parametrize("route", sorted(PRIVATE_CHECKS))
+def test_another_organisation_cannot_see_private_data(route, client_b, secret_work):
+    method, url = PRIVATE_CHECKS[route](client_b, secret_work)
+    response = getattr(client_b, method)(url)
+    assert _not_visible(response, secret_work), f"{method.upper()} {url} leaked to another organisation ({response.status_code})"
+
+
+@pytest.mark.parametrize("method, template", EXTRA_METHOD_CHECKS)
+def test_another_organisation_cannot_change_private_data(method, template, client_b, secret_work):
+    response = getattr(client_b, method)(template.format(pk=secret_work.pk))
+    assert response.status_code in (403, 404)
+    assert type(secret_work).objects.filter(pk=secret_work.pk).exists()
+
+
+@pytest.mark.parametrize("route", sorted(PRIVATE_CHECKS))
+def test_strangers_are_refused(route, client, secret_work):
+    method, url = PRIVATE_CHECKS[route](client, secret_work)
+    response = getattr(client, method)(url)
+    assert response.status_code in (302, 401, 403, 404)
+    assert "Secret Picture" not in response.content.decode()
