@@ -9,6 +9,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kinomost.catalog import services as catalog
+from kinomost.parties import services as parties
+from kinomost.parties.models import ApiKey
 
 PUBLIC = {
     "": "landing page, shows nothing private",
@@ -36,7 +38,10 @@ def _routes(patterns, prefix=""):
 
 @pytest.fixture
 def secret_work(org_a):
-    """An unlisted work of organisation A with a distinctive title."""
+    """Private things of organisation A that all carry the marker "Secret Picture": an unlisted
+    work, a member's name and an API key's name."""
+    parties.create_member(email="secret@rusmedia.example", organisation=org_a, role="owner", display_name="Secret Picture Person")
+    parties.create_api_key(organisation=org_a, name="Secret Picture key")
     return catalog.save_work(org_a, catalog.WorkInput(ref="SECRET-1", kind="feature", titles={"en": "Zzyzx Secret Picture"}))[0]
 
 
@@ -48,6 +53,9 @@ def _not_visible(response, secret):
 
 
 PRIVATE_CHECKS = {
+    "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
+    "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
+    "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: ("post", f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/"),
     "studio/works/": lambda c, w: ("get", "/studio/works/?scope=all"),
     "studio/works/<int:work_id>/": lambda c, w: ("get", f"/studio/works/{w.pk}/"),
     "studio/search/": lambda c, w: ("get", "/studio/search/?q=Zzyzx"),

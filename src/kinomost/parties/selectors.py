@@ -36,3 +36,13 @@ def group_of(organisation: Organisation) -> list[Organisation]:
         found.extend(children)
         frontier = children
     return found
+
+
+def members_of(organisation: Organisation) -> list[Membership]:
+    return list(Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email"))
+
+
+def api_keys_of(organisation: Organisation):
+    from kinomost.parties.models import ApiKey
+
+    return list(ApiKey.objects.filter(organisation=organisation).order_by("-created_at"))

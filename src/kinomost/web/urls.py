@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import catalog, home
+from kinomost.web.views import catalog, home, organisation
 
 app_name = "web"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", home.switch_organisation, name="switch-organisation"),
+    path("studio/organisation/", organisation.organisation_page, name="organisation"),
+    path("studio/organisation/api-keys/", organisation.create_api_key, name="api-key-create"),
+    path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),
     path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
     path("studio/search/", catalog.search_page, name="search"),
