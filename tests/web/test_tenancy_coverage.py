@@ -57,6 +57,8 @@ PRIVATE_CHECKS = {
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
     "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: ("post", f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/"),
     "studio/works/": lambda c, w: ("get", "/studio/works/?scope=all"),
+    "studio/works/new/": lambda c, w: ("get", "/studio/works/new/"),
+    "studio/works/<int:work_id>/edit/": lambda c, w: ("post", f"/studio/works/{w.pk}/edit/"),
     "studio/works/<int:work_id>/": lambda c, w: ("get", f"/studio/works/{w.pk}/"),
     "studio/search/": lambda c, w: ("get", "/studio/search/?q=Zzyzx"),
     "api/v1/works": lambda c, w: ("get", "/api/v1/works"),

@@ -29,6 +29,7 @@ def work_for(actor, work_id: int, *, owned: bool = False) -> Work:
             "localizations",
             "genres",
             "identifiers",
+            "production_companies",
             Prefetch("ratings", queryset=AgeRating.objects.order_by("territory")),
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
         )

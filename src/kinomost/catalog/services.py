@@ -130,6 +130,8 @@ def _apply_related(work: Work, data: WorkInput) -> None:
         synopsis = data.synopses.get(lang)
         loc = WorkLocalization.objects.filter(work=work, language=tag).first()
         if loc is None:
+            if not title and not synopsis:
+                continue  # an empty cell or field says nothing about a language the work lacks
             WorkLocalization.objects.create(work=work, language=tag, title=title or work.original_title, synopsis=synopsis or "")
             continue
         loc.title = title or loc.title

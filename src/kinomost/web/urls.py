@@ -14,6 +14,8 @@ urlpatterns = [
     path("studio/organisation/api-keys/", organisation.create_api_key, name="api-key-create"),
     path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),
+    path("studio/works/new/", catalog.work_edit, name="work-new"),
     path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
+    path("studio/works/<int:work_id>/edit/", catalog.work_edit, name="work-edit"),
     path("studio/search/", catalog.search_page, name="search"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from kinomost.catalog import search, selectors
 from kinomost.catalog.models import TOP_LEVEL_KINDS, WorkKind
 from kinomost.core.languages import from_interface_code
+from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.web.decorators import member_required
 
 
@@ -29,7 +30,14 @@ def work_list(request):
     return render(
         request,
         "catalog/work_list.html",
-        {"page": page, "rows": _rows(page.object_list, language), "scope": scope, "kind": kind, "kinds": WorkKind.choices},
+        {
+            "page": page,
+            "rows": _rows(page.object_list, language),
+            "scope": scope,
+            "kind": kind,
+            "kinds": WorkKind.choices,
+            "can_edit": can(request.actor.role, WRITE_CATALOGUE),
+        },
     )
 
 
@@ -47,7 +55,7 @@ def work_detail(request, work_id: int):
             "localizations": sorted(work.localizations.all(), key=lambda loc: loc.language),
             "children": _rows(selectors.children_of(work), language),
             "parent_title": selectors.display_title(work.parent, language) if work.parent else "",
-            "is_owner": work.owner_id == request.actor.organisation_id,
+            "can_edit": work.owner_id == request.actor.organisation_id and can(request.actor.role, WRITE_CATALOGUE),
         },
     )
 
@@ -60,3 +68,24 @@ def search_page(request):
     works = {w.pk: w for w in selectors.with_localizations(selectors.visible_works(request.actor).filter(pk__in=[h.work_id for h in hits]))}
     rows = [{"work": works[h.work_id], "title": selectors.display_title(works[h.work_id], language)} for h in hits if h.work_id in works]
     return render(request, "catalog/search.html", {"query": query, "rows": rows})
+
+
+@member_required
+def work_edit(request, work_id: int | None = None):
+    """Create a work, or edit one the organisation owns; only catalogue writers may."""
+    from django.shortcuts import redirect
+
+    from kinomost.catalog import services
+    from kinomost.core.errors import InvalidInput
+    from kinomost.web.forms import WorkForm
+
+    request.actor.require(WRITE_CATALOGUE, "change the catalogue")
+    work = selectors.work_for(request.actor, work_id, owned=True) if work_id else None
+    form = WorkForm(request.POST or None, initial=WorkForm.initial_for(work) if work else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, _created = services.save_work(request.actor.organisation, form.to_input(), actor=request.actor)
+            return redirect("web:work-detail", work_id=saved.pk)
+        except InvalidInput as exc:
+            form.add_problems(exc.details if isinstance(exc.details, dict) else {"__all__": exc.message})
+    return render(request, "catalog/work_edit.html", {"form": form, "work": work})
