@@ -1,6 +1,10 @@
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
+# WhiteNoise hands Django synchronous file iterators; Django streams them correctly under ASGI
+# but warns on every static file. The warning says nothing an operator can act on.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 application = get_asgi_application()

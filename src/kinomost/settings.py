@@ -161,6 +161,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KINOMOST_LOG_LEVEL", "WARNING")},
+    # 4xx answers are the client's business, not the operator's; 5xx still log.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
