@@ -1,0 +1,212 @@
+"""Raw field values (keyed by the spreadsheet column names, the trade's own vocabulary) → a checked
+`AvailRow`. Both readers call `build_row`, so every avail rule lives here once: what is required,
+which vocabulary a field takes, and how the window must look.
+
+Problems and warnings go into lists the caller owns; `where(field)` tells where a field sits in the
+file (a spreadsheet row and column, or an XML element path) so messages point at the right cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Mapping
+
+from kinomost.core.errors import InvalidInput
+from kinomost.rights.avails import values as v
+from kinomost.rights.avails.model import (
+    ENTRY_TYPES,
+    FORMAT_PROFILES,
+    LICENSE_RIGHTS_DESCRIPTIONS,
+    LICENSE_TYPES,
+    LOCALIZATION_TYPES,
+    MOVIE_WORK_TYPES,
+    PRICE_TYPES,
+    UNPRICED_LICENSE_TYPES,
+    WORK_TYPES,
+    AvailRow,
+)
+
+Where = Callable[[str], dict]
+
+# AvailRow attribute → source field, by kind of value
+TEXT_FIELDS = {
+    "licensor": "DisplayName", "licensee": "Licensee", "avail_id": "AvailID",
+    "contract_id": "ContractID", "title_alias": "TitleInternalAlias", "title_display": "TitleDisplayUnlimited",
+    "series_title_alias": "SeriesTitleInternalAlias", "series_title_display": "SeriesTitleDisplayUnlimited",
+    "season_title_alias": "SeasonTitleInternalAlias", "season_title_display": "SeasonTitleDisplayUnlimited",
+    "episode_title_alias": "EpisodeTitleInternalAlias", "episode_title_display": "EpisodeTitleDisplayUnlimited",
+    "volume_title_alias": "VolumeTitleInternalAlias", "volume_title_display": "VolumeTitleDisplayUnlimited",
+    "series_content_id": "SeriesContentID", "season_content_id": "SeasonContentID",
+    "exclusive_attributes": "ExclusiveAttributes", "start_lag": "StartLag", "end_lag": "EndLag",
+    "price_value": "PriceValue",
+}
+INT_FIELDS = {
+    "season_number": "SeasonNumber", "episode_number": "EpisodeNumber", "volume_number": "VolumeNumber",
+    "episode_count": "EpisodeCount",
+}
+EIDR_FIELDS = {
+    "title_id": "TitleID", "edit_id": "EditID", "series_id": "SeriesID", "season_id": "SeasonID",
+    "volume_id": "VolumeID", "episode_title_id": "EpisodeTitleID", "episode_id": "EpisodeID",
+}
+CHOICE_FIELDS = {
+    "entry_type": ("EntryType", ENTRY_TYPES, "entry type"),
+    "format_profile": ("FormatProfile", FORMAT_PROFILES, "format profile"),
+    "localization_type": ("LocalizationType", LOCALIZATION_TYPES, "localization type"),
+    "license_rights_description": ("LicenseRightsDescription", LICENSE_RIGHTS_DESCRIPTIONS, "license rights description"),
+    "price_type": ("PriceType", PRICE_TYPES, "price type"),
+}
+#: The asset's own content ID sits in a different column for each TV level.
+CONTENT_ID_FIELD = {"Episode": "EpisodeContentID", "Volume": "VolumeContentID", "Season": "SeasonContentID",
+                    "Series": "SeriesContentID"}
+
+REQUIRED = ("DisplayName", "Territory", "WorkType", "EntryType", "LicenseType", "FormatProfile", "Start", "End")
+REQUIRED_BY_WORK_TYPE = {
+    **{w: ("TitleInternalAlias",) for w in MOVIE_WORK_TYPES},
+    "Season": ("SeriesTitleInternalAlias", "SeasonNumber"),
+    "Episode": ("SeriesTitleInternalAlias", "SeasonNumber", "EpisodeNumber", "EpisodeTitleInternalAlias"),
+    "Volume": ("SeriesTitleInternalAlias",),
+    "Series": ("SeriesTitleInternalAlias",),
+}
+
+
+class _Fields:
+    """Reads one raw record, recording each failure against the field it came from."""
+
+    def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list):
+        self.raw, self.where, self.problems, self.warnings = raw, where, problems, warnings
+        self.failed = False
+
+    def error(self, name: str, message: str) -> None:
+        self.failed = True
+        self.problems.append({**self.where(name), "message": message})
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.append({**self.where(name), "message": message})
+
+    def present(self, name: str) -> bool:
+        return not v.blank(self.raw.get(name))
+
+    def take(self, name: str, parser: Callable[[Any], Any]) -> Any:
+        """Parsed value, or None when blank or bad (bad ones are recorded)."""
+        value = self.raw.get(name)
+        if v.blank(value):
+            return None
+        try:
+            return parser(value)
+        except InvalidInput as exc:
+            self.error(name, exc.message)
+            return None
+
+    def take_noted(self, name: str, parser: Callable[[Any], tuple[Any, str | None]]) -> Any:
+        """Like take, for parsers that return (value, warning)."""
+        result = self.take(name, parser)
+        if result is None:
+            return None
+        value, note = result
+        if note:
+            self.warn(name, note)
+        return value
+
+
+def build_row(raw: Mapping[str, Any], *, where: Where, problems: list, warnings: list,
+              relaxed: frozenset[str] = frozenset(), source: str = "") -> AvailRow | None:
+    """One raw record → AvailRow, or None after recording why not."""
+    f = _Fields(raw, where, problems, warnings)
+    work_type = f.take("WorkType", lambda x: v.choice(x, WORK_TYPES, "work type"))
+    license_type = f.take("LicenseType", lambda x: v.choice(x, LICENSE_TYPES, "license type"))
+    _require(f, _required(work_type, license_type) - relaxed)
+    fields = {**_plain(f), **_identity(f, work_type), **_window(f), **_price(f), **_metadata(f)}
+    if f.failed:
+        return None
+    return AvailRow(work_type=work_type, license_type=license_type, source=source, **fields)
+
+
+def _required(work_type: str | None, license_type: str | None) -> set[str]:
+    """The template's //REQ columns, which depend on the kind of asset and of license."""
+    names = set(REQUIRED) | set(REQUIRED_BY_WORK_TYPE.get(work_type, ()))
+    if license_type and license_type not in UNPRICED_LICENSE_TYPES:
+        names |= {"PriceType", "PriceValue"}
+    if license_type == "POEST":
+        names.add("SuppressionLiftDate")
+    return names
+
+
+def _require(f: _Fields, names: set[str]) -> None:
+    for name in sorted(names):
+        if not f.present(name):
+            f.error(name, f"{name} is required")
+
+
+def _plain(f: _Fields) -> dict:
+    out = {attr: f.take(name, v.text) for attr, name in TEXT_FIELDS.items()}
+    out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items()})
+    out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items()})
+    for attr, (name, allowed, what) in CHOICE_FIELDS.items():
+        out[attr] = f.take(name, lambda x, allowed=allowed, what=what: v.choice(x, allowed, what))
+    out["entry_type"] = out["entry_type"] or "Full Extract"
+    return out
+
+
+def _identity(f: _Fields, work_type: str | None) -> dict:
+    """Territory, the asset's own content ID, and the ALID.
+
+    A missing ALID (REQ) falls back to the content ID with a warning: for a single-asset avail
+    both name the same product (the TV 1.8 sample's season rows rely on this). Without either the
+    row cannot be told apart from others, so it is refused.
+    """
+    content_field = "ContentID" if f.present("ContentID") else CONTENT_ID_FIELD.get(work_type, "ContentID")
+    content_id = f.take(content_field, v.text)
+    alid = f.take("ALID", v.text)
+    if alid is None and content_id is not None:
+        f.warn("ALID", f"ALID is empty; the content ID {content_id} ({content_field}) stands in for it")
+    elif alid is None:
+        f.error("ALID", "ALID is required")
+    return {
+        "alid": alid or content_id,
+        "territory": f.take_noted("Territory", v.territory),
+        "territory_exclusions": f.take("TerritoryExclusion", v.country_list) or (),
+        "content_id": content_id,
+    }
+
+
+def _window(f: _Fields) -> dict:
+    start, start_condition = f.take("Start", lambda x: v.when(x, is_end=False)) or (None, None)
+    end, end_condition = f.take("End", lambda x: v.when(x, is_end=True)) or (None, None)
+    for lag, moment in (("StartLag", start), ("EndLag", end)):
+        if f.present(lag) and moment is not None:
+            f.error(lag, f"{lag} is an offset from a keyword (e.g. Theatrical); it cannot follow a date")
+    if start is not None and end is not None and _as_naive(end) <= _as_naive(start):
+        f.error("End", f"End {end} is not after Start {start}")
+    return {
+        "start": start, "start_condition": start_condition, "end": end, "end_condition": end_condition,
+        "exclusive": f.take("Exclusive", v.boolean),
+        "suppression_lift_date": f.take("SuppressionLiftDate", v.moment),
+    }
+
+
+def _as_naive(moment: dt.date | dt.datetime) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime.combine(moment, dt.time(0))
+    return moment.replace(tzinfo=None)
+
+
+def _price(f: _Fields) -> dict:
+    terms = list(f.raw.get("Terms") or ())
+    if f.present("SRP"):
+        terms.insert(0, ("SRP", v.text(f.raw["SRP"])))
+    return {"price_currency": f.take("PriceCurrency", v.currency), "terms": tuple(terms)}
+
+
+def _metadata(f: _Fields) -> dict:
+    system, value = None, None
+    if f.present("RatingSystem") or f.present("RatingValue"):
+        checked = f.take("RatingValue", lambda x: v.rating(f.raw.get("RatingSystem") or "", x))
+        system, value = checked or (f.take("RatingSystem", v.text), None)
+    return {
+        "asset_language": f.take("AssetLanguage", v.language),
+        "allowed_languages": f.take("AllowedLanguages", v.language_list) or (),
+        "release_year": f.take("ReleaseYear", v.year),
+        "runtime": f.take_noted("TotalRunTime", v.runtime),
+        "rating_system": system,
+        "rating_value": value,
+    }

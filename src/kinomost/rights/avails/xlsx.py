@@ -1,0 +1,256 @@
+"""Spreadsheet avails (EMA template 1.7.3, 1.8, 1.9; Movies, TV and the 1.8 merged layout) → AvailRows.
+
+Layout (TRADE.md §1.3): row 1 element class, row 2 field name, row 3 template version in A and
+//REQ notes, data from row 4. Columns are found by their row-2 names, in any order, so every
+template version and the merged 1.8 "AllAvails" layout read through one path: the work type of
+each row says which title columns it needs. Every problem in the file is collected and the whole
+file is refused with all of them (nothing half-imported).
+
+Speed: the workbook is opened with openpyxl in read-only mode (sheet list, shared strings, date
+styles), but sheet cells are read by a small streaming scanner over the sheet XML — openpyxl's
+own cell objects cost more than the whole avail checking (docs/avails.md has the figures).
+`engine="openpyxl"` reads the cells through openpyxl instead; the tests check both agree.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import itertools
+import re
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from kinomost.core.errors import ImportRejected
+from kinomost.rights.avails import values as v
+from kinomost.rights.avails.build import build_row
+from kinomost.rights.avails.model import AvailsFile
+
+HEADER_ROW, VERSION_ROW, FIRST_DATA_ROW = 2, 3, 4
+AVAILS_FIELDS = {"DisplayName", "Territory", "WorkType", "LicenseType"}
+BONUS_FIELDS = {"RefALID"}
+Cells = Iterator[tuple[int, dict[str, Any]]]
+
+
+def read_xlsx(source: str | Path | IO[bytes], *, engine: str = "fast") -> AvailsFile:
+    """Read every avails sheet of a workbook; raise ImportRejected listing every bad cell."""
+    book = _Book(source)
+    result = AvailsFile(rows=[], format="xlsx")
+    problems: list[dict] = []
+    try:
+        found = [_read_sheet(book, name, path, engine, result, problems) for name, path in book.sheets]
+    finally:
+        book.close()
+    if not any(found) and not problems:
+        problems.append({"sheet": None, "row": HEADER_ROW, "column": None,
+                         "message": "no avails sheet: row 2 must name the fields (DisplayName, Territory, WorkType, LicenseType …)"})
+    if problems:
+        raise ImportRejected(f"{len(problems)} problem(s) in the avails spreadsheet; nothing was imported", problems=problems)
+    return result
+
+
+class _Book:
+    """A workbook opened by openpyxl's read-only reader, stopping short of building its worksheets:
+    openpyxl scans a whole sheet at open time when it has no <dimension> (write-only exports
+    don't), which alone costs more than reading it."""
+
+    def __init__(self, source):
+        reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        self.reader, self.workbook, self.strings = reader, reader.wb, reader.shared_strings
+        self.sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                       if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+
+    def cells(self, name: str, path: str, engine: str) -> Cells:
+        if engine == "openpyxl":
+            return _openpyxl_cells(ReadOnlyWorksheet(self.workbook, name, path, self.strings))
+        return _fast_cells(self, path)
+
+    def close(self) -> None:
+        self.reader.archive.close()
+
+
+def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsFile, problems: list) -> bool:
+    """Read one sheet into `result`; False when it is not an avails sheet (explained in a warning)."""
+    cells = book.cells(sheet, path, engine)
+    top, first = _top_rows(cells)
+    header = {letter: v.text(name) for letter, name in top.get(HEADER_ROW, {}).items() if not v.blank(name)}
+    names = set(header.values())
+    if names & BONUS_FIELDS:
+        result.warnings.append(_sheet_note(sheet, "skipped: a Bonus sheet offers extras attached to other avails "
+                                                  "(RefALID); it grants no rights of its own"))
+        return True
+    if not AVAILS_FIELDS <= names:
+        result.warnings.append(_sheet_note(sheet, "skipped: row 2 does not name the avails fields"))
+        return False
+    result.version = result.version or _version(top.get(VERSION_ROW, {}).get("A"), sheet, result)
+    for number, values in itertools.chain([first] if first else [], cells):
+        _read_row(sheet, number, {header[k]: x for k, x in values.items() if k in header}, result, problems)
+    return True
+
+
+def _top_rows(cells: Cells) -> tuple[dict[int, dict], tuple[int, dict] | None]:
+    """Rows 1-3 by number, and the first data row already taken from the stream (or None)."""
+    top: dict[int, dict] = {}
+    for number, values in cells:
+        if number >= FIRST_DATA_ROW:
+            return top, (number, values)
+        top[number] = values
+    return top, None
+
+
+def _version(cell, sheet, result: AvailsFile) -> str | None:
+    """Row 3, column A holds the template version (1.9); 1.7 templates left it empty."""
+    if v.blank(cell) or not re.fullmatch(r"\d+(?:\.\d+)+", v.text(cell)):
+        result.warnings.append(_sheet_note(sheet, "no template version in A3; read by the field names in row 2"))
+        return None
+    return v.text(cell)
+
+
+def _sheet_note(sheet: str, message: str) -> dict:
+    return {"sheet": sheet, "row": None, "column": None, "message": f"sheet '{sheet}' {message}"}
+
+
+def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problems: list) -> None:
+    """Check one data row; empty rows are skipped, formulas refused, the rest goes to build_row."""
+    if all(v.blank(value) for value in record.values()):
+        return
+    where = lambda name: {"sheet": sheet, "row": number, "column": name}  # noqa: E731
+    for name, value in record.items():
+        if isinstance(value, str) and value.startswith("=") and not v.is_constant_boolean_formula(value):
+            problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
+            record[name] = None
+    row = build_row(record, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}")
+    if row is not None:
+        result.rows.append(row)
+
+
+# --- cell streams ------------------------------------------------------------------------------------
+
+_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_ROW_END = re.compile(r"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
+_ROW_NUMBER = re.compile(r'\br="(\d+)"')
+# r= comes first in every writer we know; when it does not, the reference is looked up in the rest
+_CELL = re.compile(r'<(?:\w+:)?c\b(?: r="([A-Z]+)\d*")?([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_REF = re.compile(r'\br="([A-Z]+)\d*"')
+_TYPE = re.compile(r'\bt="(\w+)"')
+_STYLE = re.compile(r'\bs="(\d+)"')
+_VALUE = re.compile(r"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_TEXT = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_CHUNK = 1 << 20
+
+
+def _fast_cells(book: _Book, path: str) -> Cells:
+    """(row number, {column letter: value}) straight from the sheet XML, a megabyte at a time."""
+    context = _CellContext(book)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    previous = 0
+    with book.reader.archive.open(path) as stream:
+        buffer = ""
+        while True:
+            chunk = stream.read(_CHUNK)
+            buffer += decoder.decode(chunk, final=not chunk)
+            cut = _last_row_end(buffer) if chunk else len(buffer)
+            for match in _ROW.finditer(buffer, 0, cut):
+                previous = _row_number(match.group(1), previous)
+                yield previous, context.cells(match.group(2) or "")
+            buffer = buffer[cut:]
+            if not chunk:
+                return
+
+
+def _last_row_end(buffer: str) -> int:
+    end = 0
+    for match in _ROW_END.finditer(buffer):
+        end = match.end()
+    return end
+
+
+def _row_number(attributes: str, previous: int) -> int:
+    found = _ROW_NUMBER.search(attributes)
+    return int(found.group(1)) if found else previous + 1
+
+
+class _CellContext:
+    """What turns a raw <c> into a value: shared strings, which styles are dates, the epoch.
+    Cell attributes other than r= repeat endlessly, so their meaning is cached."""
+
+    def __init__(self, book: _Book):
+        self.strings = book.strings
+        self.date_styles = book.workbook._date_formats
+        self.timedelta_styles = book.workbook._timedelta_formats
+        self.epoch = book.workbook.epoch
+        self.kinds: dict[str, tuple[str, bool, bool]] = {}
+
+    def cells(self, body: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        letters = ""
+        for match in _CELL.finditer(body):
+            letters = match.group(1) or _letters(match.group(2), letters)
+            inner = match.group(3)
+            if inner:
+                value = self.value(match.group(2), inner)
+                if value is not None:
+                    out[letters] = value
+        return out
+
+    def kind(self, attributes: str) -> tuple[str, bool, bool]:
+        """(cell type, is a date, is a duration) for an attribute string."""
+        found = self.kinds.get(attributes)
+        if found is None:
+            kind, style = _TYPE.search(attributes), _STYLE.search(attributes)
+            style_id = int(style.group(1)) if style else -1
+            found = (kind.group(1) if kind else "n", style_id in self.date_styles, style_id in self.timedelta_styles)
+            self.kinds[attributes] = found
+        return found
+
+    def value(self, attributes: str, inner: str) -> Any:
+        kind, is_date, is_duration = self.kind(attributes)
+        if inner.startswith("<v>") and inner.endswith("</v>") and "<" not in inner[3:-4]:
+            raw = inner[3:-4]
+        elif "<f" in inner or ":f" in inner:
+            formula = _FORMULA.search(inner)
+            return "=" + _unescape(formula.group(1) or "") if formula else None
+        elif kind == "inlineStr":
+            return _unescape("".join(t or "" for t in _TEXT.findall(inner)))
+        else:
+            found = _VALUE.search(inner)
+            if found is None:
+                return None
+            raw = found.group(1)
+        if kind == "s":
+            return self.strings[int(raw)]
+        if kind == "b":
+            return raw.strip() == "1"
+        if kind in ("str", "e", "d", "inlineStr"):
+            return _unescape(raw)
+        number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+        return from_excel(number, self.epoch, timedelta=is_duration) if is_date else number
+
+
+def _letters(attributes: str, previous: str) -> str:
+    """Column of a cell whose r= is not first, or absent (then it follows the previous cell)."""
+    ref = _REF.search(attributes)
+    if ref:
+        return ref.group(1)
+    return get_column_letter(column_index_from_string(previous) + 1 if previous else 1)
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
+
+
+def _openpyxl_cells(sheet) -> Cells:
+    """The same stream through openpyxl's own read-only cells (slower; the reference)."""
+    for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        yield number, {get_column_letter(i): value for i, value in enumerate(row, start=1) if value is not None}
