@@ -9,6 +9,7 @@ file (a spreadsheet row and column, or an XML element path) so messages point at
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from kinomost.core.errors import InvalidInput
@@ -49,12 +50,15 @@ EIDR_FIELDS = {
     "volume_id": "VolumeID", "episode_title_id": "EpisodeTitleID", "episode_id": "EpisodeID",
 }
 CHOICE_FIELDS = {
-    "entry_type": ("EntryType", ENTRY_TYPES, "entry type"),
-    "format_profile": ("FormatProfile", FORMAT_PROFILES, "format profile"),
-    "localization_type": ("LocalizationType", LOCALIZATION_TYPES, "localization type"),
-    "license_rights_description": ("LicenseRightsDescription", LICENSE_RIGHTS_DESCRIPTIONS, "license rights description"),
-    "price_type": ("PriceType", PRICE_TYPES, "price type"),
+    "entry_type": ("EntryType", v.Vocabulary(ENTRY_TYPES, "entry type")),
+    "format_profile": ("FormatProfile", v.Vocabulary(FORMAT_PROFILES, "format profile")),
+    "localization_type": ("LocalizationType", v.Vocabulary(LOCALIZATION_TYPES, "localization type")),
+    "license_rights_description": ("LicenseRightsDescription",
+                                   v.Vocabulary(LICENSE_RIGHTS_DESCRIPTIONS, "license rights description")),
+    "price_type": ("PriceType", v.Vocabulary(PRICE_TYPES, "price type")),
 }
+WORK_TYPE = v.Vocabulary(WORK_TYPES, "work type")
+LICENSE_TYPE = v.Vocabulary(LICENSE_TYPES, "license type")
 #: The asset's own content ID sits in a different column for each TV level.
 CONTENT_ID_FIELD = {"Episode": "EpisodeContentID", "Volume": "VolumeContentID", "Season": "SeasonContentID",
                     "Series": "SeriesContentID"}
@@ -73,7 +77,8 @@ class _Fields:
     """Reads one raw record, recording each failure against the field it came from."""
 
     def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list):
-        self.raw, self.where, self.problems, self.warnings = raw, where, problems, warnings
+        self.raw = {name: value for name, value in raw.items() if not v.blank(value)}
+        self.where, self.problems, self.warnings = where, problems, warnings
         self.failed = False
 
     def error(self, name: str, message: str) -> None:
@@ -84,12 +89,12 @@ class _Fields:
         self.warnings.append({**self.where(name), "message": message})
 
     def present(self, name: str) -> bool:
-        return not v.blank(self.raw.get(name))
+        return name in self.raw
 
     def take(self, name: str, parser: Callable[[Any], Any]) -> Any:
         """Parsed value, or None when blank or bad (bad ones are recorded)."""
         value = self.raw.get(name)
-        if v.blank(value):
+        if value is None:
             return None
         try:
             return parser(value)
@@ -112,38 +117,41 @@ def build_row(raw: Mapping[str, Any], *, where: Where, problems: list, warnings:
               relaxed: frozenset[str] = frozenset(), source: str = "") -> AvailRow | None:
     """One raw record → AvailRow, or None after recording why not."""
     f = _Fields(raw, where, problems, warnings)
-    work_type = f.take("WorkType", lambda x: v.choice(x, WORK_TYPES, "work type"))
-    license_type = f.take("LicenseType", lambda x: v.choice(x, LICENSE_TYPES, "license type"))
-    _require(f, _required(work_type, license_type) - relaxed)
+    work_type = f.take("WorkType", WORK_TYPE)
+    license_type = f.take("LicenseType", LICENSE_TYPE)
+    _require(f, _required(work_type, license_type, relaxed))
     fields = {**_plain(f), **_identity(f, work_type), **_window(f), **_price(f), **_metadata(f)}
     if f.failed:
         return None
     return AvailRow(work_type=work_type, license_type=license_type, source=source, **fields)
 
 
-def _required(work_type: str | None, license_type: str | None) -> set[str]:
-    """The template's //REQ columns, which depend on the kind of asset and of license."""
+@lru_cache(maxsize=256)
+def _required(work_type: str | None, license_type: str | None, relaxed: frozenset[str]) -> tuple[str, ...]:
+    """The template's //REQ columns, which depend on the kind of asset and of license; an
+    encoding may relax some (the XML schema makes SeasonNumber and the price optional)."""
     names = set(REQUIRED) | set(REQUIRED_BY_WORK_TYPE.get(work_type, ()))
     if license_type and license_type not in UNPRICED_LICENSE_TYPES:
         names |= {"PriceType", "PriceValue"}
     if license_type == "POEST":
         names.add("SuppressionLiftDate")
-    return names
+    return tuple(sorted(names - relaxed))
 
 
-def _require(f: _Fields, names: set[str]) -> None:
-    for name in sorted(names):
+def _require(f: _Fields, names: tuple[str, ...]) -> None:
+    for name in names:
         if not f.present(name):
             f.error(name, f"{name} is required")
 
 
 def _plain(f: _Fields) -> dict:
-    out = {attr: f.take(name, v.text) for attr, name in TEXT_FIELDS.items()}
-    out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items()})
-    out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items()})
-    for attr, (name, allowed, what) in CHOICE_FIELDS.items():
-        out[attr] = f.take(name, lambda x, allowed=allowed, what=what: v.choice(x, allowed, what))
-    out["entry_type"] = out["entry_type"] or "Full Extract"
+    """Fields read by kind; absent ones are left to the AvailRow defaults (None)."""
+    present = f.raw
+    out = {attr: f.take(name, v.text) for attr, name in TEXT_FIELDS.items() if name in present}
+    out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items() if name in present})
+    out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items() if name in present})
+    out.update({attr: f.take(name, vocabulary) for attr, (name, vocabulary) in CHOICE_FIELDS.items() if name in present})
+    out["entry_type"] = out.get("entry_type") or "Full Extract"
     return out
 
 

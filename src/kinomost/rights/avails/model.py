@@ -41,11 +41,14 @@ CONDITIONS = ("Open", "Immediate", "ESTStart", "EST", "Broadcast", "Completed", 
 Moment = dt.date | dt.datetime  # a date-only value means the start of that day (Google's reading)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class AvailRow:
     """One licensable window: title T may be offered in territory X under license L, format F, from
     start to end, at price P. `start`/`end` are None exactly when the file gave a keyword instead
-    of a date; `start_condition`/`end_condition` then say which (see docs/avails.md)."""
+    of a date; `start_condition`/`end_condition` then say which (see docs/avails.md).
+
+    Not frozen: a frozen dataclass sets each of these ~70 fields through object.__setattr__,
+    which made building rows the slowest step of reading a large spreadsheet. Treat as a value."""
 
     # Avail level: who licenses what
     licensor: str

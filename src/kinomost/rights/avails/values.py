@@ -45,13 +45,19 @@ def text(value) -> str:
     return str(value).strip()
 
 
-def choice(value, allowed: tuple[str, ...], what: str) -> str:
-    """Case-insensitive match against a vocabulary; returns the canonical spelling."""
-    wanted = text(value)
-    for option in allowed:
-        if option.lower() == wanted.lower():
-            return option
-    raise InvalidInput(f"'{wanted}' is not a {what}; one of: {', '.join(allowed)}")
+class Vocabulary:
+    """A closed list of values matched case-insensitively; calling it returns the canonical spelling."""
+
+    def __init__(self, allowed: tuple[str, ...], what: str):
+        self.allowed, self.what = allowed, what
+        self.index = {option.lower(): option for option in allowed}
+
+    def __call__(self, value) -> str:
+        wanted = text(value)
+        found = self.index.get(wanted.lower())
+        if found is None:
+            raise InvalidInput(f"'{wanted}' is not a {self.what}; one of: {', '.join(self.allowed)}")
+        return found
 
 
 def boolean(value) -> bool:
@@ -273,17 +279,25 @@ def currency(value) -> str:
 
 def rating(system, value) -> tuple[str, str]:
     """Checked against core.ratings when we know the system; other systems are kept as given."""
-    name = text(system).upper()
-    if name in SYSTEMS:
-        checked_system, checked_value, _ = normalise_rating(name, text(value))
+    return _rating(text(system), text(value))
+
+
+@lru_cache(maxsize=1024)
+def _rating(system: str, value: str) -> tuple[str, str]:
+    if system.upper() in SYSTEMS:
+        checked_system, checked_value, _ = normalise_rating(system, value)
         return checked_system, checked_value
-    return text(system), text(value)
+    return system, value
 
 
 def eidr(value) -> tuple[str, str | None]:
     """(normalised EIDR, None), or (the value as given, warning). No avails field makes an EIDR
     required, so a wrong one is never a reason to refuse a row."""
-    raw = text(value)
+    return _eidr(text(value))
+
+
+@lru_cache(maxsize=4096)
+def _eidr(raw: str) -> tuple[str, str | None]:
     try:
         return normalise_eidr(raw), None
     except InvalidInput as exc:

@@ -126,7 +126,7 @@ def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problem
         return
     where = lambda name: {"sheet": sheet, "row": number, "column": name}  # noqa: E731
     for name, value in record.items():
-        if isinstance(value, str) and value.startswith("=") and not v.is_constant_boolean_formula(value):
+        if isinstance(value, str) and value[:1] == "=" and not v.is_constant_boolean_formula(value):
             problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
             record[name] = None
     row = build_row(record, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}")
@@ -139,8 +139,14 @@ def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problem
 _ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _ROW_END = re.compile(r"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
-# r= comes first in every writer we know; when it does not, the reference is looked up in the rest
-_CELL = re.compile(r'<(?:\w+:)?c\b(?: r="([A-Z]+)\d*")?([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+# One pass per row: (column letters, other attributes, plain <v> text, plain inline text, anything
+# else inside <c>). r= comes first in every writer we know; when it does not, it is looked up in
+# the attributes. The two plain shapes cover nearly every cell; the rest go the long way.
+_CELL = re.compile(
+    r'<(?:\w+:)?c\b(?: r="([A-Z]+)\d*")?([^>]*?)'
+    r"(?:/>|>(?:<v>([^<]*)</v>|<is><t>([^<]*)</t></is>|(.*?))</(?:\w+:)?c>)",
+    re.S,
+)
 _REF = re.compile(r'\br="([A-Z]+)\d*"')
 _TYPE = re.compile(r'\bt="(\w+)"')
 _STYLE = re.compile(r'\bs="(\d+)"')
@@ -195,14 +201,31 @@ class _CellContext:
     def cells(self, body: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         letters = ""
-        for match in _CELL.finditer(body):
-            letters = match.group(1) or _letters(match.group(2), letters)
-            inner = match.group(3)
-            if inner:
-                value = self.value(match.group(2), inner)
+        kinds = self.kinds
+        for column, attributes, plain, inline, other in _CELL.findall(body):
+            letters = column or _letters(attributes, letters)
+            kind = kinds.get(attributes) or self.kind(attributes)
+            if plain:
+                out[letters] = self.plain(kind, plain)
+            elif inline:
+                out[letters] = _unescape(inline)
+            elif other:
+                value = self.value(kind, other)
                 if value is not None:
                     out[letters] = value
         return out
+
+    def plain(self, kind: tuple[str, bool, bool], raw: str) -> Any:
+        """The text of a <v> as the value its cell type says."""
+        cell_type, is_date, is_duration = kind
+        if cell_type == "s":
+            return self.strings[int(raw)]
+        if cell_type == "n":
+            number = int(raw) if raw.isdigit() else float(raw)
+            return from_excel(number, self.epoch, timedelta=is_duration) if is_date else number
+        if cell_type == "b":
+            return raw.strip() == "1"
+        return _unescape(raw)  # str (a formula's cached text), e (error), d (ISO date)
 
     def kind(self, attributes: str) -> tuple[str, bool, bool]:
         """(cell type, is a date, is a duration) for an attribute string."""
@@ -214,28 +237,16 @@ class _CellContext:
             self.kinds[attributes] = found
         return found
 
-    def value(self, attributes: str, inner: str) -> Any:
-        kind, is_date, is_duration = self.kind(attributes)
-        if inner.startswith("<v>") and inner.endswith("</v>") and "<" not in inner[3:-4]:
-            raw = inner[3:-4]
-        elif "<f" in inner or ":f" in inner:
+    def value(self, kind: tuple[str, bool, bool], inner: str) -> Any:
+        """A cell of an unusual shape: a formula (kept as =text so it can be refused), rich or
+        space-preserving inline text, or a <v> among other elements."""
+        if "<f" in inner or ":f" in inner:
             formula = _FORMULA.search(inner)
             return "=" + _unescape(formula.group(1) or "") if formula else None
-        elif kind == "inlineStr":
+        if kind[0] == "inlineStr":
             return _unescape("".join(t or "" for t in _TEXT.findall(inner)))
-        else:
-            found = _VALUE.search(inner)
-            if found is None:
-                return None
-            raw = found.group(1)
-        if kind == "s":
-            return self.strings[int(raw)]
-        if kind == "b":
-            return raw.strip() == "1"
-        if kind in ("str", "e", "d", "inlineStr"):
-            return _unescape(raw)
-        number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
-        return from_excel(number, self.epoch, timedelta=is_duration) if is_date else number
+        found = _VALUE.search(inner)
+        return self.plain(kind, found.group(1)) if found and found.group(1) else None
 
 
 def _letters(attributes: str, previous: str) -> str:
