@@ -266,8 +266,17 @@ def language(value: str) -> str:
 
 
 def language_list(value) -> tuple[str, ...]:
-    """AllowedLanguages 'es:subdub, fr:subdub' → ('es', 'fr')."""
-    return tuple(language(part) for part in re.split(r"[,;]\s*", text(value)) if part.strip())
+    """AllowedLanguages 'es:subdub, fr:subdub' → ('es', 'fr'); every bad tag is named at once."""
+    tags, errors = [], []
+    for part in re.split(r"[,;]\s*", text(value)):
+        if part.strip():
+            try:
+                tags.append(language(part))
+            except InvalidInput as exc:
+                errors.append(exc.message)
+    if errors:
+        raise InvalidInput("; ".join(errors))
+    return tuple(tags)
 
 
 def currency(value) -> str:
