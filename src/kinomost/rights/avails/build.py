@@ -28,6 +28,8 @@ from kinomost.rights.avails.model import (
 )
 
 Where = Callable[[str], dict]
+#: Stands for a value the reader already refused (and reported); the field counts as present.
+REFUSED = object()
 
 # AvailRow attribute → source field, by kind of value
 TEXT_FIELDS = {
@@ -95,6 +97,9 @@ class _Fields:
         """Parsed value, or None when blank or bad (bad ones are recorded)."""
         value = self.raw.get(name)
         if value is None:
+            return None
+        if value is REFUSED:
+            self.failed = True
             return None
         try:
             return parser(value)

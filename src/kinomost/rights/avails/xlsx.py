@@ -29,7 +29,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from kinomost.core.errors import ImportRejected
 from kinomost.rights.avails import values as v
-from kinomost.rights.avails.build import build_row
+from kinomost.rights.avails.build import REFUSED, build_row
 from kinomost.rights.avails.model import AvailsFile
 
 HEADER_ROW, VERSION_ROW, FIRST_DATA_ROW = 2, 3, 4
@@ -128,7 +128,7 @@ def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problem
     for name, value in record.items():
         if isinstance(value, str) and value[:1] == "=" and not v.is_constant_boolean_formula(value):
             problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
-            record[name] = None
+            record[name] = REFUSED
     row = build_row(record, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}")
     if row is not None:
         result.rows.append(row)
