@@ -79,7 +79,8 @@ class _Fields:
     """Reads one raw record, recording each failure against the field it came from."""
 
     def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list):
-        self.raw = {name: value for name, value in raw.items() if not v.blank(value)}
+        self.raw = {name: value for name, value in raw.items()
+                    if value is not None and (value.__class__ is not str or value.strip())}
         self.where, self.problems, self.warnings = where, problems, warnings
         self.failed = False
 

@@ -33,11 +33,13 @@ _CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
 
 def blank(value) -> bool:
     """Empty cell, empty element, or whitespace only."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def text(value) -> str:
     """Any cell value as the text a person typed: 4 → '4', 7.99 → '7.99', '  x ' → 'x'."""
+    if value.__class__ is str:
+        return value.strip()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():

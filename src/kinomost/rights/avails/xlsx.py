@@ -136,8 +136,7 @@ def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problem
 
 # --- cell streams ------------------------------------------------------------------------------------
 
-_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_ROW_END = re.compile(r"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
+_PREFIX = re.compile(r"<(\w+:)?sheetData\b")
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
 # One pass per row: (column letters, other attributes, plain <v> text, plain inline text, anything
 # else inside <c>). r= comes first in every writer we know; when it does not, it is looked up in
@@ -157,34 +156,50 @@ _CHUNK = 1 << 20
 
 
 def _fast_cells(book: _Book, path: str) -> Cells:
-    """(row number, {column letter: value}) straight from the sheet XML, a megabyte at a time."""
+    """(row number, {column letter: value}) straight from the sheet XML, a megabyte at a time.
+
+    Rows are cut at their closing tags with str.split (a regex over every row costs more than
+    all the checking); rows without cells (<row .../>) carry nothing and are only counted."""
     context = _CellContext(book)
     decoder = codecs.getincrementaldecoder("utf-8")()
+    tags = None
     previous = 0
     with book.reader.archive.open(path) as stream:
         buffer = ""
         while True:
             chunk = stream.read(_CHUNK)
             buffer += decoder.decode(chunk, final=not chunk)
-            cut = _last_row_end(buffer) if chunk else len(buffer)
-            for match in _ROW.finditer(buffer, 0, cut):
-                previous = _row_number(match.group(1), previous)
-                yield previous, context.cells(match.group(2) or "")
+            tags = tags or _row_tags(buffer)
+            if tags is None:
+                if not chunk:
+                    return
+                continue
+            close, open_ = tags
+            cut = buffer.rfind(close) + len(close) if chunk else len(buffer)
+            for piece in buffer[:cut].split(close):
+                start = piece.rfind(open_)
+                if start < 0 or piece[start + len(open_)] not in " \t\r\n>/":  # not <rowBreaks>
+                    continue
+                head_end = piece.index(">", start)
+                previous = _row_number(piece[start:head_end], previous, piece.count(open_, 0, start))
+                yield previous, context.cells(piece[head_end + 1:])
             buffer = buffer[cut:]
             if not chunk:
                 return
 
 
-def _last_row_end(buffer: str) -> int:
-    end = 0
-    for match in _ROW_END.finditer(buffer):
-        end = match.end()
-    return end
+def _row_tags(buffer: str) -> tuple[str, str] | None:
+    """('</row>', '<row') with the sheet's namespace prefix, once <sheetData> has been seen."""
+    found = _PREFIX.search(buffer)
+    if found is None:
+        return None
+    prefix = found.group(1) or ""
+    return f"</{prefix}row>", f"<{prefix}row"
 
 
-def _row_number(attributes: str, previous: int) -> int:
-    found = _ROW_NUMBER.search(attributes)
-    return int(found.group(1)) if found else previous + 1
+def _row_number(head: str, previous: int, empty_rows_before: int) -> int:
+    found = _ROW_NUMBER.search(head)
+    return int(found.group(1)) if found else previous + empty_rows_before + 1
 
 
 class _CellContext:
