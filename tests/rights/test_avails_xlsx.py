@@ -201,3 +201,17 @@ def test_a_workbook_without_avails_sheet_is_refused(tmp_path):
     with pytest.raises(ImportRejected, match="problem") as refused:
         read_xlsx(tmp_path / "other.xlsx")
     assert "no avails sheet" in refused.value.problems[0]["message"]
+
+
+def test_scanner_agrees_with_openpyxl_across_chunk_boundaries_and_odd_text(tmp_path, monkeypatch):
+    from kinomost.rights.avails import xlsx
+
+    rows = [movie(TitleInternalAlias=f"Tom & Jerry <{i}> \"quoted\" ёжик", AvailID=f"A-{i}", PriceValue=i + 0.99,
+                  End=dt.datetime(2030, 1, 1, 23, 59, 59) if i % 2 else "Open", Exclusive=bool(i % 3))
+            for i in range(300)]
+    path = make_sheet(tmp_path / "odd.xlsx", rows)
+    monkeypatch.setattr(xlsx, "_CHUNK", 997)  # rows and characters split across reads
+    fast, reference = read_xlsx(path), read_xlsx(path, engine="openpyxl")
+    assert fast.rows == reference.rows and len(fast.rows) == 300
+    assert fast.rows[7].title_alias == 'Tom & Jerry <7> "quoted" ёжик' and fast.rows[7].price_value == "7.99"
+    assert fast.rows[7].end == dt.datetime(2030, 1, 1, 23, 59, 59)

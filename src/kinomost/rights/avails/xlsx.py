@@ -175,7 +175,8 @@ def _fast_cells(book: _Book, path: str) -> Cells:
                     return
                 continue
             close, open_ = tags
-            cut = buffer.rfind(close) + len(close) if chunk else len(buffer)
+            last = buffer.rfind(close)
+            cut = (last + len(close) if last >= 0 else 0) if chunk else len(buffer)
             for piece in buffer[:cut].split(close):
                 start = piece.rfind(open_)
                 if start < 0 or piece[start + len(open_)] not in " \t\r\n>/":  # not <rowBreaks>
