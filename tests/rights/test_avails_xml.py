@@ -130,3 +130,22 @@ def test_missing_end_and_foreign_documents_are_refused():
     with pytest.raises(ImportRejected) as refused:
         read_xml(io.BytesIO(b"<avails:AvailList"))
     assert "not well-formed" in refused.value.problems[0]["message"]
+
+
+BOMB = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %c "%s">' % (bytes([ord("a") + i + 1]), (b"&%c;" % (ord("a") + i)) * 10)
+                   for i in range(7))
+        + b']><avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
+          b"<avails:Avail><avails:ALID>&h;</avails:ALID></avails:Avail></avails:AvailList>")
+
+
+@pytest.mark.skipif(__import__("pyexpat").version_info < (2, 4, 0), reason="expat < 2.4 has no amplification limit")
+def test_entity_expansion_bombs_and_external_entities_are_refused():
+    with pytest.raises(ImportRejected) as refused:
+        read_xml(io.BytesIO(BOMB))
+    assert "amplification" in refused.value.problems[0]["message"]
+    external = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                b'<avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
+                b"<avails:Avail><avails:ALID>&x;</avails:ALID></avails:Avail></avails:AvailList>")
+    with pytest.raises(ImportRejected, match="problem"):
+        read_xml(io.BytesIO(external))
