@@ -29,7 +29,8 @@ def sample(i: int) -> dict:
     priced = license_type != "SVOD"
     return {
         "DisplayName": "Rockstar Films", "AssetLanguage": "en", "Territory": COUNTRIES[i % 10], "WorkType": "Movie",
-        "EntryType": "Full Extract", "TitleInternalAlias": f"Title {i // 20}", "TitleDisplayUnlimited": f"The Title {i // 20}",
+        "EntryType": "Full Extract", "TitleInternalAlias": f"Title {i // 20}",
+        "TitleDisplayUnlimited": f"The Title {i // 20}",
         "LicenseType": license_type, "LicenseRightsDescription": "Library", "FormatProfile": ("HD", "SD")[i % 2],
         "Start": dt.datetime(2013, 6, 14) + dt.timedelta(days=i % 365),
         "End": "Open" if i % 4 == 0 else dt.datetime(2030, 1, 1),

@@ -156,7 +156,8 @@ def _plain(f: _Fields) -> dict:
     out = {attr: f.take(name, v.text) for attr, name in TEXT_FIELDS.items() if name in present}
     out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items() if name in present})
     out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items() if name in present})
-    out.update({attr: f.take(name, vocabulary) for attr, (name, vocabulary) in CHOICE_FIELDS.items() if name in present})
+    out.update({attr: f.take(name, vocabulary)
+                for attr, (name, vocabulary) in CHOICE_FIELDS.items() if name in present})
     out["entry_type"] = out.get("entry_type") or "Full Extract"
     return out
 

@@ -48,10 +48,11 @@ def read_xlsx(source: str | Path | IO[bytes], *, engine: str = "fast") -> Avails
     finally:
         book.close()
     if not any(found) and not problems:
-        problems.append({"sheet": None, "row": HEADER_ROW, "column": None,
-                         "message": "no avails sheet: row 2 must name the fields (DisplayName, Territory, WorkType, LicenseType …)"})
+        problems.append({"sheet": None, "row": HEADER_ROW, "column": None, "message": "no avails sheet: row 2 "
+                         "must name the fields (DisplayName, Territory, WorkType, LicenseType …)"})
     if problems:
-        raise ImportRejected(f"{len(problems)} problem(s) in the avails spreadsheet; nothing was imported", problems=problems)
+        message = f"{len(problems)} problem(s) in the avails spreadsheet; nothing was imported"
+        raise ImportRejected(message, problems=problems)
     return result
 
 

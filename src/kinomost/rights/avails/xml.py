@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO
 
 from kinomost.core.errors import ImportRejected
-from kinomost.rights.avails import values as v
 from kinomost.rights.avails.build import build_row
 from kinomost.rights.avails.model import PRICE_TYPES, AvailsFile
 
@@ -48,8 +47,9 @@ METADATA = {
         "VolumeNumber": "VolumeNumber",
     },
 }
-#: fields any metadata level may carry; the innermost (the asset's own) wins
-SHARED_METADATA = {"ReleaseDate": "ReleaseYear", "RunLength": "TotalRunTime", "LocalizationOffering": "LocalizationType"}
+#: fields any metadata level may carry; the asset's own level (read before those nested in it) wins
+SHARED_METADATA = {"ReleaseDate": "ReleaseYear", "RunLength": "TotalRunTime",
+                   "LocalizationOffering": "LocalizationType"}
 TRANSACTION_TEXT = {"LicenseType": "LicenseType", "LicenseRightsDescription": "LicenseRightsDescription",
                     "FormatProfile": "FormatProfile", "ContractID": "ContractID", "Licensee": "Licensee"}
 _PRICE_TERMS = set(PRICE_TYPES)
@@ -125,7 +125,8 @@ def _read_avail(avail: ET.Element, index: int, result: AvailsFile, problems: lis
         _read_asset(asset, record, f"{base}/Asset")
     transactions = _children(avail, "Transaction")
     if not transactions:
-        problems.append({"path": f"{base}/Transaction", "field": None, "message": "an Avail needs at least one Transaction"})
+        problems.append({"path": f"{base}/Transaction", "field": None,
+                         "message": "an Avail needs at least one Transaction"})
     for number, transaction in enumerate(transactions, start=1):
         _read_transaction(transaction, _Record(f"{base}/Transaction[{number}]", record.fields, record.paths),
                           result, problems)
@@ -176,7 +177,8 @@ def _read_transaction(transaction: ET.Element, record: _Record, result: AvailsFi
     _read_lists(transaction, record)
     _read_terms(transaction, record)
     territories = [(_text(code), f"{base}/Territory[{i}]/{_local(code.tag)}")
-                   for i, territory in enumerate(_children(transaction, "Territory"), start=1) for code in territory]
+                   for i, territory in enumerate(_children(transaction, "Territory"), start=1)
+                   for code in territory]
     for code, path in territories or [(None, f"{base}/Territory")]:
         row_record = _Record(base, record.fields, record.paths)
         row_record.put("Territory", code, path)
