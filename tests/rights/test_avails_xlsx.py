@@ -215,3 +215,31 @@ def test_scanner_agrees_with_openpyxl_across_chunk_boundaries_and_odd_text(tmp_p
     assert fast.rows == reference.rows and len(fast.rows) == 300
     assert fast.rows[7].title_alias == 'Tom & Jerry <7> "quoted" ёжик' and fast.rows[7].price_value == "7.99"
     assert fast.rows[7].end == dt.datetime(2030, 1, 1, 23, 59, 59)
+
+
+def episode(**overrides) -> dict:
+    row = movie(WorkType="Episode", TitleInternalAlias=None, SeriesTitleInternalAlias="Detectives, The",
+                SeasonNumber=1, EpisodeNumber=3, EpisodeTitleInternalAlias="Elemental Five, The",
+                EpisodeContentID="md:cid:org:rockstar:e3", ContentID=None)
+    row.update(overrides)
+    return row
+
+
+def test_merged_all_avails_layout_reads_movies_and_episodes_from_one_sheet(tmp_path):
+    names = list(dict.fromkeys([n for n, _, _ in layout.MOVIES] + [n for n, _, _ in layout.TV]))
+    result = read_xlsx(make_sheet(tmp_path / "all.xlsx", [movie(), episode()], columns=names, version="1.8"))
+    film, show = result.rows
+    assert (film.work_type, film.title_alias, film.content_id) == ("Movie", "View from a Mountain, The",
+                                                                   "md:cid:org:rockstar:view")
+    assert (show.work_type, show.season_number, show.episode_number) == ("Episode", 1, 3)
+    assert show.content_id == "md:cid:org:rockstar:e3" and show.title_alias is None and result.version == "1.8"
+
+
+def test_tv_rows_need_their_numbers_and_episode_title(tmp_path):
+    names = [n for n, _, _ in layout.TV]
+    rows = [episode(), episode(SeasonNumber=None, EpisodeTitleInternalAlias=None), episode(EpisodeNumber="three")]
+    with pytest.raises(ImportRejected) as refused:
+        read_xlsx(make_sheet(tmp_path / "tv.xlsx", rows, columns=names))
+    assert [(p["row"], p["column"]) for p in refused.value.problems] == [
+        (5, "EpisodeTitleInternalAlias"), (5, "SeasonNumber"), (6, "EpisodeNumber")]
+    assert refused.value.problems[2]["message"] == "'three' is not a whole number"
