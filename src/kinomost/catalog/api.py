@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema, Status
 
-from kinomost.catalog import selectors, services
+from kinomost.catalog import search, selectors, services
 from kinomost.catalog.models import Work
 from kinomost.parties.roles import WRITE_CATALOGUE
 
@@ -134,3 +134,29 @@ def delete_work(request, work_id: int):
     actor.require(WRITE_CATALOGUE, "change the catalogue")
     services.delete_work(actor, selectors.work_for(actor, work_id, owned=True))
     return Status(204, None)
+
+
+class SearchResults(Schema):
+    results: list[WorkSummary]
+
+
+class SearchParams(Schema):
+    q: str = Field(..., min_length=1, max_length=200, description="any title in any script")
+    limit: int = Field(20, ge=1, le=100)
+    lang: str | None = Field(None, description="interface language of the caller; matching does not depend on it")
+
+
+def summaries(work_ids: list[int], actor) -> list[dict]:
+    """Works in the order given, with all their titles, limited to what the actor may see."""
+    works = {w.pk: w for w in selectors.with_localizations(selectors.visible_works(actor).filter(pk__in=work_ids))}
+    return [
+        {"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "titles": {loc.language: loc.title for loc in w.localizations.all()}}
+        for w in (works.get(i) for i in work_ids)
+        if w is not None
+    ]
+
+
+@router.get("/search", response=SearchResults, summary="Find works from any of their titles, in any script")
+def search_endpoint(request, params: Query[SearchParams]):
+    hits = search.search_works(params.q, actor=request.auth, limit=params.limit, language=params.lang)
+    return {"results": summaries([h.work_id for h in hits], request.auth)}

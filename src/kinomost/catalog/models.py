@@ -138,3 +138,46 @@ class Identifier(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "namespace"], name="one_identifier_per_namespace")]
         indexes = [models.Index(fields=["namespace", "value"])]
+
+
+# --- Search index (written only by kinomost.catalog.search.index) --------------------------------
+# Owner, listing, popularity and year are copied onto the keys so that a search is answered from
+# these tables alone, filtered by tenancy and ordered by rank inside the index.
+
+
+class SearchKey(models.Model):
+    """One normalised form of one title of a work (see catalog/search/normalise.py)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)  # han, latin, pinyin, initials
+    key = models.CharField(max_length=500)
+    owner_id = models.BigIntegerField()
+    is_listed = models.BooleanField()
+    popularity = models.FloatField()
+    year = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="searchkey_key"), models.Index(fields=["work"], name="searchkey_work")]
+
+
+class HanGram(models.Model):
+    """A character bigram of a Han title as two code points (`b` = 0 after the last character).
+
+    Word tokenizers do not split Chinese and trigram indexes cannot answer 1–2 character
+    queries, so Chinese gets this index of its own: plain btree lookups on both databases.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    a = models.IntegerField()
+    b = models.IntegerField()
+    position = models.SmallIntegerField()
+    owner_id = models.BigIntegerField()
+    is_listed = models.BooleanField()
+    popularity = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["a", "b", "-popularity"], name="hangram_ab_pop"),
+            models.Index(fields=["a", "position", "-popularity"], name="hangram_a_pos_pop"),
+            models.Index(fields=["work"], name="hangram_work"),
+        ]

@@ -176,6 +176,7 @@ def set_listed(actor, work: Work, listed: bool) -> Work:
     work.is_listed = listed
     work.save(update_fields=["is_listed", "updated_at"])
     audit.record("work.listed" if listed else "work.unlisted", actor=actor.user, organisation=actor.organisation, obj=work)
+    search.index_works([work.pk])  # the index carries the listing, for tenancy inside the index
     return work
 
 

@@ -1,0 +1,90 @@
+"""The SQL that differs between databases, behind one small interface.
+
+Each engine answers candidate lookups with rows `(work_id, key, popularity, year)`; ranking is
+done once, in query.py. `where` is an extra SQL condition (tenancy) with its parameters.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+CANDIDATES = 400
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _tenancy(alias: str, owner_id: int | None) -> tuple[str, list]:
+    if owner_id is None:
+        return "", []
+    return f" AND ({alias}.owner_id = %s OR {alias}.is_listed)", [owner_id]
+
+
+def prefix_rows(key: str, owner_id: int | None) -> list[tuple]:
+    """Keys equal to or starting with `key` (btree range scan on both databases)."""
+    cond, params = _tenancy("k", owner_id)
+    return _fetch(
+        "SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey k "
+        f"WHERE k.key >= %s AND k.key < %s AND k.kind <> 'han'{cond} LIMIT {CANDIDATES}",
+        [key, key + "\uffff", *params],
+    )
+
+
+def substring_rows(key: str, owner_id: int | None) -> list[tuple]:
+    """Keys containing `key` (3 characters or more): FTS5 trigram / pg_trgm GIN."""
+    cond, params = _tenancy("k", owner_id)
+    if connection.vendor == "sqlite":
+        sql = (
+            "SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey_fts f "
+            "JOIN catalog_searchkey k ON k.id = f.rowid "
+            f"WHERE catalog_searchkey_fts MATCH %s{cond} LIMIT {CANDIDATES}"
+        )
+        return _fetch(sql, ['"' + key.replace('"', "") + '"', *params])
+    sql = f"SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey k WHERE k.key LIKE %s{cond} LIMIT {CANDIDATES}"
+    return _fetch(sql, ["%" + key.replace("%", "").replace("_", "") + "%", *params])
+
+
+def similar_rows(key: str, owner_id: int | None) -> list[tuple]:
+    """Keys sharing trigrams with `key`, best first — candidates for typo tolerance."""
+    cond, params = _tenancy("k", owner_id)
+    if connection.vendor == "sqlite":
+        grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+        match = " OR ".join('"' + g.replace('"', "") + '"' for g in grams)
+        sql = (
+            "SELECT k.work_id, k.key, k.popularity, k.year FROM "
+            f"(SELECT rowid, rank FROM catalog_searchkey_fts WHERE catalog_searchkey_fts MATCH %s ORDER BY rank LIMIT {CANDIDATES}) f "
+            f"JOIN catalog_searchkey k ON k.id = f.rowid WHERE 1=1{cond}"
+        )
+        return _fetch(sql, [match, *params])
+    sql = (
+        "SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey k "
+        f"WHERE k.key %% %s{cond} ORDER BY similarity(k.key, %s) DESC LIMIT {CANDIDATES}"
+    )
+    return _fetch(sql, [key, *params, key])
+
+
+def han_candidate_ids(a: int, b: int | None, owner_id: int | None) -> list[int]:
+    """Works with the bigram (a, b) — or, for b=None, with the character a anywhere."""
+    cond, params = _tenancy("g", owner_id)
+    if b is None:
+        sql = f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = %s{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}"
+        return [r[0] for r in _fetch(sql, [a, *params])]
+    sql = f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = %s AND g.b = %s{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES * 5}"
+    return [r[0] for r in _fetch(sql, [a, b, *params])]
+
+
+def han_bigram_count(a: int, b: int) -> int:
+    return _fetch("SELECT COUNT(*) FROM catalog_hangram WHERE a = %s AND b = %s", [a, b])[0][0]
+
+
+def han_rows(work_ids: list[int]) -> list[tuple]:
+    if not work_ids:
+        return []
+    marks = ",".join(["%s"] * len(work_ids))
+    return _fetch(
+        f"SELECT work_id, key, popularity, year FROM catalog_searchkey WHERE kind = 'han' AND work_id IN ({marks})",
+        list(work_ids),
+    )

@@ -1,0 +1,99 @@
+"""Answering a query: normalise it, gather candidates from the indexes, rank them.
+
+Rank classes: exact title 3 > prefix 2 > substring 1 > fuzzy (0–1, by similarity); ties by
+popularity, then year. Latin-script queries (Cyrillic, Latin, pinyin) use the key indexes,
+Chinese queries the bigram index. Typos are looked for only when the exact stages find too little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from kinomost.catalog.search import engines
+from kinomost.catalog.search.normalise import query_forms
+
+EXACT, PREFIX, SUBSTRING = 3.0, 2.0, 1.0
+FUZZY_MIN = 70  # rapidfuzz ratio (0–100) below which a candidate is not a typo of the query
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    work_id: int
+    score: float
+    popularity: float = 0.0
+    year: int | None = None
+
+
+def _classify(query: str, key: str) -> float | None:
+    if key == query:
+        return EXACT
+    if key.startswith(query):
+        return PREFIX
+    if query in key:
+        return SUBSTRING
+    return None
+
+
+def _collect(best: dict[int, SearchHit], rows, score_of) -> None:
+    for work_id, key, popularity, year in rows:
+        score = score_of(key)
+        if score is None:
+            continue
+        if work_id not in best or best[work_id].score < score:
+            best[work_id] = SearchHit(work_id, score, popularity or 0.0, year)
+
+
+def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]:
+    best: dict[int, SearchHit] = {}
+    _collect(best, engines.prefix_rows(query, owner_id), lambda key: _classify(query, key))
+    if len(query) >= 3 and len(best) < limit:
+        _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
+    if len(query) >= 4 and len(best) < limit:
+        def fuzzy(key: str) -> float | None:
+            ratio = max(fuzz.ratio(query, key), fuzz.partial_ratio(query, key) if len(key) > len(query) else 0)
+            return ratio / 100 if ratio >= FUZZY_MIN else None
+
+        _collect(best, engines.similar_rows(query, owner_id), fuzzy)
+    return best
+
+
+def _rarest_bigram(han: str) -> tuple[int, int]:
+    pairs = [(ord(han[i]), ord(han[i + 1])) for i in range(len(han) - 1)]
+    if len(pairs) == 1:
+        return pairs[0]
+    return min(pairs, key=lambda p: engines.han_bigram_count(*p))
+
+
+def _han(query: str, owner_id: int | None) -> dict[int, SearchHit]:
+    if len(query) == 1:
+        ids = engines.han_candidate_ids(ord(query), None, owner_id)
+    else:
+        ids = engines.han_candidate_ids(*_rarest_bigram(query), owner_id)
+    best: dict[int, SearchHit] = {}
+    _collect(best, engines.han_rows(list(dict.fromkeys(ids))), lambda key: _classify(query, key))
+    return best
+
+
+def search_works(query: str, *, actor=None, scope=None, limit: int = 20, language: str | None = None) -> list[SearchHit]:
+    """Works matching `query` in any script, best first.
+
+    `actor` restricts to what that organisation may see (its own works and listed ones); None
+    searches everything (operators' CLI, benchmarks). `scope`, a queryset of works, restricts
+    further (e.g. what a storefront shows). `language` is accepted for callers that display
+    titles; matching does not depend on it.
+    """
+    han, latin = query_forms(query or "")
+    owner_id = actor.organisation_id if actor is not None else None
+    if han:
+        best = _han(han, owner_id)
+    elif latin:
+        best = _latin(latin, owner_id, limit)
+    else:
+        return []
+    hits = sorted(best.values(), key=lambda h: (-h.score, -h.popularity, -(h.year or 0), h.work_id))
+    if scope is not None:
+        allowed = set(scope.filter(pk__in=[h.work_id for h in hits]).values_list("pk", flat=True))
+        hits = [h for h in hits if h.work_id in allowed]
+    return hits[:limit]
