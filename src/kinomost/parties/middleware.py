@@ -18,7 +18,8 @@ class ActiveOrganisationMiddleware:
             request.memberships = memberships_of(user)
             chosen = request.session.get(SESSION_KEY)
             membership = next((m for m in request.memberships if m.organisation_id == chosen), None)
-            membership = membership or (request.memberships[0] if request.memberships else None)
+            # By default a person acts for the organisation they joined first (their own).
+            membership = membership or min(request.memberships, key=lambda m: m.pk, default=None)
             if membership is not None:
                 request.actor = Actor(organisation=membership.organisation, role=membership.role, user=user)
         return self.get_response(request)

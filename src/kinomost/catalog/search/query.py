@@ -15,7 +15,7 @@ from kinomost.catalog.search import engines
 from kinomost.catalog.search.normalise import query_forms
 
 EXACT, PREFIX, SUBSTRING = 3.0, 2.0, 1.0
-FUZZY_MIN = 70  # rapidfuzz ratio (0–100) below which a candidate is not a typo of the query
+FUZZY_MIN = 80  # rapidfuzz ratio (0–100) below which a candidate is not a typo of the query
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
         _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
     if len(query) >= 4 and len(best) < limit:
         def fuzzy(key: str) -> float | None:
-            ratio = max(fuzz.ratio(query, key), fuzz.partial_ratio(query, key) if len(key) > len(query) else 0)
+            # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
+            ratio = fuzz.ratio(query, key)
+            if len(query) >= 6 and len(key) > len(query):
+                ratio = max(ratio, fuzz.partial_ratio(query, key) - 5)
             return ratio / 100 if ratio >= FUZZY_MIN else None
 
         _collect(best, engines.similar_rows(query, owner_id), fuzzy)
