@@ -90,9 +90,11 @@ def _unexpected(request, exc: Exception):
 
 def _register_routers() -> None:
     from kinomost.catalog.api import router as catalog_router
+    from kinomost.catalog.api_io import router as catalog_io_router
     from kinomost.parties.api import router as parties_router
 
     api.add_router("/", parties_router)
+    api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}
     api.add_router("/", catalog_router)
 
 

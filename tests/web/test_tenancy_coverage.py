@@ -49,7 +49,8 @@ def _not_visible(response, secret):
     """Refused, or answered without the secret title (the query itself may be echoed back)."""
     if response.status_code in (403, 404):
         return True
-    return response.status_code == 200 and "Secret Picture" not in response.content.decode()
+    refused_or_answered = response.status_code == 200 or 400 <= response.status_code < 500
+    return refused_or_answered and "Secret Picture" not in response.content.decode("utf-8", "replace")
 
 
 PRIVATE_CHECKS = {
@@ -57,6 +58,10 @@ PRIVATE_CHECKS = {
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
     "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: ("post", f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/"),
     "studio/works/": lambda c, w: ("get", "/studio/works/?scope=all"),
+    "studio/works/import/": lambda c, w: ("get", "/studio/works/import/"),
+    "studio/works/export/": lambda c, w: ("get", "/studio/works/export/?format=csv"),
+    "api/v1/works/export": lambda c, w: ("get", "/api/v1/works/export?format=csv"),
+    "api/v1/works/import": lambda c, w: ("post", "/api/v1/works/import"),
     "studio/works/new/": lambda c, w: ("get", "/studio/works/new/"),
     "studio/works/<int:work_id>/edit/": lambda c, w: ("post", f"/studio/works/{w.pk}/edit/"),
     "studio/works/<int:work_id>/": lambda c, w: ("get", f"/studio/works/{w.pk}/"),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import catalog, home, organisation
+from kinomost.web.views import catalog, home, imports, organisation
 
 app_name = "web"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),
     path("studio/works/new/", catalog.work_edit, name="work-new"),
+    path("studio/works/import/", imports.import_page, name="work-import"),
+    path("studio/works/export/", imports.export_download, name="work-export"),
     path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
     path("studio/works/<int:work_id>/edit/", catalog.work_edit, name="work-edit"),
     path("studio/search/", catalog.search_page, name="search"),
