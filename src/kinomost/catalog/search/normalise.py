@@ -32,7 +32,7 @@ _CYRILLIC = {
 # Applied in order to Latin text: several schemes' spellings of one sound become one.
 _FOLDS = [
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("tz", "c"), ("ts", "c"),
-    ("x", "ks"), ("w", "v"), ("ph", "f"), ("j", "i"), ("y", "i"),
+    ("x", "ks"), ("w", "v"), ("ph", "f"), ("j", "i"), ("y", "i"), ("ie", "e"),
 ]
 _DOUBLES = re.compile(r"([a-z])\1+")
 
@@ -64,8 +64,9 @@ def transliterate(text: str) -> str:
 
 
 def fold_latin(text: str) -> str:
-    """The comparable form of any non-Han text: `Щукин`, `Shchukin`, `Schukin` → `shukin`."""
-    text = _NON_WORD.sub(" ", transliterate(basic_fold(text))).strip()
+    """The comparable, compact form of any non-Han text: `Щукин`, `Shchukin`, `Schukin` → `shukin`."""
+    # Spaces go first: "si da lin" and "sidalin" must fold alike, letter runs across words too.
+    text = _NON_WORD.sub("", transliterate(basic_fold(text)))
     for old, new in _FOLDS:
         text = text.replace(old, new)
     return _DOUBLES.sub(r"\1", text)
@@ -92,12 +93,7 @@ def pinyin_syllables(han: str) -> list[str]:
     if not _pinyin_ready:
         load_phrases_dict(_PINYIN_FIXES)
         _pinyin_ready = True
-    return [s for s in lazy_pinyin(han, errors="ignore") if s.strip()]
-
-
-def compact(text: str) -> str:
-    """Spaces removed: people type pinyin and transliterations with or without them."""
-    return text.replace(" ", "")
+    return [s for s in lazy_pinyin(han) if s.strip()]
 
 
 def title_keys(title: str) -> list[tuple[str, str]]:
@@ -109,18 +105,20 @@ def title_keys(title: str) -> list[tuple[str, str]]:
     keys: list[tuple[str, str]] = []
     if has_han(title):
         han = simplified(title)
-        syllables = pinyin_syllables(han)
+        syllables = pinyin_syllables(_to_simplified(title))  # digits and Latin kept: 第2部 → di 2 bu
         keys.append(("han", han))
-        keys.append(("pinyin", compact(fold_latin("".join(syllables)))))
-        keys.append(("initials", compact(fold_latin("".join(s[0] for s in syllables)))))
-        rest = compact(fold_latin(_HAN.sub(" ", title)))
+        keys.append(("pinyin", fold_latin("".join(syllables))))
+        if any("v" in s for s in syllables):  # ü: typed "lv" by input-method users, "lu" from "lǜ"
+            keys.append(("pinyin", fold_latin("".join(syllables).replace("v", "u"))))
+        keys.append(("initials", fold_latin("".join(s[0] for s in syllables))))
+        rest = fold_latin(_HAN.sub(" ", title))
         if rest:
             keys.append(("latin", rest))
     else:
-        keys.append(("latin", compact(fold_latin(title))))
+        keys.append(("latin", fold_latin(title)))
         if "ё" in title.casefold():
             # «Ёлки» is found as «Елки» (the key above) and as its transliteration "Yolki".
-            keys.append(("latin", compact(fold_latin(title.replace("ё", "йо").replace("Ё", "Йо")))))
+            keys.append(("latin", fold_latin(title.replace("ё", "йо").replace("Ё", "Йо"))))
     return list(dict.fromkeys(k for k in keys if k[1]))
 
 
@@ -128,4 +126,4 @@ def query_forms(query: str) -> tuple[str, str]:
     """(han, latin) forms of a query, one of them empty. Tone marks and tone digits are dropped."""
     if has_han(query):
         return simplified(query), ""
-    return "", compact(fold_latin(_TONE_DIGITS.sub("", basic_fold(query))))
+    return "", fold_latin(_TONE_DIGITS.sub("", basic_fold(query)))

@@ -50,7 +50,7 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
     _collect(best, engines.prefix_rows(query, owner_id), lambda key: _classify(query, key))
     if len(query) >= 3 and len(best) < limit:
         _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
-    if len(query) >= 4 and len(best) < limit:
+    if len(query) >= 4 and not best:  # a typo finds nothing exactly; looking for one costs the most
         def fuzzy(key: str) -> float | None:
             # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
             ratio = fuzz.ratio(query, key)
