@@ -59,6 +59,9 @@ def generate(films: int = 5000, series: int = 100000, *, seed: int = 105, progre
     """Create the library (once; returns the number of works of the scale owner)."""
     owner = Organisation.objects.filter(slug=OWNER).first()
     if owner is not None:
+        top = Work.objects.filter(owner=owner, kind__in=["feature", "series"]).count()
+        if top != films + series:
+            raise ValueError(f"a scale library of {top} films and series is already here, not {films + series}; start from an empty database")
         return Work.objects.filter(owner=owner).count()
     rng = random.Random(seed)
     owner = parties.create_organisation(slug=OWNER, name="Scale Cinema 规模影院", kind="platform", country="RU")

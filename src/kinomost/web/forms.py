@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from kinomost.catalog.models import WorkKind
 from kinomost.core.genres import GENRES
 
+TITLE, SYNOPSIS = _("Title"), _("Synopsis")
 EDIT_LANGUAGES = [("ru", "Русский"), ("zh-Hans", "简体中文"), ("zh-Hant", "繁體中文"), ("en", "English")]
 
 
@@ -26,8 +27,8 @@ class WorkForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for tag, name in EDIT_LANGUAGES:
-            self.fields[f"title:{tag}"] = forms.CharField(label=f"{_('Title')} · {name}", max_length=500, required=False)
-            self.fields[f"synopsis:{tag}"] = forms.CharField(label=f"{_('Synopsis')} · {name}", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields[f"title:{tag}"] = forms.CharField(label=f"{TITLE} · {name}", max_length=500, required=False)
+            self.fields[f"synopsis:{tag}"] = forms.CharField(label=f"{SYNOPSIS} · {name}", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def language_fields(self):
         return [(name, self[f"title:{tag}"], self[f"synopsis:{tag}"]) for tag, name in EDIT_LANGUAGES]

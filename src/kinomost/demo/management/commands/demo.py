@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kinomost.demo import scenario
 
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         if scale:
             from kinomost.demo import scale as scale_generator
 
-            made = scale_generator.generate(films=films, series=series, progress=True)
+            try:
+                made = scale_generator.generate(films=films, series=series, progress=True)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
             self.stdout.write(f"scale library: {made} works ({time.monotonic() - started:.0f} s)")
             return
         loaded = scenario.load()
