@@ -103,11 +103,11 @@ PLACES = [("в Москве", "在莫斯科", "in Moscow"), ("на Байкал�
           ("в Харбине", "在哈尔滨", "in Harbin"), ("во Владивостоке", "在符拉迪沃斯托克", "in Vladivostok"), ("в Пекине", "在北京", "in Beijing"),
           ("в Санкт-Петербурге", "在圣彼得堡", "in Saint Petersburg"), ("в Чунцине", "在重庆", "in Chongqing")]
 PLOTS = [
-    ("Молодой инженер возвращается домой {place} и узнаёт семейную тайну.", "一位年轻工程师回到家乡{place}，发现了一个家族秘密。", "A young engineer returns home {place} and uncovers a family secret."),
+    ("Молодой инженер возвращается домой {place} и узнаёт семейную тайну.", "{place}，一位年轻工程师回到家乡，发现了一个家族秘密。", "A young engineer returns home {place} and uncovers a family secret."),
     ("Два старых друга встречаются {place} спустя двадцать лет.", "两位老朋友二十年后{place}重逢。", "Two old friends meet again {place} after twenty years."),
-    ("Следователь распутывает странное дело {place}.", "一名侦探{place}调查一桩离奇的案件。", "A detective unravels a strange case {place}."),
+    ("Следователь распутывает странное дело {place}.", "{place}，一名侦探调查一桩离奇的案件。", "A detective unravels a strange case {place}."),
     ("Семья держит маленький ресторан {place} и мечтает о большем.", "一家人{place}经营一家小饭馆，梦想着更大的未来。", "A family runs a small restaurant {place} and dreams of more."),
-    ("Спортсменка готовится к главному старту своей жизни {place}.", "一名女运动员{place}为人生中最重要的比赛做准备。", "An athlete prepares for the race of her life {place}."),
+    ("Спортсменка готовится к главному старту своей жизни {place}.", "{place}，一名女运动员为人生中最重要的比赛做准备。", "An athlete prepares for the race of her life {place}."),
     ("Музыкант ищет утраченную песню своего деда {place}.", "一位音乐家{place}寻找祖父失传的歌曲。", "A musician searches {place} for his grandfather's lost song."),
     ("Учительница приезжает в деревню {place} и меняет жизнь своих учеников.", "一位女教师来到{place}的乡村，改变了学生们的命运。", "A teacher arrives at a village {place} and changes her pupils' lives."),
     ("Капитан ледокола ведёт последний рейс сезона {place}.", "破冰船船长{place}执行本季最后一次航行。", "An icebreaker captain sails the season's last voyage {place}."),
