@@ -1,10 +1,15 @@
-"""Simple SVG posters for the demo: the title in its own script on colours derived from the ref."""
+"""Simple SVG posters for the demo: the title in its own script on colours derived from the ref.
+
+SVG is text, so posters need no image library and no network; the hash of the ref picks the
+colours, so the same work always gets the same poster.
+"""
 
 import hashlib
 from xml.sax.saxutils import escape
 
 
 def poster_svg(title: str, subtitle: str, ref: str) -> bytes:
+    """A 300×450 poster: gradient and a disc coloured from the ref, the title wrapped, the subtitle below."""
     digest = hashlib.sha1(ref.encode()).digest()
     hue = digest[0] * 360 // 256
     lines = _wrap(title, 9 if any("\u4e00" <= ch <= "\u9fff" for ch in title) else 16)
@@ -21,6 +26,7 @@ def poster_svg(title: str, subtitle: str, ref: str) -> bytes:
 
 
 def _wrap(title: str, width: int) -> list[str]:
+    """Han titles have no spaces: cut by characters; others wrap at words."""
     if " " not in title:
         return [title[i : i + width] for i in range(0, len(title), width)] or [title]
     lines, line = [], ""

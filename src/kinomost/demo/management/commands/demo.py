@@ -1,28 +1,26 @@
-import time
+"""`kinomost demo`: load the demo scenario once and always print where to go and how to sign in."""
 
-from django.core.management.base import BaseCommand, CommandError
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand
 
 from kinomost.demo import scenario
+from kinomost.parties.models import Organisation
 
 
 class Command(BaseCommand):
     help = "Load the demo scenario (once; running it again changes nothing). --scale generates a large online cinema's library."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", action="store_true", help="generate 5,000 films and 100,000 series for benchmarks")
-        parser.add_argument("--films", type=int, default=5000)
-        parser.add_argument("--series", type=int, default=100000)
+        parser.add_argument("--scale", action="store_true", help="generate a large online cinema's library for benchmarks")
+        parser.add_argument("--films", type=int, default=5000, help="films for --scale (default 5000)")
+        parser.add_argument("--series", type=int, default=100000, help="series for --scale (default 100000)")
 
     def handle(self, *args, scale, films, series, **opts):
         started = time.monotonic()
         if scale:
-            from kinomost.demo import scale as scale_generator
-
-            try:
-                made = scale_generator.generate(films=films, series=series, progress=True)
-            except ValueError as exc:
-                raise CommandError(str(exc)) from None
-            self.stdout.write(f"scale library: {made} works ({time.monotonic() - started:.0f} s)")
+            self._scale(films, series, started)
             return
         loaded = scenario.load()
         if loaded.created:
@@ -31,10 +29,31 @@ class Command(BaseCommand):
             self.stdout.write(f"demo scenario already loaded ({loaded.works} works); nothing changed")
         self._print_logins()
 
-    def _print_logins(self):
+    def _scale(self, films: int, series: int, started: float) -> None:
+        # Imported here: the scale generator is only needed for benchmarks.
+        from kinomost.demo import scale as scale_generator
+
+        made = scale_generator.generate(films=films, series=series, progress=True)
+        self.stdout.write(f"scale library: {made} works ({time.monotonic() - started:.0f} s)")
+
+    def _print_logins(self) -> None:
+        """Printed on every run, so `make run` always shows how to get in."""
         pw = scenario.password()
-        self.stdout.write(f"\nOpen {scenario.URL} and sign in with any of these (password: {pw}):\n")
-        rows = [(email, org, role) for email, org, role, _name in scenario.LOGINS] + [(scenario.ADMIN_EMAIL, "(superuser)", "admin")]
-        for email, org, role in rows:
-            self.stdout.write(f"  {email:<26} {org:<15} {role}")
+        names = dict(Organisation.objects.filter(slug__in=scenario.demo_slugs()).values_list("slug", "name"))
+        rows = [(email, pw, names.get(slug, slug), str(role)) for email, slug, role, _ in scenario.LOGINS]
+        rows.append((scenario.ADMIN_EMAIL, pw, "(superuser: /admin/)", "admin"))
+        header = ("email", "password", "organisation", "role")
+        widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(3)]
+        self.stdout.write(f"\nOpen {scenario.URL} and sign in at {scenario.URL}login/ with:\n")
+        for row in [header, *rows]:
+            self.stdout.write("  " + "  ".join(_pad(cell, w) for cell, w in zip(row[:3], widths)) + "  " + row[3])
         self.stdout.write("")
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Han characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
