@@ -3,8 +3,9 @@
 import time
 import unicodedata
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from kinomost.core.errors import DomainError
 from kinomost.demo import scenario
 from kinomost.parties.models import Organisation
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         if scale:
             self._scale(films, series, started)
             return
-        loaded = scenario.load()
+        try:
+            loaded = scenario.load()
+        except DomainError as exc:  # e.g. a KINOMOST_DEMO_PASSWORD that the password validators refuse
+            raise CommandError(f"the demo was not loaded (nothing was written): {exc.message}") from exc
         if loaded.created:
             self.stdout.write(self.style.SUCCESS(f"demo scenario loaded: {loaded.works} works in {time.monotonic() - started:.1f} s"))
         else:
