@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import sys
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kinomost.catalog import search
 from kinomost.catalog.models import Work, WorkLocalization
@@ -87,6 +87,8 @@ def generate(films: int = 5000, series: int = 100000, *, seed: int = 105, progre
         search.index_works(top_ids[start : start + 20000])
         if progress:
             print(f"  indexed {min(start + 20000, len(top_ids)):>7}/{len(top_ids)}", file=sys.stderr, flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses wrong on tables this new
     return Work.objects.filter(owner=owner).count()
 
 

@@ -67,17 +67,32 @@ def similar_rows(key: str, owner_id: int | None) -> list[tuple]:
 
 
 def han_candidate_ids(a: int, b: int | None, owner_id: int | None) -> list[int]:
-    """Works with the bigram (a, b) — or, for b=None, with the character a anywhere."""
+    """Works with the character `a` (b=None) or the bigram (a, b): those where it starts the
+    title first, then the most popular others; each list walks an index in popularity order.
+
+    Code points are cast to integer in the SQL: psycopg 3 sends Python ints below 32768 as
+    int2, and PostgreSQL then cannot use the integer index (many CJK characters are below it).
+    """
     cond, params = _tenancy("g", owner_id)
-    if b is None:
-        sql = f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = %s{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}"
-        return [r[0] for r in _fetch(sql, [a, *params])]
-    sql = f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = %s AND g.b = %s{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES * 5}"
-    return [r[0] for r in _fetch(sql, [a, b, *params])]
+    match = "g.a = CAST(%s AS INTEGER)" + ("" if b is None else " AND g.b = CAST(%s AS INTEGER)")
+    args = [a] if b is None else [a, b]
+    first = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}", [*args, *params])
+    rest = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match}{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}", [*args, *params])
+    return [r[0] for r in first + rest]
+
+
+def han_ids_with_all(bigrams: list[tuple[int, int]], owner_id: int | None) -> list[int]:
+    """Works that contain every one of these bigrams (an intersection of index lookups)."""
+    cond, params = _tenancy("g", owner_id)
+    parts, args = [], []
+    for a, b in bigrams:
+        parts.append(f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = CAST(%s AS INTEGER) AND g.b = CAST(%s AS INTEGER){cond}")
+        args += [a, b, *params]
+    return [r[0] for r in _fetch(" INTERSECT ".join(parts) + f" LIMIT {CANDIDATES * 5}", args)]
 
 
 def han_bigram_count(a: int, b: int) -> int:
-    return _fetch("SELECT COUNT(*) FROM catalog_hangram WHERE a = %s AND b = %s", [a, b])[0][0]
+    return _fetch("SELECT COUNT(*) FROM catalog_hangram WHERE a = CAST(%s AS INTEGER) AND b = CAST(%s AS INTEGER)", [a, b])[0][0]
 
 
 def han_rows(work_ids: list[int]) -> list[tuple]:
@@ -85,6 +100,6 @@ def han_rows(work_ids: list[int]) -> list[tuple]:
         return []
     marks = ",".join(["%s"] * len(work_ids))
     return _fetch(
-        f"SELECT work_id, key, popularity, year FROM catalog_searchkey WHERE kind = 'han' AND work_id IN ({marks})",
+        f"SELECT work_id, key, popularity, year FROM catalog_searchkey WHERE kind = 'han' AND work_id IN ({marks})",  # noqa: S608
         list(work_ids),
     )

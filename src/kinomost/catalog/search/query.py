@@ -62,18 +62,15 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
     return best
 
 
-def _rarest_bigram(han: str) -> tuple[int, int]:
-    pairs = [(ord(han[i]), ord(han[i + 1])) for i in range(len(han) - 1)]
-    if len(pairs) == 1:
-        return pairs[0]
-    return min(pairs, key=lambda p: engines.han_bigram_count(*p))
-
-
 def _han(query: str, owner_id: int | None) -> dict[int, SearchHit]:
-    if len(query) == 1:
-        ids = engines.han_candidate_ids(ord(query), None, owner_id)
+    """One or two characters: the index lists works in rank order. Longer: works containing the
+    two rarest of the query's bigrams, each then checked against the whole query."""
+    if len(query) <= 2:
+        ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id)
     else:
-        ids = engines.han_candidate_ids(*_rarest_bigram(query), owner_id)
+        pairs = list(dict.fromkeys((ord(query[i]), ord(query[i + 1])) for i in range(len(query) - 1)))
+        rarest = sorted(pairs, key=lambda p: engines.han_bigram_count(*p))[:2]
+        ids = engines.han_ids_with_all(rarest, owner_id)
     best: dict[int, SearchHit] = {}
     _collect(best, engines.han_rows(list(dict.fromkeys(ids))), lambda key: _classify(query, key))
     return best
