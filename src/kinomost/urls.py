@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 
 from kinomost.api import api
 
@@ -10,6 +12,8 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kinomost.web.urls")),
+    # Public media (posters) from the embedded server; in production nginx or a CDN serves MEDIA_ROOT.
+    re_path(r"^media/(?P<path>posters/.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 
 handler404 = "kinomost.web.views.errors.not_found"

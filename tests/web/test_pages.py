@@ -68,3 +68,13 @@ def test_admin_is_for_superusers_only(client_a, db):
     admin = User.objects.create_superuser(email="root@example.org", password=PASSWORD)
     client_a.force_login(admin)
     assert client_a.get("/admin/").status_code == 200
+
+
+def test_posters_are_served_and_nothing_else_under_media(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "posters").mkdir()
+    (tmp_path / "posters" / "p.svg").write_text("<svg/>")
+    (tmp_path / "secret.txt").write_text("no")
+    assert client.get("/media/posters/p.svg").status_code == 200
+    assert client.get("/media/secret.txt").status_code == 404
+    assert client.get("/media/posters/../secret.txt").status_code == 404
