@@ -13,7 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("kinomost.web.urls")),
     # Public media (posters) from the embedded server; in production nginx or a CDN serves MEDIA_ROOT.
-    re_path(r"^media/(?P<path>posters/.+)$", lambda request, path: serve(request, path, document_root=settings.MEDIA_ROOT)),
+    re_path(r"^media/posters/(?P<path>.+)$", lambda request, path: serve(request, path, document_root=settings.MEDIA_ROOT / "posters")),
 ]
 
 handler404 = "kinomost.web.views.errors.not_found"

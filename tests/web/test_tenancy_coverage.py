@@ -23,7 +23,7 @@ PUBLIC = {
     "api/v1/docs": "OpenAPI docs",
     "api/v1/openapi.json": "OpenAPI schema",
     "api/v1/me": "the caller's own organisation",
-    "media/(?P<path>posters/.+)": "posters are public artwork",
+    "media/posters/(?P<path>.+)": "posters are public artwork",
 }
 ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages
 
