@@ -135,3 +135,10 @@ def test_cli_json(catalogue, capsys):
 def test_keys_and_query_forms_agree():
     assert query_forms("Si Da Lin Ge Le")[1] in [k for _, k in title_keys("斯大林格勒")]
     assert query_forms("Щукин")[1] == query_forms("Shchukin")[1] == query_forms("Schukin")[1]
+
+
+def test_numbered_parts_are_told_apart(org_a):
+    part2 = add(org_a, "P-2", {"zh-Hans": "城市与大海第2部", "en": "The City and the Sea, Part 2"})
+    part3 = add(org_a, "P-3", {"zh-Hans": "城市与大海第3部", "en": "The City and the Sea, Part 3"})
+    assert first("城市与大海第3部") == part3.pk
+    assert first("chengshiyudahaidi2bu") == part2.pk

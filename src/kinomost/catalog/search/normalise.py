@@ -72,10 +72,13 @@ def fold_latin(text: str) -> str:
     return _DOUBLES.sub(r"\1", text)
 
 
+_HAN_OR_DIGIT = re.compile(_HAN.pattern[:-1] + "0-9]")
+
+
 @lru_cache(maxsize=65536)
 def simplified(text: str) -> str:
-    """Han characters only, simplified: `長江之歌！` → `长江之歌`."""
-    return "".join(_HAN.findall(_to_simplified(unicodedata.normalize("NFKC", text))))
+    """Han characters and digits, simplified: `長江之歌 2！` → `长江之歌2` (第2部 and 第3部 stay apart)."""
+    return "".join(_HAN_OR_DIGIT.findall(_to_simplified(unicodedata.normalize("NFKC", text))))
 
 
 _PINYIN_FIXES = {
