@@ -109,10 +109,7 @@ def list_works(request, filters: Query[ListFilters]):
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     qs = selectors.with_localizations(qs.order_by("id"))[filters.offset : filters.offset + filters.limit]
-    return [
-        {"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "titles": {loc.language: loc.title for loc in w.localizations.all()}}
-        for w in qs
-    ]
+    return [selectors.work_summary(w) for w in qs]
 
 
 @router.get("/works/{work_id}", response=WorkOut)
@@ -149,11 +146,7 @@ class SearchParams(Schema):
 def summaries(work_ids: list[int], actor) -> list[dict]:
     """Works in the order given, with all their titles, limited to what the actor may see."""
     works = {w.pk: w for w in selectors.with_localizations(selectors.visible_works(actor).filter(pk__in=work_ids))}
-    return [
-        {"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "titles": {loc.language: loc.title for loc in w.localizations.all()}}
-        for w in (works.get(i) for i in work_ids)
-        if w is not None
-    ]
+    return [selectors.work_summary(works[i]) for i in work_ids if i in works]
 
 
 @router.get("/search", response=SearchResults, summary="Find works from any of their titles, in any script")

@@ -63,3 +63,8 @@ def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
 
 def children_of(work: Work) -> QuerySet[Work]:
     return with_localizations(work.children.order_by("number", "id"))
+
+
+def work_summary(work: Work) -> dict:
+    """The short form of a work shared by lists, search results (API and CLI) and exports of them."""
+    return {"id": work.pk, "ref": work.ref, "kind": work.kind, "year": work.year, "titles": titles_by_language(work)}

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kinomost.catalog import search
 from kinomost.catalog.models import Work
-from kinomost.catalog.selectors import display_title, with_localizations
+from kinomost.catalog.selectors import display_title, with_localizations, work_summary
 from kinomost.core.errors import DomainError
 from kinomost.parties.context import Actor
 from kinomost.parties.selectors import organisation_by_slug
@@ -29,10 +29,7 @@ class Command(BaseCommand):
         works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[h.work_id for h in hits]))}
         ordered = [works[h.work_id] for h in hits if h.work_id in works]
         if opts["json"]:
-            results = [
-                {"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "titles": {l.language: l.title for l in w.localizations.all()}}
-                for w in ordered
-            ]
+            results = [work_summary(w) for w in ordered]
             self.stdout.write(json.dumps({"results": results}, ensure_ascii=False, indent=2))
             return
         if not ordered:
