@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kinomost.core",
     "kinomost.parties",
     "kinomost.catalog",
+    "kinomost.rights",
     "kinomost.web",
     "kinomost.demo",
 ]

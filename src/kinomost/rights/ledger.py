@@ -1,0 +1,346 @@
+"""Writes to the rights ledger: one function per business action, each one transaction.
+
+Each action validates its input, checks the rules with the same selector users read
+(`availability`), writes the term and its atoms, and records an audit event — all in one
+`transaction.atomic()`, so a check and its insert can never be separated by another writer:
+SQLite's IMMEDIATE transactions serialise writers; on PostgreSQL a transaction-level advisory
+lock per licensor serialises its grants and the exclusion constraint is the last line of defence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Sequence
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest, Least
+
+from kinomost.catalog.models import Work
+from kinomost.core import audit, languages, periods, territories
+from kinomost.core import media as media_taxonomy
+from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kinomost.core.periods import Period
+from kinomost.parties.models import Organisation
+from kinomost.parties.roles import WRITE_CATALOGUE
+from kinomost.rights import availability as avail
+from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, LanguageUse, RightAtom, Term
+
+EXCLUSIVE_GRANT_CONSTRAINT = "rights_exclusive_grant_no_overlap"
+_LOCK_NAMESPACE = 7301  # first key of pg_advisory_xact_lock(int, int): "rights ledger, per licensor"
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class TermInput:
+    """A term as a user states it; groups (WORLD, vod) are expanded by the ledger."""
+
+    works: Sequence[Work | int]
+    territories: Sequence[str] | str
+    media: Sequence[str] | str
+    start: date | str
+    end: date | str | None = None  # exclusive; None = open
+    territories_excluded: Sequence[str] | str = ()
+    languages: Sequence[dict | tuple] = ()  # {"language": "ru", "use": "dubbed"} or ("ru", "dubbed")
+    exclusive: bool = False
+    sublicensable: bool = False
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    reference: str
+    signed_on: date | str | None = None
+    external_ref: str = ""  # e.g. "exchange.deal:42"; the ledger never follows it
+    counterparty_name: str = ""  # an acquisition's licensor outside Kinomost
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    works: list[Work]
+    countries: list[str]
+    leaves: list[str]
+    period: Period
+    languages: list[dict]
+    term: TermInput
+
+
+# ---------------------------------------------------------------- actions
+
+
+def record_holding(actor_or_org, term: TermInput, *, contract: ContractInput, licensor: Organisation | None = None) -> Term:
+    """Rights in from an acquisition: the organisation now holds them (and may sublicense them
+    only if the term says so). Works must be the organisation's own or listed in the marketplace."""
+    org, user = _who(actor_or_org)
+    prepared = _prepare(term)
+    _require_visible(org, prepared.works)
+    with transaction.atomic():
+        record = _contract(ContractKind.ACQUISITION, contract, licensor=licensor, licensee=org)
+        created = _write(AtomKind.HOLDING, record, prepared, holder=org)
+        audit.record("rights.holding_recorded", actor=user, organisation=org, obj=created, **_summary(record, prepared))
+    return created
+
+
+def grant(actor_or_org, licensee, term: TermInput, *, contract: ContractInput) -> Term:
+    """Rights out: license `term` to `licensee`, or raise Conflict naming every blocking atom.
+
+    Rule 1: the licensor must hold every cell sublicensably (exclusively, for an exclusive grant)
+    for the whole window. Rule 2: no overlap with its own exclusive grants, nor — for an exclusive
+    grant — with any of its grants. Rule 3: its holdbacks block their windows. Rule 4: check and
+    insert are serialised, so of two racing requests exactly one wins.
+    """
+    org, user = _who(actor_or_org)
+    receiver = _organisation(licensee, "licensee")
+    if receiver.pk == org.pk:
+        raise InvalidInput("An organisation cannot grant rights to itself.")
+    prepared = _prepare(term)
+    with transaction.atomic():
+        _lock_licensor(org)
+        _refuse_conflicts(org, prepared)
+        record = _contract(ContractKind.LICENCE, contract, licensor=org, licensee=receiver)
+        try:
+            with transaction.atomic():
+                created = _write(AtomKind.GRANT, record, prepared, holder=org, licensee=receiver)
+        except IntegrityError as exc:
+            if EXCLUSIVE_GRANT_CONSTRAINT not in str(exc):
+                raise
+            _refuse_conflicts(org, prepared)  # the winner is committed now: name it
+            raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
+        audit.record("rights.granted", actor=user, organisation=org, obj=created, licensee=receiver.pk, **_summary(record, prepared))
+    return created
+
+
+def record_holdback(actor_or_org, term: TermInput, *, contract: ContractInput, beneficiary: Organisation | None = None) -> Term:
+    """A promise by the organisation not to exploit or license these cells in the window."""
+    org, user = _who(actor_or_org)
+    prepared = _prepare(term)
+    with transaction.atomic():
+        _lock_licensor(org)
+        record = _contract(ContractKind.HOLDBACK, contract, licensor=org, licensee=beneficiary)
+        created = _write(AtomKind.HOLDBACK, record, prepared, holder=org)
+        audit.record("rights.holdback_recorded", actor=user, organisation=org, obj=created, **_summary(record, prepared))
+    return created
+
+
+def terminate(actor_or_org, target: Contract | Term, on_date: date | str) -> int:
+    """End a term (or every term of a contract) on `on_date`: its atoms' effective end moves
+    there, the rest of the window is free again, nothing is deleted. Returns the atoms shortened.
+    Only the party whose position the rows describe (licensor of a grant, holder of a holding,
+    party bound by a holdback) may terminate."""
+    org, user = _who(actor_or_org)
+    day = periods.parse_date(on_date)
+    if day is None:
+        raise InvalidInput("A termination needs a date.")
+    terms = list(target.terms.all()) if isinstance(target, Contract) else [target]
+    if not terms:
+        raise InvalidInput("The contract has no terms to terminate.")
+    with transaction.atomic():
+        _lock_licensor(org)
+        changed = 0
+        for term in Term.objects.select_for_update().filter(pk__in=[t.pk for t in terms]):
+            changed += _terminate_term(org, term, day)
+        audit.record("rights.terminated", actor=user, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed)
+    return changed
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _who(actor_or_org) -> tuple[Organisation, object | None]:
+    """An Actor (checked for permission) or an Organisation (trusted internal caller)."""
+    if isinstance(actor_or_org, Organisation):
+        return actor_or_org, None
+    if hasattr(actor_or_org, "require"):
+        actor_or_org.require(WRITE_CATALOGUE, "record rights")
+        return actor_or_org.organisation, actor_or_org.user
+    raise InvalidInput("Rights are recorded by an organisation or an actor acting for one.")
+
+
+def _organisation(value, what: str) -> Organisation:
+    if isinstance(value, Organisation):
+        return value
+    found = Organisation.objects.filter(pk=getattr(value, "pk", value)).first()
+    if found is None:
+        raise NotFound(f"No such {what}.")
+    return found
+
+
+def _prepare(term: TermInput) -> _Prepared:
+    """Validate a term and expand its sets; every problem is reported at once."""
+    problems: dict[str, str] = {}
+    works = countries = leaves = langs = []
+    window = None
+    try:
+        works = _works(term.works)
+    except (InvalidInput, NotFound) as exc:
+        problems["works"] = exc.message
+    try:
+        countries = territories.expand(_spec(term.territories), _spec(term.territories_excluded))
+        if not countries:
+            problems["territories"] = "the territory expression leaves no country"
+    except InvalidInput as exc:
+        problems["territories"] = exc.message
+    try:
+        leaves = media_taxonomy.expand(_spec(term.media))
+        if not leaves:
+            problems["media"] = "at least one media code is needed"
+    except InvalidInput as exc:
+        problems["media"] = exc.message
+    try:
+        start = periods.parse_date(term.start)
+        if start is None:
+            raise InvalidInput("a term needs a start date")
+        window = Period(start, periods.parse_date(term.end))
+    except InvalidInput as exc:
+        problems["window"] = exc.message
+    try:
+        langs = _languages(term.languages)
+    except InvalidInput as exc:
+        problems["languages"] = exc.message
+    if problems:
+        raise InvalidInput("The term is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()), details=problems)
+    return _Prepared(works, countries, leaves, window, langs, term)
+
+
+def _spec(value):
+    """Strings go to the expanders as written (they parse `;`, `,` and `excluding`)."""
+    return value if isinstance(value, str) else list(value or [])
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _works(refs) -> list[Work]:
+    ids = [w.pk if isinstance(w, Work) else int(w) for w in refs or []]
+    if not ids:
+        raise InvalidInput("at least one work is needed")
+    found = {w.pk: w for w in Work.objects.filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"no such work: {', '.join(map(str, missing))}")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _languages(values) -> list[dict]:
+    out = []
+    for value in values or []:
+        tag, use = (value.get("language"), value.get("use", "original")) if isinstance(value, dict) else value
+        if use not in LanguageUse.values:
+            raise InvalidInput(f"language use '{use}' is not one of {', '.join(LanguageUse.values)}")
+        out.append({"language": languages.normalise_tag(tag), "use": use})
+    return out
+
+
+def _require_visible(org: Organisation, works: list[Work]) -> None:
+    hidden = [w.pk for w in works if w.owner_id != org.pk and not w.is_listed]
+    if hidden:
+        raise NotFound(f"no such work: {', '.join(map(str, hidden))}")
+
+
+# ---------------------------------------------------------------- rules and writes
+
+
+def _lock_licensor(org: Organisation) -> None:
+    """PostgreSQL: serialise this licensor's ledger writes until commit. The exclusion
+    constraint alone cannot catch "non-exclusive vs exclusive" races; this lock can. (SQLite
+    needs nothing: IMMEDIATE transactions already take the database's write lock at BEGIN.)
+    `::int` casts keep psycopg from guessing small ints as int2."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [_LOCK_NAMESPACE, org.pk])
+
+
+def _refuse_conflicts(org: Organisation, prepared: _Prepared) -> None:
+    """Raise Conflict listing every (work, territory, media, window) the grant may not cover."""
+    result = avail.availability(org, prepared.works, prepared.countries, prepared.leaves, prepared.period, prepared.term.exclusive)
+    refs = {w.pk: w.ref for w in prepared.works}
+    details = [
+        {"work": wid, "work_ref": refs.get(wid, ""), "territory": cell.territory, "media": cell.media, **gap.as_dict()}
+        for wid, work in result.items()
+        for cell in work.problems()
+        for gap in cell.gaps
+    ]
+    if details:
+        raise Conflict(_conflict_message(details), details=details)
+
+
+_REASON_TEXT = {
+    avail.MISSING_HOLDING: "not held with the right to sublicense",
+    avail.CONFLICTING_GRANT: "already granted",
+    avail.HOLDBACK: "held back",
+}
+
+
+def _conflict_message(details: list[dict]) -> str:
+    first = details[0]
+    text = f"work {first['work_ref'] or first['work']}, {first['territory']}, {first['media']}, {first['window']}: {_REASON_TEXT[first['reason']]}"
+    if first["contract"]:
+        text += f" (contract {first['contract']}" + (f" to {first['licensee']})" if first["licensee"] else ")")
+    more = f" and {len(details) - 1} more" if len(details) > 1 else ""
+    return f"These rights cannot be granted: {text}{more}."
+
+
+def _contract(kind: str, data: ContractInput, *, licensor=None, licensee=None) -> Contract:
+    reference = (data.reference or "").strip()
+    if not reference:
+        raise InvalidInput("A contract needs a reference.", details={"reference": "required"})
+    return Contract.objects.create(
+        kind=kind,
+        licensor=licensor,
+        licensor_name=data.counterparty_name.strip(),
+        licensee=licensee,
+        reference=reference,
+        signed_on=periods.parse_date(data.signed_on),
+        external_ref=data.external_ref.strip(),
+    )
+
+
+def _write(kind: str, contract: Contract, p: _Prepared, *, holder: Organisation, licensee: Organisation | None = None) -> Term:
+    """The term as stated, and its atoms: one per work × country × media leaf."""
+    t = p.term
+    term = Term.objects.create(
+        contract=contract, kind=kind, territories=_as_list(t.territories), territories_excluded=_as_list(t.territories_excluded),
+        media=_as_list(t.media), languages=p.languages, start=p.period.start, end=p.period.end,
+        exclusive=t.exclusive, sublicensable=t.sublicensable,
+    )
+    term.works.set(p.works)
+    end = p.period.end or OPEN_END
+    RightAtom.objects.bulk_create(
+        (
+            RightAtom(
+                kind=kind, work=w, territory=c, media=m, start=p.period.start, end=end, effective_end=end,
+                holder=holder, licensee=licensee, exclusive=t.exclusive, sublicensable=t.sublicensable,
+                term=term, contract=contract,
+            )
+            for w in p.works
+            for c in p.countries
+            for m in p.leaves
+        ),
+        batch_size=_BATCH,
+    )
+    return term
+
+
+def _terminate_term(org: Organisation, term: Term, day: date) -> int:
+    atoms = RightAtom.objects.filter(term=term)
+    if atoms.exclude(holder=org).exists():
+        raise PermissionDenied("Only the party that granted, holds or is bound by these rights may terminate them.")
+    if term.ends_early_on is not None and term.ends_early_on <= day:
+        return 0
+    term.ends_early_on = day
+    term.save(update_fields=["ends_early_on"])
+    return atoms.filter(effective_end__gt=day).update(
+        ends_early_on=Value(day), effective_end=Greatest(F("start"), Least(F("end"), Value(day)))
+    )
+
+
+def _summary(contract: Contract, p: _Prepared) -> dict:
+    return {
+        "contract": contract.reference,
+        "works": [w.pk for w in p.works],
+        "territories": len(p.countries),
+        "media": p.leaves,
+        "window": str(p.period),
+        "exclusive": p.term.exclusive,
+    }
