@@ -66,7 +66,7 @@ def similar_rows(key: str, owner_id: int | None) -> list[tuple]:
     return _fetch(sql, [key, *params, key])
 
 
-def han_candidate_ids(a: int, b: int | None, owner_id: int | None) -> list[int]:
+def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int = CANDIDATES) -> list[int]:
     """Works with the character `a` (b=None) or the bigram (a, b): those where it starts the
     title first, then the most popular others; each list walks an index in popularity order.
 
@@ -76,8 +76,8 @@ def han_candidate_ids(a: int, b: int | None, owner_id: int | None) -> list[int]:
     cond, params = _tenancy("g", owner_id)
     match = "g.a = CAST(%s AS INTEGER)" + ("" if b is None else " AND g.b = CAST(%s AS INTEGER)")
     args = [a] if b is None else [a, b]
-    first = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}", [*args, *params])
-    rest = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match}{cond} ORDER BY g.popularity DESC LIMIT {CANDIDATES}", [*args, *params])
+    first = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params])
+    rest = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match}{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params])
     return [r[0] for r in first + rest]
 
 
@@ -91,8 +91,10 @@ def han_ids_with_all(bigrams: list[tuple[int, int]], owner_id: int | None) -> li
     return [r[0] for r in _fetch(" INTERSECT ".join(parts) + f" LIMIT {CANDIDATES * 5}", args)]
 
 
-def han_bigram_count(a: int, b: int) -> int:
-    return _fetch("SELECT COUNT(*) FROM catalog_hangram WHERE a = CAST(%s AS INTEGER) AND b = CAST(%s AS INTEGER)", [a, b])[0][0]
+def han_bigram_count(a: int, b: int, cap: int = 2000) -> int:
+    """How many rows hold the bigram, counted up to `cap`: enough to tell rare from common, cheaply."""
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM catalog_hangram WHERE a = CAST(%s AS INTEGER) AND b = CAST(%s AS INTEGER) LIMIT {int(cap)}) t"
+    return _fetch(sql, [a, b])[0][0]
 
 
 def han_rows(work_ids: list[int]) -> list[tuple]:

@@ -62,11 +62,12 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
     return best
 
 
-def _han(query: str, owner_id: int | None) -> dict[int, SearchHit]:
+def _han(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]:
     """One or two characters: the index lists works in rank order. Longer: works containing the
     two rarest of the query's bigrams, each then checked against the whole query."""
     if len(query) <= 2:
-        ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id)
+        per_list = max(3 * limit, 60)  # enough to rank the starts-with and the popular ones first
+        ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id, per_list)
     else:
         pairs = list(dict.fromkeys((ord(query[i]), ord(query[i + 1])) for i in range(len(query) - 1)))
         rarest = sorted(pairs, key=lambda p: engines.han_bigram_count(*p))[:2]
@@ -87,7 +88,7 @@ def search_works(query: str, *, actor=None, scope=None, limit: int = 20, languag
     han, latin = query_forms(query or "")
     owner_id = actor.organisation_id if actor is not None else None
     if han:
-        best = _han(han, owner_id)
+        best = _han(han, owner_id, limit)
     elif latin:
         best = _latin(latin, owner_id, limit)
     else:
