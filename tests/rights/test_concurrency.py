@@ -144,8 +144,20 @@ def test_the_constraint_alone_keeps_exclusive_grants_apart(setup, monkeypatch):
         pytest.skip("the exclusion constraint exists only on PostgreSQL (SQLite serialises writers instead)")
     licensor, buyers, film = setup
     monkeypatch.setattr(ledger, "_lock_licensor", lambda org: None)
+    real_check, seen = ledger._refuse_conflicts, threading.local()
+    fired = []
+
+    def check_only_after_the_constraint(org, prepared):
+        """Skip each thread's first check, so every loser must be stopped by the constraint."""
+        if getattr(seen, "checked", False):
+            fired.append(1)
+            return real_check(org, prepared)
+        seen.checked = True
+
+    monkeypatch.setattr(ledger, "_refuse_conflicts", check_only_after_the_constraint)
     reqs = _requests(buyers, windows=lambda i: ("2027-01-01", "2030-01-01"), exclusive=lambda i: True)
     _assert_one_winner_named_by_losers(*race(reqs, licensor, film))
+    assert len(fired) == THREADS - 1
 
 
 @pytest.mark.django_db(transaction=True)
