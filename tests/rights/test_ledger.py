@@ -292,3 +292,50 @@ def test_a_later_termination_never_extends_an_earlier_one(org_a, org_b, film):
     ledger.terminate(org_a, term, "2028-01-01")
     assert ledger.terminate(org_a, term, "2029-01-01") == 0
     assert RightAtom.objects.get(term=term).effective_end == D(2028, 1, 1)
+
+
+# ---------------------------------------------------------------- refusals travel well
+
+
+def test_a_refusal_serialises_for_the_api(org_a, org_b, film):
+    import json
+
+    hold(org_a, [film])
+    give(org_a, org_b, [film], ref="LIC-EX")
+    with pytest.raises(Conflict) as exc:
+        give(org_a, org_b, [film], exclusive=False, ref="LIC-2")
+    body = json.loads(json.dumps(exc.value.as_dict()))
+    assert body["error"] == "conflict"
+    assert body["details"][0] | {"atom": None} == {
+        "work": film.pk, "work_ref": "brother", "territory": "CN", "media": "svod", "reason": "conflicting_grant",
+        "window": "[2027-01-01, 2030-01-01)", "atom": None, "on_work": film.pk, "contract": "LIC-EX",
+        "licensee": org_b.name, "licensee_id": org_b.pk, "exclusive": True,
+    }
+
+
+def test_holdbacks_are_audited_and_can_be_lifted_by_termination(org_a, org_b, film):
+    hold(org_a, [film])
+    term = ledger.record_holdback(org_a, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB"))
+    assert AuditEvent.objects.filter(action="rights.holdback_recorded", organisation_id=org_a.pk).exists()
+    with pytest.raises(Conflict, match="held back"):
+        give(org_a, org_b, [film])
+    ledger.terminate(org_a, term, "2027-01-01")
+    give(org_a, org_b, [film])
+
+
+def test_terminating_a_holding_narrows_what_can_be_granted(org_a, org_b, film):
+    term = hold(org_a, [film])
+    ledger.terminate(org_a, term.contract, "2028-01-01")
+    with pytest.raises(Conflict) as exc:
+        give(org_a, org_b, [film])
+    assert [(d["reason"], d["window"]) for d in exc.value.details] == [("missing_holding", "[2028-01-01, 2030-01-01)")]
+    give(org_a, org_b, [film], end="2028-01-01")
+
+
+def test_contract_keeps_its_external_reference(org_a, org_b, film):
+    hold(org_a, [film])
+    term = ledger.grant(
+        org_a, org_b, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"),
+        contract=ContractInput(reference="LIC-9", signed_on="2026-11-01", external_ref="exchange.deal:42"),
+    )
+    assert (term.contract.external_ref, term.contract.signed_on, term.contract.kind) == ("exchange.deal:42", D(2026, 11, 1), "licence")
