@@ -91,12 +91,6 @@ def han_ids_with_all(bigrams: list[tuple[int, int]], owner_id: int | None) -> li
     return [r[0] for r in _fetch(" INTERSECT ".join(parts) + f" LIMIT {CANDIDATES * 5}", args)]
 
 
-def han_bigram_count(a: int, b: int, cap: int = 2000) -> int:
-    """How many rows hold the bigram, counted up to `cap`: enough to tell rare from common, cheaply."""
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM catalog_hangram WHERE a = CAST(%s AS INTEGER) AND b = CAST(%s AS INTEGER) LIMIT {int(cap)}) t"
-    return _fetch(sql, [a, b])[0][0]
-
-
 def han_rows(work_ids: list[int]) -> list[tuple]:
     if not work_ids:
         return []
