@@ -81,16 +81,6 @@ def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int
     return [r[0] for r in first + rest]
 
 
-def han_ids_with_all(bigrams: list[tuple[int, int]], owner_id: int | None) -> list[int]:
-    """Works that contain every one of these bigrams (an intersection of index lookups)."""
-    cond, params = _tenancy("g", owner_id)
-    parts, args = [], []
-    for a, b in bigrams:
-        parts.append(f"SELECT g.work_id FROM catalog_hangram g WHERE g.a = CAST(%s AS INTEGER) AND g.b = CAST(%s AS INTEGER){cond}")
-        args += [a, b, *params]
-    return [r[0] for r in _fetch(" INTERSECT ".join(parts) + f" LIMIT {CANDIDATES * 5}", args)]
-
-
 def han_rows(work_ids: list[int]) -> list[tuple]:
     if not work_ids:
         return []

@@ -63,17 +63,14 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
 
 
 def _han(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]:
-    """One or two characters: the index lists works in rank order. Longer: works holding the
-    query's first, middle and last bigrams (an intersection that is small even when each bigram
-    is common), each then checked against the whole query."""
-    if len(query) <= 2:
-        per_list = max(3 * limit, 60)  # enough to rank the starts-with and the popular ones first
-        ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id, per_list)
-    else:
-        pairs = [(ord(query[i]), ord(query[i + 1])) for i in range(len(query) - 1)]
-        spread = list(dict.fromkeys([pairs[0], pairs[len(pairs) // 2], pairs[-1]]))
-        ids = engines.han_ids_with_all(spread, owner_id)
+    """One or two characters: the bigram index lists works in rank order (neither engine's
+    trigram index can answer them). Three or more: the trigram index over the Han keys can."""
     best: dict[int, SearchHit] = {}
+    if len(query) >= 3:
+        _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
+        return best
+    per_list = max(3 * limit, 60)  # enough to rank the starts-with and the popular ones first
+    ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id, per_list)
     _collect(best, engines.han_rows(list(dict.fromkeys(ids))), lambda key: _classify(query, key))
     return best
 
