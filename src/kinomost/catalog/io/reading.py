@@ -1,9 +1,12 @@
 """Reading a spreadsheet or CSV file into (row number, {column: text}) — any encoding people use.
 
 CSV encodings: UTF-8 (with or without BOM), Windows-1251 and GB18030 are told apart without a
-hint: UTF-8 is strict; Russian text in Windows-1251 almost never decodes as GB18030 (a Cyrillic
-byte followed by a space or a letter `я` is not valid there), while Chinese GB18030 text decodes
-as *anything* in Windows-1251 — so GB18030 is tried first and kept only if it yields Chinese.
+hint. UTF-8 is strict, so text that decodes as UTF-8 is UTF-8 (pure ASCII included). Otherwise
+both readings are scored, because each can decode the other's bytes without error: Russian in
+Windows-1251 read as GB18030 becomes rare (level-2) Hanzi, and Chinese read as Windows-1251
+becomes Cyrillic with capitals in the middle of words and stray symbols. GB18030 wins when its
+reading is mostly common Hanzi, Cyrillic or CJK punctuation (so a mixed ru+zh GB18030 file is
+read right) and scores better than the Windows-1251 reading.
 """
 
 from __future__ import annotations
@@ -25,20 +28,45 @@ def decode(data: bytes, encoding: str | None = None) -> str:
             raise ImportRejected(f"the file is not {encoding}: {exc}", problems=[{"row": 0, "column": "", "message": str(exc)}]) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")
-    for candidate in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        if candidate == "utf-8" or _mostly_han(text):
-            return text
-    return data.decode("cp1251", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    cyrillic = data.decode("cp1251", errors="replace")
+    try:
+        chinese = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return cyrillic
+    return chinese if _gb_score(chinese) > max(_cp_score(cyrillic), 0.5) else cyrillic
 
 
-def _mostly_han(text: str) -> bool:
+def _gb_score(text: str) -> float:
+    """Share of non-ASCII characters that are common Hanzi (GB2312 level 1), Cyrillic or CJK symbols."""
     wide = [ch for ch in text if ord(ch) > 127]
-    han = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    return bool(wide) and han / len(wide) > 0.6
+    if not wide:
+        return 0.0
+    good = 0
+    for ch in wide:
+        encoded = ch.encode("gb18030")
+        good += len(encoded) == 2 and (0xB0 <= encoded[0] <= 0xD7 or 0xA1 <= encoded[0] <= 0xA9)
+    return good / len(wide)
+
+
+_CP_PUNCTUATION = set("«»—–№…“”„‘’•")
+
+
+def _cp_score(text: str) -> float:
+    """Share of non-ASCII characters that look like Russian writing: letters in word case, usual punctuation."""
+    wide = good = 0
+    previous = " "
+    for ch in text:
+        if ord(ch) > 127:
+            wide += 1
+            cyrillic = "\u0400" <= ch <= "\u04ff"
+            camel = ch.isupper() and previous.islower()
+            good += (cyrillic and not camel) or ch in _CP_PUNCTUATION
+        previous = ch
+    return good / wide if wide else 0.0
 
 
 def read_csv(data: bytes, encoding: str | None = None) -> tuple[list[str], Iterator[Row]]:
