@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.utils import translation
 
 from kinomost.catalog.models import WorkKind
@@ -31,7 +33,9 @@ def parse_header(name: str) -> tuple[str, str | None]:
     return base, None
 
 
+@lru_cache(maxsize=1)
 def _kind_names() -> dict[str, str]:
+    """Slug and display names in every interface language; cached, since a file asks once per row."""
     names = {value: value for value in WorkKind.values}
     for language in ("en", "ru", "zh-hans"):
         with translation.override(language):
@@ -39,7 +43,9 @@ def _kind_names() -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=1)
 def _genre_names() -> dict[str, str]:
+    """Slug and gettext names (en/ru/zh-Hans) of every genre; cached like the kinds."""
     names = {slug: slug for slug in GENRES}
     for language in ("en", "ru", "zh-hans"):
         with translation.override(language):
