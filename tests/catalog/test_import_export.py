@@ -128,3 +128,17 @@ def test_cli_reports_rows_and_exits_non_zero(org_a, tmp_path, capsys):
     good.write_bytes(csv_bytes(ROWS))
     call_command("import-works", str(good), "--org", org_a.slug)
     assert "4 rows: 5 created" in capsys.readouterr().out
+
+
+def test_one_file_both_creates_in_bulk_and_updates_what_exists(org_a):
+    """New films take the bulk path, existing ones go through save_work: both end up alike."""
+    header = "ref,kind,title:ru,title:en,year,genres,rating:RU"
+    import_works(f"{header}\nOLD-1,feature,Старый,Old,1990,drama,12+\n".encode(), "a.csv", org_a)
+    data = f"{header}\nOLD-1,feature,Старый фильм,Old film,1991,comedy,16+\nNEW-1,feature,Новый,New,2020,Драма,18+\n".encode()
+    result = import_works(data, "b.csv", org_a)
+    assert (result.created, result.updated) == (1, 1)
+    for ref, year, genre, rating in (("OLD-1", 1991, "comedy", "16+"), ("NEW-1", 2020, "drama", "18+")):
+        work = Work.objects.get(owner=org_a, ref=ref)
+        assert work.year == year and [g.slug for g in work.genres.all()] == [genre]
+        assert work.ratings.get(territory="RU").value == rating
+        assert {loc.language for loc in work.localizations.all()} == {"ru", "en"}

@@ -12,6 +12,7 @@ from typing import Callable
 from django.db import transaction
 
 from kinomost.catalog import search, services
+from kinomost.catalog.io import bulk
 from kinomost.catalog.io.columns import genres_from_text, kind_from_text, parse_header
 from kinomost.catalog.io.reading import read_file
 from kinomost.catalog.models import Work
@@ -133,22 +134,30 @@ def _season_for(owner, series: Work, number: int, pending: dict[str, Work], acto
 
 
 def _write(parsed: list[_Parsed], owner, actor, progress) -> ImportResult:
+    """New parentless works in bulk (see io/bulk.py); updates, seasons and episodes one by one."""
     result = ImportResult(rows=len(parsed))
-    pending: dict[str, Work] = {}
-    saved_ids: list[int] = []
-    for done, p in enumerate(sorted(parsed, key=lambda p: KIND_ORDER.get(p.data.kind, 0)), start=1):
+    existing = set(Work.objects.filter(owner=owner, ref__in=[p.data.ref for p in parsed]).values_list("ref", flat=True))
+    fresh = [p for p in parsed if p.data.ref not in existing and p.data.kind not in ("season", "episode")]
+    created = bulk.create_fresh(owner, [p.data for p in fresh], actor=actor)
+    pending: dict[str, Work] = {work.ref: work for work in created}
+    saved_ids: list[int] = [work.pk for work in created]
+    result.created += len(created)
+    if progress:
+        progress(len(created))
+    rest = [p for p in parsed if p.data.ref in existing or p.data.kind in ("season", "episode")]
+    for p in sorted(rest, key=lambda p: KIND_ORDER.get(p.data.kind, 0)):
         if p.data.kind == "episode":
             series = pending.get(p.data.parent_ref) or Work.objects.get(owner=owner, ref=p.data.parent_ref)
-            season, created = _season_for(owner, series, p.season, pending, actor)
-            result.created += created
+            season, created_season = _season_for(owner, series, p.season, pending, actor)
+            result.created += created_season
             p.data.parent_ref = season.ref
-        work, created = services.save_work(owner, p.data, actor=actor, pending_parents=pending, reindex=False)
+        work, was_created = services.save_work(owner, p.data, actor=actor, pending_parents=pending, reindex=False)
         pending[work.ref] = work
         saved_ids.append(work.pk)
-        result.created += created
-        result.updated += not created
+        result.created += was_created
+        result.updated += not was_created
         if progress:
-            progress(done)
+            progress(1)
     search.index_works(saved_ids)
     return result
 

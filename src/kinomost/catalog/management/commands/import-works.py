@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             owner = organisation_by_slug(org)
             bar = tqdm(desc="import", unit="works", file=sys.stderr)
-            result = import_works(path.read_bytes(), path.name, owner, encoding=encoding, dry_run=dry_run, progress=lambda n: bar.update(1))
+            result = import_works(path.read_bytes(), path.name, owner, encoding=encoding, dry_run=dry_run, progress=bar.update)
             bar.close()
         except ImportRejected as exc:
             for p in exc.problems:
