@@ -142,3 +142,11 @@ def test_one_file_both_creates_in_bulk_and_updates_what_exists(org_a):
         assert work.year == year and [g.slug for g in work.genres.all()] == [genre]
         assert work.ratings.get(territory="RU").value == rating
         assert {loc.language for loc in work.localizations.all()} == {"ru", "en"}
+
+
+def test_a_column_given_twice_refuses_the_file(org_a):
+    data = "ref,kind,title:ru,Title:RU\nA,feature,Брат,Брат 2\n".encode()
+    with pytest.raises(ImportRejected) as refused:
+        import_works(data, "w.csv", org_a)
+    assert {"row": 1, "column": "Title:RU"} == {k: refused.value.problems[0][k] for k in ("row", "column")}
+    assert not Work.objects.filter(owner=org_a).exists()

@@ -186,9 +186,13 @@ def _columns(header: list[str], problems: list[dict]) -> dict[str, tuple[str, st
     columns = {}
     for name in header:
         try:
-            columns[name] = parse_header(name)
+            parsed = parse_header(name)
         except InvalidInput as exc:
             problems.append(_problem(1, name, exc.message))
+            continue
+        if name in columns or parsed in columns.values():
+            problems.append(_problem(1, name, "the column appears twice; which one would win is a guess"))
+        columns[name] = parsed
     if ("ref", None) not in columns.values() or ("kind", None) not in columns.values():
         problems.append(_problem(1, "ref" if ("ref", None) not in columns.values() else "kind", "required column is missing"))
     return columns
