@@ -110,6 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if os.environ.get("KINOMOST_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["KINOMOST_TEST_DATABASE_NAME"]}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not Django's in-memory default: concurrency tests need real connections that wait.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kinomost.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "parties.User"
