@@ -97,7 +97,10 @@ def _resolve_parent(owner, data: WorkInput, pending: dict[str, Work] | None) -> 
     return parent
 
 
-def _apply_scalars(work: Work, data: WorkInput) -> None:
+def apply_fields(work: Work, data: WorkInput) -> None:
+    """Copy a validated input's own fields onto an unsaved or loaded work (no related rows).
+
+    Public so that bulk paths (catalog.io.bulk) set fields by the same rules as save_work."""
     titles = {normalise_tag(k): v.strip() for k, v in data.titles.items() if v and v.strip()}
     if data.original_language is not None:
         work.original_language = normalise_tag(data.original_language) if data.original_language else ""
@@ -162,7 +165,7 @@ def save_work(owner, data: WorkInput, *, actor=None, pending_parents: dict[str, 
         created = work is None
         work = work or Work(owner=owner, ref=data.ref.strip())
         work.parent = _resolve_parent(owner, data, pending_parents) or work.parent
-        _apply_scalars(work, data)
+        apply_fields(work, data)
         work.save()
         _apply_related(work, data)
         audit.record("work.created" if created else "work.updated", actor=getattr(actor, "user", None), organisation=owner, obj=work, ref=work.ref)

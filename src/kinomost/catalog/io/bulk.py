@@ -2,7 +2,7 @@
 
 A first import of a catalogue is thousands of new films; one `save_work` per row costs about a
 dozen queries each. Here the same rules are applied by their owners — `services.validate` (run
-on every row before), `services._apply_scalars` for the work's fields, `core.languages`,
+on every row before), `services.apply_fields` for the work's fields, `core.languages`,
 `core.ratings` and `core.territories` for the normalisers, `core.audit.record` for the trail —
 and only the inserts are batched. Updates, seasons and episodes still go through `save_work`.
 """
@@ -24,7 +24,7 @@ def create_fresh(owner, items: list[services.WorkInput], *, actor=None) -> list[
     works = []
     for data in items:
         work = Work(owner=owner, ref=data.ref.strip())
-        services._apply_scalars(work, data)
+        services.apply_fields(work, data)
         works.append(work)
     Work.objects.bulk_create(works, batch_size=BATCH)
     WorkLocalization.objects.bulk_create(
