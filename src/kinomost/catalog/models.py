@@ -180,5 +180,6 @@ class HanGram(models.Model):
             models.Index(fields=["a", "-popularity"], name="hangram_a_pop"),
             models.Index(fields=["a", "b", "-popularity"], name="hangram_ab_pop"),
             models.Index(fields=["a", "position", "-popularity"], name="hangram_a_pos_pop"),
+            models.Index(fields=["a", "b", "position", "-popularity"], name="hangram_ab_pos_pop"),
             models.Index(fields=["work"], name="hangram_work"),
         ]
