@@ -22,20 +22,10 @@ from kinomost.rights.availability import (
     is_licensed,
 )
 from kinomost.rights.ledger import ContractInput, TermInput
-from tests.rights.test_ledger import give, hold, make_work
+from tests.rights.conftest import give, hold, make_work
 
 D = date
 WINDOW = (D(2027, 1, 1), D(2030, 1, 1))
-
-
-@pytest.fixture
-def org_c(db):
-    return parties.create_organisation(slug="kazakh-film", name="Kazakhfilm", kind="distributor", country="KZ")
-
-
-@pytest.fixture
-def film(org_a):
-    return make_work(org_a, "brother")
 
 
 @pytest.fixture
