@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kinomost.parties",
     "kinomost.catalog",
     "kinomost.rights",
+    "kinomost.cinema",
     "kinomost.web",
     "kinomost.demo",
 ]
@@ -147,6 +148,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Online cinema: HLS output is public (nginx/CDN serve it); masters and key files stay private.
+CINEMA_HLS_ROOT = Path(os.environ.get("KINOMOST_CINEMA_HLS_DIR", MEDIA_ROOT / "hls")).resolve()
+CINEMA_PRIVATE_ROOT = Path(os.environ.get("KINOMOST_CINEMA_PRIVATE_DIR", DATA_DIR / "cinema")).resolve()
+CINEMA_LEASE_SECONDS = int(os.environ.get("KINOMOST_CINEMA_LEASE_SECONDS", "60"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
