@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from kinomost.catalog import services as catalog
 from kinomost.parties import services as parties
 from kinomost.parties.models import ApiKey
+from kinomost.rights import ledger
+from kinomost.rights.models import Contract
 
 PUBLIC = {
     "": "landing page, shows nothing private",
@@ -54,6 +56,15 @@ def _not_visible(response, secret):
     return refused_or_answered and "Secret Picture" not in response.content.decode("utf-8", "replace")
 
 
+def _secret_contract(work):
+    """A holding of organisation A on the secret work, its reference carrying the marker."""
+    found = Contract.objects.filter(reference="Secret Picture ACQ").first()
+    if found is None:
+        term = ledger.TermInput(works=[work], territories="WORLD", media="svod", start="2026-01-01", sublicensable=True, exclusive=True)
+        found = ledger.record_holding(work.owner, term, contract=ledger.ContractInput(reference="Secret Picture ACQ")).contract
+    return found
+
+
 PRIVATE_CHECKS = {
     "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
@@ -70,6 +81,15 @@ PRIVATE_CHECKS = {
     "api/v1/works": lambda c, w: ("get", "/api/v1/works"),
     "api/v1/works/<work_id>": lambda c, w: ("get", f"/api/v1/works/{w.pk}"),
     "api/v1/search": lambda c, w: ("get", "/api/v1/search?q=Zzyzx"),
+    "api/v1/rights/contracts": lambda c, w: ("get", f"/api/v1/rights/contracts?_={_secret_contract(w).pk}"),
+    "api/v1/rights/contracts/<contract_id>": lambda c, w: ("get", f"/api/v1/rights/contracts/{_secret_contract(w).pk}"),
+    "api/v1/rights/contracts/<contract_id>/terminate": lambda c, w: ("post", f"/api/v1/rights/contracts/{_secret_contract(w).pk}/terminate"),
+    "api/v1/rights/holdings": lambda c, w: ("post", "/api/v1/rights/holdings"),
+    "api/v1/rights/grants": lambda c, w: ("post", "/api/v1/rights/grants"),
+    "api/v1/rights/holdbacks": lambda c, w: ("post", "/api/v1/rights/holdbacks"),
+    "api/v1/rights/availability": lambda c, w: ("post", "/api/v1/rights/availability"),
+    "api/v1/rights/find-available": lambda c, w: ("get", f"/api/v1/rights/find-available?territory=RU&media=svod&start=2026-01-01&_={_secret_contract(w).pk}"),
+    "api/v1/rights/works/<work_id>": lambda c, w: ("get", f"/api/v1/rights/works/{_secret_contract(w) and w.pk}"),
 }
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
