@@ -1,0 +1,187 @@
+"""The one shape of a proposal — works, terms, money — validated the same way for an offer's
+package and for every version of a deal. Territory, media and date rules are the core modules'
+(territories.expand, media.expand, periods), never re-implemented here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Sequence
+
+import pycountry
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kinomost.catalog.models import Work
+from kinomost.core import languages, periods, territories
+from kinomost.core import media as media_taxonomy
+from kinomost.core.errors import InvalidInput
+from kinomost.core.periods import Period
+from kinomost.rights.ledger import TermInput
+from kinomost.rights.models import AtomKind, LanguageUse
+
+MONEY_FIELDS = ("fee_per_work", "flat_fee", "revenue_share", "minimum_guarantee")
+
+
+@dataclass(frozen=True)
+class ProposalInput:
+    works: Sequence[int | Work]
+    terms: Sequence[dict]
+    currency: str = "USD"
+    fee_per_work: Decimal | str | int = 0
+    flat_fee: Decimal | str | int = 0
+    revenue_share: Decimal | str | int = 0  # percent of revenue to the licensor
+    minimum_guarantee: Decimal | str | int = 0
+
+
+@dataclass
+class Proposal:
+    """A validated proposal, ready to be written."""
+
+    works: list[Work]
+    terms: list[dict]
+    currency: str
+    money: dict[str, Decimal] = field(default_factory=dict)
+
+    def fields(self) -> dict:
+        return {"terms": self.terms, "currency": self.currency, **self.money}
+
+
+def validate(data: ProposalInput, licensor) -> Proposal:
+    """Every problem at once (`details` by field). Works must be in the licensor's catalogue:
+    its own, or works it holds rights on."""
+    problems: dict[str, str] = {}
+    works: list[Work] = []
+    terms: list[dict] = []
+    money: dict[str, Decimal] = {}
+    currency = ""
+    try:
+        works = catalogue_works(licensor, data.works)
+    except InvalidInput as exc:
+        problems["works"] = exc.message
+    try:
+        terms = [clean_term(t) for t in data.terms or []]
+        if not terms:
+            problems["terms"] = _("at least one term is needed")
+    except InvalidInput as exc:
+        problems["terms"] = exc.message
+    try:
+        currency = clean_currency(data.currency)
+    except InvalidInput as exc:
+        problems["currency"] = exc.message
+    for name in MONEY_FIELDS:
+        try:
+            money[name] = clean_amount(getattr(data, name), name)
+        except InvalidInput as exc:
+            problems[name] = exc.message
+    if problems:
+        raise InvalidInput(_("The proposal is not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details=problems)
+    return Proposal(works=works, terms=terms, currency=currency, money=money)
+
+
+def catalogue_of(licensor):
+    """Works an organisation may offer: its own and those it holds (or was granted) rights on."""
+    return Work.objects.filter(
+        Q(owner=licensor)
+        | Q(right_atoms__holder=licensor, right_atoms__kind=AtomKind.HOLDING)
+        | Q(right_atoms__licensee=licensor, right_atoms__kind=AtomKind.GRANT)
+    ).distinct()
+
+
+def catalogue_works(licensor, refs) -> list[Work]:
+    ids = list(dict.fromkeys(w.pk if isinstance(w, Work) else int(w) for w in refs or []))
+    if not ids:
+        raise InvalidInput(_("at least one work is needed"))
+    found = {w.pk: w for w in Work.objects.filter(pk__in=catalogue_of(licensor).filter(pk__in=ids).values("pk"))}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise InvalidInput(_("not in the licensor's catalogue: %(works)s") % {"works": ", ".join(missing)})
+    return [found[i] for i in ids]
+
+
+def clean_term(raw: dict) -> dict:
+    """A term as the ledger will read it, with its sets checked now rather than at signing."""
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("a term must be an object"))
+    terr = _as_list(raw.get("territories"))
+    excl = _as_list(raw.get("territories_excluded"))
+    if not territories.expand(terr, excl):
+        raise InvalidInput(_("the territory expression leaves no country"))
+    media = _as_list(raw.get("media"))
+    if not media_taxonomy.expand(media):
+        raise InvalidInput(_("at least one media code is needed"))
+    start = periods.parse_date(raw.get("start"))
+    if start is None:
+        raise InvalidInput(_("a term needs a start date"))
+    end = periods.parse_date(raw.get("end"))
+    Period(start, end)  # refuses an end before the start
+    return {
+        "territories": terr,
+        "territories_excluded": excl,
+        "media": media,
+        "start": start.isoformat(),
+        "end": end.isoformat() if end else None,
+        "exclusive": bool(raw.get("exclusive", False)),
+        "sublicensable": bool(raw.get("sublicensable", False)),
+        "languages": [_language(v) for v in raw.get("languages") or []],
+    }
+
+
+def _language(value) -> dict:
+    tag, use = (value.get("language"), value.get("use", "original")) if isinstance(value, dict) else value
+    if use not in LanguageUse.values:
+        raise InvalidInput(_("language use '%(use)s' is not one of %(uses)s") % {"use": use, "uses": ", ".join(LanguageUse.values)})
+    return {"language": languages.normalise_tag(tag), "use": use}
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def clean_currency(code: str) -> str:
+    text = (code or "").strip().upper()
+    if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
+        raise InvalidInput(_("'%(code)s' is not an ISO 4217 currency code") % {"code": code})
+    return text
+
+
+def clean_amount(value, name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0))
+    except InvalidOperation:
+        raise InvalidInput(_("'%(value)s' is not an amount") % {"value": value}) from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(_("an amount cannot be negative"))
+    if name == "revenue_share" and amount > 100:
+        raise InvalidInput(_("a revenue share is a percentage (0–100)"))
+    return amount.quantize(Decimal("0.01"))
+
+
+def term_input(term: dict, works) -> TermInput:
+    """A stored term → the ledger's TermInput over the version's works."""
+    return TermInput(
+        works=list(works),
+        territories=term["territories"],
+        territories_excluded=term.get("territories_excluded") or [],
+        media=term["media"],
+        start=term["start"],
+        end=term.get("end"),
+        languages=term.get("languages") or [],
+        exclusive=term.get("exclusive", False),
+        sublicensable=term.get("sublicensable", False),
+    )
+
+
+def term_cells(term: dict) -> tuple[list[str], list[str], Period]:
+    """The countries, media leaves and window a stored term covers."""
+    countries = territories.expand(term["territories"], term.get("territories_excluded") or [])
+    leaves = media_taxonomy.expand(term["media"])
+    return countries, leaves, Period(periods.parse_date(term["start"]), periods.parse_date(term.get("end")))
+
+
+def committed_money(obj, work_count: int) -> Decimal:
+    """What the licensee owes for sure: fees and the minimum guarantee (revenue share on top is
+    not known until revenue is)."""
+    return obj.fee_per_work * work_count + obj.flat_fee + obj.minimum_guarantee

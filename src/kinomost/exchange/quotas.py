@@ -1,0 +1,104 @@
+"""Quota rules and the gate at signing: a hard rule refuses with the count, a soft one warns.
+
+Count rules ('at most 34 revenue-sharing foreign films per calendar year') are nationwide: every
+signed deal counts, whoever signed it. Share rules ('foreign titles at most 30% of the platform's
+catalogue') are per licensee: its catalogue there is what the ledger lets it show that year.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kinomost.core import audit, territories
+from kinomost.core import media as media_taxonomy
+from kinomost.core.errors import InvalidInput
+from kinomost.exchange import selectors
+from kinomost.exchange.errors import QuotaExceeded
+from kinomost.exchange.models import QuotaMeasure, QuotaRule, QuotaScope
+
+
+def define_rule(*, name: str, territory: str, media: str, measure: str, limit, hard: bool = True,
+                scope: str = QuotaScope.FOREIGN) -> QuotaRule:
+    """Rules are regulation, the same for every organisation: set by operators (CLI, admin)."""
+    problems = {}
+    try:
+        territory = territories.normalise_country(territory)
+    except InvalidInput as exc:
+        problems["territory"] = exc.message
+    try:
+        media_taxonomy.expand(media)
+    except InvalidInput as exc:
+        problems["media"] = exc.message
+    if measure not in QuotaMeasure.values:
+        problems["measure"] = ", ".join(QuotaMeasure.values)
+    if scope not in QuotaScope.values:
+        problems["scope"] = ", ".join(QuotaScope.values)
+    if Decimal(str(limit)) <= 0:
+        problems["limit"] = _("must be positive")
+    if problems:
+        raise InvalidInput(_("The quota rule is not valid."), details=problems)
+    with transaction.atomic():
+        rule = QuotaRule.objects.create(name=name.strip() or territory, territory=territory, media=media, measure=measure,
+                                        scope=scope, limit=Decimal(str(limit)), hard=hard)
+        audit.record("exchange.quota_defined", obj=rule, name=rule.name, limit=str(rule.limit), hard=hard)
+    return rule
+
+
+def check_signing(deal, version, works) -> list[dict]:
+    """Refuse (QuotaExceeded, listing every broken hard rule with its count) or return the soft
+    warnings and near-limit notices for the deal about to be signed."""
+    breaches, warnings = [], []
+    for rule in QuotaRule.objects.all():
+        for year in sorted(selectors.years_of(version)):
+            finding = _evaluate(rule, deal, version, works, year)
+            if finding is None:
+                continue
+            if finding["over"] and rule.hard:
+                breaches.append(finding)
+            elif finding["over"] or finding["near_limit"]:
+                warnings.append(finding)
+    if breaches:
+        first = breaches[0]
+        raise QuotaExceeded(
+            _("Signing would break the quota %(name)s (%(year)s): %(used)s used + %(adding)s = %(after)s, limit %(limit)s.") % first,
+            details=breaches,
+        )
+    return warnings
+
+
+def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:
+    adding_ids = selectors.deal_works_for(rule, version, works, year)
+    if not adding_ids and rule.measure == QuotaMeasure.COUNT:
+        return None
+    if rule.measure == QuotaMeasure.COUNT:
+        used_ids = selectors.count_used(rule, year, exclude_deal=deal.pk)
+        used, after = len(used_ids), len(used_ids | adding_ids)
+        adding = after - used
+    else:
+        if not _touches(rule, version, year):
+            return None
+        catalogue = selectors.platform_catalogue(rule, deal.licensee_id, year)
+        used = selectors.foreign_share(rule, catalogue)
+        after = selectors.foreign_share(rule, catalogue | {w.pk for w in works})
+        adding = len({w.pk for w in works} - catalogue)
+    limit = rule.limit.normalize()
+    return {
+        "rule": rule.pk, "name": rule.name, "territory": rule.territory, "media": rule.media, "measure": rule.measure,
+        "year": year, "used": str(used), "adding": adding, "after": str(after), "limit": str(limit), "hard": rule.hard,
+        "over": Decimal(str(after)) > rule.limit, "near_limit": Decimal(str(after)) >= rule.limit * Decimal("0.9"),
+    }
+
+
+def _touches(rule: QuotaRule, version, year: int) -> bool:
+    """Does any term of the version license the rule's territory and media from that year?"""
+    from kinomost.exchange import proposals
+
+    leaves = set(media_taxonomy.expand(rule.media))
+    for term in version.terms:
+        countries, term_leaves, window = proposals.term_cells(term)
+        if rule.territory in countries and leaves & set(term_leaves) and window.start.year == year:
+            return True
+    return False
