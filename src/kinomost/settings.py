@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kinomost.catalog",
     "kinomost.rights",
     "kinomost.cinema",
+    "kinomost.exchange",
     "kinomost.web",
     "kinomost.demo",
 ]
