@@ -84,7 +84,7 @@ def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:
         used = selectors.foreign_share(rule, catalogue)
         after = selectors.foreign_share(rule, catalogue | {w.pk for w in works})
         adding = len({w.pk for w in works} - catalogue)
-    limit = rule.limit.normalize()
+    limit = format(rule.limit.normalize(), "f")
     return {
         "rule": rule.pk, "name": rule.name, "territory": rule.territory, "media": rule.media, "measure": rule.measure,
         "year": year, "used": str(used), "adding": adding, "after": str(after), "limit": str(limit), "hard": rule.hard,

@@ -258,7 +258,7 @@ class QuotaCounter:
     def as_dict(self) -> dict:
         return {"rule": self.rule.pk, "name": self.rule.name, "territory": self.rule.territory, "media": self.rule.media,
                 "measure": self.rule.measure, "scope": self.rule.scope, "hard": self.rule.hard, "year": self.year,
-                "used": None if self.used is None else str(self.used), "limit": str(self.limit.normalize()), "near_limit": self.near_limit}
+                "used": None if self.used is None else str(self.used), "limit": format(self.limit.normalize(), "f"), "near_limit": self.near_limit}
 
 
 def quota_counters(actor=None, *, territory: str | None = None, year: int | None = None) -> list[QuotaCounter]:

@@ -1,0 +1,118 @@
+"""Quota gates at signing (hard refuses with the count, soft warns) and approval gates at
+activation; revoking an approval makes the work unavailable there at once."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kinomost.exchange import approvals, deals, quotas, selectors
+from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded
+from kinomost.exchange.models import Deal, DealState as S, Notification, NotificationKind
+from kinomost.rights.models import RightAtom
+
+from .conftest import CN_SVOD, proposal
+
+pytestmark = pytest.mark.django_db
+
+KZ_CINEMA = {"territories": ["KZ"], "media": ["theatrical"], "start": "2027-03-01", "end": "2028-03-01", "exclusive": False}
+
+
+def _agreed(actor_a, actor_b, org_b, works, terms=None, **money):
+    deal = deals.create_deal(actor_a, org_b, proposal(works, terms, **money))
+    deals.propose(actor_a, deal.pk)
+    return deals.accept(actor_b, deal.pk)
+
+
+def test_a_hard_quota_refuses_with_the_count(actor_a, actor_b, org_b, catalogue):
+    quotas.define_rule(name="KZ cinema", territory="KZ", media="theatrical", measure="count", limit=2, hard=True)
+    deal = _agreed(actor_a, actor_b, org_b, catalogue, [KZ_CINEMA])
+    with pytest.raises(QuotaExceeded) as refused:
+        deals.sign(actor_a, deal.pk, on_date="2027-01-10")
+    (breach,) = refused.value.details
+    assert (breach["name"], breach["year"], breach["used"], breach["adding"], breach["after"], breach["limit"]) == ("KZ cinema", 2027, "0", 3, "3", "2")
+    assert not RightAtom.objects.filter(licensee=org_b).exists()
+    assert Deal.objects.get(pk=deal.pk).state == S.AGREED
+
+
+def test_the_count_is_nationwide_and_per_year(actor_a, actor_b, org_b, catalogue):
+    quotas.define_rule(name="KZ cinema", territory="KZ", media="theatrical", measure="count", limit=2, hard=True)
+    first = _agreed(actor_a, actor_b, org_b, catalogue[:2], [KZ_CINEMA])
+    deals.sign(actor_a, first.pk, on_date="2027-01-10")
+    (counter,) = [c for c in selectors.quota_counters(territory="KZ", year=2027)]
+    assert (counter.used, counter.limit) == (2, Decimal("2.00"))
+    second = _agreed(actor_a, actor_b, org_b, catalogue[2:], [{**KZ_CINEMA, "exclusive": False}])
+    with pytest.raises(QuotaExceeded):
+        deals.sign(actor_a, second.pk, on_date="2027-01-11")
+    next_year = _agreed(actor_a, actor_b, org_b, catalogue[2:], [{**KZ_CINEMA, "start": "2028-03-01", "end": "2029-01-01"}])
+    assert deals.sign(actor_a, next_year.pk, on_date="2027-01-12").deal.state == S.SIGNED
+
+
+def test_china_theatrical_counts_only_revenue_sharing_foreign_films(actor_a, actor_b, org_b, catalogue):
+    cinema = {**KZ_CINEMA, "territories": ["CN"]}
+    flat = _agreed(actor_a, actor_b, org_b, catalogue[:1], [cinema])
+    deals.sign(actor_a, flat.pk, on_date="2027-01-10")
+    shared = _agreed(actor_a, actor_b, org_b, catalogue[1:], [cinema], revenue_share=Decimal("25"))
+    deals.sign(actor_a, shared.pk, on_date="2027-01-10")
+    counters = {c.rule.name: c for c in selectors.quota_counters(territory="CN", year=2027)}
+    assert counters["China, theatrical: revenue-sharing foreign films per calendar year"].used == 2
+
+
+def test_a_soft_quota_warns_and_signs(actor_a, actor_b, org_b, catalogue):
+    """China online: foreign titles at most 30% of the platform's catalogue (soft: the rule is a draft)."""
+    deal = _agreed(actor_a, actor_b, org_b, catalogue)
+    result = deals.sign(actor_a, deal.pk, on_date="2026-12-01")
+    assert result.deal.state == S.SIGNED
+    (warning,) = result.warnings
+    assert (warning["territory"], warning["hard"], warning["after"], warning["limit"]) == ("CN", False, "100.0", "30")
+    assert Notification.objects.filter(organisation=org_b, kind=NotificationKind.QUOTA_NEAR_LIMIT).exists()
+
+
+@pytest.fixture
+def signed(actor_a, actor_b, org_b, catalogue):
+    deal = _agreed(actor_a, actor_b, org_b, catalogue)
+    return deals.sign(actor_a, deal.pk, on_date="2026-12-01").deal
+
+
+def test_a_deal_does_not_become_active_without_its_approvals(signed, actor_a, actor_b, org_b, catalogue):
+    with pytest.raises(ApprovalsMissing) as refused:
+        deals.activate(actor_b, signed.pk, on_date="2027-01-02")
+    missing = {(m["work_ref"], m["approval"]) for m in refused.value.details}
+    assert missing == {(w.ref, kind) for w in catalogue for kind in ("cn_screening_permit", "cn_online_registration")}
+
+    for work in catalogue:
+        approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted", number=f"SP-{work.pk}", issued_on="2026-11-01")
+        approvals.record_approval(actor_b, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="shanghai-media", issued_on="2026-11-01")
+    assert deals.activate(actor_b, signed.pk, on_date="2027-01-02").state == S.ACTIVE
+
+
+def test_a_registration_for_another_platform_does_not_count(signed, actor_a, org_a, org_b, catalogue):
+    work = catalogue[0]
+    approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted")
+    approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="rus-media")
+    assert selectors.approvals_missing(work, "CN", "svod", "2027-02-01", platform=org_b) == [
+        {"territory": "CN", "media": "vod", "approval": "cn_online_registration", "per_platform": True}
+    ]
+    assert selectors.is_cleared(work, "CN", "svod", "2027-02-01", platform=org_a)
+
+
+def test_revoking_an_approval_makes_the_work_unavailable_at_once(signed, actor_a, actor_b, org_b, catalogue):
+    work = catalogue[0]
+    permit = approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted", number="SP-1")
+    approvals.record_approval(actor_b, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="shanghai-media")
+    assert selectors.can_show(org_b, work, "CN", "svod", date(2027, 6, 1))
+    approvals.change_status(actor_a, permit.pk, "revoked")
+    assert not selectors.is_cleared(work, "CN", "svod", date(2027, 6, 1), platform=org_b)
+    assert not selectors.can_show(org_b, work, "CN", "svod", date(2027, 6, 1))
+    assert Notification.objects.filter(organisation=org_b, kind=NotificationKind.APPROVAL_CHANGED, data__status="revoked").exists()
+
+
+def test_territories_without_rules_need_no_approval(catalogue):
+    assert selectors.is_cleared(catalogue[0], "KZ", "svod", "2027-01-01")
+
+
+def test_a_stranger_cannot_record_approvals_for_a_work(actor_c, catalogue):
+    from kinomost.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        approvals.record_approval(actor_c, work_id=catalogue[0].pk, territory="CN", kind="cn_screening_permit", status="granted")
