@@ -1,0 +1,310 @@
+"""The ingest pipeline: probe → transcode → subtitles → thumbnails → publish.
+
+Each step is idempotent: it looks for its finished output first and, if absent, builds it in a
+temporary folder or file of this attempt and renames it into place. The job records finished
+steps, so a worker that takes over a dead worker's job starts at the first unfinished step, and
+a step that finished its rename just before its worker died is recognised by its output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from kinomost.cinema import ffmpeg, keys, ladder, playlists, probe, storage
+from kinomost.cinema.models import Asset, AssetSource, AssetStatus, IngestJob, SourceKind, Track, TrackKind
+from kinomost.cinema.queue import Lease, renew
+from kinomost.core.audit import record
+
+STEPS = (("probe", 2), ("transcode", 88), ("subtitles", 2), ("thumbnails", 3), ("publish", 5))
+REPORT_EVERY_SECONDS = 1.0
+
+
+class LeaseLost(Exception):
+    """Another worker holds the job now; this one stops without writing anything more."""
+
+
+class Attempt:
+    """One worker's go at one job: the lease, the asset, and progress reporting."""
+
+    def __init__(self, lease: Lease):
+        self.lease = lease
+        self.job = IngestJob.objects.select_related("asset").get(pk=lease.job_id)
+        self.asset: Asset = self.job.asset
+        self.folder = storage.asset_dir(self.asset.public_id)
+        self._last_report = 0.0
+
+    def source(self, kind: str) -> list[AssetSource]:
+        return [s for s in self.asset.sources.all() if s.kind == kind]
+
+    def master_path(self) -> Path:
+        return storage.private_path(self.source(SourceKind.MASTER)[0].path)
+
+    def plan(self) -> ladder.Plan:
+        found = probe.Probe.from_dict(self.asset.probe["master"])
+        added = [
+            (s.language, storage.private_path(s.path), probe.Probe.from_dict(p))
+            for s, p in zip(self.source(SourceKind.AUDIO), self.asset.probe.get("audio", []))
+        ]
+        return ladder.plan(found, ladder=self.asset.ladder or ladder.DEFAULT_LADDER, added_audio=added)
+
+    def report(self, step: str, fraction: float, eta: float | None = None, *, force: bool = False) -> bool:
+        """Store progress and renew the lease (at most once a second); False when the lease is lost."""
+        now = time.monotonic()
+        if not force and now - self._last_report < REPORT_EVERY_SECONDS:
+            return True
+        self._last_report = now
+        if not renew(self.lease):
+            return False
+        done = sum(w for name, w in STEPS if name in self.job.done_steps)
+        weight = dict(STEPS)[step]
+        Asset.objects.filter(pk=self.asset.pk).update(
+            status=AssetStatus.PROCESSING, step=step, progress=round(min(99.9, done + weight * min(max(fraction, 0), 1)), 1),
+            eta_seconds=None if eta is None else int(eta), updated_at=timezone.now(),
+        )
+        return True
+
+    def stream_info(self) -> dict:
+        return json.loads((self.folder / "stream" / "stream.json").read_text())
+
+
+def run_steps(lease: Lease) -> None:
+    from kinomost.cinema import queue
+
+    attempt = Attempt(lease)
+    for step, _weight in STEPS:
+        attempt.job.refresh_from_db(fields=["done_steps"])
+        if step in attempt.job.done_steps:
+            continue
+        if not queue.start_step(lease, step) or not attempt.report(step, 0, force=True):
+            raise LeaseLost()
+        STEP_FUNCTIONS[step](attempt)
+        attempt.asset.refresh_from_db()
+        if not queue.step_done(lease, step):
+            raise LeaseLost()
+    queue.finish(lease)
+
+
+# probe ------------------------------------------------------------------------------------
+
+
+def step_probe(attempt: Attempt) -> None:
+    master = probe.check_playable_master(attempt.master_path())
+    audio = [probe.check_playable_audio(storage.private_path(s.path)).as_dict() for s in attempt.source(SourceKind.AUDIO)]
+    Asset.objects.filter(pk=attempt.asset.pk).update(probe={"master": master.as_dict(), "audio": audio}, duration=master.duration)
+
+
+# transcode --------------------------------------------------------------------------------
+
+
+def step_transcode(attempt: Attempt) -> None:
+    final = attempt.folder / "stream"
+    if final.exists():
+        return
+    plan = attempt.plan()
+    partial = storage.partial_dir(final, attempt.lease.token)
+    key_info = keys.write_key_info(attempt.asset, attempt.lease.token)
+    started = time.monotonic()
+    preview_written = False
+
+    def on_progress(done: float, speed: float) -> bool:
+        nonlocal preview_written
+        if not preview_written:
+            preview_written = _write_preview(attempt, plan, partial)
+        fraction = done / plan.duration if plan.duration else 0
+        elapsed = time.monotonic() - started
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        return attempt.report("transcode", fraction, eta)
+
+    args = ladder.transcode_args(plan, attempt.master_path(), partial, key_info, readrate=_readrate())
+    try:
+        ffmpeg.run_with_progress(args, on_progress)
+    finally:
+        key_info.unlink(missing_ok=True)
+    _finish_stream_folder(attempt, plan, partial)
+    storage.publish_dir(partial, final)
+    _write_preview(attempt, plan, final)
+
+
+def _readrate() -> float | None:
+    """KINOMOST_CINEMA_READRATE limits how fast ffmpeg reads the master (× real time): a way to
+    keep a shared machine responsive, and how the tests catch a transcode in the middle."""
+    value = os.environ.get("KINOMOST_CINEMA_READRATE")
+    return float(value) if value else None
+
+
+def _finish_stream_folder(attempt: Attempt, plan: ladder.Plan, folder: Path) -> None:
+    """Media playlists become VOD; ffmpeg's master gives way to stream.json (codecs, MPEG-TS start)."""
+    for name in [r.name for r in plan.rungs] + [a.name for a in plan.audio]:
+        playlist = folder / name / "index.m3u8"
+        text = playlist.read_text().replace("#EXT-X-PLAYLIST-TYPE:EVENT", "#EXT-X-PLAYLIST-TYPE:VOD")
+        storage.write_atomic(playlist, text)
+    ffmpeg_master = folder / "ffmpeg-master.m3u8"
+    info = {"codecs": playlists.ffmpeg_codecs(ffmpeg_master), "mpegts_start": _mpegts_start(attempt, folder / plan.lowest.name)}
+    storage.write_atomic(folder / "stream.json", json.dumps(info, indent=1))
+    ffmpeg_master.unlink(missing_ok=True)
+
+
+def _mpegts_start(attempt: Attempt, rung_folder: Path) -> int:
+    """The first video presentation time in 90 kHz units (ffmpeg's MPEG-TS muxer starts near 1.4 s)."""
+    first = sorted(rung_folder.glob("seg_*.ts"))[0]
+    clear = keys.decrypt_segment(attempt.asset.key, attempt.asset.iv, first.read_bytes())
+    with tempfile.NamedTemporaryFile(suffix=".ts") as tmp:
+        tmp.write(clear)
+        tmp.flush()
+        proc = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", tmp.name], capture_output=True, text=True, errors="replace")
+    for line in proc.stderr.splitlines():
+        if "start:" in line and "Duration" in line:
+            try:
+                return round(float(line.split("start:")[1].split(",")[0]) * 90000)
+            except ValueError:
+                break
+    return 126000
+
+
+def _write_preview(attempt: Attempt, plan: ladder.Plan, stream_folder: Path) -> bool:
+    """Publish the lowest rung (and the first audio) as soon as their playlists list a segment:
+    a player can start on `preview.m3u8` while the rest of the ladder is still encoding."""
+    low = stream_folder / plan.lowest.name / "index.m3u8"
+    first_audio = stream_folder / plan.audio[0].name / "index.m3u8" if plan.audio else None
+    if not _has_segment(low) or (first_audio and not _has_segment(first_audio)):
+        return False
+    rel = stream_folder.name
+    lines = ["#EXTM3U", "#EXT-X-VERSION:4"]
+    stream_inf = f"#EXT-X-STREAM-INF:BANDWIDTH={(plan.lowest.kbps + ladder.AUDIO_KBPS) * 1000},RESOLUTION={plan.lowest.width}x{plan.lowest.height}"
+    if plan.audio:
+        a = plan.audio[0]
+        lang = f',LANGUAGE="{a.language}"' if a.language else ""
+        lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{a.name}"{lang},DEFAULT=YES,AUTOSELECT=YES,URI="{rel}/{a.name}/index.m3u8"')
+        stream_inf += ',AUDIO="audio"'
+    lines += [stream_inf, f"{rel}/{plan.lowest.name}/index.m3u8"]
+    storage.write_atomic(attempt.folder / "preview.m3u8", "\n".join(lines) + "\n")
+    Asset.objects.filter(pk=attempt.asset.pk).update(preview_playlist="preview.m3u8")
+    return True
+
+
+def _has_segment(playlist: Path) -> bool:
+    return playlist.exists() and "#EXTINF" in playlist.read_text()
+
+
+# subtitles --------------------------------------------------------------------------------
+
+
+def step_subtitles(attempt: Attempt) -> None:
+    mpegts = None
+    for name, source in _subtitle_names(attempt):
+        final = attempt.folder / "subs" / name
+        if final.exists():
+            continue
+        if mpegts is None:
+            mpegts = attempt.stream_info()["mpegts_start"]
+        vtt = to_webvtt(storage.private_path(source.path))
+        partial = storage.partial_dir(final, attempt.lease.token)
+        (partial / "subtitles.vtt").write_text(playlists.with_timestamp_map(vtt, mpegts), encoding="utf-8")
+        (partial / "index.m3u8").write_text(playlists.subtitle_playlist("subtitles.vtt", attempt.asset.duration))
+        storage.publish_dir(partial, final)
+
+
+def _subtitle_names(attempt: Attempt) -> list[tuple[str, AssetSource]]:
+    taken: set[str] = set()
+    return [(ladder._unique(s.language, taken), s) for s in attempt.source(SourceKind.SUBTITLES)]
+
+
+def to_webvtt(path: Path) -> str:
+    """SRT, WebVTT or ASS/SSA → WebVTT text; legacy encodings (Windows-1251, GB18030…) detected."""
+    args = ["-v", "error"]
+    encoding = _text_encoding(path)
+    if encoding and encoding not in {"utf_8", "ascii", "utf-8"}:
+        args += ["-sub_charenc", encoding.replace("_", "-")]
+    proc = ffmpeg.run([*args, "-i", str(path), "-map", "0:s:0", "-f", "webvtt", "-"], timeout=300)
+    return proc.stdout
+
+
+def _text_encoding(path: Path) -> str | None:
+    from charset_normalizer import from_path
+
+    best = from_path(path).best()
+    return best.encoding if best else None
+
+
+# thumbnails -------------------------------------------------------------------------------
+
+
+def step_thumbnails(attempt: Attempt) -> None:
+    plan = attempt.plan()
+    poster = attempt.folder / "poster.jpg"
+    if not poster.exists():
+        tmp = poster.with_name(f"poster.tmp-{attempt.lease.token}.jpg")
+        width, height = plan.rungs[0].width, plan.rungs[0].height
+        ffmpeg.run([
+            "-v", "error", "-y", "-ss", f"{plan.duration * 0.1:.3f}", "-i", str(attempt.master_path()), "-frames:v", "1",
+            "-vf", f"scale={width}:{height},setsar=1", "-q:v", "3", "-f", "image2", "-update", "1", str(tmp),
+        ], timeout=300)
+        os.replace(tmp, poster)
+    index = attempt.folder / "thumbnails.vtt"
+    if not index.exists():
+        text = playlists.thumbnails_vtt(
+            plan.thumbnail_count, plan.sprite_interval, plan.sprite_size, "stream/sprites/sprite_%03d.jpg",
+            plan.duration, ladder.SPRITE_COLUMNS, ladder.SPRITE_COLUMNS * ladder.SPRITE_ROWS,
+        )
+        storage.write_atomic(index, text)
+
+
+# publish ----------------------------------------------------------------------------------
+
+
+def step_publish(attempt: Attempt) -> None:
+    plan = attempt.plan()
+    info = attempt.stream_info()
+    video = []
+    for r in plan.rungs:
+        m = playlists.measure(attempt.folder, f"stream/{r.name}/index.m3u8", r.name)
+        m.codecs, m.width, m.height = info["codecs"].get(r.name, ""), r.width, r.height
+        video.append(m)
+    audio = []
+    for a in plan.audio:
+        m = playlists.measure(attempt.folder, f"stream/{a.name}/index.m3u8", a.name)
+        m.language = a.language
+        audio.append(m)
+    subtitles = [
+        playlists.Measured(name=name, uri=f"subs/{name}/index.m3u8", peak=0, average=0, language=s.language)
+        for name, s in _subtitle_names(attempt)
+    ]
+    fps = probe.Probe.from_dict(attempt.asset.probe["master"]).video.fps
+    storage.write_atomic(attempt.folder / "master.m3u8", playlists.master(video, audio, subtitles, frame_rate=fps))
+    _record_ready(attempt.asset, video, audio, subtitles)
+    (attempt.folder / "preview.m3u8").unlink(missing_ok=True)
+    keys.remove_key_files(attempt.asset)
+
+
+def _record_ready(asset: Asset, video, audio, subtitles) -> None:
+    with transaction.atomic():
+        asset.tracks.all().delete()
+        Track.objects.bulk_create(
+            [Track(asset=asset, kind=TrackKind.VIDEO, name=v.name, playlist=v.uri, width=v.width, height=v.height,
+                   bandwidth=v.peak, average_bandwidth=v.average, codecs=v.codecs) for v in video]
+            + [Track(asset=asset, kind=TrackKind.AUDIO, name=a.name, language=a.language, playlist=a.uri, bandwidth=a.peak,
+                     average_bandwidth=a.average, codecs="mp4a.40.2", is_default=i == 0) for i, a in enumerate(audio)]
+            + [Track(asset=asset, kind=TrackKind.SUBTITLES, name=s.name, language=s.language, playlist=s.uri) for s in subtitles]
+        )
+        Asset.objects.filter(pk=asset.pk).update(
+            status=AssetStatus.READY, step="", progress=100.0, eta_seconds=0, error="", master_playlist="master.m3u8",
+            preview_playlist="", poster="poster.jpg", thumbnails="thumbnails.vtt", ready_at=timezone.now(), updated_at=timezone.now(),
+        )
+        record("cinema.asset_ready", organisation=asset.organisation_id, obj=asset, work=asset.work_id)
+
+
+STEP_FUNCTIONS = {
+    "probe": step_probe,
+    "transcode": step_transcode,
+    "subtitles": step_subtitles,
+    "thumbnails": step_thumbnails,
+    "publish": step_publish,
+}
