@@ -77,6 +77,9 @@ class Term(models.Model):
     ends_early_on = models.DateField(_("terminated on"), null=True, blank=True)
     exclusive = models.BooleanField(_("exclusive"), default=False)
     sublicensable = models.BooleanField(_("sublicensable"), default=False)
+    # What an EMA avail said beyond the right itself (format profiles with prices, AvailIDs,
+    # titles as sent ...), so that an export reproduces the rows the term was imported from.
+    avail = models.JSONField(_("avail details"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
