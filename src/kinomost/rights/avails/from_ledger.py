@@ -1,0 +1,150 @@
+"""The rights ledger → EMA avails rows (docs/avails.md, "Out of the ledger").
+
+Rows are rebuilt from terms. A term that came from an avails import keeps the rows it was made
+of (`Term.avail["rows"]`), so an export gives those rows back — the window cut short if the
+term was terminated since. A term recorded any other way is written one row per work, territory
+and VOD medium the term covers (media with no avails license type, such as theatrical, are left
+out), in HD, with the price type NA where the template requires a price.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from io import BytesIO
+
+from django.db.models import Prefetch, Q
+
+from kinomost.catalog.models import Work
+from kinomost.core import territories
+from kinomost.core import media as media_taxonomy
+from kinomost.core.errors import InvalidInput
+from kinomost.parties.models import Organisation
+from kinomost.rights.avails.export import write_xlsx, write_xml
+from kinomost.rights.avails.model import AvailRow
+from kinomost.rights.avails.records import row_from_json
+from kinomost.rights.models import AtomKind, ContractKind, Term
+
+LICENSE_OF_MEDIA = {"est": "EST", "poest": "POEST", "tvod": "TVOD", "svod": "SVOD", "avod": "AVOD", "fvod": "FVOD", "pvod": "Pre-Release"}
+WORK_TYPE_OF_KIND = {"short": "Short", "series": "Series", "season": "Season", "episode": "Episode"}
+FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"), "xml": ("application/xml", "xml")}
+
+
+def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None) -> bytes:
+    """The file (xlsx or xml) of `avail_rows`."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format '{fmt}'; use xlsx or xml", details={"format": "xlsx or xml"})
+    rows = avail_rows(actor_or_org, licensee=licensee, licensor=licensor)
+    out = BytesIO()
+    (write_xlsx if fmt == "xlsx" else write_xml)(rows, out)
+    return out.getvalue()
+
+
+def avail_rows(actor_or_org, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None) -> list[AvailRow]:
+    """As licensor: the organisation's grants to `licensee`. As licensee: what it received from
+    `licensor` — grants from that Kinomost organisation, or holdings acquired from a licensor of
+    that name (an avails import). Nothing else is ever read, so tenancy holds by construction."""
+    org = actor_or_org if isinstance(actor_or_org, Organisation) else actor_or_org.organisation
+    if (licensee is None) == (licensor is None):
+        raise InvalidInput("Say either the licensee (your grants to it) or the licensor (what it granted you).",
+                           details={"licensee": "or licensor"})
+    terms = _terms(org, licensee, licensor)
+    rows: list[AvailRow] = []
+    for term in terms:
+        rows += _rows_of(term)
+    return rows
+
+
+def _terms(org: Organisation, licensee, licensor):
+    qs = Term.objects.select_related("contract", "contract__licensor", "contract__licensee")
+    if licensee is not None:
+        qs = qs.filter(kind=AtomKind.GRANT, contract__licensor=org, contract__licensee=licensee)
+    elif isinstance(licensor, Organisation):
+        qs = qs.filter(kind=AtomKind.GRANT, contract__licensor=licensor, contract__licensee=org)
+    else:
+        name = str(licensor).strip()
+        received = Q(kind=AtomKind.GRANT, contract__licensee=org, contract__licensor__name__iexact=name)
+        held = Q(kind=AtomKind.HOLDING, contract__kind=ContractKind.ACQUISITION, contract__licensee=org,
+                 contract__licensor__isnull=True, contract__licensor_name__iexact=name)
+        qs = qs.filter(received | held)
+    works = Work.objects.select_related("parent", "parent__parent").prefetch_related("identifiers")
+    return qs.prefetch_related(Prefetch("works", queryset=works)).order_by("id")
+
+
+def _licensor_name(term: Term) -> str:
+    contract = term.contract
+    return contract.licensor.name if contract.licensor_id else contract.licensor_name
+
+
+def _rows_of(term: Term) -> list[AvailRow]:
+    if term.ends_early_on is not None and term.ends_early_on <= term.start:
+        return []  # terminated before it began: nothing was ever available
+    kept = term.avail.get("rows") if isinstance(term.avail, dict) else None
+    if kept:
+        return [_cut(row_from_json(data), term) for data in kept]
+    return _rows_from_term(term)
+
+
+def _cut(row: AvailRow, term: Term) -> AvailRow:
+    """A terminated term ends early: its rows end on the termination date."""
+    end = term.end
+    if term.ends_early_on is not None and (end is None or term.ends_early_on < end):
+        return dataclasses.replace(row, end=term.ends_early_on, end_condition=None, end_lag=None)
+    return row
+
+
+def _rows_from_term(term: Term) -> list[AvailRow]:
+    licensor = _licensor_name(term)
+    licensee = term.contract.licensee.name if term.contract.licensee_id and term.kind == AtomKind.GRANT else None
+    end = term.end
+    if term.ends_early_on is not None and (end is None or term.ends_early_on < end):
+        end = term.ends_early_on
+    licenses = [LICENSE_OF_MEDIA[leaf] for leaf in media_taxonomy.expand(";".join(term.media)) if leaf in LICENSE_OF_MEDIA]
+    excluded = tuple(territories.expand(";".join(term.territories_excluded))) if term.territories_excluded else ()
+    rows = []
+    for work in term.works.all():
+        for territory in _territories(term.territories):
+            for license_type in licenses:
+                rows.append(AvailRow(
+                    licensor=licensor, licensee=licensee, work_type=WORK_TYPE_OF_KIND.get(work.kind, "Movie"),
+                    territory=territory, territory_exclusions=excluded,
+                    license_type=license_type, format_profile="HD", start=term.start, end=end,
+                    end_condition=None if end else "Open", exclusive=term.exclusive,
+                    suppression_lift_date=term.start if license_type == "POEST" else None,
+                    price_type=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
+                    price_value=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
+                    contract_id=term.contract.reference, **_identity(work),
+                ))
+    return rows
+
+
+def _territories(codes: list[str]) -> list[str]:
+    """Avails speak ISO countries and UN M.49 regions; other groups (CIS, EU) are listed country by country."""
+    out = []
+    for code in codes:
+        upper = code.strip().upper()
+        if upper in ("WORLD", "WW", "001"):
+            out.append("001")
+        elif upper.isdigit():
+            out.append(upper)
+        elif upper.isalpha() and not territories.is_group(upper):
+            out.append(territories.normalise_country(upper))
+        else:  # a named group, or an expression as written ("CIS; -UA")
+            out += territories.expand(code)
+    return list(dict.fromkeys(out))
+
+
+def _identity(work: Work) -> dict:
+    idents = {i.namespace: i.value for i in work.identifiers.all()}
+    alid = idents.get("alid") or work.ref
+    out = {"alid": alid, "content_id": idents.get("content_id"), "title_id": work.eidr or None}
+    if work.kind == "episode":
+        season, series = work.parent, work.parent.parent if work.parent else None
+        out.update(episode_title_alias=work.original_title, episode_number=work.number,
+                   season_number=season.number if season else None, series_title_alias=series.original_title if series else work.original_title)
+    elif work.kind == "season":
+        out.update(season_number=work.number, series_title_alias=work.parent.original_title if work.parent else work.original_title)
+    elif work.kind == "series":
+        out.update(series_title_alias=work.original_title)
+    else:
+        out.update(title_alias=work.original_title, release_year=work.year)
+    return out

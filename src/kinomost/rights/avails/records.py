@@ -1,0 +1,465 @@
+"""EMA avails → the rights ledger (docs/avails.md, "Into the ledger").
+
+An avail file is imported by one organisation, which is either the licensor of its rows
+(DisplayName names it: the rows are grants it made, checked by the grant rules) or the licensee
+(the rows are rights it received: its holdings, from a licensor named in the file). Rows that
+differ only in format profile or price are one right and become one term; everything the ledger
+has no column for is kept on the term (`Term.avail`) so an export gives the same rows back.
+A file with any bad row, or any row the ledger refuses, changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, fields
+from io import BytesIO
+from typing import Callable
+
+from django.db import transaction
+from django.db.models import Q
+
+from kinomost.catalog import search
+from kinomost.catalog.io import bulk
+from kinomost.catalog.models import Identifier, Work
+from kinomost.catalog.services import WorkInput, save_work, validate
+from kinomost.core.errors import Conflict, ImportRejected, InvalidInput, NotFound
+from kinomost.core.identifiers import normalise_eidr
+from kinomost.parties.models import Organisation
+from kinomost.rights import ledger
+from kinomost.rights.avails.model import AvailRow, AvailsFile
+from kinomost.rights.avails.xlsx import read_xlsx
+from kinomost.rights.avails.xml import read_xml
+from kinomost.rights.models import AtomKind, ContractKind, Term
+
+#: LicenseType → media leaf of core.media. VOD is the standard name for transactional VOD.
+MEDIA_OF_LICENSE = {"EST": "est", "POEST": "poest", "VOD": "tvod", "TVOD": "tvod", "SVOD": "svod", "AVOD": "avod",
+                    "FVOD": "fvod", "Pre-Release": "pvod"}
+#: WorkType → catalogue kind for works the import creates (Collection and Volume are bundles).
+KIND_OF_WORK_TYPE = {"Movie": "feature", "Short": "short", "Collection": "feature", "Volume": "programme",
+                     "Series": "series", "Season": "season", "Episode": "episode"}
+#: Fields that make two rows the same right; rows equal on these merge into one term.
+RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "series_content_id", "season_content_id",
+                "season_number", "episode_number", "volume_number", "territory", "territory_exclusions", "license_type",
+                "start", "start_condition", "start_lag", "end", "end_condition", "end_lag", "exclusive", "contract_id")
+WITHDRAWALS = ("Delete", "Full Delete")
+_MOMENTS = ("start", "end", "suppression_lift_date")
+_TUPLES = ("territory_exclusions", "allowed_languages")
+_ROW_FIELDS = [f for f in fields(AvailRow) if f.name != "source"]
+EXTERNAL_PREFIX = "avails:"
+
+
+@dataclass
+class AvailsImport:
+    """What an import did: counts a person can check against the file, and what it skipped."""
+
+    rows: int = 0
+    role: str = ""  # "licensor" (grants made) or "licensee" (holdings received)
+    terms_created: int = 0
+    terms_already_recorded: int = 0
+    rows_skipped: int = 0
+    works_created: int = 0
+    works_matched: int = 0
+    warnings: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("rows", "role", "terms_created", "terms_already_recorded", "rows_skipped",
+                                              "works_created", "works_matched", "warnings")}
+
+
+def read_avails(data: bytes, filename: str = "") -> AvailsFile:
+    """A spreadsheet (a zip: starts with PK) or XML, whatever the file is called."""
+    if data[:2] == b"PK" or filename.lower().endswith((".xlsx", ".xlsm")):
+        return read_xlsx(BytesIO(data))
+    return read_xml(BytesIO(data))
+
+
+def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Organisation | None = None,
+                  progress: Callable[[int], None] | None = None) -> AvailsImport:
+    """Read, check and record a whole avails file, or raise ImportRejected listing every problem."""
+    org = actor_or_org if isinstance(actor_or_org, Organisation) else actor_or_org.organisation
+    parsed = read_avails(data, filename)
+    result = AvailsImport(rows=len(parsed.rows), warnings=list(parsed.warnings))
+    if progress:
+        progress(len(parsed.rows) // 2)
+    rows = _recordable(parsed.rows, result)
+    as_licensor = [r for r in rows if _names(r.licensor, org)]
+    if as_licensor and len(as_licensor) != len(rows):
+        raise ImportRejected("A file is either this organisation's own avails or avails it received, not both.",
+                             problems=[_problem(rows[0].source, "DisplayName", "the file mixes this organisation and others as licensor")])
+    result.role = "licensor" if as_licensor else "licensee"
+    if result.role == "licensor" and licensee is None:
+        raise ImportRejected("These are this organisation's own avails: say which organisation they license to (--licensee).",
+                             problems=[_problem(rows[0].source, "Licensee", "the licensee organisation is required")])
+    if licensee is not None and licensee.pk == org.pk:
+        raise ImportRejected("An organisation cannot license rights to itself.",
+                             problems=[_problem(rows[0].source if rows else "", "Licensee", "the licensee is the importer")])
+    skipped: list[dict] = []
+    windows = _resolve_windows(rows, skipped)
+    result.warnings += skipped
+    result.rows_skipped += len(skipped)
+    groups = _merge([r for r in rows if id(r) in windows], windows)
+    with transaction.atomic():
+        kind = AtomKind.GRANT if result.role == "licensor" else AtomKind.HOLDING
+        fresh = _not_yet_recorded(org, kind, licensee, groups, result)
+        works = _WorkFinder(org, actor_or_org, result).resolve([g.rows[0] for g in fresh])
+        records = [g.record(works[id(g.rows[0])]) for g in fresh]
+        try:
+            created = ledger.record_terms(actor_or_org, kind, records, licensee=licensee, source=filename)
+        except (InvalidInput, NotFound, Conflict) as exc:
+            raise ImportRejected(exc.message, problems=_ledger_problems(exc, groups)) from exc
+        result.terms_created = len(created)
+    if progress:
+        progress(len(parsed.rows) - len(parsed.rows) // 2)
+    return result
+
+
+# ---------------------------------------------------------------- rows → rights
+
+
+def _names(display_name: str, org: Organisation) -> bool:
+    name = (display_name or "").strip().casefold()
+    return name in (org.name.casefold(), org.slug.casefold())
+
+
+def _recordable(rows: list[AvailRow], result: AvailsImport) -> list[AvailRow]:
+    """Rows that state a right in time. Withdrawals and windows hanging on an undated event are
+    skipped with a warning; a license type with no medium refuses the file."""
+    keep, problems = [], []
+    for row in rows:
+        if row.entry_type in WITHDRAWALS:
+            result.warnings.append(_problem(row.source, "EntryType", f"{row.entry_type}: a withdrawal is not applied to the ledger; terminate the contract instead"))
+        elif row.start is None:
+            result.warnings.append(_problem(row.source, "Start", f"Start {row.start_condition} has no date yet: the row is not recorded until it is sent with one"))
+        elif row.end is None and row.end_condition not in ("Open", "ESTStart"):
+            result.warnings.append(_problem(row.source, "End", f"End {row.end_condition} has no date yet: the row is not recorded until it is sent with one"))
+        elif row.license_type not in MEDIA_OF_LICENSE:
+            problems.append(_problem(row.source, "LicenseType", f"license type {row.license_type} names no medium; send EST, POEST, VOD, TVOD, SVOD, AVOD or FVOD"))
+        else:
+            keep.append(row)
+    if problems:
+        raise ImportRejected(f"{len(problems)} row(s) cannot be recorded; nothing was imported", problems=problems)
+    result.rows_skipped = len(rows) - len(keep)
+    return keep
+
+
+def _resolve_windows(rows: list[AvailRow], skipped: list[dict]) -> dict[int, tuple[dt.date, dt.date | None]]:
+    """Each row's window as dates. End = ESTStart closes a pre-order when the EST window of the same
+    title and territory opens; without that row in the file the end has no date yet (skipped)."""
+    est_start: dict[tuple, dt.date] = {}
+    for row in rows:
+        if row.license_type == "EST":
+            key = (row.alid, row.territory)
+            est_start[key] = min(est_start.get(key, _day(row.start)), _day(row.start))
+    windows, problems = {}, []
+    for row in rows:
+        start = _day(row.start)
+        if row.end is not None:
+            end = _day(row.end) if not isinstance(row.end, dt.datetime) or row.end.time() == dt.time(0) else _day(row.end) + dt.timedelta(days=1)
+        elif row.end_condition == "ESTStart":
+            end = est_start.get((row.alid, row.territory))
+            if end is None:
+                skipped.append(_problem(row.source, "End", "End ESTStart: the file has no EST window of this title and territory, so the pre-order has no end date yet; the row is not recorded until it is sent with one"))
+                continue
+        else:
+            end = None
+        if end is not None and end <= start:
+            problems.append(_problem(row.source, "End", f"the window {start} – {end} is empty"))
+            continue
+        windows[id(row)] = (start, end)
+    if problems:
+        raise ImportRejected(f"{len(problems)} row(s) have no window the ledger can record; nothing was imported", problems=problems)
+    return windows
+
+
+def _day(moment) -> dt.date:
+    """The ledger keeps days: a date-time counts from its own calendar day (the exact moment is
+    kept on the term for export)."""
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+@dataclass
+class _Group:
+    """Rows that state one right (they differ in format profile, price or descriptive fields)."""
+
+    rows: list[AvailRow]
+    window: tuple[dt.date, dt.date | None]
+    key: str
+
+    def record(self, work: Work) -> ledger.TermRecord:
+        row = self.rows[0]
+        contract_ref = row.contract_id or f"Avails {row.licensor}"
+        return ledger.TermRecord(
+            term=ledger.TermInput(
+                works=[work], territories=[row.territory], territories_excluded=list(row.territory_exclusions),
+                media=[MEDIA_OF_LICENSE[row.license_type]], start=self.window[0], end=self.window[1],
+                exclusive=bool(row.exclusive), sublicensable=False,
+            ),
+            contract=ledger.ContractInput(
+                reference=contract_ref[:100], counterparty_name=row.licensor[:200],
+                external_ref=f"{EXTERNAL_PREFIX}{row.licensor}:{row.contract_id or '-'}"[:200],
+            ),
+            label=row.source,
+            avail={"key": self.key, "rows": [row_to_json(r) for r in self.rows]},
+        )
+
+
+def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for row in rows:
+        key = _right_key(row)
+        if key in groups:
+            groups[key].rows.append(row)
+        else:
+            groups[key] = _Group([row], windows[id(row)], key)
+    return list(groups.values())
+
+
+def _right_key(row: AvailRow) -> str:
+    """Exclusive blank and Exclusive No state the same right."""
+    values = tuple(bool(row.exclusive) if name == "exclusive" else getattr(row, name) for name in RIGHT_FIELDS)
+    return hashlib.sha1(repr(values).encode()).hexdigest()[:20]
+
+
+def _not_yet_recorded(org, kind, licensee, groups: list[_Group], result: AvailsImport) -> list[_Group]:
+    """Re-importing a file changes nothing: an avail whose key is already on one of this side's
+    avails contracts is recognised and left as it is."""
+    terms = Term.objects.filter(kind=kind, contract__external_ref__startswith=EXTERNAL_PREFIX)
+    if kind == AtomKind.HOLDING:
+        terms = terms.filter(contract__kind=ContractKind.ACQUISITION, contract__licensee=org)
+    else:
+        terms = terms.filter(contract__licensor=org, contract__licensee=licensee)
+    known = set(terms.values_list("avail__key", flat=True))
+    fresh = [g for g in groups if g.key not in known]
+    result.terms_already_recorded = len(groups) - len(fresh)
+    return fresh
+
+
+def _ledger_problems(exc, groups: list[_Group]) -> list[dict]:
+    """The ledger's refusal, one entry per row named (a conflict names the blocking contract)."""
+    sources = {g.rows[0].source: [r.source for r in g.rows] for g in groups}
+    details = exc.details if isinstance(exc.details, list) else [{"row": "", "message": exc.message}]
+    problems = []
+    for d in details:
+        message = d.get("message") or _conflict_text(d)
+        for source in sources.get(d.get("row"), [d.get("row", "")]):
+            problems.append(_problem(source, d.get("field", ""), message))
+    return list({(p.get("sheet"), p.get("row"), p.get("path"), p["message"]): p for p in problems}.values())
+
+
+_REASONS = {"missing_holding": "not held with the right to sublicense", "conflicting_grant": "already granted",
+            "holdback": "held back"}
+
+
+def _conflict_text(d: dict) -> str:
+    text = f"{d.get('territory')}, {d.get('media')}, {d.get('window')}: {_REASONS.get(d.get('reason'), d.get('reason'))}"
+    if d.get("contract"):
+        text += f" (contract {d['contract']}" + (f" to {d['licensee']})" if d.get("licensee") else ")")
+    return text
+
+
+def _problem(source: str, column: str, message: str) -> dict:
+    """Same shape as the readers' problems: a sheet row and column, or an XML path and field."""
+    if "!" in source and not source.startswith("/"):
+        sheet, _, number = source.rpartition("!")
+        return {"sheet": sheet, "row": int(number) if number.isdigit() else number, "column": column, "message": message}
+    return {"path": source, "field": column, "message": message}
+
+
+# ---------------------------------------------------------------- rows ↔ JSON kept on the term
+
+
+def row_to_json(row: AvailRow) -> dict:
+    out = {}
+    for f in _ROW_FIELDS:
+        value = getattr(row, f.name)
+        if value is None or value == () or value == f.default:
+            continue
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, dt.timedelta):
+            value = value.total_seconds()
+        elif isinstance(value, tuple):
+            value = [list(v) if isinstance(v, tuple) else v for v in value]
+        out[f.name] = value
+    return out
+
+
+def row_from_json(data: dict) -> AvailRow:
+    values = dict(data)
+    for name in _MOMENTS:
+        if name in values:
+            text = values[name]
+            values[name] = dt.datetime.fromisoformat(text) if "T" in text else dt.date.fromisoformat(text)
+    if "runtime" in values:
+        values["runtime"] = dt.timedelta(seconds=values["runtime"])
+    for name in _TUPLES:
+        if name in values:
+            values[name] = tuple(values[name])
+    if "terms" in values:
+        values["terms"] = tuple(tuple(t) for t in values["terms"])
+    return AvailRow(**values)
+
+
+# ---------------------------------------------------------------- works
+
+
+class _WorkFinder:
+    """Works are matched among those the importer may see (its own and listed ones) by ALID,
+    content ID, EIDR or — for works an earlier import created — ref; the rest are created as the
+    importer's own, through the catalogue's services."""
+
+    def __init__(self, org: Organisation, actor, result: AvailsImport):
+        self.org, self.actor, self.result = org, actor if not isinstance(actor, Organisation) else None, result
+        self.created_ids: list[int] = []
+
+    def resolve(self, rows: list[AvailRow]) -> dict[int, Work]:
+        self._load(rows)
+        found: dict[int, Work] = {}
+        movies = [r for r in rows if not r.is_tv or r.work_type == "Volume"]
+        for row in movies:
+            work = self._match(row.alid, row.content_id, row.title_id)
+            if work is not None:
+                found[id(row)] = work
+        self._create_movies([r for r in movies if id(r) not in found], found)
+        tv = sorted((r for r in rows if r.is_tv and r.work_type != "Volume"), key=lambda r: ("Series", "Season", "Episode").index(r.work_type))
+        for row in tv:
+            found[id(row)] = self._tv_work(row)
+        if self.created_ids:
+            search.index_works(self.created_ids)
+        self.result.works_created = len(self.created_ids)
+        self.result.works_matched = len({w.pk for w in found.values()} - set(self.created_ids))
+        return found
+
+    def _load(self, rows: list[AvailRow]) -> None:
+        values = {v for r in rows for v in (r.alid, r.content_id, r.series_content_id, r.season_content_id) if v}
+        eidrs = {v for r in rows for v in (r.title_id, r.series_id, r.season_id) if v}
+        visible = Work.objects.filter(Q(owner=self.org) | Q(is_listed=True))
+        self.by_id: dict[tuple[str, str], Work] = {}
+        idents = Identifier.objects.filter(namespace__in=("alid", "content_id"), value__in=values, work__in=visible).select_related("work")
+        for ident in sorted(idents, key=lambda i: i.work.owner_id != self.org.pk):  # own works first
+            self.by_id.setdefault((ident.namespace, ident.value), ident.work)
+        for work in visible.filter(eidr__in=eidrs).order_by("id"):
+            self.by_id.setdefault(("eidr", work.eidr), work)
+        for work in Work.objects.filter(owner=self.org, ref__in={_ref(v) for v in values}):
+            self.by_id.setdefault(("ref", work.ref), work)
+
+    def _match(self, alid, content_id=None, eidr=None) -> Work | None:
+        for key in (("alid", alid), ("content_id", content_id), ("eidr", eidr), ("ref", _ref(alid or ""))):
+            if key[1] and key in self.by_id:
+                return self.by_id[key]
+        return None
+
+    def _remember(self, work: Work, alid=None, content_id=None) -> Work:
+        for key in (("alid", alid), ("content_id", content_id), ("ref", work.ref)):
+            if key[1]:
+                self.by_id[key] = work
+        return work
+
+    def _create_movies(self, rows: list[AvailRow], found: dict[int, Work]) -> None:
+        """New stand-alone works in bulk (catalog.io.bulk); one work per ALID."""
+        by_ref: dict[str, AvailRow] = {}
+        for row in rows:
+            by_ref.setdefault(_ref(row.alid), row)
+        inputs = [self._input(ref, row, KIND_OF_WORK_TYPE[row.work_type], _title(row)) for ref, row in by_ref.items()]
+        problems = [(row, p) for (ref, row), data in zip(by_ref.items(), inputs) if (p := _validate(data))]
+        if problems:
+            raise ImportRejected("Some titles cannot be catalogued; nothing was imported",
+                                 problems=[_problem(row.source, "TitleInternalAlias", p) for row, p in problems])
+        created = bulk.create_fresh(self.org, inputs, actor=self.actor)
+        for (ref, row), work in zip(by_ref.items(), created):
+            self._remember(work, row.alid, row.content_id)
+            self.created_ids.append(work.pk)
+        for row in rows:
+            found[id(row)] = self.by_id[("ref", _ref(row.alid))]
+
+    def _input(self, ref: str, row: AvailRow, kind: str, title: str, **extra) -> WorkInput:
+        identifiers = {k: v for k, v in (("alid", row.alid), ("content_id", row.content_id)) if v}
+        eidr = _valid_eidr(row.title_id) if kind not in ("series", "season") else None
+        runtime = int(row.runtime.total_seconds() // 60) or None if row.runtime else None
+        return WorkInput(ref=ref, kind=kind, original_title=title, original_language=row.asset_language or None,
+                         year=row.release_year if kind not in ("series", "season") else None, runtime_minutes=runtime,
+                         eidr=eidr, identifiers=identifiers, **extra)
+
+    def _tv_work(self, row: AvailRow) -> Work:
+        own = self._match(row.alid, row.content_id)
+        if own is not None:
+            return own
+        series = self._series(row)
+        if row.work_type == "Series":
+            return self._remember(series, row.alid, row.content_id)
+        season = self._season(row, series)
+        if row.work_type == "Season":
+            return self._remember(season, row.alid, row.content_id)
+        existing = season.children.filter(kind="episode", number=row.episode_number).first() if row.episode_number else None
+        if existing is not None:
+            return self._remember(existing, row.alid, row.content_id)
+        title = row.episode_title_display or row.episode_title_alias or row.title_display or row.title_alias or row.alid
+        data = self._input(_ref(row.alid), row, "episode", title, parent_ref=season.ref, number=row.episode_number)
+        return self._remember(self._save(row, data, season), row.alid, row.content_id)
+
+    def _series(self, row: AvailRow) -> Work:
+        key = row.series_content_id or row.series_id or row.series_title_alias
+        found = self._match(None, row.series_content_id, row.series_id) or self.by_id.get(("series", key))
+        if found is None:
+            found = Work.objects.filter(owner=self.org, kind="series", ref=_ref(f"series:{key}")).first()
+        if found is None:
+            title = row.series_title_display or row.series_title_alias
+            data = WorkInput(ref=_ref(f"series:{key}"), kind="series", original_title=title,
+                             identifiers={"content_id": row.series_content_id} if row.series_content_id else None)
+            found = self._save(row, data, None)
+        self.by_id[("series", key)] = found
+        return self._remember(found, None, row.series_content_id)
+
+    def _season(self, row: AvailRow, series: Work) -> Work:
+        number = row.season_number
+        found = self._match(row.alid if row.work_type == "Season" else None, row.season_content_id, row.season_id)
+        if found is None and number is not None:
+            found = series.children.filter(kind="season", number=number).first()
+        if found is None:
+            title = row.season_title_display or row.season_title_alias or f"{series.original_title} — {number or ''}".strip(" —")
+            ident = {"content_id": row.season_content_id} if row.season_content_id else {}
+            if row.work_type == "Season":
+                ident["alid"] = row.alid
+            ref = _ref(row.alid) if row.work_type == "Season" else _ref(f"{series.ref}/S{number or row.season_content_id}")
+            data = WorkInput(ref=ref, kind="season", original_title=title, parent_ref=series.ref, number=number, identifiers=ident or None)
+            found = self._save(row, data, series)
+        return self._remember(found, None, row.season_content_id)
+
+    def _save(self, row: AvailRow, data: WorkInput, parent: Work | None) -> Work:
+        if parent is not None and parent.owner_id != self.org.pk:
+            raise ImportRejected("A title belongs to another organisation's series; nothing was imported",
+                                 problems=[_problem(row.source, "SeriesContentID", f"'{parent.original_title}' belongs to another organisation: its seasons and episodes cannot be catalogued here")])
+        try:
+            work, created = save_work(self.org, data, actor=self.actor, pending_parents={parent.ref: parent} if parent else None, reindex=False)
+        except (InvalidInput, NotFound) as exc:
+            raise ImportRejected("A title cannot be catalogued; nothing was imported",
+                                 problems=[_problem(row.source, "", exc.message)]) from exc
+        if created:
+            self.created_ids.append(work.pk)
+        return work
+
+
+def _ref(value: str) -> str:
+    """A work's ref: the ALID itself when it fits, else a stable digest of it."""
+    return value if len(value) <= 100 else "alid:" + hashlib.sha1(value.encode()).hexdigest()
+
+
+def _title(row: AvailRow) -> str:
+    if row.work_type == "Volume":
+        return row.volume_title_display or row.volume_title_alias or row.title_display or row.title_alias or row.alid
+    return row.title_display or row.title_alias or row.alid
+
+
+def _valid_eidr(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return normalise_eidr(value)
+    except InvalidInput:
+        return None
+
+
+def _validate(data: WorkInput) -> str:
+    problems = validate(data)
+    return "; ".join(f"{k}: {v}" for k, v in problems.items())
