@@ -52,3 +52,18 @@ def asset_status(asset: Asset) -> dict:
         "created_at": asset.created_at,
         "ready_at": asset.ready_at,
     }
+
+
+def work_for_ingest(actor, reference: str):
+    """A work by its catalogue reference (the organisation's own first) or by number."""
+    from kinomost.catalog import selectors as catalog
+
+    works = catalog.visible_works(actor)
+    if reference.isdigit():
+        found = works.filter(pk=int(reference)).first()
+    else:
+        matches = list(works.filter(ref=reference).order_by("id"))
+        found = next((w for w in matches if w.owner_id == actor.organisation_id), None) or (matches[0] if len(matches) == 1 else None)
+    if found is None:
+        raise NotFound(_("No such work: %(ref)s.") % {"ref": reference})
+    return found
