@@ -1,0 +1,335 @@
+"""Exchange endpoints under /api/v1/exchange/. Thin: parse, call one service or selector, shape
+the answer. Every read goes through a selector that lets only the parties see a deal or offer."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from ninja import Field, Query, Router, Schema
+
+from kinomost.catalog import selectors as catalog_selectors
+from kinomost.core import languages
+from kinomost.core.errors import InvalidInput
+from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors
+from kinomost.exchange.proposals import MONEY_FIELDS, ProposalInput
+
+router = Router(tags=["exchange"])
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class TermIn(Schema):
+    territories: list[str] = Field(..., examples=[["CN"]])
+    territories_excluded: list[str] = Field(default_factory=list)
+    media: list[str] = Field(..., examples=[["svod"]])
+    start: date
+    end: date | None = None
+    exclusive: bool = False
+    sublicensable: bool = False
+    languages: list[dict] = Field(default_factory=list, examples=[[{"language": "zh-Hans", "use": "subtitled"}]])
+
+
+class ProposalIn(Schema):
+    works: list[int] = Field(default_factory=list)
+    terms: list[TermIn]
+    currency: str = Field("USD", examples=["CNY"])
+    fee_per_work: Decimal = Decimal("0")
+    flat_fee: Decimal = Decimal("0")
+    revenue_share: Decimal = Decimal("0")
+    minimum_guarantee: Decimal = Decimal("0")
+
+    def to_input(self) -> ProposalInput:
+        return ProposalInput(works=self.works, terms=[t.dict() for t in self.terms], currency=self.currency,
+                             **{f: getattr(self, f) for f in MONEY_FIELDS})
+
+
+class FilterIn(Schema):
+    kind: str | None = None
+    genre: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    language: str | None = None
+    available_for: TermIn | None = None
+
+
+class OfferIn(Schema):
+    name: str
+    message: str = ""
+    expires_on: date | None = None
+    proposal: ProposalIn
+    filter: FilterIn | None = None
+
+
+class SendIn(Schema):
+    recipients: list[str] = Field(..., examples=[["shanghai-media"]])
+
+
+class DealIn(Schema):
+    counterparty: str = Field(..., description="slug of the other organisation")
+    as_licensor: bool = True
+    name: str = ""
+    message: str = ""
+    expires_on: date | None = None
+    proposal: ProposalIn
+
+
+class StepIn(Schema):
+    proposal: ProposalIn | None = Field(None, description="counter: the new version")
+    works: list[int] | None = Field(None, description="accept: a selection of the latest version's works")
+    note: str = ""
+    reason: str = ""
+    on_date: date | None = None
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class ApprovalIn(Schema):
+    work: int
+    territory: str
+    kind: str
+    status: str = "pending"
+    number: str = ""
+    issued_on: date | None = None
+    platform: str | None = Field(None, description="slug of the platform a registration is for")
+    permitted_use: str = ""
+    age_category: str = ""
+
+
+class ApprovalStatusIn(Schema):
+    status: str
+    number: str | None = None
+    issued_on: date | None = None
+
+
+class ClearanceQuery(Schema):
+    work: int
+    territory: str
+    media: str
+    on: date | None = None
+
+
+class QuotaQuery(Schema):
+    territory: str | None = None
+    year: int | None = None
+
+
+class BalanceQuery(Schema):
+    a: str = Field(..., description="organisation slug (yours) or country code")
+    b: str
+    scope: str = Field("organisation", pattern="^(organisation|country)$")
+    by: str = Field("year", pattern="^(month|quarter|year)$")
+    start: date | None = None
+    end: date | None = None
+    format: str = Field("json", pattern="^(json|csv|xlsx)$")
+
+
+class ReadIn(Schema):
+    ids: list[int]
+
+
+# ---------------------------------------------------------------- shaping
+
+
+def _language() -> str:
+    try:
+        return languages.from_interface_code(get_language() or "en")
+    except InvalidInput:
+        return "en"
+
+
+def _org(o) -> dict:
+    return {"id": o.pk, "slug": o.slug, "name": o.name, "country": o.country}
+
+
+def _money(obj) -> dict:
+    return {"currency": obj.currency, **{f: str(getattr(obj, f)) for f in MONEY_FIELDS}}
+
+
+def _works(works) -> list[dict]:
+    lang = _language()
+    return [{"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "runtime_minutes": w.runtime_minutes,
+             "title": catalog_selectors.display_title(w, lang)} for w in works]
+
+
+def _deal_summary(deal) -> dict:
+    return {"id": deal.pk, "reference": deal.reference, "name": deal.name, "state": deal.state, "licensor": _org(deal.licensor),
+            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "signed_on": deal.signed_on,
+            "terminated_on": deal.terminated_on, "closed_reason": deal.closed_reason}
+
+
+def _deal(request, deal) -> dict:
+    deal = selectors.deal_detail(request.auth, deal.pk)
+    return {
+        **_deal_summary(deal),
+        "steps": deals.steps_for(request.auth, deal),
+        "versions": [{"number": v.number, "author": v.author_id, "note": v.note, "created_at": v.created_at, "terms": v.terms,
+                      "works": _works(v.works.all()), **_money(v)} for v in deal.versions.all()],
+        "messages": [{"author": m.author_id, "body": m.body, "created_at": m.created_at} for m in deal.messages.all()],
+    }
+
+
+def _offer(offer) -> dict:
+    return {"id": offer.pk, "name": offer.name, "sender": _org(offer.sender), "status": offer.status, "message": offer.message,
+            "expires_on": offer.expires_on, "filter": offer.saved_filter, "terms": offer.terms, **_money(offer),
+            "works": _works(offer.works.prefetch_related("localizations").order_by("offeritem__position"))}
+
+
+def _approval(a) -> dict:
+    return {"id": a.pk, "work": a.work_id, "territory": a.territory, "kind": a.kind, "status": a.status, "number": a.number,
+            "issued_on": a.issued_on, "platform": a.platform.slug if a.platform_id else None,
+            "permitted_use": a.permitted_use, "age_category": a.age_category}
+
+
+# ---------------------------------------------------------------- offers
+
+
+@router.get("/offers", summary="Offers this organisation sent or received")
+def list_offers(request):
+    return [_offer(o) for o in selectors.offers_of(request.auth)]
+
+
+@router.post("/offers", response={201: dict}, summary="Build a package by hand or by a saved filter")
+def create_offer(request, payload: OfferIn):
+    flt = None
+    if payload.filter is not None:
+        data = payload.filter.dict()
+        flt = offers.PackageFilter(**{**data, "available_for": payload.filter.available_for.dict() if payload.filter.available_for else None})
+    offer = offers.create_offer(request.auth, name=payload.name, proposal=payload.proposal.to_input(), package_filter=flt,
+                                message=payload.message, expires_on=payload.expires_on)
+    return 201, _offer(offer)
+
+
+@router.get("/offers/{offer_id}")
+def get_offer(request, offer_id: int):
+    return _offer(selectors.offer_for(request.auth, offer_id))
+
+
+@router.post("/offers/{offer_id}/send", summary="Send to organisations: one proposed deal each")
+def send_offer(request, offer_id: int, payload: SendIn):
+    return [_deal_summary(d) for d in offers.send_offer(request.auth, offer_id, payload.recipients)]
+
+
+# ---------------------------------------------------------------- deals
+
+
+@router.get("/deals", summary="Deals this organisation is a party to")
+def list_deals(request, state: str | None = None, role: str | None = None):
+    return [_deal_summary(d) for d in selectors.deals_of(request.auth, state=state, role=role)]
+
+
+@router.post("/deals", response={201: dict}, summary="Draft a deal with another organisation")
+def create_deal(request, payload: DealIn):
+    from kinomost.parties.models import Organisation
+
+    other = Organisation.objects.filter(slug=payload.counterparty).first()
+    deal = deals.create_deal(request.auth, other.pk if other else 0, payload.proposal.to_input(), as_licensor=payload.as_licensor,
+                             name=payload.name, expires_on=payload.expires_on, message=payload.message)
+    return 201, _deal(request, deal)
+
+
+@router.get("/deals/{deal_id}", summary="A deal, every version and its thread")
+def get_deal(request, deal_id: int):
+    return _deal(request, selectors.deal_detail(request.auth, deal_id))
+
+
+_STEPS = {
+    "propose": lambda a, d, p: deals.propose(a, d),
+    "counter": lambda a, d, p: deals.counter(a, d, _need_proposal(p), note=p.note),
+    "accept": lambda a, d, p: deals.accept(a, d, works=p.works),
+    "reject": lambda a, d, p: deals.reject(a, d, reason=p.reason),
+    "withdraw": lambda a, d, p: deals.withdraw(a, d),
+    "call_off": lambda a, d, p: deals.call_off(a, d, reason=p.reason),
+    "sign": lambda a, d, p: deals.sign(a, d, on_date=p.on_date),
+    "activate": lambda a, d, p: deals.activate(a, d, on_date=p.on_date),
+    "terminate": lambda a, d, p: deals.terminate(a, d, on_date=p.on_date, reason=p.reason),
+}
+
+
+def _need_proposal(payload: StepIn) -> ProposalInput:
+    if payload.proposal is None:
+        raise InvalidInput("A counter-proposal needs a proposal.", details={"proposal": "required"})
+    return payload.proposal.to_input()
+
+
+@router.post("/deals/{deal_id}/steps/{step}", summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
+def take_step(request, deal_id: int, step: str, payload: StepIn):
+    if step not in _STEPS:
+        selectors.deal_detail(request.auth, deal_id)  # 404 for others before naming steps
+        raise InvalidInput("Unknown step.", details={"step": step, "steps": sorted(_STEPS)})
+    result = _STEPS[step](request.auth, deal_id, payload)
+    deal = getattr(result, "deal", result)
+    body = _deal(request, deal)
+    if hasattr(result, "warnings"):
+        body["warnings"] = result.warnings
+    return body
+
+
+@router.post("/deals/{deal_id}/messages", response={201: dict})
+def post_message(request, deal_id: int, payload: MessageIn):
+    message = deals.post_message(request.auth, deal_id, payload.body)
+    return 201, {"id": message.pk, "body": message.body, "created_at": message.created_at}
+
+
+# ---------------------------------------------------------------- approvals, quotas
+
+
+@router.get("/approvals", summary="Approvals this organisation recorded")
+def list_approvals(request, territory: str | None = None, work: int | None = None):
+    return [_approval(a) for a in selectors.approvals_of(request.auth, territory=territory, work_id=work)]
+
+
+@router.post("/approvals", response={201: dict})
+def record_approval(request, payload: ApprovalIn):
+    data = payload.dict()
+    approval = approvals.record_approval(request.auth, work_id=data.pop("work"), **data)
+    return 201, _approval(approval)
+
+
+@router.post("/approvals/{approval_id}/status")
+def change_approval(request, approval_id: int, payload: ApprovalStatusIn):
+    return _approval(approvals.change_status(request.auth, approval_id, payload.status, number=payload.number, issued_on=payload.issued_on))
+
+
+@router.get("/clearance", summary="Which approvals a work still needs in a territory and media")
+def clearance(request, params: Query[ClearanceQuery]):
+    work = catalog_selectors.work_for(request.auth, params.work)
+    missing = selectors.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
+    return {"work": work.pk, "territory": params.territory.upper(), "media": params.media, "cleared": not missing, "missing": missing}
+
+
+@router.get("/quotas", summary="Quota counters: used / limit")
+def quota_counters(request, params: Query[QuotaQuery]):
+    return [c.as_dict() for c in selectors.quota_counters(request.auth, territory=params.territory, year=params.year)]
+
+
+# ---------------------------------------------------------------- balance, inbox
+
+
+@router.get("/balance", summary="Balance of the exchange: works, hours and money each way, equal-exchange index")
+def balance(request, params: Query[BalanceQuery]):
+    result = selectors.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)
+    if params.format == "json":
+        return {"scope": result.scope, "a": result.a, "b": result.b, "by": result.by,
+                "rows": [r.as_dict() for r in result.rows], "total": result.total.as_dict()}
+    content_type = "text/csv; charset=utf-8" if params.format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(exports.export_balance(result, params.format), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="balance-{params.a}-{params.b}.{params.format}"'
+    return response
+
+
+@router.get("/inbox", summary="Notifications for this organisation")
+def inbox(request, unread: bool = False):
+    user = request.auth.user
+    return [{"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at,
+             "read": bool(user) and n.read_by.filter(pk=user.pk).exists()} for n in selectors.inbox(request.auth, unread_only=unread)[:200]]
+
+
+@router.post("/inbox/read")
+def mark_read(request, payload: ReadIn):
+    return {"marked": notifications.mark_read(request.auth, payload.ids)}
