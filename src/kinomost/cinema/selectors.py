@@ -38,6 +38,7 @@ def asset_status(asset: Asset) -> dict:
     return {
         "id": str(asset.public_id),
         "work_id": asset.work_id,
+        "work_title": asset.work.original_title,
         "platform": asset.platform.slug if asset.platform_id else None,
         "status": asset.status,
         "step": asset.step,
