@@ -92,6 +92,7 @@ def _register_routers() -> None:
     from kinomost.catalog.api import router as catalog_router
     from kinomost.catalog.api_io import router as catalog_io_router
     from kinomost.cinema.api import router as cinema_router
+    from kinomost.exchange.api import router as exchange_router
     from kinomost.parties.api import router as parties_router
     from kinomost.rights.api import router as rights_router
 
@@ -99,6 +100,7 @@ def _register_routers() -> None:
     api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}
     api.add_router("/", catalog_router)
     api.add_router("/cinema", cinema_router)
+    api.add_router("/exchange", exchange_router)
     # "/rights/avails" (the avails router) is mounted here, before "/rights"
     api.add_router("/rights", rights_router)
 
