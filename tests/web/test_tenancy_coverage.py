@@ -65,6 +65,26 @@ def _secret_contract(work):
     return found
 
 
+def _exchange(w):
+    """A's secret package (the secret work, sent to a third organisation, with a thread and an
+    approval, all carrying "Secret Picture"): ids of the offer, the deal and the approval."""
+    if not hasattr(w, "_exchange"):
+        from kinomost.exchange import approvals, deals, offers
+        from kinomost.exchange.proposals import ProposalInput
+        from kinomost.parties.context import Actor
+
+        seller = Actor(organisation=w.owner, role="owner")
+        third = parties.create_organisation(slug="secret-buyer", name="Third Party", kind="distributor", country="KZ")
+        term = {"territories": ["KZ"], "media": ["svod"], "start": "2027-01-01", "end": "2028-01-01"}
+        offer = offers.create_offer(seller, name="Secret Picture offer", message="Secret Picture terms",
+                                    proposal=ProposalInput(works=[w.pk], terms=[term], currency="EUR", fee_per_work=5))
+        (deal,) = offers.send_offer(seller, offer.pk, ["secret-buyer"])
+        deals.post_message(Actor(organisation=third, role="owner"), deal.pk, "Secret Picture reply")
+        approval = approvals.record_approval(seller, work_id=w.pk, territory="RU", kind="ru_distribution_certificate", number="Secret Picture 1")
+        w._exchange = (offer.pk, deal.pk, approval.pk)
+    return w._exchange
+
+
 def _secret_asset(w):
     """A's asset of the secret work on A's "Secret Picture platform"."""
     if not hasattr(w, "_asset"):
@@ -104,6 +124,20 @@ PRIVATE_CHECKS = {
     "api/v1/cinema/assets": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/assets"))[1],
     "api/v1/cinema/assets/<asset_id>": lambda c, w: ("get", f"/api/v1/cinema/assets/{_secret_asset(w).public_id}"),
     "api/v1/cinema/platforms": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/platforms"))[1],
+    "api/v1/exchange/offers": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/offers"))[1],
+    "api/v1/exchange/offers/<offer_id>": lambda c, w: ("get", f"/api/v1/exchange/offers/{_exchange(w)[0]}"),
+    "api/v1/exchange/offers/<offer_id>/send": lambda c, w: ("post", f"/api/v1/exchange/offers/{_exchange(w)[0]}/send"),
+    "api/v1/exchange/deals": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/deals"))[1],
+    "api/v1/exchange/deals/<deal_id>": lambda c, w: ("get", f"/api/v1/exchange/deals/{_exchange(w)[1]}"),
+    "api/v1/exchange/deals/<deal_id>/messages": lambda c, w: ("post", f"/api/v1/exchange/deals/{_exchange(w)[1]}/messages"),
+    "api/v1/exchange/deals/<deal_id>/steps/<step>": lambda c, w: ("post", f"/api/v1/exchange/deals/{_exchange(w)[1]}/steps/accept"),
+    "api/v1/exchange/approvals": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/approvals"))[1],
+    "api/v1/exchange/approvals/<approval_id>/status": lambda c, w: ("post", f"/api/v1/exchange/approvals/{_exchange(w)[2]}/status"),
+    "api/v1/exchange/clearance": lambda c, w: ("get", f"/api/v1/exchange/clearance?work={w.pk}&territory=RU&media=theatrical"),
+    "api/v1/exchange/quotas": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/quotas?territory=KZ"))[1],
+    "api/v1/exchange/balance": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/balance?a=rus-media&b=secret-buyer"))[1],
+    "api/v1/exchange/inbox": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/inbox"))[1],
+    "api/v1/exchange/inbox/read": lambda c, w: (_exchange(w), ("post", "/api/v1/exchange/inbox/read"))[1],
 }
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
