@@ -14,6 +14,8 @@ KINOMOST_COMMANDS = {
     "search": "search the catalogue from any script",
     "reindex": "rebuild the search index",
     "i18n-compile": "compile the interface translations",
+    "ingest": "ingest a master (and dubs, subtitles) into encrypted adaptive HLS",
+    "worker": "run ingest jobs; start more on any machine sharing the database and storage",
 }
 
 
