@@ -25,7 +25,8 @@ $(VENDOR)/.done: package.json package-lock.json
 run: bootstrap
 	$(BIN)/kinomost migrate --noinput
 	$(BIN)/kinomost demo
-	$(BIN)/kinomost serve
+	@# an embedded ingest worker beside the web server; it stops with it
+	$(BIN)/kinomost worker -v 0 & trap 'kill $$! 2>/dev/null' EXIT; $(BIN)/kinomost serve
 
 test: bootstrap
 	$(BIN)/pytest -q $(PYTEST_ARGS)
