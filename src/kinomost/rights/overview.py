@@ -344,6 +344,7 @@ class Bar:
     inherited: bool
     left: float = 0.0  # per cent of the axis
     width: float = 0.0
+    cut_left: float = 0.0
     cut_width: float = 0.0  # the terminated remainder, drawn hatched
 
 
@@ -395,7 +396,8 @@ def _place(bars: list[Bar], today: date) -> Timeline:
         b.left = pct(b.start)
         b.width = max(pct(b.end or hi) - b.left, 0.3)
         if b.terminated_on and (b.signed_end is None or b.signed_end > (b.end or hi)):
-            b.cut_width = pct(b.signed_end or hi) - pct(b.end or hi)
+            b.cut_left = pct(b.end or hi)
+            b.cut_width = pct(b.signed_end or hi) - b.cut_left
     ticks = [(y, pct(date(y, 1, 1))) for y in range(lo.year + 1, hi.year + 1)]
     step = max(1, len(ticks) // 12)
     return Timeline(bars, lo, hi, ticks[::step], pct(today) if lo <= today <= hi else None)

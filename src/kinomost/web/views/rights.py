@@ -1,0 +1,246 @@
+"""Studio pages of the rights ledger: the organisation's contracts, a work's rights (matrix and
+timeline), "find available", and the forms that record holdings, grants and holdbacks. Thin:
+`rights.overview` reads, `rights.ledger` writes; a refused grant shows every conflict."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from kinomost.catalog import selectors as catalog
+from kinomost.core import periods
+from kinomost.core.errors import Conflict, InvalidInput, NotFound
+from kinomost.core.languages import from_interface_code
+from kinomost.core.periods import Period
+from kinomost.parties.roles import WRITE_CATALOGUE, can
+from kinomost.parties.selectors import organisation_by_slug
+from kinomost.rights import availability as avail
+from kinomost.rights import ledger, overview
+from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
+from kinomost.web.decorators import member_required
+
+SIDE_LABELS = {
+    overview.HOLDING: _("Holding"),
+    overview.GRANT: _("Grant made"),
+    overview.RECEIVED: _("Grant received"),
+    overview.HOLDBACK: _("Holdback"),
+}
+STATUS_LABELS = {
+    "free": _("Free"),
+    "free_shared": _("Free (non-exclusive)"),
+    "granted": _("Granted"),
+    "held_back": _("Held back"),
+    "held": _("Held, not sublicensable"),
+    "none": "",
+}
+REASON_LABELS = {
+    avail.MISSING_HOLDING: _("not held with the right to sublicense"),
+    avail.CONFLICTING_GRANT: _("already granted"),
+    avail.HOLDBACK: _("held back"),
+}
+PAGE_SIZE = 50
+
+
+def _language() -> str:
+    return from_interface_code(get_language() or "en")
+
+
+def _on_date(request) -> date:
+    try:
+        return periods.parse_date(request.GET.get("on")) or date.today()
+    except InvalidInput:
+        return date.today()
+
+
+# ---------------------------------------------------------------- contracts
+
+
+@member_required
+def contract_list(request):
+    side = request.GET.get("kind") if request.GET.get("kind") in overview.SIDES else None
+    page = Paginator(overview.contracts_of(request.actor, side), PAGE_SIZE).get_page(request.GET.get("page"))
+    language = _language()
+    rows = [
+        {
+            "contract": c,
+            "side": SIDE_LABELS[overview.side_of(request.actor, c)],
+            "counterparty": overview.counterparty(request.actor, c),
+            "terms": [_term_row(t, language) for t in c.terms.all()],
+        }
+        for c in page.object_list
+    ]
+    return render(
+        request,
+        "web/rights/contract_list.html",
+        {"page": page, "rows": rows, "kind": side or "", "kinds": list(SIDE_LABELS.items()), "can_edit": can(request.actor.role, WRITE_CATALOGUE)},
+    )
+
+
+def _term_row(term, language, shown: int = 3) -> dict:
+    works = list(term.works.all())
+    return {
+        "term": term,
+        "works": [{"work": w, "title": catalog.display_title(w, language)} for w in works[:shown]],
+        "more": max(len(works) - shown, 0),
+        "territories": overview.territory_text(term),
+        "end": overview.term_end(term),
+    }
+
+
+@member_required
+def contract_detail(request, contract_id: int):
+    view = overview.contract_detail(request.actor, contract_id)
+    language = _language()
+    return render(
+        request,
+        "web/rights/contract_detail.html",
+        {
+            "view": view,
+            "side": SIDE_LABELS[view.side],
+            "terms": [{"view": t, "works": [{"work": w, "title": catalog.display_title(w, language)} for w in t.works]} for t in view.terms],
+            "form": TerminateForm(initial={"on": date.today()}),
+        },
+    )
+
+
+@require_POST
+@member_required
+def contract_terminate(request, contract_id: int):
+    contract = overview.contract_for(request.actor, contract_id)
+    form = TerminateForm(request.POST)
+    if not form.is_valid():
+        raise InvalidInput(str(_("A termination needs a date.")))
+    ledger.terminate(request.actor, contract, form.cleaned_data["on"])
+    return redirect("web:rights-contract", contract_id=contract.pk)
+
+
+# ---------------------------------------------------------------- recording
+
+
+@member_required
+def holding_new(request):
+    return _record(request, HoldingForm(request.POST or None, initial=_initial(request)), _record_holding, _("Record a holding"))
+
+
+@member_required
+def grant_new(request):
+    return _record(request, GrantForm(request.POST or None, initial=_initial(request), actor=request.actor), _grant, _("Grant rights"))
+
+
+@member_required
+def holdback_new(request):
+    return _record(request, HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor), _record_holdback, _("Record a holdback"))
+
+
+def _initial(request) -> dict:
+    return {"works": request.GET.get("works", "")}
+
+
+def _record_holding(actor, form, works):
+    return ledger.record_holding(actor, form.term(works), contract=form.contract(form.cleaned_data["licensor_name"]))
+
+
+def _grant(actor, form, works):
+    licensee = organisation_by_slug(form.cleaned_data["licensee"])
+    return ledger.grant(actor, licensee, form.term(works), contract=form.contract())
+
+
+def _record_holdback(actor, form, works):
+    slug = form.cleaned_data["beneficiary"]
+    return ledger.record_holdback(actor, form.term(works), contract=form.contract(), beneficiary=organisation_by_slug(slug) if slug else None)
+
+
+def _record(request, form, action, heading):
+    """One page for all three records: a refusal keeps the form and lists every conflict."""
+    request.actor.require(WRITE_CATALOGUE, "record rights")
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            works = overview.resolve_works(request.actor, form.work_refs())
+            term = action(request.actor, form, works)
+            return redirect("web:rights-contract", contract_id=term.contract_id)
+        except NotFound as exc:
+            form.add_error("works", exc.message)
+        except InvalidInput as exc:
+            form.add_problems(exc.details or exc.message)
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+            conflicts = [_conflict_row(d) for d in exc.details or []]
+    return render(request, "web/rights/record.html", {"form": form, "heading": heading, "conflicts": conflicts})
+
+
+def _conflict_row(detail: dict) -> dict:
+    return {**detail, "reason_text": REASON_LABELS.get(detail["reason"], detail["reason"])}
+
+
+# ---------------------------------------------------------------- a work's rights
+
+
+@member_required
+def work_rights(request, work_id: int):
+    work = overview.work_for(request.actor, work_id)
+    on = _on_date(request)
+    matrix = overview.work_matrix(request.actor, work, on)
+    rows = [
+        {"label": r.label, "countries": ", ".join(r.countries), "cells": [{"cell": c, "label": STATUS_LABELS[c.status]} for c in r.cells]}
+        for r in matrix.rows
+    ]
+    timeline = overview.work_timeline(request.actor, work)
+    for bar in timeline.bars:
+        bar.side_label = SIDE_LABELS[bar.side]
+    context = {
+        "work": work,
+        "title": catalog.display_title(work, _language()),
+        "on": on,
+        "matrix": matrix,
+        "rows": rows,
+        "timeline": timeline,
+        "can_edit": can(request.actor.role, WRITE_CATALOGUE),
+    }
+    template = "web/rights/_matrix.html" if request.headers.get("HX-Request") else "web/rights/work_rights.html"
+    return render(request, template, context)
+
+
+# ---------------------------------------------------------------- find available
+
+
+@member_required
+def find_page(request):
+    form = FindForm(request.GET or None)
+    context = {"form": form}
+    if form.is_valid():
+        d = form.cleaned_data
+        window = Period(d["start"], d["end"])
+        page_number = _page_number(request)
+        try:
+            found = overview.find_available_page(
+                request.actor, d["territory"], d["media"], window, d["exclusive"], [d["kind"]] if d["kind"] else None,
+                limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            language = _language()
+            query = request.GET.copy()
+            query.pop("page", None)
+            context.update(
+                total=found.total,
+                window=window,
+                rows=[{"work": f.work, "title": catalog.display_title(f.work, language), "free": f.free} for f in found.rows],
+                page_number=page_number,
+                pages=max(1, -(-found.total // PAGE_SIZE)),
+                query=query.urlencode(),
+            )
+    return render(request, "web/rights/find.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
