@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import catalog, home, imports, organisation
+from kinomost.web.views import catalog, home, imports, organisation, rights
 
 app_name = "web"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
     path("studio/works/<int:work_id>/edit/", catalog.work_edit, name="work-edit"),
     path("studio/search/", catalog.search_page, name="search"),
+    path("studio/works/<int:work_id>/rights/", rights.work_rights, name="work-rights"),
+    path("studio/rights/", rights.contract_list, name="rights"),
+    path("studio/rights/find/", rights.find_page, name="rights-find"),
+    path("studio/rights/holdings/new/", rights.holding_new, name="rights-holding-new"),
+    path("studio/rights/grants/new/", rights.grant_new, name="rights-grant-new"),
+    path("studio/rights/holdbacks/new/", rights.holdback_new, name="rights-holdback-new"),
+    path("studio/rights/contracts/<int:contract_id>/", rights.contract_detail, name="rights-contract"),
+    path("studio/rights/contracts/<int:contract_id>/terminate/", rights.contract_terminate, name="rights-terminate"),
 ]
