@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages
@@ -169,7 +169,7 @@ def _deal(request, deal) -> dict:
         **_deal_summary(deal),
         "steps": deals.steps_for(request.auth, deal),
         "versions": [{"number": v.number, "author": v.author_id, "note": v.note, "created_at": v.created_at, "terms": v.terms,
-                      "works": _works(v.works.all()), **_money(v)} for v in deal.versions.all()],
+                      "works": _works(i.work for i in v.items.all()), **_money(v)} for v in deal.versions.all()],
         "messages": [{"author": m.author_id, "body": m.body, "created_at": m.created_at} for m in deal.messages.all()],
     }
 
@@ -177,7 +177,7 @@ def _deal(request, deal) -> dict:
 def _offer(offer) -> dict:
     return {"id": offer.pk, "name": offer.name, "sender": _org(offer.sender), "status": offer.status, "message": offer.message,
             "expires_on": offer.expires_on, "filter": offer.saved_filter, "terms": offer.terms, **_money(offer),
-            "works": _works(offer.works.prefetch_related("localizations").order_by("offeritem__position"))}
+            "works": _works(i.work for i in offer.items.select_related("work").prefetch_related("work__localizations"))}
 
 
 def _approval(a) -> dict:
@@ -202,7 +202,7 @@ def create_offer(request, payload: OfferIn):
         flt = offers.PackageFilter(**{**data, "available_for": payload.filter.available_for.dict() if payload.filter.available_for else None})
     offer = offers.create_offer(request.auth, name=payload.name, proposal=payload.proposal.to_input(), package_filter=flt,
                                 message=payload.message, expires_on=payload.expires_on)
-    return 201, _offer(offer)
+    return Status(201, _offer(offer))
 
 
 @router.get("/offers/{offer_id}")
@@ -230,7 +230,7 @@ def create_deal(request, payload: DealIn):
     other = Organisation.objects.filter(slug=payload.counterparty).first()
     deal = deals.create_deal(request.auth, other.pk if other else 0, payload.proposal.to_input(), as_licensor=payload.as_licensor,
                              name=payload.name, expires_on=payload.expires_on, message=payload.message)
-    return 201, _deal(request, deal)
+    return Status(201, _deal(request, deal))
 
 
 @router.get("/deals/{deal_id}", summary="A deal, every version and its thread")
@@ -273,7 +273,7 @@ def take_step(request, deal_id: int, step: str, payload: StepIn):
 @router.post("/deals/{deal_id}/messages", response={201: dict})
 def post_message(request, deal_id: int, payload: MessageIn):
     message = deals.post_message(request.auth, deal_id, payload.body)
-    return 201, {"id": message.pk, "body": message.body, "created_at": message.created_at}
+    return Status(201, {"id": message.pk, "body": message.body, "created_at": message.created_at})
 
 
 # ---------------------------------------------------------------- approvals, quotas
@@ -288,7 +288,7 @@ def list_approvals(request, territory: str | None = None, work: int | None = Non
 def record_approval(request, payload: ApprovalIn):
     data = payload.dict()
     approval = approvals.record_approval(request.auth, work_id=data.pop("work"), **data)
-    return 201, _approval(approval)
+    return Status(201, _approval(approval))
 
 
 @router.post("/approvals/{approval_id}/status")

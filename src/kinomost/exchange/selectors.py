@@ -47,7 +47,7 @@ def deal_detail(actor, deal_id: int) -> Deal:
     deal = (
         deals_of(actor)
         .prefetch_related(
-            Prefetch("versions", queryset=DealVersion.objects.order_by("number").prefetch_related("works__localizations")),
+            Prefetch("versions", queryset=DealVersion.objects.order_by("number").prefetch_related("items__work__localizations")),
             "messages",
         )
         .filter(pk=deal_id)

@@ -1,0 +1,120 @@
+"""The exchange over HTTP: a whole negotiation by API key and session, and tenancy on every
+endpoint — a third organisation gets 404 for the parties' deal, offer and approval."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from kinomost.exchange.models import Deal, DealState as S
+from kinomost.parties import services as parties
+from kinomost.parties.models import Role
+
+from .conftest import CN_SVOD
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, url, body=None, **headers):
+    return client.post(url, data=json.dumps(body or {}), content_type="application/json", **headers)
+
+
+@pytest.fixture
+def key_a(org_a):
+    return {"HTTP_AUTHORIZATION": "Bearer " + parties.create_api_key(organisation=org_a, name="a", role=Role.LICENSING_MANAGER)[1]}
+
+
+@pytest.fixture
+def key_b(org_b):
+    return {"HTTP_AUTHORIZATION": "Bearer " + parties.create_api_key(organisation=org_b, name="b", role=Role.LICENSING_MANAGER)[1]}
+
+
+@pytest.fixture
+def key_c(org_c):
+    return {"HTTP_AUTHORIZATION": "Bearer " + parties.create_api_key(organisation=org_c, name="c", role=Role.OWNER)[1]}
+
+
+def _terms():
+    return [{**CN_SVOD}]
+
+
+@pytest.fixture
+def sent(key_a, catalogue, org_b):
+    c = Client()
+    offer = _post(c, "/api/v1/exchange/offers", {
+        "name": "Winter package", "message": "Three films for SVOD", "expires_on": "2030-01-01",
+        "proposal": {"works": [w.pk for w in catalogue], "terms": _terms(), "currency": "cny", "fee_per_work": "12000.50"},
+    }, **key_a)
+    assert offer.status_code == 201, offer.content
+    deals = _post(c, f"/api/v1/exchange/offers/{offer.json()['id']}/send", {"recipients": ["shanghai-media"]}, **key_a)
+    assert deals.status_code == 200, deals.content
+    return offer.json()["id"], deals.json()[0]["id"]
+
+
+def test_a_negotiation_through_the_api(sent, key_a, key_b, catalogue):
+    offer_id, deal_id = sent
+    c = Client()
+    seen = c.get(f"/api/v1/exchange/deals/{deal_id}", **key_b).json()
+    assert (seen["state"], seen["steps"]) == ("proposed", ["counter", "accept", "reject"])
+    assert seen["versions"][0]["currency"] == "CNY" and seen["versions"][0]["fee_per_work"] == "12000.50"
+    assert [w["ref"] for w in seen["versions"][0]["works"]] == ["film-1", "film-2", "film-3"]
+    assert seen["messages"][0]["body"] == "Three films for SVOD"
+
+    countered = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/counter", {
+        "proposal": {"works": [catalogue[0].pk], "terms": _terms(), "currency": "CNY", "fee_per_work": "9000"}, "note": "one film"}, **key_b)
+    assert countered.json()["state"] == "countered"
+    assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_b).status_code == 403
+    assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_a).json()["state"] == "agreed"
+    signed = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {"on_date": "2026-12-01"}, **key_a)
+    assert signed.status_code == 200, signed.content
+    assert signed.json()["state"] == "signed" and signed.json()["warnings"][0]["territory"] == "CN"
+    inbox = c.get("/api/v1/exchange/inbox", **key_b).json()
+    assert {"offer_received", "accepted", "signed"} <= {n["kind"] for n in inbox}
+
+
+def test_refusals_are_json_with_a_code(sent, key_a, key_b):
+    _, deal_id = sent
+    c = Client()
+    wrong_state = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {}, **key_a)
+    assert (wrong_state.status_code, wrong_state.json()["error"]) == (409, "step_refused")
+    unknown = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/dance", {}, **key_a)
+    assert unknown.status_code == 422
+    bad_money = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
+        "works": [], "terms": _terms(), "currency": "XYZ", "fee_per_work": "-1"}}, **key_a)
+    assert bad_money.status_code == 422
+    assert set(bad_money.json()["details"]) == {"works", "currency", "fee_per_work"}
+
+
+def test_a_third_organisation_sees_nothing_of_the_deal(sent, key_c, key_a, catalogue):
+    offer_id, deal_id = sent
+    c = Client()
+    from kinomost.exchange import approvals
+    from kinomost.parties.context import Actor
+    from kinomost.parties.models import Organisation
+
+    seller = Actor(organisation=Organisation.objects.get(slug="rus-media"), role=Role.OWNER)
+    approval = approvals.record_approval(seller, work_id=catalogue[0].pk, territory="CN", kind="cn_screening_permit", number="SP-7")
+    refused = [
+        c.get(f"/api/v1/exchange/offers/{offer_id}", **key_c),
+        _post(c, f"/api/v1/exchange/offers/{offer_id}/send", {"recipients": ["kazakh-film"]}, **key_c),
+        c.get(f"/api/v1/exchange/deals/{deal_id}", **key_c),
+        _post(c, f"/api/v1/exchange/deals/{deal_id}/messages", {"body": "hi"}, **key_c),
+        *[_post(c, f"/api/v1/exchange/deals/{deal_id}/steps/{s}", {"on_date": "2027-01-01"}, **key_c)
+          for s in ("propose", "accept", "reject", "withdraw", "call_off", "sign", "activate", "terminate", "dance")],
+        _post(c, f"/api/v1/exchange/approvals/{approval.pk}/status", {"status": "revoked"}, **key_c),
+        c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media", **key_c),
+        c.get(f"/api/v1/exchange/clearance?work={catalogue[0].pk}&territory=CN&media=svod", **key_c),
+    ]
+    assert [r.status_code for r in refused] == [404] * len(refused)
+    lists = [c.get(u, **key_c).json() for u in ("/api/v1/exchange/offers", "/api/v1/exchange/deals", "/api/v1/exchange/approvals", "/api/v1/exchange/inbox")]
+    assert lists == [[], [], [], []]
+    assert Deal.objects.get(pk=deal_id).state == S.PROPOSED
+    assert _post(c, "/api/v1/exchange/inbox/read", {"ids": [1]}, **key_c).status_code in (200, 404)
+
+
+def test_balance_exports(sent, key_a):
+    c = Client()
+    csv = c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media&format=csv", **key_a)
+    assert csv.status_code == 200 and csv.content.startswith("\ufeffperiod,".encode())
+    xlsx = c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media&format=xlsx", **key_a)
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
