@@ -13,6 +13,8 @@ KINOMOST_COMMANDS = {
     "export-works": "export an organisation's works as CSV or XLSX",
     "search": "search the catalogue from any script",
     "reindex": "rebuild the search index",
+    "deals": "exchange deals: list an organisation's, refresh (lapse offers, expire deals, reminders)",
+    "quotas": "quota counters (used / limit) per territory; define rules",
     "i18n-compile": "compile the interface translations",
     "ingest": "ingest a master (and dubs, subtitles) into encrypted adaptive HLS",
     "worker": "run ingest jobs; start more on any machine sharing the database and storage",
