@@ -9,12 +9,15 @@ lock per licensor serialises its grants and the exclusion constraint is the last
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Value
+from django.utils import timezone
+from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest, Least
 
 from kinomost.catalog.models import Work
@@ -155,8 +158,8 @@ class TermRecord:
 
 
 def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, licensee=None, counterparty: Organisation | None = None,
-                 source: str = "") -> list[Term]:
-    """Many holdings or grants at once, all or nothing, under the same rules as
+                 source: str = "") -> list[int]:
+    """Many holdings or grants at once (returns the new terms' ids, in the order given), all or nothing, under the same rules as
     `record_holding` and `grant`: one query for the works, one `availability` call per kind of
     exclusivity for the conflict check, bulk inserts, one audit event with counts. Per-term
     calls cost a dozen queries each — an avails file of 20,000 rows needs this path.
@@ -177,12 +180,12 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
     if kind == AtomKind.HOLDING:
         _require_visible_batch(org, records, prepared)
     with transaction.atomic():
+        _lock_licensor(org)  # also keeps the new term ids contiguous per licensor (see _write_batch)
         if kind == AtomKind.GRANT:
-            _lock_licensor(org)
             _refuse_batch_conflicts(org, records, prepared)
         try:
             with transaction.atomic():
-                terms = _write_batch(kind, org, receiver, counterparty, records, prepared)
+                ids = _write_batch(kind, org, receiver, counterparty, records, prepared)
         except IntegrityError as exc:
             if EXCLUSIVE_GRANT_CONSTRAINT not in str(exc):
                 raise
@@ -190,10 +193,10 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
         audit.record(
             "rights.holdings_recorded" if kind == AtomKind.HOLDING else "rights.granted_in_bulk",
-            actor=user, organisation=org, obj=terms[0], licensee=receiver.pk if receiver else None,
-            terms=len(terms), atoms=sum(len(p.works) * len(p.countries) * len(p.leaves) for p in prepared), source=source,
+            actor=user, organisation=org, obj=Term.objects.get(pk=ids[0]), licensee=receiver.pk if receiver else None,
+            terms=len(ids), atoms=sum(len(p.works) * len(p.countries) * len(p.leaves) for p in prepared), source=source,
         )
-    return terms
+    return ids
 
 
 def _prepare_batch(records: Sequence[TermRecord]) -> list[_Prepared]:
@@ -283,27 +286,64 @@ def _conflicts_within(pairs) -> list[dict]:
     return details
 
 
-def _write_batch(kind: str, org: Organisation, receiver, counterparty, records, prepared: list[_Prepared]) -> list[Term]:
+def _write_batch(kind: str, org: Organisation, receiver, counterparty, records, prepared: list[_Prepared]) -> list[int]:
+    """Terms, work links and atoms inserted with plain `executemany`: every value is already
+    checked and normalised by `_prepare`, and Django's per-field preparation of bulk_create was
+    most of an avails import's time (docs/avails.md, Speed). Returns the new term ids in order.
+    The caller holds the licensor's lock, so the new terms are the ones above the old maximum."""
     contracts = _batch_contracts(kind, org, receiver, counterparty, records)
-    terms = [
-        Term(
-            contract=contracts[r.contract.external_ref or r.contract.reference], kind=kind, territories=_as_list(p.term.territories),
-            territories_excluded=_as_list(p.term.territories_excluded), media=_as_list(p.term.media), languages=p.languages,
-            start=p.period.start, end=p.period.end, exclusive=p.term.exclusive, sublicensable=p.term.sublicensable, avail=r.avail,
+    now = timezone.now()
+    pg = connection.vendor == "postgresql"
+    term_rows = []
+    for r, p in zip(records, prepared):
+        t = p.term
+        term_rows.append((
+            contracts[r.contract.external_ref or r.contract.reference].pk, kind, _json(_as_list(t.territories)),
+            _json(_as_list(t.territories_excluded)), _json(_as_list(t.media)), _json(p.languages), p.period.start, p.period.end,
+            None, t.exclusive, t.sublicensable, _json(r.avail), now,
+        ))
+    contract_ids = sorted({row[0] for row in term_rows})
+    json_mark = "%s::jsonb" if pg else "%s"
+    with connection.cursor() as cursor:
+        before = Term.objects.aggregate(top=Max("id"))["top"] or 0
+        cursor.executemany(
+            f"INSERT INTO {Term._meta.db_table} (contract_id, kind, territories, territories_excluded, media, languages, start, \"end\", "
+            f"ends_early_on, exclusive, sublicensable, avail, created_at) VALUES (%s, %s, {json_mark}, {json_mark}, {json_mark}, "
+            f"{json_mark}, %s, %s, %s, %s, %s, {json_mark}, %s)",
+            term_rows,
         )
-        for r, p in zip(records, prepared)
-    ]
-    Term.objects.bulk_create(terms, batch_size=_BATCH)
-    through = Term.works.through
-    through.objects.bulk_create(
-        [through(term_id=term.pk, work_id=w.pk) for term, p in zip(terms, prepared) for w in p.works], batch_size=_BATCH
-    )
-    holder = org
-    RightAtom.objects.bulk_create(
-        (atom for term, p in zip(terms, prepared) for atom in _atoms_of(kind, term.contract, term, p, holder, receiver)),
-        batch_size=_BATCH,
-    )
-    return terms
+        ids = list(Term.objects.filter(contract_id__in=contract_ids, id__gt=before).order_by("id").values_list("id", flat=True))
+        through = Term.works.through._meta.db_table
+        cursor.executemany(f"INSERT INTO {through} (term_id, work_id) VALUES (%s, %s)",
+                           [(tid, w.pk) for tid, p in zip(ids, prepared) for w in p.works])
+        cursor.executemany(
+            f"INSERT INTO {RightAtom._meta.db_table} (kind, work_id, territory, media, start, \"end\", ends_early_on, effective_end, "
+            "holder_id, licensee_id, exclusive, sublicensable, term_id, contract_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            _atom_rows(kind, org, receiver, ids, term_rows, prepared),
+        )
+    return ids
+
+
+def _atom_rows(kind: str, org: Organisation, receiver, ids: list[int], term_rows: list[tuple], prepared: list[_Prepared]):
+    licensee_id = receiver.pk if receiver else None
+    for tid, row, p in zip(ids, term_rows, prepared):
+        end = p.period.end or OPEN_END
+        for w in p.works:
+            for c in p.countries:
+                for m in p.leaves:
+                    yield (kind, w.pk, c, m, p.period.start, end, None, end, org.pk, licensee_id, p.term.exclusive,
+                           p.term.sublicensable, tid, row[0])
+
+
+def _json(value) -> str:
+    if value.__class__ is list and len(value) <= 4 and all(v.__class__ is str for v in value):
+        return _small_json(tuple(value))  # territories and media repeat across a batch
+    return json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=4096)
+def _small_json(values: tuple) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 def _batch_contracts(kind: str, org: Organisation, receiver, counterparty, records) -> dict[str, Contract]:

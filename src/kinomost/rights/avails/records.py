@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from io import BytesIO
 from typing import Callable
 
@@ -45,7 +45,7 @@ RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "seri
 WITHDRAWALS = ("Delete", "Full Delete")
 _MOMENTS = ("start", "end", "suppression_lift_date")
 _TUPLES = ("territory_exclusions", "allowed_languages")
-_ROW_FIELDS = [f for f in fields(AvailRow) if f.name != "source"]
+_ROW_DEFAULTS = [(f.name, f.default if f.default is not MISSING else None) for f in fields(AvailRow) if f.name != "source"]
 EXTERNAL_PREFIX = "avails:"
 
 
@@ -205,20 +205,21 @@ class _Group:
 
 
 def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
-    groups: dict[str, _Group] = {}
+    groups: dict[tuple, _Group] = {}
     for row in rows:
-        key = _right_key(row)
-        if key in groups:
-            groups[key].rows.append(row)
+        values = tuple([bool(row.exclusive) if name == "exclusive" else getattr(row, name) for name in RIGHT_FIELDS])
+        group = groups.get(values)
+        if group is None:
+            groups[values] = _Group([row], windows[id(row)], _right_key(values))
         else:
-            groups[key] = _Group([row], windows[id(row)], key)
+            group.rows.append(row)
     return list(groups.values())
 
 
-def _right_key(row: AvailRow) -> str:
-    """Exclusive blank and Exclusive No state the same right."""
-    values = tuple(bool(row.exclusive) if name == "exclusive" else getattr(row, name) for name in RIGHT_FIELDS)
-    return hashlib.sha1(repr(values).encode()).hexdigest()[:20]
+def _right_key(values: tuple) -> str:
+    """A stable name for one right (Exclusive blank and No are the same right); a letter first,
+    so that a database never reads it back as a JSON number."""
+    return "r" + hashlib.sha1(repr(values).encode()).hexdigest()[:20]
 
 
 def _not_yet_recorded(org, kind, licensee, groups: list[_Group], result: AvailsImport) -> list[_Group]:
@@ -270,18 +271,21 @@ def _problem(source: str, column: str, message: str) -> dict:
 
 
 def row_to_json(row: AvailRow) -> dict:
+    """Only the fields that differ from their default, in JSON types (dates as ISO text)."""
     out = {}
-    for f in _ROW_FIELDS:
-        value = getattr(row, f.name)
-        if value is None or value == () or value == f.default:
+    for name, default in _ROW_DEFAULTS:
+        value = getattr(row, name)
+        if value is None or value == default:
             continue
-        if isinstance(value, (dt.date, dt.datetime)):
-            value = value.isoformat()
-        elif isinstance(value, dt.timedelta):
-            value = value.total_seconds()
-        elif isinstance(value, tuple):
-            value = [list(v) if isinstance(v, tuple) else v for v in value]
-        out[f.name] = value
+        kind = value.__class__
+        if kind is str or kind is int or kind is bool:
+            out[name] = value
+        elif kind is tuple:
+            out[name] = [list(v) if v.__class__ is tuple else v for v in value]
+        elif kind is dt.timedelta:
+            out[name] = value.total_seconds()
+        else:
+            out[name] = value.isoformat()
     return out
 
 

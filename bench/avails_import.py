@@ -1,0 +1,153 @@
+"""Speed of an EMA avails import into the rights ledger, beside its anchors, in one run.
+
+    .venv/bin/python bench/avails_import.py                  # SQLite, 20,000 rows
+    .venv/bin/python bench/avails_import.py --db postgres --rows 20000
+
+The file is written with Kinomost's own writer (`write_xlsx`): 1,000 titles × 10 territories ×
+SD and HD — EST, VOD, SVOD by title, a quarter open-ended — the shape of a studio's movie avails
+(each SD/HD pair is one right: 10,000 terms, 10,000 atoms, 1,000 new works).
+
+Timed, on a fresh database:
+  * anchor 1 — the raw parse alone (`read_xlsx`, as bench/avails_parse.py);
+  * anchor 2 — a plain `executemany` of the same atoms into a scratch copy of the atom table;
+  * Kinomost — `import_avails` as a licensee: parse, match or create works, merge formats,
+    record contracts, terms, work links and atoms in one transaction, audited;
+  * the same file again (recognised as recorded: nothing written).
+Target: ≥ 10,000 rows/s for the import on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("KINOMOST_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/kinomost_bench_avails")
+COUNTRIES = ("US", "CA", "GB", "DE", "FR", "ES", "RU", "CN", "JP", "BR")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.rows)
+    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        env = dict(os.environ)
+        if db == "sqlite":
+            data = ROOT / "var" / "bench-avails"
+            (data / "kinomost.sqlite3").unlink(missing_ok=True)
+            env["KINOMOST_DATA_DIR"] = str(data)
+            env.pop("KINOMOST_DATABASE_URL", None)
+        else:
+            fresh_pg_database()
+            env["KINOMOST_DATABASE_URL"] = PG_URL
+        subprocess.run([sys.executable, __file__, "--worker", "--rows", str(args.rows)], env=env, check=True)
+
+
+def fresh_pg_database() -> None:
+    import psycopg
+
+    name = PG_URL.rsplit("/", 1)[1]
+    with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def rows(count: int):
+    from kinomost.rights.avails.model import AvailRow
+
+    out = []
+    for i in range(count):
+        title, rest = divmod(i, 20)
+        territory, fmt = COUNTRIES[rest // 2], ("SD", "HD")[rest % 2]
+        license_type = ("EST", "VOD", "SVOD")[title % 3]
+        priced = license_type != "SVOD"
+        open_end = title % 4 == 0
+        out.append(AvailRow(
+            licensor="Rockstar Films", work_type="Movie", alid=f"md:alid:org:rockstar:{title}", content_id=f"md:cid:org:rockstar:{title}",
+            avail_id=f"AV-{i}", territory=territory, title_alias=f"Title {title}", title_display=f"The Title {title}",
+            license_type=license_type, license_rights_description="Library", format_profile=fmt,
+            start=dt.date(2026, 1, 1) + dt.timedelta(days=title % 365), end=None if open_end else dt.date(2031, 1, 1),
+            end_condition="Open" if open_end else None, price_type="Tier" if priced else None,
+            price_value=("3" if fmt == "SD" else "4") if priced else None, asset_language="en", release_year=2006,
+            exclusive=title % 2 == 0,
+        ))
+    return out
+
+
+def worker(count: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from kinomost.parties import services as parties
+    from kinomost.rights.avails.export import write_xlsx
+    from kinomost.rights.avails.records import import_avails
+    from kinomost.rights.avails.xlsx import read_xlsx
+    from kinomost.rights.models import RightAtom, Term
+
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "avails.xlsx"
+        write_xlsx(rows(count), path)
+        data = path.read_bytes()
+    org = parties.create_organisation(slug="bench-platform", name="Bench Platform", kind="platform", country="RU")
+
+    started = time.perf_counter()
+    parsed = read_xlsx(path_or_bytes(data))
+    parse_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    result = import_avails(org, data, "avails.xlsx")
+    import_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    again = import_avails(org, data, "avails.xlsx")
+    again_s = time.perf_counter() - started
+
+    columns = ["kind", "work_id", "territory", "media", "start", "end", "ends_early_on", "effective_end", "holder_id",
+               "licensee_id", "exclusive", "sublicensable", "term_id", "contract_id"]
+    atoms = list(RightAtom.objects.values_list(*columns))
+    table = RightAtom._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_atoms AS SELECT * FROM {table} WHERE 1 = 0")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO bench_atoms ({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({marks})", atoms)
+    insert_s = time.perf_counter() - started
+
+    n = len(parsed.rows)
+    print(f"database: {connection.vendor}; file: {n} rows, {len(data) / 1e6:.1f} MB; "
+          f"recorded {result.terms_created} terms, {len(atoms)} atoms, {result.works_created} new works "
+          f"({Term.objects.count()} terms in the ledger)")
+    print(f"{'step':<46} {'seconds':>8} {'rows/s':>9}")
+    print(f"{'anchor: raw parse (read_xlsx)':<46} {parse_s:>8.2f} {n / parse_s:>9,.0f}")
+    print(f"{'anchor: executemany of the same atoms':<46} {insert_s:>8.2f} {n / insert_s:>9,.0f}")
+    print(f"{'Kinomost import_avails (parse + ledger)':<46} {import_s:>8.2f} {n / import_s:>9,.0f}")
+    print(f"{'Kinomost re-import (all recorded, no writes)':<46} {again_s:>8.2f} {n / again_s:>9,.0f}")
+    print(f"import / parse time: {import_s / parse_s:.2f}×; import / (parse + executemany): {import_s / (parse_s + insert_s):.2f}×; "
+          f"target 10,000 rows/s: {'met' if n / import_s >= 10000 else 'NOT met'}")
+    print("re-import:", again.terms_created, "created,", again.terms_already_recorded, "recognised")
+
+
+def path_or_bytes(data: bytes):
+    from io import BytesIO
+
+    return BytesIO(data)
+
+
+if __name__ == "__main__":
+    main()
