@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kinomost.catalog import selectors as catalog
+from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.languages import from_interface_code
@@ -169,13 +170,30 @@ def _record(request, form, action, heading):
         except InvalidInput as exc:
             form.add_problems(exc.details or exc.message)
         except Conflict as exc:
-            form.add_error(None, exc.message)
-            conflicts = [_conflict_row(d) for d in exc.details or []]
+            conflicts = _conflict_rows(exc.details or [])
+            if not conflicts:
+                form.add_error(None, exc.message)
     return render(request, "web/rights/record.html", {"form": form, "heading": heading, "conflicts": conflicts})
 
 
-def _conflict_row(detail: dict) -> dict:
-    return {**detail, "reason_text": REASON_LABELS.get(detail["reason"], detail["reason"])}
+def _conflict_rows(details: list[dict]) -> list[dict]:
+    language = _language()
+    works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in={d["work"] for d in details}))}
+    return [
+        {
+            **d,
+            "title": catalog.display_title(works[d["work"]], language) if d["work"] in works else d["work_ref"],
+            "reason_text": REASON_LABELS.get(d["reason"], d["reason"]),
+            "window_text": _window_text(d["window"]),
+        }
+        for d in details
+    ]
+
+
+def _window_text(window: str) -> str:
+    """The ledger's "[2028-01-01, 2029-01-01)" as the pages write windows: "2028-01-01 → 2029-01-01"."""
+    start, _sep, end = window.strip("[)").partition(", ")
+    return f"{start} → {end.replace('∞', str(_('open')))}"
 
 
 # ---------------------------------------------------------------- a work's rights
@@ -186,10 +204,7 @@ def work_rights(request, work_id: int):
     work = overview.work_for(request.actor, work_id)
     on = _on_date(request)
     matrix = overview.work_matrix(request.actor, work, on)
-    rows = [
-        {"label": r.label, "countries": ", ".join(r.countries), "cells": [{"cell": c, "label": STATUS_LABELS[c.status]} for c in r.cells]}
-        for r in matrix.rows
-    ]
+    rows = [_matrix_row(r) for r in matrix.rows]
     timeline = overview.work_timeline(request.actor, work)
     for bar in timeline.bars:
         bar.side_label = SIDE_LABELS[bar.side]
@@ -204,6 +219,19 @@ def work_rights(request, work_id: int):
     }
     template = "web/rights/_matrix.html" if request.headers.get("HX-Request") else "web/rights/work_rights.html"
     return render(request, template, context)
+
+
+def _matrix_row(row) -> dict:
+    """Marks every cell of the row shares (usually the holding) are said once, beside the
+    territory; each cell then shows only what differs."""
+    filled = [set(c.marks) for c in row.cells if c.marks]
+    common = set.intersection(*filled) if len(filled) > 1 else set()
+    return {
+        "label": row.label,
+        "countries": ", ".join(row.countries),
+        "common": sorted(common),
+        "cells": [{"cell": c, "label": STATUS_LABELS[c.status], "marks": [m for m in c.marks if m not in common]} for c in row.cells],
+    }
 
 
 # ---------------------------------------------------------------- find available
