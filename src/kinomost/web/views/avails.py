@@ -1,0 +1,71 @@
+"""Studio page for EMA avails: upload a file into the rights ledger (every refused row listed),
+and download grants as avails. Thin: `rights.avails.records` imports, `from_ledger` exports."""
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from kinomost.core.errors import ImportRejected, NotFound
+from kinomost.parties.roles import WRITE_CATALOGUE
+from kinomost.parties.selectors import organisation_by_slug
+from kinomost.rights.avails.from_ledger import FORMATS, export_avails
+from kinomost.rights.avails.records import import_avails
+from kinomost.web.decorators import member_required
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+class AvailsImportForm(forms.Form):
+    file = forms.FileField(label=_("Avails file (XLSX or XML)"))
+    licensee = forms.SlugField(label=_("Licensee (organisation id), when the avails are your own"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 50 MB; use the command line for it."))
+        return upload
+
+
+class AvailsExportForm(forms.Form):
+    licensee = forms.CharField(label=_("Your grants to (organisation id)"), required=False)
+    licensor = forms.CharField(label=_("Or rights you received from (organisation id or licensor name)"), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "XLSX (v1.9)"), ("xml", "XML (2.5)")])
+
+
+@member_required
+def avails_page(request):
+    form = AvailsImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "export_form": AvailsExportForm(initial={"format": "xlsx"})}
+    if request.method == "POST":
+        request.actor.require(WRITE_CATALOGUE, "import avails")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            slug = form.cleaned_data["licensee"]
+            try:
+                receiver = organisation_by_slug(slug) if slug else None
+                context["result"] = import_avails(request.actor, upload.read(), upload.name, licensee=receiver)
+            except ImportRejected as exc:
+                context["refused"] = exc
+    return render(request, "web/avails.html", context)
+
+
+@member_required
+def avails_export(request):
+    form = AvailsExportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "web/avails.html", {"form": AvailsImportForm(), "export_form": form}, status=422)
+    licensee, licensor, fmt = form.cleaned_data["licensee"], form.cleaned_data["licensor"], form.cleaned_data["format"]
+    data = export_avails(request.actor, fmt, licensee=organisation_by_slug(licensee) if licensee else None,
+                         licensor=_counterparty(licensor) if licensor else None)
+    content_type, extension = FORMATS[fmt]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="avails-{request.actor.organisation.slug}.{extension}"'
+    return response
+
+
+def _counterparty(value: str):
+    try:
+        return organisation_by_slug(value)
+    except NotFound:
+        return value
