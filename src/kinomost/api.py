@@ -95,13 +95,14 @@ def _register_routers() -> None:
     from kinomost.exchange.api import router as exchange_router
     from kinomost.parties.api import router as parties_router
     from kinomost.rights.api import router as rights_router
+    from kinomost.rights.api_avails import router as rights_avails_router
 
     api.add_router("/", parties_router)
     api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}
     api.add_router("/", catalog_router)
     api.add_router("/cinema", cinema_router)
     api.add_router("/exchange", exchange_router)
-    # "/rights/avails" (the avails router) is mounted here, before "/rights"
+    api.add_router("/rights/avails", rights_avails_router)  # before "/rights"
     api.add_router("/rights", rights_router)
 
 
