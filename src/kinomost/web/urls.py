@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import catalog, home, imports, organisation, rights
+from kinomost.web.views import avails, catalog, home, imports, organisation, rights
 
 app_name = "web"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("studio/works/<int:work_id>/rights/", rights.work_rights, name="work-rights"),
     path("studio/rights/", rights.contract_list, name="rights"),
     path("studio/rights/find/", rights.find_page, name="rights-find"),
+    path("studio/rights/avails/", avails.avails_page, name="rights-avails"),
+    path("studio/rights/avails/export/", avails.avails_export, name="rights-avails-export"),
     path("studio/rights/holdings/new/", rights.holding_new, name="rights-holding-new"),
     path("studio/rights/grants/new/", rights.grant_new, name="rights-grant-new"),
     path("studio/rights/holdbacks/new/", rights.holdback_new, name="rights-holdback-new"),
