@@ -150,3 +150,18 @@ def test_another_organisation_sees_nothing_of_ours(client, org_a, org_b, org_c, 
         assert client.get(f"{API}/contracts/{contract.pk}", **_auth(token_b)).status_code == 404
         assert _post(client, f"{API}/contracts/{contract.pk}/terminate", {"on": "2027-01-01"}, token_b).status_code == 404
     assert client.get(f"{API}/works/{film.pk}", **_auth(token_b)).status_code == 404
+
+
+def test_an_episode_of_a_series_licensed_to_us_is_readable_through_the_series(client, org_a, org_b, token_a, token_b):
+    series = make_work(org_a, "the-series", kind="series")
+    season = make_work(org_a, "the-series-s1", kind="season", parent_ref="the-series")
+    episode = make_work(org_a, "the-series-s1e1", kind="episode", parent_ref="the-series-s1")
+    other = make_work(org_a, "not-ours")
+    hold(org_a, [series])
+    give(org_a, org_b, [series], ref="LIC-SERIES")
+    body = client.get(f"{API}/works/{episode.pk}?on=2028-01-01", **_auth(token_b)).json()
+    assert [b["contract"] for b in body["timeline"]] == ["LIC-SERIES"] and body["timeline"][0]["inherited"] is True
+    assert body["matrix"]["rows"][0]["cells"][0]["marks"][0]["inherited"] is True
+    r = _post(client, f"{API}/availability", {"works": ["the-series-s1e1", season.pk], "territories": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01"}, token_b)
+    assert r.status_code == 200 and [w["id"] for w in r.json()["works"]] == [episode.pk, season.pk]
+    assert client.get(f"{API}/works/{other.pk}", **_auth(token_b)).status_code == 404

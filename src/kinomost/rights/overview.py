@@ -157,11 +157,10 @@ def territory_text(term: Term) -> str:
 
 
 def work_for(actor, work_id: int) -> Work:
-    """A work the organisation may read in the catalogue or has a position on (a grant received
-    on another's unlisted work included); anything else is NotFound."""
-    oid = avail.org_id(actor)
-    visible = catalog.visible_works(actor).filter(pk=work_id).exists()
-    if not visible and not _positions(oid).filter(work_id=work_id).exists():
+    """A work the organisation may read in the catalogue or has a position on (on it or on its
+    season or series; a grant received on another's unlisted work included); else NotFound."""
+    found = _readable(actor, Work.objects.filter(pk=work_id))
+    if not found:
         raise NotFound("No such work.")
     return catalog.with_localizations(Work.objects.select_related("owner", "parent", "parent__parent")).get(pk=work_id)
 
@@ -174,8 +173,7 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
     if not wanted:
         raise InvalidInput("At least one work is needed.", details={"works": "required"})
     ids = [int(r) for r in wanted if r.isdigit()]
-    allowed = Q(owner_id=oid) | Q(is_listed=True) | Q(pk__in=_positions(oid).values("work_id"))
-    found = list(Work.objects.filter(allowed).filter(Q(pk__in=ids) | Q(ref__in=wanted)))
+    found = _readable(actor, Work.objects.filter(Q(pk__in=ids) | Q(ref__in=wanted)))
     by_id = {w.pk: w for w in found}
     by_ref: dict[str, Work] = {}
     for w in sorted(found, key=lambda w: (w.owner_id != oid, w.pk)):  # own works win a shared ref
@@ -187,6 +185,17 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
     if missing:
         raise NotFound(f"No such work: {', '.join(missing)}.", details={"works": missing})
     return list({w.pk: w for w in out}.values())
+
+
+def _readable(actor, candidates: QuerySet[Work]) -> list[Work]:
+    """The candidates the organisation owns, sees listed, or has a position on (directly or on
+    their season or series). Positions are looked up only for these few candidates."""
+    oid = avail.org_id(actor)
+    works = list(candidates.select_related("parent"))
+    family = {w.pk: {w.pk, w.parent_id, w.parent.parent_id if w.parent else None} - {None} for w in works}
+    others = set().union(*(family[w.pk] for w in works if w.owner_id != oid and not w.is_listed)) if works else set()
+    positioned = set(_positions(oid).filter(work_id__in=others).values_list("work_id", flat=True).distinct()) if others else set()
+    return [w for w in works if w.owner_id == oid or w.is_listed or family[w.pk] & positioned]
 
 
 def held_work_ids(actor) -> list[int]:
