@@ -11,7 +11,7 @@ from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded
 from kinomost.exchange.models import Deal, DealState as S, Notification, NotificationKind
 from kinomost.rights.models import RightAtom
 
-from .conftest import CN_SVOD, proposal
+from .conftest import proposal
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.catalog import selectors as catalog_selectors
@@ -253,7 +254,7 @@ _STEPS = {
 
 def _need_proposal(payload: StepIn) -> ProposalInput:
     if payload.proposal is None:
-        raise InvalidInput("A counter-proposal needs a proposal.", details={"proposal": "required"})
+        raise InvalidInput(_("A counter-proposal needs a proposal."), details={"proposal": "required"})
     return payload.proposal.to_input()
 
 
@@ -261,7 +262,7 @@ def _need_proposal(payload: StepIn) -> ProposalInput:
 def take_step(request, deal_id: int, step: str, payload: StepIn):
     if step not in _STEPS:
         selectors.deal_detail(request.auth, deal_id)  # 404 for others before naming steps
-        raise InvalidInput("Unknown step.", details={"step": step, "steps": sorted(_STEPS)})
+        raise InvalidInput(_("Unknown step."), details={"step": step, "steps": sorted(_STEPS)})
     result = _STEPS[step](request.auth, deal_id, payload)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)

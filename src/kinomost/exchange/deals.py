@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinomost.core import audit, periods
-from kinomost.core.errors import InvalidInput, NotFound
+from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.exchange import proposals, quotas, selectors
 from kinomost.exchange.errors import NotYourStep, SigningRefused, StepRefused
-from kinomost.exchange.models import OPEN_STATES, SIGNED_STATES, Deal, DealMessage, DealState, DealVersion, DealVersionWork, NotificationKind
+from kinomost.exchange.models import Deal, DealMessage, DealState, DealVersion, DealVersionWork, NotificationKind
 from kinomost.exchange.notifications import notify
 from kinomost.exchange.permissions import NEGOTIATE
 from kinomost.parties.models import Organisation
@@ -248,8 +248,10 @@ def reject(actor, deal_id: int, *, reason: str = "") -> Deal:
 
 def withdraw(actor, deal_id: int) -> Deal:
     with transaction.atomic():
-        deal = _take(actor, deal_for(actor, deal_id, lock=True), "withdraw", closed_reason="withdrawn")
-        if deal.versions.count() > 1 or deal.initiator_id != actor.organisation_id or deal.messages.exists():
+        deal = deal_for(actor, deal_id, lock=True)
+        was_draft = deal.state == S.DRAFT  # the other party never saw a draft: nothing to tell
+        _take(actor, deal, "withdraw", closed_reason="withdrawn")
+        if not was_draft:
             notify(deal.other_party_id(actor.organisation_id), NotificationKind.WITHDRAWN, deal=deal, deal_name=deal.name)
     return deal
 
@@ -316,8 +318,12 @@ def sign(actor, deal_id: int, *, on_date=None) -> SignResult:
         contract_ids = []
         for i, term in enumerate(version.terms, start=1):
             reference = deal.reference if len(version.terms) == 1 else f"{deal.reference}/{i}"
-            created = ledger.grant(actor, deal.licensee, proposals.term_input(term, works), contract=ContractInput(
-                reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}"))
+            try:
+                created = ledger.grant(actor, deal.licensee, proposals.term_input(term, works), contract=ContractInput(
+                    reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}"))
+            except Conflict as exc:  # a rival grant committed after our check: the ledger names it
+                details = [{"term": i, **d} for d in exc.details or []]
+                raise SigningRefused(_signing_message(details) if details else exc.message, details=details) from exc
             contract_ids.append(created.contract_id)
         deal.contracts.add(*contract_ids)
         _take(actor, deal, "sign", checked=True, signed_on=day)

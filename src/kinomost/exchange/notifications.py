@@ -5,6 +5,7 @@ reader's language."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kinomost.core.errors import NotFound
 from kinomost.exchange.models import Notification
@@ -26,7 +27,7 @@ def mark_read(actor, notification_ids: list[int]) -> int:
     with transaction.atomic():
         found = list(Notification.objects.filter(organisation_id=actor.organisation_id, pk__in=notification_ids))
         if len(found) != len(set(notification_ids)):
-            raise NotFound("No such notification.")
+            raise NotFound(_("No such notification."))
         for n in found:
             n.read_by.add(actor.user)
     return len(found)

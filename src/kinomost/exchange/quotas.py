@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from kinomost.core import audit, territories
@@ -18,6 +18,8 @@ from kinomost.core.errors import InvalidInput
 from kinomost.exchange import selectors
 from kinomost.exchange.errors import QuotaExceeded
 from kinomost.exchange.models import QuotaMeasure, QuotaRule, QuotaScope
+
+_LOCK_NAMESPACE = 7302  # pg_advisory_xact_lock(7302, rule id): "exchange quota"; 7301 is the ledger's
 
 
 def define_rule(*, name: str, territory: str, media: str, measure: str, limit, hard: bool = True,
@@ -51,7 +53,9 @@ def check_signing(deal, version, works) -> list[dict]:
     """Refuse (QuotaExceeded, listing every broken hard rule with its count) or return the soft
     warnings and near-limit notices for the deal about to be signed."""
     breaches, warnings = [], []
-    for rule in QuotaRule.objects.all():
+    rules = list(QuotaRule.objects.order_by("pk"))
+    _lock(rules)
+    for rule in rules:
         for year in sorted(selectors.years_of(version)):
             finding = _evaluate(rule, deal, version, works, year)
             if finding is None:
@@ -67,6 +71,17 @@ def check_signing(deal, version, works) -> list[dict]:
             details=breaches,
         )
     return warnings
+
+
+def _lock(rules) -> None:
+    """PostgreSQL: two deals signed at once by different licensors must not both take the last
+    place under a quota. One transaction-level lock per rule, always in id order (no deadlocks);
+    SQLite's IMMEDIATE transactions already serialise writers."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for rule in rules:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [_LOCK_NAMESPACE, rule.pk])
 
 
 def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.models import Work
@@ -98,7 +99,7 @@ def rules_for(territory: str, media) -> list[ApprovalRule]:
 def approvals_missing(work, territory: str, media, on_date=None, *, platform=None) -> list[dict]:
     """Which approvals the rules require for showing `work` in (territory, media) on a date and
     that are not granted. A revoked or refused approval counts as missing at once."""
-    day = periods.parse_date(on_date) or date.today()
+    day = periods.parse_date(on_date) or timezone.localdate()
     platform_id = getattr(platform, "pk", platform)
     granted = _granted(family_ids(work), [territory], day)
     missing = []
@@ -116,7 +117,7 @@ def can_show(organisation, work, territory: str, media: str, on_date=None) -> bo
     """The storefront's question: licensed there that day, and cleared by the regulator."""
     from kinomost.rights.availability import is_licensed
 
-    day = periods.parse_date(on_date) or date.today()
+    day = periods.parse_date(on_date) or timezone.localdate()
     return is_licensed(organisation, work, territory, media, day) and is_cleared(work, territory, media, day, platform=organisation)
 
 
@@ -264,7 +265,7 @@ class QuotaCounter:
 def quota_counters(actor=None, *, territory: str | None = None, year: int | None = None) -> list[QuotaCounter]:
     """used / limit for every rule. Count rules are nationwide (a number, no deal named); share
     rules are per platform, so they are filled in only for the actor's own organisation."""
-    year = year or date.today().year
+    year = year or timezone.localdate().year
     rules = QuotaRule.objects.all()
     if territory:
         rules = rules.filter(territory=territory.upper())
@@ -298,9 +299,16 @@ class Flow:
     """Content licensed in one direction in a period, and the money committed for it (paid the
     other way, by the licensee)."""
 
-    works: set = field(default_factory=set)
-    minutes: int = 0
+    runtimes: dict = field(default_factory=dict)  # work id → minutes; a work licensed twice counts once
     money: dict = field(default_factory=lambda: defaultdict(Decimal))
+
+    @property
+    def works(self) -> set:
+        return set(self.runtimes)
+
+    @property
+    def minutes(self) -> int:
+        return sum(self.runtimes.values())
 
     @property
     def hours(self) -> Decimal:
@@ -353,6 +361,8 @@ def balance(actor, a: str, b: str, *, scope: str = "organisation", by: str = "ye
     if by not in PERIODS:
         raise InvalidInput(_("Group by month, quarter or year."), details={"by": by})
     window = periods.Period(periods.parse_date(start), periods.parse_date(end))
+    if scope == "country":
+        a, b = (a or "").upper(), (b or "").upper()
     side_a, side_b = _sides(actor, a, b, scope)
     deals = Deal.objects.filter(state__in=SIGNED_STATES, signed_on__isnull=False)
     if scope == "organisation":
@@ -368,15 +378,14 @@ def balance(actor, a: str, b: str, *, scope: str = "organisation", by: str = "ye
             continue
         version = deal.versions.all()[0]
         works = list(version.works.all())
-        minutes = _minutes(works)
+        runtimes = _runtimes(works)
         money = proposals.committed_money(version, len(works))
         from_a = deal.licensor_id in a_ids if a_ids is not None else deal.licensor.country == a
         label = period_label(deal.signed_on, by)
         row = rows.setdefault(label, BalanceRow(label, Flow(), Flow()))
         for target in (row, total):
             flow = target.a_to_b if from_a else target.b_to_a
-            flow.works |= {w.pk for w in works}
-            flow.minutes += minutes
+            flow.runtimes.update(runtimes)
             flow.money[version.currency] += money
     return Balance(scope, a, b, by, [rows[k] for k in sorted(rows)], total)
 
@@ -397,15 +406,16 @@ def _sides(actor, a: str, b: str, scope: str):
     return Organisation.objects.filter(pk=found[a].pk), Organisation.objects.filter(pk=found[b].pk)
 
 
-def _minutes(works: list[Work]) -> int:
-    """Runtime from the catalogue; a series or season counts its episodes' runtimes."""
-    total = 0
+def _runtimes(works: list[Work]) -> dict[int, int]:
+    """Runtime from the catalogue; a series or season without one counts its episodes'."""
+    out = {}
     for w in works:
         if w.runtime_minutes:
-            total += w.runtime_minutes
+            out[w.pk] = w.runtime_minutes
         else:
-            total += sum(Work.objects.filter(Q(parent=w) | Q(parent__parent=w)).exclude(runtime_minutes=None).values_list("runtime_minutes", flat=True))
-    return total
+            episodes = Work.objects.filter(Q(parent=w) | Q(parent__parent=w), kind="episode").exclude(runtime_minutes=None)
+            out[w.pk] = sum(episodes.values_list("runtime_minutes", flat=True))
+    return out
 
 
 # ---------------------------------------------------------------- inbox
