@@ -11,10 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import Work
+from kinomost.core.media import TREE
 from kinomost.parties.models import Organisation
 
-# The media a platform can sell: the VOD leaves of kinomost.core.media.
-PLATFORM_MEDIA = ("svod", "avod", "tvod", "est", "pvod", "fvod")
+# The media a platform can sell: the VOD leaves of kinomost.core.media (svod, avod, tvod, est …).
+PLATFORM_MEDIA = tuple(TREE["vod"])
 
 
 class Platform(models.Model):

@@ -67,7 +67,7 @@ class Attempt:
         weight = dict(STEPS)[step]
         Asset.objects.filter(pk=self.asset.pk).update(
             status=AssetStatus.PROCESSING, step=step, progress=round(min(99.9, done + weight * min(max(fraction, 0), 1)), 1),
-            eta_seconds=None if eta is None else int(eta), updated_at=timezone.now(),
+            eta_seconds=None if eta is None else max(0, int(eta)), updated_at=timezone.now(),
         )
         return True
 
@@ -96,6 +96,10 @@ def run_steps(lease: Lease) -> None:
 
 
 def step_probe(attempt: Attempt) -> None:
+    """Already done when the files were handed in through `start_ingest`; kept as a step for
+    assets whose probe is missing (created another way, or probed by an older version)."""
+    if attempt.asset.probe.get("master"):
+        return
     master = probe.check_playable_master(attempt.master_path())
     audio = [probe.check_playable_audio(storage.private_path(s.path)).as_dict() for s in attempt.source(SourceKind.AUDIO)]
     Asset.objects.filter(pk=attempt.asset.pk).update(probe={"master": master.as_dict(), "audio": audio}, duration=master.duration)
@@ -118,7 +122,7 @@ def step_transcode(attempt: Attempt) -> None:
         nonlocal preview_written
         if not preview_written:
             preview_written = _write_preview(attempt, plan, partial)
-        fraction = done / plan.duration if plan.duration else 0
+        fraction = min(1.0, max(0.0, done / plan.duration)) if plan.duration else 0.0
         elapsed = time.monotonic() - started
         eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
         return attempt.report("transcode", fraction, eta)

@@ -69,13 +69,13 @@ def start_ingest(actor: Actor, request: IngestRequest) -> Asset:
     rungs = sorted({int(h) for h in (request.ladder or ladder.DEFAULT_LADDER)}, reverse=True)
     if not rungs or any(h < 72 or h > 4320 or h % 2 for h in rungs):
         raise InvalidInput(_("Ladder heights are even numbers of lines between 72 and 4320."))
-    probe.check_playable_master(Path(request.master))
-    for _lang, path in audio:
-        probe.check_playable_audio(path)
+    found = probe.check_playable_master(Path(request.master))
+    audio_found = [probe.check_playable_audio(path).as_dict() for _lang, path in audio]
     for _lang, path in subtitles:
         check_subtitles(path)
     key, iv = keys.new_key()
-    asset = Asset(organisation=actor.organisation, work=request.work, platform=request.platform, ladder=rungs, key=key, iv=iv)
+    asset = Asset(organisation=actor.organisation, work=request.work, platform=request.platform, ladder=rungs, key=key, iv=iv,
+                  probe={"master": found.as_dict(), "audio": audio_found}, duration=found.duration)
     sources = _store_sources(asset, Path(request.master), audio, subtitles)
     try:
         with transaction.atomic():

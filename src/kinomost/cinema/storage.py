@@ -54,19 +54,12 @@ def relative_to_private(path: Path) -> str:
 
 
 def public_url(public_id, relative: str) -> str:
-    """URL of a published file, for players (served by nginx/CDN, or Django's static media in development)."""
+    """URL of a published file: the HLS folder is served at MEDIA_URL/hls/ (nginx or a CDN in
+    production, wherever KINOMOST_CINEMA_HLS_DIR points; `CINEMA_HLS_URL` overrides)."""
     if not relative:
         return ""
-    base = settings.MEDIA_URL.rstrip("/") + "/" + str(hls_root().relative_to(Path(settings.MEDIA_ROOT))) if _under_media() else "/hls"
-    return f"{base}/{public_id}/{relative}"
-
-
-def _under_media() -> bool:
-    try:
-        hls_root().relative_to(Path(settings.MEDIA_ROOT))
-    except ValueError:
-        return False
-    return True
+    base = getattr(settings, "CINEMA_HLS_URL", None) or settings.MEDIA_URL.rstrip("/") + "/hls"
+    return f"{base.rstrip('/')}/{public_id}/{relative}"
 
 
 def key_uri(public_id) -> str:
