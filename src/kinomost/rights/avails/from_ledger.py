@@ -21,7 +21,7 @@ from kinomost.core.errors import InvalidInput
 from kinomost.parties.models import Organisation
 from kinomost.rights.avails.export import write_xlsx, write_xml
 from kinomost.rights.avails.model import AvailRow
-from kinomost.rights.avails.records import row_from_json
+from kinomost.rights.avails.records import kept_rows
 from kinomost.rights.models import AtomKind, ContractKind, Term
 
 LICENSE_OF_MEDIA = {"est": "EST", "poest": "POEST", "tvod": "TVOD", "svod": "SVOD", "avod": "AVOD", "fvod": "FVOD", "pvod": "Pre-Release"}
@@ -78,9 +78,9 @@ def _licensor_name(term: Term) -> str:
 def _rows_of(term: Term) -> list[AvailRow]:
     if term.ends_early_on is not None and term.ends_early_on <= term.start:
         return []  # terminated before it began: nothing was ever available
-    kept = term.avail.get("rows") if isinstance(term.avail, dict) else None
+    kept = kept_rows(term.avail) if isinstance(term.avail, dict) else []
     if kept:
-        return [_cut(row_from_json(data), term) for data in kept]
+        return [_cut(row, term) for row in kept]
     return _rows_from_term(term)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from operator import attrgetter
 from dataclasses import MISSING, dataclass, field, fields
 from io import BytesIO
 from typing import Callable
@@ -42,6 +43,7 @@ KIND_OF_WORK_TYPE = {"Movie": "feature", "Short": "short", "Collection": "featur
 RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "series_content_id", "season_content_id",
                 "season_number", "episode_number", "volume_number", "territory", "territory_exclusions", "license_type",
                 "start", "start_condition", "start_lag", "end", "end_condition", "end_lag", "exclusive", "contract_id")
+_EXCLUSIVE = RIGHT_FIELDS.index("exclusive")
 WITHDRAWALS = ("Delete", "Full Delete")
 _MOMENTS = ("start", "end", "suppression_lift_date")
 _TUPLES = ("territory_exclusions", "allowed_languages")
@@ -200,14 +202,16 @@ class _Group:
                 external_ref=f"{EXTERNAL_PREFIX}{row.licensor}:{row.contract_id or '-'}"[:200],
             ),
             label=row.source,
-            avail={"key": self.key, "rows": [row_to_json(r) for r in self.rows]},
+            avail={"key": self.key, "rows": _rows_json(self.rows)},
         )
 
 
 def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
     groups: dict[tuple, _Group] = {}
+    right_of = attrgetter(*RIGHT_FIELDS)
     for row in rows:
-        values = tuple([bool(row.exclusive) if name == "exclusive" else getattr(row, name) for name in RIGHT_FIELDS])
+        values = (*right_of(row), bool(row.exclusive))  # Exclusive blank and No: the same right
+        values = values[:_EXCLUSIVE] + values[_EXCLUSIVE + 1:]
         group = groups.get(values)
         if group is None:
             groups[values] = _Group([row], windows[id(row)], _right_key(values))
@@ -287,6 +291,31 @@ def row_to_json(row: AvailRow) -> dict:
         else:
             out[name] = value.isoformat()
     return out
+
+
+def _rows_json(rows: list[AvailRow]) -> list[dict]:
+    """The first row whole; the others (other formats of the same right) as what differs from it,
+    a null standing for a field the first row has and this one lacks."""
+    first = row_to_json(rows[0])
+    out = [first]
+    for row in rows[1:]:
+        data = row_to_json(row)
+        diff = {k: v for k, v in data.items() if first.get(k, _ABSENT) != v}
+        diff.update({k: None for k in first if k not in data})
+        out.append(diff)
+    return out
+
+
+def kept_rows(avail: dict) -> list[AvailRow]:
+    """The rows an imported term was made of (see `_rows_json`)."""
+    stored = avail.get("rows") or []
+    if not stored:
+        return []
+    first = stored[0]
+    return [row_from_json(first)] + [row_from_json({k: v for k, v in {**first, **diff}.items() if v is not None}) for diff in stored[1:]]
+
+
+_ABSENT = object()
 
 
 def row_from_json(data: dict) -> AvailRow:
