@@ -1,0 +1,113 @@
+"""Viewers of a platform's storefront and what they watch.
+
+A viewer is a plain user (no organisation membership) with an account on one platform: the
+account's country is the territory the rights are checked for. Profiles restrict what is shown
+(a kids profile has a maximum age); a subscription or a rental entitles; a playback session is
+what the key endpoint and the heartbeats hang on; viewing events are kept for royalties.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kinomost.catalog.models import Work
+
+
+class Viewer(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="viewer_accounts")
+    platform = models.ForeignKey("cinema.Platform", on_delete=models.CASCADE, related_name="viewers")
+    country = models.CharField(_("country"), max_length=2, help_text="ISO 3166-1 alpha-2: the territory rights are checked for")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "platform"], name="viewer_once_per_platform")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.platform}"
+
+
+class Profile(models.Model):
+    viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="profiles")
+    name = models.CharField(_("name"), max_length=60)
+    is_kids = models.BooleanField(_("kids profile"), default=False)
+    max_age = models.PositiveSmallIntegerField(_("maximum age rating"), null=True, blank=True, help_text="empty = no limit")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Subscription(models.Model):
+    """SVOD on the viewer's platform; active while `active_until` is in the future."""
+
+    viewer = models.OneToOneField(Viewer, on_delete=models.CASCADE, related_name="subscription")
+    active_until = models.DateTimeField()
+    provider = models.CharField(max_length=32)
+    reference = models.CharField(max_length=100)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active_until > timezone.now()
+
+
+class Rental(models.Model):
+    """TVOD: paid for, then watchable for a period counted from the first play."""
+
+    viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="rentals")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField()
+    start_by = models.DateTimeField(help_text="the rental lapses if not started by then")
+    hours = models.PositiveSmallIntegerField(default=48)
+    first_played_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="set at the first play")
+    provider = models.CharField(max_length=32)
+    reference = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+        indexes = [models.Index(fields=["viewer", "work"])]
+
+
+class PlaybackSession(models.Model):
+    """One play of one asset by one profile. Live while not ended and its last heartbeat is
+    recent; the stream limit counts live sessions, the key endpoint needs one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="sessions")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="sessions")
+    asset = models.ForeignKey("cinema.Asset", on_delete=models.PROTECT, related_name="sessions")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    territory = models.CharField(max_length=2)
+    media = models.CharField(max_length=24, help_text="the right it plays under: svod, tvod, avod …")
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_heartbeat_at = models.DateTimeField()
+    token_expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    position = models.FloatField(default=0.0, help_text="seconds into the programme")
+    seconds_watched = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["viewer", "ended_at", "last_heartbeat_at"]), models.Index(fields=["profile", "work"])]
+
+
+class ViewingEvent(models.Model):
+    """A heartbeat's worth of viewing, for royalty reports: who licensed it (organisation),
+    which work, where, under which right, how many seconds."""
+
+    session = models.ForeignKey(PlaybackSession, on_delete=models.CASCADE, related_name="events")
+    organisation_id = models.BigIntegerField(db_index=True)
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    territory = models.CharField(max_length=2)
+    media = models.CharField(max_length=24)
+    at = models.DateTimeField(auto_now_add=True)
+    position = models.FloatField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["organisation_id", "at"])]
