@@ -161,3 +161,6 @@ class IngestJob(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["state", "lease_expires_at"])]
+
+
+from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)
