@@ -153,6 +153,12 @@ STORAGES = {
 CINEMA_HLS_ROOT = Path(os.environ.get("KINOMOST_CINEMA_HLS_DIR", MEDIA_ROOT / "hls")).resolve()
 CINEMA_PRIVATE_ROOT = Path(os.environ.get("KINOMOST_CINEMA_PRIVATE_DIR", DATA_DIR / "cinema")).resolve()
 CINEMA_LEASE_SECONDS = int(os.environ.get("KINOMOST_CINEMA_LEASE_SECONDS", "60"))
+# Playback: the secret nginx's secure_link shares (default: derived from SECRET_KEY), how long a
+# stream token lives (heartbeats renew it), streams per account, and an optional GeoIP2 database.
+CINEMA_STREAM_SECRET = os.environ.get("KINOMOST_STREAM_SECRET", "")
+CINEMA_TOKEN_SECONDS = int(os.environ.get("KINOMOST_CINEMA_TOKEN_SECONDS", "300"))
+CINEMA_MAX_STREAMS = int(os.environ.get("KINOMOST_CINEMA_MAX_STREAMS", "2"))
+CINEMA_GEOIP2_COUNTRY_DB = os.environ.get("KINOMOST_GEOIP2_COUNTRY_DB", "")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
