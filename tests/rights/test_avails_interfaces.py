@@ -75,3 +75,12 @@ def test_the_studio_page_lists_refused_rows_and_imports_good_files(client_a, org
     assert RightAtom.objects.filter(kind=AtomKind.HOLDING, holder=org_a).count() == 1
     r = client_a.get("/studio/rights/avails/export/?licensor=Rockstar+Films&format=xlsx")
     assert r.status_code == 200 and r.content[:2] == b"PK"
+
+
+def test_a_read_only_member_cannot_import(org_a):
+    from kinomost.core.errors import PermissionDenied
+    from kinomost.parties.context import Actor
+
+    with pytest.raises(PermissionDenied):
+        records.import_avails(Actor(organisation=org_a, role="read_only"), xlsx([movie("FILM", licensor="Rockstar Films")]), "a.xlsx")
+    assert not Term.objects.exists()

@@ -27,6 +27,7 @@ from kinomost.catalog.services import WorkInput, save_work, validate
 from kinomost.core.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.models import Organisation
+from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import ledger
 from kinomost.rights.avails.model import AvailRow, AvailsFile
 from kinomost.rights.avails.xlsx import read_xlsx
@@ -79,7 +80,11 @@ def read_avails(data: bytes, filename: str = "") -> AvailsFile:
 def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Organisation | None = None,
                   progress: Callable[[int], None] | None = None) -> AvailsImport:
     """Read, check and record a whole avails file, or raise ImportRejected listing every problem."""
-    org = actor_or_org if isinstance(actor_or_org, Organisation) else actor_or_org.organisation
+    if isinstance(actor_or_org, Organisation):
+        org = actor_or_org
+    else:
+        actor_or_org.require(WRITE_CATALOGUE, "import avails")
+        org = actor_or_org.organisation
     parsed = read_avails(data, filename)
     result = AvailsImport(rows=len(parsed.rows), warnings=list(parsed.warnings))
     if progress:
@@ -93,6 +98,9 @@ def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Or
     if result.role == "licensor" and licensee is None:
         raise ImportRejected("These are this organisation's own avails: say which organisation they license to (--licensee).",
                              problems=[_problem(rows[0].source, "Licensee", "the licensee organisation is required")])
+    if result.role == "licensee" and licensee is not None:
+        result.warnings.append(_problem(rows[0].source if rows else "", "Licensee",
+                                        f"these are {rows[0].licensor if rows else 'another licensor'}'s avails: they are recorded as your holdings and the licensee given is not used"))
     if licensee is not None and licensee.pk == org.pk:
         raise ImportRejected("An organisation cannot license rights to itself.",
                              problems=[_problem(rows[0].source if rows else "", "Licensee", "the licensee is the importer")])
