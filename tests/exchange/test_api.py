@@ -118,3 +118,12 @@ def test_balance_exports(sent, key_a):
     assert csv.status_code == 200 and csv.content.startswith("\ufeffperiod,".encode())
     xlsx = c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media&format=xlsx", **key_a)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_a_member_reads_the_inbox_by_session(sent, client_b):
+    notices = client_b.get("/api/v1/exchange/inbox?unread=true").json()
+    assert [(n["kind"], n["read"]) for n in notices] == [("offer_received", False)]
+    assert notices[0]["text"] == "Offer received: Winter package"
+    assert _post(client_b, "/api/v1/exchange/inbox/read", {"ids": [notices[0]["id"]]}).json() == {"marked": 1}
+    assert client_b.get("/api/v1/exchange/inbox?unread=true").json() == []
+    assert client_b.get("/api/v1/exchange/inbox").json()[0]["read"] is True

@@ -326,9 +326,8 @@ def balance(request, params: Query[BalanceQuery]):
 
 @router.get("/inbox", summary="Notifications for this organisation")
 def inbox(request, unread: bool = False):
-    user = request.auth.user
-    return [{"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at,
-             "read": bool(user) and n.read_by.filter(pk=user.pk).exists()} for n in selectors.inbox(request.auth, unread_only=unread)[:200]]
+    return [{"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
+            for n, read in selectors.inbox_page(request.auth, unread_only=unread)]
 
 
 @router.post("/inbox/read")

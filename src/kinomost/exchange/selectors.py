@@ -428,6 +428,16 @@ def inbox(actor, *, unread_only: bool = False) -> QuerySet[Notification]:
     return qs
 
 
+def inbox_page(actor, *, unread_only: bool = False, limit: int = 200) -> list[tuple[Notification, bool]]:
+    """The latest notices with whether this member has read each (two queries)."""
+    notices = list(inbox(actor, unread_only=unread_only)[:limit])
+    read = set()
+    if actor.user is not None and notices:
+        through = Notification.read_by.through
+        read = set(through.objects.filter(user_id=actor.user.pk, notification_id__in=[n.pk for n in notices]).values_list("notification_id", flat=True))
+    return [(n, n.pk in read) for n in notices]
+
+
 _TEXTS = {
     NotificationKind.OFFER_RECEIVED: lambda d: _("Offer received: %(deal)s") % d,
     NotificationKind.COUNTER_PROPOSAL: lambda d: _("Counter-proposal on %(deal)s") % d,
