@@ -15,8 +15,8 @@ FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "w
 
 
 def media_choices():
-    groups = [(code, f"{name} ({code})") for code, name in media_taxonomy.GROUP_NAMES.items()]
-    leaves = [(code, f"{name} ({code})") for code, name in media_taxonomy.LEAVES.items()]
+    groups = [(code, f"{name} · {code}") for code, name in media_taxonomy.GROUP_NAMES.items()]
+    leaves = [(code, f"{name} · {code}") for code, name in media_taxonomy.LEAVES.items()]
     return [(_("Groups"), groups), (_("Media"), leaves)]
 
 

@@ -67,7 +67,7 @@ def contracts_of(actor, side: str | None = None) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(_own(oid, side=side))
         .select_related("licensor", "licensee")
-        .prefetch_related(Prefetch("terms", queryset=Term.objects.prefetch_related("works")))
+        .prefetch_related(Prefetch("terms", queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.with_localizations(Work.objects.order_by("id"))))))
         .order_by("-created_at", "-id")
     )
 
