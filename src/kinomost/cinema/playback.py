@@ -1,0 +1,175 @@
+"""Playback sessions: start (visibility, entitlement, stream limit), heartbeat, stop, and the key.
+
+A session is live while it is not stopped and its last heartbeat is recent (STALE_AFTER); the
+stream limit counts live sessions of the account, and the key endpoint gives an asset's key only
+to the user holding a live session for that asset. Every heartbeat stores the position (resume)
+and a viewing event (royalties), renews the stream token, and asks the storefront again, so a
+right that ends or a subscription that lapses stops playback within one heartbeat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinomost.cinema import storefront, tokens, viewers
+from kinomost.cinema.models import Asset
+from kinomost.cinema.viewing_models import PlaybackSession, Profile, Subscription, Viewer, ViewingEvent
+from kinomost.core.audit import record
+from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats of 30 s
+HEARTBEAT_SLACK = 5.0  # seconds a heartbeat may claim beyond the wall-clock time since the last
+
+
+@dataclass(frozen=True)
+class Started:
+    session: PlaybackSession
+    master_url: str
+    expires: int
+    resume_at: float
+
+
+def entitled_media(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> str | None:
+    """The right the viewer plays under: free first, then subscription, then a rental."""
+    now = now or timezone.now()
+    if found.media & storefront.FREE_MEDIA:
+        return sorted(found.media & storefront.FREE_MEDIA)[0]
+    if "svod" in found.media and Subscription.objects.filter(viewer=viewer, active_until__gt=now).exists():
+        return "svod"
+    if "tvod" in found.media and viewers.active_rental(viewer, found.work_id, now) is not None:
+        return "tvod"
+    return None
+
+
+def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id: int) -> Started:
+    if profile.viewer_id != viewer.pk:
+        raise NotFound(_("No such profile."))
+    found = storefront.playable(viewing, work_id)
+    if found is None:
+        raise NotFound(_("This title is not available."))
+    media = entitled_media(viewer, found)
+    if media is None:
+        raise PermissionDenied(_("Subscribe or rent this title to watch it."))
+    now = timezone.now()
+    expires = tokens.expiry()
+    with transaction.atomic():
+        # One lock per account serialises starts, so two devices cannot both take the last stream.
+        Viewer.objects.select_for_update().filter(pk=viewer.pk).first()
+        if live_sessions(viewer, now).count() >= settings.CINEMA_MAX_STREAMS:
+            raise Conflict(_("You are already watching on %(n)d screens: stop one to start here.") % {"n": settings.CINEMA_MAX_STREAMS})
+        if media == "tvod":
+            _start_rental_clock(viewer, work_id, now)
+        session = PlaybackSession.objects.create(
+            viewer=viewer, profile=profile, asset_id=found.asset_id, work_id=work_id, territory=viewing.territory,
+            media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
+            position=resume_position(profile, work_id),
+        )
+        record("cinema.playback_started", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
+               work=work_id, territory=viewing.territory, media=media)
+    master = Asset.objects.only("master_playlist").get(pk=found.asset_id).master_playlist
+    return Started(session, tokens.stream_url(found.asset_public_id, master, expires), expires, session.position)
+
+
+def live_sessions(viewer: Viewer, now: datetime | None = None):
+    now = now or timezone.now()
+    return PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, last_heartbeat_at__gt=now - STALE_AFTER)
+
+
+def resume_position(profile: Profile, work_id: int) -> float:
+    """Where this profile left the work; from the start if it was (nearly) finished."""
+    last = PlaybackSession.objects.filter(profile=profile, work_id=work_id).select_related("asset").order_by("-last_heartbeat_at", "-id").first()
+    if last is None:
+        return 0.0
+    duration = last.asset.duration or 0
+    if duration and last.position >= duration * 0.95:
+        return 0.0
+    return last.position
+
+
+def _start_rental_clock(viewer: Viewer, work_id: int, now: datetime) -> None:
+    rental = viewers.active_rental(viewer, work_id, now)
+    if rental is not None and rental.first_played_at is None:
+        rental.first_played_at = now
+        rental.expires_at = now + timedelta(hours=rental.hours)
+        rental.save(update_fields=["first_played_at", "expires_at"])
+
+
+@dataclass(frozen=True)
+class Beat:
+    base_url: str  # the freshly signed folder of the asset: the player rewrites its URLs to it
+    expires: int
+
+
+def heartbeat(viewer: Viewer, session_id, viewing: storefront.Viewing, *, position: float, seconds: float) -> Beat:
+    """Store the position and the seconds watched since the last beat; renew the token."""
+    session = _own_session(viewer, session_id)
+    now = timezone.now()
+    if session.ended_at is not None or session.last_heartbeat_at <= now - STALE_AFTER:
+        raise Conflict(_("This playback has ended: start it again."))
+    found = storefront.playable(viewing, session.work_id)
+    if found is None or entitled_media(viewer, found, now) is None:
+        stop(viewer, session_id, position=position)
+        raise PermissionDenied(_("This title is no longer available to you."))
+    position, seconds = _checked(position, seconds)
+    seconds = min(seconds, (now - session.last_heartbeat_at).total_seconds() + HEARTBEAT_SLACK)
+    expires = tokens.expiry()
+    with transaction.atomic():
+        PlaybackSession.objects.filter(pk=session.pk).update(
+            last_heartbeat_at=now, position=position, seconds_watched=session.seconds_watched + seconds,
+            token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc))
+        if seconds > 0:
+            ViewingEvent.objects.create(session=session, organisation_id=viewer.platform.organisation_id, work_id=session.work_id,
+                                        territory=session.territory, media=session.media, position=position, seconds=seconds)
+    return Beat(tokens.asset_base(session.asset.public_id, expires), expires)
+
+
+def stop(viewer: Viewer, session_id, *, position: float | None = None) -> PlaybackSession:
+    session = _own_session(viewer, session_id)
+    if session.ended_at is None:
+        session.ended_at = timezone.now()
+        if position is not None:
+            session.position = _checked(position, 0)[0]
+        session.save(update_fields=["ended_at", "position"])
+        record("cinema.playback_stopped", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
+               seconds_watched=round(session.seconds_watched, 1))
+    return session
+
+
+def key_for(user, asset_public_id) -> bytes:
+    """The asset's AES key, only inside a live session of this user for this asset."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("No playback session."))
+    now = timezone.now()
+    session = (PlaybackSession.objects.filter(viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True,
+                                              last_heartbeat_at__gt=now - STALE_AFTER, token_expires_at__gt=now)
+               .select_related("asset").first())
+    if session is None:
+        raise PermissionDenied(_("No playback session."))
+    return bytes(session.asset.key)
+
+
+def _own_session(viewer: Viewer, session_id) -> PlaybackSession:
+    try:
+        session = PlaybackSession.objects.select_related("asset").filter(viewer=viewer, public_id=session_id).first()
+    except (ValueError, TypeError):
+        session = None
+    if session is None:
+        raise NotFound(_("No such playback session."))
+    return session
+
+
+def _checked(position, seconds) -> tuple[float, float]:
+    try:
+        position, seconds = float(position), float(seconds)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("Position and seconds are numbers.")) from None
+    if not (0 <= position < 10**7 and 0 <= seconds < 10**5):
+        raise InvalidInput(_("Position and seconds are numbers.")) from None
+    return position, seconds

@@ -1,0 +1,101 @@
+"""The storefront is computed from the ledger, the approvals, the assets and the profile."""
+
+import pytest
+from django.utils import timezone
+
+from kinomost.cinema import storefront
+from kinomost.exchange import approvals
+from kinomost.exchange.models import Approval, ApprovalStatus
+from kinomost.parties.context import Actor
+from kinomost.rights import ledger
+from kinomost.rights.licensed import licensed_media
+
+from .viewing import hold, make_platform, make_work, ready_asset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform(org_a):
+    return make_platform(org_a)
+
+
+def _sees(platform, territory="RU", max_age=None):
+    return set(storefront.visible_titles(storefront.Viewing(platform, territory, max_age)).values_list("ref", flat=True))
+
+
+def test_a_title_shows_only_with_rights_there_today_and_a_ready_asset(platform, org_a, org_b):
+    film = make_work(org_a, "film", ratings=[("RU", "MKRF", "12+")])
+    no_asset = make_work(org_a, "no-asset", ratings=[("RU", "MKRF", "12+")])
+    no_rights = make_work(org_a, "no-rights", ratings=[("RU", "MKRF", "12+")])
+    wrong_media = make_work(org_a, "wrong-media", ratings=[("RU", "MKRF", "12+")])
+    future = make_work(org_a, "future", ratings=[("RU", "MKRF", "12+")])
+    hold(org_a, [film, no_asset])
+    hold(org_a, [wrong_media], media=["theatrical"])
+    hold(org_a, [future], start="2099-01-01")
+    for work in (film, no_rights, wrong_media, future):
+        ready_asset(org_a, work, platform)
+    others = make_work(org_a, "others-asset", ratings=[("RU", "MKRF", "12+")])
+    hold(org_a, [others])
+    ready_asset(org_b, others)  # another organisation's package is not this platform's
+    assert _sees(platform) == {"film"}
+    assert _sees(platform, "KZ") == set()  # the platform sells in KZ, but the rights are RU only
+    assert _sees(platform, "DE") == set()  # the platform does not sell in DE at all
+
+
+def test_rights_on_a_series_cover_its_episodes(platform, org_a):
+    make_work(org_a, "show", kind="series", ratings=[("RU", "MKRF", "12+")])
+    make_work(org_a, "show-s1", kind="season", parent_ref="show", number=1)
+    e1 = make_work(org_a, "show-s1e1", kind="episode", parent_ref="show-s1", number=1)
+    e2 = make_work(org_a, "show-s1e2", kind="episode", parent_ref="show-s1", number=2)
+    series = e1.parent.parent
+    assert licensed_media(org_a, "RU", ["svod"], timezone.localdate()) == {}
+    hold(org_a, [series], media=["svod"])
+    assert set(licensed_media(org_a, "RU", ["svod", "tvod"], timezone.localdate())) == {series.pk, e1.parent_id, e1.pk, e2.pk}
+    ready_asset(org_a, e1, platform)
+    assert _sees(platform) == {"show"}
+    viewing = storefront.Viewing(platform, "RU")
+    assert set(storefront.playable_under(viewing, series.pk)) == {e1.pk}  # only episodes with a package
+    assert storefront.playable(viewing, e1.pk).media == {"svod"}
+    assert _sees(platform, max_age=6) == set()  # the episode takes the series' 12+
+
+
+def test_a_terminated_holding_disappears_at_once(platform, org_a):
+    film = make_work(org_a, "film", ratings=[("RU", "MKRF", "0+")])
+    term = hold(org_a, [film])
+    ready_asset(org_a, film, platform)
+    assert _sees(platform) == {"film"}
+    ledger.terminate(org_a, term.contract, timezone.localdate())
+    assert _sees(platform) == set()
+
+
+def test_a_required_approval_must_exist(platform, org_a):
+    film = make_work(org_a, "film", ratings=[("RU", "MKRF", "0+")])
+    hold(org_a, [film])
+    ready_asset(org_a, film, platform)
+    approvals.define_rule(territory="RU", media="vod", kind="ru_distribution_certificate")
+    assert _sees(platform) == set()
+    owner = Actor(organisation=org_a, role="owner")
+    approval = approvals.record_approval(owner, work_id=film.pk, territory="RU", kind="ru_distribution_certificate", number="1")
+    assert _sees(platform) == set()  # pending is not granted
+    Approval.objects.filter(pk=approval.pk).update(status=ApprovalStatus.GRANTED)
+    assert _sees(platform) == {"film"}
+
+
+def test_age_limits_hide_unrated_and_older_works_from_limited_profiles(platform, org_a):
+    for ref, ratings in (("kids", [("RU", "MKRF", "6+")]), ("teen", [("RU", "MKRF", "16+")]), ("unrated", None),
+                         ("us-only", [("US", "MPAA", "R")])):
+        work = make_work(org_a, ref, ratings=ratings)
+        hold(org_a, [work])
+        ready_asset(org_a, work, platform)
+    assert _sees(platform) == {"kids", "teen", "unrated", "us-only"}
+    assert _sees(platform, max_age=12) == {"kids"}  # R (17) is the strictest rating known for "us-only"
+    assert _sees(platform, max_age=16) == {"kids", "teen"}
+
+
+def test_geoip_places_a_request_from_elsewhere_in_that_territory(settings, monkeypatch):
+    assert storefront.viewing_territory("RU", "203.0.113.7") == "RU"  # no database configured
+    settings.CINEMA_GEOIP2_COUNTRY_DB = "/nonexistent/GeoLite2-Country.mmdb"
+    monkeypatch.setattr(storefront, "_geoip_country", lambda ip: {"203.0.113.7": "DE"}.get(ip))
+    assert storefront.viewing_territory("RU", "203.0.113.7") == "DE"
+    assert storefront.viewing_territory("RU", "198.51.100.1") == "RU"  # unknown address: the account's
