@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kinomost.cinema.urls")),  # storefronts, HLS (token-checked) and keys
     path("", include("kinomost.web.urls")),
     # Public media (posters) from the embedded server; in production nginx or a CDN serves MEDIA_ROOT.
     re_path(r"^media/posters/(?P<path>.+)$", lambda request, path: serve(request, path, document_root=settings.MEDIA_ROOT / "posters")),
