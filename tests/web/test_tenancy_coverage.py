@@ -136,6 +136,11 @@ PRIVATE_CHECKS = {
     "api/v1/cinema/assets": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/assets"))[1],
     "api/v1/cinema/assets/<asset_id>": lambda c, w: ("get", f"/api/v1/cinema/assets/{_secret_asset(w).public_id}"),
     "api/v1/cinema/platforms": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/platforms"))[1],
+    # uploads live in the private folder, not the database; tests/cinema/test_uploads.py proves another
+    # organisation gets 404 for a real upload; here: refused without leaking.
+    "api/v1/cinema/uploads": lambda c, w: ("post", "/api/v1/cinema/uploads"),
+    "api/v1/cinema/uploads/<upload_id>": lambda c, w: ("get", "/api/v1/cinema/uploads/00000000-0000-4000-8000-000000000000"),
+    "api/v1/cinema/ingest": lambda c, w: ("post", "/api/v1/cinema/ingest"),
     "api/v1/exchange/offers": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/offers"))[1],
     "api/v1/exchange/offers/<offer_id>": lambda c, w: ("get", f"/api/v1/exchange/offers/{_exchange(w)[0]}"),
     "api/v1/exchange/offers/<offer_id>/send": lambda c, w: ("post", f"/api/v1/exchange/offers/{_exchange(w)[0]}/send"),
@@ -150,6 +155,9 @@ PRIVATE_CHECKS = {
     "api/v1/exchange/balance": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/balance?a=rus-media&b=secret-buyer"))[1],
     "api/v1/exchange/inbox": lambda c, w: (_exchange(w), ("get", "/api/v1/exchange/inbox"))[1],
     "api/v1/exchange/inbox/read": lambda c, w: (_exchange(w), ("post", "/api/v1/exchange/inbox/read"))[1],
+    # Viewers' streams: files need a token signed for the asset, keys a live playback session.
+    "hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: ("get", f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8"),
+    "cinema/keys/<uuid:asset_id>/": lambda c, w: ("get", f"/cinema/keys/{_secret_asset(w).public_id}/"),
 }
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
