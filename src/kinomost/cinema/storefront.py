@@ -165,3 +165,71 @@ def _cleared_media(platform: Platform, country: str, day: date, licensed: dict[i
         return licensed
     return {wid: {m for m in media if exchange.is_cleared(wid, country, m, day, platform=platform.organisation_id)}
             for wid, media in licensed.items()}
+
+
+# --- what the pages show: rows, search, a title -------------------------------------------------
+
+ROW_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class Card:
+    work: Work
+    title: str
+    position: float = 0.0  # continue watching: seconds into the programme
+    duration: float | None = None
+    play_work_id: int | None = None  # the episode to resume, for a series
+
+
+def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[Card]]]:
+    """(label, cards): continue watching, new, then one row per genre, all from what is playable."""
+    from django.utils.translation import gettext as _
+
+    from kinomost.cinema.viewing_models import PlaybackSession
+    from kinomost.core.genres import GENRES
+
+    found = playable_works(viewing)
+    tops = _titles({p.top_id for p in found.values()}, language)
+    rows: list[tuple[str, list[Card]]] = []
+    resumed, seen = [], set()
+    recent = (PlaybackSession.objects.filter(profile=profile, work_id__in=list(found)).select_related("asset")
+              .order_by("-last_heartbeat_at", "-id")[:100])
+    for session in recent:
+        top = found[session.work_id].top_id
+        duration = session.asset.duration
+        if top in seen or session.position <= 0 or (duration and session.position >= duration * 0.95):
+            seen.add(top)
+            continue
+        seen.add(top)
+        work, title = tops[top]
+        resumed.append(Card(work, title, session.position, duration, session.work_id))
+    if resumed:
+        rows.append((_("Continue watching"), resumed[:ROW_LENGTH]))
+    newest: dict[int, object] = {}
+    ready = dict(Asset.objects.filter(pk__in=[p.asset_id for p in found.values()]).values_list("pk", "ready_at"))
+    for p in sorted(found.values(), key=lambda p: ready.get(p.asset_id) or timezone.now(), reverse=True):
+        newest.setdefault(p.top_id, p)
+    rows.append((_("New"), [Card(*tops[t]) for t in list(newest)[:ROW_LENGTH]]))
+    by_genre: dict[str, list[Card]] = {}
+    for top_id, slug in Work.genres.through.objects.filter(work_id__in=list(tops)).values_list("work_id", "genre_id").order_by("genre_id", "work_id"):
+        by_genre.setdefault(slug, []).append(Card(*tops[top_id]))
+    for slug, cards in sorted(by_genre.items(), key=lambda kv: str(GENRES.get(kv[0], kv[0]))):
+        rows.append((str(GENRES.get(slug, slug)), cards[:ROW_LENGTH]))
+    return rows
+
+
+def search(viewing: Viewing, query: str, language: str, limit: int = 50) -> list[Card]:
+    """The catalogue's cross-script search, restricted to what this viewer may see."""
+    from kinomost.catalog.search.query import search_works
+
+    scope = visible_titles(viewing)
+    hits = search_works(query, scope=scope, limit=limit)
+    tops = _titles({h.work_id for h in hits}, language)
+    return [Card(*tops[h.work_id]) for h in hits if h.work_id in tops]
+
+
+def _titles(work_ids, language: str) -> dict[int, tuple[Work, str]]:
+    from kinomost.catalog.selectors import display_title, with_localizations
+
+    works = with_localizations(Work.objects.filter(pk__in=list(work_ids)))
+    return {w.pk: (w, display_title(w, language)) for w in works}

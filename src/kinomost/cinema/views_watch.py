@@ -1,0 +1,262 @@
+"""A platform's storefront for viewers: home rows, search, title page, player, sign-up, sign-in,
+profiles, subscription and rentals. Thin: every rule lives in storefront, viewers and playback.
+
+Every page acts for the signed-in viewer of this platform, in their territory (see
+storefront.viewing_territory) and with their chosen profile's age limit.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.views import LoginView
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinomost.catalog.models import Credit, Work
+from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
+from kinomost.cinema import playback, storefront, viewers
+from kinomost.cinema.models import Platform, Track
+from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
+from kinomost.core import territories
+from kinomost.core.errors import DomainError
+from kinomost.core.languages import language_name
+
+PROFILE_SESSION_KEY = "cinema_profile_%d"
+
+
+class Here:
+    """The request's platform, viewer, profile and what they may see."""
+
+    def __init__(self, request, platform: Platform, viewer: Viewer):
+        self.request, self.platform, self.viewer = request, platform, viewer
+        chosen = request.session.get(PROFILE_SESSION_KEY % platform.pk)
+        profiles = list(viewer.profiles.all())
+        self.profiles = profiles
+        self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
+        territory = storefront.viewing_territory(viewer.country, _client_ip(request))
+        self.viewing = storefront.Viewing(platform, territory, self.profile.max_age)
+        self.language = get_language() or "en"
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"cinema:{name}", args=[self.platform.organisation.slug, self.platform.slug, *args])
+
+    def context(self, **extra) -> dict:
+        return {"here": self, "platform": self.platform, "viewer": self.viewer, "profile": self.profile, **extra}
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def _platform(org: str, slug: str) -> Platform:
+    platform = Platform.objects.select_related("organisation").filter(organisation__slug=org, slug=slug).first()
+    if platform is None:
+        raise Http404
+    return platform
+
+
+def viewer_page(view):
+    """Signed-in viewer of this platform; strangers go to sign in, members of other platforms may
+    open an account here; domain errors become a page (or JSON for the player's calls)."""
+
+    @wraps(view)
+    def wrapper(request, org, slug, *args, **kwargs):
+        platform = _platform(org, slug)
+        if not request.user.is_authenticated:
+            return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + request.get_full_path())
+        viewer = Viewer.objects.filter(user=request.user, platform=platform).select_related("platform__organisation").first()
+        if viewer is None:
+            return _join(request, platform)
+        here = Here(request, platform, viewer)
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        try:
+            return view(request, here, *args, **kwargs)
+        except DomainError as exc:
+            if wants_json:
+                return JsonResponse(exc.as_dict(), status=exc.status_code)
+            return render(request, "cinema/watch/message.html", here.context(message=exc.message), status=exc.status_code)
+
+    return wrapper
+
+
+def _join(request, platform: Platform):
+    """A signed-in person without an account on this platform: offer one (same country)."""
+    if request.method == "POST" and request.POST.get("join"):
+        try:
+            viewers.join(platform, request.user)
+            return redirect(request.get_full_path())
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "cinema/watch/join.html", {"platform": platform})
+
+
+@viewer_page
+def home(request, here: Here):
+    rows = storefront.home_rows(here.viewing, here.profile, here.language)
+    return render(request, "cinema/watch/home.html", here.context(rows=rows))
+
+
+@viewer_page
+def search(request, here: Here):
+    query = (request.GET.get("q") or "").strip()[:200]
+    results = storefront.search(here.viewing, query, here.language) if query else []
+    return render(request, "cinema/watch/search.html", here.context(query=query, results=results))
+
+
+@viewer_page
+def title(request, here: Here, work_id: int):
+    found = storefront.playable_under(here.viewing, work_id)
+    if not found:
+        raise Http404
+    work = get_object_or_404(with_localizations(Work.objects.prefetch_related("ratings")), pk=work_id)
+    first = found[work_id] if work_id in found else next(iter(found.values()))
+    episodes = _episodes(work, found, here.language) if work_id not in found else []
+    asset_ids = {p.asset_id for p in found.values()}
+    tracks = Track.objects.filter(asset_id__in=asset_ids).values_list("kind", "language").distinct()
+    audio = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "audio" and lang})
+    subtitles = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "subtitles" and lang})
+    credits = Credit.objects.filter(work=work).select_related("person").order_by("role", "order")[:30]
+    rating = next((r for r in work.ratings.all() if r.territory == here.viewing.territory), None) or work.ratings.first()
+    entitled = playback.entitled_media(here.viewer, first) is not None
+    return render(request, "cinema/watch/title.html", here.context(
+        work=work, title=display_title(work, here.language), synopsis=display_synopsis(work, here.language),
+        rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled,
+        play_work_id=first.work_id, can_rent="tvod" in first.media and not entitled,
+        can_subscribe="svod" in first.media and not entitled,
+    ))
+
+
+def _episodes(series: Work, found: dict, language: str) -> list[tuple[str, list[tuple[Work, str]]]]:
+    """(season label, [(episode, title)]) for the playable episodes of a series."""
+    works = with_localizations(Work.objects.filter(pk__in=list(found)).select_related("parent")).order_by("parent__number", "number", "id")
+    seasons: dict[str, list] = {}
+    for episode in works:
+        season = episode.parent if episode.parent_id != series.pk else None
+        label = _("Season %(n)s") % {"n": season.number} if season is not None and season.number else (display_title(season, language) if season else "")
+        seasons.setdefault(label, []).append((episode, display_title(episode, language)))
+    return list(seasons.items())
+
+
+@viewer_page
+def player(request, here: Here, work_id: int):
+    found = storefront.playable(here.viewing, work_id)
+    if found is None:
+        raise Http404
+    work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
+    back = here.url("title", found.top_id)
+    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language), back=back,
+                                                                     start_url=here.url("start", work_id)))
+
+
+@require_POST
+@viewer_page
+def start(request, here: Here, work_id: int):
+    started = playback.start(here.viewer, here.profile, here.viewing, work_id)
+    session_id = started.session.public_id
+    return JsonResponse({
+        "session": str(session_id), "master_url": started.master_url, "expires": started.expires,
+        "resume_at": started.resume_at, "heartbeat_url": here.url("heartbeat", session_id), "stop_url": here.url("stop", session_id),
+        "heartbeat_seconds": 15,
+    })
+
+
+@require_POST
+@viewer_page
+def heartbeat(request, here: Here, session_id):
+    body = _json(request)
+    beat = playback.heartbeat(here.viewer, session_id, here.viewing, position=body.get("position", 0), seconds=body.get("seconds", 0))
+    return JsonResponse({"base_url": beat.base_url, "expires": beat.expires})
+
+
+@require_POST
+@viewer_page
+def stop(request, here: Here, session_id):
+    body = _json(request)
+    session = playback.stop(here.viewer, session_id, position=body.get("position"))
+    return JsonResponse({"position": session.position})
+
+
+def _json(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = {}
+    return body if isinstance(body, dict) else {}
+
+
+@viewer_page
+def profiles(request, here: Here):
+    if request.method == "POST":
+        if request.POST.get("choose"):
+            profile = get_object_or_404(Profile, viewer=here.viewer, pk=request.POST["choose"])
+            request.session[PROFILE_SESSION_KEY % here.platform.pk] = profile.pk
+            return redirect(here.url("home"))
+        max_age = request.POST.get("max_age") or None
+        is_kids = bool(request.POST.get("is_kids"))
+        viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=is_kids,
+                               max_age=int(max_age) if max_age and max_age.isdigit() else None)
+        return redirect(here.url("profiles"))
+    return render(request, "cinema/watch/profiles.html", here.context(profiles=here.profiles))
+
+
+@viewer_page
+def account(request, here: Here):
+    if request.method == "POST":
+        viewers.subscribe(here.viewer)
+        messages.success(request, _("Thank you: your subscription is active."))
+        return redirect(request.POST.get("next") or here.url("account"))
+    subscription = Subscription.objects.filter(viewer=here.viewer).first()
+    return render(request, "cinema/watch/account.html", here.context(
+        subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
+        price=viewers.SUBSCRIPTION_PRICE, currency=viewers.CURRENCY, rentals=here.viewer.rentals.select_related("work")[:20],
+        live=playback.live_sessions(here.viewer).count(), territory=here.viewing.territory))
+
+
+@require_POST
+@viewer_page
+def rent(request, here: Here, work_id: int):
+    rental = viewers.rent(here.viewer, here.viewing, work_id)
+    messages.success(request, _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours})
+    found = storefront.playable(here.viewing, work_id)
+    return redirect(here.url("title", found.top_id if found else work_id))
+
+
+def signup(request, org: str, slug: str):
+    platform = _platform(org, slug)
+    error, values = "", {}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("email", "country")}
+        try:
+            viewer = viewers.sign_up(platform, email=values["email"], password=request.POST.get("password", ""), country=values["country"])
+        except DomainError as exc:
+            error = exc.message
+        else:
+            auth_login(request, viewer.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(reverse("cinema:home", args=[org, slug]))
+    language = get_language() or "en"
+    countries = sorted(((c, territories.country_name(c, language)) for c in platform.territories), key=lambda pair: pair[1])
+    return render(request, "cinema/watch/signup.html", {"platform": platform, "error": error, "values": values, "countries": countries},
+                  status=422 if error else 200)
+
+
+class ViewerLogin(LoginView):
+    template_name = "cinema/watch/login.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.platform = _platform(kwargs["org"], kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_default_redirect_url(self):
+        return reverse("cinema:home", args=[self.platform.organisation.slug, self.platform.slug])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "platform": self.platform}

@@ -1,0 +1,114 @@
+"""The storefront's pages and the player's calls, as a viewer's browser makes them."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from kinomost.cinema.viewing_models import PlaybackSession, Rental, Subscription, Viewer
+
+from .viewing import PASSWORD, hold, make_platform, make_work, ready_asset, viewer_of
+
+pytestmark = pytest.mark.django_db
+BASE = "/watch/rus-media/kino/"
+
+
+@pytest.fixture
+def platform(org_a):
+    return make_platform(org_a)
+
+
+@pytest.fixture
+def film(org_a, platform):
+    work = make_work(org_a, "brother", ratings=[("RU", "MKRF", "16+")], genres=["drama"],
+                     titles={"en": "Brother", "ru": "Брат", "zh-Hans": "兄弟"})
+    hold(org_a, [work])
+    ready_asset(org_a, work, platform)
+    return work
+
+
+def _post_json(client, url, body=None):
+    return client.post(url, data=json.dumps(body or {}), content_type="application/json", HTTP_ACCEPT="application/json")
+
+
+def test_sign_up_then_home_rows_search_and_title(platform, film):
+    client = Client()
+    assert client.get(BASE).status_code == 302  # strangers are sent to sign in
+    response = client.post(BASE + "signup/", {"email": "new@example.com", "password": PASSWORD, "country": "RU"})
+    assert response.status_code == 302 and Viewer.objects.get(user__email="new@example.com").country == "RU"
+    home = client.get(BASE).content.decode()
+    assert "Brother" in home and "New" in home and "Drama" in home
+    assert "Brother" in client.get(BASE + "search/?q=брат").content.decode()  # cross-script search
+    assert "Brother" in client.get(BASE + "search/?q=brat").content.decode()
+    title = client.get(f"{BASE}titles/{film.pk}/").content.decode()
+    assert "16+" in title and "Subscribe to watch" in title and f"play/{film.pk}/" not in title
+    client.post(BASE + "account/", {"next": f"{BASE}titles/{film.pk}/"})  # the test provider charges
+    assert Subscription.objects.get().is_active
+    assert f"play/{film.pk}/" in client.get(f"{BASE}titles/{film.pk}/").content.decode()
+
+
+def test_login_page_and_a_wrong_password(platform):
+    viewer_of(platform)
+    client = Client()
+    assert client.post(BASE + "login/", {"username": "viewer@example.com", "password": "wrong"}).status_code == 200
+    assert client.post(BASE + "login/", {"username": "viewer@example.com", "password": PASSWORD}).url == BASE
+
+
+def test_the_player_starts_beats_and_stops_through_json(platform, film):
+    viewer = viewer_of(platform)
+    client = Client()
+    client.force_login(viewer.user)
+    assert client.get(f"{BASE}play/{film.pk}/").status_code == 200
+    started = _post_json(client, f"{BASE}play/{film.pk}/start/").json()
+    assert started["master_url"].startswith("/hls/") and started["resume_at"] == 0
+    assert client.get(started["master_url"]).status_code == 200
+    beat = _post_json(client, started["heartbeat_url"], {"position": 3, "seconds": 3})
+    assert beat.status_code == 200 and beat.json()["base_url"].startswith("/hls/")
+    assert _post_json(client, started["stop_url"], {"position": 4}).json() == {"position": 4.0}
+    assert _post_json(client, f"{BASE}play/{film.pk}/start/").json()["resume_at"] == 4.0
+    assert "Continue watching" in client.get(BASE).content.decode()
+
+
+def test_refusals_reach_the_player_as_json_and_pages_as_messages(platform, film):
+    viewer = viewer_of(platform, subscribed=False)
+    client = Client()
+    client.force_login(viewer.user)
+    refused = _post_json(client, f"{BASE}play/{film.pk}/start/")
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+    assert client.get(f"{BASE}titles/999999/").status_code == 404
+
+
+def test_a_kids_profile_hides_adult_titles(platform, film):
+    viewer = viewer_of(platform)
+    client = Client()
+    client.force_login(viewer.user)
+    client.post(BASE + "profiles/", {"name": "Kids", "is_kids": "1"})
+    kids = viewer.profiles.get(name="Kids")
+    assert kids.max_age == 12
+    client.post(BASE + "profiles/", {"choose": kids.pk})
+    assert "Brother" not in client.get(BASE).content.decode()
+    assert client.get(f"{BASE}titles/{film.pk}/").status_code == 404
+    assert _post_json(client, f"{BASE}play/{film.pk}/start/").status_code == 404
+
+
+def test_renting_through_the_title_page(platform, org_a):
+    premiere = make_work(org_a, "premiere", ratings=[("RU", "MKRF", "0+")])
+    hold(org_a, [premiere], media=["tvod"])
+    ready_asset(org_a, premiere, platform)
+    viewer = viewer_of(platform, subscribed=False)
+    client = Client()
+    client.force_login(viewer.user)
+    assert "Rent for 48 hours" in client.get(f"{BASE}titles/{premiere.pk}/").content.decode()
+    client.post(f"{BASE}titles/{premiere.pk}/rent/")
+    assert Rental.objects.filter(viewer=viewer, work=premiere).exists()
+    assert _post_json(client, f"{BASE}play/{premiere.pk}/start/").status_code == 200
+    assert PlaybackSession.objects.get().media == "tvod"
+
+
+def test_a_member_of_an_organisation_may_open_a_viewer_account_elsewhere(platform, film, user_b, org_b):
+    other = make_platform(org_b, slug="other")
+    viewer_of(other, email=user_b.email.replace("@", "+v@"))
+    client = Client()
+    client.force_login(user_b)
+    page = client.get(BASE)
+    assert page.status_code == 200 and "Brother" not in page.content.decode()  # an offer to sign up, nothing else
