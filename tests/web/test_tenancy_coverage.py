@@ -26,6 +26,8 @@ PUBLIC = {
     "api/v1/openapi.json": "OpenAPI schema",
     "api/v1/me": "the caller's own organisation",
     "media/posters/(?P<path>.+)": "posters are public artwork",
+    "watch/<slug:org>/<slug:slug>/signup/": "a storefront's sign-up form (names only the platform)",
+    "watch/<slug:org>/<slug:slug>/login/": "a storefront's sign-in form (names only the platform)",
 }
 ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages
 
@@ -96,6 +98,19 @@ def _secret_asset(w):
     return w._asset
 
 
+def _secret_storefront(w):
+    """A's storefront "shop" selling the secret work (licensed in RU, a ready package): its URL prefix."""
+    if not hasattr(w, "_storefront"):
+        from kinomost.cinema.models import Asset, AssetStatus, Platform
+
+        platform = Platform.objects.create(organisation=w.owner, slug="shop", name="Shop", territories=["RU"], media=["svod"], languages=["ru"])
+        _secret_contract(w)
+        Asset.objects.create(organisation=w.owner, work=w, platform=platform, key=b"k" * 16, iv=b"i" * 16, status=AssetStatus.READY,
+                             master_playlist="master.m3u8")
+        w._storefront = f"/watch/{w.owner.slug}/shop/"
+    return w._storefront
+
+
 PRIVATE_CHECKS = {
     "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
@@ -158,6 +173,17 @@ PRIVATE_CHECKS = {
     # Viewers' streams: files need a token signed for the asset, keys a live playback session.
     "hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: ("get", f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8"),
     "cinema/keys/<uuid:asset_id>/": lambda c, w: ("get", f"/cinema/keys/{_secret_asset(w).public_id}/"),
+    # A storefront shows its catalogue only to its viewers: others are sent to sign in or offered an account.
+    "watch/<slug:org>/<slug:slug>/": lambda c, w: ("get", _secret_storefront(w)),
+    "watch/<slug:org>/<slug:slug>/search/": lambda c, w: ("get", _secret_storefront(w) + "search/?q=Zzyzx"),
+    "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/": lambda c, w: ("get", f"{_secret_storefront(w)}titles/{w.pk}/"),
+    "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/rent/": lambda c, w: ("post", f"{_secret_storefront(w)}titles/{w.pk}/rent/"),
+    "watch/<slug:org>/<slug:slug>/play/<int:work_id>/": lambda c, w: ("get", f"{_secret_storefront(w)}play/{w.pk}/"),
+    "watch/<slug:org>/<slug:slug>/play/<int:work_id>/start/": lambda c, w: ("post", f"{_secret_storefront(w)}play/{w.pk}/start/"),
+    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/heartbeat/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/heartbeat/"),
+    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/stop/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/stop/"),
+    "watch/<slug:org>/<slug:slug>/profiles/": lambda c, w: ("get", _secret_storefront(w) + "profiles/"),
+    "watch/<slug:org>/<slug:slug>/account/": lambda c, w: ("get", _secret_storefront(w) + "account/"),
 }
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
