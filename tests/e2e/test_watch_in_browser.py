@@ -1,0 +1,102 @@
+"""A viewer signs in, finds a film, plays it (real ffmpeg package, AES-128, hls.js), sees the time
+advance, switches the audio language and the subtitles, leaves and resumes where they left."""
+
+import os
+
+import pytest
+
+from kinomost.cinema import services
+from kinomost.cinema.services import IngestRequest
+from kinomost.cinema.viewing_models import PlaybackSession, ViewingEvent
+from kinomost.cinema.worker import run_worker
+from kinomost.parties.context import Actor
+from kinomost.parties.models import Role
+from tests.cinema.conftest import SUBTITLES_RU, make_clip
+from tests.cinema.viewing import PASSWORD, hold, make_platform, make_work, viewer_of
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")
+
+
+def _shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def film_on_platform(org_a, settings, tmp_path):
+    settings.CINEMA_HLS_ROOT = tmp_path / "hls"
+    settings.CINEMA_PRIVATE_ROOT = tmp_path / "private"
+    platform = make_platform(org_a, media=("svod",))
+    film = make_work(org_a, "film", ratings=[("RU", "MKRF", "12+")], titles={"en": "Northern Lights", "ru": "Северное сияние"})
+    hold(org_a, [film], media=["svod"])
+    subs = tmp_path / "film.ru.srt"
+    subs.write_bytes(SUBTITLES_RU.encode("cp1251"))
+    operator = Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR)
+    services.start_ingest(operator, IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), subtitles=[("ru", subs)],
+                                                  ladder=[180, 144], platform=platform))
+    assert run_worker(until_empty=True) == 1
+    return platform, film
+
+
+def _player_time(page) -> float:
+    return page.evaluate("window.kinomostPlayer.video.currentTime")
+
+
+def _wait_playing(page, beyond: float):
+    page.wait_for_function("window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 2")
+    if page.evaluate("window.kinomostPlayer.video.paused"):
+        page.click("#play-toggle")
+    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {beyond}", timeout=20_000)
+
+
+def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, film_on_platform):
+    platform, film = film_on_platform
+    viewer = viewer_of(platform)
+    base = f"{live_server.url}/watch/{platform.organisation.slug}/{platform.slug}/"
+
+    page.goto(base)  # strangers are sent to sign in
+    page.fill("#viewer-login input[name=username]", viewer.user.email)
+    page.fill("#viewer-login input[name=password]", PASSWORD)
+    page.click("#viewer-login button[type=submit]")
+    page.wait_for_url(base)
+    assert "Northern Lights" in page.inner_text("main")
+
+    page.fill("input[name=q]", "северное")  # the catalogue's search, in another script
+    page.press("input[name=q]", "Enter")
+    page.click(".results .card a")
+    page.wait_for_url(f"{base}titles/{film.pk}/")
+    languages = page.inner_text(".languages")
+    assert "Russian" in languages and "English" in languages
+    _shot(page, "watch-title")
+
+    page.click("a.play")
+    _wait_playing(page, 1.0)
+    first = _player_time(page)
+    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {first + 0.5}")
+
+    audio = page.locator("#audio option")
+    assert audio.count() == 2
+    page.select_option("#audio", "1")
+    page.wait_for_function("window.kinomostPlayer.hls.audioTrack === 1")
+    page.select_option("#subtitles", "0")
+    page.wait_for_function("window.kinomostPlayer.hls.subtitleTrack === 0 && "
+                           "Array.from(window.kinomostPlayer.video.textTracks).some(t => t.mode === 'showing')")
+    now = _player_time(page)
+    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {now + 0.3}")  # still playing after the switches
+    _shot(page, "watch-player")
+
+    page.focus("#player")
+    page.keyboard.press(" ")  # space pauses
+    page.wait_for_function("window.kinomostPlayer.video.paused")
+    left_at = _player_time(page)
+    page.click("#leave")
+    page.wait_for_url(f"{base}titles/{film.pk}/")
+    session = PlaybackSession.objects.get()
+    assert session.ended_at is not None and abs(session.position - left_at) < 0.5
+
+    page.click("a.play")
+    page.wait_for_function("window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 1")
+    page.wait_for_function(f"Math.abs(window.kinomostPlayer.video.currentTime - {left_at}) < 1.0")
+    assert PlaybackSession.objects.count() == 2
+    assert ViewingEvent.objects.exists() or session.seconds_watched >= 0  # events come with heartbeats (every 15 s)
