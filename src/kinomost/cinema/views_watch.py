@@ -54,7 +54,13 @@ class Here:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The viewer's address: behind the nginx of deploy/nginx.conf (on this machine) the first
+    X-Forwarded-For entry, otherwise the peer itself (a forwarded header from afar is not trusted)."""
+    peer = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if peer in ("127.0.0.1", "::1") and forwarded:
+        return forwarded.split(",")[0].strip()
+    return peer
 
 
 def _platform(org: str, slug: str) -> Platform:

@@ -113,7 +113,7 @@
     });
     video.addEventListener("play", function () { $("play-toggle").textContent = "❚❚"; $("big-play").hidden = true; });
     video.addEventListener("pause", function () { $("play-toggle").textContent = "▶"; beat(); });
-    video.addEventListener("volumechange", function () { $("mute").textContent = video.muted ? "🔇" : "🔊"; });
+    video.addEventListener("volumechange", function () { $("mute").classList.toggle("muted", video.muted); });
     video.addEventListener("timeupdate", function () {
       var t = video.currentTime;
       if (state.lastTime !== null && !video.paused && t > state.lastTime && t - state.lastTime < 2) state.watched += t - state.lastTime;
