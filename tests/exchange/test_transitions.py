@@ -146,3 +146,39 @@ def test_every_step_is_audited_with_who_and_what_changed(agreed, actor_a):
     assert names[:4] == ["exchange.deal.drafted", "exchange.deal.propose", "exchange.deal.accept", "exchange.deal.sign"]
     sign = dict(actions)["exchange.deal.sign"]
     assert (sign["before"], sign["after"], sign["signed_on"]) == ("agreed", "signed", "2026-12-01")
+
+
+def test_a_draft_is_revised_by_its_initiator_and_each_revision_kept(actor_a, actor_b, org_b, catalogue):
+    deal = deals.create_deal(actor_a, org_b, proposal(catalogue))
+    deals.revise_draft(actor_a, deal.pk, proposal(catalogue[:1], currency="EUR"))
+    assert [(v.number, v.currency, v.works.count()) for v in deal.versions.order_by("number")] == [(1, "USD", 3), (2, "EUR", 1)]
+    with pytest.raises(NotYourStep):
+        deals.revise_draft(actor_b, deal.pk, proposal(catalogue))
+    deals.propose(actor_a, deal.pk)
+    with pytest.raises(StepRefused):
+        deals.revise_draft(actor_a, deal.pk, proposal(catalogue))
+
+
+def test_a_buyer_may_draft_a_request_for_the_sellers_works(actor_a, actor_b, org_a, catalogue):
+    deal = deals.create_deal(actor_b, org_a, proposal(catalogue[:2]), as_licensor=False)
+    assert (deal.licensor, deal.licensee, deal.initiator) == (org_a, actor_b.organisation, actor_b.organisation)
+    deal = deals.propose(actor_b, deal.pk)
+    assert deals.steps_for(actor_a, deal) == ["counter", "accept", "reject"]
+
+
+def test_works_outside_the_licensors_catalogue_are_refused(actor_a, org_b, catalogue):
+    from kinomost.core.errors import InvalidInput
+    from tests.rights.conftest import make_work
+
+    foreign = make_work(org_b, "not-yours")
+    with pytest.raises(InvalidInput) as refused:
+        deals.create_deal(actor_a, org_b, proposal([*catalogue, foreign]))
+    assert "works" in refused.value.details
+
+
+def test_messages_sit_beside_the_versions_and_notify_the_other_party(proposed, actor_b, org_a):
+    from kinomost.exchange.models import Notification
+
+    deals.post_message(actor_b, proposed.pk, "Can you add subtitles?")
+    assert list(proposed.messages.values_list("body", flat=True)) == ["Can you add subtitles?"]
+    assert Notification.objects.filter(organisation=org_a, kind="message", deal=proposed).exists()
