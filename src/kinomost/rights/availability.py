@@ -16,16 +16,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 
-from kinomost.catalog.models import Work
+from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.periods import Period
-from kinomost.rights.models import OPEN_END, AtomKind, RightAtom
+from kinomost.parties.models import Organisation
+from kinomost.rights.models import OPEN_END, AtomKind, Contract, RightAtom
 
 MISSING_HOLDING = "missing_holding"
 CONFLICTING_GRANT = "conflicting_grant"
@@ -83,8 +86,7 @@ class WorkAvailability:
         return [c for c in self.cells if not c.available]
 
 
-@dataclass(frozen=True)
-class _Atom:
+class _Atom(NamedTuple):
     id: int
     kind: str
     work_id: int
@@ -116,72 +118,164 @@ def availability(licensor, works: Iterable, territory_codes, media_codes, window
     """Per work: is the whole request free, the free sub-windows per cell, and every gap's reason.
 
     `territory_codes` and `media_codes` may be groups (expanded here); `window` is a Period or
-    (start, end). A 300-work package costs three queries whatever the number of cells.
+    (start, end). One statement per 500 works fetches the works' family and every atom that
+    matters, whatever the number of cells; the rules then run in Python with `core.periods`.
     """
     wanted = to_period(window)
-    countries = territories.expand(territory_codes) if territory_codes else []
-    leaves = media_taxonomy.expand(media_codes) if media_codes else []
+    countries = _expanded(territories.expand, territory_codes)
+    leaves = _expanded(media_taxonomy.expand, media_codes)
     work_ids = [w.pk if isinstance(w, Work) else int(w) for w in works]
-    family = _family(work_ids)
-    atoms = _atoms(org_id(licensor), family.all_ids(), countries, leaves, wanted)
-    return {
-        wid: _work_availability(org_id(licensor), wid, family, atoms, countries, leaves, wanted, exclusive)
-        for wid in work_ids
-    }
+    lid = org_id(licensor)
+    db = connections[DEFAULT_DB_ALIAS]
+    result: dict[int, WorkAvailability] = {}
+    for start in range(0, len(work_ids), _CHUNK):
+        chunk = work_ids[start : start + _CHUNK]
+        family, atoms = _family_and_atoms(db, lid, chunk, countries, leaves, wanted)
+        for wid in chunk:
+            result[wid] = _work_availability(lid, wid, family, atoms, countries, leaves, wanted, exclusive)
+    return result
+
+
+# Works per statement: with their seasons and episodes well inside SQLite's 32,766 parameters.
+_CHUNK = 500
+
+
+def _expanded(expand, codes) -> list[str]:
+    """Territory or media codes → their expansion, remembered: a request names the same few
+    sets again and again, and expanding a group is slower than the query that follows."""
+    if not codes:
+        return []
+    return list(_expand_cached(expand, codes if isinstance(codes, str) else tuple(codes)))
+
+
+@lru_cache(maxsize=1024)
+def _expand_cached(expand, codes) -> tuple[str, ...]:
+    return tuple(expand(codes if isinstance(codes, str) else list(codes)))
 
 
 @dataclass
 class _Family:
     ancestors: dict[int, list[int]]  # work → [parent, grandparent]
-    descendants: dict[int, list[int]]
-
-    def all_ids(self) -> set[int]:
-        ids = set(self.ancestors)
-        for group in (*self.ancestors.values(), *self.descendants.values()):
-            ids.update(group)
-        return ids
+    descendants: dict[int, list[int]]  # work → its seasons and episodes that carry atoms
 
 
-def _family(work_ids: list[int]) -> _Family:
-    """Ancestors and descendants of the works, in two queries (the tree is three levels deep)."""
-    ancestors = {
-        wid: [a for a in (parent, grandparent) if a]
-        for wid, parent, grandparent in Work.objects.filter(pk__in=work_ids).values_list("id", "parent_id", "parent__parent_id")
-    }
+def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period):
+    """The works' ancestors and descendants, and the licensor's atoms (held, granted, held back,
+    received) on all of them for these cells overlapping `wanted` — one statement.
+
+    Raw SQL because at one work the ORM's query building costs more than the query itself; one
+    statement because a round trip to a busy server costs more than anything else here."""
+    if not work_ids or not countries or not leaves:
+        return _Family({}, {}), {}
+    pg = db.vendor == "postgresql"
+    ids = _bound(pg, work_ids)
+    rows = _fetch(db, _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves)),
+                  [*ids, *ids, *ids, *_bound(pg, countries), *_bound(pg, leaves), licensor_id, licensor_id, wanted.hi, wanted.hi, wanted.lo])
+    wanted_ids = set(work_ids)
+    ancestors: dict[int, list[int]] = {}
     descendants: dict[int, list[int]] = defaultdict(list)
-    rows = Work.objects.filter(Q(parent_id__in=work_ids) | Q(parent__parent_id__in=work_ids)).values_list("id", "parent_id", "parent__parent_id")
-    for wid, parent, grandparent in rows:
-        for ancestor in (parent, grandparent):
-            if ancestor in ancestors:
-                descendants[ancestor].append(wid)
-    return _Family(ancestors, dict(descendants))
-
-
-def _atoms(licensor_id: int, work_ids: set[int], countries: list[str], leaves: list[str], wanted: Period) -> dict:
-    """The licensor's atoms (held, granted, held back, received) on these cells overlapping `wanted`."""
-    qs = RightAtom.objects.filter(
-        Q(holder_id=licensor_id) | Q(kind=AtomKind.GRANT, licensee_id=licensor_id),
-        work_id__in=work_ids,
-        territory__in=countries,
-        media__in=leaves,
-        start__lt=wanted.hi if wanted.end else OPEN_END,
-        effective_end__gt=wanted.lo,
-    )
     by_cell: dict[tuple, list[_Atom]] = defaultdict(list)
-    for row in qs.values(
-        "id", "kind", "work_id", "territory", "media", "start", "effective_end", "holder_id",
-        "licensee_id", "licensee__name", "exclusive", "sublicensable", "contract__reference",
-    ):
-        if row["effective_end"] <= row["start"]:
-            continue  # terminated before it began
-        atom = _Atom(
-            row["id"], row["kind"], row["work_id"], row["territory"], row["media"],
-            Period(row["start"], None if row["effective_end"] == OPEN_END else row["effective_end"]),
-            row["holder_id"], row["licensee_id"], row["licensee__name"] or "", row["exclusive"],
-            row["sublicensable"], row["contract__reference"],
-        )
-        by_cell[(atom.work_id, atom.territory, atom.media)].append(atom)
-    return by_cell
+    for atom_id, wid, parent, grandparent, kind, country, leaf, start, end, holder, licensee, name, excl, subl, ref in rows:
+        if atom_id is None:  # a family row
+            if wid in wanted_ids:
+                ancestors[wid] = [a for a in (parent, grandparent) if a]
+            for ancestor in (parent, grandparent):
+                if ancestor in wanted_ids and wid not in descendants[ancestor]:
+                    descendants[ancestor].append(wid)
+            continue
+        end = _day(end)
+        atom = _Atom(atom_id, kind, wid, country, leaf, Period(_day(start), None if end == OPEN_END else end),
+                     holder, licensee, name or "", bool(excl), bool(subl), ref)
+        by_cell[(wid, country, leaf)].append(atom)
+    return _Family(ancestors, dict(descendants)), by_cell
+
+
+_TABLES = {"atom": RightAtom._meta.db_table, "work": Work._meta.db_table, "org": Organisation._meta.db_table, "contract": Contract._meta.db_table}
+# `fam`: the works, their children and grandchildren, each with its parent and grandparent; the
+# atoms are read on those and on the works' ancestors. On PostgreSQL the CTE, used twice, is
+# planned apart, which keeps the main join small.
+_FAMILY_ATOMS_SQL = """
+WITH fam (id, parent_id, grandparent_id) AS (
+  SELECT w.id, w.parent_id, p.parent_id FROM {work} w LEFT JOIN {work} p ON p.id = w.parent_id WHERE w.id {ids}
+  UNION ALL
+  SELECT w.id, w.parent_id, p.parent_id FROM {work} w JOIN {work} p ON p.id = w.parent_id WHERE w.parent_id {ids}
+  UNION ALL
+  SELECT w.id, w.parent_id, p.parent_id FROM {work} w JOIN {work} p ON p.id = w.parent_id WHERE p.parent_id {ids}
+)
+SELECT NULL, id, parent_id, grandparent_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM fam
+UNION ALL
+SELECT a.id, a.work_id, NULL, NULL, a.kind, a.territory, a.media, a.start, a.effective_end,
+       a.holder_id, a.licensee_id, o.name, a.exclusive, a.sublicensable, c.reference
+  FROM {atom} a LEFT JOIN {org} o ON o.id = a.licensee_id JOIN {contract} c ON c.id = a.contract_id
+ WHERE a.work_id IN (SELECT id FROM fam UNION SELECT parent_id FROM fam UNION SELECT grandparent_id FROM fam)
+   AND a.territory {countries} AND a.media {leaves}
+   AND (a.holder_id = %s{cast} OR (a.kind = 'grant' AND a.licensee_id = %s{cast}))
+   AND a.start < %s {start_guard} AND a.effective_end > %s AND a.effective_end > a.start
+"""
+
+
+@lru_cache(maxsize=512)
+def _family_atoms_sql(pg: bool, ids: int, countries: int, leaves: int) -> str:
+    sql = _FAMILY_ATOMS_SQL.format(ids=_in(pg, ids, "int"), countries=_in(pg, countries), leaves=_in(pg, leaves),
+                                   cast=_int_cast(pg), start_guard=_start_guard(pg), **_TABLES)
+    return _for(pg, sql)
+
+
+def _for(pg: bool, sql: str) -> str:
+    """SQLite's driver takes `?` placeholders."""
+    return sql if pg else sql.replace("%s", "?")
+
+
+def _int_cast(pg: bool) -> str:
+    return "::int" if pg else ""
+
+
+def _start_guard(pg: bool) -> str:
+    """`AND start < %s` once more, which the index cannot use. SQLite 3.40 returns rows that
+    break `media IN (...) AND start < ?` when it seeks an index on (..., media, start) for all
+    but the first value of the list; the repeated test, evaluated row by row, drops them."""
+    return "AND a.start < %s" if pg else "AND +a.start < %s"
+
+
+def _in(pg: bool, count: int, sql_type: str = "text") -> str:
+    """`IN (...)` on SQLite; `= ANY(array)` on PostgreSQL, so that the statement's text does not
+    depend on how many values there are and the server can keep it prepared."""
+    if pg:
+        return f"= ANY(%s::{sql_type}[])"
+    return "IN (" + ", ".join(["%s"] * count) + ")"
+
+
+def _bound(pg: bool, values) -> list:
+    """The parameters for an `_in` fragment."""
+    return [list(values)] if pg else list(values)
+
+
+def _fetch(db, sql: str, params: list) -> list[tuple]:
+    """Run a selector statement straight on the driver: at one work, Django's cursor wrapper
+    (its placeholder rewriting, its logging) costs as much as the query. SQLite: `?`
+    placeholders, dates as ISO text, the driver's statement cache. PostgreSQL: a server-side
+    prepared statement (psycopg prepares it on this connection), because planning these joins
+    costs more than running them; ids carry explicit casts since psycopg would send small ints
+    as int2."""
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        if db.vendor != "postgresql":
+            cursor = db.connection.cursor()
+            try:
+                cursor.execute(sql, [p.isoformat() if isinstance(p, date) else p for p in params])
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        import psycopg
+
+        with psycopg.Cursor(db.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchall()
+
+
+def _day(value) -> date:
+    """SQLite hands raw dates back as ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _is_holding_of(atom: _Atom, licensor_id: int) -> bool:
@@ -203,12 +297,17 @@ def _work_availability(licensor_id, work_id, family, atoms, countries, leaves, w
 def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive) -> Cell:
     held = _inherited_holdings(licensor_id, levels, atoms, country, leaf)
     usable = [a.period for a in held if a.sublicensable and (a.exclusive or not exclusive)]
-    gaps = [Gap(MISSING_HOLDING, p) for p in periods.gaps(usable, wanted)]
+    if any(p.contains(wanted) for p in usable):
+        gaps = []  # the common case, without the interval arithmetic
+    else:
+        gaps = [Gap(MISSING_HOLDING, p) for p in periods.gaps(usable, wanted)]
     for wid in related:
         for atom in atoms.get((wid, country, leaf), ()):
             gap = _blocking(atom, licensor_id, wanted, exclusive)
             if gap:
                 gaps.append(gap)
+    if not gaps:
+        return Cell(country, leaf, [wanted], [])
     blocked = [g.period for g in gaps]
     return Cell(country, leaf, periods.difference([wanted], blocked), sorted(gaps, key=lambda g: (g.period.lo, g.reason)))
 
@@ -238,14 +337,18 @@ def _blocking(atom: _Atom, licensor_id: int, wanted: Period, exclusive: bool) ->
 def find_available(licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None) -> list[int]:
     """Ids of works free for the whole request ("features free for exclusive SVOD in CN 2027–29").
 
-    One indexed query finds the works (or their series/seasons) the licensor holds anything on
-    for that cell; their episodes join them; `availability` then decides with the same rules
-    as a grant. A handful of queries in all.
+    For films and series only (`kinds` all top-level), one statement over the
+    (territory, media, start, effective_end) index answers it: the works with usable holdings of
+    the cell, and those whose family has a conflicting grant or holdback. Otherwise one indexed
+    query finds the works (or their series/seasons) the licensor holds anything on for that cell,
+    their episodes join them, and `availability` decides. Same rules either way.
     """
     wanted = to_period(window)
     lid = org_id(licensor)
     country = territories.normalise_country(territory)
     leaf = media_taxonomy.expand([media])
+    if kinds and set(kinds) <= set(TOP_LEVEL_KINDS):
+        return _find_top_level(lid, country, leaf, wanted, exclusive, list(kinds))
     held = set(
         RightAtom.objects.filter(
             Q(kind=AtomKind.HOLDING, holder_id=lid) | Q(kind=AtomKind.GRANT, licensee_id=lid),
@@ -262,6 +365,53 @@ def find_available(licensor, territory: str, media: str, window, exclusive: bool
     ids = list(candidates.values_list("id", flat=True))
     found = availability(lid, ids, [country], leaf, wanted, exclusive)
     return sorted(wid for wid, result in found.items() if result.available)
+
+
+def _find_top_level(licensor_id: int, country: str, leaves: list[str], wanted: Period, exclusive: bool, kinds: list[str]) -> list[int]:
+    """Works that stand alone have no ancestors to inherit from: a work is free when its own
+    usable holdings cover the window in every leaf and nothing in its family blocks it."""
+    db = connections[DEFAULT_DB_ALIAS]
+    pg = db.vendor == "postgresql"
+    cast = _int_cast(pg)
+    usable = "AND a.exclusive" if exclusive else ""
+    blocking = "a.kind IN ('holdback', 'grant')" if exclusive else "(a.kind = 'holdback' OR (a.kind = 'grant' AND a.exclusive))"
+    sql = _FIND_TOP_LEVEL_SQL.format(leaves=_in(pg, len(leaves)), kinds=_in(pg, len(kinds)), cast=cast, usable=usable,
+                                     blocking=blocking, start_guard=_start_guard(pg), **_TABLES)
+    sql = _for(pg, sql)
+    rows = _fetch(db, sql, [wanted.lo, wanted.hi, wanted.lo, wanted.hi, country, *_bound(pg, leaves), wanted.hi, wanted.hi, wanted.lo,
+                            licensor_id, licensor_id, *_bound(pg, kinds), country, *_bound(pg, leaves), wanted.hi, wanted.hi, wanted.lo,
+                            licensor_id])
+    covered: dict[int, set[str]] = defaultdict(set)
+    partial: dict[tuple[int, str], list[Period]] = defaultdict(list)
+    blocked: set[int] = set()
+    for tag, wid, leaf, start, end in rows:  # dates only where one holding does not cover the window
+        if tag == "b":
+            blocked.add(wid)
+        elif start is None:
+            covered[wid].add(leaf)
+        else:
+            end = _day(end)
+            partial[(wid, leaf)].append(Period(_day(start), None if end == OPEN_END else end))
+    for (wid, leaf), held in partial.items():
+        if leaf not in covered.get(wid, ()) and not periods.gaps(held, wanted):
+            covered[wid].add(leaf)  # several holdings that together cover the window
+    return sorted(wid for wid, got in covered.items() if len(got) == len(leaves) and wid not in blocked)
+
+
+_FIND_TOP_LEVEL_SQL = """
+SELECT 'h', a.work_id, a.media,
+       CASE WHEN a.start <= %s AND a.effective_end >= %s THEN NULL ELSE a.start END,
+       CASE WHEN a.start <= %s AND a.effective_end >= %s THEN NULL ELSE a.effective_end END
+  FROM {atom} a JOIN {work} w ON w.id = a.work_id
+ WHERE a.territory = %s AND a.media {leaves} AND a.start < %s {start_guard} AND a.effective_end > %s AND a.effective_end > a.start
+   AND ((a.kind = 'holding' AND a.holder_id = %s{cast}) OR (a.kind = 'grant' AND a.licensee_id = %s{cast}))
+   AND a.sublicensable {usable} AND w.kind {kinds}
+UNION ALL
+SELECT 'b', COALESCE(p.parent_id, w.parent_id, w.id), NULL, NULL, NULL
+  FROM {atom} a JOIN {work} w ON w.id = a.work_id LEFT JOIN {work} p ON p.id = w.parent_id
+ WHERE a.territory = %s AND a.media {leaves} AND a.start < %s {start_guard} AND a.effective_end > %s AND a.effective_end > a.start
+   AND a.holder_id = %s{cast} AND {blocking}
+"""
 
 
 def holdings_of(actor) -> QuerySet[RightAtom]:
