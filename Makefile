@@ -25,6 +25,7 @@ $(VENDOR)/.done: package.json package-lock.json
 run: bootstrap
 	$(BIN)/kinomost migrate --noinput
 	$(BIN)/kinomost demo
+	$(BIN)/kinomost demo-cinema
 	@# an embedded ingest worker beside the web server; it stops with it
 	$(BIN)/kinomost worker -v 0 & trap 'kill $$! 2>/dev/null' EXIT; $(BIN)/kinomost serve
 
