@@ -20,6 +20,7 @@ KINOMOST_COMMANDS = {
     "i18n-compile": "compile the interface translations",
     "ingest": "ingest a master (and dubs, subtitles) into encrypted adaptive HLS",
     "worker": "run ingest jobs; start more on any machine sharing the database and storage",
+    "demo-cinema": "the demo storefront (after demo): rights, a viewer, short masters queued for ingest",
 }
 
 
