@@ -104,9 +104,9 @@ def check_poster_and_scrubbing_sprites(ready_asset):
     index = (folder / "thumbnails.vtt").read_text()
     cues = [line for line in index.splitlines() if "#xywh=" in line]
     assert len(cues) == 10  # one per second of the 10-second clip
-    assert cues[0] == "stream/sprites/sprite_001.jpg#xywh=0,0,160,90"
+    assert cues[0] == "sprites/sprite_001.jpg#xywh=0,0,160,90"
     assert cues[9].endswith("#xywh=1440,0,160,90")
-    assert (folder / "stream/sprites/sprite_001.jpg").exists()
+    assert (folder / "sprites/sprite_001.jpg").exists() and not (folder / "sprites/sprite_002.jpg").exists()
 
 
 def check_job_is_done_and_nothing_temporary_is_left(ready_asset):

@@ -48,3 +48,12 @@ def test_a_master_that_cannot_be_played_fails_with_its_reason(job, cinema_storag
     assert job.state == JobState.FAILED and job.attempts == 1
     assert job.asset.status == AssetStatus.FAILED
     assert "bad.mp4 is not a media file that ffmpeg can read" in job.asset.error
+
+
+def test_a_job_whose_workers_keep_dying_is_given_up(job):
+    IngestJob.objects.filter(pk=job.pk).update(attempts=job.max_attempts)
+    process(queue.claim("one"))
+    job.refresh_from_db()
+    job.asset.refresh_from_db()
+    assert job.state == JobState.FAILED and job.asset.status == AssetStatus.FAILED
+    assert "gave up after 5 attempts" in job.asset.error

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
-from kinomost.cinema import selectors, services
+from kinomost.cinema import selectors, services, uploads
 
 router = Router(tags=["cinema"])
 
@@ -74,3 +74,63 @@ def create_platform(request, payload: PlatformIn):
         media=payload.media, languages=payload.languages,
     )
     return Status(201, _platform_out(platform))
+
+
+class UploadIn(Schema):
+    filename: str = Field(..., max_length=300)
+    size: int = Field(..., gt=0, description="bytes")
+
+
+class UploadOut(Schema):
+    id: str
+    filename: str
+    size: int
+    offset: int = Field(description="bytes received; send the next chunk from here")
+    complete: bool
+
+
+class LanguageUpload(Schema):
+    language: str
+    upload: str
+
+
+class IngestIn(Schema):
+    work_id: int
+    master: str = Field(..., description="id of a completed upload")
+    audio: list[LanguageUpload] = Field(default_factory=list)
+    subtitles: list[LanguageUpload] = Field(default_factory=list)
+    platform: str | None = None
+    ladder: list[int] | None = None
+
+
+@router.post("/uploads", response={201: UploadOut}, summary="Start a resumable upload (master, dub or subtitles)")
+def start_upload(request, payload: UploadIn):
+    return Status(201, uploads.start_upload(request.auth, filename=payload.filename, size=payload.size))
+
+
+@router.get("/uploads/{upload_id}", response=UploadOut, summary="Where an upload stands: resume from `offset`")
+def upload_state(request, upload_id: UUID):
+    return uploads.upload_state(request.auth, upload_id)
+
+
+@router.put("/uploads/{upload_id}", response=UploadOut,
+            summary="Append a chunk (raw body, at most 16 MB) at ?offset=, which must equal the bytes received")
+def append_chunk(request, upload_id: UUID, offset: int):
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    return uploads.append_chunk(request.auth, upload_id, offset=offset, stream=request, length=length)
+
+
+@router.post("/ingest", response={201: AssetStatusOut}, summary="Ingest completed uploads: a master, dubs and subtitles")
+def ingest(request, payload: IngestIn):
+    actor = request.auth
+    asset = services.start_ingest(actor, services.IngestRequest(
+        work=selectors.work_for_ingest(actor, str(payload.work_id)),
+        master=uploads.completed_file(actor, payload.master),
+        audio=[(a.language, uploads.completed_file(actor, a.upload)) for a in payload.audio],
+        subtitles=[(s.language, uploads.completed_file(actor, s.upload)) for s in payload.subtitles],
+        platform=selectors.platform_for(actor, payload.platform) if payload.platform else None,
+        ladder=payload.ladder,
+    ))
+    for upload_id in {payload.master, *(a.upload for a in payload.audio), *(s.upload for s in payload.subtitles)}:
+        uploads.discard(actor, upload_id)
+    return Status(201, selectors.asset_status(asset))

@@ -55,10 +55,6 @@ class Plan:
     def lowest(self) -> Rung:
         return self.rungs[-1]
 
-    @property
-    def thumbnail_count(self) -> int:
-        return max(1, math.ceil(self.duration / self.sprite_interval))
-
 
 def _even(x: float) -> int:
     return max(2, int(round(x / 2)) * 2)
@@ -97,7 +93,7 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, sprites: bool = True, readrate: float | None = None) -> list[str]:
     """ffmpeg arguments writing the whole ladder as encrypted HLS into `out_dir`:
-    `<rung>/index.m3u8`, `<audio>/index.m3u8`, their `seg_NNNNN.ts`, `sprites/sprite_NNN.jpg`
+    `<rung>/index.m3u8`, `<audio>/index.m3u8`, their `seg_NNNNN.ts`, `thumbs/thumb_NNNNN.jpg`
     and ffmpeg's own `ffmpeg-master.m3u8` (read for the CODECS strings)."""
     args: list[str] = ["-y", "-v", "error"]
     if readrate:
@@ -113,7 +109,7 @@ def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, spri
         graph.append(f"[s{i}]scale={rung.width}:{rung.height},setsar=1,format=yuv420p[v{i}]")
     if sprites:
         sw, sh = p.sprite_size
-        graph.append(f"[s{len(p.rungs)}]fps=1/{p.sprite_interval},scale={sw}:{sh},setsar=1,tile={SPRITE_COLUMNS}x{SPRITE_ROWS}[sprites]")
+        graph.append(f"[s{len(p.rungs)}]fps=1/{p.sprite_interval},scale={sw}:{sh},setsar=1[thumbs]")
     args += ["-filter_complex", ";".join(graph)]
     for i, rung in enumerate(p.rungs):
         args += ["-map", f"[v{i}]", f"-b:v:{i}", f"{rung.kbps}k", f"-maxrate:v:{i}", f"{int(rung.kbps * 1.1)}k", f"-bufsize:v:{i}", f"{rung.kbps * 2}k"]
@@ -131,8 +127,10 @@ def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, spri
         str(out_dir / "%v" / "index.m3u8"),
     ]
     if sprites:
-        (out_dir / "sprites").mkdir(exist_ok=True)
-        args += ["-map", "[sprites]", "-c:v", "mjpeg", "-q:v", "5", "-f", "image2", str(out_dir / "sprites" / "sprite_%03d.jpg")]
+        # Single thumbnails, tiled into sheets afterwards: a tile filter here would hold its output
+        # back until a sheet fills, and ffmpeg's progress clock waits for the slowest output.
+        (out_dir / "thumbs").mkdir(exist_ok=True)
+        args += ["-map", "[thumbs]", "-c:v", "mjpeg", "-q:v", "4", "-f", "image2", str(out_dir / "thumbs" / "thumb_%05d.jpg")]
     return args
 
 

@@ -252,10 +252,19 @@ def step_thumbnails(attempt: Attempt) -> None:
             "-vf", f"scale={width}:{height},setsar=1", "-q:v", "3", "-f", "image2", "-update", "1", str(tmp),
         ], timeout=300)
         os.replace(tmp, poster)
+    sprites = attempt.folder / "sprites"
+    if not sprites.exists():
+        partial = storage.partial_dir(sprites, attempt.lease.token)
+        ffmpeg.run([
+            "-v", "error", "-y", "-framerate", "1", "-i", str(attempt.folder / "stream" / "thumbs" / "thumb_%05d.jpg"),
+            "-vf", f"tile={ladder.SPRITE_COLUMNS}x{ladder.SPRITE_ROWS}", "-q:v", "4", "-f", "image2", str(partial / "sprite_%03d.jpg"),
+        ], timeout=300)
+        storage.publish_dir(partial, sprites)
     index = attempt.folder / "thumbnails.vtt"
     if not index.exists():
+        count = len(list((attempt.folder / "stream" / "thumbs").glob("thumb_*.jpg")))
         text = playlists.thumbnails_vtt(
-            plan.thumbnail_count, plan.sprite_interval, plan.sprite_size, "stream/sprites/sprite_%03d.jpg",
+            count, plan.sprite_interval, plan.sprite_size, "sprites/sprite_%03d.jpg",
             plan.duration, ladder.SPRITE_COLUMNS, ladder.SPRITE_COLUMNS * ladder.SPRITE_ROWS,
         )
         storage.write_atomic(index, text)

@@ -42,6 +42,10 @@ def run_worker(*, owner: str | None = None, until_empty: bool = False, poll_seco
 
 
 def process(lease: queue.Lease) -> None:
+    attempts, limit = IngestJob.objects.filter(pk=lease.job_id).values_list("attempts", "max_attempts").get()
+    if attempts > limit:  # its workers keep dying (e.g. killed for memory): stop retrying
+        _fail(lease, f"gave up after {limit} attempts", retry=False)
+        return
     try:
         pipeline.run_steps(lease)
     except pipeline.LeaseLost:
