@@ -37,7 +37,7 @@ def test_sign_up_then_home_rows_search_and_title(platform, film):
     response = client.post(BASE + "signup/", {"email": "new@example.com", "password": PASSWORD, "country": "RU"})
     assert response.status_code == 302 and Viewer.objects.get(user__email="new@example.com").country == "RU"
     home = client.get(BASE).content.decode()
-    assert "Brother" in home and "New" in home and "Drama" in home
+    assert "Brother" in home and "Recently added" in home and "Drama" in home
     assert "Brother" in client.get(BASE + "search/?q=брат").content.decode()  # cross-script search
     assert "Brother" in client.get(BASE + "search/?q=brat").content.decode()
     title = client.get(f"{BASE}titles/{film.pk}/").content.decode()

@@ -209,7 +209,7 @@ def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[
     ready = dict(Asset.objects.filter(pk__in=[p.asset_id for p in found.values()]).values_list("pk", "ready_at"))
     for p in sorted(found.values(), key=lambda p: ready.get(p.asset_id) or timezone.now(), reverse=True):
         newest.setdefault(p.top_id, p)
-    rows.append((_("New"), [Card(*tops[t]) for t in list(newest)[:ROW_LENGTH]]))
+    rows.append((_("Recently added"), [Card(*tops[t]) for t in list(newest)[:ROW_LENGTH]]))
     by_genre: dict[str, list[Card]] = {}
     for top_id, slug in Work.genres.through.objects.filter(work_id__in=list(tops)).values_list("work_id", "genre_id").order_by("genre_id", "work_id"):
         by_genre.setdefault(slug, []).append(Card(*tops[top_id]))
