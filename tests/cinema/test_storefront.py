@@ -8,6 +8,7 @@ from kinomost.exchange import approvals
 from kinomost.exchange.models import Approval, ApprovalStatus
 from kinomost.parties.context import Actor
 from kinomost.rights import ledger
+from kinomost.rights.availability import is_licensed
 from kinomost.rights.licensed import licensed_media
 
 from .viewing import hold, make_platform, make_work, ready_asset
@@ -52,6 +53,10 @@ def test_rights_on_a_series_cover_its_episodes(platform, org_a):
     assert licensed_media(org_a, "RU", ["svod"], timezone.localdate()) == {}
     hold(org_a, [series], media=["svod"])
     assert set(licensed_media(org_a, "RU", ["svod", "tvod"], timezone.localdate())) == {series.pk, e1.parent_id, e1.pk, e2.pk}
+    assert licensed_media(org_a, "RU", ["svod"], timezone.localdate(), works=[e1.pk, e2]) == {e1.pk: {"svod"}, e2.pk: {"svod"}}
+    for work in (series, e1.parent, e1, e2):  # the one-work selector of the ledger agrees
+        assert is_licensed(org_a, work, "RU", "svod", timezone.localdate())
+    assert licensed_media(org_a, "RU", ["svod"], timezone.localdate(), works=[make_work(org_a, "other")]) == {}
     ready_asset(org_a, e1, platform)
     assert _sees(platform) == {"show"}
     viewing = storefront.Viewing(platform, "RU")

@@ -72,16 +72,20 @@ def _geoip_country(ip: str) -> str | None:
         return None
 
 
-def playable_works(viewing: Viewing) -> dict[int, Playable]:
-    """Every work (film or episode) the viewer may play now, by work id."""
+def playable_works(viewing: Viewing, only: int | None = None) -> dict[int, Playable]:
+    """Every work (film or episode) the viewer may play now, by work id; `only`: just that one.
+
+    The organisation's ready packages come first (they bound the work), then the ledger is asked
+    about those works alone, then approvals and ages."""
     platform = viewing.platform
     country = territories.normalise_country(viewing.territory) if viewing.territory else ""
     if not country or country not in platform.territories:
         return {}
-    licensed = licensed_media(platform.organisation_id, country, platform.media, viewing.on)
-    if not licensed:
+    assets = _ready_assets(platform, only)
+    if not assets:
         return {}
-    assets = _ready_assets(platform, set(licensed))
+    licensed = licensed_media(platform.organisation_id, country, platform.media, viewing.on, works=list(assets))
+    assets = {w: a for w, a in assets.items() if w in licensed}
     if not assets:
         return {}
     family = _family(list(assets))
@@ -99,7 +103,7 @@ def playable_works(viewing: Viewing) -> dict[int, Playable]:
 
 
 def playable(viewing: Viewing, work_id: int) -> Playable | None:
-    return playable_works(viewing).get(int(work_id))
+    return playable_works(viewing, only=int(work_id)).get(int(work_id))
 
 
 def visible_titles(viewing: Viewing) -> QuerySet[Work]:
@@ -113,15 +117,16 @@ def playable_under(viewing: Viewing, top_id: int) -> dict[int, Playable]:
     return {w: p for w, p in playable_works(viewing).items() if p.top_id == int(top_id)}
 
 
-def _ready_assets(platform: Platform, work_ids: set[int]) -> dict[int, Asset]:
-    """The newest ready asset per licensed work, of the organisation, for this platform or any."""
+def _ready_assets(platform: Platform, only: int | None = None) -> dict[int, Asset]:
+    """The newest ready asset per work, of the organisation, for this platform or any."""
     rows = (Asset.objects.filter(organisation_id=platform.organisation_id, status=AssetStatus.READY)
             .filter(Q(platform__isnull=True) | Q(platform=platform)).exclude(master_playlist="")
             .only("id", "public_id", "work_id", "ready_at").order_by("work_id", "-ready_at", "-id"))
+    if only is not None:
+        rows = rows.filter(work_id=only)
     found: dict[int, Asset] = {}
     for asset in rows:
-        if asset.work_id in work_ids and asset.work_id not in found:
-            found[asset.work_id] = asset
+        found.setdefault(asset.work_id, asset)
     return found
 
 

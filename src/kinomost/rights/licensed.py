@@ -1,15 +1,17 @@
 """What an organisation may exploit on a day: the storefront's question for a whole catalogue.
 
-`availability.is_licensed` answers it for one work; a storefront asks it for every work at once,
-so this reads the organisation's holdings and received grants for one country and some media on
-one day in one query, then spreads rights on a series or season down to its seasons and
-episodes (granting a series grants its episodes).
+`availability.is_licensed` answers it for one work; a storefront asks it for every work it has a
+package of, so this reads the organisation's holdings and received grants for one country and
+some media on one day in one query (per chunk of works), rights on a series or season counting
+for its seasons and episodes (granting a series grants its episodes). Terminations count: every
+read is of `effective_end`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Iterable
 
 from django.db.models import Q
 
@@ -17,42 +19,70 @@ from kinomost.catalog.models import Work
 from kinomost.core import territories
 from kinomost.rights.models import AtomKind, RightAtom
 
+_CHUNK = 5000  # ids per statement, well inside SQLite's bound-parameter limit
 
-def licensed_media(organisation, territory: str, media_leaves, on_date: date) -> dict[int, set[str]]:
+
+def licensed_media(organisation, territory: str, media_leaves, on_date: date, works: Iterable | None = None) -> dict[int, set[str]]:
     """work id → the media leaves (among `media_leaves`) the organisation holds or was granted
-    in `territory` on `on_date`, for works licensed directly and for the seasons and episodes
-    of licensed series and seasons. Terminated rights end at their effective end."""
+    in `territory` on `on_date`, directly or through its season or series.
+
+    With `works` (ids or Works), only those are answered — the storefront passes the works it
+    has packages of, which keeps the query small however large the ledger. Without, every work
+    licensed directly and the seasons and episodes of licensed series and seasons."""
     org_id = getattr(organisation, "pk", organisation)
     leaves = list(media_leaves)
     if not leaves:
         return {}
-    rows = RightAtom.objects.filter(
+    country = territories.normalise_country(territory)
+    if works is None:
+        found = _rows(org_id, country, leaves, on_date, None)
+        _inherit_down(found)
+        return dict(found)
+    ids = [getattr(w, "pk", w) for w in works]
+    result: dict[int, set[str]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        family = _ancestors(ids[start : start + _CHUNK])
+        held = _rows(org_id, country, leaves, on_date, {a for chain in family.values() for a in chain})
+        for wid, chain in family.items():
+            media = set().union(*(held.get(a, set()) for a in chain))
+            if media:
+                result[wid] = media
+    return result
+
+
+def licensed_work_ids(organisation, territory: str, media_leaves, on_date: date, works: Iterable | None = None) -> set[int]:
+    return set(licensed_media(organisation, territory, media_leaves, on_date, works))
+
+
+def _rows(org_id: int, country: str, leaves: list[str], on_date: date, work_ids: set[int] | None) -> dict[int, set[str]]:
+    atoms = RightAtom.objects.filter(
         Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
-        territory=territories.normalise_country(territory),
-        media__in=leaves,
-        start__lte=on_date,
-        effective_end__gt=on_date,
-    ).values_list("work_id", "media").distinct()
+        territory=country, media__in=leaves, start__lte=on_date, effective_end__gt=on_date,
+    )
+    if work_ids is not None:
+        atoms = atoms.filter(work_id__in=list(work_ids))
     found: dict[int, set[str]] = defaultdict(set)
-    for work_id, leaf in rows:
+    for work_id, leaf in atoms.values_list("work_id", "media").distinct():
         found[work_id].add(leaf)
-    _inherit_down(found)
-    return dict(found)
+    return found
 
 
-def licensed_work_ids(organisation, territory: str, media_leaves, on_date: date) -> set[int]:
-    return set(licensed_media(organisation, territory, media_leaves, on_date))
+def _ancestors(work_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """work → (work, season or series, series): the works whose rights it inherits."""
+    rows = Work.objects.filter(pk__in=work_ids).values_list("id", "parent_id", "parent__parent_id")
+    return {wid: tuple(w for w in (wid, parent, grandparent) if w) for wid, parent, grandparent in rows}
 
 
 def _inherit_down(found: dict[int, set[str]]) -> None:
-    """Seasons of a licensed series, episodes of a licensed season (two levels, one query each)."""
+    """Seasons of a licensed series, episodes of a licensed season (two levels)."""
     level = dict(found)
     for _depth in range(2):
         if not level:
             return
-        children = Work.objects.filter(parent_id__in=list(level)).values_list("id", "parent_id")
         next_level: dict[int, set[str]] = {}
-        for child, parent in children:
-            found[child] |= level[parent]
-            next_level[child] = found[child]
+        parents = list(level)
+        for start in range(0, len(parents), _CHUNK):
+            for child, parent in Work.objects.filter(parent_id__in=parents[start : start + _CHUNK]).values_list("id", "parent_id"):
+                found[child] |= level[parent]
+                next_level[child] = found[child]
         level = next_level
