@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import avails, catalog, home, imports, organisation, rights
+from kinomost.web.views import avails, catalog, exchange, home, imports, organisation, rights
 
 app_name = "web"
 
@@ -30,4 +30,18 @@ urlpatterns = [
     path("studio/rights/holdbacks/new/", rights.holdback_new, name="rights-holdback-new"),
     path("studio/rights/contracts/<int:contract_id>/", rights.contract_detail, name="rights-contract"),
     path("studio/rights/contracts/<int:contract_id>/terminate/", rights.contract_terminate, name="rights-terminate"),
+    path("studio/exchange/", exchange.exchange_home, name="exchange"),
+    path("studio/exchange/offers/new/", exchange.offer_new, name="exchange-offer-new"),
+    path("studio/exchange/offers/<int:offer_id>/", exchange.offer_detail, name="exchange-offer"),
+    path("studio/exchange/offers/<int:offer_id>/send/", exchange.offer_send, name="exchange-offer-send"),
+    path("studio/exchange/deals/<int:deal_id>/", exchange.deal_detail, name="exchange-deal"),
+    path("studio/exchange/deals/<int:deal_id>/counter/", exchange.deal_counter, name="exchange-deal-counter"),
+    path("studio/exchange/deals/<int:deal_id>/messages/", exchange.deal_message, name="exchange-deal-message"),
+    path("studio/exchange/deals/<int:deal_id>/steps/<str:step>/", exchange.deal_step, name="exchange-deal-step"),
+    path("studio/exchange/approvals/", exchange.approval_list, name="exchange-approvals"),
+    path("studio/exchange/approvals/<int:approval_id>/status/", exchange.approval_status, name="exchange-approval-status"),
+    path("studio/exchange/quotas/", exchange.quota_page, name="exchange-quotas"),
+    path("studio/exchange/balance/", exchange.balance_page, name="exchange-balance"),
+    path("studio/exchange/inbox/", exchange.inbox_page, name="exchange-inbox"),
+    path("studio/exchange/inbox/read/", exchange.inbox_read, name="exchange-inbox-read"),
 ]
