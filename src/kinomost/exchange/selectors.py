@@ -229,12 +229,14 @@ def platform_catalogue(rule: QuotaRule, licensee_id: int, year: int) -> set[int]
     """Works the licensee may show in the rule's territory and media at some time that year."""
     leaves = media_taxonomy.expand(rule.media)
     first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    return set(
+    rows = (
         RightAtom.objects.filter(territory=rule.territory, media__in=leaves, start__lt=after, effective_end__gt=first)
         .filter(Q(kind=AtomKind.GRANT, licensee_id=licensee_id) | Q(kind=AtomKind.HOLDING, holder_id=licensee_id))
-        .values_list("work_id", flat=True)
-        .distinct()
+        .values_list("work_id", "start", "effective_end")
     )
+    # Dates checked again: SQLite 3.40 can return rows outside the range for `media IN (...)`
+    # over the (territory, media, start, ...) index (see docs/rights.md).
+    return {work_id for work_id, start, end in rows if start < after and end > first}
 
 
 def foreign_share(rule: QuotaRule, work_ids: set[int]) -> Decimal:

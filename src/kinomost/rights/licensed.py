@@ -62,8 +62,11 @@ def _rows(org_id: int, country: str, leaves: list[str], on_date: date, work_ids:
     if work_ids is not None:
         atoms = atoms.filter(work_id__in=list(work_ids))
     found: dict[int, set[str]] = defaultdict(set)
-    for work_id, leaf in atoms.values_list("work_id", "media").distinct():
-        found[work_id].add(leaf)
+    # The dates are checked again here: SQLite 3.40 can return rows outside `start <= on_date`
+    # for `media IN (...)` over the (territory, media, start, ...) index (see docs/rights.md).
+    for work_id, leaf, start, end in atoms.values_list("work_id", "media", "start", "effective_end"):
+        if start <= on_date < end:
+            found[work_id].add(leaf)
     return found
 
 
