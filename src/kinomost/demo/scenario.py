@@ -19,7 +19,7 @@ from django.db import transaction
 from kinomost.catalog import search, services
 from kinomost.catalog.models import Credit, CreditRole, Person, Work
 from kinomost.core.identifiers import eidr_check_character
-from kinomost.demo import titles, words
+from kinomost.demo import exchange_story, titles, words
 from kinomost.demo.posters import poster_svg
 from kinomost.parties import services as parties
 from kinomost.parties.models import Organisation, OrganisationKind, Role, User
@@ -90,6 +90,7 @@ def load() -> Loaded:
             _logins(orgs)
             work_ids = Catalogue(orgs).build()
             search.index_works(work_ids)
+            exchange_story.tell(orgs)  # the exchange, told through its services
         return Loaded(created=True, works=_count_works())
     return Loaded(created=False, works=_count_works())
 
