@@ -1,0 +1,85 @@
+"""Two licensing teams in two browsers: Rus Media builds and sends an offer, Shanghai Media reads
+it and counter-proposes, Rus Media accepts and signs, and both see the grants in the ledger."""
+
+import os
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.rights.conftest import hold, make_work
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")
+
+
+def _shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def _sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org_a, org_b):
+    films = [make_work(org_a, f"film-{i}") for i in range(1, 4)]
+    hold(org_a, films, territories=["CN", "RU"])
+    seller_context, buyer_context = browser.new_context(locale="en-GB"), browser.new_context(locale="en-GB")
+    seller, buyer = seller_context.new_page(), buyer_context.new_page()
+    for p in (seller, buyer):
+        p.set_default_timeout(15_000)
+    try:
+        _sign_in(seller, live_server, user_a)
+        _sign_in(buyer, live_server, user_b)
+
+        seller.click("nav.main-nav a:has-text('Exchange')")
+        seller.click("a.button:has-text('Build an offer')")
+        seller.fill("input[name=name]", "Spring package")
+        seller.fill("textarea[name=works]", "film-1\nfilm-2\nfilm-3")
+        seller.fill("input[name=territories]", "CN")
+        seller.fill("input[name=media]", "svod")
+        seller.fill("input[name=start]", "2027-01-01")
+        seller.fill("input[name=end]", "2030-01-01")
+        seller.fill("input[name=fee_per_work]", "1000")
+        seller.fill("textarea[name=message]", "Our best three")
+        seller.click("#offer-form button[type=submit]")
+        seller.fill("input[name=recipients]", "shanghai-media")
+        seller.click("#send-form button[type=submit]")
+        seller.wait_for_selector("#deal-state:has-text('Proposed')")
+        deal_url = seller.url
+        _shot(seller, "exchange-proposed")
+
+        buyer.goto(f"{live_server.url}/studio/exchange/inbox/")
+        assert "Offer received: Spring package" in buyer.locator("#inbox").inner_text()
+        assert buyer.locator("#nav-inbox .badge").inner_text() == "1"
+        buyer.click("#inbox a:has-text('Spring package')")
+        assert "Our best three" in buyer.locator("#thread").inner_text()
+        buyer.click("a.button:has-text('Counter-propose')")
+        buyer.fill("textarea[name=works]", "film-1\nfilm-2")
+        buyer.fill("input[name=fee_per_work]", "800")
+        buyer.fill("textarea[name=note]", "Two films at 800")
+        buyer.click("#counter-form button[type=submit]")
+        buyer.wait_for_selector("#deal-state:has-text('Countered')")
+        _shot(buyer, "exchange-countered")
+
+        seller.goto(deal_url)
+        assert "Two films at 800" in seller.locator("#version-2").inner_text()
+        seller.click("#accept-form button")
+        seller.wait_for_selector("#deal-state:has-text('Agreed')")
+        seller.click("#steps button:has-text('Sign')")
+        seller.wait_for_selector("#grants")
+        assert "Signed" in seller.locator("#deal-state").inner_text()
+        _shot(seller, "exchange-signed")
+
+        buyer.reload()
+        grants = buyer.locator("#grants").inner_text()
+        assert "KM-DEAL-" in grants and "CN" in grants
+        buyer.click("#grants a")
+        assert "Film-1" in buyer.content() or "film-1" in buyer.content()
+    finally:
+        seller_context.close()
+        buyer_context.close()
