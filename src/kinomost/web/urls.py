@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinomost.web.views import avails, catalog, exchange, home, imports, organisation, rights
+from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, organisation, rights
 
 app_name = "web"
 
@@ -44,4 +44,8 @@ urlpatterns = [
     path("studio/exchange/balance/", exchange.balance_page, name="exchange-balance"),
     path("studio/exchange/inbox/", exchange.inbox_page, name="exchange-inbox"),
     path("studio/exchange/inbox/read/", exchange.inbox_read, name="exchange-inbox-read"),
+    path("studio/cinema/", cinema.cinema_home, name="cinema"),
+    path("studio/cinema/upload/", cinema.upload_page, name="cinema-upload"),
+    path("studio/cinema/assets/<uuid:asset_id>/", cinema.asset_detail, name="cinema-asset"),
+    path("studio/cinema/assets/<uuid:asset_id>/progress/", cinema.asset_progress, name="cinema-asset-progress"),
 ]
