@@ -75,12 +75,35 @@ REQUIRED_BY_WORK_TYPE = {
 }
 
 
+def _start(value) -> tuple:
+    return v.when(value, is_end=False)
+
+
+def _end(value) -> tuple:
+    return v.when(value, is_end=True)
+
+
+#: Parsers whose answer depends on the value alone: their results are remembered per raw value
+#: (dates, territories, languages, vocabularies repeat on nearly every row of a file), which
+#: halves the cost of checking a large spreadsheet. Refusals are not remembered (their message
+#: is made again, the same). Only str and date values are keys: 1, 1.0 and True hash alike
+#: but do not read alike.
+_MEMO: dict[Callable, dict] = {parser: {} for parser in (
+    WORK_TYPE, LICENSE_TYPE, *(vocabulary for _, vocabulary in CHOICE_FIELDS.values()), v.integer, v.eidr,
+    v.territory, v.country_list, v.moment, _start, _end, v.boolean, v.currency, v.language, v.language_list,
+    v.year, v.runtime,
+)}
+_MEMO_KEYS = frozenset({str, dt.date, dt.datetime})
+_MEMO_SIZE = 4096
+_MISSING = object()
+
+
 class _Fields:
     """Reads one raw record, recording each failure against the field it came from."""
 
-    def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list):
-        self.raw = {name: value for name, value in raw.items()
-                    if value is not None and (value.__class__ is not str or value.strip())}
+    def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list, clean: bool = False):
+        self.raw = raw if clean else {name: value for name, value in raw.items()
+                                      if value is not None and (value.__class__ is not str or value.strip())}
         self.where, self.problems, self.warnings = where, problems, warnings
         self.failed = False
 
@@ -102,11 +125,19 @@ class _Fields:
         if value is REFUSED:
             self.failed = True
             return None
+        memo = _MEMO.get(parser) if value.__class__ in _MEMO_KEYS else None
+        if memo is not None:
+            found = memo.get(value, _MISSING)
+            if found is not _MISSING:
+                return found
         try:
-            return parser(value)
+            result = parser(value)
         except InvalidInput as exc:
             self.error(name, exc.message)
             return None
+        if memo is not None and len(memo) < _MEMO_SIZE:
+            memo[value] = result
+        return result
 
     def take_noted(self, name: str, parser: Callable[[Any], tuple[Any, str | None]]) -> Any:
         """Like take, for parsers that return (value, warning)."""
@@ -120,9 +151,10 @@ class _Fields:
 
 
 def build_row(raw: Mapping[str, Any], *, where: Where, problems: list, warnings: list,
-              relaxed: frozenset[str] = frozenset(), source: str = "") -> AvailRow | None:
-    """One raw record → AvailRow, or None after recording why not."""
-    f = _Fields(raw, where, problems, warnings)
+              relaxed: frozenset[str] = frozenset(), source: str = "", clean: bool = False) -> AvailRow | None:
+    """One raw record → AvailRow, or None after recording why not. `clean`: the caller already
+    left out blank values (the spreadsheet reader does, while looking for formulas)."""
+    f = _Fields(raw, where, problems, warnings, clean)
     work_type = f.take("WorkType", WORK_TYPE)
     license_type = f.take("LicenseType", LICENSE_TYPE)
     _require(f, _required(work_type, license_type, relaxed))
@@ -185,8 +217,8 @@ def _identity(f: _Fields, work_type: str | None) -> dict:
 
 
 def _window(f: _Fields) -> dict:
-    start, start_condition = f.take("Start", lambda x: v.when(x, is_end=False)) or (None, None)
-    end, end_condition = f.take("End", lambda x: v.when(x, is_end=True)) or (None, None)
+    start, start_condition = f.take("Start", _start) or (None, None)
+    end, end_condition = f.take("End", _end) or (None, None)
     for lag, moment in (("StartLag", start), ("EndLag", end)):
         if f.present(lag) and moment is not None:
             f.error(lag, f"{lag} is an offset from a keyword (e.g. Theatrical); it cannot follow a date")

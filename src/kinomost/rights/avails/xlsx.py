@@ -122,15 +122,27 @@ def _sheet_note(sheet: str, message: str) -> dict:
 
 
 def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problems: list) -> None:
-    """Check one data row; empty rows are skipped, formulas refused, the rest goes to build_row."""
-    if all(v.blank(value) for value in record.values()):
+    """Check one data row; empty rows are skipped, formulas refused, the rest goes to build_row.
+    Blank cells are left out here, in the same pass that looks for formulas."""
+    clean = {}
+    formulas = []
+    for name, value in record.items():
+        if value.__class__ is str:
+            if value[:1] == "=" and not v.is_constant_boolean_formula(value):
+                formulas.append((name, value))
+                value = REFUSED
+            elif not value.strip():
+                continue
+        elif value is None:
+            continue
+        clean[name] = value
+    if not clean:
         return
     where = lambda name: {"sheet": sheet, "row": number, "column": name}  # noqa: E731
-    for name, value in record.items():
-        if isinstance(value, str) and value[:1] == "=" and not v.is_constant_boolean_formula(value):
-            problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
-            record[name] = REFUSED
-    row = build_row(record, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}")
+    for name, value in formulas:
+        problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
+    row = build_row(clean, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}",
+                    clean=True)
     if row is not None:
         result.rows.append(row)
 
