@@ -19,8 +19,14 @@ from kinomost.core.territories import normalise_country
 BATCH = 500
 
 
-def create_fresh(owner, items: list[services.WorkInput], *, actor=None) -> list[Work]:
-    """Insert new, parentless works with their titles, genres and ratings; returns them with pks."""
+def create_fresh(owner, items: list[services.WorkInput], *, actor=None, audit_each: bool = True,
+                 source: str = "") -> list[Work]:
+    """Insert new, parentless works with their titles, genres and ratings; returns them with pks.
+
+    The catalogue's own import audits each work (`work.created`, as `save_work` does). An import
+    that creates works only as a side effect of something larger — an avails file naming a
+    thousand new titles — passes `audit_each=False`: one `works.created_in_bulk` event then
+    lists every new work id and ref (one insert instead of one per work)."""
     works = []
     for data in items:
         work = Work(owner=owner, ref=data.ref.strip())
@@ -32,8 +38,13 @@ def create_fresh(owner, items: list[services.WorkInput], *, actor=None) -> list[
     )
     _link_genres(works, items)
     AgeRating.objects.bulk_create([r for work, data in zip(works, items) for r in _ratings(work, data)], batch_size=BATCH)
-    for work in works:
-        audit.record("work.created", actor=getattr(actor, "user", None), organisation=owner, obj=work, ref=work.ref)
+    user = getattr(actor, "user", None)
+    if audit_each:
+        for work in works:
+            audit.record("work.created", actor=user, organisation=owner, obj=work, ref=work.ref)
+    elif works:
+        audit.record("works.created_in_bulk", actor=user, organisation=owner, works=[w.pk for w in works],
+                     refs=[w.ref for w in works], source=source)
     return works
 
 

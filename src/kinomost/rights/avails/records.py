@@ -112,7 +112,7 @@ def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Or
     with transaction.atomic():
         kind = AtomKind.GRANT if result.role == "licensor" else AtomKind.HOLDING
         fresh = _not_yet_recorded(org, kind, licensee, groups, result)
-        works = _WorkFinder(org, actor_or_org, result).resolve([g.rows[0] for g in fresh])
+        works = _WorkFinder(org, actor_or_org, result, filename).resolve([g.rows[0] for g in fresh])
         records = [g.record(works[id(g.rows[0])]) for g in fresh]
         try:
             created = ledger.record_terms(actor_or_org, kind, records, licensee=licensee, source=filename)
@@ -282,11 +282,15 @@ def _problem(source: str, column: str, message: str) -> dict:
 # ---------------------------------------------------------------- rows ↔ JSON kept on the term
 
 
+_ROW_NAMES = tuple(name for name, _ in _ROW_DEFAULTS)
+_ROW_VALUES = attrgetter(*_ROW_NAMES)
+_ROW_DEFAULT_VALUES = tuple(default for _, default in _ROW_DEFAULTS)
+
+
 def row_to_json(row: AvailRow) -> dict:
     """Only the fields that differ from their default, in JSON types (dates as ISO text)."""
     out = {}
-    for name, default in _ROW_DEFAULTS:
-        value = getattr(row, name)
+    for name, default, value in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row)):
         if value is None or value == default:
             continue
         kind = value.__class__
@@ -350,8 +354,9 @@ class _WorkFinder:
     content ID, EIDR or — for works an earlier import created — ref; the rest are created as the
     importer's own, through the catalogue's services."""
 
-    def __init__(self, org: Organisation, actor, result: AvailsImport):
+    def __init__(self, org: Organisation, actor, result: AvailsImport, source: str = ""):
         self.org, self.actor, self.result = org, actor if not isinstance(actor, Organisation) else None, result
+        self.source = source
         self.created_ids: list[int] = []
 
     def resolve(self, rows: list[AvailRow]) -> dict[int, Work]:
@@ -407,7 +412,7 @@ class _WorkFinder:
         if problems:
             raise ImportRejected("Some titles cannot be catalogued; nothing was imported",
                                  problems=[_problem(row.source, "TitleInternalAlias", p) for row, p in problems])
-        created = bulk.create_fresh(self.org, inputs, actor=self.actor)
+        created = bulk.create_fresh(self.org, inputs, actor=self.actor, audit_each=False, source=self.source)
         for (ref, row), work in zip(by_ref.items(), created):
             self._remember(work, row.alid, row.content_id)
             self.created_ids.append(work.pk)
