@@ -75,6 +75,11 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         assert "Signed" in seller.locator("#deal-state").inner_text()
         _shot(seller, "exchange-signed")
 
+        seller.goto(f"{live_server.url}/studio/exchange/balance/?scope=organisation&a=rus-media&b=shanghai-media&by=quarter")
+        seller.wait_for_function("window.Chart && Chart.getChart('balance-works') !== undefined")  # drawn in the browser
+        assert "2" in seller.locator("#balance tr.total").inner_text()
+        _shot(seller, "exchange-balance")
+
         buyer.reload()
         grants = buyer.locator("#grants").inner_text()
         assert "KM-DEAL-" in grants and "CN" in grants
