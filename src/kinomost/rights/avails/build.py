@@ -43,6 +43,7 @@ TEXT_FIELDS = {
     "exclusive_attributes": "ExclusiveAttributes", "start_lag": "StartLag", "end_lag": "EndLag",
     "price_value": "PriceValue",
 }
+_TEXT_ATTR = {name: attr for attr, name in TEXT_FIELDS.items()}
 INT_FIELDS = {
     "season_number": "SeasonNumber", "episode_number": "EpisodeNumber", "volume_number": "VolumeNumber",
     "episode_count": "EpisodeCount",
@@ -86,14 +87,14 @@ def _end(value) -> tuple:
 #: Parsers whose answer depends on the value alone: their results are remembered per raw value
 #: (dates, territories, languages, vocabularies repeat on nearly every row of a file), which
 #: halves the cost of checking a large spreadsheet. Refusals are not remembered (their message
-#: is made again, the same). Only str and date values are keys: 1, 1.0 and True hash alike
-#: but do not read alike.
+#: is made again, the same). Only str, int and date values are keys: 1, 1.0 and True hash
+#: alike but do not read alike.
 _MEMO: dict[Callable, dict] = {parser: {} for parser in (
     WORK_TYPE, LICENSE_TYPE, *(vocabulary for _, vocabulary in CHOICE_FIELDS.values()), v.integer, v.eidr,
     v.territory, v.country_list, v.moment, _start, _end, v.boolean, v.currency, v.language, v.language_list,
     v.year, v.runtime,
 )}
-_MEMO_KEYS = frozenset({str, dt.date, dt.datetime})
+_MEMO_KEYS = frozenset({str, int, dt.date, dt.datetime})  # not float, not bool (1.0 == True == 1)
 _MEMO_SIZE = 4096
 _MISSING = object()
 
@@ -185,7 +186,11 @@ def _require(f: _Fields, names: tuple[str, ...]) -> None:
 def _plain(f: _Fields) -> dict:
     """Fields read by kind; absent ones are left to the AvailRow defaults (None)."""
     present = f.raw
-    out = {attr: f.take(name, v.text) for attr, name in TEXT_FIELDS.items() if name in present}
+    out = {}
+    for name, value in present.items():  # text never fails: any order will do
+        attr = _TEXT_ATTR.get(name)
+        if attr is not None:
+            out[attr] = value.strip() if value.__class__ is str else f.take(name, v.text)
     out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items() if name in present})
     out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items() if name in present})
     out.update({attr: f.take(name, vocabulary)

@@ -226,16 +226,17 @@ class _CellContext:
         self.timedelta_styles = book.workbook._timedelta_formats
         self.epoch = book.workbook.epoch
         self.kinds: dict[str, tuple[str, bool, bool]] = {}
+        self.moments: dict[tuple[str, bool], Any] = {}
 
     def cells(self, body: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         letters = ""
-        kinds = self.kinds
+        kinds, strings = self.kinds, self.strings
         for column, attributes, plain, inline, other in _CELL.findall(body):
             letters = column or _letters(attributes, letters)
             kind = kinds.get(attributes) or self.kind(attributes)
             if plain:
-                out[letters] = self.plain(kind, plain)
+                out[letters] = strings[int(plain)] if kind[0] == "s" else self.plain(kind, plain)
             elif inline:
                 out[letters] = _unescape(inline)
             elif other:
@@ -250,8 +251,13 @@ class _CellContext:
         if cell_type == "s":
             return self.strings[int(raw)]
         if cell_type == "n":
-            number = int(raw) if raw.isdigit() else float(raw)
-            return from_excel(number, self.epoch, timedelta=is_duration) if is_date else number
+            if is_date:  # a file's dates repeat: each distinct one is converted once
+                found = self.moments.get((raw, is_duration))
+                if found is None:
+                    number = int(raw) if raw.isdigit() else float(raw)
+                    found = self.moments[raw, is_duration] = from_excel(number, self.epoch, timedelta=is_duration)
+                return found
+            return int(raw) if raw.isdigit() else float(raw)
         if cell_type == "b":
             return raw.strip() == "1"
         return _unescape(raw)  # str (a formula's cached text), e (error), d (ISO date)
