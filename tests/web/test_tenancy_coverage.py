@@ -185,6 +185,10 @@ PRIVATE_CHECKS = {
     "studio/exchange/balance/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/balance/?a=rus-media&b=secret-buyer"))[1],
     "studio/exchange/inbox/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/inbox/"))[1],
     "studio/exchange/inbox/read/": lambda c, w: (_exchange(w), ("post", "/studio/exchange/inbox/read/"))[1],
+    "studio/cinema/": lambda c, w: (_secret_asset(w), ("get", "/studio/cinema/"))[1],
+    "studio/cinema/upload/": lambda c, w: ("get", "/studio/cinema/upload/"),
+    "studio/cinema/assets/<uuid:asset_id>/": lambda c, w: ("get", f"/studio/cinema/assets/{_secret_asset(w).public_id}/"),
+    "studio/cinema/assets/<uuid:asset_id>/progress/": lambda c, w: ("get", f"/studio/cinema/assets/{_secret_asset(w).public_id}/progress/"),
     # Viewers' streams: files need a token signed for the asset, keys a live playback session.
     "hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: ("get", f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8"),
     "cinema/keys/<uuid:asset_id>/": lambda c, w: ("get", f"/cinema/keys/{_secret_asset(w).public_id}/"),
