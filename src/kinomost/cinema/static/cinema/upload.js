@@ -141,7 +141,7 @@ async function run() {
   const files = chosenFiles();
   form.querySelector("#upload-start").disabled = true;
   filesBox.replaceChildren();
-  for (const item of files) item.row = fileRow(item.file, item.kind + (item.language ? ` (${item.language})` : ""));
+  for (const item of files) item.row = fileRow(item.file, form.dataset[`label${item.kind[0].toUpperCase()}${item.kind.slice(1)}`] + (item.language ? ` (${item.language})` : ""));
   for (const item of files) item.upload = await upload(item.file, item.row);
   const status = document.createElement("p");
   status.id = "ingest-state";
