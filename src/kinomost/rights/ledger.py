@@ -324,15 +324,22 @@ def _write_batch(kind: str, org: Organisation, receiver, counterparty, records, 
     return ids
 
 
-def _atom_rows(kind: str, org: Organisation, receiver, ids: list[int], term_rows: list[tuple], prepared: list[_Prepared]):
+def _atom_rows(kind: str, org: Organisation, receiver, ids: list[int], term_rows: list[tuple], prepared: list[_Prepared]) -> list[tuple]:
+    """One row per (work, country, leaf) of each term; what is the same for a whole term is read once."""
     licensee_id = receiver.pk if receiver else None
+    holder_id = org.pk
+    rows: list[tuple] = []
+    append = rows.append
     for tid, row, p in zip(ids, term_rows, prepared):
-        end = p.period.end or OPEN_END
+        start, end = p.period.start, p.period.end or OPEN_END
+        exclusive, sublicensable, contract_id = p.term.exclusive, p.term.sublicensable, row[0]
         for w in p.works:
+            work_id = w.pk
             for c in p.countries:
                 for m in p.leaves:
-                    yield (kind, w.pk, c, m, p.period.start, end, None, end, org.pk, licensee_id, p.term.exclusive,
-                           p.term.sublicensable, tid, row[0])
+                    append((kind, work_id, c, m, start, end, None, end, holder_id, licensee_id, exclusive, sublicensable,
+                            tid, contract_id))
+    return rows
 
 
 def _json(value) -> str:

@@ -178,8 +178,9 @@ def _required(work_type: str | None, license_type: str | None, relaxed: frozense
 
 
 def _require(f: _Fields, names: tuple[str, ...]) -> None:
+    present = f.raw
     for name in names:
-        if not f.present(name):
+        if name not in present:
             f.error(name, f"{name} is required")
 
 

@@ -289,31 +289,37 @@ _ROW_DEFAULT_VALUES = tuple(default for _, default in _ROW_DEFAULTS)
 
 def row_to_json(row: AvailRow) -> dict:
     """Only the fields that differ from their default, in JSON types (dates as ISO text)."""
-    out = {}
-    for name, default, value in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row)):
-        if value is None or value == default:
-            continue
-        kind = value.__class__
-        if kind is str or kind is int or kind is bool:
-            out[name] = value
-        elif kind is tuple:
-            out[name] = [list(v) if v.__class__ is tuple else v for v in value]
-        elif kind is dt.timedelta:
-            out[name] = value.total_seconds()
-        else:
-            out[name] = value.isoformat()
-    return out
+    return {name: _json_value(value)
+            for name, default, value in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row))
+            if value is not None and value != default}
+
+
+def _json_value(value):
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool:
+        return value
+    if kind is tuple:
+        return [list(v) if v.__class__ is tuple else v for v in value]
+    if kind is dt.timedelta:
+        return value.total_seconds()
+    return value.isoformat()
 
 
 def _rows_json(rows: list[AvailRow]) -> list[dict]:
     """The first row whole; the others (other formats of the same right) as what differs from it,
-    a null standing for a field the first row has and this one lacks."""
-    first = row_to_json(rows[0])
-    out = [first]
+    a null standing for a field the first row has and this one lacks. Fields are compared as
+    values (one field's values all have one JSON spelling each), so only what differs is converted."""
+    first_values = _ROW_VALUES(rows[0])
+    out = [row_to_json(rows[0])]
     for row in rows[1:]:
-        data = row_to_json(row)
-        diff = {k: v for k, v in data.items() if first.get(k, _ABSENT) != v}
-        diff.update({k: None for k in first if k not in data})
+        diff = {}
+        for name, default, mine, theirs in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row), first_values):
+            if mine is theirs or (mine == theirs and mine.__class__ is not dt.datetime):  # 10:00Z == 11:00+01
+                continue
+            if mine is not None and mine != default:
+                diff[name] = _json_value(mine)
+            elif theirs is not None and theirs != default:
+                diff[name] = None
         out.append(diff)
     return out
 
@@ -325,9 +331,6 @@ def kept_rows(avail: dict) -> list[AvailRow]:
         return []
     first = stored[0]
     return [row_from_json(first)] + [row_from_json({k: v for k, v in {**first, **diff}.items() if v is not None}) for diff in stored[1:]]
-
-
-_ABSENT = object()
 
 
 def row_from_json(data: dict) -> AvailRow:
