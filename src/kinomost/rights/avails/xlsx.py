@@ -95,7 +95,7 @@ def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsF
         return False
     result.version = result.version or _version(top.get(VERSION_ROW, {}).get("A"), sheet, result)
     for number, values in itertools.chain([first] if first else [], cells):
-        _read_row(sheet, number, {header[k]: x for k, x in values.items() if k in header}, result, problems)
+        _read_row(sheet, number, header, values, result, problems)
     return True
 
 
@@ -121,12 +121,16 @@ def _sheet_note(sheet: str, message: str) -> dict:
     return {"sheet": sheet, "row": None, "column": None, "message": f"sheet '{sheet}' {message}"}
 
 
-def _read_row(sheet: str, number: int, record: dict, result: AvailsFile, problems: list) -> None:
+def _read_row(sheet: str, number: int, header: dict[str, str], cells: dict, result: AvailsFile, problems: list) -> None:
     """Check one data row; empty rows are skipped, formulas refused, the rest goes to build_row.
-    Blank cells are left out here, in the same pass that looks for formulas."""
+    Cells are named by the header (unnamed columns dropped) and blank ones left out in the same
+    pass that looks for formulas."""
     clean = {}
     formulas = []
-    for name, value in record.items():
+    for letter, value in cells.items():
+        name = header.get(letter)
+        if name is None:
+            continue
         if value.__class__ is str:
             if value[:1] == "=" and not v.is_constant_boolean_formula(value):
                 formulas.append((name, value))
@@ -234,11 +238,12 @@ class _CellContext:
         kinds, strings = self.kinds, self.strings
         for column, attributes, plain, inline, other in _CELL.findall(body):
             letters = column or _letters(attributes, letters)
+            if inline:  # plain inline text: most cells of an export
+                out[letters] = html.unescape(inline) if "&" in inline else inline
+                continue
             kind = kinds.get(attributes) or self.kind(attributes)
             if plain:
                 out[letters] = strings[int(plain)] if kind[0] == "s" else self.plain(kind, plain)
-            elif inline:
-                out[letters] = _unescape(inline)
             elif other:
                 value = self.value(kind, other)
                 if value is not None:
