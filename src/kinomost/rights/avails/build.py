@@ -228,7 +228,8 @@ def _window(f: _Fields) -> dict:
     for lag, moment in (("StartLag", start), ("EndLag", end)):
         if f.present(lag) and moment is not None:
             f.error(lag, f"{lag} is an offset from a keyword (e.g. Theatrical); it cannot follow a date")
-    if start is not None and end is not None and _as_naive(end) <= _as_naive(start):
+    if start is not None and end is not None and (end <= start if start.__class__ is end.__class__ is dt.date
+                                                  else _as_naive(end) <= _as_naive(start)):
         f.error("End", f"End {end} is not after Start {start}")
     return {
         "start": start, "start_condition": start_condition, "end": end, "end_condition": end_condition,

@@ -216,10 +216,9 @@ class _Group:
 
 def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
     groups: dict[tuple, _Group] = {}
-    right_of = attrgetter(*RIGHT_FIELDS)
+    right_of = attrgetter(*RIGHT_FIELDS[:_EXCLUSIVE], *RIGHT_FIELDS[_EXCLUSIVE + 1:])
     for row in rows:
-        values = (*right_of(row), bool(row.exclusive))  # Exclusive blank and No: the same right
-        values = values[:_EXCLUSIVE] + values[_EXCLUSIVE + 1:]
+        values = (*right_of(row), bool(row.exclusive))  # Exclusive blank and No: the same right, last
         group = groups.get(values)
         if group is None:
             groups[values] = _Group([row], windows[id(row)], _right_key(values))
