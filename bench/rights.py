@@ -5,16 +5,19 @@ Kinomost's selectors beside hand-written indexed SQL for the same question, on S
     .venv/bin/python bench/rights.py --db sqlite --films 500 --series 5000 --samples 50   # quick
 
 Questions, each on N random samples, timed in the same run as its anchor, answers compared:
-  availability   one work, a set of countries, media, a window: free cells per work
-                 (`availability.availability`) vs one SQL statement (covering holding EXCEPT
-                 conflicting grants and holdbacks on the work and its descendants)
-  find available one country, media leaf and date: films and series free for the request
-                 (`availability.find_available(kinds=[feature, series])`) vs one SQL statement
+  availability   one work, a set of countries, media, a window: per cell the free sub-windows
+                 and the blocking rows (`availability.availability`) vs one SQL statement (usable
+                 holdings, conflicting grants and holdbacks on the work and its descendants) and
+                 `core.periods` for held − blocked
+  find available one country, media leaf and date: the ids of the films and series free for
+                 the request (`availability.find_available(kinds=[feature, series])`) vs one SQL
+                 statement (covering holding EXCEPT blocked families)
   conflict check one new grant (`ledger._refuse_conflicts`, the check `grant()` runs under its
                  lock) vs the availability statement for the same cells; target p50 <= 1 ms
   package        300 works × one country × one media leaf (`availability.availability`) vs SQL
-The hand SQL relies on the generated ledger having at most one holding per (work, cell), so a
+The find anchor relies on the generated ledger having at most one holding per (work, cell), so a
 window is held when one holding covers it; Kinomost's selectors take the union of holdings.
+On PostgreSQL both sides run prepared with a generic plan (`availability._fetch_prepared`).
 Libraries live in var/bench/ (SQLite) or the database kinomost_bench (PostgreSQL), shared with
 bench/search.py and reused by later runs (other sizes get their own).
 """
@@ -103,6 +106,7 @@ def worker(args) -> None:
     print(f"\n## {connection.vendor}: {total} works, {atoms} atoms in the scale ledger (ready in {time.monotonic() - started:.0f} s)")
     rng = random.Random(3)
     holdings = _holding_terms(owner)
+    session = _session_id()
     rows = [
         measure("availability (1 work)", [_availability_sample(rng, holdings) for _ in range(args.samples)], owner, _kinomost_availability, _sql_availability, best_of=5),
         measure("find available", [_find_sample(rng, holdings) for _ in range(args.samples)], owner, _kinomost_find, _sql_find),
@@ -113,7 +117,8 @@ def worker(args) -> None:
     for r in rows:
         print(f"{r['question']:<22} {r['n']:>4} {r['p50']:>11.2f}ms {r['p95']:>7.2f}ms {r['s50']:>7.2f}ms {r['s95']:>7.2f}ms"
               f" {r['ratio50']:>8.2f}x {r['ratio95']:>5.2f}x {r['agree']:>6.0%}  {r['size']:.0f}")
-    print(f"floor: one round trip (SELECT 1) p50 {_round_trip_ms():.3f} ms")
+    print(f"floor: one round trip (SELECT 1) p50 {_round_trip_ms():.3f} ms;"
+          f" one database session for the whole run: {'yes' if _session_id() == session else 'NO'}")
     print("best of 5 per sample (what each costs when the machine is not busy with others), p50:")
     for r in rows:
         if "b50" in r:
@@ -151,6 +156,16 @@ def measure(question: str, samples: list[dict], owner, ours, theirs, best_of: in
 def _round_trip_ms() -> float:
     """The smallest query there is, through the same driver path: the floor under every figure."""
     return statistics.median(_timed(lambda *_: _run("SELECT 1", []), None, None) for _ in range(300))
+
+
+def _session_id():
+    """The server process (PostgreSQL) or connection object (SQLite) behind Django's connection:
+    unchanged from first to last sample means no sample paid for connecting."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    return raw.info.backend_pid if connection.vendor == "postgresql" else id(raw)
 
 
 def _timed(fn, owner, sample) -> float:
@@ -213,11 +228,13 @@ def _package_sample(rng: random.Random, terms: list[dict]) -> dict:
 # ---------------------------------------------------------------- Kinomost
 
 
-def _kinomost_availability(owner, s: dict) -> set:
+def _kinomost_availability(owner, s: dict) -> dict:
+    """Per cell: the free sub-windows and the ids of the rows that block it."""
     from kinomost.rights.availability import availability
 
     result = availability(owner, s["works"], s["countries"], s["leaves"], s["window"], s["exclusive"])
-    return {(wid, c.territory, c.media) for wid, w in result.items() for c in w.cells if c.available}
+    return {(wid, c.territory, c.media): (tuple(c.free), frozenset(g.atom_id for g in c.gaps if g.atom_id))
+            for wid, w in result.items() for c in w.cells}
 
 
 def _kinomost_find(owner, s: dict) -> set:
@@ -246,7 +263,11 @@ def _kinomost_conflicts(owner, s: dict) -> bool:
 
 
 def _sql_conflicts(owner, s: dict) -> bool:
-    return len(_sql_availability(owner, s)) == len(s["works"]) * len(s["countries"]) * len(s["leaves"])
+    """Accepted when every cell is free for the whole window (the ledger also names each gap)."""
+    from kinomost.core import periods
+
+    whole = (periods.Period(s["window"][0], s["window"][1]),)
+    return all(free == whole and not blockers for free, blockers in _sql_availability(owner, s).values())
 
 
 def _in(values, cast: str = "") -> str:
@@ -268,25 +289,29 @@ def connection_vendor() -> str:
     return connection.vendor
 
 
-def _sql_availability(owner, s: dict) -> set:
-    """Free cells of top-level works: a covering usable holding, EXCEPT cells with a conflicting
-    grant or a holdback on the work or its seasons and episodes."""
+def _sql_availability(owner, s: dict) -> dict:
+    """Per cell of top-level works: the free sub-windows and the rows that block it — what the
+    selector answers. One statement lists the usable holdings of the works' cells and the
+    conflicting grants and holdbacks on the works, their seasons and episodes; `core.periods`
+    (the project's one place for interval arithmetic) takes held − blocked per cell."""
     from django.db import connection
 
+    from kinomost.core import periods
     from kinomost.rights.models import OPEN_END
 
     cast = "::int" if connection.vendor == "postgresql" else ""
     guard, guard_a = _guards()
     ids, countries, leaves = s["works"], s["countries"], s["leaves"]
+    wanted = periods.Period(s["window"][0], s["window"][1])
     start, end = s["window"][0], s["window"][1] or OPEN_END
     x = bool(s["exclusive"])
     sql = f"""
-        SELECT work_id, territory, media FROM rights_rightatom
+        SELECT NULL, work_id, territory, media, start, effective_end FROM rights_rightatom
          WHERE work_id IN {_in(ids, cast)} AND territory IN {_in(countries)} AND media IN {_in(leaves)}
            AND ((kind = 'holding' AND holder_id = %s{cast}) OR (kind = 'grant' AND licensee_id = %s{cast}))
-           AND sublicensable AND (exclusive OR NOT %s) AND start <= %s {guard} <= %s AND effective_end >= %s
-        EXCEPT
-        SELECT COALESCE(p.parent_id, w.parent_id, w.id), a.territory, a.media
+           AND sublicensable AND (exclusive OR NOT %s) AND start < %s {guard} < %s AND effective_end > %s AND effective_end > start
+        UNION ALL
+        SELECT a.id, COALESCE(p.parent_id, w.parent_id, w.id), a.territory, a.media, a.start, a.effective_end
           FROM rights_rightatom a JOIN catalog_work w ON w.id = a.work_id LEFT JOIN catalog_work p ON p.id = w.parent_id
          WHERE a.work_id IN (SELECT id FROM catalog_work WHERE id IN {_in(ids, cast)}
                              UNION ALL SELECT id FROM catalog_work WHERE parent_id IN {_in(ids, cast)}
@@ -295,8 +320,30 @@ def _sql_availability(owner, s: dict) -> set:
            AND a.start < %s {guard_a} < %s AND a.effective_end > %s AND a.effective_end > a.start
            AND (a.kind = 'holdback' OR (a.kind = 'grant' AND (a.exclusive OR %s)))
     """
-    params = [*ids, *countries, *leaves, owner.pk, owner.pk, x, start, start, end, *ids, *ids, *ids, owner.pk, *countries, *leaves, end, end, start, x]
-    return {tuple(r) for r in _run(sql, params)}
+    params = [*ids, *countries, *leaves, owner.pk, owner.pk, x, end, end, start,
+              *ids, *ids, *ids, owner.pk, *countries, *leaves, end, end, start, x]
+    held, blocked, blockers = {}, {}, {}
+    for atom_id, wid, country, leaf, lo, hi in _run(sql, params):
+        hi = _day(hi)
+        period = periods.Period(_day(lo), None if hi == OPEN_END else hi).intersection(wanted)
+        cell = (wid, country, leaf)
+        if atom_id is None:
+            held.setdefault(cell, []).append(period)
+        else:
+            blocked.setdefault(cell, []).append(period)
+            blockers.setdefault(cell, set()).add(atom_id)
+    answer = {}
+    for wid in ids:
+        for country in countries:
+            for leaf in leaves:
+                cell = (wid, country, leaf)
+                free = periods.difference(held.get(cell, ()), blocked.get(cell, ()))
+                answer[cell] = (tuple(free), frozenset(blockers.get(cell, ())))
+    return answer
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _sql_find(owner, s: dict) -> set:
@@ -325,7 +372,8 @@ def _sql_find(owner, s: dict) -> set:
 
 def _run(sql: str, params: list) -> list:
     """Straight on the driver, as Kinomost's selectors run theirs: SQLite's own cursor with `?`
-    placeholders; psycopg with server-side binding (not prepared)."""
+    placeholders (the driver caches the compiled statement); psycopg with server-side binding,
+    prepared, with one generic plan (planning costs more than running these statements)."""
     from django.db import connection
 
     connection.ensure_connection()
@@ -336,11 +384,9 @@ def _run(sql: str, params: list) -> list:
             return cursor.fetchall()
         finally:
             cursor.close()
-    import psycopg
+    from kinomost.rights.availability import _fetch_prepared
 
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _fetch_prepared(connection.connection, sql, params)
 
 
 if __name__ == "__main__":
