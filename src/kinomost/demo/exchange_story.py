@@ -55,12 +55,15 @@ def _actor(org: Organisation, email: str, role: str) -> Actor:
 
 
 def _holdings(orgs, features, chinese) -> None:
-    """The group acquires its studio's features worldwide (sublicensable); Pearl holds its own."""
+    """The group acquires its studio's features for the markets of the story (sublicensable);
+    Pearl holds its own. Not WORLD × all media: that is ~7,200 atoms a work, two million for the
+    package, and the demo loads in every test run."""
     start = "2020-01-01"
-    ledger.record_holding(orgs["severny-media"], TermInput(works=features, territories="WORLD", media="all", start=start,
+    markets, media = "GREATER_CHINA,CIS", "theatrical,tv,vod"
+    ledger.record_holding(orgs["severny-media"], TermInput(works=features, territories=markets, media=media, start=start,
                                                             exclusive=True, sublicensable=True),
                           contract=ContractInput(reference="SEV-GROUP-LIBRARY"), licensor=orgs["severny-films"])
-    ledger.record_holding(orgs["pearl-media"], TermInput(works=chinese, territories="WORLD", media="all", start=start,
+    ledger.record_holding(orgs["pearl-media"], TermInput(works=chinese, territories=markets, media=media, start=start,
                                                           exclusive=True, sublicensable=True),
                           contract=ContractInput(reference="PEARL-LIBRARY"))
 
