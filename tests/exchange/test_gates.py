@@ -116,3 +116,11 @@ def test_a_stranger_cannot_record_approvals_for_a_work(actor_c, catalogue):
 
     with pytest.raises(NotFound):
         approvals.record_approval(actor_c, work_id=catalogue[0].pk, territory="CN", kind="cn_screening_permit", status="granted")
+
+
+def test_the_quota_page_says_a_soft_quota_is_over_its_limit(actor_a, actor_b, org_b, catalogue, client_b):
+    """100 % foreign titles against a 30 % cap is over the limit, not merely near it."""
+    deals.sign(actor_a, _agreed(actor_a, actor_b, org_b, catalogue).pk, on_date="2026-12-01")
+    pages = [client_b.get("/studio/exchange/quotas/", {"territory": "CN", "year": year}).content.decode() for year in (2026, 2027)]
+    assert any("over its limit" in page for page in pages)
+    assert not any("near its limit" in page for page in pages)

@@ -258,10 +258,16 @@ class QuotaCounter:
     def near_limit(self) -> bool:
         return self.used is not None and Decimal(self.used) >= self.limit * Decimal("0.9")
 
+    @property
+    def over_limit(self) -> bool:
+        """Only a soft quota can be over (a hard one refuses the signature); the page says so."""
+        return self.used is not None and Decimal(self.used) > self.limit
+
     def as_dict(self) -> dict:
         return {"rule": self.rule.pk, "name": self.rule.name, "territory": self.rule.territory, "media": self.rule.media,
                 "measure": self.rule.measure, "scope": self.rule.scope, "hard": self.rule.hard, "year": self.year,
-                "used": None if self.used is None else str(self.used), "limit": format(self.limit.normalize(), "f"), "near_limit": self.near_limit}
+                "used": None if self.used is None else str(self.used), "limit": format(self.limit.normalize(), "f"), "near_limit": self.near_limit,
+                "over_limit": self.over_limit}
 
 
 def quota_counters(actor=None, *, territory: str | None = None, year: int | None = None) -> list[QuotaCounter]:
