@@ -197,6 +197,7 @@ PRIVATE_CHECKS = {
     "watch/<slug:org>/<slug:slug>/search/": lambda c, w: ("get", _secret_storefront(w) + "search/?q=Zzyzx"),
     "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/": lambda c, w: ("get", f"{_secret_storefront(w)}titles/{w.pk}/"),
     "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/rent/": lambda c, w: ("post", f"{_secret_storefront(w)}titles/{w.pk}/rent/"),
+    "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/buy/": lambda c, w: ("post", f"{_secret_storefront(w)}titles/{w.pk}/buy/"),
     "watch/<slug:org>/<slug:slug>/play/<int:work_id>/": lambda c, w: ("get", f"{_secret_storefront(w)}play/{w.pk}/"),
     "watch/<slug:org>/<slug:slug>/play/<int:work_id>/start/": lambda c, w: ("post", f"{_secret_storefront(w)}play/{w.pk}/start/"),
     "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/heartbeat/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/heartbeat/"),

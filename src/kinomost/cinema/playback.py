@@ -1,4 +1,5 @@
-"""Playback sessions: start (visibility, entitlement, stream limit), heartbeat, stop, and the key.
+"""Playback sessions: start (visibility, entitlement, stream limit), heartbeat, stop, and the key;
+and entitlement itself (`entitlement`, `offers`), asked by the title page, the player and start.
 
 A session is live while it is not stopped and its last heartbeat is recent (STALE_AFTER); the
 stream limit counts live sessions of the account, and the key endpoint gives an asset's key only
@@ -18,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import storefront, tokens, viewers
+from kinomost.cinema import storefront, tokens
 from kinomost.cinema.models import Asset
-from kinomost.cinema.viewing_models import PlaybackSession, Profile, Subscription, Viewer, ViewingEvent
+from kinomost.cinema.viewing_models import PlaybackSession, Profile, Purchase, Rental, Subscription, Viewer, ViewingEvent
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
@@ -36,16 +37,78 @@ class Started:
     resume_at: float
 
 
-def entitled_media(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> str | None:
-    """The right the viewer plays under: free first, then subscription, then a rental."""
+# --- entitlement: the one place that says whether a viewer may play a title, and what they may acquire
+
+RENTAL_MEDIA = ("pvod", "tvod")  # rentals: a clock from the first play; pvod is the premium one
+OFFER_ORDER = ("svod", "pvod", "tvod", "est")  # how the title page lists what the viewer may acquire
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """Whether, and under which right, a viewer plays a playable now. `media` None: not entitled.
+    `rental`: the rental that entitles (its clock starts at the first play); `owned`: the viewer
+    bought the title (EST) and the platform still holds EST for it, so ownership counts now."""
+
+    media: str | None
+    rental: Rental | None = None
+    owned: bool = False
+
+
+def title_playable(viewing: storefront.Viewing, work_id: int) -> storefront.Playable | None:
+    """The playable that stands for a title as the storefront lists it: the film (or an episode
+    asked for by its own id) itself, else the first playable episode of a series. The title page,
+    rentals and purchases all ask here, so they offer and check the same media."""
+    found = storefront.playable(viewing, work_id)
+    if found is not None:
+        return found
+    return next(iter(storefront.playable_under(viewing, work_id).values()), None)
+
+
+def entitlement(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> Entitlement:
+    """The right the viewer plays under, each only if the platform holds it for this work in the
+    viewer's territory today (`found.media`, from the ledger): free first, then subscription, then
+    a purchase (EST: no clock), then a running or unstarted rental (PVOD, TVOD). An acquisition
+    never overrides a lapsed licence: an EST purchase of a title whose EST right ended entitles to
+    nothing. Rentals and purchases are of the title (film or series) or of the episode itself."""
     now = now or timezone.now()
     if found.media & storefront.FREE_MEDIA:
-        return sorted(found.media & storefront.FREE_MEDIA)[0]
+        return Entitlement(sorted(found.media & storefront.FREE_MEDIA)[0])
     if "svod" in found.media and Subscription.objects.filter(viewer=viewer, active_until__gt=now).exists():
-        return "svod"
-    if "tvod" in found.media and viewers.active_rental(viewer, found.work_id, now) is not None:
-        return "tvod"
-    return None
+        return Entitlement("svod")
+    titles = {found.work_id, found.top_id}
+    if "est" in found.media and Purchase.objects.filter(viewer=viewer, work_id__in=titles).exists():
+        return Entitlement("est", owned=True)
+    rentals = [r for r in active_rentals(viewer, titles, now) if r.media in found.media]
+    if rentals:
+        rental = min(rentals, key=lambda r: (r.expires_at is None, r.media != "pvod", r.paid_at))  # a running clock first
+        return Entitlement(rental.media, rental=rental)
+    return Entitlement(None)
+
+
+def entitled_media(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> str | None:
+    return entitlement(viewer, found, now).media
+
+
+def offers(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> list[str]:
+    """What this viewer may still acquire for the title, among what the platform sells for it here
+    (svod, pvod, tvod, est), in OFFER_ORDER. Nothing while it plays free or already entitles,
+    except buying to own (EST), which adds something a subscription or rental does not."""
+    now = now or timezone.now()
+    current = entitlement(viewer, found, now)
+    if current.media in storefront.FREE_MEDIA or current.owned:
+        return []
+    owned = "est" in found.media and Purchase.objects.filter(viewer=viewer, work_id__in={found.work_id, found.top_id}).exists()
+    sold = [m for m in OFFER_ORDER if m in found.media]
+    if current.media is not None:
+        return [m for m in sold if m == "est" and not owned]
+    return [m for m in sold if not (m == "est" and owned)]
+
+
+def active_rentals(viewer: Viewer, work_ids, now: datetime | None = None) -> list[Rental]:
+    """Rentals of these works not yet started (and still startable) or started and not expired."""
+    now = now or timezone.now()
+    return [r for r in Rental.objects.filter(viewer=viewer, work_id__in=list(work_ids))
+            if (r.first_played_at is None and r.start_by > now) or (r.expires_at is not None and r.expires_at > now)]
 
 
 def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id: int) -> Started:
@@ -54,9 +117,10 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
     found = storefront.playable(viewing, work_id)
     if found is None:
         raise NotFound(_("This title is not available."))
-    media = entitled_media(viewer, found)
+    entitled = entitlement(viewer, found)
+    media = entitled.media
     if media is None:
-        raise PermissionDenied(_("Subscribe or rent this title to watch it."))
+        raise PermissionDenied(_("Subscribe, rent or buy this title to watch it."))
     now = timezone.now()
     expires = tokens.expiry()
     with transaction.atomic():
@@ -64,8 +128,8 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
         Viewer.objects.select_for_update().filter(pk=viewer.pk).first()
         if live_sessions(viewer, now).count() >= settings.CINEMA_MAX_STREAMS:
             raise Conflict(_("You are already watching on %(n)d screens: stop one to start here.") % {"n": settings.CINEMA_MAX_STREAMS})
-        if media == "tvod":
-            _start_rental_clock(viewer, work_id, now)
+        if entitled.rental is not None:
+            _start_rental_clock(entitled.rental, now)
         session = PlaybackSession.objects.create(
             viewer=viewer, profile=profile, asset_id=found.asset_id, work_id=work_id, territory=viewing.territory,
             media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
@@ -93,12 +157,12 @@ def resume_position(profile: Profile, work_id: int) -> float:
     return last.position
 
 
-def _start_rental_clock(viewer: Viewer, work_id: int, now: datetime) -> None:
-    rental = viewers.active_rental(viewer, work_id, now)
-    if rental is not None and rental.first_played_at is None:
-        rental.first_played_at = now
-        rental.expires_at = now + timedelta(hours=rental.hours)
-        rental.save(update_fields=["first_played_at", "expires_at"])
+def _start_rental_clock(rental: Rental, now: datetime) -> None:
+    """The first play of a rental (TVOD or PVOD) starts its window; later plays change nothing."""
+    started = Rental.objects.filter(pk=rental.pk, first_played_at__isnull=True).update(
+        first_played_at=now, expires_at=now + timedelta(hours=rental.hours))
+    if started:
+        rental.refresh_from_db(fields=["first_played_at", "expires_at"])
 
 
 @dataclass(frozen=True)

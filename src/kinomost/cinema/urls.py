@@ -15,6 +15,7 @@ urlpatterns = [
     path(W + "search/", views_watch.search, name="search"),
     path(W + "titles/<int:work_id>/", views_watch.title, name="title"),
     path(W + "titles/<int:work_id>/rent/", views_watch.rent, name="rent"),
+    path(W + "titles/<int:work_id>/buy/", views_watch.buy, name="buy"),
     path(W + "play/<int:work_id>/", views_watch.player, name="player"),
     path(W + "play/<int:work_id>/start/", views_watch.start, name="start"),
     path(W + "sessions/<uuid:session_id>/heartbeat/", views_watch.heartbeat, name="heartbeat"),

@@ -1,5 +1,9 @@
-"""Viewers' writes: sign-up, profiles, subscription and rentals (through the payment provider).
-One business action per function; every one audited."""
+"""Viewers' writes: sign-up, profiles, subscription, rentals (TVOD, PVOD) and purchases (EST),
+all paid through the payment provider. One business action per function; every one audited; a
+declined charge raises before anything is written.
+
+Prices are this module's constants in one currency (as the subscription's and the TVOD rental's
+always were); `price(media)` reads them at call time."""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import payments, storefront
+from kinomost.cinema import payments, playback, storefront
 from kinomost.cinema.models import Platform
-from kinomost.cinema.viewing_models import Profile, Rental, Subscription, Viewer
+from kinomost.cinema.viewing_models import Profile, Purchase, Rental, Subscription, Viewer
 from kinomost.core import territories
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -25,7 +29,10 @@ SUBSCRIPTION_PRICE = Decimal("4.99")
 SUBSCRIPTION_DAYS = 30
 RENTAL_PRICE = Decimal("2.99")
 RENTAL_HOURS = 48
-RENTAL_START_WITHIN = timedelta(days=30)
+RENTAL_START_WITHIN = timedelta(days=30)  # a rental (TVOD or PVOD) lapses if not started by then
+PVOD_PRICE = Decimal("12.99")  # premium rental: a new release, often while still in cinemas
+PVOD_HOURS = 48
+EST_PRICE = Decimal("9.99")  # buy to own
 CURRENCY = "EUR"
 KIDS_DEFAULT_MAX_AGE = 12
 
@@ -104,33 +111,70 @@ def subscribe(viewer: Viewer) -> Subscription:
     return sub
 
 
-def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int) -> Rental:
-    """Rent a work the viewer can see and that the platform may rent out (TVOD licensed)."""
-    found = storefront.playable(viewing, work_id)
-    if found is None:
-        raise NotFound(_("This title is not available."))
-    if "tvod" not in found.media:
+def price(media: str) -> Decimal:
+    """What the platform charges for one acquisition of a title under this media."""
+    return {"svod": SUBSCRIPTION_PRICE, "tvod": RENTAL_PRICE, "pvod": PVOD_PRICE, "est": EST_PRICE}[media]
+
+
+def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str = "tvod") -> Rental:
+    """Rent a title the viewer can see, under a rental right the platform holds for it here: TVOD
+    (RENTAL_PRICE, RENTAL_HOURS) or PVOD, the premium rental (PVOD_PRICE, PVOD_HOURS); the hours
+    count from the first play. `work_id` is the title as listed (a series rents its episodes)."""
+    if media not in playback.RENTAL_MEDIA:
         raise InvalidInput(_("This title cannot be rented here."))
-    if active_rental(viewer, work_id) is not None:
-        raise Conflict(_("You have already rented this title."))
-    charge = payments.provider().charge(account=viewer.user.email, amount=RENTAL_PRICE, currency=CURRENCY,
-                                        description=f"{viewer.platform.name}: rental of work {work_id}")
-    if not charge.approved:
-        raise PermissionDenied(_("The payment was declined: %(reason)s") % {"reason": charge.reason})
+    found = _offered(viewer, viewing, work_id, media, _("This title cannot be rented here."))
+    charge = _charge(viewer, media, f"{viewer.platform.name}: {media} rental of work {work_id}")
     now = timezone.now()
+    hours = PVOD_HOURS if media == "pvod" else RENTAL_HOURS
     with transaction.atomic():
-        rental = Rental.objects.create(viewer=viewer, work_id=work_id, paid_at=now, start_by=now + RENTAL_START_WITHIN,
-                                       hours=RENTAL_HOURS, provider=charge.provider, reference=charge.reference)
-        record("cinema.rented", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=rental, work=work_id)
+        rental = Rental.objects.create(viewer=viewer, work_id=work_id, media=media, paid_at=now, start_by=now + RENTAL_START_WITHIN,
+                                       hours=hours, provider=charge.provider, reference=charge.reference)
+        record("cinema.rented", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=rental, work=work_id,
+               media=media, top=found.top_id, reference=charge.reference)
     return rental
 
 
+def buy(viewer: Viewer, viewing: storefront.Viewing, work_id: int) -> Purchase:
+    """Buy a title to own (EST) at EST_PRICE. It plays for as long as the platform holds the EST
+    right for it in the viewer's territory (playback.entitlement): ownership never overrides a
+    lapsed licence. `work_id` is the title as listed (a series is bought with its episodes)."""
+    _offered(viewer, viewing, work_id, "est", _("This title cannot be bought here."))
+    amount = price("est")
+    charge = _charge(viewer, "est", f"{viewer.platform.name}: purchase of work {work_id}")
+    try:
+        with transaction.atomic():
+            purchase = Purchase.objects.create(viewer=viewer, work_id=work_id, paid_at=timezone.now(), amount=amount, currency=CURRENCY,
+                                               provider=charge.provider, reference=charge.reference)
+            record("cinema.bought", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=purchase, work=work_id,
+                   amount=str(amount), currency=CURRENCY, reference=charge.reference)
+    except IntegrityError:  # a second tab bought it at the same moment: one purchase stands
+        raise Conflict(_("You already own this title.")) from None
+    return purchase
+
+
+def _offered(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str, not_sold: str) -> storefront.Playable:
+    """The title, if the viewer sees it, the platform sells it under `media` here and the viewer may
+    still acquire it that way (playback.offers: the same answer the title page shows)."""
+    found = playback.title_playable(viewing, work_id)
+    if found is None:
+        raise NotFound(_("This title is not available."))
+    if media not in found.media:
+        raise InvalidInput(not_sold)
+    if media not in playback.offers(viewer, found):
+        if media == "est":
+            raise Conflict(_("You already own this title."))
+        raise Conflict(_("You can already watch this title."))
+    return found
+
+
+def _charge(viewer: Viewer, media: str, description: str) -> payments.Charge:
+    """Charge the price of `media`; a declined charge raises, so nothing is recorded."""
+    charge = payments.provider().charge(account=viewer.user.email, amount=price(media), currency=CURRENCY, description=description)
+    if not charge.approved:
+        raise PermissionDenied(_("The payment was declined: %(reason)s") % {"reason": charge.reason})
+    return charge
+
+
 def active_rental(viewer: Viewer, work_id: int, now=None) -> Rental | None:
-    """A rental not yet started (and still startable) or started and not expired."""
-    now = now or timezone.now()
-    for rental in Rental.objects.filter(viewer=viewer, work_id=work_id):
-        if rental.first_played_at is None and rental.start_by > now:
-            return rental
-        if rental.expires_at is not None and rental.expires_at > now:
-            return rental
-    return None
+    """A rental of this work not yet started (and still startable) or started and not expired."""
+    return next(iter(playback.active_rentals(viewer, [work_id], now)), None)

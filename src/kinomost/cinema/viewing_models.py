@@ -2,8 +2,10 @@
 
 A viewer is a plain user (no organisation membership) with an account on one platform: the
 account's country is the territory the rights are checked for. Profiles restrict what is shown
-(a kids profile has a maximum age); a subscription or a rental entitles; a playback session is
-what the key endpoint and the heartbeats hang on; viewing events are kept for royalties.
+(a kids profile has a maximum age); a subscription, a rental (TVOD or PVOD) or a purchase (EST)
+entitles — but only while the rights still make the title visible (see playback.entitlement); a
+playback session is what the key endpoint and the heartbeats hang on; viewing events are kept for
+royalties.
 """
 
 import uuid
@@ -55,10 +57,13 @@ class Subscription(models.Model):
 
 
 class Rental(models.Model):
-    """TVOD: paid for, then watchable for a period counted from the first play."""
+    """TVOD or PVOD (premium rental): paid for, then watchable for a period counted from the first
+    play, and only while the platform holds the right of that media (`media`). `work` is the
+    title as the storefront lists it: a film, or a series whose episodes it then covers."""
 
     viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="rentals")
     work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    media = models.CharField(max_length=8, default="tvod", help_text="tvod or pvod: the right the rental plays under")
     paid_at = models.DateTimeField()
     start_by = models.DateTimeField(help_text="the rental lapses if not started by then")
     hours = models.PositiveSmallIntegerField(default=48)
@@ -70,6 +75,25 @@ class Rental(models.Model):
     class Meta:
         ordering = ["-paid_at", "-id"]
         indexes = [models.Index(fields=["viewer", "work"])]
+
+
+class Purchase(models.Model):
+    """EST (buy to own): paid once, watchable without a clock — but only while the platform still
+    holds the EST right for the viewer's territory; ownership never overrides a lapsed licence.
+    `work` is the title as listed (a film, or a series covering its episodes). The amount and
+    currency are kept as the receipt the account page shows."""
+
+    viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="purchases")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
+    paid_at = models.DateTimeField()
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    provider = models.CharField(max_length=32)
+    reference = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["viewer", "work"], name="purchase_once_per_viewer_work")]
 
 
 class PlaybackSession(models.Model):

@@ -1,5 +1,5 @@
 """A platform's storefront for viewers: home rows, search, title page, player, sign-up, sign-in,
-profiles, subscription and rentals. Thin: every rule lives in storefront, viewers and playback.
+profiles, subscription, rentals (TVOD, PVOD) and purchases (EST). Thin: every rule lives in storefront, viewers and playback.
 
 Every page acts for the signed-in viewer of this platform, in their territory (see
 storefront.viewing_territory) and with their chosen profile's age limit.
@@ -23,8 +23,9 @@ from django.views.decorators.http import require_POST
 
 from kinomost.catalog.models import Credit, Work
 from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
-from kinomost.cinema import playback, storefront, viewers
+from kinomost.cinema import payments, playback, storefront, viewers
 from kinomost.cinema.models import Platform, Track
+from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
@@ -124,7 +125,7 @@ def title(request, here: Here, work_id: int):
     if not found:
         raise Http404
     work = get_object_or_404(with_localizations(Work.objects.prefetch_related("ratings")), pk=work_id)
-    first = found[work_id] if work_id in found else next(iter(found.values()))
+    first = found[work_id] if work_id in found else next(iter(found.values()))  # = playback.title_playable
     episodes = _episodes(work, found, here.language) if work_id not in found else []
     asset_ids = {p.asset_id for p in found.values()}
     tracks = Track.objects.filter(asset_id__in=asset_ids).values_list("kind", "language").distinct()
@@ -132,13 +133,21 @@ def title(request, here: Here, work_id: int):
     subtitles = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "subtitles" and lang})
     credits = Credit.objects.filter(work=work).select_related("person").order_by("role", "order")[:30]
     rating = next((r for r in work.ratings.all() if r.territory == here.viewing.territory), None) or work.ratings.first()
-    entitled = playback.entitled_media(here.viewer, first) is not None
+    # `first` is playback.title_playable's answer: the same title that rent and buy check
+    entitled = playback.entitlement(here.viewer, first)
     return render(request, "cinema/watch/title.html", here.context(
         work=work, title=display_title(work, here.language), synopsis=display_synopsis(work, here.language),
-        rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled,
-        play_work_id=first.work_id, can_rent="tvod" in first.media and not entitled,
-        can_subscribe="svod" in first.media and not entitled,
+        rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled.media is not None,
+        free=entitled.media in storefront.FREE_MEDIA, owned=entitled.owned, rental=entitled.rental, play_work_id=first.work_id,
+        offers=_offers(playback.offers(here.viewer, first)), currency=viewers.CURRENCY, acquire_id=work_id,
+        test_payments=payments.provider().name == TestProvider.name,
     ))
+
+
+def _offers(media: list[str]) -> list[dict]:
+    """The acquisitions the title page shows, each with its price and (rentals) hours."""
+    hours = {"tvod": viewers.RENTAL_HOURS, "pvod": viewers.PVOD_HOURS}
+    return [{"media": m, "price": viewers.price(m), "hours": hours.get(m)} for m in media]
 
 
 def _episodes(series: Work, found: dict, language: str) -> list[tuple[str, list[tuple[Work, str]]]]:
@@ -157,8 +166,11 @@ def player(request, here: Here, work_id: int):
     found = storefront.playable(here.viewing, work_id)
     if found is None:
         raise Http404
-    work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
     back = here.url("title", found.top_id)
+    if playback.entitled_media(here.viewer, found) is None:  # the same answer start would give
+        messages.error(request, _("Subscribe, rent or buy this title to watch it."))
+        return redirect(back)
+    work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
     return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language), back=back,
                                                                      start_url=here.url("start", work_id)))
 
@@ -223,17 +235,47 @@ def account(request, here: Here):
     subscription = Subscription.objects.filter(viewer=here.viewer).first()
     return render(request, "cinema/watch/account.html", here.context(
         subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
-        price=viewers.SUBSCRIPTION_PRICE, currency=viewers.CURRENCY, rentals=here.viewer.rentals.select_related("work")[:20],
+        price=viewers.SUBSCRIPTION_PRICE, currency=viewers.CURRENCY, rentals=_named(here.viewer.rentals.all()[:20], here.language),
+        purchases=_named(here.viewer.purchases.all(), here.language), now=timezone.now(),
         live=playback.live_sessions(here.viewer).count(), territory=here.viewing.territory))
+
+
+def _named(rows, language: str) -> list[tuple[object, str]]:
+    """(rental or purchase, the title in the viewer's language)."""
+    rows = list(rows)
+    works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[r.work_id for r in rows]))}
+    return [(r, display_title(works[r.work_id], language)) for r in rows]
 
 
 @require_POST
 @viewer_page
 def rent(request, here: Here, work_id: int):
-    rental = viewers.rent(here.viewer, here.viewing, work_id)
-    messages.success(request, _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours})
-    found = storefront.playable(here.viewing, work_id)
-    return redirect(here.url("title", found.top_id if found else work_id))
+    """Rent the title: TVOD, or PVOD (premium) when the form says media=pvod."""
+    media = "pvod" if request.POST.get("media") == "pvod" else "tvod"
+    return _acquire(request, here, work_id, lambda: viewers.rent(here.viewer, here.viewing, work_id, media),
+                    lambda rental: _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours})
+
+
+@require_POST
+@viewer_page
+def buy(request, here: Here, work_id: int):
+    """Buy the title to own (EST)."""
+    return _acquire(request, here, work_id, lambda: viewers.buy(here.viewer, here.viewing, work_id),
+                    lambda purchase: _("Bought: it is yours to watch for as long as this platform may show it in your country."))
+
+
+def _acquire(request, here: Here, work_id: int, action, thanks):
+    """Run one paid acquisition and go back to the title page, saying how it went: a declined
+    charge (or any refusal) is a message there, and nothing was recorded."""
+    found = playback.title_playable(here.viewing, work_id)
+    back = here.url("title", found.top_id) if found else here.url("home")
+    try:
+        done = action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(request, thanks(done))
+    return redirect(back)
 
 
 def signup(request, org: str, slug: str):
