@@ -235,3 +235,29 @@ def test_a_free_title_is_watched_free_with_nothing_to_buy(platform, org_a, buyer
     assert "Watch free" in page and "data-offer=" not in page
     assert _start(platform, buyer, free).session.media == "avod"
     assert not CHARGES
+
+
+def test_the_demo_storefront_sells_its_premiere_and_films_to_own(db):
+    """`kinomost demo-cinema`: the subscribed demo viewer plays the SVOD films and is offered to buy
+    them; the premiere is offered as a premium rental or to buy, not by subscription."""
+    from kinomost.cinema import demo
+    from kinomost.parties import services as parties
+
+    orgs = {slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")
+            for slug, kind in (("severny-films", "producer"), ("severny-tv", "broadcaster"), ("longbo-kino", "platform"))}
+    film = make_work(orgs["severny-films"], "SEV-F-0001", ratings=[("RU", "MKRF", "12+")])
+    premiere = make_work(orgs["severny-films"], demo.PREMIERE, ratings=[("RU", "MKRF", "12+")])
+    platform, queued = demo.open_storefront("demo password 1")
+    assert queued == 2
+    for work in (film, premiere):  # what the worker would make of the queued masters
+        ready_asset(orgs["longbo-kino"], work, platform)
+    viewer = platform.viewers.get(user__email=demo.VIEWER_EMAIL)
+    client = _browser(viewer)
+    base = f"/watch/longbo-kino/{platform.slug}/titles/"
+    film_page = client.get(f"{base}{film.pk}/").content.decode()
+    assert f"play/{film.pk}/" in film_page and 'data-offer="est"' in film_page and 'data-offer="svod"' not in film_page
+    premiere_page = client.get(f"{base}{premiere.pk}/").content.decode()
+    assert f"play/{premiere.pk}/" not in premiere_page
+    assert 'data-offer="pvod"' in premiere_page and 'data-offer="est"' in premiere_page and 'data-offer="svod"' not in premiere_page
+    client.post(f"{base}{premiere.pk}/buy/")
+    assert _start(platform, viewer, premiere).session.media == "est"
