@@ -16,7 +16,7 @@ from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
 from kinomost.rights import ledger, overview
 from kinomost.rights.ledger import ContractInput, TermInput
-from kinomost.rights.models import Contract
+from kinomost.rights.models import Contract, LanguageUse
 
 router = Router(tags=["rights"])
 
@@ -24,12 +24,27 @@ router = Router(tags=["rights"])
 # ---------------------------------------------------------------- schemas
 
 
+class LanguageIn(Schema):
+    """One language a term names and how it may be used. A term with no languages names none:
+    it is not limited to any language (and the ledger does not yet check grants by language)."""
+
+    language: str = Field(..., description="BCP 47 tag", examples=["ru"])
+    use: LanguageUse = Field(LanguageUse.ORIGINAL, description="original, dubbed or subtitled")
+
+
+class LanguageOut(Schema):
+    language: str
+    use: str
+
+
 class TermIn(Schema):
     works: list[int | str] = Field(..., description="work ids or references", examples=[["brother", 42]])
     territories: list[str] | str = Field(..., examples=[["WORLD"]])
     territories_excluded: list[str] | str = Field(default_factory=list, examples=[["CN"]])
     media: list[str] | str = Field(..., examples=[["vod"]])
-    languages: list[dict] = Field(default_factory=list, examples=[[{"language": "ru", "use": "dubbed"}]])
+    languages: list[LanguageIn] = Field(
+        default_factory=list, description="empty: the contract names no language (all languages)", examples=[[{"language": "ru", "use": "dubbed"}]]
+    )
     start: date
     end: date | None = Field(None, description="exclusive; empty = open")
     exclusive: bool = False
@@ -66,7 +81,7 @@ class TermOut(Schema):
     territories: list[str]
     territories_excluded: list[str]
     media: list[str]
-    languages: list[dict]
+    languages: list[LanguageOut]
     start: date
     end: date | None
     ends_early_on: date | None
@@ -231,6 +246,7 @@ class BarOut(Schema):
     exclusive: bool
     territories: str
     media: list[str]
+    languages: list[LanguageOut]
     inherited: bool
 
 
@@ -293,7 +309,8 @@ def _cell_out(cell: avail.Cell) -> dict:
 def _term_input(payload: TermIn, works) -> TermInput:
     return TermInput(
         works=works, territories=payload.territories, territories_excluded=payload.territories_excluded, media=payload.media,
-        languages=payload.languages, start=payload.start, end=payload.end, exclusive=payload.exclusive, sublicensable=payload.sublicensable,
+        languages=[item.model_dump(mode="json") for item in payload.languages],
+        start=payload.start, end=payload.end, exclusive=payload.exclusive, sublicensable=payload.sublicensable,
     )
 
 
@@ -406,7 +423,8 @@ def work_rights(request, work_id: int, on: date | None = None):
             {
                 "term_id": b.term.pk, "contract_id": b.term.contract_id, "contract": b.term.contract.reference, "side": b.side,
                 "counterparty": b.counterparty, "start": b.start, "end": b.end, "signed_end": b.signed_end, "terminated_on": b.terminated_on,
-                "exclusive": b.term.exclusive, "territories": overview.territory_text(b.term), "media": b.term.media, "inherited": b.inherited,
+                "exclusive": b.term.exclusive, "territories": overview.territory_text(b.term), "media": b.term.media, "languages": b.term.languages,
+                "inherited": b.inherited,
             }
             for b in timeline.bars
         ],

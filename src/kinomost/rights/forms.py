@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import WorkKind
 from kinomost.core import media as media_taxonomy
+from kinomost.core.languages import INTERFACE_LANGUAGES, is_valid_tag, normalise_tag
 from kinomost.parties.selectors import organisations
 from kinomost.rights.ledger import ContractInput, TermInput
+from kinomost.rights.models import LanguageUse
 
 # The ledger's problem keys → the fields that show them.
-FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "window": "start", "reference": "reference", "languages": None}
+FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "window": "start", "reference": "reference", "languages": "languages"}
 
 
 def media_choices():
@@ -24,17 +29,117 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip()]
 
 
+# Entries are separated by ; or new lines; inside one, a language tag and its uses. Tokens are
+# runs of Latin letters, digits and hyphens (tags, English words) or of other letters (Russian or
+# Chinese words), so "ru: dubbed/subtitled" and "ru配音" split as a person means them.
+_ENTRY_SPLIT = re.compile(r"[;\n]")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+|[^\sA-Za-z0-9_,:;/+&().-]+")
+_TAG_SHAPED = re.compile(r"^[A-Za-z]{2,3}(?:[-_]|$)")
+# Short forms a licensing manager writes besides the uses' names ("ru dub; zh-Hans sub").
+_USE_ALIASES = {"orig": LanguageUse.ORIGINAL, "dub": LanguageUse.DUBBED, "sub": LanguageUse.SUBTITLED, "subs": LanguageUse.SUBTITLED}
+
+
+def _use_words() -> dict[str, str]:
+    """Every word that names a use: its code, the short forms, and its label in each interface
+    language (so "ru дубляж" and "ru 配音" read as "ru dubbed" whatever language the page is in)."""
+    words = {code: code for code in LanguageUse.values}
+    words.update({alias: str(use) for alias, use in _USE_ALIASES.items()})
+    for interface in INTERFACE_LANGUAGES:
+        with translation.override(interface.lower()):
+            words.update({str(label).lower(): code for code, label in LanguageUse.choices})
+    return words
+
+
+def parse_languages(text: str) -> list[dict]:
+    """ "ru dubbed subtitled; zh-Hans original" → [{"language": "ru", "use": "dubbed"}, …].
+
+    The first word of an entry is a language tag, the words after it its uses; a word in use
+    position that is no use but a tag starts the next language ("ru dubbed, en subtitled").
+    Every problem is reported at once (forms.ValidationError with one message each); repeats
+    are dropped. An empty text is an empty list: the term names no languages."""
+    words = _use_words()
+    found: dict[tuple[str, str], None] = {}
+    problems: list[str] = []
+    for entry in _ENTRY_SPLIT.split(text or ""):
+        tag, uses, after_bad_tag = None, 0, False
+        for token in _tokens(entry, words):
+            use = words.get(token.lower())
+            if use and after_bad_tag:
+                continue  # the uses of a tag already refused
+            if tag is not None:
+                if use:
+                    found[(tag, use)] = None
+                    uses += 1
+                    continue
+                if not _TAG_SHAPED.match(token):
+                    problems.append(_bad_use(token))
+                    uses += 1  # said once: no "say how it is used" as well
+                    continue
+                if not uses:
+                    problems.append(_no_use(tag))
+            elif use and not is_valid_tag(token):
+                problems.append(_("Write the language before its use, e.g. ru %(use)s.") % {"use": token})
+                after_bad_tag = True
+                continue
+            tag, uses = (normalise_tag(token), 0) if is_valid_tag(token) else (None, 0)
+            after_bad_tag = tag is None
+            if tag is None:
+                problems.append(_("“%(tag)s” is not a known language tag (e.g. ru, en, zh-Hans, pt-BR).") % {"tag": token})
+        if tag is not None and not uses:
+            problems.append(_no_use(tag))
+    if problems:
+        raise forms.ValidationError(list(dict.fromkeys(str(p) for p in problems)))
+    return [{"language": tag, "use": use} for tag, use in found]
+
+
+def _tokens(entry: str, words: dict[str, str]) -> list[str]:
+    """The entry's words; a run of Chinese written without spaces ("配音字幕") is cut into the
+    use words it is made of, when it is made only of them."""
+    out = []
+    for token in _TOKEN.findall(entry):
+        out.extend([token] if token.isascii() or token.lower() in words else _segment(token, words))
+    return out
+
+
+def _segment(token: str, words: dict[str, str]) -> list[str]:
+    pieces, rest = [], token.lower()
+    while rest:
+        word = next((w for w in sorted(words, key=len, reverse=True) if rest.startswith(w)), None)
+        if word is None:
+            return [token]
+        pieces.append(word)
+        rest = rest[len(word):]
+    return pieces
+
+
+def _bad_use(word: str) -> str:
+    return _("“%(word)s” is not a use: write original, dubbed or subtitled.") % {"word": word}
+
+
+def _no_use(tag: str) -> str:
+    return _("Say how %(tag)s is used: original, dubbed or subtitled.") % {"tag": tag}
+
+
 class TermForm(forms.Form):
     works = forms.CharField(label=_("Works"), help_text=_("References or ids, separated by ; or ,"), max_length=20000)
     territories = forms.CharField(label=_("Territories"), help_text=_("Countries and groups: WORLD, CIS, EU, GREATER_CHINA, RU; CN"), max_length=2000)
     territories_excluded = forms.CharField(label=_("Excluding"), required=False, help_text=_("e.g. CN; HK"), max_length=2000)
     media = forms.MultipleChoiceField(label=_("Media"), choices=media_choices, widget=forms.SelectMultiple(attrs={"size": 8}))
+    languages = forms.CharField(
+        label=_("Languages"), required=False, max_length=2000,
+        help_text=_("Each language with its use (original, dubbed or subtitled), separated by ;, e.g. ru dubbed subtitled; zh-Hans original. "
+                    "Empty: the contract names no language, so the term covers all languages. Recorded with the term; grants are not yet checked by language."),
+        widget=forms.TextInput(attrs={"placeholder": "ru dubbed subtitled; zh-Hans original"}),
+    )
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until (exclusive)"), required=False, help_text=_("empty = open-ended"), widget=forms.DateInput(attrs={"type": "date"}))
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     sublicensable = forms.BooleanField(label=_("May be sublicensed"), required=False)
     reference = forms.CharField(label=_("Contract reference"), max_length=100)
     signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_languages(self) -> list[dict]:
+        return parse_languages(self.cleaned_data["languages"])
 
     def work_refs(self) -> list[str]:
         return split_list(self.cleaned_data["works"])
@@ -43,7 +148,7 @@ class TermForm(forms.Form):
         d = self.cleaned_data
         return TermInput(
             works=works, territories=d["territories"], territories_excluded=d["territories_excluded"], media=list(d["media"]),
-            start=d["start"], end=d["end"], exclusive=d["exclusive"], sublicensable=d["sublicensable"],
+            languages=d["languages"], start=d["start"], end=d["end"], exclusive=d["exclusive"], sublicensable=d["sublicensable"],
         )
 
     def contract(self, counterparty_name: str = "") -> ContractInput:

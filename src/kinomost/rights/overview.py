@@ -25,11 +25,12 @@ from kinomost.catalog.models import Work
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.errors import InvalidInput, NotFound
+from kinomost.core.languages import language_name
 from kinomost.core.periods import Period
 from kinomost.core.territory_groups import M49_REGIONS, M49_SUBREGIONS, NAMED_GROUPS
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.rights import availability as avail
-from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, RightAtom, Term
+from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, LanguageUse, RightAtom, Term
 
 HOLDING, GRANT, RECEIVED, HOLDBACK = "holding", "grant", "received", "holdback"
 SIDES = (HOLDING, GRANT, RECEIVED, HOLDBACK)
@@ -151,6 +152,40 @@ def term_end(term: Term) -> date | None:
 def territory_text(term: Term) -> str:
     text = ", ".join(term.territories)
     return f"{text} excluding {', '.join(term.territories_excluded)}" if term.territories_excluded else text
+
+
+@dataclass(frozen=True)
+class LanguageLine:
+    """One language a term names, with its uses, as a person reads it ("Russian: dubbed, subtitled")."""
+
+    tag: str
+    name: str  # in the reader's language; the tag itself when it has no name
+    uses: tuple[str, ...]  # LanguageUse codes, in LanguageUse's order
+
+    @property
+    def use_labels(self) -> list[str]:
+        return [str(LanguageUse(u).label).lower() if u in LanguageUse.values else u for u in self.uses]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {', '.join(self.use_labels)}"
+
+
+def language_lines(languages: list[dict], in_language: str) -> list[LanguageLine]:
+    """A term's `languages` grouped by language, in the order the term names them. An empty list
+    means the contract names no language (the term is not limited to any)."""
+    uses: dict[str, set[str]] = {}
+    for item in languages or []:
+        uses.setdefault(item["language"], set()).add(item.get("use") or LanguageUse.ORIGINAL)
+    order = list(LanguageUse.values)
+    return [
+        LanguageLine(tag, language_name(tag, in_language), tuple(sorted(found, key=lambda u: order.index(u) if u in order else len(order))))
+        for tag, found in uses.items()
+    ]
+
+
+def languages_text(languages: list[dict], in_language: str) -> str:
+    """"Russian: dubbed, subtitled; Chinese (Simplified): original"; empty when none are named."""
+    return "; ".join(str(line) for line in language_lines(languages, in_language))
 
 
 # ---------------------------------------------------------------- works

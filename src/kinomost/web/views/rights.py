@@ -89,6 +89,7 @@ def _term_row(term, language, shown: int = 3) -> dict:
         "works": [{"work": w, "title": catalog.display_title(w, language)} for w in works[:shown]],
         "more": max(len(works) - shown, 0),
         "territories": overview.territory_text(term),
+        "languages": overview.languages_text(term.languages, language),
         "end": overview.term_end(term),
     }
 
@@ -103,7 +104,11 @@ def contract_detail(request, contract_id: int):
         {
             "view": view,
             "side": SIDE_LABELS[view.side],
-            "terms": [{"view": t, "works": [{"work": w, "title": catalog.display_title(w, language)} for w in t.works]} for t in view.terms],
+            "terms": [
+                {"view": t, "works": [{"work": w, "title": catalog.display_title(w, language)} for w in t.works],
+                 "languages": overview.language_lines(t.term.languages, language)}
+                for t in view.terms
+            ],
             "form": TerminateForm(initial={"on": date.today()}),
         },
     )
@@ -206,11 +211,13 @@ def work_rights(request, work_id: int):
     matrix = overview.work_matrix(request.actor, work, on)
     rows = [_matrix_row(r) for r in matrix.rows]
     timeline = overview.work_timeline(request.actor, work)
+    language = _language()
     for bar in timeline.bars:
         bar.side_label = SIDE_LABELS[bar.side]
+        bar.languages_text = overview.languages_text(bar.term.languages, language)
     context = {
         "work": work,
-        "title": catalog.display_title(work, _language()),
+        "title": catalog.display_title(work, language),
         "on": on,
         "matrix": matrix,
         "rows": rows,
