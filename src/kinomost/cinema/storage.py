@@ -35,6 +35,13 @@ def asset_dir(public_id) -> Path:
     return hls_root() / str(public_id)
 
 
+def serves_locally() -> bool:
+    """Are the published HLS files in the local folder (`hls_root()`)? The embedded server's fast
+    path (cinema/delivery.py) serves them from disk only when this says so; otherwise every /hls/
+    request goes to Django (views_stream), which knows where they are."""
+    return True
+
+
 def sources_dir(public_id) -> Path:
     return private_root() / "sources" / str(public_id)
 

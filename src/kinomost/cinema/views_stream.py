@@ -7,31 +7,26 @@ only sessions and keys.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
-from kinomost.cinema import playback, storage, tokens
+from kinomost.cinema import delivery, playback, tokens
 from kinomost.core.errors import PermissionDenied
 
-CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt", ".jpg": "image/jpeg",
-                 ".m4s": "video/iso.segment", ".mp4": "video/mp4", ".aac": "audio/aac", ".json": "application/json"}
-PUBLIC_FILES = {".m3u8", ".ts", ".vtt", ".jpg", ".m4s", ".mp4", ".aac"}  # stream.json and partial folders stay unserved
 
-
-@require_GET
+@require_safe
 def hls_file(request, token: str, expires: int, asset_id, path: str):
+    """The fallback through Django: the embedded server answers these in cinema/delivery.py
+    before Django sees them, with the same rules (the functions below are that module's)."""
     if not tokens.is_valid(token, expires, asset_id):
         return HttpResponseForbidden(b"invalid or expired stream token", content_type="text/plain")
-    root = storage.asset_dir(asset_id).resolve()
-    target = (root / path).resolve()
-    if root not in target.parents or target.suffix not in PUBLIC_FILES or ".partial-" in path or not target.is_file():
+    published = delivery.local_file(asset_id, path)
+    if published is None:
         raise Http404
-    response = FileResponse(open(target, "rb"), content_type=CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(str(target))[0])
-    # Playlists and segments are immutable; the token in the path keeps caches per viewer.
-    response["Cache-Control"] = "private, max-age=3600"
+    response = FileResponse(open(published.path, "rb"), content_type=published.content_type)
+    for name, value in delivery.response_headers(published):
+        response[name.decode()] = value.decode()
     return response
 
 
