@@ -3,6 +3,9 @@
 // localStorage under the file's name, size and date, so after a reload or a lost connection the
 // same file continues from the offset the server holds. When every file is complete the ingest is
 // started and the browser goes to the asset's page.
+//
+// Every word shown comes from the template's data-msg-* / data-left-* attributes (translated
+// there, with {placeholders}); numbers are formatted for the page's language (<html lang>).
 
 const form = document.getElementById("upload-form");
 const filesBox = document.getElementById("upload-files");
@@ -11,6 +14,17 @@ const api = form.dataset.api;
 const chunkBytes = Math.max(1, parseInt(form.dataset.chunkBytes, 10) || 8 * 1024 * 1024);
 const msg = form.dataset;
 const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+const locale = document.documentElement.lang || undefined;
+const percentFormat = new Intl.NumberFormat(locale, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+// A translated text with {name} placeholders filled in.
+function fill(text, values) {
+  return String(text || "").replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
+
+function formatPercent(percent) {
+  return percentFormat.format(percent / 100);
+}
 
 class Refused extends Error {
   constructor(message, fromServer = true) { super(message); this.fromServer = fromServer; }
@@ -33,14 +47,16 @@ async function call(method, path, body, contentType = "application/json") {
 }
 
 function refusal(answer) {
-  return new Refused(answer.data.message || `HTTP ${answer.status}`);
+  return new Refused(answer.data.message || fill(msg.msgHttp, { status: answer.status }));
 }
 
 function formatLeft(seconds) {
   if (!isFinite(seconds)) return "";
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)} h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")} min`;
-  if (seconds >= 60) return `${Math.round(seconds / 60)} min`;
-  return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds >= 3600) {
+    return fill(msg.leftHours, { hours: Math.floor(seconds / 3600), minutes: String(Math.floor((seconds % 3600) / 60)).padStart(2, "0") });
+  }
+  if (seconds >= 60) return fill(msg.leftMinutes, { minutes: Math.round(seconds / 60) });
+  return fill(msg.leftSeconds, { seconds: Math.max(1, Math.round(seconds)) });
 }
 
 function fileRow(file, label) {
@@ -59,7 +75,7 @@ function fileRow(file, label) {
 function show(row, offset, size, extra = "") {
   const percent = size ? (100 * offset) / size : 100;
   row.querySelector(".meter span").style.width = `${percent.toFixed(1)}%`;
-  row.querySelector(".state").textContent = `${percent.toFixed(1)} %${extra ? " · " + extra : ""}`;
+  row.querySelector(".state").textContent = `${formatPercent(percent)}${extra ? " · " + extra : ""}`;
   row.dataset.percent = percent.toFixed(1);
 }
 
@@ -81,7 +97,7 @@ async function serverState(file) {
 async function upload(file, row) {
   let state = await serverState(file);
   let offset = state.offset;
-  const resumedNote = offset > 0 ? `${msg.msgResumed} ${((100 * offset) / file.size).toFixed(1)} %` : "";
+  const resumedNote = offset > 0 ? fill(msg.msgResumed, { percent: formatPercent((100 * offset) / file.size) }) : "";
   if (resumedNote) row.dataset.resumedAt = String(offset);
   const started = performance.now();
   const startOffset = offset;
@@ -117,7 +133,7 @@ async function upload(file, row) {
     const left = rate > 0 ? formatLeft((file.size - offset) / rate) : "";
     show(row, offset, file.size, [resumedNote, left].filter(Boolean).join(" · "));
   }
-  row.querySelector(".state").textContent = `${msg.msgDone} · 100 %${resumedNote ? " · " + resumedNote : ""}`;
+  row.querySelector(".state").textContent = `${msg.msgDone} · ${formatPercent(100)}${resumedNote ? " · " + resumedNote : ""}`;
   row.classList.add("done");
   return state.id;
 }
@@ -165,7 +181,7 @@ form.addEventListener("submit", async (event) => {
   try {
     await run();
   } catch (error) {
-    errorBox.textContent = error instanceof Refused ? (error.fromServer ? `${msg.msgFailed} ${error.message}` : error.message) : String(error);
+    errorBox.textContent = error instanceof Refused ? (error.fromServer ? `${msg.msgFailed} ${error.message}` : error.message) : fill(msg.msgUnexpected, { error: String(error) });
     errorBox.hidden = false;
     form.querySelector("#upload-start").disabled = false;
   }
