@@ -100,3 +100,33 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     page.wait_for_function(f"Math.abs(window.kinomostPlayer.video.currentTime - {left_at}) < 1.0")
     assert PlaybackSession.objects.count() == 2
     assert ViewingEvent.objects.exists() or session.seconds_watched >= 0  # events come with heartbeats (every 15 s)
+
+
+def test_buy_to_own_then_play(live_server, page, org_a, settings, tmp_path):
+    """A film sold only to own (EST): the title page offers to buy it, a purchase through the test
+    provider turns the offer into Play, and the player's start plays under EST."""
+    from tests.cinema.viewing import ready_asset
+
+    settings.CINEMA_HLS_ROOT = tmp_path / "hls"
+    settings.CINEMA_PRIVATE_ROOT = tmp_path / "private"
+    platform = make_platform(org_a, media=("svod", "est"))
+    film = make_work(org_a, "owned", ratings=[("RU", "MKRF", "12+")], titles={"en": "Owned Film"})
+    hold(org_a, [film], media=["est"])
+    ready_asset(org_a, film, platform)
+    viewer = viewer_of(platform, subscribed=False)
+    base = f"{live_server.url}/watch/{platform.organisation.slug}/{platform.slug}/"
+
+    page.goto(f"{base}titles/{film.pk}/")
+    page.fill("#viewer-login input[name=username]", viewer.user.email)
+    page.fill("#viewer-login input[name=password]", PASSWORD)
+    page.click("#viewer-login button[type=submit]")
+    page.wait_for_url(f"{base}titles/{film.pk}/")
+    assert page.locator("a.play").count() == 0 and page.locator("[data-offer=svod]").count() == 0
+    page.click("button[data-offer=est]")
+    page.wait_for_url(f"{base}titles/{film.pk}/")
+    assert "Bought" in page.inner_text(".messages") and "You own this title" in page.inner_text("main")
+    _shot(page, "watch-bought")
+    with page.expect_response(lambda r: r.url.endswith(f"/play/{film.pk}/start/")) as started:
+        page.click("a.play")
+    assert started.value.status == 200
+    assert PlaybackSession.objects.get().media == "est"
