@@ -153,6 +153,38 @@ STORAGES = {
 CINEMA_HLS_ROOT = Path(os.environ.get("KINOMOST_CINEMA_HLS_DIR", MEDIA_ROOT / "hls")).resolve()
 CINEMA_PRIVATE_ROOT = Path(os.environ.get("KINOMOST_CINEMA_PRIVATE_DIR", DATA_DIR / "cinema")).resolve()
 CINEMA_LEASE_SECONDS = int(os.environ.get("KINOMOST_CINEMA_LEASE_SECONDS", "60"))
+
+
+def cinema_object_storages(environ) -> dict:
+    """S3-compatible object storage for the cinema (django-storages), from the environment:
+    KINOMOST_S3_BUCKET (unset: the local folders above, nothing else changes), KINOMOST_S3_ENDPOINT_URL
+    (MinIO, Ceph, Yandex Object Storage…; unset: AWS), KINOMOST_S3_REGION, KINOMOST_S3_ACCESS_KEY_ID
+    and KINOMOST_S3_SECRET_ACCESS_KEY (unset: boto3's own chain — AWS_* variables, an instance
+    role), KINOMOST_S3_PREFIX (a folder inside the bucket), KINOMOST_S3_ADDRESSING_STYLE (path or
+    virtual). Two aliases: `cinema` (public HLS packages under <prefix>/hls/) and `cinema_private`
+    (handed-in masters, dubs and subtitles under <prefix>/private/); the bucket itself stays private."""
+    bucket = environ.get("KINOMOST_S3_BUCKET", "")
+    if not bucket:
+        return {}
+    prefix = environ.get("KINOMOST_S3_PREFIX", "").strip("/")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("KINOMOST_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("KINOMOST_S3_REGION") or None,
+        "access_key": environ.get("KINOMOST_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("KINOMOST_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": environ.get("KINOMOST_S3_ADDRESSING_STYLE") or None,
+        "default_acl": None,  # objects inherit the bucket's (private) access
+        "file_overwrite": True,  # a retry overwrites what a killed attempt uploaded
+    }
+    backend = "storages.backends.s3.S3Storage"
+    return {
+        "cinema": {"BACKEND": backend, "OPTIONS": {**options, "location": "/".join(filter(None, [prefix, "hls"]))}},
+        "cinema_private": {"BACKEND": backend, "OPTIONS": {**options, "location": "/".join(filter(None, [prefix, "private"]))}},
+    }
+
+
+STORAGES.update(cinema_object_storages(os.environ))
 # Playback: the secret nginx's secure_link shares (default: derived from SECRET_KEY), how long a
 # stream token lives (heartbeats renew it), streams per account, and an optional GeoIP2 database.
 CINEMA_STREAM_SECRET = os.environ.get("KINOMOST_STREAM_SECRET", "")

@@ -4,11 +4,17 @@ Each step is idempotent: it looks for its finished output first and, if absent, 
 temporary folder or file of this attempt and renames it into place. The job records finished
 steps, so a worker that takes over a dead worker's job starts at the first unfinished step, and
 a step that finished its rename just before its worker died is recognised by its output.
+
+With object storage (`storage.serves_locally()` False) the local folders are this worker's
+scratch space: each step uploads its output when it is complete (`storage.publish`, a retry
+uploads again), so the steps recorded as done are in the bucket, and a worker on another
+machine fetches their outputs and the handed-in files before it continues (`restore`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import tempfile
@@ -23,8 +29,14 @@ from kinomost.cinema.models import Asset, AssetSource, AssetStatus, IngestJob, S
 from kinomost.cinema.queue import Lease, renew
 from kinomost.core.audit import record
 
+log = logging.getLogger(__name__)
+
 STEPS = (("probe", 2), ("transcode", 88), ("subtitles", 2), ("thumbnails", 3), ("publish", 5))
 REPORT_EVERY_SECONDS = 1.0
+PREVIEW_UPLOAD_EVERY_SECONDS = 2.0
+# What each step leaves in the asset's folder (what a worker on another machine fetches).
+STEP_OUTPUTS = {"transcode": ("stream",), "subtitles": ("subs",), "thumbnails": ("poster.jpg", "sprites", "thumbnails.vtt"),
+                "publish": ("master.m3u8",)}
 
 
 class LeaseLost(Exception):
@@ -45,7 +57,7 @@ class Attempt:
         return [s for s in self.asset.sources.all() if s.kind == kind]
 
     def master_path(self) -> Path:
-        return storage.private_path(self.source(SourceKind.MASTER)[0].path)
+        return storage.local_private(self.source(SourceKind.MASTER)[0].path)
 
     def plan(self) -> ladder.Plan:
         found = probe.Probe.from_dict(self.asset.probe["master"])
@@ -79,6 +91,7 @@ def run_steps(lease: Lease) -> None:
     from kinomost.cinema import queue
 
     attempt = Attempt(lease)
+    restore(attempt)
     for step, _weight in STEPS:
         attempt.job.refresh_from_db(fields=["done_steps"])
         if step in attempt.job.done_steps:
@@ -90,6 +103,14 @@ def run_steps(lease: Lease) -> None:
         if not queue.step_done(lease, step):
             raise LeaseLost()
     queue.finish(lease)
+    storage.remove_scratch(attempt.asset.public_id)
+
+
+def restore(attempt: Attempt) -> None:
+    """Fetch the outputs of the steps recorded as done that this machine's folder lacks (a step
+    is recorded only after its upload completed). Nothing to do without object storage."""
+    for step in attempt.job.done_steps:
+        storage.fetch(attempt.asset.public_id, *STEP_OUTPUTS.get(step, ()))
 
 
 # probe ------------------------------------------------------------------------------------
@@ -101,7 +122,7 @@ def step_probe(attempt: Attempt) -> None:
     if attempt.asset.probe.get("master"):
         return
     master = probe.check_playable_master(attempt.master_path())
-    audio = [probe.check_playable_audio(storage.private_path(s.path)).as_dict() for s in attempt.source(SourceKind.AUDIO)]
+    audio = [probe.check_playable_audio(storage.local_private(s.path)).as_dict() for s in attempt.source(SourceKind.AUDIO)]
     Asset.objects.filter(pk=attempt.asset.pk).update(probe={"master": master.as_dict(), "audio": audio}, duration=master.duration)
 
 
@@ -110,18 +131,32 @@ def step_probe(attempt: Attempt) -> None:
 
 def step_transcode(attempt: Attempt) -> None:
     final = attempt.folder / "stream"
-    if final.exists():
-        return
+    public_id = attempt.asset.public_id
+    if not final.exists():
+        _transcode(attempt, final)
+        storage.publish(public_id, "stream")
+        storage.publish(public_id, "preview.m3u8")  # now naming the uploaded `stream/`
+    else:
+        storage.publish(public_id, "stream")  # renamed here by an attempt that died before uploading
+    storage.unpublish_partials(public_id)
+
+
+def _transcode(attempt: Attempt, final: Path) -> None:
     plan = attempt.plan()
+    for source in attempt.source(SourceKind.AUDIO):  # added dubs are inputs too
+        storage.local_private(source.path)
     partial = storage.partial_dir(final, attempt.lease.token)
     key_info = keys.write_key_info(attempt.asset, attempt.lease.token)
     started = time.monotonic()
     preview_written = False
+    preview_upload = PreviewUpload(attempt, plan, partial)
 
     def on_progress(done: float, speed: float) -> bool:
         nonlocal preview_written
         if not preview_written:
             preview_written = _write_preview(attempt, plan, partial)
+        if preview_written:
+            preview_upload()
         fraction = min(1.0, max(0.0, done / plan.duration)) if plan.duration else 0.0
         elapsed = time.monotonic() - started
         eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
@@ -198,6 +233,46 @@ def _has_segment(playlist: Path) -> bool:
     return playlist.exists() and "#EXTINF" in playlist.read_text()
 
 
+class PreviewUpload:
+    """With object storage, the early preview is uploaded as it grows (every couple of seconds):
+    the new segments of the lowest rung and first audio, then the playlist text that was read
+    before them (so it names only uploaded segments), then `preview.m3u8` once. Best effort: a
+    failed upload is logged and tried again at the next call, never stopping the transcode."""
+
+    def __init__(self, attempt: Attempt, plan: ladder.Plan, partial: Path):
+        self.public_id = attempt.asset.public_id
+        self.partial = partial
+        self.folder = attempt.folder
+        self.tracks = [plan.lowest.name] + ([plan.audio[0].name] if plan.audio else [])
+        self.sent: set[str] = set()
+        self.last = 0.0
+
+    def __call__(self) -> None:
+        if storage.serves_locally() or time.monotonic() - self.last < PREVIEW_UPLOAD_EVERY_SECONDS:
+            return
+        self.last = time.monotonic()
+        try:
+            for track in self.tracks:
+                self._upload_track(track)
+            if "preview.m3u8" not in self.sent:
+                storage.publish(self.public_id, "preview.m3u8")
+                self.sent.add("preview.m3u8")
+        except Exception:  # noqa: BLE001 — the preview is a convenience; the transcode goes on
+            log.warning("preview upload of %s failed; trying again", self.public_id, exc_info=True)
+
+    def _upload_track(self, track: str) -> None:
+        playlist = self.partial / track / "index.m3u8"
+        if not playlist.exists():
+            return
+        text = playlist.read_bytes()
+        prefix = f"{self.partial.name}/{track}"
+        for line in text.decode().splitlines():
+            if line and not line.startswith("#") and f"{prefix}/{line}" not in self.sent:
+                storage.publish_file(self.public_id, f"{prefix}/{line}", self.partial / track / line)
+                self.sent.add(f"{prefix}/{line}")
+        storage.publish_file(self.public_id, f"{prefix}/index.m3u8", text)
+
+
 # subtitles --------------------------------------------------------------------------------
 
 
@@ -209,11 +284,12 @@ def step_subtitles(attempt: Attempt) -> None:
             continue
         if mpegts is None:
             mpegts = attempt.stream_info()["mpegts_start"]
-        vtt = to_webvtt(storage.private_path(source.path))
+        vtt = to_webvtt(storage.local_private(source.path))
         partial = storage.partial_dir(final, attempt.lease.token)
         (partial / "subtitles.vtt").write_text(playlists.with_timestamp_map(vtt, mpegts), encoding="utf-8")
         (partial / "index.m3u8").write_text(playlists.subtitle_playlist("subtitles.vtt", attempt.asset.duration))
         storage.publish_dir(partial, final)
+    storage.publish(attempt.asset.public_id, "subs")
 
 
 def _subtitle_names(attempt: Attempt) -> list[tuple[str, AssetSource]]:
@@ -268,6 +344,7 @@ def step_thumbnails(attempt: Attempt) -> None:
             plan.duration, ladder.SPRITE_COLUMNS, ladder.SPRITE_COLUMNS * ladder.SPRITE_ROWS,
         )
         storage.write_atomic(index, text)
+    storage.publish(attempt.asset.public_id, *STEP_OUTPUTS["thumbnails"])
 
 
 # publish ----------------------------------------------------------------------------------
@@ -292,8 +369,10 @@ def step_publish(attempt: Attempt) -> None:
     ]
     fps = probe.Probe.from_dict(attempt.asset.probe["master"]).video.fps
     storage.write_atomic(attempt.folder / "master.m3u8", playlists.master(video, audio, subtitles, frame_rate=fps))
+    storage.publish(attempt.asset.public_id, "master.m3u8")  # the last upload: everything it names is there
     _record_ready(attempt.asset, video, audio, subtitles)
     (attempt.folder / "preview.m3u8").unlink(missing_ok=True)
+    storage.unpublish(attempt.asset.public_id, "preview.m3u8")
     keys.remove_key_files(attempt.asset)
 
 

@@ -9,8 +9,16 @@ Writes are all-or-nothing: a step writes into `<name>.partial-<token>` (token un
 attempt) or `<file>.tmp-<token>` and renames it into place when complete, so a reader — or the
 next worker after a crash — sees either nothing or the whole output.
 
-S3-compatible object storage (django-storages) is not wired in yet: it would replace the
-publishing functions below (upload the finished folder, then the master playlist last).
+Object storage (S3-compatible, through django-storages) when `KINOMOST_S3_BUCKET` is set: the
+settings then define two storage aliases, `cinema` (the public part: `<prefix>/hls/<asset>/…`,
+the same layout as the local HLS folder) and `cinema_private` (`<prefix>/private/sources/…`).
+The two local folders stay, as each machine's scratch space: ffmpeg reads and writes local
+files; what is handed in is uploaded to the private part (`store_source`) and fetched by
+whichever worker needs it (`local_private`); every step uploads its finished output
+(`publish`), files before the playlists that name them and the master playlist in the last
+step, so a reader never meets a playlist naming a missing file; uploads overwrite, so a retry
+simply uploads again. Key files are written only to the local scratch folder; the key lives in
+the database. Without a bucket every function below that speaks of object storage does nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +26,15 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+
+PUBLIC_STORAGE = "cinema"  # STORAGES aliases, defined by settings only when a bucket is configured
+PRIVATE_STORAGE = "cinema_private"
 
 
 def hls_root() -> Path:
@@ -39,7 +53,7 @@ def serves_locally() -> bool:
     """Are the published HLS files in the local folder (`hls_root()`)? The embedded server's fast
     path (cinema/delivery.py) serves them from disk only when this says so; otherwise every /hls/
     request goes to Django (views_stream), which knows where they are."""
-    return True
+    return PUBLIC_STORAGE not in settings.STORAGES
 
 
 def sources_dir(public_id) -> Path:
@@ -122,8 +136,146 @@ def store_source(public_id, source: Path, name: str) -> Path:
     except OSError:
         shutil.copyfile(source, tmp)
     os.replace(tmp, target)
+    if not serves_locally():  # workers on other machines fetch it from the private part
+        _upload(storages[PRIVATE_STORAGE], relative_to_private(target), target)
     return target
 
 
 def remove_sources(public_id) -> None:
     shutil.rmtree(sources_dir(public_id), ignore_errors=True)
+    if not serves_locally():
+        _delete_prefix(storages[PRIVATE_STORAGE], f"sources/{public_id}/")
+
+
+# Object storage -----------------------------------------------------------------------------
+
+
+def local_private(relative: str) -> Path:
+    """A private file (a master, dub or subtitle file) in this machine's scratch folder, fetched
+    from the private part of the object storage when another machine took it in."""
+    path = private_path(relative)
+    if not path.exists() and not serves_locally():
+        _download(storages[PRIVATE_STORAGE], relative, path)
+    return path
+
+
+def publish(public_id, *relatives: str) -> None:
+    """Upload the named files and folders (relative to the asset's local folder) to the public
+    part: every file of a folder, segments and images before playlists. Uploads overwrite, so
+    publishing again after a crash is harmless. Nothing to do without object storage."""
+    if serves_locally():
+        return
+    folder = asset_dir(public_id)
+    files: list[Path] = []
+    for relative in relatives:
+        path = folder / relative
+        files += [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path] if path.is_file() else []
+    for path in sorted(files, key=lambda p: (p.suffix == ".m3u8", str(p))):
+        publish_file(public_id, path.relative_to(folder).as_posix(), path)
+
+
+def publish_file(public_id, relative: str, source: Path | bytes) -> None:
+    """Upload one file of an asset to the public part (a local file, or bytes as they were read)."""
+    if not serves_locally():
+        _upload(storages[PUBLIC_STORAGE], f"{public_id}/{relative}", source)
+
+
+def unpublish(public_id, *relatives: str) -> None:
+    """Remove files or folders of an asset from the public part (the preview, once replaced)."""
+    if serves_locally():
+        return
+    for relative in relatives:
+        _delete_prefix(storages[PUBLIC_STORAGE], f"{public_id}/{relative}")
+
+
+def unpublish_partials(public_id) -> None:
+    """Remove the growing preview folders (`*.partial-<token>`) an attempt uploaded while transcoding."""
+    if serves_locally():
+        return
+    backend = storages[PUBLIC_STORAGE]
+    for obj in _objects(backend, f"{public_id}/"):
+        if ".partial-" in obj.key:
+            obj.delete()
+
+
+def fetch(public_id, *relatives: str) -> None:
+    """Bring published files and folders of an asset into the local folder when they are not
+    there: a worker that takes over a job on another machine needs what earlier steps made."""
+    if serves_locally():
+        return
+    backend = storages[PUBLIC_STORAGE]
+    folder = asset_dir(public_id)
+    for relative in relatives:
+        for obj in _objects(backend, f"{public_id}/{relative}"):
+            name = _name(backend, obj.key)[len(f"{public_id}/"):]
+            if (name == relative or name.startswith(f"{relative}/")) and not (folder / name).exists():
+                _download(backend, f"{public_id}/{name}", folder / name)
+
+
+def open_published(public_id, relative: str) -> tuple[Iterator[bytes], int]:
+    """A published file read from the object storage: its bytes as they arrive, and its size.
+    FileNotFoundError when there is no such object."""
+    handle = storages[PUBLIC_STORAGE].open(f"{public_id}/{relative}", "rb")  # a HEAD: raises if absent
+    size = handle.obj.content_length
+
+    def chunks() -> Iterator[bytes]:  # the GET is sent at the first read (never for a HEAD)
+        body = handle.obj.get()["Body"]
+        try:
+            yield from body.iter_chunks(512 * 1024)
+        finally:
+            body.close()
+
+    return chunks(), size
+
+
+def remove_scratch(public_id) -> None:
+    """Once an asset is ready in object storage, this machine's scratch copies are not needed."""
+    if serves_locally():
+        return
+    shutil.rmtree(asset_dir(public_id), ignore_errors=True)
+    shutil.rmtree(sources_dir(public_id), ignore_errors=True)
+
+
+def _upload(backend, name: str, source: Path | bytes) -> None:
+    from kinomost.cinema.delivery import content_type  # the one table of HLS content types
+
+    if isinstance(source, bytes):
+        from django.core.files.base import ContentFile
+
+        content = ContentFile(source)
+        content.content_type = content_type(name)
+        backend.save(name, content)
+        return
+    with source.open("rb") as handle:
+        content = File(handle)
+        content.content_type = content_type(name)
+        backend.save(name, content)
+
+
+def _download(backend, name: str, target: Path) -> None:
+    """Into a temporary file renamed when complete, like every other local write."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.tmp-{new_token()}")
+    try:
+        backend.bucket.download_file(backend._normalize_name(name), str(tmp))
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+
+
+def _objects(backend, prefix: str):
+    """Objects whose key starts with `prefix` (below the storage's location), one listing."""
+    return backend.bucket.objects.filter(Prefix=backend._normalize_name(prefix))
+
+
+def _name(backend, key: str) -> str:
+    """An object key back to a name relative to the storage's location."""
+    return key[len(backend.location):].lstrip("/") if backend.location else key
+
+
+def _delete_prefix(backend, prefix: str) -> None:
+    for obj in _objects(backend, prefix):
+        name = _name(backend, obj.key)
+        if name == prefix.rstrip("/") or name.startswith(prefix.rstrip("/") + "/"):
+            obj.delete()

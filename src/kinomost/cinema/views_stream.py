@@ -7,11 +7,13 @@ only sessions and keys.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from kinomost.cinema import delivery, playback, tokens
+from kinomost.cinema import delivery, playback, storage, tokens
 from kinomost.core.errors import PermissionDenied
 
 
@@ -21,10 +23,31 @@ def hls_file(request, token: str, expires: int, asset_id, path: str):
     before Django sees them, with the same rules (the functions below are that module's)."""
     if not tokens.is_valid(token, expires, asset_id):
         return HttpResponseForbidden(b"invalid or expired stream token", content_type="text/plain")
+    if not storage.serves_locally():
+        return _from_object_storage(request, asset_id, path)
     published = delivery.local_file(asset_id, path)
     if published is None:
         raise Http404
     response = FileResponse(open(published.path, "rb"), content_type=published.content_type)
+    for name, value in delivery.response_headers(published):
+        response[name.decode()] = value.decode()
+    return response
+
+
+def _from_object_storage(request, asset_id, path: str):
+    """The same file rules, the object streamed from the bucket (KINOMOST_S3_BUCKET set)."""
+    if not delivery.is_public_name(path):
+        raise Http404
+    try:
+        chunks, size = storage.open_published(asset_id, path)
+    except FileNotFoundError:
+        raise Http404 from None
+    published = delivery.PublishedFile(path=Path(path), size=size, content_type=delivery.content_type(path))
+    if request.method == "HEAD":
+        chunks.close()
+        response = HttpResponse(content_type=published.content_type)
+    else:
+        response = StreamingHttpResponse(chunks, content_type=published.content_type)
     for name, value in delivery.response_headers(published):
         response[name.decode()] = value.decode()
     return response

@@ -1,0 +1,247 @@
+"""Object storage against a real S3-compatible server (moto's standalone server, a subprocess).
+
+The web machine takes the files in; a worker on "another machine" (a subprocess with its own empty
+scratch folders and only the environment: database URL and KINOMOST_S3_*) makes the package; the
+bucket ends up with the same layout as the local folder, the master playlist uploaded last and no
+key anywhere; the embedded server serves the files from the bucket behind the same token check.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import boto3
+import m3u8
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from kinomost.cinema import keys, pipeline, queue, services, storage, tokens
+from kinomost.cinema.models import Asset, AssetStatus, IngestJob, JobState, SourceKind
+from kinomost.cinema.worker import run_worker
+from kinomost.parties import services as parties
+from kinomost.settings import cinema_object_storages
+
+from .conftest import TEST_LADDER, decode_ok
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+PREFIX = "kinomost"
+CHUNK = 256 * 1024
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    """moto's S3 server on a free port; its request log (one line per request, in order) is kept."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path_factory.mktemp("moto") / "requests.log"
+    exe = Path(sys.executable).with_name("moto_server")
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"moto_server did not start: {log.read_text()}") from None
+                time.sleep(0.2)
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}", log=log)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def s3(moto_server, settings):
+    """A fresh private bucket, and Kinomost configured for it exactly as the environment would."""
+    bucket = f"kinomost-{uuid.uuid4().hex[:12]}"
+    env = {
+        "KINOMOST_S3_BUCKET": bucket, "KINOMOST_S3_ENDPOINT_URL": moto_server.url, "KINOMOST_S3_REGION": "us-east-1",
+        "KINOMOST_S3_ACCESS_KEY_ID": "testing", "KINOMOST_S3_SECRET_ACCESS_KEY": "testing",
+        "KINOMOST_S3_PREFIX": PREFIX, "KINOMOST_S3_ADDRESSING_STYLE": "path",
+    }
+    client = boto3.client("s3", endpoint_url=moto_server.url, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, **cinema_object_storages(env)}
+    assert not storage.serves_locally()
+    return SimpleNamespace(env=env, bucket=bucket, client=client, log=moto_server.log)
+
+
+def _objects(s3, prefix: str) -> dict[str, bytes]:
+    found = {}
+    for page in s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket, Prefix=prefix):
+        for entry in page.get("Contents", []):
+            found[entry["Key"][len(prefix):]] = s3.client.get_object(Bucket=s3.bucket, Key=entry["Key"])["Body"].read()
+    return found
+
+
+def _puts(s3, prefix: str) -> list[str]:
+    """The object names moto received PUTs for, in the order it received them."""
+    pattern = re.compile(rf'"PUT /{s3.bucket}/{re.escape(prefix)}(\S+) HTTP')
+    return [m.group(1) for m in pattern.finditer(s3.log.read_text(errors="replace"))]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _worker_on_another_machine(s3, scratch: Path, **env) -> None:
+    """`kinomost worker --until-empty` sharing only the database and the bucket: its own (empty)
+    scratch folders, configured from the environment alone."""
+    scratch.mkdir()
+    environ = {
+        **os.environ, **s3.env, **env,
+        "KINOMOST_DATABASE_URL": _database_url(),
+        "KINOMOST_CINEMA_HLS_DIR": str(scratch / "hls"),
+        "KINOMOST_CINEMA_PRIVATE_DIR": str(scratch / "private"),
+        "KINOMOST_CINEMA_LEASE_SECONDS": "30",
+    }
+    proc = subprocess.run([sys.executable, "-m", "kinomost.cli", "worker", "--until-empty", "-v", "0"], env=environ,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def _tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def operator_client(org_a):
+    user = parties.create_member(email="op@rusmedia.example", organisation=org_a, role="platform_operator",
+                                 password="correct horse battery staple")[0]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client, path: Path) -> str:
+    data = path.read_bytes()
+    state = client.post("/api/v1/cinema/uploads", {"filename": path.name, "size": len(data)}, content_type="application/json").json()
+    for offset in range(0, len(data), CHUNK):
+        response = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset={offset}", data[offset:offset + CHUNK],
+                              content_type="application/octet-stream")
+        assert response.status_code == 200, response.content
+    return state["id"]
+
+
+def test_a_worker_elsewhere_publishes_to_the_bucket_and_the_server_streams_from_it(
+        s3, settings, operator, operator_client, film, media_files, full_request, tmp_path):
+    # The web machine takes the files in through the chunked upload API.
+    response = operator_client.post("/api/v1/cinema/ingest", {
+        "work_id": film.pk, "master": _upload(operator_client, media_files["master"]),
+        "audio": [{"language": "de", "upload": _upload(operator_client, media_files["dub"])}],
+        "subtitles": [{"language": "ru", "upload": _upload(operator_client, media_files["subs"])}], "ladder": TEST_LADDER,
+    }, content_type="application/json")
+    assert response.status_code == 201, response.content
+    asset = Asset.objects.get(public_id=response.json()["id"])
+    private = _objects(s3, f"{PREFIX}/private/")
+    for source in asset.sources.all():
+        assert private[source.path] == storage.private_path(source.path).read_bytes()
+    assert {s.kind for s in asset.sources.all()} == {SourceKind.MASTER, SourceKind.AUDIO, SourceKind.SUBTITLES}
+
+    # A worker with empty scratch folders runs the queued job (at 2× real time, so a preview shows).
+    _worker_on_another_machine(s3, tmp_path / "elsewhere", KINOMOST_CINEMA_READRATE="2")
+    asset.refresh_from_db()
+    assert asset.status == AssetStatus.READY, asset.error
+    assert IngestJob.objects.get(asset=asset).state == JobState.DONE
+    assert not (tmp_path / "elsewhere" / "hls" / str(asset.public_id)).exists()  # its scratch is cleared
+    assert not storage.asset_dir(asset.public_id).exists()  # nothing local here: serving must read the bucket
+
+    # The same layout as local publishing (a reference ingest without the bucket).
+    published = _objects(s3, f"{PREFIX}/hls/{asset.public_id}/")
+    with_bucket = settings.STORAGES
+    settings.STORAGES = {k: v for k, v in with_bucket.items() if not k.startswith("cinema")}
+    reference = services.start_ingest(operator, full_request)
+    run_worker(until_empty=True)
+    assert set(published) == _tree(storage.asset_dir(reference.public_id))
+    settings.STORAGES = with_bucket
+    assert "master.m3u8" in published and "preview.m3u8" not in published and not any(".partial-" in n for n in published)
+
+    # The master playlist was the last upload; the growing preview was uploaded before it.
+    puts = _puts(s3, f"{PREFIX}/hls/{asset.public_id}/")
+    assert puts[-1] == "master.m3u8" and puts.count("master.m3u8") == 1
+    assert set(puts[:-1]) >= set(published) - {"master.m3u8"}
+    first_preview = puts.index("preview.m3u8")
+    assert any(".partial-" in name and name.endswith(".ts") for name in puts[:first_preview])
+    assert first_preview < min(i for i, name in enumerate(puts) if name.startswith("stream/"))
+
+    # No key anywhere in the bucket, public or private.
+    everything = _objects(s3, "")
+    assert not any(name.endswith((".key", ".keyinfo")) for name in everything)
+    assert not any(bytes(asset.key) in body for body in everything.values())
+
+    _check_served_from_the_bucket(asset, published, tmp_path)
+
+
+def _check_served_from_the_bucket(asset, published: dict[str, bytes], tmp_path):
+    viewer = Client()
+    expires = tokens.expiry()
+    url = lambda rel: tokens.stream_url(asset.public_id, rel, expires)  # noqa: E731
+    master = viewer.get(url("master.m3u8"))
+    assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert b"".join(master.streaming_content) == published["master.m3u8"]
+    rung = m3u8.loads(published["master.m3u8"].decode()).playlists[0].uri
+    segment_name = f"{rung.rsplit('/', 1)[0]}/seg_00000.ts"
+    segment = viewer.get(url(segment_name))
+    assert segment.status_code == 200 and segment["Content-Type"] == "video/mp2t"
+    body = b"".join(segment.streaming_content)
+    assert body == published[segment_name] and int(segment["Content-Length"]) == len(body)
+    clear = tmp_path / "clear.ts"
+    clear.write_bytes(keys.decrypt_segment(asset.key, asset.iv, body))
+    assert decode_ok(clear)
+    head = viewer.head(url(segment_name))
+    assert head.status_code == 200 and int(head["Content-Length"]) == len(body)
+
+    token = url(segment_name).split("/")[2]
+    forged = url(segment_name).replace(token, ("A" if token[0] != "A" else "B") + token[1:])
+    assert viewer.get(forged).status_code == 403
+    assert viewer.get(tokens.stream_url(asset.public_id, segment_name, int(time.time()) - 1)).status_code == 403
+    assert "stream/stream.json" in published and viewer.get(url("stream/stream.json")).status_code == 404
+    assert viewer.get(url("stream/nothing.ts")).status_code == 404
+
+
+def test_a_job_half_done_on_one_machine_is_finished_on_another_from_the_bucket(s3, operator, full_request, tmp_path):
+    asset = services.start_ingest(operator, full_request)  # `kinomost ingest`: files stored in the bucket too
+    # The first machine transcodes, then dies (its lease runs out).
+    lease = queue.claim("machine-a:1")
+    attempt = pipeline.Attempt(lease)
+    for step in ("probe", "transcode"):
+        assert queue.start_step(lease, step)
+        pipeline.STEP_FUNCTIONS[step](attempt)
+        attempt.asset.refresh_from_db()
+        assert queue.step_done(lease, step)
+    IngestJob.objects.filter(pk=lease.job_id).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    _worker_on_another_machine(s3, tmp_path / "machine-b")
+    asset.refresh_from_db()
+    job = IngestJob.objects.get(asset=asset)
+    assert asset.status == AssetStatus.READY, asset.error
+    assert job.state == JobState.DONE and job.attempts == 2
+    puts = _puts(s3, f"{PREFIX}/hls/{asset.public_id}/")
+    assert puts.count("stream/180p/seg_00000.ts") == 1  # machine B fetched the transcode, did not redo it
+    assert puts[-1] == "master.m3u8"
+    published = _objects(s3, f"{PREFIX}/hls/{asset.public_id}/")
+    assert {"subs/ru/index.m3u8", "subs/ru/subtitles.vtt", "poster.jpg", "thumbnails.vtt", "sprites/sprite_001.jpg"} <= set(published)
+    _check_served_from_the_bucket(asset, published, tmp_path)
+
+
+def test_without_a_bucket_nothing_changes(settings):
+    assert cinema_object_storages({}) == {}
+    assert "cinema" not in django_settings.STORAGES and storage.serves_locally()
