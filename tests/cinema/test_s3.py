@@ -17,12 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from asgiref.sync import async_to_sync
 import boto3
 import m3u8
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
-from django.test import Client
+from django.test import AsyncClient, Client
 from django.utils import timezone
 
 from kinomost.cinema import keys, pipeline, queue, services, storage, tokens
@@ -118,6 +119,10 @@ def _worker_on_another_machine(s3, scratch: Path, **env) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
+async def _read_async(response) -> bytes:
+    return b"".join([part async for part in response.streaming_content])
+
+
 def _tree(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
@@ -206,6 +211,9 @@ def _check_served_from_the_bucket(asset, published: dict[str, bytes], tmp_path):
     clear = tmp_path / "clear.ts"
     clear.write_bytes(keys.decrypt_segment(asset.key, asset.iv, body))
     assert decode_ok(clear)
+    through_asgi = async_to_sync(AsyncClient().get)(url(segment_name))  # `kinomost serve` falls through to Django here
+    assert through_asgi.status_code == 200 and through_asgi.is_async
+    assert async_to_sync(_read_async)(through_asgi) == body
     head = viewer.head(url(segment_name))
     assert head.status_code == 200 and int(head["Content-Length"]) == len(body)
 

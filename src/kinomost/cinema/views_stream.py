@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
@@ -47,10 +49,21 @@ def _from_object_storage(request, asset_id, path: str):
         chunks.close()
         response = HttpResponse(content_type=published.content_type)
     else:
-        response = StreamingHttpResponse(chunks, content_type=published.content_type)
+        response = StreamingHttpResponse(_relay(chunks) if isinstance(request, ASGIRequest) else chunks,
+                                         content_type=published.content_type)
     for name, value in delivery.response_headers(published):
         response[name.decode()] = value.decode()
     return response
+
+
+async def _relay(chunks):
+    """Under ASGI (`kinomost serve`) Django would read a synchronous iterator to its end before
+    sending a byte; this hands the bucket's chunks on one by one, each read in a thread."""
+    try:
+        while (part := await sync_to_async(next, thread_sensitive=False)(chunks, None)) is not None:
+            yield part
+    finally:
+        await sync_to_async(chunks.close, thread_sensitive=False)()
 
 
 @never_cache
