@@ -17,10 +17,10 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from asgiref.sync import async_to_sync
 import boto3
 import m3u8
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import AsyncClient, Client
