@@ -6,6 +6,7 @@ bucket ends up with the same layout as the local folder, the master playlist upl
 key anywhere; the embedded server serves the files from the bucket behind the same token check.
 """
 
+import json
 import os
 import re
 import socket
@@ -253,3 +254,83 @@ def test_a_job_half_done_on_one_machine_is_finished_on_another_from_the_bucket(s
 def test_without_a_bucket_nothing_changes(settings):
     assert cinema_object_storages({}) == {}
     assert "cinema" not in django_settings.STORAGES and storage.serves_locally()
+
+
+def _nginx_for_the_bucket(s3, tmp_path, moto_url: str):
+    """deploy/nginx.conf as an operator switches it to object storage: the local /hls/ location
+    out, the "#s3 " lines in, the bucket's endpoint, name and prefix filled in."""
+    from .test_playback_nginx import CONF, NGINX, SECRET, _free_port
+
+    if NGINX is None:
+        pytest.skip("nginx is not installed (apt-get install nginx-light to run this check)")
+    endpoint = moto_url.removeprefix("http://")
+    port = _free_port()
+    site, removed = re.subn(r'\n    location ~ "\^/hls/.*?\n    }\n', "\n", CONF.read_text(), count=1, flags=re.S)
+    assert removed == 1
+    site = re.sub(r"^(\s*)#s3 ?", r"\1", site, flags=re.M)
+    site = site.replace("https://kinomost_bucket/BUCKET/PREFIX/hls/", f"http://kinomost_bucket/{s3.bucket}/{PREFIX}/hls/")
+    site = site.replace("s3.example.net:443", endpoint).replace("Host s3.example.net", f"Host {endpoint}")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
+    (tmp_path / "site.conf").write_text(site)
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user} daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
+        f"http {{ access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path}; "
+        f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path}; include {tmp_path}/site.conf; }}\n")
+    proc = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.PIPE)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(proc.stderr.read().decode())
+            time.sleep(0.05)
+    return proc, f"http://127.0.0.1:{port}", SECRET
+
+
+def _fetch(url: str) -> tuple[int, bytes, dict]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, b"", dict(exc.headers)
+
+
+def test_the_commented_nginx_alternative_serves_the_bucket_behind_the_same_token(s3, moto_server, settings, tmp_path):
+    asset = str(uuid.uuid4())
+    segment = bytes(range(256)) * 8
+    storage.publish_file(asset, "master.m3u8", b"#EXTM3U\n")
+    storage.publish_file(asset, "stream/180p/seg_00000.ts", segment)
+    storage.publish_file(asset, "stream/stream.json", b"{}")
+    # Approach (a) of deploy/nginx.conf: anonymous reads of <prefix>/hls/* from the nginx host only.
+    # (moto enforces the policy's resource, not its IP condition: what this proves is that the
+    # bucket is private, <prefix>/hls/* alone becomes readable, and nginx adds the token check.)
+    s3.client.put_bucket_policy(Bucket=s3.bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{s3.bucket}/{PREFIX}/hls/*",
+        "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.1/32"}},
+    }]}))
+    storage_private = f"{moto_server.url}/{s3.bucket}/{PREFIX}/private/sources/{asset}/master.mp4"
+    s3.client.put_object(Bucket=s3.bucket, Key=f"{PREFIX}/private/sources/{asset}/master.mp4", Body=b"master")
+    assert _fetch(storage_private)[0] == 403  # the handed-in files stay private
+    proc, nginx, secret = _nginx_for_the_bucket(s3, tmp_path, moto_server.url)
+    settings.CINEMA_STREAM_SECRET = secret
+    try:
+        expires = tokens.expiry(300)
+        status, body, headers = _fetch(nginx + tokens.stream_url(asset, "stream/180p/seg_00000.ts", expires))
+        assert (status, body, headers["Content-Type"]) == (200, segment, "video/mp2t")
+        assert headers["Cache-Control"] == "private, max-age=3600" and "x-amz-request-id" not in {k.lower() for k in headers}
+        assert _fetch(nginx + tokens.stream_url(asset, "master.m3u8", expires))[:2] == (200, b"#EXTM3U\n")
+        assert _fetch(nginx + tokens.stream_url(asset, "stream/180p/seg_00001.ts", expires))[0] == 404  # no such object
+        assert _fetch(nginx + tokens.stream_url(asset, "stream/stream.json", expires))[0] == 404  # not a public file
+        token = tokens.sign(asset, expires)
+        assert _fetch(f"{nginx}/hls/{'A' * 22}/{expires}/{asset}/master.m3u8")[0] == 403  # forged
+        assert _fetch(f"{nginx}/hls/{token}/{expires + 1}/{asset}/master.m3u8")[0] == 403  # expiry changed
+        assert _fetch(nginx + tokens.stream_url(asset, "master.m3u8", int(time.time()) - 5))[0] == 403  # expired
+        assert _fetch(f"{nginx}/_kinomost_bucket/{asset}/master.m3u8")[0] == 404  # the bucket only behind the checks
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
