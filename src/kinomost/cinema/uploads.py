@@ -5,6 +5,10 @@ An upload is a folder in the private storage: `meta.json` (organisation, file na
 mismatch answers 409 with the server's offset, so a client resumes after any interruption by
 asking, then sending from there). No database row: a half-finished upload costs only its folder.
 Appends to one upload are serialised by a file lock.
+
+With object storage (KINOMOST_S3_BUCKET) the chunks still gather here, in the local private
+folder of the machine that receives them (so one upload must stay on one machine behind a load
+balancer); the completed file goes to the bucket when it is handed in (`storage.store_source`).
 """
 
 from __future__ import annotations
