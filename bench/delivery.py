@@ -252,7 +252,7 @@ class Embedded:
             command = [str(VENV_BIN / "kinomost"), "serve", "--port", str(port), "--workers", str(self.workers)]
         else:
             command = [str(VENV_BIN / "granian"), "--interface", "asginl", "--port", str(port), "--workers", str(self.workers),
-                       "--log-level", "warning", self.target]
+                       "--log-level", "warning", "--workers-kill-timeout", "10", self.target]
         self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         _wait_for(port, self.proc, " ".join(command))
         self.url = f"http://127.0.0.1:{port}"
@@ -261,9 +261,9 @@ class Embedded:
     def __exit__(self, *exc):
         self.proc.send_signal(signal.SIGINT)
         try:
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: the server and its workers
             self.proc.wait()
 
 

@@ -84,9 +84,9 @@ def server(tmp_path_factory, django_db_setup):
     yield {"port": port, "hls": data / "hls", "private": data / "private"}
     proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)  # its own session: the server and its workers
         proc.wait()
     log.close()
 

@@ -2,6 +2,8 @@ import os
 
 from django.core.management.base import BaseCommand
 
+KILL_TIMEOUT_SECONDS = 10
+
 
 class Command(BaseCommand):
     help = ("Serve Kinomost (pages, API, static files, HLS) with granian. "
@@ -28,5 +30,8 @@ class Command(BaseCommand):
             port=port,
             workers=workers,
             interface=Interfaces.ASGINL,  # Django has no lifespan protocol
+            # A worker stopped while requests were still in flight can hang at its very exit
+            # (granian issue #875); after this many seconds the server kills it and stops.
+            workers_kill_timeout=KILL_TIMEOUT_SECONDS,
             log_level=LogLevels.warning,
         ).serve()
