@@ -242,7 +242,6 @@ class PreviewUpload:
     def __init__(self, attempt: Attempt, plan: ladder.Plan, partial: Path):
         self.public_id = attempt.asset.public_id
         self.partial = partial
-        self.folder = attempt.folder
         self.tracks = [plan.lowest.name] + ([plan.audio[0].name] if plan.audio else [])
         self.sent: set[str] = set()
         self.last = 0.0

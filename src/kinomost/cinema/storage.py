@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
 
 PUBLIC_STORAGE = "cinema"  # STORAGES aliases, defined by settings only when a bucket is configured
@@ -193,9 +193,7 @@ def unpublish_partials(public_id) -> None:
     if serves_locally():
         return
     backend = storages[PUBLIC_STORAGE]
-    for obj in _objects(backend, f"{public_id}/"):
-        if ".partial-" in obj.key:
-            obj.delete()
+    _delete_keys(backend, [obj.key for obj in _objects(backend, f"{public_id}/") if ".partial-" in obj.key])
 
 
 def fetch(public_id, *relatives: str) -> None:
@@ -240,8 +238,6 @@ def _upload(backend, name: str, source: Path | bytes) -> None:
     from kinomost.cinema.delivery import content_type  # the one table of HLS content types
 
     if isinstance(source, bytes):
-        from django.core.files.base import ContentFile
-
         content = ContentFile(source)
         content.content_type = content_type(name)
         backend.save(name, content)
@@ -275,7 +271,12 @@ def _name(backend, key: str) -> str:
 
 
 def _delete_prefix(backend, prefix: str) -> None:
-    for obj in _objects(backend, prefix):
-        name = _name(backend, obj.key)
-        if name == prefix.rstrip("/") or name.startswith(prefix.rstrip("/") + "/"):
-            obj.delete()
+    """The object named `prefix`, or every object of the folder named so."""
+    base = prefix.rstrip("/")
+    _delete_keys(backend, [obj.key for obj in _objects(backend, prefix)
+                           if _name(backend, obj.key) == base or _name(backend, obj.key).startswith(f"{base}/")])
+
+
+def _delete_keys(backend, keys: list[str]) -> None:
+    for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1000 keys
+        backend.bucket.delete_objects(Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
