@@ -234,7 +234,9 @@ def test_a_free_title_is_watched_free_with_nothing_to_buy(platform, org_a, buyer
     page = client.get(f"{BASE}titles/{free.pk}/").content.decode()
     assert "Watch free" in page and "data-offer=" not in page
     assert _start(platform, buyer, free).session.media == "avod"
-    assert not CHARGES
+    with pytest.raises(Conflict, match="already watch"):  # nothing to pay for what plays free
+        viewers.buy(buyer, _viewing(platform, buyer), free.pk)
+    assert not CHARGES and not Purchase.objects.exists()
 
 
 def test_the_demo_storefront_sells_its_premiere_and_films_to_own(db):

@@ -161,7 +161,7 @@ def _offered(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: s
     if media not in found.media:
         raise InvalidInput(not_sold)
     if media not in playback.offers(viewer, found):
-        if media == "est":
+        if media == "est" and Purchase.objects.filter(viewer=viewer, work_id__in={found.work_id, found.top_id}).exists():
             raise Conflict(_("You already own this title."))
         raise Conflict(_("You can already watch this title."))
     return found
