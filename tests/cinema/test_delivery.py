@@ -232,6 +232,9 @@ def test_without_pathsend_the_file_is_read_and_sent_in_chunks(published):
     assert sent[0]["status"] == 200 and (b"content-type", b"video/mp2t") in sent[0]["headers"]
     bodies = [m for m in sent[1:] if m["type"] == "http.response.body"]
     assert len(bodies) > 1 and b"".join(m["body"] for m in bodies) == SEGMENT and not bodies[-1].get("more_body")
+    (storage.asset_dir(ASSET) / "empty.vtt").write_bytes(b"")  # an empty file still ends its response
+    sent = call(delivery.HLSDelivery(Django()), {"method": "GET", "path": published.replace("stream/180p/seg_00000.ts", "empty.vtt")})
+    assert sent[0]["status"] == 200 and sent[1:] == [{"type": "http.response.body", "body": b""}]
 
 
 def test_with_pathsend_the_server_is_handed_the_path(published):

@@ -137,7 +137,7 @@ async def _send_file(scope, send, published: PublishedFile, head: bool) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
         await send({"type": "http.response.body", "body": b""})
         return
-    if PATHSEND in scope.get("extensions", {}):
+    if PATHSEND in (scope.get("extensions") or {}):
         await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
         await send({"type": PATHSEND, "path": str(published.path)})
         return
@@ -148,14 +148,13 @@ async def _send_file(scope, send, published: PublishedFile, head: bool) -> None:
         return
     try:
         await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
-        remaining = published.size
+        remaining, chunk = published.size, b""
         while remaining > 0:
             chunk = await asyncio.to_thread(handle.read, min(CHUNK, remaining))
-            if not chunk:
-                break  # the file shrank after the stat; the client sees a short body
             remaining -= len(chunk)
-            await send({"type": "http.response.body", "body": chunk, "more_body": remaining > 0})
-        if remaining > 0:
-            await send({"type": "http.response.body", "body": b""})
+            if not chunk or not remaining:
+                break  # the whole file, or it shrank after the stat (the client then sees a short body)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": chunk})  # the last piece; empty for an empty file
     finally:
         handle.close()
