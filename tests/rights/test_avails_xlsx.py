@@ -243,3 +243,49 @@ def test_tv_rows_need_their_numbers_and_episode_title(tmp_path):
     assert [(p["row"], p["column"]) for p in refused.value.problems] == [
         (5, "EpisodeTitleInternalAlias"), (5, "SeasonNumber"), (6, "EpisodeNumber")]
     assert refused.value.problems[2]["message"] == "'three' is not a whole number"
+
+
+def _mixed_sheet(tmp_path) -> Path:
+    """Good rows, rows with warnings (fake EIDR) and bad rows spread over the whole sheet."""
+    rows = [movie(AvailID=f"A-{i}", TitleInternalAlias=f"Title {i}", Territory=("US", "CN", "RU")[i % 3],
+                  TitleID="10.5240/XXXX-XXXX-XXXX-XXXX-XXXX-Y" if i % 50 == 7 else None,
+                  Start="not a date" if i % 97 == 5 else dt.date(2027, 1, 1))
+            for i in range(600)]
+    return make_sheet(tmp_path / "mixed.xlsx", rows)
+
+
+def test_a_large_sheet_read_by_several_processes_gives_exactly_the_serial_result(tmp_path, monkeypatch):
+    from kinomost.rights.avails import xlsx
+
+    path = make_sheet(tmp_path / "large.xlsx", [movie(AvailID=f"A-{i}", TitleInternalAlias=f"Title {i}",
+                                                      TitleID="10.5240/XXXX-XXXX-XXXX-XXXX-XXXX-Y" if i % 50 == 7 else None)
+                                                for i in range(600)])
+    serial = read_xlsx(path)
+    with pytest.raises(ImportRejected) as serial_refusal:
+        read_xlsx(_mixed_sheet(tmp_path))
+    monkeypatch.setattr(xlsx, "PARALLEL_MIN_ROWS", 100)
+    forks = []
+    real_fork = xlsx.os.fork
+    monkeypatch.setattr(xlsx.os, "fork", lambda: forks.append(1) or real_fork())
+    parallel = read_xlsx(path)
+    assert forks, "the sheet was not read by several processes"
+    assert parallel.rows == serial.rows and len(parallel.rows) == 600
+    assert parallel.warnings == serial.warnings and parallel.warnings  # the fake EIDRs, in sheet order
+    with pytest.raises(ImportRejected) as parallel_refusal:
+        read_xlsx(_mixed_sheet(tmp_path))
+    assert parallel_refusal.value.problems == serial_refusal.value.problems
+    assert [p["row"] for p in parallel_refusal.value.problems] == sorted(p["row"] for p in parallel_refusal.value.problems)
+
+
+def test_a_part_whose_process_fails_is_read_by_the_parent(tmp_path, monkeypatch):
+    from kinomost.rights.avails import xlsx
+
+    path = make_sheet(tmp_path / "large.xlsx", [movie(AvailID=f"A-{i}") for i in range(400)])
+    serial = read_xlsx(path)
+    monkeypatch.setattr(xlsx, "PARALLEL_MIN_ROWS", 100)
+
+    def failing_fork():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(xlsx.os, "fork", failing_fork)
+    assert read_xlsx(path).rows == serial.rows

@@ -99,15 +99,18 @@ class RightAtom(models.Model):
     """
 
     kind = models.CharField(max_length=12, choices=AtomKind.choices)
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="right_atoms")
+    # No single-column indexes on work, holder and licensee: the composite indexes below start with
+    # them, and each index is written on every atom (a large import writes millions).
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="right_atoms", db_index=False)
     territory = models.CharField(max_length=2)
     media = models.CharField(max_length=24)
     start = models.DateField()
     end = models.DateField(help_text=f"exclusive; {OPEN_END} = open")
     ends_early_on = models.DateField(null=True, blank=True)
     effective_end = models.DateField(help_text="min(end, ends_early_on): what every query reads")
-    holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="right_atoms_held")
-    licensee = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="right_atoms_received")
+    holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="right_atoms_held", db_index=False)
+    licensee = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="right_atoms_received",
+                                 db_index=False)
     exclusive = models.BooleanField(default=False)
     sublicensable = models.BooleanField(default=False)
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="atoms")
