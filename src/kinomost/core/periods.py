@@ -59,10 +59,17 @@ def _make(lo: date, hi: date) -> Period:
     return Period(None if lo == MIN_DATE else lo, None if hi == MAX_DATE else hi)
 
 
+def _bounds(p: Period) -> tuple[date, date]:
+    return p.lo, p.hi
+
+
 def union(periods: Iterable[Period]) -> list[Period]:
     """Sorted, disjoint, non-adjacent periods covering exactly the same days."""
+    items = periods if isinstance(periods, list) else list(periods)
+    if len(items) < 2:  # the usual case of a rights cell: nothing to merge
+        return list(items)
     out: list[Period] = []
-    for p in sorted(periods, key=lambda p: (p.lo, p.hi)):
+    for p in sorted(items, key=_bounds):
         if out and p.lo <= out[-1].hi:
             if p.hi > out[-1].hi:
                 out[-1] = _make(out[-1].lo, p.hi)
@@ -74,7 +81,10 @@ def union(periods: Iterable[Period]) -> list[Period]:
 def difference(base: Iterable[Period], remove: Iterable[Period]) -> list[Period]:
     """The days of `base` that are in no period of `remove` (e.g. free = held − sold − held back)."""
     result = union(base)
-    for cut in union(remove):
+    cuts = union(remove)
+    if not cuts or not result:
+        return result
+    for cut in cuts:
         nxt: list[Period] = []
         for p in result:
             if not p.overlaps(cut):

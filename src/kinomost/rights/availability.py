@@ -336,6 +336,8 @@ def _work_availability(licensor_id, work_id, family, atoms, countries, leaves, w
 
 def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive) -> Cell:
     found = [(wid, atoms[key]) for wid in related if (key := (wid, country, leaf)) in atoms]
+    if not found:  # nothing held, granted or held back on this cell in the window
+        return Cell(country, leaf, [], [Gap(MISSING_HOLDING, wanted)])
     held = _inherited_holdings(licensor_id, levels, found)
     usable = [a.period for a in held if a.sublicensable and (a.exclusive or not exclusive)]
     if any(p.contains(wanted) for p in usable):

@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def analyze_atoms(apps, schema_editor):
+    """SQLite rebuilds the table to alter it and its planner statistics go with the old one:
+    without them it may pick the holder index over the cell index (a full scan at scale)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("ANALYZE rights_rightatom")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,4 +35,5 @@ class Migration(migrations.Migration):
             name='work',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms', to='catalog.work'),
         ),
+        migrations.RunPython(analyze_atoms, migrations.RunPython.noop, elidable=True),
     ]
