@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -205,7 +206,9 @@ def call(app, scope) -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app({"type": "http", "headers": [], **scope}, receive, send))
+    # In a thread of its own: a browser test earlier in the session may leave a loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app({"type": "http", "headers": [], **scope}, receive, send)).result()
     return sent
 
 
