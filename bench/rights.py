@@ -17,7 +17,8 @@ Questions, each on N random samples, timed in the same run as its anchor, answer
   package        300 works × one country × one media leaf (`availability.availability`) vs SQL
 The find anchor relies on the generated ledger having at most one holding per (work, cell), so a
 window is held when one holding covers it; Kinomost's selectors take the union of holdings.
-On PostgreSQL both sides run prepared with a generic plan (`availability._fetch_prepared`).
+On PostgreSQL both sides run prepared on the server: the selectors with a generic plan
+(`availability._fetch_prepared`), the anchor on its own connection with the default plan choice.
 Libraries live in var/bench/ (SQLite) or the database kinomost_bench (PostgreSQL), shared with
 bench/search.py and reused by later runs (other sizes get their own).
 """
@@ -372,8 +373,10 @@ def _sql_find(owner, s: dict) -> set:
 
 def _run(sql: str, params: list) -> list:
     """Straight on the driver, as Kinomost's selectors run theirs: SQLite's own cursor with `?`
-    placeholders (the driver caches the compiled statement); psycopg with server-side binding,
-    prepared, with one generic plan (planning costs more than running these statements)."""
+    placeholders (the driver caches the compiled statement); psycopg with server-side binding and
+    prepared, on a connection of its own where the server chooses between custom and generic
+    plans as it does by default (a generic plan suits the selectors' `= ANY(array)` statements
+    but not these IN lists: the 300-work package took seconds under one)."""
     from django.db import connection
 
     connection.ensure_connection()
@@ -384,9 +387,19 @@ def _run(sql: str, params: list) -> list:
             return cursor.fetchall()
         finally:
             cursor.close()
-    from kinomost.rights.availability import _fetch_prepared
+    import psycopg
 
-    return _fetch_prepared(connection.connection, sql, params)
+    global _ANCHOR_CONNECTION
+    if _ANCHOR_CONNECTION is None:  # its own session: the server's default plan choice, not the selectors' generic plans
+        settings = connection.settings_dict
+        _ANCHOR_CONNECTION = psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or None,
+                                             port=settings["PORT"] or None, password=settings["PASSWORD"] or None, autocommit=True)
+    with _ANCHOR_CONNECTION.cursor() as cursor:
+        cursor.execute(sql, params, prepare=True)
+        return cursor.fetchall()
+
+
+_ANCHOR_CONNECTION = None
 
 
 if __name__ == "__main__":

@@ -264,6 +264,9 @@ def test_a_large_sheet_read_by_several_processes_gives_exactly_the_serial_result
     with pytest.raises(ImportRejected) as serial_refusal:
         read_xlsx(_mixed_sheet(tmp_path))
     monkeypatch.setattr(xlsx, "PARALLEL_MIN_ROWS", 100)
+    # earlier tests of a whole run may leave threads behind (a live server, a browser driver),
+    # which would keep the reader serial; the parallel path itself is what is tested here
+    monkeypatch.setattr(xlsx.threading, "active_count", lambda: 1)
     forks = []
     real_fork = xlsx.os.fork
     monkeypatch.setattr(xlsx.os, "fork", lambda: forks.append(1) or real_fork())
