@@ -26,7 +26,7 @@ router = Router(tags=["rights"])
 
 class LanguageIn(Schema):
     """One language a term names and how it may be used. A term with no languages names none:
-    it is not limited to any language (and the ledger does not yet check grants by language)."""
+    it is not limited to any language; a grant naming languages needs holdings covering each."""
 
     language: str = Field(..., description="BCP 47 tag", examples=["ru"])
     use: LanguageUse = Field(LanguageUse.ORIGINAL, description="original, dubbed or subtitled")
@@ -137,6 +137,9 @@ class AvailabilityIn(Schema):
     start: date
     end: date | None = None
     exclusive: bool = False
+    languages: list[LanguageIn] | None = Field(
+        None, description="omitted: languages not considered; a list (empty: naming no language) — only holdings covering it count, as for a grant"
+    )
     detail: Literal["all", "problems", "none"] = Field("all", description="which cells to return")
 
 
@@ -151,6 +154,7 @@ class GapOut(PeriodOut):
     licensee: str
     exclusive: bool | None
     on_work: int | None
+    language: str = Field("", description="set when the window is held but not for this language, e.g. 'zh-Hans subtitled'")
 
 
 class CellOut(Schema):
@@ -300,7 +304,8 @@ def _cell_out(cell: avail.Cell) -> dict:
         "available": cell.available,
         "free": [_period(p) for p in cell.free],
         "gaps": [
-            {**_period(g.period), "reason": g.reason, "contract": g.contract_ref, "licensee": g.licensee, "exclusive": g.exclusive, "on_work": g.work_id}
+            {**_period(g.period), "reason": g.reason, "contract": g.contract_ref, "licensee": g.licensee, "exclusive": g.exclusive, "on_work": g.work_id,
+             "language": g.language}
             for g in cell.gaps
         ],
     }
@@ -383,7 +388,8 @@ def post_availability(request, payload: AvailabilityIn):
     ids = [w.pk for w in works] or (overview.held_work_ids(actor) if payload.catalogue else [])
     countries = overview.countries_of(payload.territories, payload.territories_excluded)
     overview.check_size(len(ids), countries, payload.media)
-    result = avail.availability(actor, ids, countries, payload.media, Period(payload.start, payload.end), payload.exclusive)
+    languages = None if payload.languages is None else [item.model_dump(mode="json") for item in payload.languages]
+    result = avail.availability(actor, ids, countries, payload.media, Period(payload.start, payload.end), payload.exclusive, languages)
     refs = dict(Work.objects.filter(pk__in=ids).values_list("id", "ref")) if not works else {w.pk: w.ref for w in works}
     out = []
     for wid, work in result.items():

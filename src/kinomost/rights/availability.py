@@ -10,10 +10,16 @@ by L conflicts when either it or the request is exclusive. Episodes inherit the 
 their season or series unless they have holdings of their own for that cell; grants and holdbacks
 anywhere in the family (ancestors and descendants) conflict, since granting a series grants its
 episodes. Everything is fetched in a few queries and computed with `core.periods`.
+
+Languages (asked for with `languages=[...]`, see docs/rights.md "Languages"): a holding is usable
+for a (language, use) pair when its term names no language or names that pair; a request naming
+pairs needs each pair covered for the whole window, a request naming none needs holdings naming
+none. Grants and holdbacks block whatever their languages: atoms carry no language.
 """
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,11 +31,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 
 from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
+from kinomost.core import languages as language_tags
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
-from kinomost.rights.models import OPEN_END, AtomKind, Contract, RightAtom
+from kinomost.rights.models import OPEN_END, AtomKind, Contract, LanguageUse, RightAtom, Term
 
 MISSING_HOLDING = "missing_holding"
 CONFLICTING_GRANT = "conflicting_grant"
@@ -48,9 +55,13 @@ class Gap:
     licensee_id: int | None = None
     licensee: str = ""
     exclusive: bool | None = None
+    # Set when the window is held, but not for this language: "zh-Hans subtitled", or
+    # ALL_LANGUAGES when a request naming no language meets holdings that name some.
+    language: str = ""
 
     def as_dict(self) -> dict:
-        return {
+        """The refusal detail's shape; `language` only on a gap due to language alone."""
+        found = {
             "reason": self.reason,
             "window": str(self.period),
             "atom": self.atom_id,
@@ -60,6 +71,9 @@ class Gap:
             "licensee_id": self.licensee_id,
             "exclusive": self.exclusive,
         }
+        if self.language:
+            found["language"] = self.language
+        return found
 
 
 @dataclass
@@ -115,14 +129,23 @@ def to_period(window) -> Period:
     return Period(periods.parse_date(start), periods.parse_date(end))
 
 
-def availability(licensor, works: Iterable, territory_codes, media_codes, window, exclusive: bool) -> dict[int, WorkAvailability]:
+ALL_LANGUAGES = "all languages"
+
+
+def availability(licensor, works: Iterable, territory_codes, media_codes, window, exclusive: bool,
+                 languages: Iterable | None = None) -> dict[int, WorkAvailability]:
     """Per work: is the whole request free, the free sub-windows per cell, and every gap's reason.
 
     `territory_codes` and `media_codes` may be groups (expanded here); `window` is a Period or
     (start, end). One statement per 500 works fetches the works' family and every atom that
     matters, whatever the number of cells; the rules then run in Python with `core.periods`.
+
+    `languages`: None answers without regard to language (the overview pages); a list of
+    {"language", "use"} (or (language, use)) — empty meaning "names no language" — makes only
+    the holdings covering them usable (a grant's rule 1), and a gap due to language alone names it.
     """
     wanted = to_period(window)
+    wanted_languages = None if languages is None else language_pairs(languages)
     countries = _expanded(territories.expand, territory_codes)
     leaves = _expanded(media_taxonomy.expand, media_codes)
     work_ids = [w.pk if isinstance(w, Work) else int(w) for w in works]
@@ -131,10 +154,36 @@ def availability(licensor, works: Iterable, territory_codes, media_codes, window
     result: dict[int, WorkAvailability] = {}
     for start in range(0, len(work_ids), _CHUNK):
         chunk = work_ids[start : start + _CHUNK]
-        family, atoms = _family_and_atoms(db, lid, chunk, countries, leaves, wanted)
+        family, atoms, term_languages = _family_and_atoms(db, lid, chunk, countries, leaves, wanted, wanted_languages is not None)
+        rule = None if wanted_languages is None else _LanguageRule(wanted_languages, term_languages)
         for wid in chunk:
-            result[wid] = _work_availability(lid, wid, family, atoms, countries, leaves, wanted, exclusive)
+            result[wid] = _work_availability(lid, wid, family, atoms, countries, leaves, wanted, exclusive, rule)
     return result
+
+
+def language_pairs(values) -> tuple[tuple[str, str], ...]:
+    """[{"language": "zh-hans", "use": "subtitled"}] or [("ru", "dubbed")] → normalised, distinct
+    (tag, use) pairs in the order given; a missing use is `original`, as in the ledger."""
+    pairs = []
+    for value in values or ():
+        tag, use = (value.get("language"), value.get("use") or LanguageUse.ORIGINAL) if isinstance(value, dict) else value
+        pairs.append((language_tags.normalise_tag(tag), str(use)))
+    return tuple(dict.fromkeys(pairs))
+
+
+@dataclass
+class _LanguageRule:
+    """Rule 1 by language: the pairs asked for, and each fetched holding's term languages by atom id."""
+
+    wanted: tuple[tuple[str, str], ...]
+    of_atom: dict[int, frozenset]
+
+    def needs(self):
+        """(label, covers(atom)) per requirement: one per pair, or "no language named"."""
+        if not self.wanted:
+            return [(ALL_LANGUAGES, lambda a: not self.of_atom.get(a.id))]
+        return [(f"{tag} {use}", lambda a, pair=(tag, use): not self.of_atom.get(a.id) or pair in self.of_atom[a.id])
+                for tag, use in self.wanted]
 
 
 # Works per statement: with their seasons and episodes well inside SQLite's 32,766 parameters.
@@ -160,18 +209,24 @@ class _Family:
     descendants: dict[int, list[int]]  # work → its seasons and episodes that carry atoms
 
 
-def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period):
+def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period,
+                      with_languages: bool = False):
     """The works' ancestors and descendants, and the licensor's atoms (held, granted, held back,
     received) on all of them for these cells overlapping `wanted` — one statement.
 
     Raw SQL because at one work the ORM's query building costs more than the query itself; one
-    statement because a round trip to a busy server costs more than anything else here."""
+    statement because a round trip to a busy server costs more than anything else here.
+    `with_languages`: the statement's variant that also reads each atom's term languages
+    (returned per atom id); the plain one, which the overview pages run, does not join terms."""
     if not work_ids or not countries or not leaves:
-        return _Family({}, {}), {}
+        return _Family({}, {}), {}, {}
     pg = db.vendor == "postgresql"
     ids = _bound(pg, work_ids)
-    rows = _fetch(db, _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves)),
+    rows = _fetch(db, _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves), with_languages),
                   [*ids, *ids, *ids, *_bound(pg, countries), *_bound(pg, leaves), licensor_id, licensor_id, wanted.hi, wanted.hi, wanted.lo])
+    term_languages: dict[int, frozenset] = {}
+    if with_languages:
+        term_languages, rows = _split_languages(rows)
     wanted_ids = set(work_ids)
     ancestors: dict[int, list[int]] = {}
     descendants: dict[int, list[int]] = defaultdict(list)
@@ -187,10 +242,28 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
         atom = _Atom(atom_id, kind, wid, country, leaf, Period(_day(start), None if end == OPEN_END else end),
                      holder, licensee, name or "", bool(excl), bool(subl), ref)
         by_cell[(wid, country, leaf)].append(atom)
-    return _Family(ancestors, dict(descendants)), by_cell
+    return _Family(ancestors, dict(descendants)), by_cell, term_languages
 
 
-_TABLES = {"atom": RightAtom._meta.db_table, "work": Work._meta.db_table, "org": Organisation._meta.db_table, "contract": Contract._meta.db_table}
+def _split_languages(rows) -> tuple[dict[int, frozenset], list[tuple]]:
+    """The variant's last column (the term's languages, JSON text or decoded) → {atom id: pairs}."""
+    parsed: dict = {}
+    found: dict[int, frozenset] = {}
+    for row in rows:
+        if row[0] is None or not row[15]:
+            continue
+        raw = row[15]
+        key = raw if isinstance(raw, str) else json.dumps(raw)
+        if key not in parsed:
+            value = json.loads(raw) if isinstance(raw, str) else raw
+            parsed[key] = frozenset((d["language"], d.get("use") or LanguageUse.ORIGINAL) for d in value or ())
+        if parsed[key]:
+            found[row[0]] = parsed[key]
+    return found, [row[:15] for row in rows]
+
+
+_TABLES = {"atom": RightAtom._meta.db_table, "work": Work._meta.db_table, "org": Organisation._meta.db_table, "contract": Contract._meta.db_table,
+           "term": Term._meta.db_table}
 # `fam`: the works (lvl 0), their children and grandchildren, each with its parent and
 # grandparent; the atoms are read on those and on the works' ancestors. Only the works' own
 # family rows come back (their ancestors); an atom on a descendant carries its parent and
@@ -204,11 +277,11 @@ WITH fam (lvl, id, parent_id, grandparent_id) AS (
   UNION ALL
   SELECT 2, w.id, w.parent_id, p.parent_id FROM {work} w JOIN {work} p ON p.id = w.parent_id WHERE p.parent_id {ids}
 )
-SELECT NULL, id, parent_id, grandparent_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM fam WHERE lvl = 0
+SELECT NULL, id, parent_id, grandparent_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL{no_languages} FROM fam WHERE lvl = 0
 UNION ALL
 SELECT a.id, a.work_id, f.parent_id, f.grandparent_id, a.kind, a.territory, a.media, a.start, a.effective_end,
-       a.holder_id, a.licensee_id, o.name, a.exclusive, a.sublicensable, c.reference
-  FROM {atom} a LEFT JOIN {org} o ON o.id = a.licensee_id JOIN {contract} c ON c.id = a.contract_id
+       a.holder_id, a.licensee_id, o.name, a.exclusive, a.sublicensable, c.reference{languages}
+  FROM {atom} a LEFT JOIN {org} o ON o.id = a.licensee_id JOIN {contract} c ON c.id = a.contract_id{term_join}
        LEFT JOIN (SELECT DISTINCT id, parent_id, grandparent_id FROM fam WHERE lvl > 0) f ON f.id = a.work_id
  WHERE a.work_id IN (SELECT id FROM fam UNION SELECT parent_id FROM fam UNION SELECT grandparent_id FROM fam)
    AND a.territory {countries} AND a.media {leaves}
@@ -218,9 +291,15 @@ SELECT a.id, a.work_id, f.parent_id, f.grandparent_id, a.kind, a.territory, a.me
 
 
 @lru_cache(maxsize=512)
-def _family_atoms_sql(pg: bool, ids: int, countries: int, leaves: int) -> str:
+def _family_atoms_sql(pg: bool, ids: int, countries: int, leaves: int, with_languages: bool = False) -> str:
+    """The plain statement, or (`with_languages`) the same with the term's languages as a 16th
+    column — holdbacks' terms are not read, their languages never matter."""
+    extra = {"no_languages": "", "languages": "", "term_join": ""}
+    if with_languages:
+        extra = {"no_languages": ", NULL", "languages": ", t.languages",
+                 "term_join": " LEFT JOIN {term} t ON t.id = a.term_id AND a.kind <> 'holdback'".format(**_TABLES)}
     sql = _FAMILY_ATOMS_SQL.format(ids=_in(pg, ids, "int"), countries=_in(pg, countries), leaves=_in(pg, leaves),
-                                   cast=_int_cast(pg), start_guard=_start_guard(pg), **_TABLES)
+                                   cast=_int_cast(pg), start_guard=_start_guard(pg), **extra, **_TABLES)
     return _for(pg, sql)
 
 
@@ -324,26 +403,29 @@ def _is_holding_of(atom: _Atom, licensor_id: int) -> bool:
     )
 
 
-def _work_availability(licensor_id, work_id, family, atoms, countries, leaves, wanted, exclusive) -> WorkAvailability:
+def _work_availability(licensor_id, work_id, family, atoms, countries, leaves, wanted, exclusive, rule=None) -> WorkAvailability:
     levels = [work_id, *family.ancestors.get(work_id, [])]
     related = levels + family.descendants.get(work_id, [])
     result = WorkAvailability(work_id)
     for country in countries:
         for leaf in leaves:
-            result.cells.append(_cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive))
+            result.cells.append(_cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive, rule))
     return result
 
 
-def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive) -> Cell:
+def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive, rule: _LanguageRule | None = None) -> Cell:
     found = [(wid, atoms[key]) for wid in related if (key := (wid, country, leaf)) in atoms]
     if not found:  # nothing held, granted or held back on this cell in the window
         return Cell(country, leaf, [], [Gap(MISSING_HOLDING, wanted)])
     held = _inherited_holdings(licensor_id, levels, found)
-    usable = [a.period for a in held if a.sublicensable and (a.exclusive or not exclusive)]
-    if any(p.contains(wanted) for p in usable):
-        gaps = []  # the common case, without the interval arithmetic
+    if rule is not None:
+        gaps = _language_gaps([a for a in held if a.sublicensable and (a.exclusive or not exclusive)], rule, wanted)
     else:
-        gaps = [Gap(MISSING_HOLDING, p) for p in periods.gaps(usable, wanted)]
+        usable = [a.period for a in held if a.sublicensable and (a.exclusive or not exclusive)]
+        if any(p.contains(wanted) for p in usable):
+            gaps = []  # the common case, without the interval arithmetic
+        else:
+            gaps = [Gap(MISSING_HOLDING, p) for p in periods.gaps(usable, wanted)]
     for _, cell_atoms in found:
         for atom in cell_atoms:
             if atom.holder_id == licensor_id and atom.kind != AtomKind.HOLDING:
@@ -354,6 +436,21 @@ def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive)
         return Cell(country, leaf, [wanted], [])
     blocked = [g.period for g in gaps]
     return Cell(country, leaf, periods.difference([wanted], blocked), sorted(gaps, key=lambda g: (g.period.lo, g.reason)))
+
+
+def _language_gaps(usable: list[_Atom], rule: _LanguageRule, wanted: Period) -> list[Gap]:
+    """Rule 1 with languages: what no usable holding covers is a plain missing holding; what is
+    held, but not for a pair asked for (pairs may be covered by different holdings), is a
+    missing holding naming that pair."""
+    held = [a.period for a in usable]
+    missing = [] if any(p.contains(wanted) for p in held) else periods.gaps(held, wanted)
+    gaps = [Gap(MISSING_HOLDING, p) for p in missing]
+    for label, covers in rule.needs():
+        covering = [a.period for a in usable if covers(a)]
+        if any(p.contains(wanted) for p in covering):
+            continue
+        gaps += [Gap(MISSING_HOLDING, p, language=label) for p in periods.difference(periods.gaps(covering, wanted), missing)]
+    return gaps
 
 
 def _inherited_holdings(licensor_id, levels, found) -> list[_Atom]:
@@ -381,20 +478,22 @@ def _blocking(atom: _Atom, licensor_id: int, wanted: Period, exclusive: bool) ->
     return None
 
 
-def find_available(licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None) -> list[int]:
+def find_available(licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None,
+                   languages: Iterable | None = None) -> list[int]:
     """Ids of works free for the whole request ("features free for exclusive SVOD in CN 2027–29").
 
     For films and series only (`kinds` all top-level), one statement over the
     (territory, media, start, effective_end) index answers it: the works with usable holdings of
     the cell, and those whose family has a conflicting grant or holdback. Otherwise one indexed
     query finds the works (or their series/seasons) the licensor holds anything on for that cell,
-    their episodes join them, and `availability` decides. Same rules either way.
+    their episodes join them, and `availability` decides. Same rules either way. With
+    `languages` (see `availability`) the second way always, since it alone reads languages.
     """
     wanted = to_period(window)
     lid = org_id(licensor)
     country = territories.normalise_country(territory)
     leaf = media_taxonomy.expand([media])
-    if kinds and set(kinds) <= set(TOP_LEVEL_KINDS):
+    if kinds and set(kinds) <= set(TOP_LEVEL_KINDS) and languages is None:
         return _find_top_level(lid, country, leaf, wanted, exclusive, list(kinds))
     held = set(
         RightAtom.objects.filter(
@@ -410,7 +509,7 @@ def find_available(licensor, territory: str, media: str, window, exclusive: bool
     if kinds:
         candidates = candidates.filter(kind__in=list(kinds))
     ids = list(candidates.values_list("id", flat=True))
-    found = availability(lid, ids, [country], leaf, wanted, exclusive)
+    found = availability(lid, ids, [country], leaf, wanted, exclusive, languages)
     return sorted(wid for wid, result in found.items() if result.available)
 
 

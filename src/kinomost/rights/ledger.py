@@ -231,27 +231,34 @@ def _require_visible_batch(org: Organisation, records, prepared: list[_Prepared]
 
 
 def _refuse_batch_conflicts(org: Organisation, records, prepared: list[_Prepared]) -> None:
-    """Every record checked against the ledger (one `availability` call per exclusivity, over
-    the span of all windows; each gap is then cut to the record's own window) and against the
-    records before it in the batch."""
+    """Every record checked against the ledger (one `availability` call per exclusivity and set
+    of languages, over the span of all windows; each gap is then cut to the record's own window)
+    and against the records before it in the batch."""
     details: list[dict] = []
-    for exclusive in (True, False):
-        group = [(r, p) for r, p in zip(records, prepared) if p.term.exclusive == exclusive]
-        if group:
-            details += _ledger_conflicts(org, group, exclusive)
+    groups: dict[tuple, list] = {}
+    for r, p in zip(records, prepared):
+        groups.setdefault((not p.term.exclusive, _language_key(p.languages)), []).append((r, p))
+    for key in sorted(groups, key=lambda k: k[0]):  # exclusive records first, then in order of appearance
+        group = groups[key]
+        details += _ledger_conflicts(org, group, group[0][1].term.exclusive)
     details += _conflicts_within(zip(records, prepared))
     if details:
         first = details[0]
         raise Conflict(f"{first['row']}: " + _conflict_message(details), details=details)
 
 
+def _language_key(langs: list[dict]) -> tuple:
+    return tuple(sorted((d["language"], d["use"]) for d in langs))
+
+
 def _ledger_conflicts(org: Organisation, group, exclusive: bool) -> list[dict]:
+    """One `availability` call for records sharing exclusivity and languages."""
     works = {w.pk: w for _, p in group for w in p.works}
     countries = sorted({c for _, p in group for c in p.countries})
     leaves = sorted({m for _, p in group for m in p.leaves})
     start = min(p.period.start for _, p in group)
     end = None if any(p.period.end is None for _, p in group) else max(p.period.end for _, p in group)
-    result = avail.availability(org, list(works.values()), countries, leaves, Period(start, end), exclusive)
+    result = avail.availability(org, list(works.values()), countries, leaves, Period(start, end), exclusive, group[0][1].languages)
     cells = {(wid, cell.territory, cell.media): cell for wid, found in result.items() for cell in found.problems()}
     details = []
     for record, p in group:
@@ -474,9 +481,20 @@ def _works(refs, known: dict[int, Work] | None = None) -> list[Work]:
 
 
 def _languages(values) -> list[dict]:
+    """[{"language", "use"}] or [(language, use)] → normalised; anything else is InvalidInput
+    (a bare "rus" used to be unpacked into letters and crash)."""
+    if isinstance(values, (str, dict)):
+        raise InvalidInput("languages must be a list of {language, use}, e.g. [{'language': 'ru', 'use': 'dubbed'}]")
     out = []
     for value in values or []:
-        tag, use = (value.get("language"), value.get("use", "original")) if isinstance(value, dict) else value
+        if isinstance(value, dict):
+            tag, use = value.get("language"), value.get("use", "original")
+        elif isinstance(value, (list, tuple)) and len(value) == 2:
+            tag, use = value
+        else:
+            raise InvalidInput(f"'{value}' is not a language with its use, e.g. {{'language': 'ru', 'use': 'dubbed'}}")
+        if not isinstance(tag, str):
+            raise InvalidInput(f"'{tag}' is not a language tag (expected e.g. ru, en, zh-Hans, pt-BR)")
         if use not in LanguageUse.values:
             raise InvalidInput(f"language use '{use}' is not one of {', '.join(LanguageUse.values)}")
         out.append({"language": languages.normalise_tag(tag), "use": use})
@@ -504,7 +522,8 @@ def _lock_licensor(org: Organisation) -> None:
 
 def _refuse_conflicts(org: Organisation, prepared: _Prepared) -> None:
     """Raise Conflict listing every (work, territory, media, window) the grant may not cover."""
-    result = avail.availability(org, prepared.works, prepared.countries, prepared.leaves, prepared.period, prepared.term.exclusive)
+    result = avail.availability(org, prepared.works, prepared.countries, prepared.leaves, prepared.period, prepared.term.exclusive,
+                                prepared.languages)
     refs = {w.pk: w.ref for w in prepared.works}
     details = [
         {"work": wid, "work_ref": refs.get(wid, ""), "territory": cell.territory, "media": cell.media, **gap.as_dict()}
@@ -526,6 +545,8 @@ _REASON_TEXT = {
 def _conflict_message(details: list[dict]) -> str:
     first = details[0]
     text = f"work {first['work_ref'] or first['work']}, {first['territory']}, {first['media']}, {first['window']}: {_REASON_TEXT[first['reason']]}"
+    if first.get("language"):  # held, but not for this language (rule 1 by language)
+        text += f" for {first['language']}"
     if first["contract"]:
         text += f" (contract {first['contract']}" + (f" to {first['licensee']})" if first["licensee"] else ")")
     more = f" and {len(details) - 1} more" if len(details) > 1 else ""
