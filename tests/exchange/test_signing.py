@@ -73,3 +73,19 @@ def test_a_later_term_refused_by_the_ledger_rolls_back_the_earlier_ones(actor_a,
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert not RightAtom.objects.filter(licensee=org_b).exists()
     assert Deal.objects.get(pk=deal.pk).state == S.AGREED
+
+
+def test_a_deal_for_a_language_the_licensor_does_not_hold_is_refused_before_signing(actor_a, actor_b, org_a, org_b):
+    """The deal page's check and signing agree with the ledger's rule 1 by language."""
+    works = [make_work(org_a, "dub-only")]
+    hold(org_a, works, territories="CN", media="svod", languages=[("ru", "dubbed")])
+    zh = {**CN_SVOD, "languages": [{"language": "zh-Hans", "use": "subtitled"}]}
+    deal = _agreed(actor_a, actor_b, org_b, works, terms=[zh])
+    found = deals.conflicts_of(org_a, works, [zh])
+    assert [(d["territory"], d["media"], d["reason"], d.get("language")) for d in found] == [
+        ("CN", "svod", "missing_holding", "zh-Hans subtitled")]
+    with pytest.raises(SigningRefused):
+        deals.sign(actor_a, deal.pk, on_date="2026-12-01")
+    assert not RightAtom.objects.filter(licensee=org_b).exists()
+    ru = {**CN_SVOD, "languages": [{"language": "ru", "use": "dubbed"}]}
+    assert deals.conflicts_of(org_a, works, [ru]) == []

@@ -342,7 +342,8 @@ def conflicts_of(licensor, works, terms: list[dict]) -> list[dict]:
     found = []
     for index, term in enumerate(terms, start=1):
         countries, leaves, window = proposals.term_cells(term)
-        result = avail.availability(licensor, works, countries, leaves, window, term.get("exclusive", False))
+        result = avail.availability(licensor, works, countries, leaves, window, term.get("exclusive", False),
+                                    term.get("languages") or [])
         found += [
             {"term": index, "work": wid, "work_ref": refs.get(wid, ""), "territory": cell.territory, "media": cell.media, **gap.as_dict()}
             for wid, work in result.items()

@@ -128,7 +128,7 @@ class TermForm(forms.Form):
     languages = forms.CharField(
         label=_("Languages"), required=False, max_length=2000,
         help_text=_("Each language with its use (original, dubbed or subtitled), separated by ;, e.g. ru dubbed subtitled; zh-Hans original. "
-                    "Empty: the contract names no language, so the term covers all languages. Recorded with the term; grants are not yet checked by language."),
+                    "Empty: the contract names no language, so the term covers all languages. A grant needs holdings that cover each language it names (or name none)."),
         widget=forms.TextInput(attrs={"placeholder": "ru dubbed subtitled; zh-Hans original"}),
     )
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
