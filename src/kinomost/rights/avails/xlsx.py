@@ -17,10 +17,7 @@ from __future__ import annotations
 import codecs
 import html
 import itertools
-import os
-import pickle
 import re
-import threading
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
@@ -101,91 +98,10 @@ def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsF
         return False
     result.version = result.version or _version(top.get(VERSION_ROW, {}).get("A"), sheet, result)
     named = named_reader(header)
-    data = itertools.chain([first] if first else [], rows)
-    if engine != "openpyxl":
-        data = list(data)  # raw rows are cheap to hold: a few hundred bytes of XML each
-        chunks = _chunks(data, _processes(len(data)))
-        if len(chunks) > 1:
-            _read_in_processes(sheet, chunks, named, result, problems)
-            return True
-    _read_rows(sheet, data, named, result, problems)
-    return True
-
-
-def _read_rows(sheet: str, data, named: Callable, result: AvailsFile, problems: list) -> None:
-    for number, raw in data:
+    for number, raw in itertools.chain([first] if first else [], rows):
         values, formulas = named(raw)
         _read_row(sheet, number, values, formulas, result, problems)
-
-
-# --- reading a large sheet on several cores -----------------------------------------------------------
-# Checking rows is pure computation on each row alone, so a large sheet is cut into contiguous
-# parts: forked children read all but the first while this process reads the first, and each
-# child sends back its rows, warnings and problems (pickled through a pipe), which are appended in
-# sheet order, so the result is exactly the serial one. Forking is done only where it is safe and
-# pays: a process with no other threads (the CLI, a worker; not a web server's request thread), a
-# sheet of PARALLEL_MIN_ROWS rows or more. A child that fails leaves its part to this process.
-PARALLEL_MIN_ROWS = 4000
-MAX_PROCESSES = 4
-
-
-def _processes(rows: int) -> int:
-    if rows < PARALLEL_MIN_ROWS or not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
-                      MAX_PROCESSES, rows // (PARALLEL_MIN_ROWS // 2)))
-
-
-def _chunks(data: list, parts: int) -> list[list]:
-    size = -(-len(data) // parts) if data else 1
-    return [data[i:i + size] for i in range(0, len(data), size)] or [data]
-
-
-def _read_in_processes(sheet: str, chunks: list[list], named: Callable, result: AvailsFile, problems: list) -> None:
-    children = [_fork_reader(sheet, chunk, named) for chunk in chunks[1:]]
-    _read_rows(sheet, chunks[0], named, result, problems)
-    for chunk, child in zip(chunks[1:], children):
-        part = _collect(child)
-        if part is None:  # the child could not fork or failed: read its part here
-            _read_rows(sheet, chunk, named, result, problems)
-            continue
-        rows, warnings, found = part
-        result.rows += rows
-        result.warnings += warnings
-        problems += found
-
-
-def _fork_reader(sheet: str, chunk: list, named: Callable) -> tuple[int, int] | None:
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid:
-        os.close(write_end)
-        return pid, read_end
-    status = 1
-    try:  # the child: read, send, and leave without running the parent's exit handlers
-        os.close(read_end)
-        part, found = AvailsFile(rows=[], format="xlsx"), []
-        _read_rows(sheet, chunk, named, part, found)
-        with os.fdopen(write_end, "wb") as out:
-            out.write(pickle.dumps((part.rows, part.warnings, found), protocol=pickle.HIGHEST_PROTOCOL))
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _collect(child: tuple[int, int] | None):
-    if child is None:
-        return None
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as stream:
-        data = stream.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    return pickle.loads(data)
+    return True
 
 
 def _top_rows(rows, by_letter: Callable) -> tuple[dict[int, dict], tuple[int, Any] | None]:

@@ -27,15 +27,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, org, licensee, **opts):
         path = Path(file)
-        tqdm.monitor_interval = 0
         if not path.is_file():
             raise CommandError(f"no such file: {file}")
         try:
             importer = organisation_by_slug(org)
             receiver = organisation_by_slug(licensee) if licensee else None
-            # no tqdm monitor thread: a large sheet is read by forked processes only where no
-            # other thread runs (rights/avails/xlsx.py)
-            with tqdm(desc="import avails", unit="rows", file=sys.stderr, mininterval=0.5) as bar:
+            with tqdm(desc="import avails", unit="rows", file=sys.stderr) as bar:
                 result = import_avails(importer, path.read_bytes(), path.name, licensee=receiver, progress=bar.update)
         except ImportRejected as exc:
             for problem in exc.problems:
