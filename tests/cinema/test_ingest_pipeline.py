@@ -114,4 +114,4 @@ def check_job_is_done_and_nothing_temporary_is_left(ready_asset):
     assert job.state == JobState.DONE and job.done_steps == ["probe", "transcode", "subtitles", "thumbnails", "publish"]
     folder = storage.asset_dir(ready_asset.public_id)
     assert not [p for p in folder.rglob("*") if ".partial-" in p.name or ".tmp-" in p.name]
-    assert not (folder / "preview.m3u8").exists()
+    assert not (folder / "preview.m3u8").exists() and not (folder / "preview").exists()

@@ -3,7 +3,7 @@ own platforms and assets with their progress, and nobody else's."""
 
 import pytest
 
-from kinomost.cinema import services
+from kinomost.cinema import services, tokens
 from kinomost.cinema.models import Asset, AssetStatus
 from kinomost.core.errors import Conflict, InvalidInput
 from kinomost.parties.context import Actor
@@ -41,7 +41,7 @@ def test_api_shows_progress_of_own_assets_only(client_a, client_b, org_a, film):
                                  step="transcode", progress=42.5, eta_seconds=17, preview_playlist="preview.m3u8")
     body = client_a.get(f"/api/v1/cinema/assets/{asset.public_id}").json()
     assert (body["status"], body["step"], body["progress"], body["eta_seconds"]) == ("processing", "transcode", 42.5, 17)
-    assert body["preview_url"] == f"/media/hls/{asset.public_id}/preview.m3u8" and body["master_url"] == ""
+    assert body["preview_url"] == tokens.stream_url(asset.public_id, "preview.m3u8", body["urls_expire_at"]) and body["master_url"] == ""
     assert [a["id"] for a in client_a.get("/api/v1/cinema/assets").json()] == [str(asset.public_id)]
     assert client_b.get(f"/api/v1/cinema/assets/{asset.public_id}").status_code == 404
     assert client_b.get("/api/v1/cinema/assets").json() == []

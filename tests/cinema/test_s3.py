@@ -179,13 +179,15 @@ def test_a_worker_elsewhere_publishes_to_the_bucket_and_the_server_streams_from_
     assert set(published) == _tree(storage.asset_dir(reference.public_id))
     settings.STORAGES = with_bucket
     assert "master.m3u8" in published and "preview.m3u8" not in published and not any(".partial-" in n for n in published)
+    assert not any(n.startswith("preview/") for n in published)  # the preview is gone once the master is up
 
     # The master playlist was the last upload; the growing preview was uploaded before it.
     puts = _puts(s3, f"{PREFIX}/hls/{asset.public_id}/")
     assert puts[-1] == "master.m3u8" and puts.count("master.m3u8") == 1
     assert set(puts[:-1]) >= set(published) - {"master.m3u8"}
     first_preview = puts.index("preview.m3u8")
-    assert any(".partial-" in name and name.endswith(".ts") for name in puts[:first_preview])
+    assert any(name.startswith("preview/") and name.endswith(".ts") for name in puts[:first_preview])
+    assert not any(".partial-" in name for name in puts)  # never uploaded: the servers refuse such names
     assert first_preview < min(i for i, name in enumerate(puts) if name.startswith("stream/"))
 
     # No key anywhere in the bucket, public or private.

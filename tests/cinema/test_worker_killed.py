@@ -107,6 +107,7 @@ def _check_lowest_rung_plays_while_transcoding(asset, tmp_path):
     folder = storage.asset_dir(asset.public_id)
     preview = m3u8.load(str(folder / "preview.m3u8"))
     assert [p.stream_info.resolution for p in preview.playlists] == [(256, 144)]
+    assert preview.playlists[0].uri.startswith("preview/")  # the public folder, not the encoder's partial one
     rung = m3u8.load(str(folder / preview.playlists[0].uri))
     assert not rung.is_endlist and rung.segments  # still growing, already playable
     cipher = (folder / preview.playlists[0].uri).parent.joinpath(rung.segments[0].uri).read_bytes()

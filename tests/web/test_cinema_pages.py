@@ -2,11 +2,13 @@
 opens a platform, follows one asset's progress (a fragment htmx polls until it is finished) and
 finds the upload form; a read-only member reads but cannot write; another organisation gets 404."""
 
+import re
+
 import pytest
 from django.test import Client
 
 from kinomost.catalog import services as catalog
-from kinomost.cinema import services
+from kinomost.cinema import services, tokens
 from kinomost.cinema.models import Asset, AssetStatus, Platform, Track, TrackKind
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
@@ -84,7 +86,8 @@ def test_a_read_only_member_reads_but_cannot_write(reader, encoding, org_a):
 
 def test_the_progress_fragment_shows_percent_and_time_left_and_polls_until_finished(operator, encoding):
     page = operator.get(f"/studio/cinema/assets/{encoding.public_id}/").content.decode()
-    assert 'hx-trigger="every 2s"' in page and "htmx.min.js" in page and "/media/hls/" in page  # the preview link
+    assert 'hx-trigger="every 2s"' in page and "htmx.min.js" in page
+    assert f"/{encoding.public_id}/preview.m3u8" in page and "/hls/" in page  # the preview, as a token URL
     fragment = operator.get(f"/studio/cinema/assets/{encoding.public_id}/progress/", HTTP_HX_REQUEST="true")
     body = fragment.content.decode()
     assert "42.5 %" in body and "2 min left" in body and "every 2s" in body and "HX-Refresh" not in fragment.headers
@@ -93,7 +96,7 @@ def test_the_progress_fragment_shows_percent_and_time_left_and_polls_until_finis
     encoding.save()
     done = operator.get(f"/studio/cinema/assets/{encoding.public_id}/progress/", HTTP_HX_REQUEST="true")
     assert done.headers["HX-Refresh"] == "true" and "hx-trigger" not in done.content.decode()
-    assert f"/media/hls/{encoding.public_id}/master.m3u8" in done.content.decode()
+    assert f"/{encoding.public_id}/master.m3u8" in done.content.decode() and "/hls/" in done.content.decode()
 
 
 def test_a_ready_asset_shows_its_tracks_and_poster(operator, encoding):
@@ -104,7 +107,9 @@ def test_a_ready_asset_shows_its_tracks_and_poster(operator, encoding):
     Track.objects.create(asset=encoding, kind=TrackKind.SUBTITLES, name="subs-en", language="en", playlist="s.m3u8")
     html = operator.get(f"/studio/cinema/assets/{encoding.public_id}/").content.decode()
     assert "1280×720" in html and "3080 kbit/s" in html and "audio-ru" in html and "subs-en" in html
-    assert f"/media/hls/{encoding.public_id}/poster.jpg" in html and "master.m3u8" in html and "hx-trigger" not in html
+    assert f"/{encoding.public_id}/poster.jpg" in html and "master.m3u8" in html and "hx-trigger" not in html
+    poster = re.search(r'class="poster" src="/hls/([^/]+)/(\d+)/([^/]+)/poster.jpg"', html)
+    assert poster and tokens.is_valid(poster[1], int(poster[2]), encoding.public_id)  # a URL the servers serve
 
 
 def test_upload_page_offers_own_and_listed_works_and_the_platforms(operator, film, platform, org_b):

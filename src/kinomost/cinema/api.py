@@ -23,10 +23,12 @@ class AssetStatusOut(Schema):
     eta_seconds: int | None = Field(description="estimated seconds left")
     error: str
     duration: float | None
-    preview_url: str = Field(description="lowest rung, playable while the ladder is still encoding")
-    master_url: str
+    preview_url: str = Field(description="lowest rung, playable while the ladder is still encoding (a token URL)")
+    master_url: str = Field(description="the ladder once ready (a token URL; segments are AES-128, the key is given "
+                                        "to a signed-in studio member's browser session)")
     poster_url: str
     thumbnails_url: str
+    urls_expire_at: int = Field(description="Unix seconds until which the token URLs above are valid")
     created_at: datetime
     ready_at: datetime | None
 

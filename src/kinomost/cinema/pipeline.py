@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -134,11 +135,10 @@ def step_transcode(attempt: Attempt) -> None:
     public_id = attempt.asset.public_id
     if not final.exists():
         _transcode(attempt, final)
-        storage.publish(public_id, "stream")
-        storage.publish(public_id, "preview.m3u8")  # now naming the uploaded `stream/`
-    else:
-        storage.publish(public_id, "stream")  # renamed here by an attempt that died before uploading
-    storage.unpublish_partials(public_id)
+    _finish_preview(attempt, attempt.plan(), final)  # the whole lowest rung, until the master replaces it
+    storage.publish(public_id, "stream")  # again after a retry: renamed by an attempt that died before uploading
+    storage.publish(public_id, PREVIEW_FOLDER, PREVIEW_PLAYLIST)
+    storage.unpublish_partials(public_id)  # left by older versions, which uploaded the preview from there
 
 
 def _transcode(attempt: Attempt, final: Path) -> None:
@@ -148,14 +148,12 @@ def _transcode(attempt: Attempt, final: Path) -> None:
     partial = storage.partial_dir(final, attempt.lease.token)
     key_info = keys.write_key_info(attempt.asset, attempt.lease.token)
     started = time.monotonic()
-    preview_written = False
-    preview_upload = PreviewUpload(attempt, plan, partial)
+    preview = Preview(attempt, plan, partial)
+    preview.reset()  # an earlier attempt's segments are not this encode's
+    preview_upload = PreviewUpload(attempt, plan)
 
     def on_progress(done: float, speed: float) -> bool:
-        nonlocal preview_written
-        if not preview_written:
-            preview_written = _write_preview(attempt, plan, partial)
-        if preview_written:
+        if preview.sync():
             preview_upload()
         fraction = min(1.0, max(0.0, done / plan.duration)) if plan.duration else 0.0
         elapsed = time.monotonic() - started
@@ -169,7 +167,6 @@ def _transcode(attempt: Attempt, final: Path) -> None:
         key_info.unlink(missing_ok=True)
     _finish_stream_folder(attempt, plan, partial)
     storage.publish_dir(partial, final)
-    _write_preview(attempt, plan, final)
 
 
 def _readrate() -> float | None:
@@ -208,40 +205,109 @@ def _mpegts_start(attempt: Attempt, rung_folder: Path) -> int:
     return 126000
 
 
-def _write_preview(attempt: Attempt, plan: ladder.Plan, stream_folder: Path) -> bool:
-    """Publish the lowest rung (and the first audio) as soon as their playlists list a segment:
-    a player can start on `preview.m3u8` while the rest of the ladder is still encoding."""
-    low = stream_folder / plan.lowest.name / "index.m3u8"
-    first_audio = stream_folder / plan.audio[0].name / "index.m3u8" if plan.audio else None
-    if not _has_segment(low) or (first_audio and not _has_segment(first_audio)):
-        return False
-    rel = stream_folder.name
+PREVIEW_FOLDER = "preview"
+PREVIEW_PLAYLIST = "preview.m3u8"
+
+
+class Preview:
+    """The lowest rung and first audio, playable while the rest of the ladder encodes.
+
+    ffmpeg writes into the attempt's temporary folder (`stream.partial-<token>/`), which neither
+    nginx nor the embedded server serves (cinema/delivery.py refuses unfinished names). So each
+    progress report mirrors those two tracks into the stable public folder `preview/`: every
+    segment a playlist lists (ffmpeg lists a segment only once it is written) is hard-linked —
+    copied where links fail — and then the playlist text read *before* linking is written, so a
+    preview playlist never names a missing segment. It stays an EVENT playlist: players reload
+    it and follow it as it grows. `preview.m3u8` (a master playlist of the two) is written once
+    both tracks list a segment, and `Asset.preview_playlist` names it. The publish step removes
+    both once `master.m3u8` exists."""
+
+    def __init__(self, attempt: Attempt, plan: ladder.Plan, source: Path):
+        self.attempt = attempt
+        self.plan = plan
+        self.source = source
+        self.target = attempt.folder / PREVIEW_FOLDER
+        self.tracks = [plan.lowest.name] + ([plan.audio[0].name] if plan.audio else [])
+        self.linked: set[str] = set()
+        self.announced = False
+
+    def reset(self) -> None:
+        """Remove an earlier attempt's preview (the new encode starts its segments again)."""
+        (self.attempt.folder / PREVIEW_PLAYLIST).unlink(missing_ok=True)
+        if self.target.exists():
+            old = self.target.with_name(f"{PREVIEW_FOLDER}.tmp-{storage.new_token()}")
+            os.rename(self.target, old)
+            shutil.rmtree(old, ignore_errors=True)
+
+    def sync(self) -> bool:
+        """Mirror what is new; True once `preview.m3u8` is there (playable)."""
+        ready = [self._sync_track(track) for track in self.tracks]
+        if all(ready) and not self.announced:
+            _write_preview_master(self.attempt, self.plan)
+            self.announced = True
+        return self.announced
+
+    def _sync_track(self, track: str) -> bool:
+        playlist = self.source / track / "index.m3u8"
+        if not playlist.exists():
+            return False
+        text = playlist.read_text()
+        if "#EXTINF" not in text:
+            return False
+        folder = self.target / track
+        folder.mkdir(parents=True, exist_ok=True)
+        for line in text.splitlines():
+            if line and not line.startswith("#") and f"{track}/{line}" not in self.linked:
+                _link_or_copy(self.source / track / line, folder / line)
+                self.linked.add(f"{track}/{line}")
+        # Once the rung is finished its playlist is VOD; a playlist type must not change under a player.
+        storage.write_atomic(folder / "index.m3u8", text.replace("#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-PLAYLIST-TYPE:EVENT"))
+        return True
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (instant, no second copy of the bytes), else a copy; renamed into place whole."""
+    tmp = target.with_name(f"{target.name}.tmp-{storage.new_token()}")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def _finish_preview(attempt: Attempt, plan: ladder.Plan, final: Path) -> None:
+    """After the transcode the preview holds the whole lowest rung (a player watching it reaches
+    the end: the playlists now end with #EXT-X-ENDLIST), from the published `stream/`."""
+    preview = Preview(attempt, plan, final)
+    preview.linked = {f"{t}/{p.name}" for t in preview.tracks for p in (preview.target / t).glob("seg_*.ts")}
+    preview.sync()
+    if not preview.announced:  # too short for a progress report to have caught it growing
+        _write_preview_master(attempt, plan)
+
+
+def _write_preview_master(attempt: Attempt, plan: ladder.Plan) -> None:
     lines = ["#EXTM3U", "#EXT-X-VERSION:4"]
     stream_inf = f"#EXT-X-STREAM-INF:BANDWIDTH={(plan.lowest.kbps + ladder.AUDIO_KBPS) * 1000},RESOLUTION={plan.lowest.width}x{plan.lowest.height}"
     if plan.audio:
         a = plan.audio[0]
         lang = f',LANGUAGE="{a.language}"' if a.language else ""
-        lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{a.name}"{lang},DEFAULT=YES,AUTOSELECT=YES,URI="{rel}/{a.name}/index.m3u8"')
+        lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{a.name}"{lang},DEFAULT=YES,AUTOSELECT=YES,'
+                     f'URI="{PREVIEW_FOLDER}/{a.name}/index.m3u8"')
         stream_inf += ',AUDIO="audio"'
-    lines += [stream_inf, f"{rel}/{plan.lowest.name}/index.m3u8"]
-    storage.write_atomic(attempt.folder / "preview.m3u8", "\n".join(lines) + "\n")
-    Asset.objects.filter(pk=attempt.asset.pk).update(preview_playlist="preview.m3u8")
-    return True
-
-
-def _has_segment(playlist: Path) -> bool:
-    return playlist.exists() and "#EXTINF" in playlist.read_text()
+    lines += [stream_inf, f"{PREVIEW_FOLDER}/{plan.lowest.name}/index.m3u8"]
+    storage.write_atomic(attempt.folder / PREVIEW_PLAYLIST, "\n".join(lines) + "\n")
+    Asset.objects.filter(pk=attempt.asset.pk).update(preview_playlist=PREVIEW_PLAYLIST)
 
 
 class PreviewUpload:
-    """With object storage, the early preview is uploaded as it grows (every couple of seconds):
-    the new segments of the lowest rung and first audio, then the playlist text that was read
-    before them (so it names only uploaded segments), then `preview.m3u8` once. Best effort: a
-    failed upload is logged and tried again at the next call, never stopping the transcode."""
+    """With object storage, the preview folder is uploaded as it grows (every couple of seconds):
+    the new segments of each track, then the playlist text that was read before them (so it names
+    only uploaded segments), then `preview.m3u8` once. Best effort: a failed upload is logged and
+    tried again at the next call, never stopping the transcode."""
 
-    def __init__(self, attempt: Attempt, plan: ladder.Plan, partial: Path):
+    def __init__(self, attempt: Attempt, plan: ladder.Plan):
         self.public_id = attempt.asset.public_id
-        self.partial = partial
+        self.folder = attempt.folder / PREVIEW_FOLDER
         self.tracks = [plan.lowest.name] + ([plan.audio[0].name] if plan.audio else [])
         self.sent: set[str] = set()
         self.last = 0.0
@@ -253,21 +319,21 @@ class PreviewUpload:
         try:
             for track in self.tracks:
                 self._upload_track(track)
-            if "preview.m3u8" not in self.sent:
-                storage.publish(self.public_id, "preview.m3u8")
-                self.sent.add("preview.m3u8")
+            if PREVIEW_PLAYLIST not in self.sent:
+                storage.publish(self.public_id, PREVIEW_PLAYLIST)
+                self.sent.add(PREVIEW_PLAYLIST)
         except Exception:  # noqa: BLE001 — the preview is a convenience; the transcode goes on
             log.warning("preview upload of %s failed; trying again", self.public_id, exc_info=True)
 
     def _upload_track(self, track: str) -> None:
-        playlist = self.partial / track / "index.m3u8"
+        playlist = self.folder / track / "index.m3u8"
         if not playlist.exists():
             return
         text = playlist.read_bytes()
-        prefix = f"{self.partial.name}/{track}"
+        prefix = f"{PREVIEW_FOLDER}/{track}"
         for line in text.decode().splitlines():
             if line and not line.startswith("#") and f"{prefix}/{line}" not in self.sent:
-                storage.publish_file(self.public_id, f"{prefix}/{line}", self.partial / track / line)
+                storage.publish_file(self.public_id, f"{prefix}/{line}", self.folder / track / line)
                 self.sent.add(f"{prefix}/{line}")
         storage.publish_file(self.public_id, f"{prefix}/index.m3u8", text)
 
@@ -370,8 +436,9 @@ def step_publish(attempt: Attempt) -> None:
     storage.write_atomic(attempt.folder / "master.m3u8", playlists.master(video, audio, subtitles, frame_rate=fps))
     storage.publish(attempt.asset.public_id, "master.m3u8")  # the last upload: everything it names is there
     _record_ready(attempt.asset, video, audio, subtitles)
-    (attempt.folder / "preview.m3u8").unlink(missing_ok=True)
-    storage.unpublish(attempt.asset.public_id, "preview.m3u8")
+    (attempt.folder / PREVIEW_PLAYLIST).unlink(missing_ok=True)
+    shutil.rmtree(attempt.folder / PREVIEW_FOLDER, ignore_errors=True)
+    storage.unpublish(attempt.asset.public_id, PREVIEW_PLAYLIST, f"{PREVIEW_FOLDER}/")
     keys.remove_key_files(attempt.asset)
 
 

@@ -206,10 +206,19 @@ def stop(viewer: Viewer, session_id, *, position: float | None = None) -> Playba
     return session
 
 
-def key_for(user, asset_public_id) -> bytes:
-    """The asset's AES key, only inside a live session of this user for this asset."""
+def key_for(user, asset_public_id, actor=None) -> bytes:
+    """The asset's AES key: the one rule of who may have it. A viewer, only inside a live session
+    of theirs for this asset; a studio member (`actor`, the signed-in person acting for an
+    organisation), for an asset of that organisation — the same rule as the studio asset page,
+    whose operator player needs the key to play the preview or the ladder. Anyone else: no."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("No playback session."))
+    if actor is not None and actor.user is not None and actor.user.pk == user.pk:
+        from kinomost.cinema import selectors
+
+        own = selectors.assets_of(actor).filter(public_id=asset_public_id).values_list("key", flat=True).first()
+        if own is not None:
+            return bytes(own)
     now = timezone.now()
     session = (PlaybackSession.objects.filter(viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True,
                                               last_heartbeat_at__gt=now - STALE_AFTER, token_expires_at__gt=now)

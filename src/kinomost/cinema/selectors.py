@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import storage
-from kinomost.cinema.models import Asset, Platform
+from kinomost.cinema import tokens
+from kinomost.cinema.models import Asset, AssetStatus, Platform
 from kinomost.core.errors import NotFound
 
 
@@ -32,9 +32,33 @@ def platform_for(actor, slug: str) -> Platform:
     return platform
 
 
+def signed_urls(asset: Asset, expires: int | None = None) -> dict[str, str]:
+    """The asset's files as token URLs (`/hls/<token>/<expires>/<asset>/<file>`, tokens.py), the
+    only form nginx and the embedded server serve; empty where the file does not exist (yet).
+    Whoever asked already passed `assets_of(actor)`. The segments stay encrypted: the key comes
+    from /cinema/keys/<asset>/ to a studio member of the asset's organisation signed in with a
+    browser session, or to a viewer inside a playback session (playback.key_for)."""
+    expires = expires or tokens.expiry()
+    url = lambda rel: tokens.stream_url(asset.public_id, rel, expires) if rel else ""  # noqa: E731
+    return {"preview_url": url(asset.preview_playlist), "master_url": url(asset.master_playlist),
+            "poster_url": url(asset.poster), "thumbnails_url": url(asset.thumbnails)}
+
+
+def operator_source(asset: Asset, expires: int | None = None) -> dict | None:
+    """What the studio's operator player plays: the master once ready, else the preview (the
+    lowest rung) while the ladder encodes, else nothing yet."""
+    urls = signed_urls(asset, expires)
+    if asset.status == AssetStatus.READY and urls["master_url"]:
+        return {"url": urls["master_url"], "preview": False}
+    if asset.status != AssetStatus.FAILED and urls["preview_url"]:
+        return {"url": urls["preview_url"], "preview": True}
+    return None
+
+
 def asset_status(asset: Asset) -> dict:
-    """What a page or the CLI shows while an asset is made, and where to play it once it can be."""
-    url = lambda rel: storage.public_url(asset.public_id, rel)  # noqa: E731
+    """What a page, the API or the CLI shows while an asset is made, and where to play it once it
+    can be: token URLs valid for CINEMA_TOKEN_SECONDS (`urls_expire_at`, Unix seconds)."""
+    expires = tokens.expiry()
     return {
         "id": str(asset.public_id),
         "work_id": asset.work_id,
@@ -46,10 +70,8 @@ def asset_status(asset: Asset) -> dict:
         "eta_seconds": asset.eta_seconds,
         "error": asset.error,
         "duration": asset.duration,
-        "preview_url": url(asset.preview_playlist),
-        "master_url": url(asset.master_playlist),
-        "poster_url": url(asset.poster),
-        "thumbnails_url": url(asset.thumbnails),
+        **signed_urls(asset, expires),
+        "urls_expire_at": expires,
         "created_at": asset.created_at,
         "ready_at": asset.ready_at,
     }

@@ -69,8 +69,9 @@ async def _relay(chunks):
 @never_cache
 @require_GET
 def asset_key(request, asset_id):
+    """The key, for a viewer's live session or a studio member of the asset's organisation."""
     try:
-        key = playback.key_for(request.user, asset_id)
+        key = playback.key_for(request.user, asset_id, actor=getattr(request, "actor", None))
     except PermissionDenied:
         return HttpResponseForbidden(b"no playback session for this asset", content_type="text/plain")
     return HttpResponse(key, content_type="application/octet-stream")

@@ -1,5 +1,6 @@
 """Studio pages of the online cinema for the platform's organisation: its platforms, its assets
-with their ingest progress, one asset (tracks, poster, a progress fragment htmx polls) and the
+with their ingest progress, one asset (tracks, poster, a progress fragment htmx polls, an operator player of the
+preview while encoding and of the ladder once ready) and the
 browser upload of a master with its dubs and subtitles.
 
 Thin: cinema's selectors read and its services write. The upload page only renders the form;
@@ -20,7 +21,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from kinomost.catalog import selectors as catalog
 from kinomost.cinema import selectors, services
 from kinomost.cinema.models import PLATFORM_MEDIA, AssetStatus, TrackKind
-from kinomost.cinema.storage import public_url
 from kinomost.cinema.uploads import MAX_CHUNK_BYTES
 from kinomost.core.errors import Conflict, InvalidInput
 from kinomost.core.languages import from_interface_code
@@ -71,8 +71,7 @@ def _status_row(asset, language: str) -> dict:
         "width": max(0, min(100, int(asset.progress or 0))),
         "time_left": time_left(asset.eta_seconds),
         "finished": asset.status in (AssetStatus.READY, AssetStatus.FAILED),
-        "master_url": public_url(asset.public_id, asset.master_playlist),
-        "preview_url": public_url(asset.public_id, asset.preview_playlist),
+        **selectors.signed_urls(asset),
     }
 
 
@@ -115,14 +114,16 @@ def cinema_home(request):
 def asset_detail(request, asset_id):
     asset = selectors.asset_for(request.actor, asset_id)
     tracks = list(asset.tracks.all())
+    row = _status_row(asset, _language())
     return render(request, "web/cinema/asset.html", {
-        "row": _status_row(asset, _language()),
+        "row": row,
+        "player": selectors.operator_source(asset),
         "poll_seconds": POLL_SECONDS,
         "rungs": [t for t in tracks if t.kind == TrackKind.VIDEO],
         "audio": [t for t in tracks if t.kind == TrackKind.AUDIO],
         "subtitles": [t for t in tracks if t.kind == TrackKind.SUBTITLES],
         "sources": list(asset.sources.all()),
-        "poster_url": public_url(asset.public_id, asset.poster),
+        "poster_url": row["poster_url"],
     })
 
 
