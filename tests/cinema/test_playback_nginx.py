@@ -26,15 +26,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def nginx(tmp_path, settings):
-    settings.CINEMA_HLS_ROOT = tmp_path / "hls"
-    settings.CINEMA_STREAM_SECRET = SECRET
-    port = _free_port()
-    site = CONF.read_text()
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    site = site.replace("/var/lib/kinomost/media/hls/", f"{tmp_path / 'hls'}/")
-    site = site.replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
+def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
+    """A real nginx with `site` (a server block) in its http block, all its files in tmp_path,
+    answering on `port` once this returns."""
     (tmp_path / "site.conf").write_text(site)
     user = "user root;" if os.geteuid() == 0 else ""  # workers must read pytest's private tmp folder
     (tmp_path / "nginx.conf").write_text(
@@ -45,11 +39,24 @@ def nginx(tmp_path, settings):
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
+            return proc
         except OSError:
             if proc.poll() is not None:
                 pytest.fail(proc.stderr.read().decode())
             time.sleep(0.05)
+    return proc
+
+
+@pytest.fixture
+def nginx(tmp_path, settings):
+    settings.CINEMA_HLS_ROOT = tmp_path / "hls"
+    settings.CINEMA_STREAM_SECRET = SECRET
+    port = _free_port()
+    site = CONF.read_text()
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/var/lib/kinomost/media/hls/", f"{tmp_path / 'hls'}/")
+    site = site.replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
+    proc = start_nginx(tmp_path, site, port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)

@@ -261,7 +261,7 @@ def test_without_a_bucket_nothing_changes(settings):
 def _nginx_for_the_bucket(s3, tmp_path, moto_url: str):
     """deploy/nginx.conf as an operator switches it to object storage: the local /hls/ location
     out, the "#s3 " lines in, the bucket's endpoint, name and prefix filled in."""
-    from .test_playback_nginx import CONF, NGINX, SECRET, _free_port
+    from .test_playback_nginx import CONF, NGINX, SECRET, _free_port, start_nginx
 
     if NGINX is None:
         pytest.skip("nginx is not installed (apt-get install nginx-light to run this check)")
@@ -273,21 +273,7 @@ def _nginx_for_the_bucket(s3, tmp_path, moto_url: str):
     site = site.replace("https://kinomost_bucket/BUCKET/PREFIX/hls/", f"http://kinomost_bucket/{s3.bucket}/{PREFIX}/hls/")
     site = site.replace("s3.example.net:443", endpoint).replace("Host s3.example.net", f"Host {endpoint}")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
-    (tmp_path / "site.conf").write_text(site)
-    user = "user root;" if os.geteuid() == 0 else ""
-    (tmp_path / "nginx.conf").write_text(
-        f"{user} daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
-        f"http {{ access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path}; "
-        f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path}; include {tmp_path}/site.conf; }}\n")
-    proc = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stderr.read().decode())
-            time.sleep(0.05)
+    proc = start_nginx(tmp_path, site, port)
     return proc, f"http://127.0.0.1:{port}", SECRET
 
 
