@@ -113,3 +113,21 @@ def test_the_key_goes_to_members_of_the_owning_organisation_only(org_a, org_b):
     # another organisation's own asset is no key to this one
     other = ready_asset(org_b, make_work(org_b, "other"), make_platform(org_b, slug="other-kino"))
     assert _member(org_a, "op2@rusmedia.example").get(f"/cinema/keys/{other.public_id}/").status_code == 403
+
+
+def test_preview_segments_are_hard_links_or_copies_where_links_fail(tmp_path, monkeypatch):
+    from kinomost.cinema import pipeline
+
+    source = tmp_path / "seg_00000.ts"
+    source.write_bytes(b"\x47" * 188)
+    pipeline._link_or_copy(source, tmp_path / "linked.ts")
+    assert (tmp_path / "linked.ts").stat().st_ino == source.stat().st_ino  # no second copy of the bytes
+
+    def refuse(*_args):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(pipeline.os, "link", refuse)
+    pipeline._link_or_copy(source, tmp_path / "copied.ts")
+    copied = tmp_path / "copied.ts"
+    assert copied.read_bytes() == source.read_bytes() and copied.stat().st_ino != source.stat().st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copied.ts", "linked.ts", "seg_00000.ts"]  # no temporary left

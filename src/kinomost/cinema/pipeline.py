@@ -229,6 +229,7 @@ class Preview:
         self.target = attempt.folder / PREVIEW_FOLDER
         self.tracks = [plan.lowest.name] + ([plan.audio[0].name] if plan.audio else [])
         self.linked: set[str] = set()
+        self.written: dict[str, str] = {}  # the playlist text last mirrored, per track
         self.announced = False
 
     def reset(self) -> None:
@@ -254,6 +255,8 @@ class Preview:
         text = playlist.read_text()
         if "#EXTINF" not in text:
             return False
+        if self.written.get(track) == text:
+            return True
         folder = self.target / track
         folder.mkdir(parents=True, exist_ok=True)
         for line in text.splitlines():
@@ -262,6 +265,7 @@ class Preview:
                 self.linked.add(f"{track}/{line}")
         # Once the rung is finished its playlist is VOD; a playlist type must not change under a player.
         storage.write_atomic(folder / "index.m3u8", text.replace("#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-PLAYLIST-TYPE:EVENT"))
+        self.written[track] = text
         return True
 
 
