@@ -116,18 +116,16 @@ def test_the_key_goes_to_members_of_the_owning_organisation_only(org_a, org_b):
 
 
 def test_preview_segments_are_hard_links_or_copies_where_links_fail(tmp_path, monkeypatch):
-    from kinomost.cinema import pipeline
-
     source = tmp_path / "seg_00000.ts"
     source.write_bytes(b"\x47" * 188)
-    pipeline._link_or_copy(source, tmp_path / "linked.ts")
+    storage.link_or_copy(source, tmp_path / "linked.ts")
     assert (tmp_path / "linked.ts").stat().st_ino == source.stat().st_ino  # no second copy of the bytes
 
     def refuse(*_args):
         raise OSError("cross-device link")
 
-    monkeypatch.setattr(pipeline.os, "link", refuse)
-    pipeline._link_or_copy(source, tmp_path / "copied.ts")
+    monkeypatch.setattr(storage.os, "link", refuse)
+    storage.link_or_copy(source, tmp_path / "copied.ts")
     copied = tmp_path / "copied.ts"
     assert copied.read_bytes() == source.read_bytes() and copied.stat().st_ino != source.stat().st_ino
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copied.ts", "linked.ts", "seg_00000.ts"]  # no temporary left

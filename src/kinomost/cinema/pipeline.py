@@ -261,22 +261,12 @@ class Preview:
         folder.mkdir(parents=True, exist_ok=True)
         for line in text.splitlines():
             if line and not line.startswith("#") and f"{track}/{line}" not in self.linked:
-                _link_or_copy(self.source / track / line, folder / line)
+                storage.link_or_copy(self.source / track / line, folder / line)
                 self.linked.add(f"{track}/{line}")
         # Once the rung is finished its playlist is VOD; a playlist type must not change under a player.
         storage.write_atomic(folder / "index.m3u8", text.replace("#EXT-X-PLAYLIST-TYPE:VOD", "#EXT-X-PLAYLIST-TYPE:EVENT"))
         self.written[track] = text
         return True
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link (instant, no second copy of the bytes), else a copy; renamed into place whole."""
-    tmp = target.with_name(f"{target.name}.tmp-{storage.new_token()}")
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
 
 
 def _finish_preview(attempt: Attempt, plan: ladder.Plan, final: Path) -> None:

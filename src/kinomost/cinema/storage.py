@@ -124,18 +124,24 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     os.replace(tmp, path)
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (instant, no second copy of the bytes, even for many GB), else a copy; renamed
+    into place whole."""
+    tmp = target.with_name(f"{target.name}.tmp-{new_token()}")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
 def store_source(public_id, source: Path, name: str) -> Path:
     """Bring an operator's file into the private storage: a hard link when it is on the same
     file system (instant, even for many GB), otherwise a copy renamed when complete."""
     target_dir = sources_dir(public_id)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / name
-    tmp = target.with_name(f"{name}.tmp-{new_token()}")
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    link_or_copy(source, target)
     if not serves_locally():  # workers on other machines fetch it from the private part
         _upload(storages[PRIVATE_STORAGE], relative_to_private(target), target)
     return target
