@@ -352,12 +352,16 @@ def _atom_rows(kind: str, org: Organisation, receiver, ids: list[int], term_rows
 def _json(value) -> str:
     if value.__class__ is list and len(value) <= 4 and all(v.__class__ is str for v in value):
         return _small_json(tuple(value))  # territories and media repeat across a batch
-    return json.dumps(value, ensure_ascii=False)
+    return _encode(value)
+
+
+# One encoder for every term of a batch: json.dumps with any option builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 @lru_cache(maxsize=4096)
 def _small_json(values: tuple) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    return _encode(list(values))
 
 
 def _batch_contracts(kind: str, org: Organisation, receiver, counterparty, records) -> dict[str, Contract]:
