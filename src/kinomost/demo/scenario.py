@@ -28,7 +28,8 @@ from kinomost.parties.models import Organisation, OrganisationKind, Role, User
 # validators (length, not common, not like the e-mail), so the demo users are created through
 # the same `create_member` path as real ones. KINOMOST_DEMO_PASSWORD overrides it.
 DEFAULT_PASSWORD = "kinomost-demo"
-URL = "http://127.0.0.1:8000/"
+# Where `kinomost serve` listens (the same variables and defaults as the serve command).
+URL = f"http://{os.environ.get('KINOMOST_HOST', '127.0.0.1')}:{os.environ.get('KINOMOST_PORT', '8000')}/"
 PACKAGE_SIZE = 300  # the Russian group's first package: 300 feature films
 
 ORGANISATIONS = [
