@@ -3,7 +3,7 @@
 import pytest
 
 from kinomost.catalog import services
-from tests.conftest import PASSWORD
+from tests.e2e.studio import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +21,7 @@ def stalingrad(org_a):
 
 
 def test_sign_in_switch_language_and_search_across_scripts(live_server, page, user_a, stalingrad):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user_a.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, user_a)
 
     page.click("#language-switcher button[value=zh-hans]")
     page.wait_for_load_state()

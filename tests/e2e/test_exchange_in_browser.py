@@ -1,28 +1,12 @@
 """Two licensing teams in two browsers: Rus Media builds and sends an offer, Shanghai Media reads
 it and counter-proposes, Rus Media accepts and signs, and both see the grants in the ledger."""
 
-import os
-
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.studio import shot, sign_in
 from tests.rights.conftest import hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
-
-
-def _sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org_a, org_b):
@@ -33,8 +17,8 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
     for p in (seller, buyer):
         p.set_default_timeout(15_000)
     try:
-        _sign_in(seller, live_server, user_a)
-        _sign_in(buyer, live_server, user_b)
+        sign_in(seller, live_server, user_a)
+        sign_in(buyer, live_server, user_b)
 
         seller.click("nav.main-nav a:has-text('Exchange')")
         seller.click("a.button:has-text('Build an offer')")
@@ -51,7 +35,7 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         seller.click("#send-form button[type=submit]")
         seller.wait_for_selector("#deal-state:has-text('Proposed')")
         deal_url = seller.url
-        _shot(seller, "exchange-proposed")
+        shot(seller, "exchange-proposed")
 
         buyer.goto(f"{live_server.url}/studio/exchange/inbox/")
         assert "Offer received: Spring package" in buyer.locator("#inbox").inner_text()
@@ -64,7 +48,7 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         buyer.fill("textarea[name=note]", "Two films at 800")
         buyer.click("#counter-form button[type=submit]")
         buyer.wait_for_selector("#deal-state:has-text('Countered')")
-        _shot(buyer, "exchange-countered")
+        shot(buyer, "exchange-countered")
 
         seller.goto(deal_url)
         assert "Two films at 800" in seller.locator("#version-2").inner_text()
@@ -73,12 +57,12 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         seller.click("#steps button:has-text('Sign')")
         seller.wait_for_selector("#grants")
         assert "Signed" in seller.locator("#deal-state").inner_text()
-        _shot(seller, "exchange-signed")
+        shot(seller, "exchange-signed")
 
         seller.goto(f"{live_server.url}/studio/exchange/balance/?scope=organisation&a=rus-media&b=shanghai-media&by=quarter")
         seller.wait_for_function("window.Chart && Chart.getChart('balance-works') !== undefined")  # drawn in the browser
         assert "2" in seller.locator("#balance tr.total").inner_text()
-        _shot(seller, "exchange-balance")
+        shot(seller, "exchange-balance")
 
         buyer.reload()
         grants = buyer.locator("#grants").inner_text()

@@ -1,48 +1,32 @@
 """A licensing manager reads a work's rights on another day (htmx swaps only the matrix), tries a
 grant that is already sold and reads why it was refused."""
 
-import os
-
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.studio import shot, sign_in
 from tests.rights.conftest import give, hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")  # a folder, to look at the pages by eye
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
-
-
-def _sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_matrix_follows_the_date_and_a_refused_grant_names_the_sale(live_server, page, user_a, org_a, org_b):
     film = make_work(org_a, "brother")
     hold(org_a, [film], ref="ACQ-WORLD", end="2036-01-01")
     give(org_a, org_b, [film], ref="LIC-CN")
-    _sign_in(page, live_server, user_a)
+    sign_in(page, live_server, user_a)
 
     page.goto(f"{live_server.url}/studio/works/{film.pk}/")
     page.click("a.button:has-text('Rights')")
     page.wait_for_load_state()
     assert "LIC-CN" in page.locator(".timeline").inner_text()
-    _shot(page, "work-rights")
+    shot(page, "work-rights")
 
     page.fill("#matrix input[name=on]", "2028-01-01")
     page.locator("#matrix button[type=submit]").click()
     page.wait_for_function("document.querySelector('#matrix').innerText.includes('WORLD excluding CN')")
     assert "Shanghai Media Group" in page.locator("#matrix").inner_text()
     assert page.locator("h2").first.is_visible()  # the page around the matrix stayed
-    _shot(page, "work-rights-2028")
+    shot(page, "work-rights-2028")
 
     page.goto(f"{live_server.url}/studio/rights/grants/new/?works=brother")
     page.fill("input[name=territories]", "CN")
@@ -56,10 +40,10 @@ def test_matrix_follows_the_date_and_a_refused_grant_names_the_sale(live_server,
     page.wait_for_load_state()
     refusal = page.locator("table.conflicts").inner_text()
     assert "already granted" in refusal and "LIC-CN" in refusal
-    _shot(page, "grant-refused")
+    shot(page, "grant-refused")
 
     page.goto(f"{live_server.url}/studio/rights/")
-    _shot(page, "contracts")
+    shot(page, "contracts")
     page.goto(f"{live_server.url}/studio/rights/find/?territory=RU&media=svod&start=2027-01-01&end=2030-01-01&exclusive=on")
     assert "Brother" in page.locator("table.list").inner_text()
-    _shot(page, "find")
+    shot(page, "find")

@@ -2,23 +2,16 @@
 the connection drops and the page is reloaded mid-way, the same files are chosen again and the
 upload continues from the server's offset; the ingest starts and the asset's page shows progress."""
 
-import os
-
 import pytest
 
 from kinomost.cinema.models import Asset, AssetSource
 from kinomost.parties import services as parties
 from tests.cinema.conftest import SUBTITLES_RU, make_clip
 from tests.conftest import PASSWORD
+from tests.e2e.studio import shot, sign_in
 from tests.rights.conftest import make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -42,11 +35,7 @@ def test_upload_resumes_after_a_reload_and_opens_the_asset_page(live_server, pag
     master, subs = files
     work = make_work(org_a, "northern")
     operator = parties.create_member(email="op@rusmedia.example", organisation=org_a, role="platform_operator", password=PASSWORD)[0]
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", operator.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, operator)
 
     chunk = master.stat().st_size // 5 + 1  # five chunks for the master
     sent = []
@@ -64,7 +53,7 @@ def test_upload_resumes_after_a_reload_and_opens_the_asset_page(live_server, pag
     page.click("#upload-start")
     page.wait_for_selector(".file.interrupted")  # two chunks arrived, the third was lost
     assert "connection was lost" in page.locator(".file").first.inner_text()
-    _shot(page, "upload-interrupted")
+    shot(page, "upload-interrupted")
 
     page.reload()
     page.unroute("**/api/v1/cinema/uploads/*")
@@ -86,7 +75,7 @@ def test_upload_resumes_after_a_reload_and_opens_the_asset_page(live_server, pag
     assert "film.mp4" in page.locator("#sources").inner_text()
     polled = page.wait_for_event("response", predicate=lambda r: r.url.endswith(f"/studio/cinema/assets/{asset.public_id}/progress/"))
     assert polled.status == 200 and "%" in page.locator("#progress .percent").inner_text()  # htmx swapped the fresh fragment in
-    _shot(page, "upload-asset-page")
+    shot(page, "upload-asset-page")
 
 
 def test_a_file_that_cannot_be_played_is_refused_in_words(live_server, page, org_a, files, tmp_path):
@@ -94,11 +83,7 @@ def test_a_file_that_cannot_be_played_is_refused_in_words(live_server, page, org
     not_video = tmp_path / "notes.mp4"
     not_video.write_bytes(b"this is not a video at all\n" * 40)
     operator = parties.create_member(email="op@rusmedia.example", organisation=org_a, role="platform_operator", password=PASSWORD)[0]
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", operator.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, operator)
 
     page.goto(f"{live_server.url}/studio/cinema/upload/?chunk=256")
     page.select_option("#work", str(work.pk))

@@ -1,8 +1,6 @@
 """A viewer signs in, finds a film, plays it (real ffmpeg package, AES-128, hls.js), sees the time
 advance, switches the audio language and the subtitles, leaves and resumes where they left."""
 
-import os
-
 import pytest
 
 from kinomost.cinema import services
@@ -13,14 +11,9 @@ from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from tests.cinema.conftest import SUBTITLES_RU, make_clip
 from tests.cinema.viewing import PASSWORD, hold, make_platform, make_work, viewer_of
+from tests.e2e.studio import shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")
-
-
-def _shot(page, name):
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     page.wait_for_url(f"{base}titles/{film.pk}/")
     languages = page.inner_text(".languages")
     assert "Russian" in languages and "English" in languages
-    _shot(page, "watch-title")
+    shot(page, "watch-title")
 
     page.click("a.play")
     _wait_playing(page, 1.0)
@@ -84,7 +77,7 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
                            "Array.from(window.kinomostPlayer.video.textTracks).some(t => t.mode === 'showing')")
     now = _player_time(page)
     page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {now + 0.3}")  # still playing after the switches
-    _shot(page, "watch-player")
+    shot(page, "watch-player")
 
     page.focus("#player")
     page.keyboard.press(" ")  # space pauses
@@ -125,7 +118,7 @@ def test_buy_to_own_then_play(live_server, page, org_a, settings, tmp_path):
     page.click("button[data-offer=est]")
     page.wait_for_url(f"{base}titles/{film.pk}/")
     assert "Bought" in page.inner_text(".messages") and "You own this title" in page.inner_text("main")
-    _shot(page, "watch-bought")
+    shot(page, "watch-bought")
     with page.expect_response(lambda r: r.url.endswith(f"/play/{film.pk}/start/")) as started:
         page.click("a.play")
     assert started.value.status == 200
