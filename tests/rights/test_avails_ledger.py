@@ -1,6 +1,7 @@
 """EMA avails into and out of the rights ledger: the conformance samples import, bad files and
 refused rows change nothing, re-imports are no-ops, and exports import back unchanged."""
 
+import gc
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -66,6 +67,7 @@ def test_every_valid_sample_imports_into_the_ledger_and_again_changes_nothing(or
     again = records.import_avails(org_b, sample(name), name)
     assert again.terms_created == 0 and again.terms_already_recorded == result.terms_created
     assert counts() == before
+    assert gc.isenabled()
 
 
 @needs_samples
@@ -78,6 +80,7 @@ def test_the_sample_with_errors_is_refused_field_by_field_and_changes_nothing(or
                      ("AssetLanguage", "ENg"), ("LicenseRightsDescription", "Librry")}
     assert all(p["path"].startswith("/AvailList/Avail[") for p in caught.value.problems)
     assert counts() == before
+    assert gc.isenabled(), "the import holds the garbage collector off only while it runs (core.collector)"
 
 
 @needs_samples
