@@ -1,12 +1,15 @@
 """Cross-script search: every way a person may type a title finds the work, best match first."""
 
 import json
+import unicodedata
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kinomost.catalog import search, services
-from kinomost.catalog.search.normalise import query_forms, title_keys
+from kinomost.catalog.search.normalise import basic_fold, query_forms, title_keys, transliterate
 
 
 def add(org, ref, titles, **kw):
@@ -142,3 +145,14 @@ def test_numbered_parts_are_told_apart(org_a):
     part3 = add(org_a, "P-3", {"zh-Hans": "城市与大海第3部", "en": "The City and the Sea, Part 3"})
     assert first("城市与大海第3部") == part3.pk
     assert first("chengshiyudahaidi2bu") == part2.pk
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_ascii_titles_fold_as_the_unicode_path_does(text):
+    """basic_fold and transliterate take a shortcut for ASCII (most avails titles); it must give
+    the key the full NFKC/NFD path gives, or a title and its query would stop matching."""
+    full = unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+        if unicodedata.category(ch) != "Mn"))
+    assert basic_fold(text) == full
+    assert transliterate(text) == text

@@ -54,12 +54,16 @@ def has_han(text: str) -> bool:
 
 def basic_fold(text: str) -> str:
     """NFKC, lower case, accents (and the diaeresis of ё, the breve of й) removed."""
+    if text.isascii():  # every ASCII text is its own NFKC and NFD form, with no accent to strip
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", text)
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
 
 
 def transliterate(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(_CYRILLIC.get(ch, ch) for ch in text)
 
 
