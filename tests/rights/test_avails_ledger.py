@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kinomost.catalog.models import Identifier, Work
-from kinomost.core.errors import ImportRejected, InvalidInput
+from kinomost.core.errors import Conflict, ImportRejected, InvalidInput
 from kinomost.rights.avails import from_ledger, records
 from kinomost.rights.avails.export import write_xlsx, write_xml
 from kinomost.rights.avails.model import AvailRow
@@ -261,3 +261,71 @@ def test_an_organisation_exports_only_its_own_grants_and_those_addressed_to_it(o
     assert len(from_ledger.avail_rows(org_b, licensor=org_a)) == 1
     with pytest.raises(InvalidInput):
         from_ledger.avail_rows(org_b)
+
+
+# ---------------------------------------------------------------- languages
+
+
+def term_languages(term) -> set[tuple[str, str]]:
+    return {(d["language"], d["use"]) for d in term.languages}
+
+
+def test_allowed_languages_and_localization_become_the_terms_languages(org_b):
+    records.import_avails(org_b, xlsx([
+        movie("DUBBED", allowed_languages=("ru", "kk"), localization_type="dub"),
+        movie("ANY-USE", allowed_languages=("zh-Hans",)),
+        movie("TV-STYLE", asset_language="fr", localization_type="subdub"),
+        movie("DESCRIBED", asset_language="en"),  # AssetLanguage alone restricts nothing
+    ]), "a.xlsx")
+    by_alid = {t.works.get().ref: t for t in Term.objects.filter(contract__licensee=org_b)}
+    assert term_languages(by_alid["DUBBED"]) == {("ru", "dubbed"), ("kk", "dubbed")}
+    assert term_languages(by_alid["ANY-USE"]) == {("zh-Hans", "original"), ("zh-Hans", "dubbed"), ("zh-Hans", "subtitled")}
+    assert term_languages(by_alid["TV-STYLE"]) == {("fr", "dubbed"), ("fr", "subtitled")}
+    assert by_alid["DESCRIBED"].languages == []
+
+
+def test_formats_of_one_right_join_their_languages_and_one_allowing_all_frees_them(org_b):
+    records.import_avails(org_b, xlsx([
+        movie("JOINED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
+        movie("JOINED", fmt="HD", allowed_languages=("en",), localization_type="sub"),
+        movie("FREED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
+        movie("FREED", fmt="HD"),
+    ]), "a.xlsx")
+    by_alid = {t.works.get().ref: t for t in Term.objects.filter(contract__licensee=org_b)}
+    assert term_languages(by_alid["JOINED"]) == {("ru", "dubbed"), ("en", "subtitled")}
+    assert by_alid["FREED"].languages == []
+
+
+def test_imported_holdings_limit_by_language_what_the_importer_can_grant(org_b, org_c):
+    from tests.rights.conftest import give
+
+    records.import_avails(org_b, xlsx([movie("DUBBED", territory="CN", allowed_languages=("zh-Hans",),
+                                             localization_type="dub", exclusive=True)]), "a.xlsx")
+    Term.objects.filter(contract__licensee=org_b).update(sublicensable=True)
+    RightAtom.objects.filter(holder=org_b).update(sublicensable=True)
+    film = Work.objects.get(ref="DUBBED")
+    with pytest.raises(Conflict) as refused:
+        give(org_b, org_c, [film], territories="CN", media="svod", start="2027-06-01", end="2028-01-01",
+             languages=[{"language": "zh-Hans", "use": "subtitled"}])
+    assert refused.value.details[0]["language"] == "zh-Hans subtitled"
+    give(org_b, org_c, [film], territories="CN", media="svod", start="2027-06-01", end="2028-01-01",
+         languages=[{"language": "zh-Hans", "use": "dubbed"}])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xml"])
+def test_a_grant_naming_languages_exports_them_and_imports_back_with_the_same_languages(org_a, org_b, org_c, fmt):
+    from tests.rights.conftest import give
+
+    film = make_work(org_a, "brother")
+    hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")
+    languages = [{"language": "ru", "use": "dubbed"}, {"language": "kk", "use": "dubbed"},
+                 {"language": "zh-Hans", "use": "subtitled"}, {"language": "en", "use": "dubbed"},
+                 {"language": "en", "use": "subtitled"}]
+    give(org_a, org_b, [film], territories="KZ", media="svod", languages=languages)
+    exported = from_ledger.export_avails(org_a, fmt, licensee=org_b)
+    rows = records.read_avails(exported).rows
+    assert {(r.allowed_languages, r.localization_type) for r in rows} == {
+        (("ru", "kk"), "dub"), (("zh-Hans",), "sub"), (("en",), "subdub")}
+    records.import_avails(org_c, exported, f"a.{fmt}")
+    received = Term.objects.get(contract__licensee=org_c)
+    assert term_languages(received) == {(d["language"], d["use"]) for d in languages}

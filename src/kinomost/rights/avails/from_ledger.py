@@ -10,6 +10,7 @@ out), in HD, with the price type NA where the template requires a price.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from io import BytesIO
 
 from django.db.models import Prefetch, Q
@@ -21,11 +22,12 @@ from kinomost.core.errors import InvalidInput
 from kinomost.parties.models import Organisation
 from kinomost.rights.avails.export import write_xlsx, write_xml
 from kinomost.rights.avails.model import AvailRow
-from kinomost.rights.avails.records import kept_rows
-from kinomost.rights.models import AtomKind, ContractKind, Term
+from kinomost.rights.avails.records import USES_OF_LOCALIZATION, kept_rows
+from kinomost.rights.models import AtomKind, ContractKind, LanguageUse, Term
 
 LICENSE_OF_MEDIA = {"est": "EST", "poest": "POEST", "tvod": "TVOD", "svod": "SVOD", "avod": "AVOD", "fvod": "FVOD", "pvod": "Pre-Release"}
 WORK_TYPE_OF_KIND = {"short": "Short", "series": "Series", "season": "Season", "episode": "Episode"}
+LOCALIZATION_OF_USES = {frozenset(uses): localization for localization, uses in USES_OF_LOCALIZATION.items()}
 FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"), "xml": ("application/xml", "xml")}
 
 
@@ -103,7 +105,7 @@ def _rows_from_term(term: Term) -> list[AvailRow]:
     rows = []
     for work in term.works.all():
         for territory in _territories(term.territories):
-            for license_type in licenses:
+            for license_type, languages in itertools.product(licenses, _language_fields(term.languages)):
                 rows.append(AvailRow(
                     licensor=licensor, licensee=licensee, work_type=WORK_TYPE_OF_KIND.get(work.kind, "Movie"),
                     territory=territory, territory_exclusions=excluded,
@@ -112,9 +114,26 @@ def _rows_from_term(term: Term) -> list[AvailRow]:
                     suppression_lift_date=term.start if license_type == "POEST" else None,
                     price_type=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
                     price_value=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
-                    contract_id=term.contract.reference, **_identity(work),
+                    contract_id=term.contract.reference, **languages, **_identity(work),
                 ))
     return rows
+
+
+def _language_fields(languages: list[dict]) -> list[dict]:
+    """AllowedLanguages and LocalizationType saying a term's languages: one row for each set of
+    languages sharing their uses (an import merges them back into one term). A term naming no
+    language says nothing (every language). LocalizationType cannot say "original" alone: a
+    language whose uses include the original is written without one, which reads as every use."""
+    if not languages:
+        return [{}]
+    uses_of: dict[str, set] = {}
+    for entry in languages:
+        uses_of.setdefault(entry["language"], set()).add(entry.get("use") or LanguageUse.ORIGINAL.value)
+    tags_of: dict[frozenset, list[str]] = {}
+    for tag, uses in uses_of.items():
+        tags_of.setdefault(frozenset(uses), []).append(tag)
+    return [{"allowed_languages": tuple(tags), "localization_type": LOCALIZATION_OF_USES.get(uses)}
+            for uses, tags in tags_of.items()]
 
 
 def _territories(codes: list[str]) -> list[str]:

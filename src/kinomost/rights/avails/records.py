@@ -33,7 +33,7 @@ from kinomost.rights import ledger
 from kinomost.rights.avails.model import AvailRow, AvailsFile
 from kinomost.rights.avails.xlsx import read_xlsx
 from kinomost.rights.avails.xml import read_xml
-from kinomost.rights.models import AtomKind, ContractKind, Term
+from kinomost.rights.models import AtomKind, ContractKind, LanguageUse, Term
 
 #: LicenseType → media leaf of core.media. VOD is the standard name for transactional VOD.
 MEDIA_OF_LICENSE = {"EST": "est", "POEST": "poest", "VOD": "tvod", "TVOD": "tvod", "SVOD": "svod", "AVOD": "avod",
@@ -47,6 +47,10 @@ RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "seri
                 "start", "start_condition", "start_lag", "end", "end_condition", "end_lag", "exclusive", "contract_id")
 _EXCLUSIVE = RIGHT_FIELDS.index("exclusive")
 WITHDRAWALS = ("Delete", "Full Delete")
+#: LocalizationType → the uses of a language it allows; blank and "any" allow every use.
+USES_OF_LOCALIZATION = {"sub": (LanguageUse.SUBTITLED.value,), "dub": (LanguageUse.DUBBED.value,),
+                        "subdub": (LanguageUse.DUBBED.value, LanguageUse.SUBTITLED.value)}
+EVERY_USE = tuple(LanguageUse.values)
 _MOMENTS = ("start", "end", "suppression_lift_date")
 _TUPLES = ("territory_exclusions", "allowed_languages")
 _ROW_DEFAULTS = [(f.name, f.default if f.default is not MISSING else None) for f in fields(AvailRow) if f.name != "source"]
@@ -206,7 +210,7 @@ class _Group:
             term=ledger.TermInput(
                 works=[work], territories=[row.territory], territories_excluded=list(row.territory_exclusions),
                 media=[MEDIA_OF_LICENSE[row.license_type]], start=self.window[0], end=self.window[1],
-                exclusive=bool(row.exclusive), sublicensable=False,
+                exclusive=bool(row.exclusive), sublicensable=False, languages=term_languages(self.rows),
             ),
             contract=ledger.ContractInput(
                 reference=contract_ref[:100], counterparty_name=row.licensor[:200],
@@ -215,6 +219,35 @@ class _Group:
             label=row.source,
             avail={"key": self.key, "rows": _rows_json(self.rows)},
         )
+
+
+def term_languages(rows: list[AvailRow]) -> list[dict]:
+    """The languages one right names in the ledger (docs/avails.md, "Languages"): the union of
+    its rows' languages, or none (every language) as soon as one row allows every language."""
+    pairs: dict[tuple[str, str], None] = {}
+    for row in rows:
+        mine = row_languages(row)
+        if not mine:
+            return []
+        pairs.update(dict.fromkeys(mine))
+    return [{"language": tag, "use": use} for tag, use in pairs]
+
+
+def row_languages(row: AvailRow) -> list[tuple[str, str]]:
+    """(language, use) pairs one row allows; empty for every language.
+
+    AllowedLanguages lists the only languages the licensee may publish (blank: all of them);
+    without it, a row that names a LocalizationType is the localised version of its
+    AssetLanguage (the TV templates' way). LocalizationType says the uses; without one every use.
+    AssetLanguage alone describes the asset and restricts nothing."""
+    uses = USES_OF_LOCALIZATION.get(row.localization_type, EVERY_USE)
+    if row.allowed_languages:
+        tags = row.allowed_languages
+    elif row.localization_type and row.asset_language:
+        tags = (row.asset_language,)
+    else:
+        return []
+    return [(tag, use) for tag in tags for use in uses]
 
 
 def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
