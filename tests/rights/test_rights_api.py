@@ -127,6 +127,22 @@ def test_find_available_pages_with_titles_and_the_free_stretch(client, org_a, or
     assert [w["ref"] for w in second["results"]] == ["film-2"]
 
 
+def test_find_available_by_language_lists_only_works_held_in_it(client, org_a, token_a):
+    dubbed, everything = make_work(org_a, "dubbed-only"), make_work(org_a, "all-languages")
+    hold(org_a, [dubbed], ref="ACQ-DUB", languages=[{"language": "zh-Hans", "use": "dubbed"}])
+    hold(org_a, [everything], ref="ACQ-ALL")
+    url = f"{API}/find-available?territory=CN&media=svod&start=2027-01-01&end=2029-12-31&kind=feature"
+    refs = lambda query: sorted(w["ref"] for w in client.get(url + query, **_auth(token_a)).json()["results"])  # noqa: E731
+    assert refs("") == ["all-languages", "dubbed-only"]  # languages not considered
+    assert refs("&language=zh-Hans:dubbed") == ["all-languages", "dubbed-only"]
+    assert refs("&language=zh-Hans:dubbed&language=ru:subtitled") == ["all-languages"]
+    assert refs("&language=zh-hans") == ["all-languages"]  # original, which the dub does not cover
+    assert refs("&language=all") == ["all-languages"]  # holdings naming no language
+    bad = client.get(url + "&language=ru:whispered", **_auth(token_a))
+    assert bad.status_code == 422 and "whispered" in bad.json()["message"]
+    assert client.get(url + "&language=xx-99", **_auth(token_a)).status_code == 422
+
+
 def test_work_rights_matrix_and_timeline(client, org_a, org_b, granted, token_a, token_b):
     body = client.get(f"{API}/works/{granted.pk}?on=2028-01-01", **_auth(token_a)).json()
     rows = {r["label"]: r for r in body["matrix"]["rows"]}

@@ -129,6 +129,17 @@ def test_find_available_lists_titles_and_free_windows(client_a, org_a, org_b):
     assert "2 works are free for this window" in page
 
 
+def test_find_available_by_language(client_a, org_a):
+    hold(org_a, [make_work(org_a, "dubbed-only")], ref="ACQ-DUB", languages=[{"language": "zh-Hans", "use": "dubbed"}])
+    hold(org_a, [make_work(org_a, "all-languages")], ref="ACQ-ALL")
+    url = "/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&kind=feature&languages="
+    assert "Dubbed-Only" in _page(client_a.get(url + "zh-Hans+dubbed"))
+    page = _page(client_a.get(url + "zh-Hans+subtitled"))
+    assert "All-Languages" in page and "Dubbed-Only" not in page
+    refused = _page(client_a.get(url + "zh-Hans+whispered"))
+    assert "is not a use" in refused and "All-Languages" not in refused
+
+
 def test_find_available_refuses_a_bad_country_politely(client_a):
     page = _page(client_a.get("/studio/rights/find/?territory=QQ&media=svod&start=2027-01-01"))
     assert "is not an ISO 3166-1 country code" in page

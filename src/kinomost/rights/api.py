@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
+from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
@@ -185,6 +186,9 @@ class FindParams(Schema):
     end: date | None = None
     exclusive: bool = False
     kind: list[str] = Field(default_factory=list, description="work kinds, e.g. feature")
+    language: list[str] = Field(
+        default_factory=list, description="repeatable, `tag:use` (ru:dubbed, zh-Hans:subtitled; a bare tag is original): only works whose "
+        "holdings cover every one, as for a grant; `all`: holdings naming no language; omitted: languages not considered")
     offset: int = Field(0, ge=0)
     limit: int = Field(50, ge=1, le=500)
 
@@ -403,10 +407,26 @@ def post_availability(request, payload: AvailabilityIn):
 def find_available(request, params: Query[FindParams]):
     page = overview.find_available_page(
         request.auth, params.territory, params.media, Period(params.start, params.end), params.exclusive, params.kind or None,
-        limit=params.limit, offset=params.offset,
+        limit=params.limit, offset=params.offset, languages=_languages_query(params.language),
     )
     results = [{**catalog.work_summary(f.work), "free": _period(f.free) if f.free else None} for f in page.rows]
     return {"total": page.total, "offset": params.offset, "limit": params.limit, "results": results}
+
+
+def _languages_query(values: list[str]) -> list[dict] | None:
+    """`ru:dubbed`, `zh-Hans` (original) → [{language, use}]; [`all`] → [] (naming none); [] → None."""
+    if not values:
+        return None
+    if [v.strip().lower() for v in values] == ["all"]:
+        return []
+    out = []
+    for value in values:
+        tag, _, use = value.strip().partition(":")
+        use = use.strip() or LanguageUse.ORIGINAL.value
+        if use not in LanguageUse.values:
+            raise InvalidInput(f"language use '{use}' is not one of {', '.join(LanguageUse.values)}", details={"language": value})
+        out.append({"language": tag.strip(), "use": use})
+    return out
 
 
 @router.get("/works/{work_id}", response=WorkRightsOut, summary="A work's rights: territory × media matrix on a date, and a timeline")

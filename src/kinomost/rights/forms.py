@@ -199,6 +199,17 @@ class FindForm(forms.Form):
     end = forms.DateField(label=_("Until (exclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *WorkKind.choices])
+    languages = forms.CharField(
+        label=_("Languages"), required=False, max_length=2000,
+        help_text=_("Only works whose holdings cover each of these, as for a grant: e.g. zh-Hans dubbed; ru subtitled. "
+                    "Empty: languages are not taken into account."),
+        widget=forms.TextInput(attrs={"placeholder": "zh-Hans dubbed"}),
+    )
+
+    def clean_languages(self) -> list[dict] | None:
+        """None (not taken into account) when empty; else the pairs, as a grant names them."""
+        text = self.cleaned_data["languages"]
+        return parse_languages(text) if text.strip() else None
 
     def clean(self):
         data = super().clean()

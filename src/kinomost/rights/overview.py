@@ -477,20 +477,23 @@ class FoundPage:
     rows: list[Found]
 
 
-def find_available_page(actor, territory: str, media: str, window: Period, exclusive: bool, kinds=None, *, limit: int = 50, offset: int = 0) -> FoundPage:
+def find_available_page(actor, territory: str, media: str, window: Period, exclusive: bool, kinds=None, *, limit: int = 50, offset: int = 0,
+                        languages=None) -> FoundPage:
     """`availability.find_available`, one page of it, with the works' titles and how far each
-    free stretch reaches beyond the request ("free 2026-01-01 → open")."""
-    ids = avail.find_available(actor, territory, media, window, exclusive, kinds)
+    free stretch reaches beyond the request ("free 2026-01-01 → open"). `languages` as for
+    `availability`: None leaves languages out of it."""
+    ids = avail.find_available(actor, territory, media, window, exclusive, kinds, languages)
     page_ids = ids[offset : offset + limit]
     works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in=page_ids))}
-    stretches = _free_stretches(actor, page_ids, territory, media, window, exclusive)
+    stretches = _free_stretches(actor, page_ids, territory, media, window, exclusive, languages)
     return FoundPage(len(ids), [Found(works[i], stretches.get(i)) for i in page_ids if i in works])
 
 
-def _free_stretches(actor, work_ids: list[int], territory: str, media: str, window: Period, exclusive: bool) -> dict[int, Period]:
+def _free_stretches(actor, work_ids: list[int], territory: str, media: str, window: Period, exclusive: bool,
+                    languages=None) -> dict[int, Period]:
     if not work_ids:
         return {}
-    result = avail.availability(actor, work_ids, [territory], [media], Period(None, None), exclusive)
+    result = avail.availability(actor, work_ids, [territory], [media], Period(None, None), exclusive, languages)
     out = {}
     for wid, work in result.items():
         free = [Period(None, None)]

@@ -255,7 +255,7 @@ def find_page(request):
         try:
             found = overview.find_available_page(
                 request.actor, d["territory"], d["media"], window, d["exclusive"], [d["kind"]] if d["kind"] else None,
-                limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE,
+                limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, languages=d["languages"],
             )
         except InvalidInput as exc:
             form.add_error(None, exc.message)
