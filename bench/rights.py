@@ -27,18 +27,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SIZE = (5000, 100000)
-PG_SERVER = os.environ.get("KINOMOST_BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432")
+import scale_library
+from scale_library import DEFAULT_SIZE, ROOT
 
 
 def main() -> None:
@@ -51,60 +46,24 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    databases = {"both": ["sqlite", "postgres"], None: ["sqlite", "postgres"] if pg_reachable() else ["sqlite"]}.get(args.db, [args.db])
-    default = (args.films, args.series) == DEFAULT_SIZE
-    for db in databases:
-        env = dict(os.environ)
-        if db == "sqlite":
-            env["KINOMOST_DATA_DIR"] = str(ROOT / "var" / ("bench" if default else f"bench-{args.films}-{args.series}"))
-            env.pop("KINOMOST_DATABASE_URL", None)
-        else:
-            name = "kinomost_bench" if default else f"kinomost_bench_{args.films}_{args.series}"
-            ensure_pg_database(name)
-            env["KINOMOST_DATABASE_URL"] = f"{PG_SERVER}/{name}"
-        cmd = [sys.executable, __file__, "--worker", "--films", str(args.films), "--series", str(args.series), "--samples", str(args.samples)]
-        subprocess.run(cmd, env=env, check=True)
-
-
-def pg_reachable() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=2).close()
-        return True
-    except Exception:
-        return False
-
-
-def ensure_pg_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    for db in scale_library.databases(args.db):
+        scale_library.run_worker(__file__, db, args.films, args.series, "--samples", str(args.samples))
 
 
 # ---------------------------------------------------------------- worker (inside Django)
 
 
 def worker(args) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    total, ready_s = scale_library.open_library(args.films, args.series)
     from django.db import connection
 
-    from kinomost.demo.scale import OWNER, generate
+    from kinomost.demo.scale import OWNER
     from kinomost.parties.models import Organisation
     from kinomost.rights.models import RightAtom
 
-    call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    total = generate(films=args.films, series=args.series, progress=True)
     owner = Organisation.objects.get(slug=OWNER)
     atoms = RightAtom.objects.count()
-    print(f"\n## {connection.vendor}: {total} works, {atoms} atoms in the scale ledger (ready in {time.monotonic() - started:.0f} s)")
+    print(f"\n## {connection.vendor}: {total} works, {atoms} atoms in the scale ledger (ready in {ready_s:.0f} s)")
     rng = random.Random(3)
     holdings = _holding_terms(owner)
     session = _session_id()

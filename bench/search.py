@@ -8,24 +8,20 @@ in the same run, the nearest plain query of the engine itself: an FTS5 trigram M
 (a LIKE scan where FTS5 cannot answer: Chinese under three characters), `LIKE '%q%'` over the
 pg_trgm GIN index on PostgreSQL. Correct = the work the query was made from is among the first 20
 (for one- and two-character Chinese queries: every result contains the characters).
-The scale library lives in var/bench/ (SQLite) or the database kinomost_bench (PostgreSQL) and is
-reused by later runs.
+The scale library is bench/scale_library.py's: var/bench/ (SQLite) or the database kinomost_bench
+(PostgreSQL), other sizes beside them, reused by later runs.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("KINOMOST_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/kinomost_bench")
+import scale_library
+from scale_library import ROOT
 CLASSES = ["cyrillic", "latin translit", "english", "pinyin", "chinese 1 char", "chinese 2 chars", "chinese 3+ chars", "latin typo"]
 # An independent transliteration (BGN/PCGN-like), so the benchmark does not reuse the code it measures.
 TRANSLIT = dict(zip("абвгдезийклмнопрстуфхцчшщыэюяё", ["a", "b", "v", "g", "d", "ye", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "y", "e", "yu", "ya", "yo"]))
@@ -41,41 +37,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args)
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
-        env = dict(os.environ)
-        if db == "sqlite":
-            env["KINOMOST_DATA_DIR"] = str(ROOT / "var" / "bench")
-            env.pop("KINOMOST_DATABASE_URL", None)
-        else:
-            ensure_pg_database()
-            env["KINOMOST_DATABASE_URL"] = PG_URL
-        cmd = [sys.executable, __file__, "--worker", "--films", str(args.films), "--series", str(args.series), "--queries", str(args.queries)]
-        subprocess.run(cmd, env=env, check=True)
-
-
-def ensure_pg_database() -> None:
-    import psycopg
-
-    name = PG_URL.rsplit("/", 1)[1]
-    with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    for db in scale_library.databases(args.db):
+        scale_library.run_worker(__file__, db, args.films, args.series, "--queries", str(args.queries))
 
 
 def worker(args) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    total, ready_s = scale_library.open_library(args.films, args.series)
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    from kinomost.demo.scale import generate
-
-    total = generate(films=args.films, series=args.series, progress=True)
-    print(f"\n## {connection.vendor}: {total} works in the scale library (ready in {time.monotonic() - started:.0f} s)")
+    print(f"\n## {connection.vendor}: {total} works in the scale library (ready in {ready_s:.0f} s)")
     queries = build_queries(args.queries)
     rows = []
     for cls in CLASSES:
