@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
-from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
@@ -419,14 +418,8 @@ def _languages_query(values: list[str]) -> list[dict] | None:
         return None
     if [v.strip().lower() for v in values] == ["all"]:
         return []
-    out = []
-    for value in values:
-        tag, _, use = value.strip().partition(":")
-        use = use.strip() or LanguageUse.ORIGINAL.value
-        if use not in LanguageUse.values:
-            raise InvalidInput(f"language use '{use}' is not one of {', '.join(LanguageUse.values)}", details={"language": value})
-        out.append({"language": tag.strip(), "use": use})
-    return out
+    pairs = [value.strip().partition(":") for value in values]
+    return ledger.normalise_languages([(tag.strip(), use.strip() or LanguageUse.ORIGINAL.value) for tag, _, use in pairs])
 
 
 @router.get("/works/{work_id}", response=WorkRightsOut, summary="A work's rights: territory × media matrix on a date, and a timeline")

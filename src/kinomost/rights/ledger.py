@@ -446,7 +446,7 @@ def _prepare(term: TermInput, *, known_works: dict[int, Work] | None = None, cac
     except InvalidInput as exc:
         problems["window"] = exc.message
     try:
-        langs = _languages(term.languages)
+        langs = normalise_languages(term.languages)
     except InvalidInput as exc:
         problems["languages"] = exc.message
     if problems:
@@ -484,7 +484,7 @@ def _works(refs, known: dict[int, Work] | None = None) -> list[Work]:
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-def _languages(values) -> list[dict]:
+def normalise_languages(values) -> list[dict]:
     """[{"language", "use"}] or [(language, use)] → normalised; anything else is InvalidInput
     (a bare "rus" used to be unpacked into letters and crash)."""
     if isinstance(values, (str, dict)):
