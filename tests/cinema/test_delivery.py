@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,18 +21,13 @@ from kinomost.cinema import delivery, storage, tokens
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 
+from .servers import free_port, wait_for_port
 from .test_playback_nginx import NGINX, nginx  # noqa: F401 (the shipped deploy/nginx.conf in a real nginx)
 
 SECRET = "test-stream-secret-0123456789"
 ASSET, OTHER = "0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 SEGMENT = bytes(range(256)) * 4096 + b"tail"  # 1 MB and a bit: more than one chunk of the fallback
 MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=300000\nstream/180p/index.m3u8\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _test_database_url() -> str:
@@ -65,22 +59,15 @@ def publish(root: Path) -> None:
 def server(tmp_path_factory, django_db_setup):
     """`kinomost serve` as `make run` starts it, on the test database and its own folders."""
     data = tmp_path_factory.mktemp("served")
-    command = [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port := _free_port())]
+    command = [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port := free_port())]
     env = dict(os.environ, KINOMOST_DATA_DIR=str(data), KINOMOST_CINEMA_HLS_DIR=str(data / "hls"),
                KINOMOST_CINEMA_PRIVATE_DIR=str(data / "private"), KINOMOST_STREAM_SECRET=SECRET,
                KINOMOST_DATABASE_URL=_test_database_url(), KINOMOST_DB_CONN_MAX_AGE="0")
     log = (data / "serve.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"kinomost serve did not start: {(data / 'serve.log').read_text()}")
-            time.sleep(0.1)
+    if not wait_for_port(port, proc, 60):
+        proc.kill()
+        pytest.fail(f"kinomost serve did not start: {(data / 'serve.log').read_text()}")
     publish(data / "hls")
     yield {"port": port, "hls": data / "hls", "private": data / "private"}
     proc.send_signal(signal.SIGINT)

@@ -2,7 +2,6 @@
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -13,17 +12,13 @@ import pytest
 
 from kinomost.cinema import storage, tokens
 
+from .servers import free_port, wait_for_port
+
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
 SECRET = "test-stream-secret-0123456789"
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx-light to run this check)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
@@ -36,14 +31,8 @@ def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
         f"http {{ access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path}; "
         f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path}; include {tmp_path}/site.conf; }}\n")
     proc = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.PIPE)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stderr.read().decode())
-            time.sleep(0.05)
+    if not wait_for_port(port, proc, 10, pause=0.05) and proc.poll() is not None:
+        pytest.fail(proc.stderr.read().decode())
     return proc
 
 
@@ -51,7 +40,7 @@ def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
 def nginx(tmp_path, settings):
     settings.CINEMA_HLS_ROOT = tmp_path / "hls"
     settings.CINEMA_STREAM_SECRET = SECRET
-    port = _free_port()
+    port = free_port()
     site = CONF.read_text()
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
     site = site.replace("/var/lib/kinomost/media/hls/", f"{tmp_path / 'hls'}/")

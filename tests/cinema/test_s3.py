@@ -9,7 +9,6 @@ key anywhere; the embedded server serves the files from the bucket behind the sa
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from kinomost.parties import services as parties
 from kinomost.settings import cinema_object_storages
 
 from .conftest import TEST_LADDER, decode_ok
+from .servers import free_port, wait_for_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 PREFIX = "kinomost"
@@ -43,23 +43,14 @@ CHUNK = 256 * 1024
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory):
     """moto's S3 server on a free port; its request log (one line per request, in order) is kept."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "requests.log"
     exe = Path(sys.executable).with_name("moto_server")
     with log.open("wb") as out:
         proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError(f"moto_server did not start: {log.read_text()}") from None
-                time.sleep(0.2)
+        if not wait_for_port(port, proc, 30, pause=0.2):
+            raise RuntimeError(f"moto_server did not start: {log.read_text()}")
         yield SimpleNamespace(url=f"http://127.0.0.1:{port}", log=log)
     finally:
         proc.terminate()
@@ -261,12 +252,12 @@ def test_without_a_bucket_nothing_changes(settings):
 def _nginx_for_the_bucket(s3, tmp_path, moto_url: str):
     """deploy/nginx.conf as an operator switches it to object storage: the local /hls/ location
     out, the "#s3 " lines in, the bucket's endpoint, name and prefix filled in."""
-    from .test_playback_nginx import CONF, NGINX, SECRET, _free_port, start_nginx
+    from .test_playback_nginx import CONF, NGINX, SECRET, start_nginx
 
     if NGINX is None:
         pytest.skip("nginx is not installed (apt-get install nginx-light to run this check)")
     endpoint = moto_url.removeprefix("http://")
-    port = _free_port()
+    port = free_port()
     site, removed = re.subn(r'\n    location ~ "\^/hls/.*?\n    }\n', "\n", CONF.read_text(), count=1, flags=re.S)
     assert removed == 1
     site = re.sub(r"^(\s*)#s3 ?", r"\1", site, flags=re.M)
