@@ -31,7 +31,7 @@ PHONE = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'phone.mov':
 @pytest.fixture
 def summary(monkeypatch, tmp_path):
     path = tmp_path / "film.mkv"
-    path.write_bytes(b"x")
+    path.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(60))  # a Matroska header: the probe reads only what it recognises
 
     def use(text):
         class Done:
@@ -80,7 +80,10 @@ def test_files_that_cannot_become_a_stream_are_refused_with_a_reason(operator, f
 
     text = tmp_path / "notes.mp4"
     text.write_text("not a film")
-    assert "notes.mp4 is not a media file that ffmpeg can read" in refused(master=text)
+    assert "notes.mp4 is not a media container Kinomost accepts; hand in a media file in one of these containers: MP4/MOV" in refused(master=text)
+    broken = tmp_path / "broken.mkv"
+    broken.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(500))  # a Matroska header and nothing playable after it
+    assert "broken.mkv is not a media file that ffmpeg can read" in refused(master=broken)
     sound = media_files["dub"]
     assert refused(master=sound) == "dub-de.m4a has no video stream."
     assert refused(master=tmp_path / "missing.mp4") == "The file missing.mp4 does not exist."

@@ -47,7 +47,7 @@ def test_a_master_that_cannot_be_played_fails_with_its_reason(job, cinema_storag
     job.asset.refresh_from_db()
     assert job.state == JobState.FAILED and job.attempts == 1
     assert job.asset.status == AssetStatus.FAILED
-    assert "bad.mp4 is not a media file that ffmpeg can read" in job.asset.error
+    assert "bad.mp4 is not a media container Kinomost accepts" in job.asset.error
 
 
 def test_a_job_whose_workers_keep_dying_is_given_up(job):

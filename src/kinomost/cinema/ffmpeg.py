@@ -4,7 +4,9 @@ The binary: `KINOMOST_FFMPEG` if set, else the one the `imageio-ffmpeg` wheel sh
 libx264 on every machine `pip install` reaches), else the system's `ffmpeg`. Child processes
 die with the worker (Linux parent-death signal) so a killed worker leaves no encoder writing
 behind it; every attempt also writes to its own temporary folder, so even a survivor could
-not touch the next attempt's output.
+not touch the next attempt's output. Every run starts in an empty working folder of its own, so
+a relative name that reached ffmpeg could resolve to nothing (inputs are read only through
+`cinema.mediafile.input_args`, which pins what they are).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 
 from kinomost.core.errors import InvalidInput
@@ -58,12 +62,26 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+@contextmanager
+def empty_working_folder() -> Iterator[str]:
+    """A fresh empty folder for one run of ffmpeg or ffprobe, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="kinomost-ffmpeg-") as folder:
+        yield folder
+
+
+def execute(command: Sequence[str], *, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run ffmpeg or ffprobe to its end in an empty working folder, dying with this process;
+    the caller reads the exit code and the log (the probe needs the log of a failure too)."""
+    with empty_working_folder() as folder:
+        return subprocess.run(
+            list(command), capture_output=True, text=True, errors="replace", timeout=timeout, cwd=folder,
+            preexec_fn=_die_with_parent,
+        )
+
+
 def run(args: Sequence[str], *, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run ffmpeg to completion; raise FfmpegFailed with the log's tail when it fails."""
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
-        capture_output=True, text=True, errors="replace", timeout=timeout, preexec_fn=_die_with_parent,
-    )
+    proc = execute([ffmpeg_exe(), "-hide_banner", "-nostdin", *args], timeout=timeout)
     if proc.returncode != 0:
         raise FfmpegFailed("ffmpeg failed", _tail(proc.stderr))
     return proc
@@ -73,8 +91,9 @@ def run_with_progress(args: Sequence[str], on_progress: Callable[[float, float],
     """Run ffmpeg, calling `on_progress(seconds_done, speed)` at each progress report (about twice a
     second). If the callback answers False (the lease was lost) ffmpeg is stopped."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
-    with subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", preexec_fn=_die_with_parent
+    with empty_working_folder() as folder, subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", cwd=folder,
+        preexec_fn=_die_with_parent,
     ) as proc:
         log: list[str] = []
         reader = threading.Thread(target=_keep_tail, args=(proc.stderr, log), daemon=True)

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kinomost.cinema import mediafile
 from kinomost.cinema.probe import Probe
 
 DEFAULT_LADDER = (1080, 720, 480, 360)
@@ -91,6 +92,11 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
+# JPEG is full-range YUV: a broadcast master's limited-range picture (most H.264 in MPEG-TS) is
+# converted, or ffmpeg's mjpeg encoder refuses it ("Non full-range YUV is non-standard").
+JPEG_PIXELS = "format=yuvj420p"
+
+
 def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, sprites: bool = True, readrate: float | None = None) -> list[str]:
     """ffmpeg arguments writing the whole ladder as encrypted HLS into `out_dir`:
     `<rung>/index.m3u8`, `<audio>/index.m3u8`, their `seg_NNNNN.ts`, `thumbs/thumb_NNNNN.jpg`
@@ -98,18 +104,18 @@ def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, spri
     args: list[str] = ["-y", "-v", "error"]
     if readrate:
         args += ["-readrate", str(readrate)]
-    args += ["-i", str(master)]
+    args += mediafile.input_args(master, mediafile.MASTER_CONTAINERS)
     for extra in p.extra_inputs:
         if readrate:
             args += ["-readrate", str(readrate)]
-        args += ["-i", str(extra)]
+        args += mediafile.input_args(extra, mediafile.AUDIO_CONTAINERS)
     branches = len(p.rungs) + (1 if sprites else 0)
     graph = [f"[0:v:0]split={branches}" + "".join(f"[s{i}]" for i in range(branches))]
     for i, rung in enumerate(p.rungs):
         graph.append(f"[s{i}]scale={rung.width}:{rung.height},setsar=1,format=yuv420p[v{i}]")
     if sprites:
         sw, sh = p.sprite_size
-        graph.append(f"[s{len(p.rungs)}]fps=1/{p.sprite_interval},scale={sw}:{sh},setsar=1[thumbs]")
+        graph.append(f"[s{len(p.rungs)}]fps=1/{p.sprite_interval},scale={sw}:{sh},setsar=1,{JPEG_PIXELS}[thumbs]")
     args += ["-filter_complex", ";".join(graph)]
     for i, rung in enumerate(p.rungs):
         args += ["-map", f"[v{i}]", f"-b:v:{i}", f"{rung.kbps}k", f"-maxrate:v:{i}", f"{int(rung.kbps * 1.1)}k", f"-bufsize:v:{i}", f"{rung.kbps * 2}k"]

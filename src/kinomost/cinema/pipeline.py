@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +24,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from kinomost.cinema import ffmpeg, keys, ladder, playlists, probe, storage
+from kinomost.cinema import ffmpeg, keys, ladder, mediafile, playlists, probe, storage
+from kinomost.cinema import subtitles as subtitle_files
 from kinomost.cinema.models import Asset, AssetSource, AssetStatus, IngestJob, SourceKind, Track, TrackKind
 from kinomost.cinema.queue import Lease, renew
 from kinomost.core.audit import record
@@ -195,7 +195,7 @@ def _mpegts_start(attempt: Attempt, rung_folder: Path) -> int:
     with tempfile.NamedTemporaryFile(suffix=".ts") as tmp:
         tmp.write(clear)
         tmp.flush()
-        proc = subprocess.run([ffmpeg.ffmpeg_exe(), "-hide_banner", "-i", tmp.name], capture_output=True, text=True, errors="replace")
+        proc = ffmpeg.execute([ffmpeg.ffmpeg_exe(), "-hide_banner", *mediafile.input_args(Path(tmp.name), (mediafile.MPEG_TS,))])
     for line in proc.stderr.splitlines():
         if "start:" in line and "Duration" in line:
             try:
@@ -343,7 +343,7 @@ def step_subtitles(attempt: Attempt) -> None:
             continue
         if mpegts is None:
             mpegts = attempt.stream_info()["mpegts_start"]
-        vtt = to_webvtt(storage.local_private(source.path))
+        vtt = subtitle_files.to_webvtt(storage.local_private(source.path))
         partial = storage.partial_dir(final, attempt.lease.token)
         (partial / "subtitles.vtt").write_text(playlists.with_timestamp_map(vtt, mpegts), encoding="utf-8")
         (partial / "index.m3u8").write_text(playlists.subtitle_playlist("subtitles.vtt", attempt.asset.duration))
@@ -356,23 +356,6 @@ def _subtitle_names(attempt: Attempt) -> list[tuple[str, AssetSource]]:
     return [(ladder._unique(s.language, taken), s) for s in attempt.source(SourceKind.SUBTITLES)]
 
 
-def to_webvtt(path: Path) -> str:
-    """SRT, WebVTT or ASS/SSA → WebVTT text; legacy encodings (Windows-1251, GB18030…) detected."""
-    args = ["-v", "error"]
-    encoding = _text_encoding(path)
-    if encoding and encoding not in {"utf_8", "ascii", "utf-8"}:
-        args += ["-sub_charenc", encoding.replace("_", "-")]
-    proc = ffmpeg.run([*args, "-i", str(path), "-map", "0:s:0", "-f", "webvtt", "-"], timeout=300)
-    return proc.stdout
-
-
-def _text_encoding(path: Path) -> str | None:
-    from charset_normalizer import from_path
-
-    best = from_path(path).best()
-    return best.encoding if best else None
-
-
 # thumbnails -------------------------------------------------------------------------------
 
 
@@ -381,11 +364,7 @@ def step_thumbnails(attempt: Attempt) -> None:
     poster = attempt.folder / "poster.jpg"
     if not poster.exists():
         tmp = poster.with_name(f"poster.tmp-{attempt.lease.token}.jpg")
-        width, height = plan.rungs[0].width, plan.rungs[0].height
-        ffmpeg.run([
-            "-v", "error", "-y", "-ss", f"{plan.duration * 0.1:.3f}", "-i", str(attempt.master_path()), "-frames:v", "1",
-            "-vf", f"scale={width}:{height},setsar=1", "-q:v", "3", "-f", "image2", "-update", "1", str(tmp),
-        ], timeout=300)
+        _poster_frame(attempt, plan, tmp)
         os.replace(tmp, poster)
     sprites = attempt.folder / "sprites"
     if not sprites.exists():
@@ -404,6 +383,22 @@ def step_thumbnails(attempt: Attempt) -> None:
         )
         storage.write_atomic(index, text)
     storage.publish(attempt.asset.public_id, *STEP_OUTPUTS["thumbnails"])
+
+
+def _poster_frame(attempt: Attempt, plan: ladder.Plan, target: Path) -> None:
+    """A frame a tenth of the way in. Seeking before decoding is fast, but in a file without an
+    index (MPEG-TS) whose keyframes are far apart it can land past them and yield no frame at all;
+    then the frame is found by decoding up to that point instead."""
+    width, height = plan.rungs[0].width, plan.rungs[0].height
+    at = ["-ss", f"{plan.duration * 0.1:.3f}"]
+    source = mediafile.input_args(attempt.master_path(), mediafile.MASTER_CONTAINERS)
+    output = ["-frames:v", "1", "-vf", f"scale={width}:{height},setsar=1,{ladder.JPEG_PIXELS}", "-q:v", "3",
+              "-f", "image2", "-update", "1", str(target)]
+    for args in ([*at, *source, *output], [*source, *at, *output]):
+        ffmpeg.run(["-v", "error", "-y", *args], timeout=300)
+        if target.exists():
+            return
+    raise ffmpeg.FfmpegFailed("ffmpeg wrote no poster frame")
 
 
 # publish ----------------------------------------------------------------------------------

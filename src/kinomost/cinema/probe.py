@@ -6,6 +6,10 @@ input (`ffmpeg -i FILE`), because the imageio-ffmpeg wheel ships ffmpeg without 
 summary carries everything the ladder needs (codecs, size, aspect, frame rate, rotation,
 duration, audio languages and channels). `check_playable` then decodes the first seconds, since
 a header can promise a stream whose decoder is missing.
+
+Before either tool sees a file, `cinema.mediafile` decides what it is from its bytes: only a
+self-contained container of the allowed kinds is read, with its demuxer pinned (a playlist or a
+concat list disguised as `.mp4` never reaches ffmpeg's guessing).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 import pycountry
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import ffmpeg
+from kinomost.cinema import ffmpeg, mediafile
 from kinomost.core.errors import InvalidInput
 
 
@@ -63,15 +67,15 @@ class Probe:
         return cls(duration=data["duration"], streams=[Stream(**{**s, "sar": tuple(s["sar"])}) for s in data["streams"]])
 
 
-def probe(path: Path) -> Probe:
-    if not Path(path).is_file():
-        raise InvalidInput(_("The file %(name)s does not exist.") % {"name": Path(path).name})
-    return _with_ffprobe(path) if ffmpeg.ffprobe_exe() else _with_ffmpeg(path)
+def probe(path: Path, allowed: tuple[mediafile.Container, ...] = mediafile.AUDIO_CONTAINERS) -> Probe:
+    """What is in the file, read only as one of the `allowed` containers (InvalidInput otherwise)."""
+    source = mediafile.input_args(path, allowed)
+    return _with_ffprobe(path, source) if ffmpeg.ffprobe_exe() else _with_ffmpeg(path, source)
 
 
 def check_playable_master(path: Path) -> Probe:
     """The master's probe, or InvalidInput saying why it cannot become a stream."""
-    found = probe(path)
+    found = probe(path, mediafile.MASTER_CONTAINERS)
     name = Path(path).name
     if found.video is None:
         raise InvalidInput(_("%(name)s has no video stream.") % {"name": name})
@@ -79,24 +83,26 @@ def check_playable_master(path: Path) -> Probe:
         raise InvalidInput(_("%(name)s does not say how long it is; it may be cut short or damaged.") % {"name": name})
     if found.video.width < 16 or found.video.height < 16:
         raise InvalidInput(_("%(name)s has a video too small to play.") % {"name": name})
-    _decode_start(path, name)
+    _decode_start(path, mediafile.MASTER_CONTAINERS)
     return found
 
 
 def check_playable_audio(path: Path) -> Probe:
-    found = probe(path)
+    found = probe(path, mediafile.AUDIO_CONTAINERS)
     if not found.audio:
         raise InvalidInput(_("%(name)s has no audio stream.") % {"name": Path(path).name})
-    _decode_start(path, Path(path).name)
+    _decode_start(path, mediafile.AUDIO_CONTAINERS)
     return found
 
 
-def _decode_start(path: Path, name: str) -> None:
+def _decode_start(path: Path, allowed: tuple[mediafile.Container, ...]) -> None:
     try:
-        ffmpeg.run(["-v", "error", "-xerror", "-t", "2", "-i", str(path), "-f", "null", "-"], timeout=120)
+        ffmpeg.run(["-v", "error", "-xerror", "-t", "2", *mediafile.input_args(path, allowed), "-f", "null", "-"], timeout=120)
     except (ffmpeg.FfmpegFailed, subprocess.TimeoutExpired) as exc:
         detail = getattr(exc, "detail", "")
-        raise InvalidInput(_("%(name)s cannot be decoded: %(reason)s") % {"name": name, "reason": _last_line(detail)}) from None
+        raise InvalidInput(
+            _("%(name)s cannot be decoded: %(reason)s") % {"name": Path(path).name, "reason": _last_line(detail)}
+        ) from None
 
 
 def language_tag(code: str | None) -> str:
@@ -125,10 +131,8 @@ _CHANNELS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "4.0": 4, "5.0": 5, "5
 _ROTATION = re.compile(r"rotation of (-?[\d.]+) degrees")
 
 
-def _with_ffmpeg(path: Path) -> Probe:
-    proc = subprocess.run(
-        [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True, text=True, errors="replace", timeout=120
-    )
+def _with_ffmpeg(path: Path, source: list[str]) -> Probe:
+    proc = ffmpeg.execute([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", *source], timeout=120)
     text = proc.stderr
     if "Input #0" not in text:
         raise InvalidInput(_("%(name)s is not a media file that ffmpeg can read: %(reason)s") % {"name": Path(path).name, "reason": _last_line(text)})
@@ -172,10 +176,9 @@ def _int_prefix(text: str) -> int:
 # ffprobe -----------------------------------------------------------------------------------
 
 
-def _with_ffprobe(path: Path) -> Probe:
-    proc = subprocess.run(
-        [ffmpeg.ffprobe_exe(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
-        capture_output=True, text=True, errors="replace", timeout=120,
+def _with_ffprobe(path: Path, source: list[str]) -> Probe:
+    proc = ffmpeg.execute(
+        [ffmpeg.ffprobe_exe(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams", *source], timeout=120
     )
     if proc.returncode != 0:
         raise InvalidInput(_("%(name)s is not a media file that ffmpeg can read: %(reason)s") % {"name": Path(path).name, "reason": _last_line(proc.stderr)})
@@ -187,9 +190,9 @@ def _with_ffprobe(path: Path) -> Probe:
         if kind == "video":
             stream.width, stream.height = int(s.get("width", 0)), int(s.get("height", 0))
             sar = s.get("sample_aspect_ratio", "1:1")
-            num, _, den = sar.partition(":")
+            num, _colon, den = sar.partition(":")
             stream.sar = (int(num), int(den)) if num.isdigit() and den.isdigit() and int(num) else (1, 1)
-            num, _, den = s.get("avg_frame_rate", "0/1").partition("/")
+            num, _slash, den = s.get("avg_frame_rate", "0/1").partition("/")
             stream.fps = float(num) / float(den) if den and float(den) else 0.0
             stream.attached_picture = bool((s.get("disposition") or {}).get("attached_pic"))
             rotation = next((d.get("rotation") for d in s.get("side_data_list", []) if "rotation" in d), 0)

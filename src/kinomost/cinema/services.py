@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kinomost.cinema import keys, ladder, probe, queue, storage
+from kinomost.cinema import subtitles as subtitle_files
 from kinomost.cinema.models import PLATFORM_MEDIA, Asset, AssetSource, Platform, SourceKind
 from kinomost.core import media as media_tree
 from kinomost.core import territories
@@ -93,19 +94,12 @@ def start_ingest(actor: Actor, request: IngestRequest) -> Asset:
 
 
 def check_subtitles(path: Path) -> None:
-    from kinomost.cinema.ffmpeg import FfmpegFailed
-    from kinomost.cinema.pipeline import to_webvtt
-
+    """A subtitle file is text in one of the formats `cinema.subtitles` reads, and holds cues."""
     if path.suffix.lower() not in SUBTITLE_SUFFIXES:
         raise InvalidInput(_("%(name)s is not a subtitle file (SRT, WebVTT or ASS).") % {"name": path.name})
     if not path.is_file():
         raise InvalidInput(_("The file %(name)s does not exist.") % {"name": path.name})
-    try:
-        text = to_webvtt(path)
-    except FfmpegFailed as exc:
-        raise InvalidInput(_("%(name)s cannot be read as subtitles: %(reason)s") % {"name": path.name, "reason": exc.detail.splitlines()[-1] if exc.detail else exc}) from None
-    if "-->" not in text:
-        raise InvalidInput(_("%(name)s contains no subtitles.") % {"name": path.name})
+    subtitle_files.to_webvtt(path)
 
 
 def _store_sources(asset: Asset, master: Path, audio, subtitles) -> list[AssetSource]:
