@@ -52,8 +52,12 @@ def ffmpeg_exe() -> str:
 
 @lru_cache(maxsize=1)
 def ffprobe_exe() -> str | None:
-    """The system's ffprobe when present (imageio-ffmpeg ships none)."""
-    return os.environ.get("KINOMOST_FFPROBE") or shutil.which("ffprobe")
+    """The system's ffprobe when present (imageio-ffmpeg ships none). `KINOMOST_FFPROBE=none`
+    reads ffmpeg's own summary even where ffprobe is installed (how CI runs both ways)."""
+    configured = os.environ.get("KINOMOST_FFPROBE")
+    if configured == "none":
+        return None
+    return configured or shutil.which("ffprobe")
 
 
 def _die_with_parent() -> None:
