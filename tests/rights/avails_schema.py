@@ -85,8 +85,8 @@ def demo_exports() -> dict[str, bytes]:
     pairs = (Term.objects.filter(kind=AtomKind.GRANT, contract__licensor__isnull=False, contract__licensee__isnull=False)
              .values_list("contract__licensor", "contract__licensee").distinct())
     orgs = Organisation.objects.in_bulk({org for pair in pairs for org in pair})
-    return {f"{orgs[licensor].slug} -> {orgs[licensee].slug}": export_avails(orgs[licensor], "xml", licensee=orgs[licensee])
-            for licensor, licensee in sorted(set(pairs))}
+    return {f"{orgs[licensor].slug} -> {orgs[licensee].slug}":
+            export_avails(orgs[licensor], "xml", licensee=orgs[licensee]).data for licensor, licensee in sorted(set(pairs))}
 
 
 def _count(label: str, data: bytes) -> int:
@@ -127,9 +127,9 @@ def main() -> None:
                                   country="RU")
         data = (SAMPLES / name).read_bytes()
         import_avails(org, data, name)
-        for licensor in sorted({row.licensor for row in read_avails(data, name).rows}) or ["Nobody"]:
+        for licensor in sorted({row.licensor for row in read_avails(data, name).rows}) or ["(no rows)"]:
             try:
-                ledger_total += _count(f"{name} from {licensor}", export_avails(org, "xml", licensor=licensor))
+                ledger_total += _count(f"{name} from {licensor}", export_avails(org, "xml", licensor=licensor).data)
             except DomainError as exc:
                 print(f"  {name} from {licensor}: refused: {exc.message}")
     print(f"total: demo {demo_total}, read -> write {read_total}, import -> ledger -> export {ledger_total}")
