@@ -119,7 +119,12 @@ def main() -> None:
     print("demo: the XML export of every licensor's grants to each licensee")
     demo_total = sum(_count(label, data) for label, data in demo_exports().items())
     print("samples: read and written as XML")
-    read_total = sum(_count(name, round_trip_xml(name)) for name in VALID_SAMPLES)
+    read_total = 0
+    for name in VALID_SAMPLES:
+        try:
+            read_total += _count(name, round_trip_xml(name))
+        except DomainError as exc:
+            print(f"  {name}: refused: {exc.message}")
     print("samples: imported into a fresh organisation, exported from the ledger as XML")
     ledger_total = 0
     for number, name in enumerate(VALID_SAMPLES):
