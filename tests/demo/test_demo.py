@@ -14,6 +14,7 @@ from kinomost.core.identifiers import normalise_eidr
 from kinomost.core.ratings import SYSTEMS
 from kinomost.demo import scenario
 from kinomost.parties.models import Membership, Organisation, User
+from tests.rights.avails_schema import demo_exports, needs_schemas, validate_avails_xml
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +126,11 @@ def test_both_sides_see_each_others_marketplace_but_not_private_works(demo, clie
     client.post("/login/", {"username": "films@severny.example", "password": scenario.password()})
     listed_chinese = Work.objects.filter(owner__slug="pearl-media", is_listed=True).first()
     assert client.get(f"/api/v1/works/{listed_chinese.pk}").status_code == 200
+
+
+@needs_schemas
+def test_every_demo_avails_export_is_valid_against_the_official_schema(demo):
+    exports = demo_exports()
+    assert len(exports) >= 2  # both sides of the market grant to each other
+    for label, data in exports.items():
+        assert validate_avails_xml(data) == [], label

@@ -1,12 +1,16 @@
 """Fixtures and helpers shared by the rights tests: a third organisation, a film, and short
 ways to record a holding or a grant with the defaults most tests need."""
 
+import io
+
 import pytest
 
 from kinomost.catalog.services import WorkInput, save_work
 from kinomost.parties import services as parties
 from kinomost.rights import ledger
+from kinomost.rights.avails import export
 from kinomost.rights.ledger import ContractInput, TermInput
+from tests.rights.avails_schema import SCHEMAS, validate_avails_xml
 
 
 def make_work(org, ref, kind="feature", parent_ref=None):
@@ -31,3 +35,23 @@ def org_c(db):
 @pytest.fixture
 def film(org_a):
     return make_work(org_a, "brother")
+
+
+@pytest.fixture(autouse=True)
+def every_avails_xml_is_schema_valid(monkeypatch):
+    """Each avails XML a rights test writes (export, round trip, API, CLI) is checked against the
+    official schema of the version it declares, so no test can pass on an invalid document."""
+    if not SCHEMAS.is_dir():
+        yield
+        return
+    original = export._write_document
+
+    def checked(root, target):
+        buffer = io.BytesIO()
+        original(root, buffer)
+        errors = validate_avails_xml(buffer.getvalue())
+        assert errors == [], f"the avails XML written is not schema-valid: {errors[:5]}"
+        original(root, target)
+
+    monkeypatch.setattr(export, "_write_document", checked)
+    yield

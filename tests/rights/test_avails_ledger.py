@@ -17,10 +17,8 @@ from kinomost.rights.avails.xlsx import read_xlsx
 from kinomost.rights.models import AtomKind, Contract, RightAtom, Term
 from tests.rights.conftest import hold, make_work
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "avails"
-VALID = ["Movies_v1.7.3.xlsx", "Movies_v1.8.xlsx", "Movies_v1.9.xlsx", "TV_v1.8.xlsx", "TV_v1.9.xlsx", "Bonus_v1.9.xlsx",
-         "Avails_noErrors_v2.4.xml", "Avails_Volume_no-err_v2.4.xml", "TPT-test_v1.9_v2.5.xml"]
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"conformance samples not found at {SAMPLES} (../shared relative to the repo root)")
+from tests.rights.avails_schema import SAMPLES, needs_samples
+from tests.rights.avails_schema import VALID_SAMPLES as VALID
 
 
 def sample(name: str) -> bytes:
@@ -210,7 +208,7 @@ def test_received_avails_export_as_they_came_and_import_back_unchanged(org_b, or
     original = read_xlsx(SAMPLES / name).rows
     key = lambda r: (r.alid, r.territory, r.license_type, r.format_profile, str(r.start))  # noqa: E731
     assert sorted(rows, key=key) == sorted(original, key=key)
-    exported = from_ledger.export_avails(org_b, fmt, licensor="Rockstar Films")
+    exported = from_ledger.export_avails(org_b, fmt, licensor="Rockstar Films").data
     records.import_avails(org_c, exported, f"x.{fmt}")
     assert from_ledger.avail_rows(org_c, licensor="Rockstar Films") == rows
     before = counts()
@@ -227,7 +225,7 @@ def test_grants_export_to_their_licensee_and_round_trip(org_a, org_b, fmt):
                  movie("BROTHER", fmt="HD", price_type="Tier", price_value="4", license_type="TVOD"),
                  movie("BROTHER", territory="KZ", exclusive=True, end=None)])
     records.import_avails(org_a, data, "a.xlsx", licensee=org_b)
-    exported = from_ledger.export_avails(org_a, fmt, licensee=org_b)
+    exported = from_ledger.export_avails(org_a, fmt, licensee=org_b).data
     rows = (records.read_avails(exported)).rows
     assert [(r.territory, r.format_profile, r.price_value) for r in rows] == [("RU", "SD", "3"), ("RU", "HD", "4"), ("KZ", "HD", None)]
     assert rows[2].open_ended and rows[2].exclusive is True
@@ -244,7 +242,7 @@ def test_a_grant_recorded_by_hand_exports_as_readable_avails(org_a, org_b):
     film = make_work(org_a, "brother")
     hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")
     give(org_a, org_b, [film], territories="CIS", media="svod;est;theatrical", start="2027-01-01", end="2030-01-01", exclusive=False)
-    rows = records.read_avails(from_ledger.export_avails(org_a, "xlsx", licensee=org_b)).rows
+    rows = records.read_avails(from_ledger.export_avails(org_a, "xlsx", licensee=org_b).data).rows
     assert {r.license_type for r in rows} == {"SVOD", "EST"}
     assert {r.alid for r in rows} == {"brother"} and "KZ" in {r.territory for r in rows}
     assert all(r.licensee == "Shanghai Media Group" and r.licensor == "Rus Media Group" for r in rows)
@@ -322,7 +320,7 @@ def test_a_grant_naming_languages_exports_them_and_imports_back_with_the_same_la
                  {"language": "zh-Hans", "use": "subtitled"}, {"language": "en", "use": "dubbed"},
                  {"language": "en", "use": "subtitled"}]
     give(org_a, org_b, [film], territories="KZ", media="svod", languages=languages)
-    exported = from_ledger.export_avails(org_a, fmt, licensee=org_b)
+    exported = from_ledger.export_avails(org_a, fmt, licensee=org_b).data
     rows = records.read_avails(exported).rows
     assert {(r.allowed_languages, r.localization_type) for r in rows} == {
         (("ru", "kk"), "dub"), (("zh-Hans",), "sub"), (("en",), "subdub")}

@@ -2,18 +2,14 @@
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 
 from kinomost.core.errors import ImportRejected
 from kinomost.rights.avails.xml import read_xml
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / ".." / "shared" / "conformance" / "avails"
-needs_fixtures = pytest.mark.skipif(
-    not FIXTURES.is_dir(), reason=f"shared conformance fixtures not present: {FIXTURES.resolve()}"
-)
+from tests.rights.avails_schema import SAMPLES as FIXTURES
+from tests.rights.avails_schema import needs_samples as needs_fixtures
 
 DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
 <avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.{minor}/avails"

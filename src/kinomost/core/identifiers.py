@@ -37,3 +37,9 @@ def normalise_eidr(value: str) -> str:
     if groups[5] != expected:
         raise InvalidInput(f"EIDR '{value}' has check character {groups[5]}, expected {expected}")
     return f"{EIDR_CONTENT_PREFIX}/{'-'.join(groups[:5])}-{groups[5]}"
+
+
+def eidr_urn(value: str) -> str:
+    """A valid EIDR in its URN spelling `urn:eidr:10.5240:XXXX-…-C` (RFC 7972), the form the
+    avails `*EIDR-URN` elements name; raises InvalidInput like normalise_eidr."""
+    return f"urn:eidr:{EIDR_CONTENT_PREFIX}:{normalise_eidr(value).partition('/')[2]}"

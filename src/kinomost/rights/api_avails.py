@@ -1,5 +1,7 @@
 """EMA avails over the API: upload a file into the ledger, download grants as avails."""
 
+import json
+
 from django.http import HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -34,15 +36,18 @@ def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = "")
     return import_avails(actor, file.read(), file.name or "avails", licensee=receiver).as_dict()
 
 
-@router.get("/export", summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails")
+@router.get("/export", summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "
+            "header X-Avails-Notes: JSON list of what the XML schema required that the ledger did not say, and how it was filled; "
+            "nothing to export is 422")
 def export_endpoint(request, licensee: str = "", licensor: str = "", format: str = "xlsx"):
     actor = request.auth
     if format not in FORMATS:
         raise InvalidInput("format is xlsx or xml", details={"format": "xlsx or xml"})
     receiver = organisation_by_slug(licensee) if licensee else None
-    data = export_avails(actor, format, licensee=receiver, licensor=counterparty(licensor) if licensor else None)
+    exported = export_avails(actor, format, licensee=receiver, licensor=counterparty(licensor) if licensor else None)
     content_type, extension = FORMATS[format]
-    response = HttpResponse(data, content_type=content_type)
+    response = HttpResponse(exported.data, content_type=content_type)
+    response["X-Avails-Notes"] = json.dumps(exported.notes)  # ASCII: non-Latin text is \u-escaped
     response["Content-Disposition"] = f'attachment; filename="avails-{actor.organisation.slug}.{extension}"'
     return response
 

@@ -14,13 +14,14 @@ import itertools
 from io import BytesIO
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
 
 from kinomost.catalog.models import Work
 from kinomost.core import territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
 from kinomost.parties.models import Organisation
-from kinomost.rights.avails.export import write_xlsx, write_xml
+from kinomost.rights.avails.export import SchemaNotes, derived_content_id, write_xlsx, write_xml
 from kinomost.rights.avails.model import AvailRow
 from kinomost.rights.avails.records import USES_OF_LOCALIZATION, kept_rows
 from kinomost.rights.models import AtomKind, ContractKind, LanguageUse, Term
@@ -31,28 +32,52 @@ LOCALIZATION_OF_USES = {frozenset(uses): localization for localization, uses in 
 FORMATS = {"xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"), "xml": ("application/xml", "xml")}
 
 
-def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None) -> bytes:
-    """The file (xlsx or xml) of `avail_rows`."""
+@dataclasses.dataclass
+class AvailsExport:
+    """The file, and what the XML writer had to fill in for the schema (`export.SchemaNotes`:
+    field, count, message), which the CLI, the API and the page show."""
+
+    data: bytes
+    notes: list[dict]
+    rows: int
+
+
+def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = None,
+                  licensor: Organisation | str | None = None) -> AvailsExport:
+    """The file (xlsx or xml) of `avail_rows`. Nothing to export is refused (InvalidInput), in
+    either format: an avails XML without an Avail is invalid, and an empty sheet says nothing."""
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown format '{fmt}'; use xlsx or xml", details={"format": "xlsx or xml"})
-    rows = avail_rows(actor_or_org, licensee=licensee, licensor=licensor)
+    notes = SchemaNotes()
+    rows = avail_rows(actor_or_org, licensee=licensee, licensor=licensor, notes=notes)
+    if not rows:
+        counterparty = licensee.name if licensee is not None else getattr(licensor, "name", licensor)
+        raise InvalidInput(gettext("There is nothing to export: no rights between you and %(counterparty)s can be "
+                                   "written as avails.") % {"counterparty": counterparty},
+                           details={"licensee" if licensee is not None else "licensor": "no avails"})
     out = BytesIO()
-    (write_xlsx if fmt == "xlsx" else write_xml)(rows, out)
-    return out.getvalue()
+    if fmt == "xlsx":
+        write_xlsx(rows, out)
+        return AvailsExport(out.getvalue(), [], len(rows))
+    write_xml(rows, out, notes)
+    return AvailsExport(out.getvalue(), notes.as_list(), len(rows))
 
 
-def avail_rows(actor_or_org, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None) -> list[AvailRow]:
+def avail_rows(actor_or_org, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None,
+               notes: SchemaNotes | None = None) -> list[AvailRow]:
     """As licensor: the organisation's grants to `licensee`. As licensee: what it received from
     `licensor` — grants from that Kinomost organisation, or holdings acquired from a licensor of
-    that name (an avails import). Nothing else is ever read, so tenancy holds by construction."""
+    that name (an avails import). Nothing else is ever read, so tenancy holds by construction.
+    `notes` collects what was derived for the XML schema (the content IDs of series and seasons)."""
     org = actor_or_org if isinstance(actor_or_org, Organisation) else actor_or_org.organisation
     if (licensee is None) == (licensor is None):
         raise InvalidInput("Say either the licensee (your grants to it) or the licensor (what it granted you).",
                            details={"licensee": "or licensor"})
     terms = _terms(org, licensee, licensor)
+    notes = notes if notes is not None else SchemaNotes()
     rows: list[AvailRow] = []
     for term in terms:
-        rows += _rows_of(term)
+        rows += _rows_of(term, notes)
     return rows
 
 
@@ -68,7 +93,8 @@ def _terms(org: Organisation, licensee, licensor):
         held = Q(kind=AtomKind.HOLDING, contract__kind=ContractKind.ACQUISITION, contract__licensee=org,
                  contract__licensor__isnull=True, contract__licensor_name__iexact=name)
         qs = qs.filter(received | held)
-    works = Work.objects.select_related("parent", "parent__parent").prefetch_related("identifiers")
+    works = Work.objects.select_related("parent", "parent__parent").prefetch_related(
+        "identifiers", "parent__identifiers", "parent__parent__identifiers")
     return qs.prefetch_related(Prefetch("works", queryset=works)).order_by("id")
 
 
@@ -77,13 +103,13 @@ def _licensor_name(term: Term) -> str:
     return contract.licensor.name if contract.licensor_id else contract.licensor_name
 
 
-def _rows_of(term: Term) -> list[AvailRow]:
+def _rows_of(term: Term, notes: SchemaNotes) -> list[AvailRow]:
     if term.ends_early_on is not None and term.ends_early_on <= term.start:
         return []  # terminated before it began: nothing was ever available
     kept = kept_rows(term.avail) if isinstance(term.avail, dict) else []
     if kept:
         return [_cut(row, term) for row in kept]
-    return _rows_from_term(term)
+    return _rows_from_term(term, notes)
 
 
 def _cut(row: AvailRow, term: Term) -> AvailRow:
@@ -94,7 +120,7 @@ def _cut(row: AvailRow, term: Term) -> AvailRow:
     return row
 
 
-def _rows_from_term(term: Term) -> list[AvailRow]:
+def _rows_from_term(term: Term, notes: SchemaNotes) -> list[AvailRow]:
     licensor = _licensor_name(term)
     licensee = term.contract.licensee.name if term.contract.licensee_id and term.kind == AtomKind.GRANT else None
     end = term.end
@@ -104,6 +130,7 @@ def _rows_from_term(term: Term) -> list[AvailRow]:
     excluded = tuple(territories.expand(";".join(term.territories_excluded))) if term.territories_excluded else ()
     rows = []
     for work in term.works.all():
+        identity = _identity(work, notes)
         for territory in _territories(term.territories):
             for license_type, languages in itertools.product(licenses, _language_fields(term.languages)):
                 rows.append(AvailRow(
@@ -114,7 +141,7 @@ def _rows_from_term(term: Term) -> list[AvailRow]:
                     suppression_lift_date=term.start if license_type == "POEST" else None,
                     price_type=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
                     price_value=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
-                    contract_id=term.contract.reference, **languages, **_identity(work),
+                    contract_id=term.contract.reference, **languages, **identity,
                 ))
     return rows
 
@@ -152,18 +179,38 @@ def _territories(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _identity(work: Work) -> dict:
-    idents = {i.namespace: i.value for i in work.identifiers.all()}
+def _identity(work: Work, notes: SchemaNotes) -> dict:
+    """ALID, content IDs and titles of a work and the levels above it. A work without an `alid`
+    identifier is named by its ref; one without a `content_id` gets none here (the XML writer
+    derives it from the ALID, with a note), and its series and season, which the schema requires
+    too, get theirs derived the same way from their own ALID or ref."""
+    idents = _identifiers(work)
     alid = idents.get("alid") or work.ref
     out = {"alid": alid, "content_id": idents.get("content_id"), "title_id": work.eidr or None}
     if work.kind == "episode":
         season, series = work.parent, work.parent.parent if work.parent else None
         out.update(episode_title_alias=work.original_title, episode_number=work.number,
-                   season_number=season.number if season else None, series_title_alias=series.original_title if series else work.original_title)
+                   season_number=season.number if season else None, series_title_alias=series.original_title if series else work.original_title,
+                   season_content_id=_parent_content_id(season, notes), series_content_id=_parent_content_id(series, notes))
     elif work.kind == "season":
-        out.update(season_number=work.number, series_title_alias=work.parent.original_title if work.parent else work.original_title)
+        out.update(season_number=work.number, series_title_alias=work.parent.original_title if work.parent else work.original_title,
+                   season_content_id=out["content_id"], series_content_id=_parent_content_id(work.parent, notes))
     elif work.kind == "series":
-        out.update(series_title_alias=work.original_title)
+        out.update(series_title_alias=work.original_title, series_content_id=out["content_id"])
     else:
         out.update(title_alias=work.original_title, release_year=work.year)
     return out
+
+
+def _identifiers(work: Work) -> dict[str, str]:
+    return {i.namespace: i.value for i in work.identifiers.all()}
+
+
+def _parent_content_id(work: Work | None, notes: SchemaNotes) -> str | None:
+    if work is None:
+        return None
+    idents = _identifiers(work)
+    if idents.get("content_id"):
+        return idents["content_id"]
+    notes.add("SeriesContentID" if work.kind == "series" else "SeasonContentID", "parent_content_id")
+    return derived_content_id(idents.get("alid") or work.ref)

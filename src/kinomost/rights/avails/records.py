@@ -30,6 +30,7 @@ from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import ledger
+from kinomost.rights.avails.export import derived_content_id
 from kinomost.rights.avails.model import AvailRow, AvailsFile
 from kinomost.rights.avails.xlsx import read_xlsx
 from kinomost.rights.avails.xml import read_xml
@@ -46,6 +47,7 @@ RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "seri
                 "season_number", "episode_number", "volume_number", "territory", "territory_exclusions", "license_type",
                 "start", "start_condition", "start_lag", "end", "end_condition", "end_lag", "exclusive", "contract_id")
 _EXCLUSIVE = RIGHT_FIELDS.index("exclusive")
+_CONTENT_ID = RIGHT_FIELDS.index("content_id")
 WITHDRAWALS = ("Delete", "Full Delete")
 #: LocalizationType → the uses of a language it allows; blank and "any" allow every use.
 USES_OF_LOCALIZATION = {"sub": (LanguageUse.SUBTITLED.value,), "dub": (LanguageUse.DUBBED.value,),
@@ -255,6 +257,10 @@ def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
     right_of = attrgetter(*RIGHT_FIELDS[:_EXCLUSIVE], *RIGHT_FIELDS[_EXCLUSIVE + 1:])
     for row in rows:
         values = (*right_of(row), bool(row.exclusive))  # Exclusive blank and No: the same right, last
+        if row.content_id is not None and row.content_id == derived_content_id(row.alid):
+            # the XML writer's stand-in for a missing content ID says nothing the ALID does not:
+            # our own export of a row without one is the same right when it comes back
+            values = (*values[:_CONTENT_ID], None, *values[_CONTENT_ID + 1:])
         group = groups.get(values)
         if group is None:
             groups[values] = _Group([row], windows[id(row)], _right_key(values))

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from kinomost.core.errors import ImportRejected, NotFound
+from kinomost.core.errors import DomainError, ImportRejected, NotFound
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights.avails.from_ledger import FORMATS, export_avails
@@ -52,14 +52,26 @@ def avails_page(request):
 
 @member_required
 def avails_export(request):
+    """The file; or, with `check`, the page saying what the export holds and what the XML
+    schema made us fill in (a download cannot show it); nothing to export is said on the page."""
     form = AvailsExportForm(request.GET)
+    context = {"form": AvailsImportForm(), "export_form": form}
     if not form.is_valid():
-        return render(request, "web/avails.html", {"form": AvailsImportForm(), "export_form": form}, status=422)
+        return render(request, "web/avails.html", context, status=422)
     licensee, licensor, fmt = form.cleaned_data["licensee"], form.cleaned_data["licensor"], form.cleaned_data["format"]
-    data = export_avails(request.actor, fmt, licensee=organisation_by_slug(licensee) if licensee else None,
-                         licensor=_counterparty(licensor) if licensor else None)
+    try:
+        exported = export_avails(request.actor, fmt, licensee=organisation_by_slug(licensee) if licensee else None,
+                                 licensor=_counterparty(licensor) if licensor else None)
+    except DomainError as exc:
+        context["export_refused"] = exc.message
+        return render(request, "web/avails.html", context, status=exc.status_code)
+    if "check" in request.GET:
+        context["exported"] = exported
+        context["download_query"] = request.GET.copy()
+        context["download_query"].pop("check")
+        return render(request, "web/avails.html", context)
     content_type, extension = FORMATS[fmt]
-    response = HttpResponse(data, content_type=content_type)
+    response = HttpResponse(exported.data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="avails-{request.actor.organisation.slug}.{extension}"'
     return response
 

@@ -26,9 +26,12 @@ class Command(BaseCommand):
             actor = organisation_by_slug(org)
             receiver = organisation_by_slug(licensee) if licensee else None
             giver = _licensor(licensor) if licensor else None
-            data = export_avails(actor, format, licensee=receiver, licensor=giver)
+            exported = export_avails(actor, format, licensee=receiver, licensor=giver)
         except DomainError as exc:
             raise CommandError(exc.message) from None
+        data = exported.data
+        for note in exported.notes:  # on stderr: stdout may be the XML itself
+            self.stderr.write(f"note: {note['field']} ({note['count']}): {note['message']}")
         if format == "xlsx" and not output:
             output = f"avails-{org}-{licensee or licensor}.xlsx".replace("/", "-").replace(" ", "-")
         if output:
