@@ -265,7 +265,15 @@ def call_off(actor, deal_id: int, *, reason: str = "") -> Deal:
     return deal
 
 
+def may_post_message(actor) -> bool:
+    """Whether the thread shows this actor a form to post (post_message checks the same rule)."""
+    return actor.role in NEGOTIATE
+
+
 def post_message(actor, deal_id: int, body: str) -> DealMessage:
+    """A message in the deal's thread speaks for the organisation, so it needs a negotiating role
+    (a read-only member reads the thread, like the rest of the deal)."""
+    actor.require(NEGOTIATE, _("post in deal threads"))
     text = (body or "").strip()
     if not text:
         raise InvalidInput(_("A message cannot be empty."), details={"body": "required"})
