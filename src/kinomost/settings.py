@@ -5,6 +5,7 @@ KINOMOST_DATABASE_URL   e.g. postgresql://user@127.0.0.1:5432/kinomost (default:
 KINOMOST_SECRET_KEY     signing key; without it one is generated once into the data dir
 KINOMOST_DEBUG          1 to show Django's debug pages (never in production)
 KINOMOST_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+KINOMOST_TRUSTED_PROXIES  IPs/CIDRs whose X-Forwarded-For is believed (default: none)
 """
 
 import os
@@ -39,6 +40,11 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("KINOMOST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
     if h.strip()
 ]
+# Proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated; default none):
+# kinomost.core.http.client_ip is the one reader.
+from kinomost.core.http import parse_trusted_proxies  # noqa: E402
+
+KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("KINOMOST_TRUSTED_PROXIES", ""))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("KINOMOST_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

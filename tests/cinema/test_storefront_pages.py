@@ -112,3 +112,26 @@ def test_a_member_of_an_organisation_may_open_a_viewer_account_elsewhere(platfor
     client.force_login(user_b)
     page = client.get(BASE)
     assert page.status_code == 200 and "Brother" not in page.content.decode()  # an offer to sign up, nothing else
+
+
+def test_the_account_page_never_redirects_off_site(platform):
+    viewer = viewer_of(platform, subscribed=False)
+    client = Client()
+    client.force_login(viewer.user)
+    assert client.post(BASE + "account/", {"next": "https://evil.example/phish"}).url == BASE + "account/"
+    assert client.post(BASE + "account/", {"next": "//evil.example/phish"}).url == BASE + "account/"
+    assert client.post(BASE + "account/", {"next": BASE + "search/"}).url == BASE + "search/"
+
+
+def test_the_viewers_country_follows_forwarded_for_only_from_a_trusted_proxy(platform, settings, monkeypatch):
+    from kinomost.cinema import storefront
+    from kinomost.core.http import parse_trusted_proxies
+
+    settings.CINEMA_GEOIP2_COUNTRY_DB = "/nonexistent/GeoLite2-Country.mmdb"
+    monkeypatch.setattr(storefront, "_geoip_country", lambda ip: {"203.0.113.7": "DE", "127.0.0.1": None}.get(ip))
+    client = Client()
+    client.force_login(viewer_of(platform).user)
+    chosen = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}  # the test client connects from 127.0.0.1
+    assert "watching from RU" in client.get(BASE + "account/", **chosen).content.decode()
+    settings.KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies("127.0.0.1")
+    assert "watching from DE" in client.get(BASE + "account/", **chosen).content.decode()

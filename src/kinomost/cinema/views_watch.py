@@ -29,6 +29,7 @@ from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
+from kinomost.core.http import client_ip, safe_next
 from kinomost.core.languages import language_name
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
@@ -43,7 +44,7 @@ class Here:
         profiles = list(viewer.profiles.all())
         self.profiles = profiles
         self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
-        territory = storefront.viewing_territory(viewer.country, _client_ip(request))
+        territory = storefront.viewing_territory(viewer.country, client_ip(request))
         self.viewing = storefront.Viewing(platform, territory, self.profile.max_age)
         self.language = get_language() or "en"
 
@@ -52,16 +53,6 @@ class Here:
 
     def context(self, **extra) -> dict:
         return {"here": self, "platform": self.platform, "viewer": self.viewer, "profile": self.profile, **extra}
-
-
-def _client_ip(request) -> str | None:
-    """The viewer's address: behind the nginx of deploy/nginx.conf (on this machine) the first
-    X-Forwarded-For entry, otherwise the peer itself (a forwarded header from afar is not trusted)."""
-    peer = request.META.get("REMOTE_ADDR")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if peer in ("127.0.0.1", "::1") and forwarded:
-        return forwarded.split(",")[0].strip()
-    return peer
 
 
 def _platform(org: str, slug: str) -> Platform:
@@ -231,7 +222,7 @@ def account(request, here: Here):
     if request.method == "POST":
         viewers.subscribe(here.viewer)
         messages.success(request, _("Thank you: your subscription is active."))
-        return redirect(request.POST.get("next") or here.url("account"))
+        return redirect(safe_next(request, here.url("account")))
     subscription = Subscription.objects.filter(viewer=here.viewer).first()
     return render(request, "cinema/watch/account.html", here.context(
         subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
