@@ -31,6 +31,7 @@ from kinomost.core import territories
 from kinomost.core.errors import DomainError
 from kinomost.core.http import client_ip, safe_next
 from kinomost.core.languages import language_name
+from kinomost.parties.throttle import ThrottledAuthenticationForm
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
 
@@ -289,6 +290,7 @@ def signup(request, org: str, slug: str):
 
 class ViewerLogin(LoginView):
     template_name = "cinema/watch/login.html"
+    authentication_form = ThrottledAuthenticationForm
 
     def dispatch(self, request, *args, **kwargs):
         self.platform = _platform(kwargs["org"], kwargs["slug"])
