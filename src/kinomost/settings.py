@@ -157,6 +157,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if os.environ.get("KINOMOST_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["KINOMOST_REDIS_URL"]}
 
+# Email (sign-up links): printed to the console unless an SMTP server is configured.
+DEFAULT_FROM_EMAIL = os.environ.get("KINOMOST_EMAIL_FROM", "Kinomost <noreply@localhost>")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if os.environ.get("KINOMOST_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["KINOMOST_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("KINOMOST_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KINOMOST_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KINOMOST_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = EMAIL_PORT == 587
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

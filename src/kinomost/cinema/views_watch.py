@@ -271,21 +271,41 @@ def _acquire(request, here: Here, work_id: int, action, thanks):
 
 
 def signup(request, org: str, slug: str):
+    """The same "check your email" page whether or not the address has an account (viewers.start_sign_up)."""
     platform = _platform(org, slug)
     error, values = "", {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("email", "country")}
+
+        def link_for(token):
+            name, args = ("cinema:signup-finish", [org, slug, token]) if token else ("cinema:login", [org, slug])
+            return request.build_absolute_uri(reverse(name, args=args))
+
         try:
-            viewer = viewers.sign_up(platform, email=values["email"], password=request.POST.get("password", ""), country=values["country"])
+            viewers.start_sign_up(platform, email=values["email"], country=values["country"], link_for=link_for)
         except DomainError as exc:
             error = exc.message
         else:
-            auth_login(request, viewer.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(reverse("cinema:home", args=[org, slug]))
+            return render(request, "cinema/watch/signup_sent.html", {"platform": platform, "email": values["email"].strip()})
     language = get_language() or "en"
     countries = sorted(((c, territories.country_name(c, language)) for c in platform.territories), key=lambda pair: pair[1])
     return render(request, "cinema/watch/signup.html", {"platform": platform, "error": error, "values": values, "countries": countries},
                   status=422 if error else 200)
+
+
+def signup_finish(request, org: str, slug: str, token: str):
+    """The emailed link: choose a password, and the proven address becomes a viewer, signed in."""
+    platform = _platform(org, slug)
+    error, status, claim = "", 200, None
+    try:
+        claim = viewers.sign_up_claim(platform, token)
+        if request.method == "POST":
+            viewer = viewers.finish_sign_up(platform, token, password=request.POST.get("password", ""))
+            auth_login(request, viewer.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(reverse("cinema:home", args=[org, slug]))
+    except DomainError as exc:
+        error, status = exc.message, exc.status_code
+    return render(request, "cinema/watch/signup_finish.html", {"platform": platform, "error": error, "claim": claim}, status=status)
 
 
 class ViewerLogin(LoginView):
