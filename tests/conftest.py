@@ -9,6 +9,14 @@ from kinomost.parties.models import Role
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters():
+    """Sign-in and API-key throttle counters live in the (process-wide) cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org_a(db):
     return parties.create_organisation(slug="rus-media", name="Rus Media Group", kind="media_group", country="RU")

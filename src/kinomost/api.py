@@ -12,7 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from kinomost.core.errors import DomainError
+from kinomost.core.errors import DomainError, TooManyAttempts
+from kinomost.parties import throttle
 from kinomost.parties.context import Actor
 from kinomost.parties.services import authenticate_api_key
 
@@ -20,8 +21,12 @@ log = logging.getLogger(__name__)
 
 
 def _actor_for_key(request: HttpRequest, token: str) -> Actor | None:
+    if not token:  # this header was not sent: another scheme may authenticate
+        return None
+    throttle.check_api_key_allowed(request)  # 429 for an address that sent too many invalid keys
     key = authenticate_api_key(token)
     if key is None:
+        throttle.note_api_key_failure(request)
         return None
     request.actor = Actor(organisation=key.organisation, role=key.role, api_key_id=key.pk)
     return request.actor
@@ -63,6 +68,13 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+@api.exception_handler(TooManyAttempts)
+def _too_many_attempts(request, exc: TooManyAttempts):
+    response = api.create_response(request, exc.as_dict(), status=exc.status_code)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -5,6 +5,7 @@ KINOMOST_DATABASE_URL   e.g. postgresql://user@127.0.0.1:5432/kinomost (default:
 KINOMOST_SECRET_KEY     signing key; without it one is generated once into the data dir
 KINOMOST_DEBUG          1 to show Django's debug pages (never in production)
 KINOMOST_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+KINOMOST_TRUSTED_PROXIES  IPs/CIDRs whose X-Forwarded-For is believed (default: none)
 """
 
 import os
@@ -39,6 +40,11 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("KINOMOST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
     if h.strip()
 ]
+# Proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated; default none):
+# kinomost.core.http.client_ip is the one reader.
+from kinomost.core.http import parse_trusted_proxies  # noqa: E402
+
+KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("KINOMOST_TRUSTED_PROXIES", ""))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("KINOMOST_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
     "kinomost.exchange",
     "kinomost.web",
     "kinomost.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +79,7 @@ MIDDLEWARE = [
     "kinomost.parties.middleware.ActiveOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kinomost.urls"
@@ -121,6 +129,44 @@ AUTH_USER_MODEL = "parties.User"
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+
+AUTHENTICATION_BACKENDS = [
+    "kinomost.parties.throttle.IpBoundBackend",  # an IP over its bound is refused first
+    "axes.backends.AxesStandaloneBackend",  # then a locked username + IP pair
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in throttling (kinomost.parties.throttle, docs/security-accounts.md): a username + IP pair
+# is locked after KINOMOST_LOGIN_FAILURES failures for KINOMOST_LOGIN_LOCK_MINUTES; one IP after
+# KINOMOST_LOGIN_FAILURES_PER_IP failures over all usernames; invalid API keys from one IP are
+# answered 429 after KINOMOST_API_KEY_FAILURES_PER_IP for KINOMOST_API_KEY_LOCK_MINUTES.
+KINOMOST_LOGIN_FAILURES = int(os.environ.get("KINOMOST_LOGIN_FAILURES", "5"))
+KINOMOST_LOGIN_LOCK_MINUTES = int(os.environ.get("KINOMOST_LOGIN_LOCK_MINUTES", "15"))
+KINOMOST_LOGIN_FAILURES_PER_IP = int(os.environ.get("KINOMOST_LOGIN_FAILURES_PER_IP", "50"))
+KINOMOST_API_KEY_FAILURES_PER_IP = int(os.environ.get("KINOMOST_API_KEY_FAILURES_PER_IP", "20"))
+KINOMOST_API_KEY_LOCK_MINUTES = int(os.environ.get("KINOMOST_API_KEY_LOCK_MINUTES", "15"))
+AXES_FAILURE_LIMIT = KINOMOST_LOGIN_FAILURES
+AXES_COOLOFF_TIME = KINOMOST_LOGIN_LOCK_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock lasts its minutes, however often one knocks
+AXES_CLIENT_IP_CALLABLE = "kinomost.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "kinomost.parties.throttle.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("KINOMOST_REDIS_URL"):
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["KINOMOST_REDIS_URL"]}
+
+# Email (sign-up links): printed to the console unless an SMTP server is configured.
+DEFAULT_FROM_EMAIL = os.environ.get("KINOMOST_EMAIL_FROM", "Kinomost <noreply@localhost>")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if os.environ.get("KINOMOST_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["KINOMOST_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("KINOMOST_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("KINOMOST_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KINOMOST_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = EMAIL_PORT == 587
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

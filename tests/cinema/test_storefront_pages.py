@@ -1,6 +1,7 @@
 """The storefront's pages and the player's calls, as a viewer's browser makes them."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -34,7 +35,9 @@ def _post_json(client, url, body=None):
 def test_sign_up_then_home_rows_search_and_title(platform, film):
     client = Client()
     assert client.get(BASE).status_code == 302  # strangers are sent to sign in
-    response = client.post(BASE + "signup/", {"email": "new@example.com", "password": PASSWORD, "country": "RU"})
+    response = client.post(BASE + "signup/", {"email": "new@example.com", "country": "RU"})
+    assert response.status_code == 200 and "Check your email" in response.content.decode()
+    response = client.post(_emailed_link(), {"password": PASSWORD})
     assert response.status_code == 302 and Viewer.objects.get(user__email="new@example.com").country == "RU"
     home = client.get(BASE).content.decode()
     assert "Brother" in home and "Recently added" in home and "Drama" in home
@@ -45,6 +48,46 @@ def test_sign_up_then_home_rows_search_and_title(platform, film):
     client.post(BASE + "account/", {"next": f"{BASE}titles/{film.pk}/"})  # the test provider charges
     assert Subscription.objects.get().is_active
     assert f"play/{film.pk}/" in client.get(f"{BASE}titles/{film.pk}/").content.decode()
+
+
+def _emailed_link() -> str:
+    from django.core import mail
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://testserver(\S+?/)(?:\s|\(|$)", mail.outbox[0].body)
+    mail.outbox.clear()
+    return link.group(1) if link else ""
+
+
+def test_sign_up_answers_the_same_whether_or_not_the_address_has_an_account(platform):
+    """The form cannot tell anyone who is registered: same status, same page; only the address's
+    owner learns, by email, that they already have an account."""
+    from django.core import mail
+
+    viewer_of(platform, email="known@example.com")
+    answers = {}
+    for email in ("known@example.com", "fresh@example.com"):
+        response = Client().post(BASE + "signup/", {"email": email, "country": "RU"})
+        page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())  # random per request
+        answers[email] = (response.status_code, page.replace(email, "EMAIL"))
+    assert answers["known@example.com"] == answers["fresh@example.com"]
+    known, fresh = mail.outbox
+    assert "You already have an account" in known.body and BASE + "login/" in known.body
+    assert BASE + "signup/" in fresh.body
+    assert not Viewer.objects.filter(user__email="fresh@example.com").exists()  # nothing until the link is followed
+
+
+def test_a_forged_or_foreign_sign_up_link_creates_nothing(platform, org_b):
+    from .viewing import make_platform as other
+
+    Client().post(BASE + "signup/", {"email": "new@example.com", "country": "RU"})
+    link = _emailed_link()
+    forged = Client().post(link[:-3] + "xx/", {"password": PASSWORD})
+    assert forged.status_code == 422 and "not valid or has expired" in forged.content.decode()
+    other(org_b, slug="tv")
+    foreign = Client().post(link.replace("/rus-media/kino/", "/shanghai-media/tv/"), {"password": PASSWORD})
+    assert foreign.status_code == 422
+    assert not Viewer.objects.exists()
 
 
 def test_login_page_and_a_wrong_password(platform):
@@ -112,3 +155,26 @@ def test_a_member_of_an_organisation_may_open_a_viewer_account_elsewhere(platfor
     client.force_login(user_b)
     page = client.get(BASE)
     assert page.status_code == 200 and "Brother" not in page.content.decode()  # an offer to sign up, nothing else
+
+
+def test_the_account_page_never_redirects_off_site(platform):
+    viewer = viewer_of(platform, subscribed=False)
+    client = Client()
+    client.force_login(viewer.user)
+    assert client.post(BASE + "account/", {"next": "https://evil.example/phish"}).url == BASE + "account/"
+    assert client.post(BASE + "account/", {"next": "//evil.example/phish"}).url == BASE + "account/"
+    assert client.post(BASE + "account/", {"next": BASE + "search/"}).url == BASE + "search/"
+
+
+def test_the_viewers_country_follows_forwarded_for_only_from_a_trusted_proxy(platform, settings, monkeypatch):
+    from kinomost.cinema import storefront
+    from kinomost.core.http import parse_trusted_proxies
+
+    settings.CINEMA_GEOIP2_COUNTRY_DB = "/nonexistent/GeoLite2-Country.mmdb"
+    monkeypatch.setattr(storefront, "_geoip_country", lambda ip: {"203.0.113.7": "DE", "127.0.0.1": None}.get(ip))
+    client = Client()
+    client.force_login(viewer_of(platform).user)
+    chosen = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}  # the test client connects from 127.0.0.1
+    assert "watching from RU" in client.get(BASE + "account/", **chosen).content.decode()
+    settings.KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies("127.0.0.1")
+    assert "watching from DE" in client.get(BASE + "account/", **chosen).content.decode()

@@ -85,6 +85,18 @@ def test_refusals_are_json_with_a_code(sent, key_a, key_b):
     assert set(bad_money.json()["details"]) == {"works", "currency", "fee_per_work"}
 
 
+def test_a_read_only_key_reads_the_thread_but_cannot_post(sent, org_b):
+    _, deal_id = sent
+    reader = {"HTTP_AUTHORIZATION": "Bearer " + parties.create_api_key(organisation=org_b, name="r", role=Role.READ_ONLY)[1]}
+    c = Client()
+    refused = _post(c, f"/api/v1/exchange/deals/{deal_id}/messages", {"body": "We accept everything"}, **reader)
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["error"] == "forbidden" and "post in deal threads" in refused.json()["message"]
+    thread = c.get(f"/api/v1/exchange/deals/{deal_id}", **reader)
+    assert thread.status_code == 200
+    assert [m["body"] for m in thread.json()["messages"]] == ["Three films for SVOD"]  # the offer's; nothing was posted
+
+
 def test_a_third_organisation_sees_nothing_of_the_deal(sent, key_c, key_a, catalogue):
     offer_id, deal_id = sent
     c = Client()

@@ -40,3 +40,24 @@ def test_openapi_document_is_served(client):
     assert r.status_code == 200
     assert "/api/v1/works" in r.json()["paths"]
     assert client.get("/api/docs").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_write_with_an_api_key_is_audited_with_the_key_and_its_organisation(client, org_a, user_a):
+    """An API key has no person: the trail names the key (and a session write still names the person)."""
+    from kinomost.core.models import AuditEvent
+    from kinomost.parties import services
+    from kinomost.parties.models import Role
+
+    key, token = services.create_api_key(organisation=org_a, name="ci", role=Role.LICENSING_MANAGER)
+    work = {"ref": "stalingrad", "kind": "feature", "titles": {"ru": "Сталинград"}, "original_language": "ru"}
+    r = client.post("/api/v1/works", data=work, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 201, r.content
+    event = AuditEvent.objects.get(action="work.created")
+    assert (event.api_key_id, event.organisation_id, event.actor_id) == (key.pk, org_a.pk, None)
+
+    client.force_login(user_a)
+    r = client.post("/api/v1/works", data={**work, "year": 1993}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    event = AuditEvent.objects.get(action="work.updated")
+    assert (event.api_key_id, event.organisation_id, event.actor_id) == (None, org_a.pk, user_a.pk)

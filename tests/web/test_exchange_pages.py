@@ -136,6 +136,23 @@ def test_thread_and_inbox_with_unread_count(client_a, client_b, actor_a, org_b, 
     assert '<span class="badge">' not in client_b.get("/studio/exchange/inbox/").content.decode()
 
 
+def test_a_read_only_member_reads_the_thread_but_cannot_post(client, actor_a, org_b, catalogue):
+    from kinomost.parties import services as parties
+    from kinomost.parties.models import Role
+    from tests.conftest import PASSWORD
+
+    deal = deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue), name="Autumn").pk)
+    deals.post_message(actor_a, deal.pk, "Subtitles included")
+    reader = parties.create_member(email="reader@smg.example", organisation=org_b, role=Role.READ_ONLY, password=PASSWORD)[0]
+    client.force_login(reader)
+    page = client.get(f"/studio/exchange/deals/{deal.pk}/").content.decode()
+    assert "Subtitles included" in page and f"/studio/exchange/deals/{deal.pk}/messages/" not in page
+
+    response = client.post(f"/studio/exchange/deals/{deal.pk}/messages/", {"body": "We accept everything"}, follow=True)
+    assert "may not post in deal threads" in response.content.decode()
+    assert list(deal.messages.values_list("body", flat=True)) == ["Subtitles included"]
+
+
 def test_approvals_recorded_and_revoked(client_a, org_a, catalogue):
     response = client_a.post("/studio/exchange/approvals/", {"work": "film-1", "territory": "CN", "kind": "cn_screening_permit",
                                                                "status": "granted", "number": "PERMIT-7", "issued_on": "2026-05-01", "platform": ""})

@@ -27,6 +27,7 @@ PUBLIC = {
     "api/v1/me": "the caller's own organisation",
     "media/posters/(?P<path>.+)": "posters are public artwork",
     "watch/<slug:org>/<slug:slug>/signup/": "a storefront's sign-up form (names only the platform)",
+    "watch/<slug:org>/<slug:slug>/signup/<str:token>/": "finishing a sign-up from the emailed signed link (its token names the platform and the address)",
     "watch/<slug:org>/<slug:slug>/login/": "a storefront's sign-in form (names only the platform)",
 }
 ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages

@@ -168,7 +168,7 @@ def save_work(owner, data: WorkInput, *, actor=None, pending_parents: dict[str, 
         apply_fields(work, data)
         work.save()
         _apply_related(work, data)
-        audit.record("work.created" if created else "work.updated", actor=getattr(actor, "user", None), organisation=owner, obj=work, ref=work.ref)
+        audit.record("work.created" if created else "work.updated", actor=actor, organisation=owner, obj=work, ref=work.ref)
         if reindex:
             search.index_works([work.pk])
     return work, created
@@ -178,12 +178,12 @@ def save_work(owner, data: WorkInput, *, actor=None, pending_parents: dict[str, 
 def set_listed(actor, work: Work, listed: bool) -> Work:
     work.is_listed = listed
     work.save(update_fields=["is_listed", "updated_at"])
-    audit.record("work.listed" if listed else "work.unlisted", actor=actor.user, organisation=actor.organisation, obj=work)
+    audit.record("work.listed" if listed else "work.unlisted", actor=actor, obj=work)
     search.index_works([work.pk])  # the index carries the listing, for tenancy inside the index
     return work
 
 
 @transaction.atomic
 def delete_work(actor, work: Work) -> None:
-    audit.record("work.deleted", actor=actor.user, organisation=actor.organisation, obj=work, ref=work.ref)
+    audit.record("work.deleted", actor=actor, obj=work, ref=work.ref)
     work.delete()

@@ -23,5 +23,6 @@ urlpatterns = [
     path(W + "profiles/", views_watch.profiles, name="profiles"),
     path(W + "account/", views_watch.account, name="account"),
     path(W + "signup/", views_watch.signup, name="signup"),
+    path(W + "signup/<str:token>/", views_watch.signup_finish, name="signup-finish"),
     path(W + "login/", views_watch.ViewerLogin.as_view(), name="login"),
 ]

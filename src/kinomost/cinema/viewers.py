@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -38,16 +40,10 @@ KIDS_DEFAULT_MAX_AGE = 12
 
 
 def sign_up(platform: Platform, *, email: str, password: str, country: str) -> Viewer:
-    """A new person becomes a viewer of this platform with one (adult) profile."""
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidInput(_("Enter a valid email address.")) from None
-    try:
-        code = territories.normalise_country(country)
-    except Exception:
-        raise InvalidInput(_("Choose your country.")) from None
+    """A new person becomes a viewer of this platform with one (adult) profile. Pages reach it
+    only through a sign-up link (finish_sign_up), which proves the address first; the demo and
+    tests call it directly."""
+    email, code = _valid_email(email), _valid_country(country)
     User = get_user_model()
     try:
         validate_password(password, User(email=email))
@@ -61,6 +57,62 @@ def sign_up(platform: Platform, *, email: str, password: str, country: str) -> V
         Profile.objects.create(viewer=viewer, name=email.split("@")[0][:60])
         record("cinema.viewer_signed_up", actor=user, organisation=platform.organisation_id, obj=viewer)
     return viewer
+
+
+SIGN_UP_SALT = "kinomost.cinema.sign-up"
+SIGN_UP_LINK_DAYS = 3
+
+
+def start_sign_up(platform: Platform, *, email: str, country: str, link_for) -> None:
+    """The sign-up form's action. It answers the same whether or not the address has an account,
+    so the form cannot be used to learn who is registered: the address gets one email either way —
+    a link to finish signing up (`link_for(token)`), or, for an address we know, a reminder to
+    sign in (`link_for(None)`). Nothing is written until the link is followed: the address is
+    proven before an account exists, and nobody can hold someone else's address."""
+    email, code = _valid_email(email), _valid_country(country)
+    if get_user_model().objects.filter(email=email).exists():
+        subject = _("Your account on %(platform)s") % {"platform": platform.name}
+        body = _("Someone (perhaps you) tried to sign up on %(platform)s with this address. You already have an account: "
+                 "sign in at %(link)s\n\nIf it was not you, you can ignore this email.") % {"platform": platform.name, "link": link_for(None)}
+    else:
+        token = signing.dumps({"platform": platform.pk, "email": email, "country": code}, salt=SIGN_UP_SALT)
+        subject = _("Finish signing up on %(platform)s") % {"platform": platform.name}
+        body = _("To finish signing up on %(platform)s, choose your password at %(link)s (the link works for %(days)d days).\n\n"
+                 "If it was not you, you can ignore this email.") % {"platform": platform.name, "link": link_for(token), "days": SIGN_UP_LINK_DAYS}
+    send_mail(subject, body, None, [email])
+
+
+def sign_up_claim(platform: Platform, token: str) -> dict:
+    """What a sign-up link proves (email, country), or InvalidInput for a bad or stale link."""
+    try:
+        claim = signing.loads(token, salt=SIGN_UP_SALT, max_age=timedelta(days=SIGN_UP_LINK_DAYS))
+    except signing.BadSignature:  # includes SignatureExpired
+        claim = None
+    if not isinstance(claim, dict) or claim.get("platform") != platform.pk:
+        raise InvalidInput(_("This sign-up link is not valid or has expired: sign up again."))
+    return claim
+
+
+def finish_sign_up(platform: Platform, token: str, *, password: str) -> Viewer:
+    """The link's page: the proven address becomes a viewer with the password chosen there."""
+    claim = sign_up_claim(platform, token)
+    return sign_up(platform, email=claim["email"], password=password, country=claim["country"])
+
+
+def _valid_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("Enter a valid email address.")) from None
+    return email
+
+
+def _valid_country(country: str) -> str:
+    try:
+        return territories.normalise_country(country)
+    except Exception:
+        raise InvalidInput(_("Choose your country.")) from None
 
 
 def join(platform: Platform, user) -> Viewer:

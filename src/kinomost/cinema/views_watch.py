@@ -29,7 +29,9 @@ from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
+from kinomost.core.http import client_ip, safe_next
 from kinomost.core.languages import language_name
+from kinomost.parties.throttle import ThrottledAuthenticationForm
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
 
@@ -43,7 +45,7 @@ class Here:
         profiles = list(viewer.profiles.all())
         self.profiles = profiles
         self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
-        territory = storefront.viewing_territory(viewer.country, _client_ip(request))
+        territory = storefront.viewing_territory(viewer.country, client_ip(request))
         self.viewing = storefront.Viewing(platform, territory, self.profile.max_age)
         self.language = get_language() or "en"
 
@@ -52,16 +54,6 @@ class Here:
 
     def context(self, **extra) -> dict:
         return {"here": self, "platform": self.platform, "viewer": self.viewer, "profile": self.profile, **extra}
-
-
-def _client_ip(request) -> str | None:
-    """The viewer's address: behind the nginx of deploy/nginx.conf (on this machine) the first
-    X-Forwarded-For entry, otherwise the peer itself (a forwarded header from afar is not trusted)."""
-    peer = request.META.get("REMOTE_ADDR")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if peer in ("127.0.0.1", "::1") and forwarded:
-        return forwarded.split(",")[0].strip()
-    return peer
 
 
 def _platform(org: str, slug: str) -> Platform:
@@ -231,7 +223,7 @@ def account(request, here: Here):
     if request.method == "POST":
         viewers.subscribe(here.viewer)
         messages.success(request, _("Thank you: your subscription is active."))
-        return redirect(request.POST.get("next") or here.url("account"))
+        return redirect(safe_next(request, here.url("account")))
     subscription = Subscription.objects.filter(viewer=here.viewer).first()
     return render(request, "cinema/watch/account.html", here.context(
         subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
@@ -279,25 +271,46 @@ def _acquire(request, here: Here, work_id: int, action, thanks):
 
 
 def signup(request, org: str, slug: str):
+    """The same "check your email" page whether or not the address has an account (viewers.start_sign_up)."""
     platform = _platform(org, slug)
     error, values = "", {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("email", "country")}
+
+        def link_for(token):
+            name, args = ("cinema:signup-finish", [org, slug, token]) if token else ("cinema:login", [org, slug])
+            return request.build_absolute_uri(reverse(name, args=args))
+
         try:
-            viewer = viewers.sign_up(platform, email=values["email"], password=request.POST.get("password", ""), country=values["country"])
+            viewers.start_sign_up(platform, email=values["email"], country=values["country"], link_for=link_for)
         except DomainError as exc:
             error = exc.message
         else:
-            auth_login(request, viewer.user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect(reverse("cinema:home", args=[org, slug]))
+            return render(request, "cinema/watch/signup_sent.html", {"platform": platform, "email": values["email"].strip()})
     language = get_language() or "en"
     countries = sorted(((c, territories.country_name(c, language)) for c in platform.territories), key=lambda pair: pair[1])
     return render(request, "cinema/watch/signup.html", {"platform": platform, "error": error, "values": values, "countries": countries},
                   status=422 if error else 200)
 
 
+def signup_finish(request, org: str, slug: str, token: str):
+    """The emailed link: choose a password, and the proven address becomes a viewer, signed in."""
+    platform = _platform(org, slug)
+    error, status, claim = "", 200, None
+    try:
+        claim = viewers.sign_up_claim(platform, token)
+        if request.method == "POST":
+            viewer = viewers.finish_sign_up(platform, token, password=request.POST.get("password", ""))
+            auth_login(request, viewer.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(reverse("cinema:home", args=[org, slug]))
+    except DomainError as exc:
+        error, status = exc.message, exc.status_code
+    return render(request, "cinema/watch/signup_finish.html", {"platform": platform, "error": error, "claim": claim}, status=status)
+
+
 class ViewerLogin(LoginView):
     template_name = "cinema/watch/login.html"
+    authentication_form = ThrottledAuthenticationForm
 
     def dispatch(self, request, *args, **kwargs):
         self.platform = _platform(kwargs["org"], kwargs["slug"])

@@ -53,3 +53,14 @@ class ImportRejected(InvalidInput):
     def __init__(self, message: str, *, problems: list[dict]):
         super().__init__(message, details=problems)
         self.problems = problems
+
+
+class TooManyAttempts(DomainError):
+    """Throttled (kinomost.parties.throttle): try again after `retry_after` seconds."""
+
+    status_code = 429
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, details=[])
+        self.retry_after = retry_after

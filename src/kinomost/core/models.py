@@ -5,12 +5,14 @@ from django.db import models
 class AuditEvent(models.Model):
     """Who did what, when, to which object. Written by services, never updated or deleted.
 
-    `organisation_id` is a plain column so that core depends on no other app.
+    `organisation_id` and `api_key_id` are plain columns so that core depends on no other app.
+    An action taken with an API key has no person: `api_key_id` says which key it was.
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    api_key_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=80, blank=True)

@@ -45,7 +45,7 @@ def record_approval(actor, *, work_id: int, territory: str, kind: str, status: s
             organisation=actor.organisation, work=work, territory=country, kind=kind, status=status, number=number.strip(),
             issued_on=day, platform=platform_org, permitted_use=permitted_use.strip(), age_category=age_category,
         )
-        audit.record("exchange.approval_recorded", actor=actor.user, organisation=actor.organisation, obj=approval,
+        audit.record("exchange.approval_recorded", actor=actor, obj=approval,
                      work=work.pk, territory=country, kind=kind, status=status, number=approval.number)
         _tell_parties(approval)
     return approval
@@ -71,7 +71,7 @@ def change_status(actor, approval_id: int, status: str, *, number: str | None = 
         if day is not None:
             approval.issued_on = day
         approval.save()
-        audit.record("exchange.approval_changed", actor=actor.user, organisation=actor.organisation, obj=approval,
+        audit.record("exchange.approval_changed", actor=actor, obj=approval,
                      before=before, after=status, work=approval.work_id, territory=approval.territory)
         _tell_parties(approval)
     return approval

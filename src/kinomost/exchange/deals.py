@@ -131,7 +131,7 @@ def _take(actor, deal: Deal, action: str, *, checked: bool = False, **changes) -
         setattr(deal, name, value)
     deal.save()
     audit.record(
-        f"exchange.deal.{action}", actor=getattr(actor, "user", None), organisation=getattr(actor, "organisation", None),
+        f"exchange.deal.{action}", actor=actor,
         obj=deal, before=before, after=deal.state, **{k: _plain(v) for k, v in changes.items()},
     )
     return deal
@@ -179,7 +179,7 @@ def create_deal(actor, counterparty, data: proposals.ProposalInput, *, as_licens
         _write_version(deal, actor, proposal, note="")
         if message.strip():
             DealMessage.objects.create(deal=deal, author=actor.organisation, author_user=actor.user, body=message.strip())
-        audit.record("exchange.deal.drafted", actor=actor.user, organisation=actor.organisation, obj=deal,
+        audit.record("exchange.deal.drafted", actor=actor, obj=deal,
                      licensor=licensor.pk, licensee=licensee.pk, works=len(proposal.works))
     return deal
 
@@ -194,7 +194,7 @@ def revise_draft(actor, deal_id: int, data: proposals.ProposalInput) -> Deal:
             raise NotYourStep(_("Only the party that drafted the deal may revise it."))
         actor.require(NEGOTIATE, _("negotiate deals"))
         version = _write_version(deal, actor, proposals.validate(data, deal.licensor), note="")
-        audit.record("exchange.deal.revised", actor=actor.user, organisation=actor.organisation, obj=deal, version=version.number)
+        audit.record("exchange.deal.revised", actor=actor, obj=deal, version=version.number)
     return deal
 
 
@@ -212,7 +212,7 @@ def counter(actor, deal_id: int, data: proposals.ProposalInput, *, note: str = "
         _check(actor, deal, "counter")
         version = _write_version(deal, actor, proposals.validate(data, deal.licensor), note=note)
         _take(actor, deal, "counter", checked=True)
-        audit.record("exchange.deal.version", actor=actor.user, organisation=actor.organisation, obj=deal, version=version.number)
+        audit.record("exchange.deal.version", actor=actor, obj=deal, version=version.number)
         notify(deal.other_party_id(actor.organisation_id), NotificationKind.COUNTER_PROPOSAL, deal=deal, deal_name=deal.name, version=version.number)
     return deal
 
@@ -265,14 +265,22 @@ def call_off(actor, deal_id: int, *, reason: str = "") -> Deal:
     return deal
 
 
+def may_post_message(actor) -> bool:
+    """Whether the thread shows this actor a form to post (post_message checks the same rule)."""
+    return actor.role in NEGOTIATE
+
+
 def post_message(actor, deal_id: int, body: str) -> DealMessage:
+    """A message in the deal's thread speaks for the organisation, so it needs a negotiating role
+    (a read-only member reads the thread, like the rest of the deal)."""
+    actor.require(NEGOTIATE, _("post in deal threads"))
     text = (body or "").strip()
     if not text:
         raise InvalidInput(_("A message cannot be empty."), details={"body": "required"})
     with transaction.atomic():
         deal = deal_for(actor, deal_id)
         message = DealMessage.objects.create(deal=deal, author=actor.organisation, author_user=actor.user, body=text)
-        audit.record("exchange.deal.message", actor=actor.user, organisation=actor.organisation, obj=deal, message=message.pk)
+        audit.record("exchange.deal.message", actor=actor, obj=deal, message=message.pk)
         notify(deal.other_party_id(actor.organisation_id), NotificationKind.MESSAGE, deal=deal, deal_name=deal.name)
     return message
 
@@ -392,7 +400,7 @@ def terminate(actor, deal_id: int, *, on_date, reason: str = "") -> Deal:
         atoms = sum(ledger.terminate(actor, contract, day) for contract in deal.contracts.all())
         _take(actor, deal, "terminate", checked=True, terminated_on=day)
         _message(actor, deal, reason)
-        audit.record("exchange.deal.grants_ended", actor=actor.user, organisation=actor.organisation, obj=deal, atoms=atoms, on=day.isoformat())
+        audit.record("exchange.deal.grants_ended", actor=actor, obj=deal, atoms=atoms, on=day.isoformat())
         notify(deal.licensee_id, NotificationKind.TERMINATED, deal=deal, deal_name=deal.name, on=day.isoformat())
     return deal
 

@@ -81,7 +81,7 @@ def create_offer(actor, *, name: str, proposal: proposals.ProposalInput | None =
             **cleaned.fields(),
         )
         OfferItem.objects.bulk_create(OfferItem(offer=offer, work=w, position=i) for i, w in enumerate(cleaned.works))
-        audit.record("exchange.offer_created", actor=actor.user, organisation=actor.organisation, obj=offer,
+        audit.record("exchange.offer_created", actor=actor, obj=offer,
                      works=len(cleaned.works), filter=offer.saved_filter)
     return offer
 
@@ -117,6 +117,6 @@ def send_offer(actor, offer_id: int, recipients: list[str]) -> list[Deal]:
         offer.status = OfferStatus.SENT
         offer.sent_at = timezone.now()
         offer.save(update_fields=["status", "sent_at"])
-        audit.record("exchange.offer_sent", actor=actor.user, organisation=actor.organisation, obj=offer,
+        audit.record("exchange.offer_sent", actor=actor, obj=offer,
                      recipients=[found[s].pk for s in slugs], deals=[d.pk for d in opened])
     return opened

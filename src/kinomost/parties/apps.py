@@ -6,3 +6,6 @@ class PartiesConfig(AppConfig):
     name = "kinomost.parties"
     label = "parties"
     verbose_name = _("Organisations and people")
+
+    def ready(self):
+        from kinomost.parties import throttle  # noqa: F401  (connects the sign-in failure counter)

@@ -74,13 +74,13 @@ class _Prepared:
 def record_holding(actor_or_org, term: TermInput, *, contract: ContractInput, licensor: Organisation | None = None) -> Term:
     """Rights in from an acquisition: the organisation now holds them (and may sublicense them
     only if the term says so). Works must be the organisation's own or listed in the marketplace."""
-    org, user = _who(actor_or_org)
+    org, who = _who(actor_or_org)
     prepared = _prepare(term)
     _require_visible(org, prepared.works)
     with transaction.atomic():
         record = _contract(ContractKind.ACQUISITION, contract, licensor=licensor, licensee=org)
         created = _write(AtomKind.HOLDING, record, prepared, holder=org)
-        audit.record("rights.holding_recorded", actor=user, organisation=org, obj=created, **_summary(record, prepared))
+        audit.record("rights.holding_recorded", actor=who, organisation=org, obj=created, **_summary(record, prepared))
     return created
 
 
@@ -92,7 +92,7 @@ def grant(actor_or_org, licensee, term: TermInput, *, contract: ContractInput) -
     grant — with any of its grants. Rule 3: its holdbacks block their windows. Rule 4: check and
     insert are serialised, so of two racing requests exactly one wins.
     """
-    org, user = _who(actor_or_org)
+    org, who = _who(actor_or_org)
     receiver = _organisation(licensee, "licensee")
     if receiver.pk == org.pk:
         raise InvalidInput("An organisation cannot grant rights to itself.")
@@ -109,19 +109,19 @@ def grant(actor_or_org, licensee, term: TermInput, *, contract: ContractInput) -
                 raise
             _refuse_conflicts(org, prepared)  # the winner is committed now: name it
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
-        audit.record("rights.granted", actor=user, organisation=org, obj=created, licensee=receiver.pk, **_summary(record, prepared))
+        audit.record("rights.granted", actor=who, organisation=org, obj=created, licensee=receiver.pk, **_summary(record, prepared))
     return created
 
 
 def record_holdback(actor_or_org, term: TermInput, *, contract: ContractInput, beneficiary: Organisation | None = None) -> Term:
     """A promise by the organisation not to exploit or license these cells in the window."""
-    org, user = _who(actor_or_org)
+    org, who = _who(actor_or_org)
     prepared = _prepare(term)
     with transaction.atomic():
         _lock_licensor(org)
         record = _contract(ContractKind.HOLDBACK, contract, licensor=org, licensee=beneficiary)
         created = _write(AtomKind.HOLDBACK, record, prepared, holder=org)
-        audit.record("rights.holdback_recorded", actor=user, organisation=org, obj=created, **_summary(record, prepared))
+        audit.record("rights.holdback_recorded", actor=who, organisation=org, obj=created, **_summary(record, prepared))
     return created
 
 
@@ -130,7 +130,7 @@ def terminate(actor_or_org, target: Contract | Term, on_date: date | str) -> int
     there, the rest of the window is free again, nothing is deleted. Returns the atoms shortened.
     Only the party whose position the rows describe (licensor of a grant, holder of a holding,
     party bound by a holdback) may terminate."""
-    org, user = _who(actor_or_org)
+    org, who = _who(actor_or_org)
     day = periods.parse_date(on_date)
     if day is None:
         raise InvalidInput("A termination needs a date.")
@@ -142,7 +142,7 @@ def terminate(actor_or_org, target: Contract | Term, on_date: date | str) -> int
         changed = 0
         for term in Term.objects.select_for_update().filter(pk__in=[t.pk for t in terms]):
             changed += _terminate_term(org, term, day)
-        audit.record("rights.terminated", actor=user, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed)
+        audit.record("rights.terminated", actor=who, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed)
     return changed
 
 
@@ -170,7 +170,7 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
     """
     if kind not in (AtomKind.HOLDING, AtomKind.GRANT):
         raise InvalidInput("Only holdings and grants are recorded in bulk.")
-    org, user = _who(actor_or_org)
+    org, who = _who(actor_or_org)
     receiver = _organisation(licensee, "licensee") if kind == AtomKind.GRANT else None
     if receiver is not None and receiver.pk == org.pk:
         raise InvalidInput("An organisation cannot grant rights to itself.")
@@ -193,7 +193,7 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
         audit.record(
             "rights.holdings_recorded" if kind == AtomKind.HOLDING else "rights.granted_in_bulk",
-            actor=user, organisation=org, obj=Term.objects.get(pk=ids[0]), licensee=receiver.pk if receiver else None,
+            actor=who, organisation=org, obj=Term.objects.get(pk=ids[0]), licensee=receiver.pk if receiver else None,
             terms=len(ids), atoms=sum(len(p.works) * len(p.countries) * len(p.leaves) for p in prepared), source=source,
         )
     return ids
@@ -394,12 +394,13 @@ def _batch_contracts(kind: str, org: Organisation, receiver, counterparty, recor
 
 
 def _who(actor_or_org) -> tuple[Organisation, object | None]:
-    """An Actor (checked for permission) or an Organisation (trusted internal caller)."""
+    """An Actor (checked for permission) or an Organisation (trusted internal caller); the second
+    value is what the audit log records as having acted (the Actor, so an API key is named)."""
     if isinstance(actor_or_org, Organisation):
         return actor_or_org, None
     if hasattr(actor_or_org, "require"):
         actor_or_org.require(WRITE_CATALOGUE, "record rights")
-        return actor_or_org.organisation, actor_or_org.user
+        return actor_or_org.organisation, actor_or_org
     raise InvalidInput("Rights are recorded by an organisation or an actor acting for one.")
 
 

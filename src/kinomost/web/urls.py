@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from kinomost.parties.throttle import ThrottledAuthenticationForm
 from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, organisation, rights
 
 app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", home.switch_organisation, name="switch-organisation"),
     path("studio/organisation/", organisation.organisation_page, name="organisation"),

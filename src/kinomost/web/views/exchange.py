@@ -253,7 +253,7 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
         "can_select": "accept" in steps,
         "contracts": contracts,
         "thread": deal.messages.all(),
-        "message_form": MessageForm(),
+        "message_form": MessageForm() if deals.may_post_message(request.actor) else None,
         "counter_form": counter_form,
         "refusal": refusal,
         "today": date.today(),
@@ -345,10 +345,13 @@ def deal_counter(request, deal_id: int):
 def deal_message(request, deal_id: int):
     selectors.deal_detail(request.actor, deal_id)
     form = MessageForm(request.POST)
-    if form.is_valid():
-        deals.post_message(request.actor, deal_id, form.cleaned_data["body"])
-    else:
+    if not form.is_valid():
         messages.error(request, _("A message cannot be empty."))
+    else:
+        try:
+            deals.post_message(request.actor, deal_id, form.cleaned_data["body"])
+        except DomainError as exc:  # a read-only member: said on the deal's page, nothing posted
+            messages.error(request, exc.message)
     return redirect(reverse("web:exchange-deal", args=[deal_id]) + "#thread")
 
 

@@ -1,9 +1,9 @@
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kinomost.core.http import safe_next
 from kinomost.parties.middleware import SESSION_KEY
 
 
@@ -17,7 +17,4 @@ def switch_organisation(request):
     wanted = request.POST.get("organisation")
     if any(str(m.organisation_id) == wanted for m in request.memberships):
         request.session[SESSION_KEY] = int(wanted)
-    target = request.POST.get("next") or reverse("web:home")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("web:home")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, reverse("web:home")))
