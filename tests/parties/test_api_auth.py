@@ -61,3 +61,17 @@ def test_a_write_with_an_api_key_is_audited_with_the_key_and_its_organisation(cl
     assert r.status_code == 200, r.content
     event = AuditEvent.objects.get(action="work.updated")
     assert (event.api_key_id, event.organisation_id, event.actor_id) == (None, org_a.pk, user_a.pk)
+
+
+@pytest.mark.django_db
+def test_a_platform_opened_with_an_api_key_is_audited_with_the_key(client, org_a):
+    from kinomost.core.models import AuditEvent
+    from kinomost.parties import services
+    from kinomost.parties.models import Role
+
+    key, token = services.create_api_key(organisation=org_a, name="ops", role=Role.PLATFORM_OPERATOR)
+    body = {"slug": "kino", "name": "Kino", "territories": ["RU"], "media": ["svod"], "languages": ["ru"]}
+    r = client.post("/api/v1/cinema/platforms", data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 201, r.content
+    event = AuditEvent.objects.get(action="cinema.platform_created")
+    assert (event.api_key_id, event.organisation_id, event.actor_id) == (key.pk, org_a.pk, None)

@@ -42,7 +42,7 @@ def create_platform(actor: Actor, *, slug: str, name: str, territories_spec: lis
         platform = Platform.objects.create(
             organisation=actor.organisation, slug=slug, name=name, territories=countries, media=leaves, languages=tags
         )
-        record("cinema.platform_created", actor=actor.user, organisation=actor.organisation, obj=platform)
+        record("cinema.platform_created", actor=actor, organisation=actor.organisation, obj=platform)
     return platform
 
 
@@ -85,7 +85,7 @@ def start_ingest(actor: Actor, request: IngestRequest) -> Asset:
                 source.asset = asset
             AssetSource.objects.bulk_create(sources)
             queue.enqueue(asset)
-            record("cinema.ingest_started", actor=actor.user, organisation=actor.organisation, obj=asset,
+            record("cinema.ingest_started", actor=actor, organisation=actor.organisation, obj=asset,
                    work=request.work.pk, files=[s.original_name for s in sources])
     except Exception:
         storage.remove_sources(asset.public_id)
