@@ -66,6 +66,12 @@ def read_upload(upload) -> bytes:
     return upload.read()
 
 
+def read_path(path) -> bytes:
+    """A file's bytes (the command line's imports), refused by its size before it is read."""
+    check_size(path.stat().st_size)
+    return path.read_bytes()
+
+
 def check_rows(count: int) -> None:
     limit = settings.IMPORT_MAX_ROWS
     if count > limit:

@@ -253,11 +253,11 @@ def read_xlsx(data: bytes) -> tuple[list[str], Iterator[Row]]:
     if not sheets:
         raise not_a_workbook("no worksheet")
     sheet = ReadOnlyWorksheet(reader.wb, sheets[0][0], sheets[0][1], reader.shared_strings)
-    values = _guarded(counted(sheet.iter_rows(values_only=False)))
+    values = _guarded(sheet.iter_rows(values_only=False))
     header = [_cell_text(c) for c in next(values, ())]
 
     def rows() -> Iterator[Row]:
-        for number, cells in enumerate(values, start=2):
+        for number, cells in enumerate(counted(values), start=2):
             texts = {}
             for name, cell in zip(header, cells):
                 texts[name] = _cell_text(cell)
