@@ -218,3 +218,14 @@ def test_csv_writer_output_is_what_the_rule_says():
     csv.writer(text).writerow([csv_cell(v) for v in HOSTILE])
     back = next(csv.reader(io.StringIO(text.getvalue())))
     assert [unescape(v) for v in back] == HOSTILE and all(v[0] not in FORMULA_START for v in back)
+
+
+@pytest.mark.parametrize("language, word", [("ru", "импорт"), ("zh-hans", "导入")])
+def test_the_refusals_are_translated_and_still_name_the_setting(language, word):
+    from django.utils import translation
+
+    from kinomost.core.spreadsheets import check_size
+
+    with translation.override(language), override_settings(IMPORT_MAX_BYTES=10), pytest.raises(ImportRejected) as refused:
+        check_size(11)
+    assert word in refused.value.message and "KINOMOST_IMPORT_MAX_BYTES" in refused.value.message

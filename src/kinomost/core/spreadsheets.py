@@ -88,10 +88,14 @@ def counted(rows: Iterable[T]) -> Iterator[T]:
         yield row
 
 
-def _expanded_refusal(limit: int, what: str) -> ImportRejected:
-    return refusal(_("%(what)s unzips to more than %(limit)s (KINOMOST_IMPORT_MAX_EXPANDED_BYTES); "
-                     "a spreadsheet this large is not imported.") % {"what": what, "limit": filesizeformat(limit)},
-                   limit="KINOMOST_IMPORT_MAX_EXPANDED_BYTES")
+def _expanded_refusal(limit: int, shared_strings: bool) -> ImportRejected:
+    if shared_strings:
+        message = _("The workbook's shared strings unzip to more than %(limit)s (a quarter of "
+                    "KINOMOST_IMPORT_MAX_EXPANDED_BYTES); a spreadsheet this large is not imported.")
+    else:
+        message = _("The workbook unzips to more than %(limit)s (KINOMOST_IMPORT_MAX_EXPANDED_BYTES); "
+                    "a spreadsheet this large is not imported.")
+    return refusal(message % {"limit": filesizeformat(limit)}, limit="KINOMOST_IMPORT_MAX_EXPANDED_BYTES")
 
 
 def not_a_workbook(detail: str) -> ImportRejected:
@@ -102,22 +106,22 @@ def not_a_workbook(detail: str) -> ImportRejected:
 class _Budget:
     """Bytes that may still be unzipped: the whole workbook's, and one part's own where it has one."""
 
-    def __init__(self, limit: int):
-        self.limit, self.left = limit, limit
+    def __init__(self, limit: int, shared_strings: bool = False):
+        self.limit, self.left, self.shared_strings = limit, limit, shared_strings
 
-    def spend(self, count: int, what: str) -> None:
+    def spend(self, count: int) -> None:
         self.left -= count
         if self.left < 0:
-            raise _expanded_refusal(self.limit, what)
+            raise _expanded_refusal(self.limit, self.shared_strings)
 
 
 class _Counted(io.RawIOBase):
     """A zip member's stream that counts what it unzips against the budgets and turns a damaged
     archive into a refusal (zipfile raises BadZipFile, zlib.error or EOFError for those)."""
 
-    def __init__(self, stream, budgets: list[_Budget], what: str):
+    def __init__(self, stream, budgets: list[_Budget]):
         super().__init__()
-        self._stream, self._budgets, self._what = stream, budgets, what
+        self._stream, self._budgets = stream, budgets
 
     def readable(self) -> bool:
         return True
@@ -130,7 +134,7 @@ class _Counted(io.RawIOBase):
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
             raise not_a_workbook(str(exc)) from None
         for budget in self._budgets:
-            budget.spend(len(data), self._what)
+            budget.spend(len(data))
         return data
 
     def readinto(self, buffer) -> int:
@@ -152,14 +156,14 @@ class BoundedZip(zipfile.ZipFile):
         self.own_budgets: dict[str, _Budget] = {}
         declared = sum(info.file_size for info in self.infolist())
         if declared > limit:
-            raise _expanded_refusal(limit, _("The workbook"))
+            raise _expanded_refusal(limit, False)
 
     def limit_part(self, name: str, limit: int) -> None:
         """Give one part its own, smaller limit (checked against its declared size at once)."""
         info = self.NameToInfo.get(name)
         if info is not None and info.file_size > limit:
-            raise _expanded_refusal(limit, _("Its shared strings"))
-        self.own_budgets[name] = _Budget(limit)
+            raise _expanded_refusal(limit, True)
+        self.own_budgets[name] = _Budget(limit, shared_strings=True)
 
     def open(self, name, mode="r", pwd=None, **kwargs):
         stream = super().open(name, mode, pwd, **kwargs)
@@ -167,8 +171,7 @@ class BoundedZip(zipfile.ZipFile):
             return stream
         key = name.filename if isinstance(name, zipfile.ZipInfo) else name
         budgets = [self.budget] + ([self.own_budgets[key]] if key in self.own_budgets else [])
-        what = _("Its shared strings") if key in self.own_budgets else _("The workbook")
-        return _Counted(stream, budgets, what)
+        return _Counted(stream, budgets)
 
 
 def workbook_reader(source: bytes | IO[bytes]):
