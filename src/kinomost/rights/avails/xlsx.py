@@ -30,7 +30,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from kinomost.core import spreadsheets
 from kinomost.core.errors import ImportRejected
 from kinomost.core.spreadsheets import Formula
-from kinomost.core.text import controls_in, refusal
+from kinomost.core.text import controls_in, first_control_character, refusal
 from kinomost.rights.avails import values as v
 from kinomost.rights.avails.build import REFUSED, build_row
 from kinomost.rights.avails.model import AvailsFile
@@ -113,8 +113,8 @@ def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsF
         book.rows_read += 1
         if book.rows_read > limit:
             spreadsheets.check_rows(book.rows_read)
-        values, formulas = named(raw)
-        _read_row(sheet, number, values, formulas, result, problems)
+        values, formulas, suspect = named(raw)
+        _read_row(sheet, number, values, formulas, suspect, result, problems)
     return True
 
 
@@ -141,15 +141,17 @@ def _sheet_note(sheet: str, message: str) -> dict:
     return {"sheet": sheet, "row": None, "column": None, "message": f"sheet '{sheet}' {message}"}
 
 
-def _read_row(sheet: str, number: int, clean: dict, formulas: list, result: AvailsFile, problems: list) -> None:
+def _read_row(sheet: str, number: int, clean: dict, formulas: list, suspect: bool, result: AvailsFile,
+              problems: list) -> None:
     """One data row, its cells already named by the header with blank ones left out: empty rows
-    are skipped, formulas refused, the rest goes to build_row."""
+    are skipped, formulas and text with control characters (looked for when the reader calls the
+    row `suspect`) refused, the rest goes to build_row."""
     if not clean:
         return
     where = lambda name: {"sheet": sheet, "row": number, "column": name}  # noqa: E731
     for name, value in formulas:
         problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
-    for name, char in controls_in(clean):
+    for name, char in controls_in(clean) if suspect else ():
         problems.append({**where(name), "message": refusal(char)})
         clean[name] = REFUSED
     row = build_row(clean, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}",
@@ -158,17 +160,17 @@ def _read_row(sheet: str, number: int, clean: dict, formulas: list, result: Avai
         result.rows.append(row)
 
 
-def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list]]:
+def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list, bool]]:
     """Cells by column letter → (cells by field name, formulas found), unnamed columns and blank
     cells left out. A formula (a Formula: text starting with '=' in a string cell is text) is
     REFUSED (reported by `_read_row`); the constant =TRUE()/=FALSE() of the templates are values."""
-    def named(cells: dict) -> tuple[dict, list]:
+    def named(cells: dict) -> tuple[dict, list, bool]:
         clean, formulas = {}, []
         for letter, value in cells.items():
             name = header.get(letter)
             if name is not None:
                 _keep(clean, formulas, name, value)
-        return clean, formulas
+        return clean, formulas, True
     return named
 
 
@@ -263,6 +265,9 @@ class _CellContext:
 
     def __init__(self, book: _Book):
         self.strings = book.strings
+        # a control character in a row is looked for in the cells only when the row's XML or a
+        # shared string has one: one search per row instead of one per cell
+        self.strings_clean = first_control_character("".join(book.strings)) is None
         self.date_styles = book.workbook._date_formats
         self.timedelta_styles = book.workbook._timedelta_formats
         self.epoch = book.workbook.epoch
@@ -287,12 +292,14 @@ class _CellContext:
                     out[letters] = value
         return out
 
-    def named_reader(self, header: dict[str, str]) -> Callable[[str], tuple[dict, list]]:
+    def named_reader(self, header: dict[str, str]) -> Callable[[str], tuple[dict, list, bool]]:
         """Like `_named_reader`, straight from a row's XML: the letter-keyed dict of `cells` is
         never built (a large import reads every cell of every row through here)."""
         kinds, strings, kind_of, plain_value, other_value = self.kinds, self.strings, self.kind, self.plain, self.value
 
-        def named(body: str) -> tuple[dict, list]:
+        strings_clean = self.strings_clean
+
+        def named(body: str) -> tuple[dict, list, bool]:
             clean: dict[str, Any] = {}
             formulas: list = []
             letters = ""
@@ -315,7 +322,7 @@ class _CellContext:
                     _keep(clean, formulas, name, value)  # formula, blank: the rare cases
                 elif value is not None:
                     clean[name] = value
-            return clean, formulas
+            return clean, formulas, not strings_clean or first_control_character(body) is not None
         return named
 
     def plain(self, kind: tuple[str, bool, bool], raw: str) -> Any:
