@@ -6,7 +6,14 @@ both readings are scored, because each can decode the other's bytes without erro
 Windows-1251 read as GB18030 becomes rare (level-2) Hanzi, and Chinese read as Windows-1251
 becomes Cyrillic with capitals in the middle of words and stray symbols. GB18030 wins when its
 reading is mostly common Hanzi, Cyrillic or CJK punctuation (so a mixed ru+zh GB18030 file is
-read right) and scores better than the Windows-1251 reading.
+read right) and scores better than the Windows-1251 reading. A file with rows in UTF-8 and rows
+that are not is refused naming those rows (`_Scan`), and the file is read in two streaming passes,
+never decoded whole.
+
+XLSX: the first sheet through openpyxl's read-only reader, inside the limits of
+`core.spreadsheets` (file size, rows, bytes unzipped). Formula cells come out as
+`core.spreadsheets.Formula`, so that the importer refuses them while string cells that begin with
+'=' stay text; CSV cells lose the quote our exports put before such text.
 """
 
 from __future__ import annotations
@@ -63,7 +70,7 @@ def read_csv(data: bytes, encoding: str | None = None) -> tuple[list[str], Itera
     bom = data.startswith(b"\xef\xbb\xbf")
     if encoding:
         try:
-            codecs.lookup(encoding)
+            encoding = codecs.lookup(encoding).name  # utf8, UTF-8 → utf-8
         except LookupError:
             raise ImportRejected(_("unknown encoding '%(encoding)s'") % {"encoding": encoding},
                                  problems=[{"row": 0, "column": "", "message": f"unknown encoding {encoding!r}"}]) from None
