@@ -237,6 +237,14 @@ CINEMA_STREAM_SECRET = os.environ.get("KINOMOST_STREAM_SECRET", "")
 CINEMA_TOKEN_SECONDS = int(os.environ.get("KINOMOST_CINEMA_TOKEN_SECONDS", "300"))
 CINEMA_MAX_STREAMS = int(os.environ.get("KINOMOST_CINEMA_MAX_STREAMS", "2"))
 CINEMA_GEOIP2_COUNTRY_DB = os.environ.get("KINOMOST_GEOIP2_COUNTRY_DB", "")
+# Imports of spreadsheets and CSV files (core/spreadsheets.py): the largest upload, the most data
+# rows (sheets together), and the most a workbook may expand to when unzipped (its shared-strings
+# part, held in memory whole, a quarter of that). The defaults fit the largest real imports with
+# room to spare: a 100,000-row avails file (7 MB, 100 MB unzipped) and a catalogue of thousands of
+# works (docs/catalogue-import.md, Limits, has the memory each costs).
+IMPORT_MAX_BYTES = int(os.environ.get("KINOMOST_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("KINOMOST_IMPORT_MAX_ROWS", "150000"))
+IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("KINOMOST_IMPORT_MAX_EXPANDED_BYTES", str(400 * 1024 * 1024)))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from kinomost.catalog.io.reading import decode
+from kinomost.catalog.io.reading import read_csv
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """The file as the reader understood it, written back as CSV text."""
+    header, rows = read_csv(data, encoding)
+    lines = [",".join(header)] + [",".join(cells.values()) for _, cells in rows]
+    return "\n".join(lines) + "\n"
 
 RUSSIAN = "ref,kind,title:ru\nA,feature,Брат\nB,feature,Дура\nC,feature,СТАЛИНГРАД\nD,feature,Тихий Дон — «эпопея»\n"
 CHINESE = "ref,kind,title:zh-Hans,title:zh-Hant\nA,feature,长江之歌,長江之歌\nB,feature,斯大林格勒,一条大河波浪宽。\n"

@@ -57,3 +57,23 @@ def test_by_month_and_year_and_between_countries(scenario, actor_a):
 def test_only_a_party_reads_an_organisations_balance(scenario, actor_c):
     with pytest.raises(NotFound):
         selectors.balance(actor_c, "rus-media", "shanghai-media")
+
+
+def test_the_balance_files_write_text_as_text_never_as_a_formula():
+    """Whatever names the sides (a slug today; any text tomorrow) the XLSX has string cells and the
+    CSV escapes cells a spreadsheet program would run."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kinomost.exchange import exports
+
+    evil = '=HYPERLINK("http://evil.example/","x")'
+    total = selectors.BalanceRow("-total", selectors.Flow(), selectors.Flow())
+    result = selectors.Balance(scope="organisation", a=evil, b="@b", by="year", rows=[], total=total)
+    sheet = load_workbook(io.BytesIO(exports.export_balance(result, "xlsx"))).active
+    title = next(sheet.iter_rows(max_row=1))[0]
+    assert title.value == f"{evil} ↔ @b" and title.data_type == "s"
+    rows = list(csv.reader(io.StringIO(exports.export_balance(result, "csv").decode("utf-8-sig"))))
+    assert rows[1][0] == "'-total" and rows[1][1] == "0"

@@ -5,6 +5,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from kinomost.catalog.io import export_works, import_works
+from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.roles import WRITE_CATALOGUE
 
 router = Router(tags=["catalogue"])
@@ -21,7 +22,7 @@ class ImportOut(Schema):
 def import_endpoint(request, file: File[UploadedFile], encoding: Form[str] = "", dry_run: Form[bool] = False):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "import works")
-    result = import_works(file.read(), file.name or "upload.csv", actor.organisation, actor=actor, encoding=encoding or None, dry_run=dry_run)
+    result = import_works(read_upload(file), file.name or "upload.csv", actor.organisation, actor=actor, encoding=encoding or None, dry_run=dry_run)
     return {"rows": result.rows, "created": result.created, "updated": result.updated, "dry_run": dry_run}
 
 

@@ -44,3 +44,13 @@ def check_clean(text: str, *, field: str) -> str:
             details=[{"field": field, "problem": "control_character", "character": describe(char)}],
         )
     return text
+
+
+def controls_in(cells: dict) -> list[tuple[object, str]]:
+    """(key, first forbidden character) of every text value of `cells` that holds one. A large
+    import asks this once per row, so the whole row is searched at once first: rows are clean."""
+    texts = [value for value in cells.values() if value.__class__ is str]
+    if not texts or _CONTROL.search("".join(texts)) is None:
+        return []
+    return [(key, char) for key, value in cells.items()
+            if value.__class__ is str and (char := first_control_character(value)) is not None]

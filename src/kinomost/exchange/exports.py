@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from kinomost.core.spreadsheets import csv_cell, xlsx_row
 from kinomost.exchange.selectors import Balance, BalanceRow
 
 
@@ -38,15 +39,15 @@ def export_balance(result: Balance, fmt: str = "csv") -> bytes:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("balance")
-        sheet.append([f"{result.a} ↔ {result.b}", result.scope, result.by])
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, [f"{result.a} ↔ {result.b}", result.scope, result.by]))
+        sheet.append(xlsx_row(sheet, header))
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + text.getvalue()).encode("utf-8")

@@ -7,6 +7,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from kinomost.core.errors import InvalidInput, NotFound
+from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.parties.selectors import organisation_by_slug
@@ -33,7 +34,7 @@ def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = "")
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "import avails")
     receiver = organisation_by_slug(licensee) if licensee else None
-    return import_avails(actor, file.read(), file.name or "avails", licensee=receiver).as_dict()
+    return import_avails(actor, read_upload(file), file.name or "avails", licensee=receiver).as_dict()
 
 
 @router.get("/export", summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from kinomost.catalog.io.columns import PLAIN
 from kinomost.catalog.models import AgeRating, Work
+from kinomost.core.spreadsheets import csv_cell, xlsx_row
 
 
 def _works(owner):
@@ -47,7 +48,8 @@ def table(owner) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def export_works(owner, fmt: str = "csv") -> bytes:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read Cyrillic and Hanzi right) or XLSX."""
+    """CSV (UTF-8 with BOM, so spreadsheet programs read Cyrillic and Hanzi right) or XLSX; text that a
+    spreadsheet program would run as a formula is written as text (core.spreadsheets)."""
     header, rows = table(owner)
     if fmt == "xlsx":
         from openpyxl import Workbook
@@ -56,17 +58,13 @@ def export_works(owner, fmt: str = "csv") -> bytes:
         sheet = book.create_sheet("works")
         sheet.append(header)
         for row in rows:
-            sheet.append([_safe(row.get(h, "")) for h in header])
+            sheet.append(xlsx_row(sheet, [row.get(h, "") for h in header]))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
     text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([csv_cell(row.get(h, "")) for h in header] for row in rows)
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
-
-def _safe(value: str) -> str:
-    """Text starting with '=' would become a formula in a spreadsheet program."""
-    return "'" + value if value.startswith("=") else value

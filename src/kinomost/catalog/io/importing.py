@@ -18,6 +18,8 @@ from kinomost.catalog.io.reading import read_file
 from kinomost.catalog.models import Work
 from kinomost.core.errors import ImportRejected, InvalidInput
 from kinomost.core.ratings import DEFAULT_SYSTEM
+from kinomost.core.spreadsheets import Formula
+from kinomost.core.text import first_control_character, refusal
 
 KIND_ORDER = {"series": 0, "season": 1, "episode": 2}
 SEASON_TITLES = {"en": "Season {n}", "ru": "Сезон {n}", "zh-Hans": "第{n}季"}
@@ -57,8 +59,10 @@ def _parse_row(number: int, cells: dict[str, str], columns: dict[str, tuple[str,
     plain = {base: text for (base, arg), text in values.items() if arg is None}
     before = len(problems)
     for name, text in cells.items():
-        if (text or "").startswith("="):
+        if isinstance(text, Formula):
             problems.append(_problem(number, name, "formulas are not imported; paste the values instead"))
+        elif text and (char := first_control_character(text)) is not None:
+            problems.append(_problem(number, name, refusal(char)))
     kind = ""
     try:
         kind = kind_from_text(plain.get("kind", ""))

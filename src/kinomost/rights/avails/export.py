@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from kinomost.core.errors import InvalidInput
 from kinomost.core.identifiers import EIDR_CONTENT_PREFIX, eidr_urn
 from kinomost.core.ratings import SYSTEMS as RATING_SYSTEMS
+from kinomost.core.spreadsheets import xlsx_row
 from kinomost.rights.avails import layout
 from kinomost.rights.avails import values as v
 from kinomost.rights.avails.build import CONTENT_ID_FIELD, EIDR_FIELDS, INT_FIELDS, TEXT_FIELDS
@@ -47,14 +48,16 @@ Target = str | Path | IO[bytes]
 
 
 def write_xlsx(rows: Iterable[AvailRow], target: Target) -> None:
-    """Movies and TV sheets of the v1.9 template, written in openpyxl's streaming mode."""
+    """Movies and TV sheets of the v1.9 template, written in openpyxl's streaming mode; text that
+    starts with '=' (a title another organisation chose) is a string cell, never a formula."""
     workbook = openpyxl.Workbook(write_only=True)
     sheets = {"Movies": _template_sheet(workbook, "Movies", layout.MOVIES),
               "TV": _template_sheet(workbook, "TV", layout.TV)}
     for row in rows:
         columns = layout.TV if row.is_tv else layout.MOVIES
         cells = spreadsheet_cells(row)
-        sheets["TV" if row.is_tv else "Movies"].append([cells.get(name) for name, _, _ in columns])
+        sheet = sheets["TV" if row.is_tv else "Movies"]
+        sheet.append(xlsx_row(sheet, [cells.get(name) for name, _, _ in columns]))
     workbook.save(target)
 
 

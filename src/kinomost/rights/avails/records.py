@@ -24,7 +24,7 @@ from kinomost.catalog import search
 from kinomost.catalog.io import bulk
 from kinomost.catalog.models import Identifier, Work
 from kinomost.catalog.services import WorkInput, save_work, validate
-from kinomost.core import collector
+from kinomost.core import collector, spreadsheets
 from kinomost.core.errors import Conflict, ImportRejected, InvalidInput, NotFound
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.models import Organisation
@@ -78,7 +78,9 @@ class AvailsImport:
 
 
 def read_avails(data: bytes, filename: str = "") -> AvailsFile:
-    """A spreadsheet (a zip: starts with PK) or XML, whatever the file is called."""
+    """A spreadsheet (a zip: starts with PK) or XML, whatever the file is called; either within the
+    import limits (core.spreadsheets)."""
+    spreadsheets.check_size(len(data))
     if data[:2] == b"PK" or filename.lower().endswith((".xlsx", ".xlsm")):
         return read_xlsx(BytesIO(data))
     return read_xml(BytesIO(data))

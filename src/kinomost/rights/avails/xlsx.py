@@ -21,13 +21,16 @@ import re
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from openpyxl.reader.excel import ExcelReader
+from django.conf import settings
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from kinomost.core import spreadsheets
 from kinomost.core.errors import ImportRejected
+from kinomost.core.spreadsheets import Formula
+from kinomost.core.text import controls_in, first_control_character, refusal
 from kinomost.rights.avails import values as v
 from kinomost.rights.avails.build import REFUSED, build_row
 from kinomost.rights.avails.model import AvailsFile
@@ -45,6 +48,8 @@ def read_xlsx(source: str | Path | IO[bytes], *, engine: str = "fast") -> Avails
     problems: list[dict] = []
     try:
         found = [_read_sheet(book, name, path, engine, result, problems) for name, path in book.sheets]
+    except (UnicodeDecodeError, IndexError, ValueError) as exc:  # sheet XML that is no sheet XML
+        raise spreadsheets.not_a_workbook(str(exc)) from None
     finally:
         book.close()
     if not any(found) and not problems:
@@ -59,17 +64,22 @@ def read_xlsx(source: str | Path | IO[bytes], *, engine: str = "fast") -> Avails
 class _Book:
     """A workbook opened by openpyxl's read-only reader, stopping short of building its worksheets:
     openpyxl scans a whole sheet at open time when it has no <dimension> (write-only exports
-    don't), which alone costs more than reading it."""
+    don't), which alone costs more than reading it. The zip is read within the spreadsheet limits
+    (core.spreadsheets.workbook_reader); a file that is no workbook is refused, not raised."""
 
     def __init__(self, source):
-        reader = ExcelReader(source, read_only=True, data_only=False, keep_links=False)
-        reader.read_manifest()
-        reader.read_strings()
-        reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
-        self.reader, self.workbook, self.strings = reader, reader.wb, reader.shared_strings
-        self.sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-                       if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        reader = spreadsheets.workbook_reader(source)
+        try:
+            spreadsheets.opening(reader.read_strings)
+            spreadsheets.opening(reader.read_workbook)
+            spreadsheets.opening(lambda: apply_stylesheet(reader.archive, reader.wb))
+            self.reader, self.workbook, self.strings = reader, reader.wb, reader.shared_strings
+            self.sheets = [(sheet.name, rel.target) for sheet, rel in spreadsheets.opening(reader.parser.find_sheets)
+                           if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        except ImportRejected:
+            reader.archive.close()
+            raise
+        self.rows_read = 0
 
     def rows(self, name: str, path: str, engine: str) -> tuple[Iterator[tuple[int, Any]], Callable, Callable]:
         """(row number, raw row) pairs, and two readers of a raw row: by column letter (for the
@@ -98,9 +108,13 @@ def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsF
         return False
     result.version = result.version or _version(top.get(VERSION_ROW, {}).get("A"), sheet, result)
     named = named_reader(header)
+    limit = settings.IMPORT_MAX_ROWS
     for number, raw in itertools.chain([first] if first else [], rows):
-        values, formulas = named(raw)
-        _read_row(sheet, number, values, formulas, result, problems)
+        book.rows_read += 1
+        if book.rows_read > limit:
+            spreadsheets.check_rows(book.rows_read)
+        values, formulas, suspect = named(raw)
+        _read_row(sheet, number, values, formulas, suspect, result, problems)
     return True
 
 
@@ -127,40 +141,48 @@ def _sheet_note(sheet: str, message: str) -> dict:
     return {"sheet": sheet, "row": None, "column": None, "message": f"sheet '{sheet}' {message}"}
 
 
-def _read_row(sheet: str, number: int, clean: dict, formulas: list, result: AvailsFile, problems: list) -> None:
+def _read_row(sheet: str, number: int, clean: dict, formulas: list, suspect: bool, result: AvailsFile,
+              problems: list) -> None:
     """One data row, its cells already named by the header with blank ones left out: empty rows
-    are skipped, formulas refused, the rest goes to build_row."""
+    are skipped, formulas and text with control characters (looked for when the reader calls the
+    row `suspect`) refused, the rest goes to build_row."""
     if not clean:
         return
     where = lambda name: {"sheet": sheet, "row": number, "column": name}  # noqa: E731
     for name, value in formulas:
         problems.append({**where(name), "message": f"formula {value} is not read: paste the values instead"})
+    for name, char in controls_in(clean) if suspect else ():
+        problems.append({**where(name), "message": refusal(char)})
+        clean[name] = REFUSED
     row = build_row(clean, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}",
                     clean=True)
     if row is not None:
         result.rows.append(row)
 
 
-def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list]]:
+def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list, bool]]:
     """Cells by column letter → (cells by field name, formulas found), unnamed columns and blank
-    cells left out. A formula's value is REFUSED (reported by `_read_row`); the constant
-    =TRUE()/=FALSE() of the templates are values."""
-    def named(cells: dict) -> tuple[dict, list]:
+    cells left out. A formula (a Formula: text starting with '=' in a string cell is text) is
+    REFUSED (reported by `_read_row`); the constant =TRUE()/=FALSE() of the templates are values."""
+    def named(cells: dict) -> tuple[dict, list, bool]:
         clean, formulas = {}, []
         for letter, value in cells.items():
             name = header.get(letter)
             if name is not None:
                 _keep(clean, formulas, name, value)
-        return clean, formulas
+        return clean, formulas, True
     return named
 
 
 def _keep(clean: dict, formulas: list, name: str, value: Any) -> None:
-    if value.__class__ is str:
-        if value[:1] == "=" and not v.is_constant_boolean_formula(value):
+    if value.__class__ is Formula:
+        if not v.is_constant_boolean_formula(value):
             formulas.append((name, value))
             value = REFUSED
-        elif not value.strip():
+        else:
+            value = str(value)
+    elif value.__class__ is str:
+        if not value.strip():
             return
     elif value is None:
         return
@@ -243,6 +265,9 @@ class _CellContext:
 
     def __init__(self, book: _Book):
         self.strings = book.strings
+        # a control character in a row is looked for in the cells only when the row's XML or a
+        # shared string has one: one search per row instead of one per cell
+        self.strings_clean = first_control_character("".join(book.strings)) is None
         self.date_styles = book.workbook._date_formats
         self.timedelta_styles = book.workbook._timedelta_formats
         self.epoch = book.workbook.epoch
@@ -267,12 +292,14 @@ class _CellContext:
                     out[letters] = value
         return out
 
-    def named_reader(self, header: dict[str, str]) -> Callable[[str], tuple[dict, list]]:
+    def named_reader(self, header: dict[str, str]) -> Callable[[str], tuple[dict, list, bool]]:
         """Like `_named_reader`, straight from a row's XML: the letter-keyed dict of `cells` is
         never built (a large import reads every cell of every row through here)."""
         kinds, strings, kind_of, plain_value, other_value = self.kinds, self.strings, self.kind, self.plain, self.value
 
-        def named(body: str) -> tuple[dict, list]:
+        strings_clean = self.strings_clean
+
+        def named(body: str) -> tuple[dict, list, bool]:
             clean: dict[str, Any] = {}
             formulas: list = []
             letters = ""
@@ -291,11 +318,11 @@ class _CellContext:
                         value = other_value(kind, other)
                     else:
                         continue
-                if value.__class__ is str and (value[:1] == "=" or not value.strip()):
+                if value.__class__ is Formula or (value.__class__ is str and not value.strip()):
                     _keep(clean, formulas, name, value)  # formula, blank: the rare cases
                 elif value is not None:
                     clean[name] = value
-            return clean, formulas
+            return clean, formulas, not strings_clean or first_control_character(body) is not None
         return named
 
     def plain(self, kind: tuple[str, bool, bool], raw: str) -> Any:
@@ -330,7 +357,7 @@ class _CellContext:
         space-preserving inline text, or a <v> among other elements."""
         if "<f" in inner or ":f" in inner:
             formula = _FORMULA.search(inner)
-            return "=" + _unescape(formula.group(1) or "") if formula else None
+            return Formula("=" + _unescape(formula.group(1) or "")) if formula else None
         if kind[0] == "inlineStr":
             return _unescape("".join(t or "" for t in _TEXT.findall(inner)))
         found = _VALUE.search(inner)
@@ -351,5 +378,6 @@ def _unescape(text: str) -> str:
 
 def _openpyxl_cells(sheet) -> Cells:
     """The same stream through openpyxl's own read-only cells (slower; the reference)."""
-    for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        yield number, {get_column_letter(i): value for i, value in enumerate(row, start=1) if value is not None}
+    for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=False), start=1):
+        yield number, {get_column_letter(i): Formula(cell.value) if cell.data_type == "f" else cell.value
+                       for i, cell in enumerate(row, start=1) if cell.value is not None}

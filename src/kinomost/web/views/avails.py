@@ -7,24 +7,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.core.errors import DomainError, ImportRejected, NotFound
+from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights.avails.from_ledger import FORMATS, export_avails
 from kinomost.rights.avails.records import import_avails
 from kinomost.web.decorators import member_required
 
-MAX_UPLOAD = 50 * 1024 * 1024
-
-
 class AvailsImportForm(forms.Form):
     file = forms.FileField(label=_("Avails file (XLSX or XML)"))
     licensee = forms.SlugField(label=_("Licensee (organisation id), when the avails are your own"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB; use the command line for it."))
-        return upload
 
 
 class AvailsExportForm(forms.Form):
@@ -44,7 +36,7 @@ def avails_page(request):
             slug = form.cleaned_data["licensee"]
             try:
                 receiver = organisation_by_slug(slug) if slug else None
-                context["result"] = import_avails(request.actor, upload.read(), upload.name, licensee=receiver)
+                context["result"] = import_avails(request.actor, read_upload(upload), upload.name, licensee=receiver)
             except ImportRejected as exc:
                 context["refused"] = exc
     return render(request, "web/avails.html", context)

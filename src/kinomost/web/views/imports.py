@@ -7,11 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.io import export_works, import_works
 from kinomost.core.errors import ImportRejected
+from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.web.decorators import member_required
-
-MAX_UPLOAD = 50 * 1024 * 1024
-
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
@@ -20,12 +18,6 @@ class ImportForm(forms.Form):
         choices=[("", _("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("gb18030", "GB18030")],
     )
     dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 50 MB; use the command line for it."))
-        return upload
 
 
 @member_required
@@ -37,7 +29,7 @@ def import_page(request):
         upload = form.cleaned_data["file"]
         try:
             context["result"] = import_works(
-                upload.read(), upload.name, request.actor.organisation, actor=request.actor,
+                read_upload(upload), upload.name, request.actor.organisation, actor=request.actor,
                 encoding=form.cleaned_data["encoding"] or None, dry_run=form.cleaned_data["dry_run"],
             )
             context["dry_run"] = form.cleaned_data["dry_run"]

@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from kinomost.catalog.io import import_works
 from kinomost.core.errors import DomainError, ImportRejected
+from kinomost.core.spreadsheets import read_path
 from kinomost.parties.selectors import organisation_by_slug
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         try:
             owner = organisation_by_slug(org)
             bar = tqdm(desc="import", unit="works", file=sys.stderr)
-            result = import_works(path.read_bytes(), path.name, owner, encoding=encoding, dry_run=dry_run, progress=bar.update)
+            result = import_works(read_path(path), path.name, owner, encoding=encoding, dry_run=dry_run, progress=bar.update)
             bar.close()
         except ImportRejected as exc:
             for p in exc.problems:

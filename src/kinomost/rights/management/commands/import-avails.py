@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from kinomost.core.errors import DomainError, ImportRejected
+from kinomost.core.spreadsheets import read_path
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights.avails.records import import_avails
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             importer = organisation_by_slug(org)
             receiver = organisation_by_slug(licensee) if licensee else None
             with tqdm(desc="import avails", unit="rows", file=sys.stderr) as bar:
-                result = import_avails(importer, path.read_bytes(), path.name, licensee=receiver, progress=bar.update)
+                result = import_avails(importer, read_path(path), path.name, licensee=receiver, progress=bar.update)
         except ImportRejected as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{where(problem)}: {problem['message']}")
