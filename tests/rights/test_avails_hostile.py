@@ -37,7 +37,7 @@ def test_a_title_chosen_by_the_licensor_is_a_string_cell_in_the_licensees_export
     film = save_work(org_a, WorkInput(ref="evil", kind="feature", titles={"en": HYPERLINK}, original_title=HYPERLINK))[0]
     hold(org_a, [film], territories="WORLD", media="svod", start="2026-01-01")
     give(org_a, org_b, [film], territories="CN", media="svod")
-    data = export_avails(actor_b, "xlsx", licensor=org_a)
+    data = export_avails(actor_b, "xlsx", licensor=org_a).data
     cells = [c for row in load_workbook(io.BytesIO(data))["Movies"].iter_rows(min_row=4) for c in row if c.value == HYPERLINK]
     assert cells and {c.data_type for c in cells} == {"s"}
     assert [r.title_alias for r in read_xlsx(io.BytesIO(data)).rows] == [HYPERLINK]
