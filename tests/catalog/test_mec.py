@@ -12,7 +12,6 @@ from django.core.management.base import CommandError
 from kinomost.catalog import services
 from kinomost.catalog.mec import export_mec, import_mec
 from kinomost.catalog.mec.reader import CreditInput
-from kinomost.catalog.mec.exporting import offer_mec_zip
 from kinomost.catalog.models import Credit, Person, Work
 from kinomost.core.errors import ImportRejected, NotFound
 from tests.catalog.mec_schema import needs_schemas, validate_mec_xml
@@ -175,16 +174,18 @@ def test_export_refuses_another_organisations_refs(org_a, org_b):
     assert export_mec(org_a).files == {}
 
 
-def test_offer_zip_holds_only_works_the_viewer_may_see(org_a, org_b, actor_b):
+def test_offer_zip_gives_the_buyer_only_works_it_may_see(org_a, org_b, client_b):
     from kinomost.exchange.models import Offer, OfferItem
 
     listed = _film(org_a, ref="LISTED", is_listed=True)
     private = _film(org_a, ref="PRIVATE")
     offer = Offer.objects.create(sender=org_a, name="Package", status="sent")
+    offer.recipients.add(org_b)
     for position, work in enumerate([listed, private]):
         OfferItem.objects.create(offer=offer, work=work, position=position)
-    data, export = offer_mec_zip(actor_b, offer)
-    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["LISTED.mec.xml"]
+    r = client_b.get(f"/studio/exchange/offers/{offer.pk}/mec/")
+    assert r.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(r.content)).namelist() == ["LISTED.mec.xml"]
 
 
 def test_cli_export_and_import(org_a, org_b, tmp_path):
@@ -201,3 +202,67 @@ def test_cli_export_and_import(org_a, org_b, tmp_path):
     with pytest.raises(CommandError):
         call_command("import-mec", str(tmp_path / "RU-1.mec.xml"), "--org", org_b.slug, stderr=err)
     assert "RU-1.mec.xml" in err.getvalue()
+
+
+def test_a_season_without_a_year_takes_its_series_year_and_a_work_without_any_is_skipped_by_name(org_a):
+    services.save_work(org_a, services.WorkInput(ref="S-9", kind="series", titles={"en": "Nine"}, year=2019))
+    services.save_work(org_a, services.WorkInput(ref="S-9/S1", kind="season", titles={"en": "Season 1"}, parent_ref="S-9", number=1))
+    services.save_work(org_a, services.WorkInput(ref="UNDATED", kind="feature", titles={"en": "Undated"}))
+    export = export_mec(org_a)
+    assert b"<md:ReleaseYear>2019</md:ReleaseYear>" in export.files["S-9_S1.mec.xml"]
+    assert "UNDATED.mec.xml" not in export.files
+    assert export.skipped[0]["ref"] == "UNDATED" and "release year" in export.skipped[0]["message"]
+
+
+# --- API and studio ----------------------------------------------------------------------------
+
+
+def test_api_exports_a_visible_work_and_hides_a_private_one(client, token_a, org_a, org_b):
+    mine = _film(org_a)
+    theirs = _film(org_b, ref="CN-PRIVATE")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_a}"}
+    r = client.get(f"/api/v1/works/{mine.pk}/mec", **auth)
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/xml")
+    assert 'filename="RU-1.mec.xml"' in r["Content-Disposition"] and "Сталинград".encode() in r.content
+    r = client.get(f"/api/v1/works/{theirs.pk}/mec", **auth)
+    assert r.status_code == 404 and r.json()["error"] == "not_found"
+
+
+def test_api_import_is_all_or_nothing_with_a_report_and_only_into_the_callers_organisation(client, token_a, org_a, org_b):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _film(org_b, ref="FROM-B")
+    good = export_mec(org_b).files["FROM-B.mec.xml"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_a}"}
+    r = client.post("/api/v1/works/mec/import", {"files": [SimpleUploadedFile("a.mec.xml", good), SimpleUploadedFile("b.mec.xml", b"<nope")]}, **auth)
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "import_rejected" and body["details"][0]["file"] == "b.mec.xml" and body["message"]
+    assert not Work.objects.filter(owner=org_a).exists()
+    r = client.post("/api/v1/works/mec/import", {"files": [SimpleUploadedFile("a.mec.xml", good)]}, **auth)
+    assert r.status_code == 200 and r.json()["created"] == 1
+    assert Work.objects.get(owner=org_a, ref="FROM-B").localizations.count() == 3
+    assert Work.objects.filter(owner=org_b, ref="FROM-B").count() == 1  # B's own work untouched, no second one
+
+
+def test_studio_buttons_download_the_work_file_and_the_offer_zip(client_a, org_a):
+    from kinomost.exchange.models import Offer, OfferItem
+
+    work = _film(org_a)
+    page = client_a.get(f"/studio/works/{work.pk}/").content.decode()
+    assert f"/studio/works/{work.pk}/mec/" in page
+    r = client_a.get(f"/studio/works/{work.pk}/mec/")
+    assert r.status_code == 200 and validate_or_skip(r.content)
+    offer = Offer.objects.create(sender=org_a, name="Package")
+    OfferItem.objects.create(offer=offer, work=work)
+    assert f"/studio/exchange/offers/{offer.pk}/mec/" in client_a.get(f"/studio/exchange/offers/{offer.pk}/").content.decode()
+    r = client_a.get(f"/studio/exchange/offers/{offer.pk}/mec/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(r.content)).namelist() == ["RU-1.mec.xml"]
+
+
+def validate_or_skip(data: bytes) -> bool:
+    """Schema-valid where the shared schemas are present; well-formed MEC otherwise."""
+    from tests.rights.avails_schema import SCHEMAS
+
+    return validate_mec_xml(data) == [] if SCHEMAS.is_dir() else data.startswith(b"<?xml")

@@ -58,13 +58,14 @@ def _check_batch(works: list[MecWork], owner, problems: list[dict]) -> None:
                                      "'%(ref)s' is a %(actual)s.") % {"kind": work.data.kind, "expected": expected, "ref": ref, "actual": kind}))
 
 
-def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bool = False) -> MecImportResult:
+def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bool = False,
+               max_files: int = MAX_FILES) -> MecImportResult:
     """Read every file, then write every work (or, with `dry_run`, nothing). Raises
     ImportRejected listing every problem; nothing is written then."""
     if not files:
         raise ImportRejected(_("No MEC files were given."), problems=[])
-    if len(files) > MAX_FILES:
-        raise ImportRejected(_("At most %(limit)d MEC files at once.") % {"limit": MAX_FILES}, problems=[])
+    if len(files) > max_files:
+        raise ImportRejected(_("At most %(limit)d MEC files at once.") % {"limit": max_files}, problems=[])
     works: list[MecWork] = []
     problems: list[dict] = []
     for name, data in files:
