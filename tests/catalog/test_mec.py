@@ -266,3 +266,15 @@ def validate_or_skip(data: bytes) -> bool:
     from tests.rights.avails_schema import SCHEMAS
 
     return validate_mec_xml(data) == [] if SCHEMAS.is_dir() else data.startswith(b"<?xml")
+
+
+@pytest.mark.parametrize(("language", "summary", "problem"), [
+    ("ru", "1 файл с ошибками; ничего не импортировано.", "не является корректным XML"),
+    ("zh-hans", "1 个文件有问题；未导入任何内容。", "不是格式正确的 XML"),
+])
+def test_refusals_read_in_the_users_language(org_a, language, summary, problem):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ImportRejected) as refused:
+        import_mec([("cut.xml", b"<mdmec:CoreMetadata")], org_a)
+    assert refused.value.message == summary and problem in refused.value.problems[0]["message"]

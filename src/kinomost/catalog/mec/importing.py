@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kinomost.catalog import search, services
 from kinomost.catalog.mec.reader import MecWork, read_mec
@@ -75,7 +76,9 @@ def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bo
     _check_batch(works, owner, problems)
     if problems:
         bad = len({p["file"] for p in problems})
-        raise ImportRejected(_("%(count)d file(s) have problems; nothing was imported.") % {"count": bad}, problems=problems)
+        message = ngettext("%(count)d file has problems; nothing was imported.",
+                           "%(count)d files have problems; nothing was imported.", bad) % {"count": bad}
+        raise ImportRejected(message, problems=problems)
     result = MecImportResult(files=len(files))
     if dry_run:
         return result
