@@ -19,6 +19,27 @@ from tests.catalog.mec_schema import needs_schemas, validate_mec_xml
 EIDR = "10.5240/77C5-ED35-8FC2-7D9D-9531-1"
 
 
+@pytest.fixture(autouse=True)
+def every_mec_file_is_schema_valid(monkeypatch):
+    """Every MEC document written while these tests run is checked against the official mdmec
+    schema of the version it declares (as tests/rights/conftest.py does for avails), so no test
+    passes on an invalid file. Without the shared schemas the check is skipped."""
+    from kinomost.catalog.mec import writer
+    from tests.rights.avails_schema import SCHEMAS
+
+    if not SCHEMAS.is_dir():
+        return
+    original = writer._serialise
+
+    def checked(root):
+        data = original(root)
+        errors = validate_mec_xml(data)
+        assert errors == [], f"the MEC file written is not schema-valid: {errors[:5]}"
+        return data
+
+    monkeypatch.setattr(writer, "_serialise", checked)
+
+
 def _film(owner, ref="RU-1", **extra):
     data = services.WorkInput(
         ref=ref, kind="feature", titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"},
