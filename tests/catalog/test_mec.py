@@ -123,6 +123,12 @@ def test_export_then_import_round_trips_into_another_catalogue(org_a, org_b):
     assert _snapshot(org_b)["S-1/S1/E3"]["parent"] == "S-1/S1" and _snapshot(org_b)["S-1/S1/E3"]["number"] == 3
 
 
+def test_a_work_with_only_an_original_title_round_trips_without_gaining_a_language(org_a, org_b):
+    services.save_work(org_a, services.WorkInput(ref="BARE", kind="short", original_title="Без слов", year=1999))
+    import_mec(list(export_mec(org_a).files.items()), org_b)
+    assert _snapshot(org_b) == _snapshot(org_a)
+
+
 def test_reimport_updates_by_ref_and_reuses_people(org_a):
     _film(org_a)
     people = Person.objects.count()

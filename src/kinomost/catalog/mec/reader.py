@@ -159,7 +159,7 @@ def _localized(basic, data: services.WorkInput, problems: _Problems) -> None:
         language = _tag(info.get("language", ""), info, problems, "@language")
         title = next((t for t in (_text(info, n) for n in ("TitleDisplayUnlimited", "TitleDisplay60", "TitleDisplay19", "TitleSort")) if t), "")
         synopsis = next((s for s in (_text(info, n) for n in ("Summary4000", "Summary400", "Summary190")) if s), "")
-        if language:
+        if language and language != "und":  # "und": the writer's stand-in for a work with no titles but its original one
             if title:
                 data.titles[language] = title
             if synopsis:
