@@ -11,6 +11,8 @@ KINOMOST_COMMANDS = {
     "apikeys": "API keys of an organisation: create, list, revoke",
     "import-works": "import works from CSV or XLSX (all or nothing, with a report)",
     "export-works": "export an organisation's works as CSV or XLSX",
+    "export-mec": "write one MEC (MovieLabs metadata) XML file per work, for platforms and operators",
+    "import-mec": "create or update works from MEC XML files (all or nothing, with a report)",
     "import-avails": "import EMA avails (xlsx 1.7.3-1.9, XML 2.x) into the rights ledger",
     "export-avails": "export grants as EMA avails (v1.9 xlsx or XML 2.5)",
     "search": "search the catalogue from any script",

@@ -153,3 +153,56 @@ def summaries(work_ids: list[int], actor) -> list[dict]:
 def search_endpoint(request, params: Query[SearchParams]):
     hits = search.search_works(params.q, actor=request.auth, limit=params.limit, language=params.lang)
     return {"results": summaries([h.work_id for h in hits], request.auth)}
+
+
+# --- MEC (MovieLabs Media Entertainment Core) metadata: docs/metadata.md ---------------------------
+# Imported here, not at the top, so that this section stays one appended block.
+
+from django.http import HttpResponse  # noqa: E402
+from django.utils.translation import gettext  # noqa: E402
+from ninja import File, Form  # noqa: E402
+from ninja.files import UploadedFile  # noqa: E402
+
+from kinomost.catalog.mec import import_mec  # noqa: E402
+from kinomost.catalog.mec.exporting import work_mec  # noqa: E402
+from kinomost.catalog.mec.reader import MAX_FILE_BYTES  # noqa: E402
+from kinomost.core.errors import ImportRejected  # noqa: E402
+
+MEC_API_MAX_FILES = 100  # per request; the CLI takes larger batches
+
+
+class MecImportedWork(Schema):
+    ref: str
+    id: int
+    created: bool
+
+
+class MecImportOut(Schema):
+    files: int
+    created: int
+    updated: int
+    dry_run: bool
+    works: list[MecImportedWork]
+
+
+@router.get("/works/{work_id}/mec", summary="One work as a MEC XML file (a work this organisation may see)",
+            openapi_extra={"responses": {200: {"description": "mdmec:CoreMetadata, one work", "content": {"application/xml": {}}}}})
+def get_work_mec(request, work_id: int):
+    name, data = work_mec(request.auth, work_id)
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/works/mec/import", response=MecImportOut,
+             summary="Create or update works from MEC XML files (at most 100, 10 MB each); any bad file refuses all (422, every problem listed)")
+def import_mec_endpoint(request, files: File[list[UploadedFile]], dry_run: Form[bool] = False):
+    actor = request.auth
+    actor.require(WRITE_CATALOGUE, "import works")
+    too_big = [f.name for f in files if f.size > MAX_FILE_BYTES]
+    if too_big:
+        message = gettext("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // 2**20}
+        raise ImportRejected(message, problems=[{"file": name, "element": "", "line": 0, "message": message} for name in too_big])
+    result = import_mec([(f.name or "upload.xml", f.read()) for f in files], actor.organisation, actor=actor, dry_run=dry_run,
+                        max_files=MEC_API_MAX_FILES)
+    return {"files": result.files, "created": result.created, "updated": result.updated, "dry_run": dry_run, "works": result.works}

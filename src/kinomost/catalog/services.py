@@ -187,3 +187,21 @@ def set_listed(actor, work: Work, listed: bool) -> Work:
 def delete_work(actor, work: Work) -> None:
     audit.record("work.deleted", actor=actor, obj=work, ref=work.ref)
     work.delete()
+
+
+def set_credits(work: Work, credits) -> None:
+    """Replace a work's credits with `credits` (objects with role, name, names, character, order).
+
+    People are shared by every catalogue, so an import never edits one: a person is reused only
+    when both the name and every localised spelling are the same, otherwise a new one is made."""
+    from kinomost.catalog.models import Credit, Person
+
+    Credit.objects.filter(work=work).delete()
+    people: dict[tuple, Person] = {}
+    for credit in credits:
+        names = {normalise_tag(k): v for k, v in (credit.names or {}).items() if v}
+        key = (credit.name, tuple(sorted(names.items())))
+        person = people.get(key) or next((p for p in Person.objects.filter(name=credit.name) if p.names == names), None)
+        person = person or Person.objects.create(name=credit.name, names=names)
+        people[key] = person
+        Credit.objects.create(work=work, person=person, role=credit.role, character=credit.character or "", order=credit.order)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kinomost.parties.throttle import ThrottledAuthenticationForm
-from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, organisation, rights
+from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, mec, organisation, rights
 
 app_name = "web"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("studio/works/export/", imports.export_download, name="work-export"),
     path("studio/works/<int:work_id>/", catalog.work_detail, name="work-detail"),
     path("studio/works/<int:work_id>/edit/", catalog.work_edit, name="work-edit"),
+    path("studio/works/<int:work_id>/mec/", mec.work_mec_download, name="work-mec"),
     path("studio/search/", catalog.search_page, name="search"),
     path("studio/works/<int:work_id>/rights/", rights.work_rights, name="work-rights"),
     path("studio/rights/", rights.contract_list, name="rights"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("studio/exchange/offers/new/", exchange.offer_new, name="exchange-offer-new"),
     path("studio/exchange/offers/<int:offer_id>/", exchange.offer_detail, name="exchange-offer"),
     path("studio/exchange/offers/<int:offer_id>/send/", exchange.offer_send, name="exchange-offer-send"),
+    path("studio/exchange/offers/<int:offer_id>/mec/", mec.offer_mec_download, name="exchange-offer-mec"),
     path("studio/exchange/deals/<int:deal_id>/", exchange.deal_detail, name="exchange-deal"),
     path("studio/exchange/deals/<int:deal_id>/counter/", exchange.deal_counter, name="exchange-deal-counter"),
     path("studio/exchange/deals/<int:deal_id>/messages/", exchange.deal_message, name="exchange-deal-message"),
