@@ -1,12 +1,32 @@
-"""Shared fixtures: two organisations that must never see each other's private data."""
+"""Shared fixtures: two organisations that must never see each other's private data; and, for
+every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
 import pytest
+from django.test import override_settings
 
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Most tests create or sign in a member; tests/hashers.py says why hashing is made cheap."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.QuickPBKDF2PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_data_dir(tmp_path_factory):
+    """Media, HLS packages and private cinema files of this test process go to a folder of its
+    own, never to the data dir (./var) that every test process of the checkout shares: under
+    pytest-xdist, tmp_path_factory is per worker. Tests that compare folders still take their
+    own tmp_path (tests/cinema's cinema_storage)."""
+    data = tmp_path_factory.mktemp("data")
+    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema"):
+        yield data
 
 
 @pytest.fixture
