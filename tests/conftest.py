@@ -2,6 +2,9 @@
 every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
 import pytest
+from django.apps import apps
+from django.core import serializers
+from django.db import connection
 from django.test import override_settings
 
 from kinomost.parties import services as parties
@@ -27,6 +30,39 @@ def process_data_dir(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema"):
         yield data
+
+
+MIGRATION_DATA = pytest.StashKey[tuple]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test database, and a copy of the rows Kinomost's migrations put in it
+    (genres, quota and approval rules…), which tests rely on as production does."""
+    with django_db_blocker.unblock():
+        seeded = [m for m in apps.get_models() if m._meta.app_config.name.startswith("kinomost.")
+                  and m._meta.managed and not m._meta.proxy and m._default_manager.exists()]
+        rows = serializers.serialize("json", [row for m in seeded for row in m._default_manager.order_by("pk")])
+    request.config.stash[MIGRATION_DATA] = (seeded, rows, django_db_blocker)
+    yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migrations' rows back after a transactional test emptied the database.
+
+    A `transaction=True` test (or `live_server`) ends with a flush of every table. Run serially,
+    pytest-django orders those tests after all the others, so no test ever met the empty
+    database; under pytest-xdist a worker may run any file after a transactional one, so the
+    rows are restored here, for every test, in any order or distribution."""
+    outcome = yield
+    seeded, rows, blocker = item.config.stash.get(MIGRATION_DATA, ((), "", None))
+    if nextitem is None or not seeded:
+        return outcome
+    with blocker.unblock():
+        if not all(m._default_manager.exists() for m in seeded):
+            connection.creation.deserialize_db_from_string(rows)
+    return outcome
 
 
 @pytest.fixture
