@@ -56,13 +56,19 @@ def pytest_runtest_teardown(item, nextitem):
     database; under pytest-xdist a worker may run any file after a transactional one, so the
     rows are restored here, for every test, in any order or distribution."""
     outcome = yield
-    seeded, rows, blocker = item.config.stash.get(MIGRATION_DATA, ((), "", None))
-    if nextitem is None or not seeded:
-        return outcome
+    if nextitem is not None:
+        restore_migration_data(item.config)
+    return outcome
+
+
+def restore_migration_data(config) -> None:
+    """Reload the migrations' rows when a flush removed them (a few queries when nothing did)."""
+    seeded, rows, blocker = config.stash.get(MIGRATION_DATA, ((), "", None))
+    if not seeded:
+        return  # no test of this process used the database
     with blocker.unblock():
         if not all(m._default_manager.exists() for m in seeded):
             connection.creation.deserialize_db_from_string(rows)
-    return outcome
 
 
 @pytest.fixture
