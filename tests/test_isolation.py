@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from kinomost.catalog.models import Genre
+from kinomost.exchange import quotas
 from kinomost.exchange.models import ApprovalRule, QuotaRule
 
 from .conftest import PASSWORD, restore_migration_data
@@ -19,11 +20,14 @@ from .conftest import PASSWORD, restore_migration_data
 def test_a_flushed_database_gets_the_migrations_rows_back(request):
     rules, approvals, genres = sorted(QuotaRule.objects.values_list("name", flat=True)), ApprovalRule.objects.count(), Genre.objects.count()
     assert rules and approvals and genres
-    call_command("flush", interactive=False, verbosity=0)  # what the end of every transactional test does
+    # What the end of a transactional test does; sequences restart too, as after reset_sequences=True.
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=True)
     assert not QuotaRule.objects.exists() and not Genre.objects.exists()
     restore_migration_data(request.config)
     assert sorted(QuotaRule.objects.values_list("name", flat=True)) == rules
     assert (ApprovalRule.objects.count(), Genre.objects.count()) == (approvals, genres)
+    quotas.define_rule(name="one a year", territory="KZ", media="theatrical", measure="count", limit=1, hard=True)
+    assert QuotaRule.objects.count() == len(rules) + 1  # new rows get new ids, past the restored ones
 
 
 def test_test_passwords_are_production_hashes_a_started_server_verifies(user_a):
