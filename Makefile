@@ -29,12 +29,17 @@ run: bootstrap
 	@# an embedded ingest worker beside the web server; it stops with it
 	$(BIN)/kinomost worker -v 0 & trap 'kill $$! 2>/dev/null' EXIT; $(BIN)/kinomost serve
 
+# One pytest-xdist worker per core, each test file kept on one worker (module fixtures such as
+# the demo load or the served test server are made once). PYTEST_ARGS comes last and wins:
+# PYTEST_ARGS=-n0 runs serially.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 test: bootstrap
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (CI does this after `make test`).
 test-postgres: bootstrap
-	KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_ARGS)
+	KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 bench: bootstrap
 	$(BIN)/python bench/search.py

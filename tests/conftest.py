@@ -1,6 +1,12 @@
-"""Shared fixtures: two organisations that must never see each other's private data."""
+"""Shared fixtures: two organisations that must never see each other's private data; and, for
+every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
 import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection
+from django.test import override_settings
 
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
@@ -15,6 +21,68 @@ def _fresh_throttle_counters():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing():
+    """Most tests create or sign in a member; tests/hashers.py says why hashing is made cheap."""
+    with override_settings(PASSWORD_HASHERS=["tests.hashers.QuickPBKDF2PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def process_data_dir(tmp_path_factory):
+    """Media, HLS packages and private cinema files of this test process go to a folder of its
+    own, never to the data dir (./var) that every test process of the checkout shares: under
+    pytest-xdist, tmp_path_factory is per worker. Tests that compare folders still take their
+    own tmp_path (tests/cinema's cinema_storage)."""
+    data = tmp_path_factory.mktemp("data")
+    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema"):
+        yield data
+
+
+MIGRATION_DATA = pytest.StashKey[tuple]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test database, and a copy of the rows Kinomost's migrations put in it
+    (genres, quota and approval rules…), which tests rely on as production does."""
+    with django_db_blocker.unblock():
+        seeded = [m for m in apps.get_models() if m._meta.app_config.name.startswith("kinomost.")
+                  and m._meta.managed and not m._meta.proxy and m._default_manager.exists()]
+        rows = serializers.serialize("json", [row for m in seeded for row in m._default_manager.order_by("pk")])
+    request.config.stash[MIGRATION_DATA] = (seeded, rows, django_db_blocker)
+    yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migrations' rows back after a transactional test emptied the database.
+
+    A `transaction=True` test (or `live_server`) ends with a flush of every table. Run serially,
+    pytest-django orders those tests after all the others, so no test ever met the empty
+    database; under pytest-xdist a worker may run any file after a transactional one, so the
+    rows are restored here, for every test, in any order or distribution."""
+    outcome = yield
+    if nextitem is not None:
+        restore_migration_data(item.config)
+    return outcome
+
+
+def restore_migration_data(config) -> None:
+    """Reload the migrations' rows when a flush removed them (a few queries when nothing did)."""
+    seeded, rows, blocker = config.stash.get(MIGRATION_DATA, ((), "", None))
+    if not seeded:
+        return  # no test of this process used the database
+    with blocker.unblock():
+        if not all(m._default_manager.exists() for m in seeded):
+            connection.creation.deserialize_db_from_string(rows)
+            # The rows keep their ids: move the tables' sequences past them, as loaddata does
+            # (a flush with reset_sequences restarted them at 1 on PostgreSQL).
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), seeded):
+                    cursor.execute(sql)
 
 
 @pytest.fixture

@@ -1,9 +1,17 @@
-"""What the tests that start a real server share (nginx, `kinomost serve`, moto's S3): a free
-port, and waiting until the server answers on it."""
+"""What the tests that start a real server or a worker process share (nginx, `kinomost serve`,
+moto's S3, `kinomost worker`): a free port, waiting until the server answers on it, and the
+test database of this test process as a URL for the process started.
+
+Under pytest-xdist several test processes run at once, each with its own test database
+(pytest-django adds `_gw0`, `_gw1`… to its name), so neither a port nor a database name is ever
+written into a test."""
 
 import socket
 import subprocess
 import time
+from urllib.parse import quote
+
+from django.db import connection
 
 
 def free_port() -> int:
@@ -24,3 +32,13 @@ def wait_for_port(port: int, proc: subprocess.Popen, seconds: float, pause: floa
             if proc.poll() is not None or time.monotonic() > deadline:
                 return False
             time.sleep(pause)
+
+
+def database_url() -> str:
+    """The test database pytest-django created for this process, as KINOMOST_DATABASE_URL for a
+    server or worker started by the test, so it sees the test's rows."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
+    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

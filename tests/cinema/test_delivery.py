@@ -12,31 +12,20 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from kinomost.cinema import delivery, storage, tokens
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 
-from .servers import free_port, wait_for_port
+from .servers import database_url, free_port, wait_for_port
 from .test_playback_nginx import NGINX, nginx  # noqa: F401 (the shipped deploy/nginx.conf in a real nginx)
 
 SECRET = "test-stream-secret-0123456789"
 ASSET, OTHER = "0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 SEGMENT = bytes(range(256)) * 4096 + b"tail"  # 1 MB and a bit: more than one chunk of the fallback
 MASTER = "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=300000\nstream/180p/index.m3u8\n"
-
-
-def _test_database_url() -> str:
-    """The test database pytest-django created, so the server process sees the test's rows."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db["PASSWORD"] else "")
-    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def publish(root: Path) -> None:
@@ -62,7 +51,7 @@ def server(tmp_path_factory, django_db_setup):
     command = [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port := free_port())]
     env = dict(os.environ, KINOMOST_DATA_DIR=str(data), KINOMOST_CINEMA_HLS_DIR=str(data / "hls"),
                KINOMOST_CINEMA_PRIVATE_DIR=str(data / "private"), KINOMOST_STREAM_SECRET=SECRET,
-               KINOMOST_DATABASE_URL=_test_database_url(), KINOMOST_DB_CONN_MAX_AGE="0")
+               KINOMOST_DATABASE_URL=database_url(), KINOMOST_DB_CONN_MAX_AGE="0")
     log = (data / "serve.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     if not wait_for_port(port, proc, 60):

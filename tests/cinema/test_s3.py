@@ -22,7 +22,6 @@ import m3u8
 import pytest
 from asgiref.sync import async_to_sync
 from django.conf import settings as django_settings
-from django.db import connection
 from django.test import AsyncClient, Client
 from django.utils import timezone
 
@@ -33,7 +32,7 @@ from kinomost.parties import services as parties
 from kinomost.settings import cinema_object_storages
 
 from .conftest import TEST_LADDER, decode_ok
-from .servers import free_port, wait_for_port
+from .servers import database_url, free_port, wait_for_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 PREFIX = "kinomost"
@@ -88,20 +87,13 @@ def _puts(s3, prefix: str) -> list[str]:
     return [m.group(1) for m in pattern.finditer(s3.log.read_text(errors="replace"))]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _worker_on_another_machine(s3, scratch: Path, **env) -> None:
     """`kinomost worker --until-empty` sharing only the database and the bucket: its own (empty)
     scratch folders, configured from the environment alone."""
     scratch.mkdir()
     environ = {
         **os.environ, **s3.env, **env,
-        "KINOMOST_DATABASE_URL": _database_url(),
+        "KINOMOST_DATABASE_URL": database_url(),
         "KINOMOST_CINEMA_HLS_DIR": str(scratch / "hls"),
         "KINOMOST_CINEMA_PRIVATE_DIR": str(scratch / "private"),
         "KINOMOST_CINEMA_LEASE_SECONDS": "30",

@@ -13,7 +13,6 @@ from pathlib import Path
 import m3u8
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from kinomost.cinema import keys, services, storage
@@ -21,22 +20,16 @@ from kinomost.cinema.models import Asset, AssetStatus, IngestJob, JobState
 from kinomost.cinema.worker import run_worker
 
 from .conftest import decode_ok
+from .servers import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LEASE_SECONDS = 2
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _start_worker() -> subprocess.Popen:
     env = {
         **os.environ,
-        "KINOMOST_DATABASE_URL": _database_url(),
+        "KINOMOST_DATABASE_URL": database_url(),
         "KINOMOST_CINEMA_HLS_DIR": str(settings.CINEMA_HLS_ROOT),
         "KINOMOST_CINEMA_PRIVATE_DIR": str(settings.CINEMA_PRIVATE_ROOT),
         "KINOMOST_CINEMA_LEASE_SECONDS": str(LEASE_SECONDS),
