@@ -1,6 +1,8 @@
 """What the probe reads from ffmpeg's own summary (no ffprobe here), and the clear refusals an
 operator gets for files that cannot become a stream."""
 
+import shutil
+
 import pytest
 
 from kinomost.cinema import ladder, probe, services
@@ -106,3 +108,16 @@ def test_only_operators_ingest_and_only_into_their_own_platforms(org_a, org_b, f
     other = services.create_platform(Actor(organisation=org_b, role="owner"), slug="cn", name="CN", territories_spec="CN", media="svod", languages=["zh-Hans"])
     with pytest.raises(InvalidInput):
         services.start_ingest(Actor(organisation=org_a, role="owner"), services.IngestRequest(work=film, master=media_files["master"], platform=other))
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs the system's ffprobe (Debian's ffmpeg package; .ci/run installs it)")
+def test_with_ffprobe_a_file_it_cannot_read_is_refused_with_its_reason(monkeypatch, tmp_path, media_files):
+    """The ffprobe path must refuse as clearly as the ffmpeg one (it once shadowed gettext: a 500)."""
+    monkeypatch.setattr(probe.ffmpeg, "ffprobe_exe", lambda: shutil.which("ffprobe"))
+    broken = tmp_path / "broken.mkv"
+    broken.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(500))
+    with pytest.raises(InvalidInput) as refused:
+        probe.probe(broken)
+    assert "broken.mkv is not a media file that ffmpeg can read" in refused.value.message
+    found = probe.probe(media_files["master"])
+    assert (found.video.width, found.video.height) == (320, 180) and [a.language for a in found.audio] == ["ru", "en"]
