@@ -53,4 +53,5 @@ SUCCESSORS = {
     "FQHH": (("AQ", "TF"), None),
     "NTHH": (("IQ", "SA"), None),
     "PCHH": (("FM", "MH", "MP", "PW"), None),
+    "BYAA": (("BY",), None),  # AA: the code changed (Byelorussian SSR → Belarus), BY is its successor
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import langcodes
+from langcodes.data_dicts import MACROLANGUAGES
 from django.utils.translation import gettext as _
 
 from kinomost.core.errors import InvalidInput
@@ -22,9 +23,9 @@ INTERFACE_LANGUAGES = ("en", "ru", "zh-Hans")
 MAX_TAG_LENGTH = 16  # the columns that store a tag (catalog, cinema) are 16 characters wide
 # ISO 639 codes that say "no particular language"; a media track marked so has no language.
 NO_LANGUAGE = frozenset({"und", "unk", "mis", "mul", "zxx"})
-# Below this CLDR language distance a text is a good second choice (zh-TW reader → zh-HK 5,
-# → zh-Hans 54; yue-Hant-HK → zh-Hant 14); ru → sr is 84 and en-GB → en is 5.
-_RELATIVE_DISTANCE = 60
+# Below this CLDR language distance a text is a good second choice (en-GB → en 5, pt-PT → pt-BR
+# 5; ru → sr is 84): langcodes' own default for "closest match".
+_RELATIVE_DISTANCE = 25
 
 
 @lru_cache(maxsize=4096)
@@ -86,6 +87,18 @@ def canonical_or_unchanged(tag: str) -> str:
         return tag
 
 
+def canonical_language_uses(items: list) -> list:
+    """For migrating a term's `languages` ([{'language': 'rus', 'use': 'dubbed'}]): each tag in
+    its canonical form, entries that became the same dropped (order kept)."""
+    out: list = []
+    for item in items or []:
+        if isinstance(item, dict) and isinstance(item.get("language"), str):
+            item = {**item, "language": canonical_or_unchanged(item["language"])}
+        if item not in out:
+            out.append(item)
+    return out
+
+
 def from_interface_code(code: str) -> str:
     """Django's `zh-hans` → BCP 47 `zh-Hans`."""
     return normalise_tag(code)
@@ -99,11 +112,25 @@ def _distance(wanted: str, available: str) -> int:
         return 1000
 
 
+@lru_cache(maxsize=4096)
+def _macrolanguage(tag: str) -> str:
+    """The IANA registry's macrolanguage of a tag's language (yue, cmn, nan → zh; nb → no), else
+    the language itself."""
+    try:
+        language = langcodes.Language.get(tag).language or ""
+    except (langcodes.LanguageTagError, ValueError):
+        return ""
+    return MACROLANGUAGES.get(language, language)
+
+
 def _relatives(tag: str, available) -> list[str]:
     """The available tags a reader of `tag` reads well, nearest first by CLDR's language distance:
-    zh-TW → zh-Hant, zh-HK, then zh-Hans; yue-Hant-HK → zh-HK, zh-Hant; en-GB → en."""
+    regional variants (en-GB → en), and any tag of the same macrolanguage — for Chinese the other
+    script too: zh-TW → zh-Hant, zh-HK, then zh-Hans; yue-Hant-HK → zh-Hant, then zh-Hans."""
     near = [(_distance(tag, other), other) for other in available]
-    return [other for distance, other in sorted(near) if distance < _RELATIVE_DISTANCE]
+    macro = _macrolanguage(tag)
+    return [other for distance, other in sorted(near)
+            if distance < _RELATIVE_DISTANCE or (macro and _macrolanguage(other) == macro)]
 
 
 def fallback_chain(preferred: str | None, original: str | None = None, available=()) -> list[str]:
