@@ -110,10 +110,6 @@ def normalise_origin_country(code: str) -> str:
     return found
 
 
-def is_historic(code: str) -> bool:
-    return code in HISTORIC_NAMES
-
-
 def successors(alpha_4: str) -> tuple[str, ...]:
     """The countries of today that cover a former one (ISO 3166-3's alpha-4 names the single
     successor in its last two letters; a split country, HH/XX, comes from our table)."""
