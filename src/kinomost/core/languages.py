@@ -32,17 +32,16 @@ _RELATIVE_DISTANCE = 25
 def normalise_tag(tag: str) -> str:
     """Return the canonical form of a BCP 47 tag, or raise InvalidInput naming it."""
     raw = (tag or "").strip()
-    example = _("expected e.g. ru, en, zh-Hans, pt-BR")
     try:
         canonical = langcodes.standardize_tag(raw, macro=True) if raw else ""
     except (langcodes.LanguageTagError, ValueError):
         canonical = ""
     if not canonical or not langcodes.tag_is_valid(canonical):
-        raise InvalidInput(_("'%(tag)s' is not a language tag of the IANA registry (%(example)s)") % {"tag": tag, "example": example})
+        raise InvalidInput(_("'%(tag)s' is not a language tag of the IANA registry (%(example)s)") % {"tag": tag, "example": _example()})
     subtags = canonical.split("-")
     if any(len(s) == 1 for s in subtags) or _private_use(canonical) or len(canonical) > MAX_TAG_LENGTH:
         raise InvalidInput(_("'%(tag)s' has extensions or private-use parts, which metadata does not keep (%(example)s)")
-                           % {"tag": tag, "example": example})
+                           % {"tag": tag, "example": _example()})
     region = langcodes.Language.get(canonical).territory
     if region and region.isalpha():
         from kinomost.core.territories import is_current_country
@@ -50,6 +49,10 @@ def normalise_tag(tag: str) -> str:
         if not is_current_country(region):
             raise InvalidInput(_("'%(tag)s' has region '%(region)s', which is not a country") % {"tag": tag, "region": region})
     return canonical
+
+
+def _example() -> str:
+    return _("expected e.g. ru, en, zh-Hans, pt-BR")
 
 
 def _private_use(canonical: str) -> bool:
@@ -136,13 +139,19 @@ def _relatives(tag: str, available) -> list[str]:
 def fallback_chain(preferred: str | None, original: str | None = None, available=()) -> list[str]:
     """Viewer's language → its relatives among `available` → the original language (and its
     relatives) → English (and its relatives)."""
+    return list(_chain(preferred, original, tuple(sorted(available))))
+
+
+@lru_cache(maxsize=4096)
+def _chain(preferred: str | None, original: str | None, available: tuple[str, ...]) -> tuple[str, ...]:
+    """Cached: a page of works asks the same few (viewer, original, languages held) again and again."""
     chain: list[str] = []
     for tag in (preferred, original, "en"):
         if tag:
             for candidate in (tag, *_relatives(tag, available)):
                 if candidate not in chain:
                     chain.append(candidate)
-    return chain
+    return tuple(chain)
 
 
 def pick(values: dict[str, str], preferred: str | None, original: str | None = None) -> tuple[str, str] | None:
@@ -150,7 +159,7 @@ def pick(values: dict[str, str], preferred: str | None, original: str | None = N
     present = sorted(tag for tag, value in values.items() if value)
     if not present:
         return None
-    for tag in fallback_chain(preferred, original, present):
+    for tag in _chain(preferred, original, tuple(present)):
         if values.get(tag):
             return tag, values[tag]
     return present[0], values[present[0]]
