@@ -70,7 +70,9 @@ def test_unknown_license_type_lists_the_allowed_ones():
 def test_languages_are_checked_beyond_their_shape():
     assert v.language("EN:audio") == "en"
     assert v.language_list("es:subdub, fr:subdub") == ("es", "fr")
-    assert v.language("ENg") == "en"  # ISO 639-2 read as the tag BCP 47 prefers, as everywhere
+    with pytest.raises(InvalidInput, match="use 'en'"):
+        v.language("ENg")  # not in the IANA registry, which has only `en`: a validator flags it
+    assert v.language("cmn-Hans") == "zh-Hans" and v.language("iw") == "he"
     with pytest.raises(InvalidInput, match="'XX'"):
         v.language("fr-xx")
 

@@ -61,6 +61,18 @@ def _private_use(canonical: str) -> bool:
     return "qaa" <= (language.language or "") <= "qtz" or "Qaaa" <= (language.script or "") <= "Qabx"
 
 
+def normalise_registry_tag(tag: str) -> str:
+    """`normalise_tag`, refusing besides an ISO 639-2 code whose language the IANA registry lists
+    only by its 2-letter code (`eng`: use `en`). Partners' avails files are checked as a BCP 47
+    validator checks them, so their author hears of it; the catalogue just reads `eng` as `en`."""
+    canonical = normalise_tag(tag)
+    written = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    language = canonical.split("-")[0]
+    if len(written) == 3 and len(language) == 2 and MACROLANGUAGES.get(written) != language:
+        raise InvalidInput(_("'%(tag)s' is not a BCP 47 tag: use '%(language)s'") % {"tag": tag, "language": language})
+    return canonical
+
+
 def is_valid_tag(tag: str) -> bool:
     try:
         normalise_tag(tag)

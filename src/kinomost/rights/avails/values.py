@@ -16,7 +16,7 @@ import pycountry
 
 from kinomost.core.errors import InvalidInput
 from kinomost.core.identifiers import normalise_eidr
-from kinomost.core.languages import normalise_tag
+from kinomost.core.languages import normalise_registry_tag
 from kinomost.core.ratings import SYSTEMS, normalise_rating
 from kinomost.core.territories import WORLD_CODES, is_group, normalise_country, read_country
 from kinomost.rights.avails.model import CONDITIONS
@@ -248,8 +248,9 @@ def country_list(value) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2048)
 def language(value: str) -> str:
-    """BCP 47 tag in its canonical form ('eng' → 'en'), as core.languages reads every tag."""
-    return normalise_tag(text(value).split(":")[0].strip())  # 1.7 wrote 'EN:audio'
+    """BCP 47 tag in its canonical form, as core.languages reads every tag; 'eng' is refused
+    (use 'en') as a validator refuses it."""
+    return normalise_registry_tag(text(value).split(":")[0].strip())  # 1.7 wrote 'EN:audio'
 
 
 
