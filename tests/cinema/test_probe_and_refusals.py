@@ -96,7 +96,7 @@ def test_files_that_cannot_become_a_stream_are_refused_with_a_reason(operator, f
     empty = tmp_path / "empty.srt"
     empty.write_text("nothing here\n")
     assert "empty.srt" in refused(subtitles=[("ru", empty)])
-    assert "'xx' is not a known language" in refused(audio=[("xx", sound)])
+    assert "'xx' is not a language tag" in refused(audio=[("xx", sound)])
     assert Asset.objects.count() == 0
 
 

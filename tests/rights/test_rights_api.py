@@ -41,7 +41,7 @@ def test_record_a_holding_then_list_and_read_it(client, org_a, film, token_a):
     assert [c["reference"] for c in listed["results"]] == ["ACQ-7"]
     detail = client.get(f"{API}/contracts/{body['id']}", **_auth(token_a)).json()
     assert detail["can_terminate"] is True
-    assert detail["terms"][0]["countries"] == 248 and detail["terms"][0]["media_leaves"] == 7
+    assert detail["terms"][0]["countries"] == 249 and detail["terms"][0]["media_leaves"] == 7
 
 
 def test_grant_by_slug_is_seen_by_both_parties_from_their_own_side(client, org_a, org_b, film, token_a, token_b):

@@ -21,7 +21,7 @@ def test_edit_form_shows_every_problem_next_to_its_field(client_a, org_a):
     r = client_a.post("/studio/works/new/", {**FORM, "eidr": "10.5240/77C5-ED35-8FC2-7D9D-9531-2", "countries": "XX"})
     page = r.content.decode()
     assert r.status_code == 200
-    assert "expected 1" in page and "&#x27;XX&#x27; is not an ISO 3166-1 country code" in page
+    assert "expected 1" in page and "&#x27;XX&#x27; is neither an ISO 3166-1 country code nor a former country" in page
     assert not Work.objects.filter(ref="RU-100").exists()
 
 

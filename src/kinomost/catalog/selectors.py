@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from kinomost.catalog.models import AgeRating, Credit, Work, WorkLocalization
 from kinomost.core.errors import NotFound
 from kinomost.core.languages import pick
+from kinomost.core.territories import country_name
 
 
 def visible_works(actor) -> QuerySet[Work]:
@@ -55,6 +56,11 @@ def display_synopsis(work: Work, language: str | None) -> str:
     synopses = {loc.language: loc.synopsis for loc in work.localizations.all() if loc.synopsis}
     picked = pick(synopses, language, work.original_language or None)
     return picked[1] if picked else ""
+
+
+def display_countries(work: Work, language: str | None) -> list[str]:
+    """Countries of origin by name in the reader's language (`SUHH` → «СССР» for a Russian reader)."""
+    return [country_name(code, language or "en") for code in work.countries or []]
 
 
 def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:

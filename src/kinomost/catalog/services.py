@@ -15,7 +15,7 @@ from kinomost.core.genres import GENRES
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.core.languages import normalise_tag
 from kinomost.core.ratings import normalise_rating
-from kinomost.core.territories import normalise_country
+from kinomost.core.territories import normalise_country, normalise_origin_country
 
 
 @dataclass
@@ -61,7 +61,7 @@ def validate(data: WorkInput) -> dict[str, str]:
     checks = [
         ("original_language", data.original_language, lambda v: normalise_tag(v)),
         ("eidr", data.eidr, normalise_eidr),
-        ("countries", data.countries, lambda v: [normalise_country(c) for c in v]),
+        ("countries", data.countries, lambda v: [normalise_origin_country(c) for c in v]),
     ]
     for name, value, check in checks:
         if value:
@@ -121,7 +121,7 @@ def apply_fields(work: Work, data: WorkInput) -> None:
         if value is not None:
             setattr(work, name, value)
     if data.countries is not None:
-        work.countries = [normalise_country(c) for c in data.countries]
+        work.countries = list(dict.fromkeys(normalise_origin_country(c) for c in data.countries))
     if data.eidr is not None:
         work.eidr = normalise_eidr(data.eidr) if data.eidr else ""
 

@@ -20,10 +20,10 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pycountry
 from django.utils.translation import gettext as _
 
 from kinomost.cinema import ffmpeg, mediafile
+from kinomost.core import languages
 from kinomost.core.errors import InvalidInput
 
 
@@ -106,18 +106,9 @@ def _decode_start(path: Path, allowed: tuple[mediafile.Container, ...]) -> None:
 
 
 def language_tag(code: str | None) -> str:
-    """ISO 639-2 as containers write it ("rus", "chi", "und") → BCP 47 ("ru", "zh", "")."""
-    code = (code or "").strip().lower()
-    if not code or code in {"und", "unk", "mis", "mul", "zxx"}:
-        return ""
-    found = None
-    if len(code) == 2:
-        found = pycountry.languages.get(alpha_2=code)
-    elif len(code) == 3:
-        found = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-    if found is None:
-        return ""
-    return getattr(found, "alpha_2", None) or found.alpha_3
+    """ISO 639-2 as containers write it ("rus", "chi", "und") → BCP 47 ("ru", "zh", ""), the
+    same tag the catalogue stores (core.languages owns the rule)."""
+    return languages.from_media_code(code)
 
 
 # ffmpeg -i ---------------------------------------------------------------------------------

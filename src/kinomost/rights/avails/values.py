@@ -16,9 +16,9 @@ import pycountry
 
 from kinomost.core.errors import InvalidInput
 from kinomost.core.identifiers import normalise_eidr
-from kinomost.core.languages import normalise_tag
+from kinomost.core.languages import normalise_registry_tag
 from kinomost.core.ratings import SYSTEMS, normalise_rating
-from kinomost.core.territories import is_group, normalise_country
+from kinomost.core.territories import WORLD_CODES, is_group, normalise_country, read_country
 from kinomost.rights.avails.model import CONDITIONS
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -26,7 +26,6 @@ _MAX_SERIAL = 2958465  # 9999-12-31
 _CONDITION = {c.lower(): c for c in CONDITIONS}
 _TRUE = {"1", "true", "yes", "y", "=true()", "=true"}
 _FALSE = {"0", "false", "no", "n", "=false()", "=false"}
-_WORLD = {"ZZ", "WW", "WORLD", "001"}
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$", re.I)
 _CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
 
@@ -228,12 +227,12 @@ def territory(value) -> tuple[str, str | None]:
     """ISO country (alpha-2/alpha-3/numeric) → alpha-2; world (ZZ, WW, 001) → '001'; a UN M.49
     region code is kept (core.territories expands it). Returns (code, warning)."""
     raw = text(value).upper()
-    if raw in _WORLD:
+    if raw in WORLD_CODES:
         note = None if raw == "001" else f"'{raw}' read as the whole world (UN M.49 001)"
         return "001", note
     if raw.isdigit() and is_group(raw):
         return raw, None
-    return normalise_country(raw), None
+    return read_country(raw)
 
 
 def country_list(value) -> tuple[str, ...]:
@@ -249,22 +248,10 @@ def country_list(value) -> tuple[str, ...]:
 
 @lru_cache(maxsize=2048)
 def language(value: str) -> str:
-    """RFC 5646 tag, canonical case. Stricter than core on two points a validator catches: a
-    3-letter code that has a 2-letter form ('eng' → use 'en'), and a region that is no country."""
-    raw = text(value).split(":")[0].strip()  # 1.7 wrote 'EN:audio'
-    tag = normalise_tag(raw)
-    parts = tag.split("-")
-    if len(parts[0]) == 3:
-        found = pycountry.languages.get(alpha_3=parts[0])
-        if found is not None and getattr(found, "alpha_2", None):
-            raise InvalidInput(f"'{raw}' is not a BCP 47 tag: use '{found.alpha_2}' for {found.name}")
-    region = parts[-1] if len(parts) > 1 and len(parts[-1]) == 2 else None
-    if region is not None:
-        try:
-            normalise_country(region)
-        except InvalidInput:
-            raise InvalidInput(f"'{raw}' has region '{region}', which is not an ISO 3166 country") from None
-    return tag
+    """BCP 47 tag in its canonical form, as core.languages reads every tag; 'eng' is refused
+    (use 'en') as a validator refuses it."""
+    return normalise_registry_tag(text(value).split(":")[0].strip())  # 1.7 wrote 'EN:audio'
+
 
 
 def language_list(value) -> tuple[str, ...]:

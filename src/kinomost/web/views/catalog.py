@@ -52,6 +52,7 @@ def work_detail(request, work_id: int):
             "work": work,
             "title": selectors.display_title(work, language),
             "synopsis": selectors.display_synopsis(work, language),
+            "countries": selectors.display_countries(work, language),
             "localizations": sorted(work.localizations.all(), key=lambda loc: loc.language),
             "children": _rows(selectors.children_of(work), language),
             "parent_title": selectors.display_title(work.parent, language) if work.parent else "",
