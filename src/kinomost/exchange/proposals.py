@@ -172,6 +172,22 @@ def term_cells(term: dict) -> tuple[list[str], list[str], Period]:
     return countries, leaves, Period(periods.parse_date(term["start"]), periods.parse_date(term.get("end")))
 
 
+def contract_money(version, work_count: int, *, first: bool) -> dict:
+    """The agreed money as the ledger's commercial terms (rights.commercial), for one contract a
+    signed version makes (one per term). Shares apply under every contract; the fees and the
+    minimum guarantee are paid once per deal, so only the first contract carries them."""
+    return {
+        "currency": version.currency,
+        "flat_fee": str(committed_fees(version, work_count) if first else 0),
+        "minimum_guarantee": str(version.minimum_guarantee if first else 0),
+        "revenue_share": str(version.revenue_share),
+    }
+
+
+def committed_fees(obj, work_count: int) -> Decimal:
+    return obj.fee_per_work * work_count + obj.flat_fee
+
+
 def committed_money(obj, work_count: int) -> Decimal:
     """What the licensee owes for sure: fees and the minimum guarantee (revenue share on top is
     not known until revenue is)."""
