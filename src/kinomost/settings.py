@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kinomost.rights",
     "kinomost.cinema",
     "kinomost.exchange",
+    "kinomost.royalties",
     "kinomost.web",
     "kinomost.demo",
 ]

@@ -37,6 +37,9 @@ class Platform(models.Model):
     languages = models.JSONField(_("languages"), default=list, help_text="BCP 47 tags, the first is the default")
     currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text="ISO 4217: what the platform sells in")
     prices = models.JSONField(_("prices"), default=opening_prices, help_text="media → price in the platform's currency (cinema.prices)")
+    # A session counts as a view (and its seconds in the SVOD pool) from this many seconds
+    # watched: see docs/royalties.md for why 60 is the default.
+    qualifying_seconds = models.PositiveIntegerField(_("a view counts from (seconds)"), default=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
