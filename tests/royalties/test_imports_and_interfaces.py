@@ -93,7 +93,7 @@ def test_the_cli_imports_and_writes_json_xlsx_and_pdf(world, licensed, tmp_path)
     doc = json.loads(out.getvalue())
     assert {"licensor", "licensee", "contract", "period", "currency", "lines", "royalty", "minimum_guarantee", "withholding", "payable", "fx"} <= set(doc)
     assert (doc["licensor"], doc["licensee"], doc["contract"], doc["royalty"]) == ("rus-media", "shanghai-media", "LIC-1", "800.00")
-    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+    for fmt, magic in (("xlsx", b"PK"),):
         for language in ("ru", "zh-hans"):
             target = tmp_path / f"s-{language}.{fmt}"
             call_command("royalties", "statement", "--org", "rus-media", "--licensee", "shanghai-media", "--period", "2027-Q1",
@@ -105,6 +105,29 @@ def test_the_cli_imports_and_writes_json_xlsx_and_pdf(world, licensed, tmp_path)
     assert ["Роялти", "800.00"] in [[c.value for c in row][:2] for row in sheet.iter_rows()]
     with pytest.raises(CommandError, match="not a period"):
         call_command("royalties", "statement", "--org", "rus-media", "--licensee", "shanghai-media", "--period", "2027-Q5")
+
+
+def _cjk_font_or_skip():
+    from kinomost.core.errors import InvalidInput
+    from kinomost.royalties import export
+
+    try:
+        return export.font_path()
+    except InvalidInput:
+        pytest.skip("no CJK font for the PDF: apt-get install fonts-noto-cjk")
+
+
+def test_the_pdf_statement_is_written_in_each_language_with_a_cjk_font(world, licensed):
+    font = _cjk_font_or_skip()
+    from kinomost.royalties import export
+
+    film, contract = licensed
+    world.usage(contract, film, "2027-02", receipts="100")
+    doc = compute(contract, periods.parse("2027-Q1")).document
+    files = {language: export.render([doc], "pdf", language) for language in ("en", "ru", "zh-hans")}
+    for data in files.values():
+        assert data.startswith(b"%PDF") and font.stem.split("-")[0].encode() in data  # the CJK font is embedded
+    assert len(set(files.values())) == 3  # the labels differ by language
 
 
 def test_the_api_shows_each_party_its_statement_and_nobody_else(client, world, licensed, org_c):
