@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.models import Work
+from kinomost.cinema.models import Platform
 from kinomost.cinema.playback import STALE_AFTER
 from kinomost.cinema.viewing_models import PlaybackSession, Revenue, RevenueKind
 from kinomost.core import money
@@ -67,6 +68,7 @@ class Computation:
 
     def __init__(self):
         self.pools: dict[tuple, dict] = {}
+        self.usage: dict[tuple, list] = {}
         self.rates: dict[tuple, fx.Rate] = {}
         self.statements: dict[tuple, Statement] = {}
 
@@ -76,13 +78,25 @@ class Computation:
             self.rates[key] = fx.period_rate(currency, into, period)
         return self.rates[key]
 
+    def platform_usage(self, platform_id: int, period: StatementPeriod) -> list[tuple]:
+        """(contract id, work id, media, territory, views, seconds) of the platform's qualifying
+        sessions in the period: one pass over its viewing serves every contract and every pool."""
+        key = (platform_id, period)
+        if key not in self.usage:
+            rows = (_qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform_id), period)
+                    .values_list("contract_id", "work_id", "media", "territory").annotate(views=Count("id"), seconds=Sum("seconds_watched"))
+                    .order_by())
+            self.usage[key] = [(c, w, m, t, n, _seconds(sec)) for c, w, m, t, n, sec in rows]
+        return self.usage[key]
+
     def pool_shares(self, platform_id: int, territory: str, currency: str, pool: Decimal, period: StatementPeriod) -> dict:
         """(contract id, work id) → its share of this pool, by qualifying seconds watched under SVOD."""
         key = (platform_id, territory, currency, period)
         if key not in self.pools:
-            watched = (_qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform_id), period)
-                       .filter(territory=territory, media="svod").values("contract_id", "work_id").annotate(seconds=Sum("seconds_watched")))
-            weights = {(r["contract_id"], r["work_id"]): _seconds(r["seconds"]) for r in watched}
+            weights: dict[tuple, Decimal] = defaultdict(Decimal)
+            for contract_id, work_id, media, where, _views, seconds in self.platform_usage(platform_id, period):
+                if media == "svod" and where == territory:
+                    weights[(contract_id, work_id)] += seconds
             self.pools[key] = money.allocate(pool, dict(sorted(weights.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))), currency)
         return self.pools[key]
 
@@ -149,7 +163,9 @@ def compute(contract: Contract, period: StatementPeriod, *, run: Computation | N
     if period.kind != terms.period:
         raise InvalidInput(_("This contract is accounted %(kind)s.") % {"kind": terms.period_label}, details={"period": period.label})
     closed = _closed(contract)
-    first = periods.containing(min(_beginning(contract), period.start), period.kind)
+    # Earlier periods matter only for the guarantee's recoupment, so the chain starts at the first
+    # period with any usage under the contract (before it nothing was earned).
+    first = periods.containing(min(_first_activity(contract) or period.start, period.start), period.kind)
     recouped: dict = {}
     current = first
     while current <= period:
@@ -160,6 +176,17 @@ def compute(contract: Contract, period: StatementPeriod, *, run: Computation | N
         recouped = run.statements[key].recouped
         current = current.next()
     return run.statements[(contract.pk, period)]
+
+
+def _first_activity(contract: Contract) -> date | None:
+    """The first day anything was watched, sold or reported under the contract (each an indexed read)."""
+    found = [
+        PlaybackSession.objects.filter(contract=contract).order_by("started_at").values_list("started_at", flat=True).first(),
+        Revenue.objects.filter(contract=contract).order_by("at").values_list("at", flat=True).first(),
+        UsageRow.objects.filter(contract=contract).order_by("month").values_list("month", flat=True).first(),
+    ]
+    days = [timezone.localtime(d).date() if isinstance(d, datetime) else d for d in found if d is not None]
+    return min(days) if days else None
 
 
 def _beginning(contract: Contract) -> date:
@@ -204,13 +231,12 @@ def _compute(contract: Contract, terms: commercial.CommercialTerms, period: Stat
                     target = line(work_id)
                     if target is not None:
                         target.receipts.append((share, pool["currency"], period))
-    watched = (_qualifying(PlaybackSession.objects.filter(contract=contract), period)
-               .values("work_id").annotate(views=Count("id"), seconds=Sum("seconds_watched")))
-    for r in watched:
-        target = line(r["work_id"])
-        if target is not None:
-            target.views += r["views"]
-            target.seconds += _seconds(r["seconds"])
+        for platform_id in Platform.objects.filter(organisation_id=contract.licensee_id).values_list("id", flat=True):
+            for contract_id, work_id, _media, _territory, views, seconds in run.platform_usage(platform_id, period):
+                target = line(work_id) if contract_id == contract.pk else None
+                if target is not None:
+                    target.views += views
+                    target.seconds += seconds
 
     # Usage reported from outside, and late usage of closed periods (adjustments).
     counted_elsewhere = {i for c in closed.values() for i in c.usage_rows}
