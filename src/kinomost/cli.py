@@ -23,6 +23,7 @@ KINOMOST_COMMANDS = {
     "demo-cinema": "the demo storefront (after demo): rights, a viewer, short masters queued for ingest",
     "royalties": "royalty statements (json, xlsx, pdf), usage import from other platforms, closing a period",
     "fx": "import exchange rates (CSV date,base,quote,rate,source)",
+    "demo-royalties": "the demo's money (after demo-cinema): a quarter of simulated viewing and charges, an imported usage report",
 }
 
 
