@@ -49,7 +49,7 @@ class World:
         self.assets[work.pk] = asset
         session = PlaybackSession.objects.create(viewer=self.viewer, profile=self.profile, asset=asset, work=work, territory=territory,
                                                  media=media, last_heartbeat_at=moment(at), token_expires_at=moment(at),
-                                                 seconds_watched=seconds, contract=contract, term=contract.terms.first())
+                                                 seconds_watched=seconds, contract=contract, term=contract.terms.first() if contract else None)
         PlaybackSession.objects.filter(pk=session.pk).update(started_at=moment(at))
         return session
 

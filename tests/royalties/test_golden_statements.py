@@ -122,3 +122,24 @@ def test_a_shared_pool_is_split_by_largest_remainder_and_lines_add_up(world):
     assert [(l["work"], l["views"], l["receipts"], l["royalty"]) for l in doc["lines"]] == [
         ("a", 1, "33.34", "16.67"), ("b", 1, "33.33", "16.66"), ("c", 1, "33.33", "16.66")]
     assert (doc["receipts"], doc["royalty"]) == ("100.00", "49.99")
+
+
+def test_the_worked_example_of_docs_royalties(world):
+    """docs/royalties.md, "A worked example", figure by figure."""
+    a, b = world.works("A", "B")
+    contract = world.licence([a, b], {"currency": "USD", "revenue_share": "40", "minimum_guarantee": "6000", "withholding_tax": "6"})
+    world.charge("100000.00", at="2027-02-01T09:00")  # the quarter's subscription receipts in RU: the pool
+    world.charge("19900.00", at="2027-02-02T09:00", kind="rental", media="tvod", work=a, contract=contract)  # 100 rentals × 199
+    for _ in range(20):
+        world.session(a, contract, seconds=360_000, at="2027-02-03T20:00")  # 2,000 h
+        world.session(b, contract, seconds=180_000, at="2027-02-03T21:00")  # 1,000 h
+    other = world.works("C")[0]
+    world.session(other, None, seconds=3_600_000, at="2027-02-04T20:00")  # another licensor's film: 1,000 h of the pool
+    for day, rate in (("2027-01-10", "100"), ("2027-02-10", "90"), ("2027-03-10", "95")):
+        world.rate(day, "USD", "RUB", rate)
+    doc = _doc(contract, "2027-Q1")
+    assert [(l["work"], l["views"], l["hours"], l["receipts"], l["royalty"]) for l in doc["lines"]] == [
+        ("A", 20, "2000.0000", "735.79", "294.32"), ("B", 20, "1000.0000", "263.16", "105.26")]
+    assert doc["royalty"] == "399.58"
+    assert doc["minimum_guarantee"] == {"amount": "6000.00", "recouped_before": "0.00", "recouped_now": "399.58", "remaining": "5600.42"}
+    assert (doc["overage"], doc["withholding"], doc["payable"]) == ("0.00", "0.00", "0.00")
