@@ -145,7 +145,6 @@ def build(args):
     from kinomost.cinema.models import Asset, AssetStatus, Platform
     from kinomost.cinema.viewing_models import Profile, Revenue, Viewer
     from kinomost.parties import services as parties
-    from kinomost.parties.models import Organisation
     from kinomost.rights.models import Contract, Term
 
     existing = Contract.objects.filter(reference="BENCH-ROYALTIES").first()

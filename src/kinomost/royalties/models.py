@@ -3,7 +3,6 @@ closed (frozen) statements. The cinema's own facts (revenue rows, playback sessi
 `cinema`; the commercial terms stay on the ledger's contracts (rights.commercial)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import Work
 from kinomost.parties.models import Organisation
