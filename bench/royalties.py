@@ -127,7 +127,7 @@ def anchor(platform, period) -> dict:
             SELECT SUM(amount) AS total FROM cinema_revenue
             WHERE platform_id = %s AND kind = 'subscription' AND territory = 'RU' AND at >= %s AND at < %s
         )
-        SELECT w.work_id, ROUND(CAST(pool.total AS NUMERIC) * w.seconds / (SELECT SUM(seconds) FROM watched), 2)
+        SELECT w.work_id, ROUND(CAST(pool.total * w.seconds / (SELECT SUM(seconds) FROM watched) AS NUMERIC), 2)
         FROM watched w, pool
     """
     with connection.cursor() as cursor:
