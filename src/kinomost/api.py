@@ -108,6 +108,7 @@ def _register_routers() -> None:
     from kinomost.parties.api import router as parties_router
     from kinomost.rights.api import router as rights_router
     from kinomost.rights.api_avails import router as rights_avails_router
+    from kinomost.royalties.api import router as royalties_router
 
     api.add_router("/", parties_router)
     api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}
@@ -116,6 +117,7 @@ def _register_routers() -> None:
     api.add_router("/exchange", exchange_router)
     api.add_router("/rights/avails", rights_avails_router)  # before "/rights"
     api.add_router("/rights", rights_router)
+    api.add_router("/royalties", royalties_router)
 
 
 _register_routers()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kinomost.rights",
     "kinomost.cinema",
     "kinomost.exchange",
+    "kinomost.royalties",
     "kinomost.web",
     "kinomost.demo",
     "axes",
@@ -199,6 +200,7 @@ STORAGES = {
 CINEMA_HLS_ROOT = Path(os.environ.get("KINOMOST_CINEMA_HLS_DIR", MEDIA_ROOT / "hls")).resolve()
 CINEMA_PRIVATE_ROOT = Path(os.environ.get("KINOMOST_CINEMA_PRIVATE_DIR", DATA_DIR / "cinema")).resolve()
 CINEMA_LEASE_SECONDS = int(os.environ.get("KINOMOST_CINEMA_LEASE_SECONDS", "60"))
+ROYALTIES_PDF_FONT = os.environ.get("KINOMOST_ROYALTIES_PDF_FONT", "")  # default: Debian's fonts-noto-cjk (royalties.export)
 
 
 def cinema_object_storages(environ) -> dict:

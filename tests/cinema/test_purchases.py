@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kinomost.cinema import payments, playback, storefront, viewers
-from kinomost.cinema.viewing_models import PlaybackSession, Purchase, Rental
+from kinomost.cinema.viewing_models import PlaybackSession, Purchase, Rental, Revenue
 from kinomost.core.models import AuditEvent
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.rights import ledger
@@ -93,8 +93,8 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     response = client.post(f"{BASE}titles/{owned_film.pk}/buy/")
     assert response.status_code == 302 and response.url == f"{BASE}titles/{owned_film.pk}/"
     purchase = Purchase.objects.get(viewer=buyer, work=owned_film)
-    assert (purchase.amount, purchase.currency, purchase.provider) == (viewers.EST_PRICE, "EUR", "test")
-    assert CHARGES == [("buyer@example.com", viewers.EST_PRICE, "EUR", True)]
+    assert (purchase.amount, purchase.currency, purchase.provider) == (Decimal("9.99"), "EUR", "test")
+    assert CHARGES == [("buyer@example.com", Decimal("9.99"), "EUR", True)]
     assert AuditEvent.objects.filter(action="cinema.bought").count() == 1
 
     page = client.get(f"{BASE}titles/{owned_film.pk}/").content.decode()
@@ -147,7 +147,7 @@ def test_a_premium_rental_has_its_own_price_and_window_from_the_first_play(platf
     client.post(f"{BASE}titles/{premiere.pk}/rent/", {"media": "pvod"})
     rental = Rental.objects.get(viewer=buyer, work=premiere)
     assert (rental.media, rental.hours, rental.first_played_at) == ("pvod", viewers.PVOD_HOURS, None)
-    assert CHARGES == [("buyer@example.com", viewers.PVOD_PRICE, "EUR", True)]
+    assert CHARGES == [("buyer@example.com", Decimal("12.99"), "EUR", True)]
 
     first = _start(platform, buyer, premiere)
     assert first.session.media == "pvod"
@@ -173,8 +173,9 @@ def test_a_premium_rental_stops_when_the_pvod_right_ends(platform, premiere, buy
 
 @pytest.mark.parametrize("kind", ["est", "pvod"])
 def test_a_declined_charge_says_so_and_records_nothing(platform, owned_film, premiere, buyer, monkeypatch, kind):
-    monkeypatch.setattr(viewers, "EST_PRICE", Decimal("9.13"))  # the test provider declines amounts ending in .13
-    monkeypatch.setattr(viewers, "PVOD_PRICE", Decimal("12.13"))
+    # the test provider declines amounts ending in .13
+    platform.prices = {**platform.prices, "est": "9.13", "pvod": "12.13"}
+    platform.save(update_fields=["prices"])
     work = owned_film if kind == "est" else premiere
     client = _browser(buyer)
     url = f"{BASE}titles/{work.pk}/" + ("buy/" if kind == "est" else "rent/")
@@ -183,7 +184,7 @@ def test_a_declined_charge_says_so_and_records_nothing(platform, owned_film, pre
     assert response.redirect_chain[-1][0] == f"{BASE}titles/{work.pk}/"
     assert "The payment was declined: declined by the test provider" in page
     assert [approved for *_rest, approved in CHARGES] == [False]
-    assert not Purchase.objects.exists() and not Rental.objects.exists()
+    assert not Purchase.objects.exists() and not Rental.objects.exists() and not Revenue.objects.exists()
     assert not AuditEvent.objects.filter(action__in=["cinema.bought", "cinema.rented"]).exists()
     assert client.post(f"{BASE}play/{work.pk}/start/", HTTP_ACCEPT="application/json").status_code == 403
 

@@ -68,6 +68,16 @@ def _secret_contract(work):
     return found
 
 
+def _secret_royalties(w):
+    """An acquisition of A with commercial terms from a licensor outside Kinomost, its reference
+    and licensor carrying the marker: A's royalty statement names both."""
+    if not Contract.objects.filter(reference="Secret Picture ROY").exists():
+        term = ledger.TermInput(works=[w], territories="KZ", media="tvod", start="2026-01-01")
+        ledger.record_holding(w.owner, term, contract=ledger.ContractInput(reference="Secret Picture ROY", counterparty_name="Secret Picture Licensor",
+                                                                           money={"currency": "USD", "revenue_share": "10"}))
+    return "2026-Q1"
+
+
 def _exchange(w):
     """A's secret package (the secret work, sent to a third organisation, with a thread and an
     approval, all carrying "Secret Picture"): ids of the offer, the deal and the approval."""
@@ -190,6 +200,10 @@ PRIVATE_CHECKS = {
     "studio/exchange/balance/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/balance/?a=rus-media&b=secret-buyer"))[1],
     "studio/exchange/inbox/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/inbox/"))[1],
     "studio/exchange/inbox/read/": lambda c, w: (_exchange(w), ("post", "/studio/exchange/inbox/read/"))[1],
+    "studio/royalties/": lambda c, w: ("get", f"/studio/royalties/?period={_secret_royalties(w)}"),
+    "api/v1/royalties/statements": lambda c, w: ("get", f"/api/v1/royalties/statements?period={_secret_royalties(w)}&contract=Secret Picture ROY"),
+    "api/v1/royalties/usage": lambda c, w: ("post", "/api/v1/royalties/usage"),
+    "api/v1/royalties/close": lambda c, w: ("post", "/api/v1/royalties/close"),
     "studio/cinema/": lambda c, w: (_secret_asset(w), ("get", "/studio/cinema/"))[1],
     "studio/cinema/upload/": lambda c, w: ("get", "/studio/cinema/upload/"),
     "studio/cinema/assets/<uuid:asset_id>/": lambda c, w: ("get", f"/studio/cinema/assets/{_secret_asset(w).public_id}/"),

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kinomost.catalog.models import Work
-from kinomost.cinema import ffmpeg, services, storage, viewers
+from kinomost.cinema import ffmpeg, prices, services, storage, viewers
 from kinomost.cinema.models import Asset, Platform
 from kinomost.cinema.services import IngestRequest
 from kinomost.core.errors import NotFound
@@ -37,6 +37,11 @@ PREMIERE = FILMS[-1]  # sold as a premium rental (PVOD) or to own (EST), not by 
 FILM_MEDIA = ["svod", "tvod", "est"]
 PREMIERE_MEDIA = ["pvod", "est"]
 SERIES = "SEV-TV-S01"
+LICENCE_DAYS = 130
+PRICES_RUB = {"svod": "399", "tvod": "199", "pvod": "599", "est": "499"}  # the operator's prices, in roubles
+# Commercial terms of the cinema's licences (rights.commercial): monthly statements in USD.
+FILMS_MONEY = {"currency": "USD", "revenue_share": "40", "minimum_guarantee": "1000", "withholding_tax": "0", "period": "month"}
+SERIES_MONEY = {"currency": "USD", "revenue_share": "50", "period": "month"}
 SECONDS = 8
 SUBTITLES = {
     "ru": "1\n00:00:01,000 --> 00:00:03,500\nДемонстрационный фильм\n\n2\n00:00:04,500 --> 00:00:07,000\nКиномост\n",
@@ -60,9 +65,10 @@ def open_storefront(password: str) -> tuple[Platform, int]:
         with transaction.atomic():
             platform = services.create_platform(operator, slug=PLATFORM_SLUG, name="Лунбо Кино · Longbo Kino", territories_spec=["RU"],
                                                 media=["svod", "tvod", "pvod", "est"], languages=["ru", "en", "zh-Hans"])
+            prices.set_prices(operator, platform, currency="RUB", prices=PRICES_RUB)
             _license(orgs["severny-films"], cinema, films, "SEV-LBK-FILMS", [
-                ([f for f in films if f.ref != PREMIERE], FILM_MEDIA), ([f for f in films if f.ref == PREMIERE], PREMIERE_MEDIA)])
-            _license(orgs["severny-tv"], cinema, [series] if series else [], "SEV-TV-LBK-SERIES", [([series], ["svod", "tvod"])])
+                ([f for f in films if f.ref != PREMIERE], FILM_MEDIA), ([f for f in films if f.ref == PREMIERE], PREMIERE_MEDIA)], FILMS_MONEY)
+            _license(orgs["severny-tv"], cinema, [series] if series else [], "SEV-TV-LBK-SERIES", [([series], ["svod", "tvod"])], SERIES_MONEY)
             viewer = viewers.sign_up(platform, email=VIEWER_EMAIL, password=password, country="RU")
             viewers.subscribe(viewer)
     waiting = [w for w in films + episodes if not Asset.objects.filter(platform=platform, work=w).exists()]
@@ -70,18 +76,21 @@ def open_storefront(password: str) -> tuple[Platform, int]:
     return platform, len(waiting)
 
 
-def _license(owner: Organisation, cinema: Organisation, works: list[Work], reference: str, grants: list[tuple[list[Work], list[str]]]) -> None:
+def _license(owner: Organisation, cinema: Organisation, works: list[Work], reference: str, grants: list[tuple[list[Work], list[str]]],
+             money: dict | None = None) -> None:
     """The owner holds the works worldwide (sublicensable) and grants the cinema, for each
-    (works, media) of `grants`, those media in Russia."""
+    (works, media) of `grants`, those media in Russia, from LICENCE_DAYS ago (so a quarter of
+    simulated viewing fits: royalties.demo), with the commercial terms `money`."""
     if not works:
         return
     today = timezone.localdate()
     ledger.record_holding(owner, TermInput(works=works, territories="WORLD", media="all", start=today - timedelta(days=3650),
                                            sublicensable=True), contract=ContractInput(reference=f"{reference}-RIGHTS"))
     for n, (granted, media) in enumerate((g for g in grants if g[0]), start=1):
-        ledger.grant(owner, cinema, TermInput(works=granted, territories="RU", media=media, start=today - timedelta(days=30),
+        ledger.grant(owner, cinema, TermInput(works=granted, territories="RU", media=media, start=today - timedelta(days=LICENCE_DAYS),
                                               end=today + timedelta(days=3 * 365)),
-                     contract=ContractInput(reference=reference if n == 1 else f"{reference}-{n}"))
+                     contract=ContractInput(reference=reference if n == 1 else f"{reference}-{n}", signed_on=today - timedelta(days=LICENCE_DAYS),
+                                            money=money if n == 1 or not money else {**money, "minimum_guarantee": "0"}))
 
 
 def _queue_masters(operator: Actor, platform: Platform, works: list[Work]) -> None:

@@ -18,6 +18,13 @@ from kinomost.parties.models import Organisation
 PLATFORM_MEDIA = tuple(TREE["vod"])
 
 
+def opening_prices() -> dict:
+    """A new platform's prices until its operator sets its own (cinema.prices)."""
+    from kinomost.cinema.prices import OPENING_PRICES
+
+    return dict(OPENING_PRICES)
+
+
 class Platform(models.Model):
     """An online cinema run by an organisation: where it sells (territories), how (media) and in
     which languages. The storefront (later) shows a work when rights cover all three."""
@@ -28,6 +35,11 @@ class Platform(models.Model):
     territories = models.JSONField(_("territories"), default=list, help_text="ISO 3166-1 alpha-2 codes, expanded")
     media = models.JSONField(_("media"), default=list, help_text="VOD media leaves: svod, avod, tvod, est …")
     languages = models.JSONField(_("languages"), default=list, help_text="BCP 47 tags, the first is the default")
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", help_text="ISO 4217: what the platform sells in")
+    prices = models.JSONField(_("prices"), default=opening_prices, help_text="media → price in the platform's currency (cinema.prices)")
+    # A session counts as a view (and its seconds in the SVOD pool) from this many seconds
+    # watched: see docs/royalties.md for why 60 is the default.
+    qualifying_seconds = models.PositiveIntegerField(_("a view counts from (seconds)"), default=60)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -163,4 +175,4 @@ class IngestJob(models.Model):
         indexes = [models.Index(fields=["state", "lease_expires_at"])]
 
 
-from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)
+from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)

@@ -24,6 +24,7 @@ from kinomost.cinema.models import Asset
 from kinomost.cinema.viewing_models import PlaybackSession, Profile, Purchase, Rental, Subscription, Viewer, ViewingEvent
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kinomost.rights import licensed
 
 STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats of 30 s
 HEARTBEAT_SLACK = 5.0  # seconds a heartbeat may claim beyond the wall-clock time since the last
@@ -130,10 +131,11 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
             raise Conflict(_("You are already watching on %(n)d screens: stop one to start here.") % {"n": settings.CINEMA_MAX_STREAMS})
         if entitled.rental is not None:
             _start_rental_clock(entitled.rental, now)
+        contract_id, term_id = licensed.licence_of(viewer.platform.organisation_id, work_id, viewing.territory, media, viewing.on) or (None, None)
         session = PlaybackSession.objects.create(
             viewer=viewer, profile=profile, asset_id=found.asset_id, work_id=work_id, territory=viewing.territory,
             media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
-            position=resume_position(profile, work_id),
+            position=resume_position(profile, work_id), contract_id=contract_id, term_id=term_id,
         )
         record("cinema.playback_started", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
                work=work_id, territory=viewing.territory, media=media)

@@ -2,13 +2,13 @@
 all paid through the payment provider. One business action per function; every one audited; a
 declined charge raises before anything is written.
 
-Prices are this module's constants in one currency (as the subscription's and the TVOD rental's
-always were); `price(media)` reads them at call time."""
+Prices are the platform's, in its currency, set by its operator (cinema.prices). Every charge is
+also written as a `Revenue` row in the same transaction as what it pays for: the receipts royalty
+statements are computed from."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -20,22 +20,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import payments, playback, storefront
+from kinomost.cinema import payments, playback, prices, storefront
 from kinomost.cinema.models import Platform
-from kinomost.cinema.viewing_models import Profile, Purchase, Rental, Subscription, Viewer
+from kinomost.cinema.viewing_models import Profile, Purchase, Rental, Revenue, RevenueKind, Subscription, Viewer
 from kinomost.core import territories
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kinomost.rights import licensed
 
-SUBSCRIPTION_PRICE = Decimal("4.99")
 SUBSCRIPTION_DAYS = 30
-RENTAL_PRICE = Decimal("2.99")
 RENTAL_HOURS = 48
 RENTAL_START_WITHIN = timedelta(days=30)  # a rental (TVOD or PVOD) lapses if not started by then
-PVOD_PRICE = Decimal("12.99")  # premium rental: a new release, often while still in cinemas
-PVOD_HOURS = 48
-EST_PRICE = Decimal("9.99")  # buy to own
-CURRENCY = "EUR"
+PVOD_HOURS = 48  # premium rental: a new release, often while still in cinemas
 KIDS_DEFAULT_MAX_AGE = 12
 
 
@@ -147,10 +143,7 @@ def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | N
 
 def subscribe(viewer: Viewer) -> Subscription:
     """Charge one period and extend the subscription from its end (or from now if lapsed)."""
-    charge = payments.provider().charge(account=viewer.user.email, amount=SUBSCRIPTION_PRICE, currency=CURRENCY,
-                                        description=f"{viewer.platform.name}: {SUBSCRIPTION_DAYS} days")
-    if not charge.approved:
-        raise PermissionDenied(_("The payment was declined: %(reason)s") % {"reason": charge.reason})
+    charge = _charge(viewer, "svod", f"{viewer.platform.name}: {SUBSCRIPTION_DAYS} days")
     now = timezone.now()
     with transaction.atomic():
         sub = Subscription.objects.select_for_update().filter(viewer=viewer).first()
@@ -158,19 +151,15 @@ def subscribe(viewer: Viewer) -> Subscription:
         until = start + timedelta(days=SUBSCRIPTION_DAYS)
         sub, _created = Subscription.objects.update_or_create(
             viewer=viewer, defaults={"active_until": until, "provider": charge.provider, "reference": charge.reference})
+        _receipt(viewer, charge, RevenueKind.SUBSCRIPTION, "svod", viewer.country, now)
         record("cinema.subscribed", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=sub,
                until=until.isoformat(), reference=charge.reference)
     return sub
 
 
-def price(media: str) -> Decimal:
-    """What the platform charges for one acquisition of a title under this media."""
-    return {"svod": SUBSCRIPTION_PRICE, "tvod": RENTAL_PRICE, "pvod": PVOD_PRICE, "est": EST_PRICE}[media]
-
-
 def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str = "tvod") -> Rental:
     """Rent a title the viewer can see, under a rental right the platform holds for it here: TVOD
-    (RENTAL_PRICE, RENTAL_HOURS) or PVOD, the premium rental (PVOD_PRICE, PVOD_HOURS); the hours
+    (RENTAL_HOURS) or PVOD, the premium rental (PVOD_HOURS), at the platform's price; the hours
     count from the first play. `work_id` is the title as listed (a series rents its episodes)."""
     if media not in playback.RENTAL_MEDIA:
         raise InvalidInput(_("This title cannot be rented here."))
@@ -181,24 +170,27 @@ def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str =
     with transaction.atomic():
         rental = Rental.objects.create(viewer=viewer, work_id=work_id, media=media, paid_at=now, start_by=now + RENTAL_START_WITHIN,
                                        hours=hours, provider=charge.provider, reference=charge.reference)
+        _receipt(viewer, charge, RevenueKind.RENTAL, media, viewing.territory, now, work_id=work_id, found=found)
         record("cinema.rented", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=rental, work=work_id,
                media=media, top=found.top_id, reference=charge.reference)
     return rental
 
 
 def buy(viewer: Viewer, viewing: storefront.Viewing, work_id: int) -> Purchase:
-    """Buy a title to own (EST) at EST_PRICE. It plays for as long as the platform holds the EST
+    """Buy a title to own (EST) at the platform's price. It plays for as long as the platform holds the EST
     right for it in the viewer's territory (playback.entitlement): ownership never overrides a
     lapsed licence. `work_id` is the title as listed (a series is bought with its episodes)."""
-    _offered(viewer, viewing, work_id, "est", _("This title cannot be bought here."))
-    amount = price("est")
+    found = _offered(viewer, viewing, work_id, "est", _("This title cannot be bought here."))
+    cost = prices.price(viewer.platform, "est")
     charge = _charge(viewer, "est", f"{viewer.platform.name}: purchase of work {work_id}")
+    now = timezone.now()
     try:
         with transaction.atomic():
-            purchase = Purchase.objects.create(viewer=viewer, work_id=work_id, paid_at=timezone.now(), amount=amount, currency=CURRENCY,
+            purchase = Purchase.objects.create(viewer=viewer, work_id=work_id, paid_at=now, amount=cost.amount, currency=cost.currency,
                                                provider=charge.provider, reference=charge.reference)
+            _receipt(viewer, charge, RevenueKind.PURCHASE, "est", viewing.territory, now, work_id=work_id, found=found)
             record("cinema.bought", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=purchase, work=work_id,
-                   amount=str(amount), currency=CURRENCY, reference=charge.reference)
+                   amount=str(cost.amount), currency=cost.currency, reference=charge.reference)
     except IntegrityError:  # a second tab bought it at the same moment: one purchase stands
         raise Conflict(_("You already own this title.")) from None
     return purchase
@@ -220,11 +212,31 @@ def _offered(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: s
 
 
 def _charge(viewer: Viewer, media: str, description: str) -> payments.Charge:
-    """Charge the price of `media`; a declined charge raises, so nothing is recorded."""
-    charge = payments.provider().charge(account=viewer.user.email, amount=price(media), currency=CURRENCY, description=description)
+    """Charge the platform's price of `media`; a declined charge raises, so nothing is recorded."""
+    cost = prices.price(viewer.platform, media)
+    charge = payments.provider().charge(account=viewer.user.email, amount=cost.amount, currency=cost.currency, description=description)
     if not charge.approved:
         raise PermissionDenied(_("The payment was declined: %(reason)s") % {"reason": charge.reason})
     return charge
+
+
+def _receipt(viewer: Viewer, charge: payments.Charge, kind: str, media: str, territory: str, at, *, work_id: int | None = None,
+             found: storefront.Playable | None = None) -> Revenue:
+    """The charge as a revenue row (inside the caller's transaction). A rental or purchase names
+    the licence the title is sold under in that territory: the listed title's own, else the
+    playable's (an episode's series grant is found from the episode too)."""
+    platform = viewer.platform
+    cost = prices.price(platform, media)
+    licence = None
+    if work_id is not None:
+        day = timezone.localdate(at)
+        licence = licensed.licence_of(platform.organisation_id, work_id, territory, media, day)
+        if licence is None and found is not None:
+            licence = licensed.licence_of(platform.organisation_id, found.work_id, territory, media, day)
+    contract_id, term_id = licence or (None, None)
+    return Revenue.objects.create(platform=platform, organisation_id=platform.organisation_id, viewer=viewer, kind=kind, media=media,
+                                  work_id=work_id, contract_id=contract_id, term_id=term_id, territory=territory, amount=cost.amount,
+                                  currency=cost.currency, at=at, provider=charge.provider, reference=charge.reference)
 
 
 def active_rental(viewer: Viewer, work_id: int, now=None) -> Rental | None:

@@ -113,10 +113,15 @@ class PlaybackSession(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     position = models.FloatField(default=0.0, help_text="seconds into the programme")
     seconds_watched = models.FloatField(default=0.0)
+    # The licence it plays under (rights.licensed.licence_of at start): an episode played under a
+    # series grant names that grant. Royalty statements read viewing by contract.
+    contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey("rights.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["viewer", "ended_at", "last_heartbeat_at"]), models.Index(fields=["profile", "work"])]
+        indexes = [models.Index(fields=["viewer", "ended_at", "last_heartbeat_at"]), models.Index(fields=["profile", "work"]),
+                   models.Index(fields=["contract", "started_at"], name="cinema_session_contract")]
 
 
 class ViewingEvent(models.Model):
@@ -135,3 +140,37 @@ class ViewingEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["organisation_id", "at"])]
+
+
+class RevenueKind(models.TextChoices):
+    SUBSCRIPTION = "subscription", _("Subscription period")
+    RENTAL = "rental", _("Rental")
+    PURCHASE = "purchase", _("Purchase")
+
+
+class Revenue(models.Model):
+    """One charge of the online cinema — a subscription period, a rental, a purchase — as the
+    receipt royalties are computed from: amount and currency as charged, where (territory), under
+    which right (media), on which platform, when. A rental or purchase names its title and the
+    licence it was sold under; a subscription period names neither (its receipts form the pool of
+    the territory, shared by viewing: royalties.usage). Rows are never changed or deleted."""
+
+    platform = models.ForeignKey("cinema.Platform", on_delete=models.PROTECT, related_name="revenue")
+    organisation_id = models.BigIntegerField(help_text="the platform's organisation, as on viewing events")
+    viewer = models.ForeignKey(Viewer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=16, choices=RevenueKind.choices)
+    media = models.CharField(max_length=8)
+    work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey("rights.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    territory = models.CharField(max_length=2)
+    amount = models.DecimalField(max_digits=18, decimal_places=4)
+    currency = models.CharField(max_length=3)
+    at = models.DateTimeField()
+    provider = models.CharField(max_length=32)
+    reference = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["platform", "kind", "at"], name="cinema_revenue_pool"),
+                   models.Index(fields=["contract", "at"], name="cinema_revenue_contract")]

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from kinomost.catalog.models import Credit, Work
 from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
-from kinomost.cinema import payments, playback, storefront, viewers
+from kinomost.cinema import payments, playback, prices, storefront, viewers
 from kinomost.cinema.models import Platform, Track
 from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
@@ -131,15 +131,15 @@ def title(request, here: Here, work_id: int):
         work=work, title=display_title(work, here.language), synopsis=display_synopsis(work, here.language),
         rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled.media is not None,
         free=entitled.media in storefront.FREE_MEDIA, owned=entitled.owned, rental=entitled.rental, play_work_id=first.work_id,
-        offers=_offers(playback.offers(here.viewer, first)), currency=viewers.CURRENCY, acquire_id=work_id,
+        offers=_offers(here.viewer.platform, playback.offers(here.viewer, first)), currency=here.viewer.platform.currency, acquire_id=work_id,
         test_payments=payments.provider().name == TestProvider.name,
     ))
 
 
-def _offers(media: list[str]) -> list[dict]:
+def _offers(platform, media: list[str]) -> list[dict]:
     """The acquisitions the title page shows, each with its price and (rentals) hours."""
     hours = {"tvod": viewers.RENTAL_HOURS, "pvod": viewers.PVOD_HOURS}
-    return [{"media": m, "price": viewers.price(m), "hours": hours.get(m)} for m in media]
+    return [{"media": m, "price": prices.price(platform, m).amount, "hours": hours.get(m)} for m in media]
 
 
 def _episodes(series: Work, found: dict, language: str) -> list[tuple[str, list[tuple[Work, str]]]]:
@@ -227,7 +227,7 @@ def account(request, here: Here):
     subscription = Subscription.objects.filter(viewer=here.viewer).first()
     return render(request, "cinema/watch/account.html", here.context(
         subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
-        price=viewers.SUBSCRIPTION_PRICE, currency=viewers.CURRENCY, rentals=_named(here.viewer.rentals.all()[:20], here.language),
+        price=prices.price(here.viewer.platform, "svod").amount, currency=here.viewer.platform.currency, rentals=_named(here.viewer.rentals.all()[:20], here.language),
         purchases=_named(here.viewer.purchases.all(), here.language), now=timezone.now(),
         live=playback.live_sessions(here.viewer).count(), territory=here.viewing.territory))
 

@@ -82,7 +82,8 @@ def _main_package(severny: Actor, pearl: Actor, features):
         expires_on=_expiry(),
     )
     (deal,) = offers.send_offer(severny, offer.pk, ["pearl-media"])
-    counter = ProposalInput(works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("1500"), minimum_guarantee=Decimal("100000"))
+    counter = ProposalInput(works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("1500"), minimum_guarantee=Decimal("100000"),
+                            revenue_share=Decimal("20"))
     deals.counter(pearl, deal.pk, counter, note="1500 USD per film · 每部1500美元")
     deals.post_message(pearl, deal.pk, "我们对整个片库很感兴趣，但每部1500美元更合适。We like the whole library; 1,500 USD a film fits better.")
     deals.accept(severny, deal.pk)

@@ -328,7 +328,8 @@ def sign(actor, deal_id: int, *, on_date=None) -> SignResult:
             reference = deal.reference if len(version.terms) == 1 else f"{deal.reference}/{i}"
             try:
                 created = ledger.grant(actor, deal.licensee, proposals.term_input(term, works), contract=ContractInput(
-                    reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}"))
+                    reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}",
+                    money=proposals.contract_money(version, len(works), first=i == 1)))
             except Conflict as exc:  # a rival grant committed after our check: the ledger names it
                 details = [{"term": i, **d} for d in exc.details or []]
                 raise SigningRefused(_signing_message(details) if details else exc.message, details=details) from exc

@@ -5,15 +5,14 @@ package and for every version of a deal. Territory, media and date rules are the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Sequence
 
-import pycountry
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.models import Work
-from kinomost.core import languages, periods, territories
+from kinomost.core import languages, money, periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
@@ -141,22 +140,14 @@ def _as_list(value) -> list[str]:
 
 
 def clean_currency(code: str) -> str:
-    text = (code or "").strip().upper()
-    if len(text) != 3 or pycountry.currencies.get(alpha_3=text) is None:
-        raise InvalidInput(_("'%(code)s' is not an ISO 4217 currency code") % {"code": code})
-    return text
+    return money.currency(code)
 
 
 def clean_amount(value, name: str) -> Decimal:
-    try:
-        amount = Decimal(str(value if value not in (None, "") else 0))
-    except InvalidOperation:
-        raise InvalidInput(_("'%(value)s' is not an amount") % {"value": value}) from None
-    if not amount.is_finite() or amount < 0:
-        raise InvalidInput(_("an amount cannot be negative"))
-    if name == "revenue_share" and amount > 100:
-        raise InvalidInput(_("a revenue share is a percentage (0–100)"))
-    return amount.quantize(Decimal("0.01"))
+    """An amount of a proposal (core.money's validator), kept to the deal's two decimals."""
+    if name == "revenue_share":
+        return money.percent(value, field=name).quantize(Decimal("0.01"))
+    return money.amount(value, field=name).quantize(Decimal("0.01"))
 
 
 def term_input(term: dict, works) -> TermInput:
@@ -179,6 +170,22 @@ def term_cells(term: dict) -> tuple[list[str], list[str], Period]:
     countries = territories.expand(term["territories"], term.get("territories_excluded") or [])
     leaves = media_taxonomy.expand(term["media"])
     return countries, leaves, Period(periods.parse_date(term["start"]), periods.parse_date(term.get("end")))
+
+
+def contract_money(version, work_count: int, *, first: bool) -> dict:
+    """The agreed money as the ledger's commercial terms (rights.commercial), for one contract a
+    signed version makes (one per term). Shares apply under every contract; the fees and the
+    minimum guarantee are paid once per deal, so only the first contract carries them."""
+    return {
+        "currency": version.currency,
+        "flat_fee": str(committed_fees(version, work_count) if first else 0),
+        "minimum_guarantee": str(version.minimum_guarantee if first else 0),
+        "revenue_share": str(version.revenue_share),
+    }
+
+
+def committed_fees(obj, work_count: int) -> Decimal:
+    return obj.fee_per_work * work_count + obj.flat_fee
 
 
 def committed_money(obj, work_count: int) -> Decimal:

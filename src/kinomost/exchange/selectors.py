@@ -309,6 +309,7 @@ class Flow:
 
     runtimes: dict = field(default_factory=dict)  # work id → minutes; a work licensed twice counts once
     money: dict = field(default_factory=lambda: defaultdict(Decimal))
+    royalties: dict = field(default_factory=lambda: defaultdict(Decimal))  # beyond the guarantees, from closed statements
 
     @property
     def works(self) -> set:
@@ -323,7 +324,8 @@ class Flow:
         return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
 
     def as_dict(self) -> dict:
-        return {"works": len(self.works), "hours": str(self.hours), "money": {c: str(v) for c, v in sorted(self.money.items())}}
+        return {"works": len(self.works), "hours": str(self.hours), "money": {c: str(v) for c, v in sorted(self.money.items())},
+                "royalties": {c: str(v) for c, v in sorted(self.royalties.items())}}
 
 
 @dataclass
@@ -395,7 +397,28 @@ def balance(actor, a: str, b: str, *, scope: str = "organisation", by: str = "ye
             flow = target.a_to_b if from_a else target.b_to_a
             flow.runtimes.update(runtimes)
             flow.money[version.currency] += money
+    if scope == "organisation":
+        _add_royalties(rows, total, side_a, side_b, by, window)
     return Balance(scope, a, b, by, [rows[k] for k in sorted(rows)], total)
+
+
+def _add_royalties(rows: dict, total: "BalanceRow", side_a, side_b, by: str, window) -> None:
+    """Royalties paid each way (closed statements: what was earned beyond the guarantees), shown
+    beside the content they paid for: on the licensor → licensee flow. The royalties app sits
+    above the exchange, so it is asked only when installed."""
+    try:
+        from kinomost.royalties.statements import royalties_between
+    except ImportError:
+        return
+    for from_a, (licensors, licensees) in ((True, (side_a, side_b)), (False, (side_b, side_a))):
+        paid = royalties_between(licensors.values_list("pk", flat=True), licensees.values_list("pk", flat=True), window)
+        for start, by_currency in paid.items():
+            label = period_label(date.fromisoformat(start), by)
+            row = rows.setdefault(label, BalanceRow(label, Flow(), Flow()))
+            for target in (row, total):
+                flow = target.a_to_b if from_a else target.b_to_a
+                for currency, amount in by_currency.items():
+                    flow.royalties[currency] += amount
 
 
 def _sides(actor, a: str, b: str, scope: str):

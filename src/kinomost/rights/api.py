@@ -5,6 +5,7 @@ grant answers 409 with every blocking cell in `details` (see kinomost.api's Doma
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
@@ -54,12 +55,38 @@ class TermIn(Schema):
     external_ref: str = ""
 
 
+class MoneyIn(Schema):
+    """A contract's commercial terms (rights.commercial); every figure a bounded decimal."""
+
+    currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217", examples=["USD"])
+    flat_fee: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4)
+    minimum_guarantee: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4, description="advance recouped from royalties")
+    revenue_share: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=4, description="percent of receipts")
+    per_hour: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4, description="price per hour watched")
+    cross_collateralised: bool = Field(True, description="one MG across the contract's works")
+    withholding_tax: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=4, description="percent withheld at source")
+    period: Literal["month", "quarter", "half", "year"] = "quarter"
+
+
+class MoneyOut(Schema):
+    currency: str
+    flat_fee: str
+    minimum_guarantee: str
+    revenue_share: str
+    per_hour: str
+    cross_collateralised: bool
+    withholding_tax: str
+    period: str
+
+
 class HoldingIn(TermIn):
     licensor_name: str = Field("", description="who granted the rights, if outside Kinomost")
+    money: MoneyIn | None = Field(None, description="commercial terms of the acquisition")
 
 
 class GrantIn(TermIn):
     licensee: str = Field(..., description="the licensee organisation's slug")
+    money: MoneyIn | None = Field(None, description="commercial terms of the licence")
 
 
 class HoldbackIn(TermIn):
@@ -98,6 +125,7 @@ class ContractOut(Schema):
     counterparty: str
     signed_on: date | None
     external_ref: str
+    money: MoneyOut | None = None
     terms: list[TermOut]
 
 
@@ -292,6 +320,7 @@ def _contract_out(actor, contract: Contract) -> dict:
         "counterparty": overview.counterparty(actor, contract),
         "signed_on": contract.signed_on,
         "external_ref": contract.external_ref,
+        "money": contract.money or None,
         "terms": [_term_out(t) for t in contract.terms.all()],
     }
 
@@ -323,7 +352,9 @@ def _term_input(payload: TermIn, works) -> TermInput:
 
 
 def _contract_input(payload: TermIn, counterparty_name: str = "") -> ContractInput:
-    return ContractInput(reference=payload.reference, signed_on=payload.signed_on, external_ref=payload.external_ref, counterparty_name=counterparty_name)
+    money = getattr(payload, "money", None)
+    return ContractInput(reference=payload.reference, signed_on=payload.signed_on, external_ref=payload.external_ref, counterparty_name=counterparty_name,
+                         money=money.model_dump(mode="json") if money else None)
 
 
 def _created(actor, term) -> Status:

@@ -28,6 +28,7 @@ from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import availability as avail
+from kinomost.rights import commercial
 from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, LanguageUse, RightAtom, Term
 
 EXCLUSIVE_GRANT_CONSTRAINT = "rights_exclusive_grant_no_overlap"
@@ -56,6 +57,7 @@ class ContractInput:
     signed_on: date | str | None = None
     external_ref: str = ""  # e.g. "exchange.deal:42"; the ledger never follows it
     counterparty_name: str = ""  # an acquisition's licensor outside Kinomost
+    money: dict | None = None  # commercial terms, shaped by rights.commercial
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,7 @@ def _batch_contracts(kind: str, org: Organisation, receiver, counterparty, recor
         missing.append(Contract(
             kind=contract_kind, licensor=licensor, licensor_name=data.counterparty_name.strip(), licensee=licensee,
             reference=data.reference.strip(), signed_on=periods.parse_date(data.signed_on), external_ref=data.external_ref.strip(),
+            money=commercial.clean(data.money),
         ))
     Contract.objects.bulk_create(missing)
     found.update({c.external_ref or c.reference: c for c in missing})
@@ -570,6 +573,7 @@ def _contract(kind: str, data: ContractInput, *, licensor=None, licensee=None) -
         reference=reference,
         signed_on=periods.parse_date(data.signed_on),
         external_ref=data.external_ref.strip(),
+        money=commercial.clean(data.money),
     )
 
 

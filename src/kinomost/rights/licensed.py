@@ -89,3 +89,25 @@ def _inherit_down(found: dict[int, set[str]]) -> None:
                 found[child] |= level[parent]
                 next_level[child] = found[child]
         level = next_level
+
+
+def licence_of(organisation, work, territory: str, media: str, on_date: date) -> tuple[int, int] | None:
+    """(contract id, term id) of the licence under which the organisation exploits `work` in
+    `territory` under `media` on `on_date`: its holding or a grant it received, on the work
+    itself or else on its season or series (an episode played under a series grant names that
+    grant). Among several, the most specific work, then a received grant before a holding, then
+    the latest start. None when nothing licenses it — the storefront would not have shown it."""
+    org_id = getattr(organisation, "pk", organisation)
+    chain = _ancestors([getattr(work, "pk", work)]).get(getattr(work, "pk", work), ())
+    if not chain:
+        return None
+    country = territories.normalise_country(territory)
+    rows = RightAtom.objects.filter(
+        Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
+        work_id__in=list(chain), territory=country, media=media, start__lte=on_date, effective_end__gt=on_date,
+    ).values_list("work_id", "kind", "start", "effective_end", "contract_id", "term_id")
+    found = [r for r in rows if r[2] <= on_date < r[3]]  # dates re-checked: see _rows
+    if not found:
+        return None
+    best = min(found, key=lambda r: (chain.index(r[0]), r[1] != AtomKind.GRANT, -r[2].toordinal()))
+    return best[4], best[5]

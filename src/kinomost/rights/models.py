@@ -53,6 +53,9 @@ class Contract(models.Model):
     reference = models.CharField(_("reference"), max_length=100)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     external_ref = models.CharField(_("external reference"), max_length=200, blank=True, db_index=True)
+    # Commercial terms (currency, fees, MG, shares, per-hour rate, withholding, accounting period):
+    # shaped and read only by rights.commercial; {} = none stated.
+    money = models.JSONField(_("commercial terms"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kinomost.parties.throttle import ThrottledAuthenticationForm
-from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, mec, organisation, rights
+from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, mec, organisation, rights, royalties
 
 app_name = "web"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("studio/search/", catalog.search_page, name="search"),
     path("studio/works/<int:work_id>/rights/", rights.work_rights, name="work-rights"),
     path("studio/rights/", rights.contract_list, name="rights"),
+    path("studio/royalties/", royalties.statements_page, name="royalties"),
     path("studio/rights/find/", rights.find_page, name="rights-find"),
     path("studio/rights/avails/", avails.avails_page, name="rights-avails"),
     path("studio/rights/avails/export/", avails.avails_export, name="rights-avails-export"),

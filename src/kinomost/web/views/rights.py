@@ -21,7 +21,7 @@ from kinomost.core.periods import Period
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
-from kinomost.rights import ledger, overview
+from kinomost.rights import commercial, ledger, overview
 from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
 from kinomost.web.decorators import member_required
 
@@ -110,6 +110,7 @@ def contract_detail(request, contract_id: int):
                 for t in view.terms
             ],
             "form": TerminateForm(initial={"on": date.today()}),
+            "money": commercial.terms_of(view.contract),
         },
     )
 

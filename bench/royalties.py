@@ -1,0 +1,212 @@
+"""Royalty statements for one platform-month of viewing, beside a hand-written SQL aggregate.
+
+    .venv/bin/python bench/royalties.py --db sqlite --sessions 1000000
+    .venv/bin/python bench/royalties.py --db postgres --sessions 10000000
+
+Each database gets a library of its own (var/bench-royalties-N/ for SQLite, the database
+kinomost_bench_royalties_N on KINOMOST_BENCH_POSTGRES_SERVER): --works films licensed under one
+contract (a 40 % share, an MG) to a Russian SVOD platform, one month of subscription charges (the
+pool) and --sessions playback sessions spread over the works (Zipf-like: a few titles take most
+of the viewing), a tenth of them below the qualifying threshold. Built once, reused later.
+
+Measured in the same run, interleaved, best of --repeat each:
+- kinomost: `royalties.statements.compute(contract, month)` from a cold cache — the platform's
+  qualifying viewing aggregated once, the pool split by largest remainder, lines converted,
+  rounded, recouped against the MG;
+- anchor: one SQL statement computing the same per-work receipts (pool × seconds ÷ all seconds)
+  with the same joins and filters, read into Python.
+The two are checked to agree on every work to the minor unit (the anchor's ROUND versus the
+largest remainder may differ by one kopeck on a line; the statement's lines add up to the pool
+exactly). Peak RSS of the worker process is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+MONTH = "2027-03"
+POOL_CHARGES = 20000  # subscription periods charged in the month
+PRICE = Decimal("399.00")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--sessions", type=int, default=1_000_000)
+    parser.add_argument("--works", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args)
+    from scale_library import PG_SERVER, _ensure_pg_database
+
+    print(f"{'db':<9} {'sessions':>10} {'works':>6} {'kinomost s':>11} {'anchor s':>9} {'ratio':>6} {'peak RSS MB':>11}  agree")
+    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        env = dict(os.environ)
+        if db == "sqlite":
+            env["KINOMOST_DATA_DIR"] = str(ROOT / "var" / f"bench-royalties-{args.sessions}")
+            env.pop("KINOMOST_DATABASE_URL", None)
+        else:
+            name = f"kinomost_bench_royalties_{args.sessions}"
+            _ensure_pg_database(name)
+            env["KINOMOST_DATABASE_URL"] = f"{PG_SERVER}/{name}"
+        cmd = [sys.executable, __file__, "--worker", "--db", db, "--sessions", str(args.sessions), "--works", str(args.works),
+               "--repeat", str(args.repeat)]
+        subprocess.run(cmd, env=env, check=True)
+
+
+def worker(args) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    contract, platform = build(args)
+    from kinomost.royalties import periods
+    from kinomost.royalties.statements import Computation, compute
+
+    period = periods.parse(MONTH)
+    # Interleaved, best of --repeat each: on a shared machine a burst of load then hits both alike.
+    ours, theirs = [], []
+    for _ in range(args.repeat):
+        took, doc = timed(lambda: compute(contract, period, run=Computation()).document)
+        ours.append(took)
+        took, anchor_rows = timed(lambda: anchor(platform, period))
+        theirs.append(took)
+    ours, theirs = min(ours), min(theirs)
+    lines = {l["work_id"]: Decimal(l["receipts"]) for l in doc["lines"]}
+    pool = PRICE * POOL_CHARGES
+    agree = (sum(lines.values()) == pool and set(lines) == set(anchor_rows)
+             and all(abs(lines[w] - anchor_rows[w]) <= Decimal("0.01") for w in lines))
+    if not agree:
+        print("pool", pool, "sum", sum(lines.values()), "only ours", len(set(lines) - set(anchor_rows)), "only anchor",
+              len(set(anchor_rows) - set(lines)), "worst", max((abs(lines[w] - anchor_rows.get(w, 0)) for w in lines), default=0), file=sys.stderr)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{args.db:<9} {args.sessions:>10} {len(lines):>6} {ours:>11.3f} {theirs:>9.3f} {ours / theirs:>6.2f} {rss:>11.0f}  {agree}")
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def anchor(platform, period) -> dict:
+    """The per-work receipts of the month's SVOD pool in one hand-written statement."""
+    from django.db import connection
+
+    from kinomost.royalties.statements import _moment as local_midnight  # the period's bounds in the installation's time zone
+
+    start, end = (connection.ops.adapt_datetimefield_value(local_midnight(d)) for d in (period.start, period.end))  # as the ORM writes them
+    sql = """
+        WITH watched AS (
+            SELECT s.work_id, SUM(s.seconds_watched) AS seconds
+            FROM cinema_playbacksession s
+            JOIN cinema_viewer v ON v.id = s.viewer_id
+            JOIN cinema_platform p ON p.id = v.platform_id
+            WHERE v.platform_id = %s AND s.media = 'svod' AND s.territory = 'RU'
+              AND s.started_at >= %s AND s.started_at < %s AND s.seconds_watched >= p.qualifying_seconds
+            GROUP BY s.work_id
+        ), pool AS (
+            SELECT SUM(amount) AS total FROM cinema_revenue
+            WHERE platform_id = %s AND kind = 'subscription' AND territory = 'RU' AND at >= %s AND at < %s
+        )
+        SELECT w.work_id, ROUND(CAST(pool.total * w.seconds / (SELECT SUM(seconds) FROM watched) AS NUMERIC), 2)
+        FROM watched w, pool
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [platform.pk, start, end, platform.pk, start, end])
+        return {work_id: Decimal(str(value)).quantize(Decimal("0.01")) for work_id, value in cursor.fetchall()}
+
+
+def _moment(day):
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def build(args):
+    """The library, once: works, the licence, the platform, viewers, the pool and the sessions."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from kinomost.catalog.models import Work
+    from kinomost.cinema.models import Asset, AssetStatus, Platform
+    from kinomost.cinema.viewing_models import Profile, Revenue, Viewer
+    from kinomost.parties import services as parties
+    from kinomost.rights.models import Contract, Term
+
+    existing = Contract.objects.filter(reference="BENCH-ROYALTIES").first()
+    if existing is not None:
+        return existing, Platform.objects.get(slug="bench-kino")
+    started = time.perf_counter()
+    print(f"building the {args.db} library: {args.works} works, {args.sessions} sessions …", file=sys.stderr)
+    licensor = parties.create_organisation(slug="bench-licensor", name="Bench Licensor", kind="media_group", country="CN")
+    licensee = parties.create_organisation(slug="bench-licensee", name="Bench Licensee", kind="platform", country="RU")
+    Work.objects.bulk_create(Work(owner=licensor, ref=f"bench-{i:05d}", kind="feature", original_title=f"Bench {i}") for i in range(args.works))
+    works = list(Work.objects.filter(owner=licensor).order_by("id").values_list("id", flat=True))
+    money = {"currency": "RUB", "flat_fee": "0", "minimum_guarantee": "1000000", "revenue_share": "40", "per_hour": "0",
+             "cross_collateralised": True, "withholding_tax": "0", "period": "month"}
+    with transaction.atomic():
+        contract = Contract.objects.create(kind="licence", licensor=licensor, licensee=licensee, reference="BENCH-ROYALTIES", money=money,
+                                           signed_on=datetime(2027, 1, 1).date())
+        term = Term.objects.create(contract=contract, kind="grant", territories=["RU"], media=["svod"], start=datetime(2027, 1, 1).date())
+        term.works.set(works)
+        platform = Platform.objects.create(organisation=licensee, slug="bench-kino", name="Bench Kino", territories=["RU"], media=["svod"],
+                                           languages=["ru"], currency="RUB")
+        assets = {w: a.pk for w, a in zip(works, Asset.objects.bulk_create(
+            Asset(organisation=licensee, work_id=w, key=bytes(16), iv=bytes(16), status=AssetStatus.READY) for w in works))}
+        User = get_user_model()
+        users = User.objects.bulk_create(User(email=f"bench-{i}@example.com", password="!") for i in range(POOL_CHARGES))
+        viewers = Viewer.objects.bulk_create(Viewer(user=u, platform=platform, country="RU") for u in users)
+        profiles = Profile.objects.bulk_create(Profile(viewer=v, name="p") for v in viewers)
+        month = _moment(datetime(2027, 3, 1))
+        Revenue.objects.bulk_create(Revenue(platform=platform, organisation_id=licensee.pk, viewer=v, kind="subscription", media="svod",
+                                            territory="RU", amount=PRICE, currency="RUB", at=month + timedelta(hours=i % 600), provider="bench",
+                                            reference=str(i)) for i, v in enumerate(viewers))
+    rng = random.Random(15)
+    weights = [1 / (rank + 1) for rank in range(len(works))]
+    columns = ("public_id", "viewer_id", "profile_id", "asset_id", "work_id", "territory", "media", "started_at", "last_heartbeat_at",
+               "token_expires_at", "position", "seconds_watched", "contract_id", "term_id")
+    table = "cinema_playbacksession"
+    batch = 100_000
+    for offset in range(0, args.sessions, batch):
+        count = min(batch, args.sessions - offset)
+        picked = rng.choices(works, weights=weights, k=count)
+        rows = []
+        for i, work in enumerate(picked):
+            viewer = rng.randrange(len(viewers))
+            at = connection.ops.adapt_datetimefield_value(month + timedelta(seconds=rng.randrange(31 * 86400)))
+            seconds = float(rng.randrange(5, 59)) if rng.random() < 0.1 else float(rng.randrange(60, 7200))
+            rows.append((uuid.uuid4().hex if connection.vendor == "sqlite" else str(uuid.uuid4()), viewers[viewer].pk, profiles[viewer].pk,
+                         assets[work], work, "RU", "svod", at, at, at, seconds, seconds, contract.pk, term.pk))
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
+        print(f"  {offset + count} sessions", file=sys.stderr)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return contract, platform
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""A contract's commercial terms: what the licensee pays for the rights — the one owner of their shape.
+
+The terms live on the ledger's `Contract.money` (a JSON object), so a licence carries them
+however it was made: recorded by hand or through the API, imported, or signed in the exchange
+(a signed deal copies its agreed terms in). Royalty statements read them through
+`terms_of(contract)`; nobody else parses the JSON.
+
+    {currency, flat_fee, minimum_guarantee, revenue_share (% of receipts),
+     per_hour (price per hour watched), cross_collateralised (one MG across the contract's
+     works; default true), withholding_tax (%), period (month | quarter | half | year)}
+
+Amounts are stored as strings of Decimals, so JSON never turns them into floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kinomost.core import money
+from kinomost.core.errors import InvalidInput
+
+ACCOUNTING_PERIODS = ("month", "quarter", "half", "year")
+DEFAULT_PERIOD = "quarter"  # the most common royalty statement frequency (see docs/royalties.md)
+AMOUNT_FIELDS = ("flat_fee", "minimum_guarantee", "per_hour")
+PERCENT_FIELDS = ("revenue_share", "withholding_tax")
+FIELDS = ("currency", *AMOUNT_FIELDS, *PERCENT_FIELDS, "cross_collateralised", "period")
+PERIOD_LABELS = {"month": gettext_lazy("monthly"), "quarter": gettext_lazy("quarterly"), "half": gettext_lazy("half-yearly"),
+                 "year": gettext_lazy("yearly")}
+
+
+@dataclass(frozen=True)
+class CommercialTerms:
+    currency: str
+    flat_fee: Decimal = Decimal(0)
+    minimum_guarantee: Decimal = Decimal(0)
+    revenue_share: Decimal = Decimal(0)
+    per_hour: Decimal = Decimal(0)
+    cross_collateralised: bool = True
+    withholding_tax: Decimal = Decimal(0)
+    period: str = DEFAULT_PERIOD
+
+    @property
+    def period_label(self) -> str:
+        return str(PERIOD_LABELS[self.period])
+
+    def stored(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+
+def clean(raw: dict | None) -> dict:
+    """The stored form of terms as given (API, form, deal), or {} for none; InvalidInput names
+    every bad field at once in `details`."""
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise InvalidInput(_("Commercial terms are an object."), details={"money": "object expected"})
+    problems: dict[str, str] = {}
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        problems.update({name: _("unknown field") for name in unknown})
+    values: dict = {}
+    try:
+        values["currency"] = money.currency(raw.get("currency"))
+    except InvalidInput as exc:
+        problems["currency"] = exc.message
+    for name in AMOUNT_FIELDS:
+        try:
+            values[name] = money.amount(raw.get(name), field=name)
+        except InvalidInput as exc:
+            problems[name] = exc.message
+    for name in PERCENT_FIELDS:
+        try:
+            values[name] = money.percent(raw.get(name), field=name)
+        except InvalidInput as exc:
+            problems[name] = exc.message
+    flag = raw.get("cross_collateralised", True)
+    if not isinstance(flag, bool):
+        problems["cross_collateralised"] = _("true or false")
+    values["cross_collateralised"] = flag
+    period = raw.get("period") or DEFAULT_PERIOD
+    if period not in ACCOUNTING_PERIODS:
+        problems["period"] = _("one of %(choices)s") % {"choices": ", ".join(ACCOUNTING_PERIODS)}
+    values["period"] = period
+    if problems:
+        raise InvalidInput(_("The commercial terms are not valid: %(problems)s") % {
+            "problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details={"money": problems})
+    return CommercialTerms(**values).stored()
+
+
+def terms_of(contract) -> CommercialTerms | None:
+    """The contract's terms, or None when it states none."""
+    stored = getattr(contract, "money", None) or {}
+    if not stored:
+        return None
+    return CommercialTerms(
+        currency=stored["currency"],
+        **{k: Decimal(stored.get(k) or 0) for k in (*AMOUNT_FIELDS, *PERCENT_FIELDS)},
+        cross_collateralised=bool(stored.get("cross_collateralised", True)),
+        period=stored.get("period") or DEFAULT_PERIOD,
+    )
