@@ -75,7 +75,8 @@ def empty_working_folder() -> Iterator[str]:
 
 def execute(command: Sequence[str], *, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run ffmpeg or ffprobe to its end in an empty working folder, dying with this process;
-    the caller reads the exit code and the log (the probe needs the log of a failure too)."""
+    the caller reads the exit code and the log (the probe needs the log of a failure too).
+    Every path in `command` must be absolute: a relative one would name a file in that folder."""
     with empty_working_folder() as folder:
         return subprocess.run(
             list(command), capture_output=True, text=True, errors="replace", timeout=timeout, cwd=folder,
