@@ -14,7 +14,10 @@ import re
 MAX_RECORD_ID = 2**63 - 1
 """The largest primary key either database can store."""
 
-MAX_OFFSET = 2**31 - 1
+MAX_INTEGER = 2**31 - 1
+"""The largest value of an integer column (PostgreSQL `integer`: years, numbers, counts)."""
+
+MAX_OFFSET = MAX_INTEGER
 """The furthest a list may be paged: more rows than any list holds, and a number every database
 and driver binds."""
 

@@ -21,6 +21,8 @@ from kinomost.rights.ledger import TermInput
 from kinomost.rights.models import AtomKind, LanguageUse
 
 MONEY_FIELDS = ("fee_per_work", "flat_fee", "revenue_share", "minimum_guarantee")
+AMOUNT_DIGITS, AMOUNT_PLACES = 16, 2
+"""An amount's digits and places as the columns store them (DecimalField(max_digits=16, decimal_places=2))."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ def clean_amount(value, name: str) -> Decimal:
         raise InvalidInput(_("'%(value)s' is not an amount") % {"value": value}) from None
     if not amount.is_finite() or amount < 0:
         raise InvalidInput(_("an amount cannot be negative"))
+    if amount.adjusted() >= AMOUNT_DIGITS - AMOUNT_PLACES:
+        raise InvalidInput(_("an amount has at most %(digits)s digits before the decimal point") % {"digits": AMOUNT_DIGITS - AMOUNT_PLACES})
     if name == "revenue_share" and amount > 100:
         raise InvalidInput(_("a revenue share is a percentage (0–100)"))
     return amount.quantize(Decimal("0.01"))

@@ -219,7 +219,7 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
         w = by_id.get(record_id(r)) or by_ref.get(r)
         (out if w else missing).append(w or r)
     if missing:
-        raise NotFound(f"No such work: {', '.join(missing)}.", details={"works": missing})
+        raise NotFound(f"No such work: {', '.join(missing)}.", details=[{"field": "works", "missing": missing}])
     return list({w.pk: w for w in out}.values())
 
 
@@ -458,7 +458,7 @@ def check_size(works: int, territory_codes, media_codes) -> None:
     if works * countries * leaves > MAX_CELLS:
         raise InvalidInput(
             f"The request has {works * countries * leaves} cells; ask for at most {MAX_CELLS} (fewer works, countries or media).",
-            details={"cells": works * countries * leaves},
+            details=[{"cells": works * countries * leaves}],
         )
 
 

@@ -194,7 +194,7 @@ def offer_new(request):
 
 
 def _add_problems(form, exc: InvalidInput) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
+    details = exc.field_problems()
     placed = False
     for name, text in details.items():
         field = {"terms": "territories", "filter": "filter_kind", "body": "body"}.get(name, name)
@@ -301,7 +301,7 @@ def deal_step(request, deal_id: int, step: str):
 def _refusal(exc: DomainError) -> dict:
     """A refusal as the page writes it: the sentence and, where the service listed them, one row
     per conflict, quota or missing approval."""
-    details = exc.details if isinstance(exc.details, list) else []
+    details = exc.details
     if isinstance(exc, SigningRefused):
         titles = _titles({d["work"] for d in details})
         rows = [{**d, "title": titles.get(d["work"], d.get("work_ref")), "reason_text": REASON_LABELS.get(d.get("reason"), d.get("reason"))}
