@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from kinomost.api_types import XLSX, Count, RecordId, download
+from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages
 from kinomost.core.errors import InvalidInput
@@ -437,7 +437,7 @@ def change_approval(request, approval_id: RecordId, payload: ApprovalStatusIn):
     return _approval(approvals.change_status(request.auth, approval_id, payload.status, number=payload.number, issued_on=payload.issued_on))
 
 
-@router.get("/clearance", response=ClearanceOut, summary="Which approvals a work still needs in a territory and media")
+@router.get("/clearance", response={200: ClearanceOut, 404: ErrorOut}, summary="Which approvals a work still needs in a territory and media")
 def clearance(request, params: Query[ClearanceQuery]):
     work = catalog_selectors.work_for(request.auth, params.work)
     missing = selectors.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
@@ -452,7 +452,7 @@ def quota_counters(request, params: Query[QuotaQuery]):
 # ---------------------------------------------------------------- balance, inbox
 
 
-@router.get("/balance", response=BalanceOut, summary="Balance of the exchange: works, hours and money each way, equal-exchange index",
+@router.get("/balance", response={200: BalanceOut, 404: ErrorOut}, summary="Balance of the exchange: works, hours and money each way, equal-exchange index",
             openapi_extra=download("text/csv", XLSX))
 def balance(request, params: Query[BalanceQuery]):
     result = selectors.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from kinomost.api_types import download
+from kinomost.api_types import ErrorOut, download
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
@@ -35,7 +35,7 @@ def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = "")
     return import_avails(actor, file.read(), file.name or "avails", licensee=receiver).as_dict()
 
 
-@router.get("/export", response={200: None}, openapi_extra=download(*sorted({media for media, _ in FORMATS.values()})), summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails")
+@router.get("/export", response={200: None, 404: ErrorOut}, openapi_extra=download(*sorted({media for media, _ in FORMATS.values()})), summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails")
 def export_endpoint(request, licensee: str = "", licensor: str = "", format: str = "xlsx"):
     actor = request.auth
     if format not in FORMATS:
