@@ -177,3 +177,15 @@ def test_the_api_docs_load_swagger_from_this_server_not_a_cdn(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
+
+
+def test_deleting_a_work_the_ledger_names_is_a_conflict_and_changes_nothing(client, film, token_a):
+    """Found by the fuzzer (tests/test_api_fuzz.py): the holding protects the work, and the
+    ProtectedError was a 500 after the audit event had been written."""
+    from kinomost.core.models import AuditEvent
+
+    refused = _refusal(client.delete(f"{API}/works/{film.pk}", HTTP_AUTHORIZATION=f"Bearer {token_a}"), 409)
+    assert refused["error"] == "conflict" and "brother" in refused["message"]
+    assert Work.objects.filter(pk=film.pk).exists() and not AuditEvent.objects.filter(action="work.deleted").exists()
+    free = make_work(film.owner, "unheld")
+    assert client.delete(f"{API}/works/{free.pk}", HTTP_AUTHORIZATION=f"Bearer {token_a}").status_code == 204
