@@ -189,3 +189,12 @@ def test_deleting_a_work_the_ledger_names_is_a_conflict_and_changes_nothing(clie
     assert Work.objects.filter(pk=film.pk).exists() and not AuditEvent.objects.filter(action="work.deleted").exists()
     free = make_work(film.owner, "unheld")
     assert client.delete(f"{API}/works/{free.pk}", HTTP_AUTHORIZATION=f"Bearer {token_a}").status_code == 204
+
+
+def test_a_refusal_speaks_the_callers_language(client, film, token_a):
+    assert _refusal(client.get(f"{API}/me", HTTP_ACCEPT_LANGUAGE="ru"), 401)["message"] == "Войдите или передайте API-ключ."
+    huge = _post(client, f"{API}/rights/availability", _rights_bodies([HUGE])["availability"], token_a)
+    assert _refusal(huge, 422)["message"] == "The request is not valid."
+    zh = client.post(f"{API}/rights/availability", json.dumps(_rights_bodies([HUGE])["availability"]), content_type="application/json",
+                     HTTP_AUTHORIZATION=f"Bearer {token_a}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert _refusal(zh, 422)["message"] == "请求无效。"
