@@ -198,3 +198,10 @@ def test_a_refusal_speaks_the_callers_language(client, film, token_a):
     zh = client.post(f"{API}/rights/availability", json.dumps(_rights_bodies([HUGE])["availability"]), content_type="application/json",
                      HTTP_AUTHORIZATION=f"Bearer {token_a}", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert _refusal(zh, 422)["message"] == "请求无效。"
+
+
+def test_a_quota_year_beyond_the_calendar_is_refused(client, film, token_a):
+    """Found by a deeper fuzz run: `?year=256963` reached date() and raised ValueError, a 500."""
+    assert _fields(_refusal(_get(client, f"{API}/exchange/quotas?year=256963", token_a), 422)) == {"year"}
+    assert _fields(_refusal(_get(client, f"{API}/exchange/quotas?year=9999", token_a), 422)) == {"year"}  # its window ends in 10000
+    assert _get(client, f"{API}/exchange/quotas?year=9998", token_a).status_code == 200

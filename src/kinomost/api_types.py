@@ -4,6 +4,7 @@ database cannot hold is refused with a 422 before any code runs (kinomost.core.i
 
 from __future__ import annotations
 
+from datetime import MAXYEAR, MINYEAR
 from typing import Annotated, Any
 
 from ninja import Field, Schema
@@ -14,6 +15,9 @@ RecordId = Annotated[int, Field(ge=1, le=MAX_RECORD_ID, description="a record id
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="rows to skip")]
 WorkReference = RecordId | str
 """A work named by its id or by its catalogue reference (`kinomost.core.ids.record_id` tells them apart)."""
+Year = Annotated[int, Field(ge=MINYEAR, le=MAXYEAR - 1, description="a calendar year")]
+"""A year as a window of dates, [1 January, 1 January of the next year): both ends must be dates,
+so 1 … 9998; beyond, `date()` raises."""
 Count = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
 """A whole number that is not an id (a year, an episode number, minutes): what an integer column holds;
 the service still says whether it is plausible."""

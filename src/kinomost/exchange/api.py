@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, download
+from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages
 from kinomost.core.errors import InvalidInput
@@ -122,7 +122,7 @@ class ClearanceQuery(Schema):
 
 class QuotaQuery(Schema):
     territory: str | None = None
-    year: Count | None = None
+    year: Year | None = None
 
 
 class BalanceQuery(Schema):
