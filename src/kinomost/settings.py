@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "ninja",  # its templates and static files: /api/docs serves Swagger UI from here, not from a CDN
     "kinomost.core",
     "kinomost.parties",
     "kinomost.catalog",

@@ -119,6 +119,21 @@ def test_files_that_are_not_published_are_not_found(server, signing):
     assert fetch(port, tokens.stream_url(ASSET, "stream/stream.json", expires), "HEAD")[0] == 404
 
 
+def test_a_null_byte_in_the_file_name_is_not_found_not_a_server_error(server, signing):
+    """`master.m3u8%00.ts` once reached the file system calls, which raise on NUL: a 500."""
+    port, expires = server["port"], tokens.expiry(300)
+    for relative in ("master.m3u8%00.ts", "master.m3u8%00", "stream/180p/seg_00000.ts%0A", "master%01.m3u8"):
+        assert fetch(port, tokens.stream_url(ASSET, relative, expires))[0] == 404, relative
+
+
+@pytest.mark.django_db
+def test_the_django_view_answers_a_null_byte_with_not_found(client, published):
+    url = tokens.stream_url(ASSET, "master.m3u8", tokens.expiry(300))
+    assert client.get(url).status_code == 200
+    assert client.get(url + "%00.ts").status_code == 404
+    assert client.head(url.replace("master.m3u8", "stream/%00/seg_00000.ts")).status_code == 404
+
+
 def test_a_link_out_of_the_asset_folder_is_not_followed(server, signing, tmp_path):
     secret_file = tmp_path / "elsewhere.ts"
     secret_file.write_bytes(b"not published")

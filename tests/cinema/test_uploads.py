@@ -25,7 +25,7 @@ def _upload(client, path, *, interrupt_at=None):
         if interrupt_at is not None and offset >= interrupt_at:
             interrupt_at = None
             stale = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset=0", data[:CHUNK], content_type="application/octet-stream")
-            assert stale.status_code == 409 and stale.json()["details"]["offset"] == offset
+            assert stale.status_code == 409 and stale.json()["details"] == [{"offset": offset}]
             offset = client.get(f"/api/v1/cinema/uploads/{state['id']}").json()["offset"]  # resume from the server's offset
         chunk = data[offset:offset + CHUNK]
         response = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset={offset}", chunk, content_type="application/octet-stream")

@@ -79,10 +79,14 @@ def test_refusals_are_json_with_a_code(sent, key_a, key_b):
     assert (wrong_state.status_code, wrong_state.json()["error"]) == (409, "step_refused")
     unknown = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/dance", {}, **key_a)
     assert unknown.status_code == 422
-    bad_money = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
-        "works": [], "terms": _terms(), "currency": "XYZ", "fee_per_work": "-1"}}, **key_a)
-    assert bad_money.status_code == 422
-    assert set(bad_money.json()["details"]) == {"works", "currency", "fee_per_work"}
+    bad_proposal = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
+        "works": [], "terms": _terms(), "currency": "XYZ"}}, **key_a)
+    assert bad_proposal.status_code == 422
+    assert {d["field"] for d in bad_proposal.json()["details"]} == {"works", "currency"}
+    negative = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
+        "works": [1], "terms": _terms(), "fee_per_work": "-1"}}, **key_a)
+    assert negative.status_code == 422
+    assert [d["loc"][-1] for d in negative.json()["details"]] == ["fee_per_work"]
 
 
 def test_a_read_only_key_reads_the_thread_but_cannot_post(sent, org_b):

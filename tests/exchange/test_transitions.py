@@ -173,7 +173,7 @@ def test_works_outside_the_licensors_catalogue_are_refused(actor_a, org_b, catal
     foreign = make_work(org_b, "not-yours")
     with pytest.raises(InvalidInput) as refused:
         deals.create_deal(actor_a, org_b, proposal([*catalogue, foreign]))
-    assert "works" in refused.value.details
+    assert "works" in refused.value.field_problems()
 
 
 def test_messages_sit_beside_the_versions_and_notify_the_other_party(proposed, actor_b, org_a):

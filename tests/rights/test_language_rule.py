@@ -122,7 +122,7 @@ def test_exclusive_grants_of_different_languages_still_conflict(org_a, org_b, or
 def test_malformed_languages_are_invalid_input_not_a_crash(org_a, film, languages):
     with pytest.raises(InvalidInput) as exc:
         hold(org_a, [film], languages=languages)
-    assert set(exc.value.details) == {"languages"}
+    assert set(exc.value.field_problems()) == {"languages"}
 
 
 def test_the_availability_api_takes_languages_and_names_the_one_not_held(client, org_a, film, token_a):

@@ -149,7 +149,7 @@ def test_languages_round_trip_through_the_api(client, org_c, held, token_a):
 
 def test_the_api_refuses_a_bad_language_tag_or_use_and_writes_nothing(client, org_c, held, token_a):
     tag = _post(client, f"{API}/grants", _grant_body(languages=[{"language": "xx", "use": "dubbed"}]), token_a)
-    assert tag.status_code == 422 and tag.json()["details"] == {"languages": "'xx' is not a language tag of the IANA registry (expected e.g. ru, en, zh-Hans, pt-BR)"}
+    assert tag.status_code == 422 and tag.json()["details"] == [{"field": "languages", "message": "'xx' is not a language tag of the IANA registry (expected e.g. ru, en, zh-Hans, pt-BR)"}]
     use = _post(client, f"{API}/grants", _grant_body(languages=[{"language": "ru", "use": "dub"}]), token_a)
     assert use.status_code == 422 and use.json()["details"][0]["loc"] == ["body", "payload", "languages", 0, "use"]
     assert not Contract.objects.filter(reference="LIC-API").exists()

@@ -51,7 +51,7 @@ def test_territory_expression_with_exclusions(org_a, film):
 def test_invalid_terms_are_refused_with_every_problem_named(org_a, film):
     with pytest.raises(InvalidInput) as exc:
         hold(org_a, [film], territories="XX", media="cinema", start="2027-01-01", end="2026-01-01", languages=[("ru", "whispered")])
-    assert set(exc.value.details) == {"territories", "media", "window", "languages"}
+    assert set(exc.value.field_problems()) == {"territories", "media", "window", "languages"}
     with pytest.raises(InvalidInput, match="reference"):
         ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference=" "))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema, Status
 
+from kinomost.api_types import Count, Offset, RecordId, limit_field
 from kinomost.catalog import search, selectors, services
 from kinomost.catalog.models import Work
 from kinomost.parties.roles import WRITE_CATALOGUE
@@ -60,22 +61,22 @@ class WorkIn(Schema):
     synopses: dict[str, str] = Field(default_factory=dict)
     original_title: str | None = None
     original_language: str | None = None
-    year: int | None = None
-    runtime_minutes: int | None = None
+    year: Count | None = None
+    runtime_minutes: Count | None = None
     countries: list[str] | None = None
     genres: list[str] | None = None
     keywords: list[str] | None = None
     eidr: str | None = None
     parent_ref: str | None = None
-    number: int | None = None
+    number: Count | None = None
     is_listed: bool | None = None
 
 
 class ListFilters(Schema):
     kind: str | None = None
     owned: bool = False
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: int = limit_field(50, 500)
 
 
 def work_out(work: Work) -> dict:
@@ -113,7 +114,7 @@ def list_works(request, filters: Query[ListFilters]):
 
 
 @router.get("/works/{work_id}", response=WorkOut)
-def get_work(request, work_id: int):
+def get_work(request, work_id: RecordId):
     return work_out(selectors.work_for(request.auth, work_id))
 
 
@@ -126,7 +127,7 @@ def put_work(request, payload: WorkIn):
 
 
 @router.delete("/works/{work_id}", response={204: None})
-def delete_work(request, work_id: int):
+def delete_work(request, work_id: RecordId):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "change the catalogue")
     services.delete_work(actor, selectors.work_for(actor, work_id, owned=True))
@@ -139,7 +140,7 @@ class SearchResults(Schema):
 
 class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=200, description="any title in any script")
-    limit: int = Field(20, ge=1, le=100)
+    limit: int = limit_field(20, 100)
     lang: str | None = Field(None, description="interface language of the caller; matching does not depend on it")
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from kinomost.catalog import search
 from kinomost.catalog.models import PARENT_KIND, AgeRating, Genre, Identifier, Work, WorkKind, WorkLocalization
 from kinomost.core import audit
-from kinomost.core.errors import InvalidInput, NotFound
+from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.genres import GENRES
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.core.languages import normalise_tag
@@ -185,8 +187,15 @@ def set_listed(actor, work: Work, listed: bool) -> Work:
 
 @transaction.atomic
 def delete_work(actor, work: Work) -> None:
-    audit.record("work.deleted", actor=actor, obj=work, ref=work.ref)
-    work.delete()
+    """Refused (409) while the rights ledger, an offer or a deal names the work: those records
+    protect it (on_delete=PROTECT), and the refusal must not leave an audit event behind."""
+    try:
+        with transaction.atomic():
+            audit.record("work.deleted", actor=actor, obj=work, ref=work.ref)
+            work.delete()
+    except ProtectedError:
+        raise Conflict(_("%(ref)s cannot be deleted: rights, offers or deals name it.") % {"ref": work.ref},
+                       details=[{"work": work.pk, "reason": "referenced"}]) from None
 
 
 def set_credits(work: Work, credits) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
+from kinomost.api_types import Count, RecordId, limit_field
 from kinomost.cinema import selectors, services, uploads
 
 router = Router(tags=["cinema"])
@@ -55,8 +57,8 @@ def _platform_out(platform) -> dict:
 
 
 @router.get("/assets", response=list[AssetStatusOut], summary="This organisation's assets, newest first, with ingest progress")
-def list_assets(request, limit: int = 50):
-    return [selectors.asset_status(a) for a in selectors.assets_of(request.auth)[: max(1, min(limit, 500))]]
+def list_assets(request, limit: Annotated[int, limit_field(50, 500)] = 50):
+    return [selectors.asset_status(a) for a in selectors.assets_of(request.auth)[:limit]]
 
 
 @router.get("/assets/{asset_id}", response=AssetStatusOut, summary="An asset's status, progress and time left")
@@ -80,7 +82,7 @@ def create_platform(request, payload: PlatformIn):
 
 class UploadIn(Schema):
     filename: str = Field(..., max_length=300)
-    size: int = Field(..., gt=0, description="bytes")
+    size: int = Field(..., gt=0, le=uploads.MAX_FILE_BYTES, description="bytes")
 
 
 class UploadOut(Schema):
@@ -97,12 +99,12 @@ class LanguageUpload(Schema):
 
 
 class IngestIn(Schema):
-    work_id: int
+    work_id: RecordId
     master: str = Field(..., description="id of a completed upload")
     audio: list[LanguageUpload] = Field(default_factory=list)
     subtitles: list[LanguageUpload] = Field(default_factory=list)
     platform: str | None = None
-    ladder: list[int] | None = None
+    ladder: list[Count] | None = Field(None, description="rung heights, e.g. [1080, 720, 360]")
 
 
 @router.post("/uploads", response={201: UploadOut}, summary="Start a resumable upload (master, dub or subtitles)")
@@ -117,7 +119,7 @@ def upload_state(request, upload_id: UUID):
 
 @router.put("/uploads/{upload_id}", response=UploadOut,
             summary="Append a chunk (raw body, at most 16 MB) at ?offset=, which must equal the bytes received")
-def append_chunk(request, upload_id: UUID, offset: int):
+def append_chunk(request, upload_id: UUID, offset: Annotated[int, Field(ge=0, le=uploads.MAX_FILE_BYTES)]):
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     return uploads.append_chunk(request.auth, upload_id, offset=offset, stream=request, length=length)
 

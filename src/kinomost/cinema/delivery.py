@@ -35,10 +35,13 @@ UNFINISHED_MARKS = (".partial-", ".tmp-")  # temporary folders and files of stor
 # Playlists and segments are immutable; the token in the path keeps shared caches per viewer.
 CACHE_CONTROL = "private, max-age=3600"
 
+# The characters of a published file's name (what the pipeline writes). Anything else, a NUL
+# above all (which the file system calls refuse with ValueError), names no file.
+FILE_NAME = re.compile(r"[A-Za-z0-9_./-]+")
 # The URL form of tokens.stream_url, as deploy/nginx.conf's location matches it. Anything else
 # goes on to Django (whose URL pattern answers 404).
 HLS_PATH = re.compile(r"^/hls/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
-                      r"(?P<asset>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(?P<file>[A-Za-z0-9_./-]+)$")
+                      r"(?P<asset>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(?P<file>" + FILE_NAME.pattern + r")\Z")
 CHUNK = 512 * 1024
 PATHSEND = "http.response.pathsend"
 
@@ -52,7 +55,10 @@ class PublishedFile:
 
 def is_public_name(relative: str) -> bool:
     """May a player ever fetch this file of an asset folder? Storage-independent: a playlist,
-    segment, subtitle or image suffix, no `..` segment, no unfinished (partial/tmp) write."""
+    segment, subtitle or image suffix, only the characters of FILE_NAME, no `..` segment, no
+    unfinished (partial/tmp) write."""
+    if not FILE_NAME.fullmatch(relative):
+        return False
     parts = PurePosixPath(relative).parts
     if not parts or ".." in parts or relative.startswith("/"):
         return False

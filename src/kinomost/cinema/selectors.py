@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from kinomost.cinema import tokens
 from kinomost.cinema.models import Asset, AssetStatus, Platform
 from kinomost.core.errors import NotFound
+from kinomost.core.ids import record_id
 
 
 def assets_of(actor) -> QuerySet[Asset]:
@@ -82,8 +83,8 @@ def work_for_ingest(actor, reference: str):
     from kinomost.catalog import selectors as catalog
 
     works = catalog.visible_works(actor)
-    if reference.isdigit():
-        found = works.filter(pk=int(reference)).first()
+    if (pk := record_id(reference)) is not None:
+        found = works.filter(pk=pk).first()
     else:
         matches = list(works.filter(ref=reference).order_by("id"))
         found = next((w for w in matches if w.owner_id == actor.organisation_id), None) or (matches[0] if len(matches) == 1 else None)

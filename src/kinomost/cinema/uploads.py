@@ -75,7 +75,7 @@ def append_chunk(actor, upload_id, *, offset: int, stream, length: int) -> dict:
         fcntl.flock(data, fcntl.LOCK_EX)
         current = data.tell()
         if offset != current:
-            raise Conflict(_("The upload is at byte %(offset)s; send from there.") % {"offset": current}, details={"offset": current})
+            raise Conflict(_("The upload is at byte %(offset)s; send from there.") % {"offset": current}, details=[{"offset": current}])
         if current + length > meta["size"]:
             raise InvalidInput(_("The chunk goes beyond the announced size."))
         chunk = stream.read(length)

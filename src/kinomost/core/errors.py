@@ -6,7 +6,12 @@ status codes and the pages map them to form errors, so nobody ever sees a traceb
 
 
 class DomainError(Exception):
-    """A refusal the user can understand. `details` carries machine-readable specifics."""
+    """A refusal the user can understand. `details` carries machine-readable specifics: always a
+    list of objects, so an API client reads every refusal the same way.
+
+    A service may pass problems by field (`{"name": "required"}`) — the usual shape of a
+    validation — and they are kept as `[{"field": "name", "message": "required"}]`; anything else
+    is passed as a list of objects already."""
 
     status_code = 400
     code = "invalid"
@@ -14,13 +19,22 @@ class DomainError(Exception):
     def __init__(self, message: str, *, details: dict | list | None = None):
         super().__init__(message)
         self.message = message
-        self.details = details
+        self.details: list[dict] = _as_list(details)
 
     def as_dict(self) -> dict:
-        body = {"error": self.code, "message": self.message}
-        if self.details is not None:
-            body["details"] = self.details
-        return body
+        return {"error": self.code, "message": self.message, "details": self.details}
+
+    def field_problems(self) -> dict[str, str]:
+        """The problems that name a field, by field: what a form shows beside its fields."""
+        return {d["field"]: str(d.get("message", self.message)) for d in self.details if "field" in d}
+
+
+def _as_list(details: dict | list | None) -> list[dict]:
+    if details is None:
+        return []
+    if isinstance(details, dict):
+        return [{"field": name, "message": problem} for name, problem in details.items()]
+    return list(details)
 
 
 class InvalidInput(DomainError):

@@ -3,24 +3,29 @@ the answer. Every read goes through a selector that lets only the parties see a 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages
 from kinomost.core.errors import InvalidInput
 from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors
-from kinomost.exchange.proposals import MONEY_FIELDS, ProposalInput
+from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
 
 router = Router(tags=["exchange"])
 
 
 # ---------------------------------------------------------------- schemas
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, description="an amount in the currency")]
+Share = Annotated[Decimal, Field(ge=0, le=100, decimal_places=AMOUNT_PLACES, description="percent of revenue to the licensor")]
 
 
 class TermIn(Schema):
@@ -35,13 +40,13 @@ class TermIn(Schema):
 
 
 class ProposalIn(Schema):
-    works: list[int] = Field(default_factory=list)
+    works: list[RecordId] = Field(default_factory=list)
     terms: list[TermIn]
     currency: str = Field("USD", examples=["CNY"])
-    fee_per_work: Decimal = Decimal("0")
-    flat_fee: Decimal = Decimal("0")
-    revenue_share: Decimal = Decimal("0")
-    minimum_guarantee: Decimal = Decimal("0")
+    fee_per_work: Amount = Decimal("0")
+    flat_fee: Amount = Decimal("0")
+    revenue_share: Share = Decimal("0")
+    minimum_guarantee: Amount = Decimal("0")
 
     def to_input(self) -> ProposalInput:
         return ProposalInput(works=self.works, terms=[t.dict() for t in self.terms], currency=self.currency,
@@ -51,8 +56,8 @@ class ProposalIn(Schema):
 class FilterIn(Schema):
     kind: str | None = None
     genre: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: Count | None = None
+    year_to: Count | None = None
     language: str | None = None
     available_for: TermIn | None = None
 
@@ -80,7 +85,7 @@ class DealIn(Schema):
 
 class StepIn(Schema):
     proposal: ProposalIn | None = Field(None, description="counter: the new version")
-    works: list[int] | None = Field(None, description="accept: a selection of the latest version's works")
+    works: list[RecordId] | None = Field(None, description="accept: a selection of the latest version's works")
     note: str = ""
     reason: str = ""
     on_date: date | None = None
@@ -91,7 +96,7 @@ class MessageIn(Schema):
 
 
 class ApprovalIn(Schema):
-    work: int
+    work: RecordId
     territory: str
     kind: str
     status: str = "pending"
@@ -109,7 +114,7 @@ class ApprovalStatusIn(Schema):
 
 
 class ClearanceQuery(Schema):
-    work: int
+    work: RecordId
     territory: str
     media: str
     on: date | None = None
@@ -117,7 +122,7 @@ class ClearanceQuery(Schema):
 
 class QuotaQuery(Schema):
     territory: str | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 class BalanceQuery(Schema):
@@ -131,7 +136,142 @@ class BalanceQuery(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int]
+    ids: list[RecordId]
+
+
+class OrgOut(Schema):
+    id: int
+    slug: str
+    name: str
+    country: str
+
+
+class WorkBriefOut(Schema):
+    id: int
+    ref: str
+    kind: str
+    year: int | None
+    runtime_minutes: int | None
+    title: str
+
+
+class MoneyOut(Schema):
+    currency: str
+    fee_per_work: str
+    flat_fee: str
+    revenue_share: str
+    minimum_guarantee: str
+
+
+class OfferOut(MoneyOut):
+    id: int
+    name: str
+    sender: OrgOut
+    status: str
+    message: str
+    expires_on: date | None
+    filter: dict[str, Any]
+    terms: list[dict[str, Any]]
+    works: list[WorkBriefOut]
+
+
+class DealSummaryOut(Schema):
+    id: int
+    reference: str
+    name: str
+    state: str
+    licensor: OrgOut
+    licensee: OrgOut
+    expires_on: date | None
+    signed_on: date | None
+    terminated_on: date | None
+    closed_reason: str
+
+
+class VersionOut(MoneyOut):
+    number: int
+    author: int = Field(description="id of the organisation that wrote this version")
+    note: str
+    created_at: datetime
+    terms: list[dict[str, Any]]
+    works: list[WorkBriefOut]
+
+
+class ThreadMessageOut(Schema):
+    author: int
+    body: str
+    created_at: datetime
+
+
+class DealOut(DealSummaryOut):
+    steps: list[str] = Field(description="the steps this organisation may take now")
+    versions: list[VersionOut]
+    messages: list[ThreadMessageOut]
+    warnings: list[dict[str, Any]] = Field(default_factory=list, description="quotas near or over their limit after this step")
+
+
+class MessageOut(Schema):
+    id: int
+    body: str
+    created_at: datetime
+
+
+class ApprovalOut(Schema):
+    id: int
+    work: int
+    territory: str
+    kind: str
+    status: str
+    number: str
+    issued_on: date | None
+    platform: str | None
+    permitted_use: str
+    age_category: str
+
+
+class ClearanceOut(Schema):
+    work: int
+    territory: str
+    media: str
+    cleared: bool
+    missing: list[dict[str, Any]]
+
+
+class QuotaCounterOut(Schema):
+    rule: int
+    name: str
+    territory: str
+    media: str
+    measure: str
+    scope: str
+    hard: bool
+    year: int
+    used: str | None
+    limit: str
+    near_limit: bool
+    over_limit: bool
+
+
+class BalanceOut(Schema):
+    scope: str
+    a: str
+    b: str
+    by: str
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    deal: int | None
+    created_at: datetime
+    read: bool
+
+
+class MarkedOut(Schema):
+    marked: int
 
 
 # ---------------------------------------------------------------- shaping
@@ -190,12 +330,12 @@ def _approval(a) -> dict:
 # ---------------------------------------------------------------- offers
 
 
-@router.get("/offers", summary="Offers this organisation sent or received")
+@router.get("/offers", response=list[OfferOut], summary="Offers this organisation sent or received")
 def list_offers(request):
     return [_offer(o) for o in selectors.offers_of(request.auth)]
 
 
-@router.post("/offers", response={201: dict}, summary="Build a package by hand or by a saved filter")
+@router.post("/offers", response={201: OfferOut}, summary="Build a package by hand or by a saved filter")
 def create_offer(request, payload: OfferIn):
     flt = None
     if payload.filter is not None:
@@ -206,25 +346,25 @@ def create_offer(request, payload: OfferIn):
     return Status(201, _offer(offer))
 
 
-@router.get("/offers/{offer_id}")
-def get_offer(request, offer_id: int):
+@router.get("/offers/{offer_id}", response=OfferOut, summary="An offer this organisation sent or received")
+def get_offer(request, offer_id: RecordId):
     return _offer(selectors.offer_for(request.auth, offer_id))
 
 
-@router.post("/offers/{offer_id}/send", summary="Send to organisations: one proposed deal each")
-def send_offer(request, offer_id: int, payload: SendIn):
+@router.post("/offers/{offer_id}/send", response=list[DealSummaryOut], summary="Send to organisations: one proposed deal each")
+def send_offer(request, offer_id: RecordId, payload: SendIn):
     return [_deal_summary(d) for d in offers.send_offer(request.auth, offer_id, payload.recipients)]
 
 
 # ---------------------------------------------------------------- deals
 
 
-@router.get("/deals", summary="Deals this organisation is a party to")
+@router.get("/deals", response=list[DealSummaryOut], summary="Deals this organisation is a party to")
 def list_deals(request, state: str | None = None, role: str | None = None):
     return [_deal_summary(d) for d in selectors.deals_of(request.auth, state=state, role=role)]
 
 
-@router.post("/deals", response={201: dict}, summary="Draft a deal with another organisation")
+@router.post("/deals", response={201: DealOut}, summary="Draft a deal with another organisation")
 def create_deal(request, payload: DealIn):
     from kinomost.parties.models import Organisation
 
@@ -234,8 +374,8 @@ def create_deal(request, payload: DealIn):
     return Status(201, _deal(request, deal))
 
 
-@router.get("/deals/{deal_id}", summary="A deal, every version and its thread")
-def get_deal(request, deal_id: int):
+@router.get("/deals/{deal_id}", response=DealOut, summary="A deal, every version and its thread")
+def get_deal(request, deal_id: RecordId):
     return _deal(request, selectors.deal_detail(request.auth, deal_id))
 
 
@@ -258,11 +398,11 @@ def _need_proposal(payload: StepIn) -> ProposalInput:
     return payload.proposal.to_input()
 
 
-@router.post("/deals/{deal_id}/steps/{step}", summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
-def take_step(request, deal_id: int, step: str, payload: StepIn):
+@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
+def take_step(request, deal_id: RecordId, step: str, payload: StepIn):
     if step not in _STEPS:
         selectors.deal_detail(request.auth, deal_id)  # 404 for others before naming steps
-        raise InvalidInput(_("Unknown step."), details={"step": step, "steps": sorted(_STEPS)})
+        raise InvalidInput(_("Unknown step."), details=[{"step": step, "steps": sorted(_STEPS)}])
     result = _STEPS[step](request.auth, deal_id, payload)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)
@@ -271,8 +411,8 @@ def take_step(request, deal_id: int, step: str, payload: StepIn):
     return body
 
 
-@router.post("/deals/{deal_id}/messages", response={201: dict})
-def post_message(request, deal_id: int, payload: MessageIn):
+@router.post("/deals/{deal_id}/messages", response={201: MessageOut}, summary="Write in a deal's thread")
+def post_message(request, deal_id: RecordId, payload: MessageIn):
     message = deals.post_message(request.auth, deal_id, payload.body)
     return Status(201, {"id": message.pk, "body": message.body, "created_at": message.created_at})
 
@@ -280,31 +420,31 @@ def post_message(request, deal_id: int, payload: MessageIn):
 # ---------------------------------------------------------------- approvals, quotas
 
 
-@router.get("/approvals", summary="Approvals this organisation recorded")
-def list_approvals(request, territory: str | None = None, work: int | None = None):
+@router.get("/approvals", response=list[ApprovalOut], summary="Approvals this organisation recorded")
+def list_approvals(request, territory: str | None = None, work: RecordId | None = None):
     return [_approval(a) for a in selectors.approvals_of(request.auth, territory=territory, work_id=work)]
 
 
-@router.post("/approvals", response={201: dict})
+@router.post("/approvals", response={201: ApprovalOut}, summary="Record an approval (a registration, a distribution licence, …)")
 def record_approval(request, payload: ApprovalIn):
     data = payload.dict()
     approval = approvals.record_approval(request.auth, work_id=data.pop("work"), **data)
     return Status(201, _approval(approval))
 
 
-@router.post("/approvals/{approval_id}/status")
-def change_approval(request, approval_id: int, payload: ApprovalStatusIn):
+@router.post("/approvals/{approval_id}/status", response=ApprovalOut, summary="Change an approval's status")
+def change_approval(request, approval_id: RecordId, payload: ApprovalStatusIn):
     return _approval(approvals.change_status(request.auth, approval_id, payload.status, number=payload.number, issued_on=payload.issued_on))
 
 
-@router.get("/clearance", summary="Which approvals a work still needs in a territory and media")
+@router.get("/clearance", response={200: ClearanceOut, 404: ErrorOut}, summary="Which approvals a work still needs in a territory and media")
 def clearance(request, params: Query[ClearanceQuery]):
     work = catalog_selectors.work_for(request.auth, params.work)
     missing = selectors.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
     return {"work": work.pk, "territory": params.territory.upper(), "media": params.media, "cleared": not missing, "missing": missing}
 
 
-@router.get("/quotas", summary="Quota counters: used / limit")
+@router.get("/quotas", response=list[QuotaCounterOut], summary="Quota counters: used / limit")
 def quota_counters(request, params: Query[QuotaQuery]):
     return [c.as_dict() for c in selectors.quota_counters(request.auth, territory=params.territory, year=params.year)]
 
@@ -312,24 +452,25 @@ def quota_counters(request, params: Query[QuotaQuery]):
 # ---------------------------------------------------------------- balance, inbox
 
 
-@router.get("/balance", summary="Balance of the exchange: works, hours and money each way, equal-exchange index")
+@router.get("/balance", response={200: BalanceOut, 404: ErrorOut}, summary="Balance of the exchange: works, hours and money each way, equal-exchange index",
+            openapi_extra=download("text/csv", XLSX))
 def balance(request, params: Query[BalanceQuery]):
     result = selectors.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)
     if params.format == "json":
         return {"scope": result.scope, "a": result.a, "b": result.b, "by": result.by,
                 "rows": [r.as_dict() for r in result.rows], "total": result.total.as_dict()}
-    content_type = "text/csv; charset=utf-8" if params.format == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content_type = "text/csv; charset=utf-8" if params.format == "csv" else XLSX
     response = HttpResponse(exports.export_balance(result, params.format), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="balance-{params.a}-{params.b}.{params.format}"'
     return response
 
 
-@router.get("/inbox", summary="Notifications for this organisation")
+@router.get("/inbox", response=list[NotificationOut], summary="Notifications for this organisation")
 def inbox(request, unread: bool = False):
     return [{"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
             for n, read in selectors.inbox_page(request.auth, unread_only=unread)]
 
 
-@router.post("/inbox/read")
+@router.post("/inbox/read", response=MarkedOut, summary="Mark notifications read")
 def mark_read(request, payload: ReadIn):
     return {"marked": notifications.mark_read(request.auth, payload.ids)}

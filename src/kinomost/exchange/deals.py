@@ -111,12 +111,12 @@ def _check(actor, deal: Deal, action: str) -> Step:
     if deal.state not in step.sources:
         raise StepRefused(
             _("A deal that is %(state)s cannot be %(step)s.") % {"state": deal.get_state_display(), "step": action},
-            details={"state": deal.state, "step": action, "allowed_from": sorted(step.sources)},
+            details=[{"state": deal.state, "step": action, "allowed_from": sorted(step.sources)}],
         )
     actor.require(NEGOTIATE, _("negotiate deals"))
     if step.who == SYSTEM or not may_take(actor.organisation_id, deal, action):
         raise NotYourStep(
-            _("This step belongs to the other party."), details={"state": deal.state, "step": action, "who": step.who}
+            _("This step belongs to the other party."), details=[{"state": deal.state, "step": action, "who": step.who}]
         )
     return step
 
@@ -189,7 +189,7 @@ def revise_draft(actor, deal_id: int, data: proposals.ProposalInput) -> Deal:
     with transaction.atomic():
         deal = deal_for(actor, deal_id, lock=True)
         if deal.state != S.DRAFT:
-            raise StepRefused(_("Only a draft can be revised; propose a counter instead."), details={"state": deal.state})
+            raise StepRefused(_("Only a draft can be revised; propose a counter instead."), details=[{"state": deal.state}])
         if deal.initiator_id != actor.organisation_id:
             raise NotYourStep(_("Only the party that drafted the deal may revise it."))
         actor.require(NEGOTIATE, _("negotiate deals"))
@@ -228,7 +228,7 @@ def accept(actor, deal_id: int, *, works=None) -> Deal:
             chosen = [w.pk if hasattr(w, "pk") else int(w) for w in works]
             offered = list(current.items.values_list("work_id", flat=True))
             if not chosen or set(chosen) - set(offered):
-                raise InvalidInput(_("Select works from the latest version only."), details={"works": sorted(set(chosen) - set(offered))})
+                raise InvalidInput(_("Select works from the latest version only."), details=[{"field": "works", "not_offered": sorted(set(chosen) - set(offered))}])
             if set(chosen) != set(offered):
                 data = proposals.ProposalInput(works=chosen, terms=current.terms, currency=current.currency,
                                                **{f: getattr(current, f) for f in proposals.MONEY_FIELDS})
@@ -331,7 +331,7 @@ def sign(actor, deal_id: int, *, on_date=None) -> SignResult:
                     reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}",
                     money=proposals.contract_money(version, len(works), first=i == 1)))
             except Conflict as exc:  # a rival grant committed after our check: the ledger names it
-                details = [{"term": i, **d} for d in exc.details or []]
+                details = [{"term": i, **d} for d in exc.details]
                 raise SigningRefused(_signing_message(details) if details else exc.message, details=details) from exc
             contract_ids.append(created.contract_id)
         deal.contracts.add(*contract_ids)
@@ -386,7 +386,7 @@ def _refuse_activation(deal: Deal, day: date) -> None:
     version = latest_version(deal)
     first_start = min(periods.parse_date(t["start"]) for t in version.terms)
     if day < first_start:
-        raise StepRefused(_("The deal's window begins on %(date)s.") % {"date": first_start.isoformat()}, details={"starts": first_start.isoformat()})
+        raise StepRefused(_("The deal's window begins on %(date)s.") % {"date": first_start.isoformat()}, details=[{"starts": first_start.isoformat()}])
     selectors.require_approvals(deal, version, day)
 
 

@@ -70,7 +70,7 @@ def create_offer(actor, *, name: str, proposal: proposals.ProposalInput | None =
     if package_filter is not None:
         works = list(dict.fromkeys([*works_matching(actor, package_filter), *[getattr(w, "pk", w) for w in works]]))
         if not works:
-            raise InvalidInput(_("The filter selects no work."), details={"filter": package_filter.as_dict()})
+            raise InvalidInput(_("The filter selects no work."), details=[{"filter": package_filter.as_dict()}])
     cleaned = proposals.validate(proposals.ProposalInput(**{**proposal.__dict__, "works": works}), actor.organisation)
     if not (name or "").strip():
         raise InvalidInput(_("An offer needs a name."), details={"name": "required"})
@@ -97,14 +97,14 @@ def send_offer(actor, offer_id: int, recipients: list[str]) -> list[Deal]:
         if offer is None:
             raise NotFound(_("No such offer."))
         if offer.status != OfferStatus.DRAFT:
-            raise StepRefused(_("This offer was already sent."), details={"status": offer.status})
+            raise StepRefused(_("This offer was already sent."), details=[{"status": offer.status}])
         if offer.expires_on and offer.expires_on < timezone.localdate():
-            raise InvalidInput(_("The offer has already expired."), details={"expires_on": offer.expires_on.isoformat()})
+            raise InvalidInput(_("The offer has already expired."), details=[{"expires_on": offer.expires_on.isoformat()}])
         found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
         missing = [s for s in slugs if s not in found]
         if missing or actor.organisation.slug in slugs:
             raise InvalidInput(_("Unknown or own organisation: %(slugs)s") % {"slugs": ", ".join(missing or [actor.organisation.slug])},
-                               details={"recipients": missing or [actor.organisation.slug]})
+                               details=[{"recipients": missing or [actor.organisation.slug]}])
         data = proposals.ProposalInput(
             works=list(offer.items.values_list("work_id", flat=True)), terms=offer.terms, currency=offer.currency,
             **{f: getattr(offer, f) for f in proposals.MONEY_FIELDS},

@@ -20,6 +20,8 @@ from kinomost.rights.ledger import TermInput
 from kinomost.rights.models import AtomKind, LanguageUse
 
 MONEY_FIELDS = ("fee_per_work", "flat_fee", "revenue_share", "minimum_guarantee")
+AMOUNT_DIGITS, AMOUNT_PLACES = 16, 2
+"""An amount's digits and places as the columns store them (DecimalField(max_digits=16, decimal_places=2))."""
 
 
 @dataclass(frozen=True)
@@ -144,10 +146,13 @@ def clean_currency(code: str) -> str:
 
 
 def clean_amount(value, name: str) -> Decimal:
-    """An amount of a proposal (core.money's validator), kept to the deal's two decimals."""
-    if name == "revenue_share":
-        return money.percent(value, field=name).quantize(Decimal("0.01"))
-    return money.amount(value, field=name).quantize(Decimal("0.01"))
+    """An amount of a proposal: core.money's validator, within the deal's columns (16 digits, two
+    decimals), so an amount the database cannot hold is refused here and not by the database."""
+    amount = money.percent(value, field=name) if name == "revenue_share" else money.amount(value, field=name)
+    if amount.adjusted() >= AMOUNT_DIGITS - AMOUNT_PLACES:
+        raise InvalidInput(_("an amount has at most %(digits)s digits before the decimal point") % {"digits": AMOUNT_DIGITS - AMOUNT_PLACES},
+                           details={name: str(value)})
+    return amount.quantize(Decimal("0.01"))
 
 
 def term_input(term: dict, works) -> TermInput:

@@ -369,7 +369,7 @@ def balance(actor, a: str, b: str, *, scope: str = "organisation", by: str = "ye
     based there: numbers only, no deal, party or work named). Content flows licensor → licensee;
     the money counted is fees + minimum guarantee, shown with the content it paid for."""
     if by not in PERIODS:
-        raise InvalidInput(_("Group by month, quarter or year."), details={"by": by})
+        raise InvalidInput(_("Group by month, quarter or year."), details=[{"by": by}])
     window = periods.Period(periods.parse_date(start), periods.parse_date(end))
     if scope == "country":
         a, b = (a or "").upper(), (b or "").upper()
@@ -425,10 +425,10 @@ def _sides(actor, a: str, b: str, scope: str):
     if scope == "country":
         codes = [(a or "").upper(), (b or "").upper()]
         if any(len(c) != 2 for c in codes) or codes[0] == codes[1]:
-            raise InvalidInput(_("Give two different ISO country codes."), details={"a": a, "b": b})
+            raise InvalidInput(_("Give two different ISO country codes."), details=[{"a": a, "b": b}])
         return None, None
     if scope != "organisation":
-        raise InvalidInput(_("Compare organisations or countries."), details={"scope": scope})
+        raise InvalidInput(_("Compare organisations or countries."), details=[{"scope": scope}])
     found = {o.slug: o for o in Organisation.objects.filter(slug__in=[a, b])}
     if a not in found or b not in found or a == b:
         raise NotFound(_("No such organisation."))

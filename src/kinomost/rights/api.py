@@ -10,6 +10,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
+from kinomost.api_types import Offset, RecordId, WorkReference, limit_field
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
 from kinomost.core.periods import Period
@@ -39,7 +40,7 @@ class LanguageOut(Schema):
 
 
 class TermIn(Schema):
-    works: list[int | str] = Field(..., description="work ids or references", examples=[["brother", 42]])
+    works: list[WorkReference] = Field(..., description="work ids or references", examples=[["brother", 42]])
     territories: list[str] | str = Field(..., examples=[["WORLD"]])
     territories_excluded: list[str] | str = Field(default_factory=list, examples=[["CN"]])
     media: list[str] | str = Field(..., examples=[["vod"]])
@@ -147,8 +148,8 @@ class ContractPage(Schema):
 
 class ContractFilters(Schema):
     kind: Literal["holding", "grant", "received", "holdback"] | None = None
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: int = limit_field(50, 500)
 
 
 class TerminatedOut(Schema):
@@ -157,7 +158,7 @@ class TerminatedOut(Schema):
 
 
 class AvailabilityIn(Schema):
-    works: list[int | str] = Field(default_factory=list, description="ids or references; or set catalogue")
+    works: list[WorkReference] = Field(default_factory=list, description="ids or references; or set catalogue")
     catalogue: bool = Field(False, description="every work the organisation holds anything on")
     territories: list[str] | str = Field(..., examples=[["CN"]])
     territories_excluded: list[str] | str = Field(default_factory=list)
@@ -216,8 +217,8 @@ class FindParams(Schema):
     language: list[str] = Field(
         default_factory=list, description="repeatable, `tag:use` (ru:dubbed, zh-Hans:subtitled; a bare tag is original): only works whose "
         "holdings cover every one, as for a grant; `all`: holdings naming no language; omitted: languages not considered")
-    offset: int = Field(0, ge=0)
-    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
+    limit: int = limit_field(50, 500)
 
 
 class FoundOut(Schema):
@@ -372,7 +373,7 @@ def list_contracts(request, filters: Query[ContractFilters]):
 
 
 @router.get("/contracts/{contract_id}", response=ContractDetailOut, summary="One contract the organisation is party to")
-def get_contract(request, contract_id: int):
+def get_contract(request, contract_id: RecordId):
     view = overview.contract_detail(request.auth, contract_id)
     body = _contract_out(request.auth, view.contract)
     body["terms"] = [
@@ -406,7 +407,7 @@ def post_holdback(request, payload: HoldbackIn):
 
 
 @router.post("/contracts/{contract_id}/terminate", response=TerminatedOut, summary="End every term of a contract on a date")
-def terminate_contract(request, contract_id: int, payload: TerminateIn):
+def terminate_contract(request, contract_id: RecordId, payload: TerminateIn):
     contract = overview.contract_for(request.auth, contract_id)
     changed = ledger.terminate(request.auth, contract, payload.on)
     return {"atoms_shortened": changed, "contract": _contract_out(request.auth, overview.contract_for(request.auth, contract_id))}
@@ -454,7 +455,7 @@ def _languages_query(values: list[str]) -> list[dict] | None:
 
 
 @router.get("/works/{work_id}", response=WorkRightsOut, summary="A work's rights: territory × media matrix on a date, and a timeline")
-def work_rights(request, work_id: int, on: date | None = None):
+def work_rights(request, work_id: RecordId, on: date | None = None):
     actor = request.auth
     work = overview.work_for(actor, work_id)
     matrix = overview.work_matrix(actor, work, on or date.today())

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from kinomost.api_types import ErrorOut, download
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.models import Organisation
@@ -37,7 +38,8 @@ def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = "")
     return import_avails(actor, read_upload(file), file.name or "avails", licensee=receiver).as_dict()
 
 
-@router.get("/export", summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "
+@router.get("/export", response={200: None, 404: ErrorOut}, openapi_extra=download(*sorted({media for media, _ in FORMATS.values()})),
+            summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "
             "header X-Avails-Notes: JSON list of what the XML schema required that the ledger did not say, and how it was filled; "
             "nothing to export is 422")
 def export_endpoint(request, licensee: str = "", licensor: str = "", format: str = "xlsx"):

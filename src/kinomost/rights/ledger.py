@@ -210,7 +210,7 @@ def _prepare_batch(records: Sequence[TermRecord]) -> list[_Prepared]:
         try:
             prepared.append(_prepare(record.term, known_works=known, cache=cache))
         except InvalidInput as exc:
-            problems += [{"row": record.label, "field": name, "message": text} for name, text in (exc.details or {}).items()]
+            problems += [{"row": record.label, "field": name, "message": text} for name, text in exc.field_problems().items()]
     if problems:
         raise InvalidInput(_batch_message(problems, "have problems"), details=problems)
     return prepared

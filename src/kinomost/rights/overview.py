@@ -25,6 +25,7 @@ from kinomost.catalog.models import Work
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.errors import InvalidInput, NotFound
+from kinomost.core.ids import record_id
 from kinomost.core.languages import language_name
 from kinomost.core.periods import Period
 from kinomost.core.territory_groups import M49_REGIONS, M49_SUBREGIONS, NAMED_GROUPS
@@ -207,7 +208,7 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
     wanted = [str(r).strip() for r in refs if str(r).strip()]
     if not wanted:
         raise InvalidInput("At least one work is needed.", details={"works": "required"})
-    ids = [int(r) for r in wanted if r.isdigit()]
+    ids = [i for i in map(record_id, wanted) if i is not None]
     found = _readable(actor, Work.objects.filter(Q(pk__in=ids) | Q(ref__in=wanted)))
     by_id = {w.pk: w for w in found}
     by_ref: dict[str, Work] = {}
@@ -215,10 +216,10 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
         by_ref.setdefault(w.ref, w)
     out, missing = [], []
     for r in wanted:
-        w = (by_id.get(int(r)) if r.isdigit() else None) or by_ref.get(r)
+        w = by_id.get(record_id(r)) or by_ref.get(r)
         (out if w else missing).append(w or r)
     if missing:
-        raise NotFound(f"No such work: {', '.join(missing)}.", details={"works": missing})
+        raise NotFound(f"No such work: {', '.join(missing)}.", details=[{"field": "works", "missing": missing}])
     return list({w.pk: w for w in out}.values())
 
 
@@ -457,7 +458,7 @@ def check_size(works: int, territory_codes, media_codes) -> None:
     if works * countries * leaves > MAX_CELLS:
         raise InvalidInput(
             f"The request has {works * countries * leaves} cells; ask for at most {MAX_CELLS} (fewer works, countries or media).",
-            details={"cells": works * countries * leaves},
+            details=[{"cells": works * countries * leaves}],
         )
 
 

@@ -294,7 +294,7 @@ def _not_yet_recorded(org, kind, licensee, groups: list[_Group], result: AvailsI
 def _ledger_problems(exc, groups: list[_Group]) -> list[dict]:
     """The ledger's refusal, one entry per row named (a conflict names the blocking contract)."""
     sources = {g.rows[0].source: [r.source for r in g.rows] for g in groups}
-    details = exc.details if isinstance(exc.details, list) else [{"row": "", "message": exc.message}]
+    details = exc.details or [{"row": "", "message": exc.message}]
     problems = []
     for d in details:
         message = d.get("message") or _conflict_text(d)

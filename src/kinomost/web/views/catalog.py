@@ -88,5 +88,5 @@ def work_edit(request, work_id: int | None = None):
             saved, _created = services.save_work(request.actor.organisation, form.to_input(), actor=request.actor)
             return redirect("web:work-detail", work_id=saved.pk)
         except InvalidInput as exc:
-            form.add_problems(exc.details if isinstance(exc.details, dict) else {"__all__": exc.message})
+            form.add_problems(exc.field_problems() or {"__all__": exc.message})
     return render(request, "catalog/work_edit.html", {"form": form, "work": work})

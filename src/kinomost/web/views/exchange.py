@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work, WorkKind
 from kinomost.core.errors import DomainError, InvalidInput, NotFound
+from kinomost.core.ids import record_id
 from kinomost.core.languages import from_interface_code
 from kinomost.exchange import approvals, deals, exports, notifications, offers, proposals, selectors
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
@@ -150,10 +151,10 @@ def _resolve(actor, refs: list[str], licensor) -> list[int]:
     """References or ids → works of the licensor's catalogue (unknown ones are named by the
     proposal's own validation, which never confirms another's private work)."""
     by_ref = dict(proposals.catalogue_of(licensor).filter(ref__in=refs).values_list("ref", "pk"))
-    unknown = [r for r in refs if r not in by_ref and not r.isdigit()]
+    unknown = [r for r in refs if r not in by_ref and record_id(r) is None]
     if unknown:
         raise InvalidInput(_("Not in the licensor's catalogue: %(works)s") % {"works": ", ".join(unknown)}, details={"works": ", ".join(unknown)})
-    return [by_ref.get(r) or int(r) for r in refs]
+    return [by_ref.get(r) or record_id(r) for r in refs]
 
 
 # ---------------------------------------------------------------- deals and offers
@@ -193,7 +194,7 @@ def offer_new(request):
 
 
 def _add_problems(form, exc: InvalidInput) -> None:
-    details = exc.details if isinstance(exc.details, dict) else {}
+    details = exc.field_problems()
     placed = False
     for name, text in details.items():
         field = {"terms": "territories", "filter": "filter_kind", "body": "body"}.get(name, name)
@@ -300,7 +301,7 @@ def deal_step(request, deal_id: int, step: str):
 def _refusal(exc: DomainError) -> dict:
     """A refusal as the page writes it: the sentence and, where the service listed them, one row
     per conflict, quota or missing approval."""
-    details = exc.details if isinstance(exc.details, list) else []
+    details = exc.details
     if isinstance(exc, SigningRefused):
         titles = _titles({d["work"] for d in details})
         rows = [{**d, "title": titles.get(d["work"], d.get("work_ref")), "reason_text": REASON_LABELS.get(d.get("reason"), d.get("reason"))}
@@ -403,8 +404,8 @@ def approval_list(request):
 def _approval_work(actor, ref: str) -> int:
     """An id, or a reference among works the organisation owns or holds rights on (the service
     decides whether it may record an approval for it)."""
-    if ref.isdigit():
-        return int(ref)
+    if (pk := record_id(ref)) is not None:
+        return pk
     found = proposals.catalogue_of(actor.organisation).filter(ref=ref).values_list("pk", flat=True).first()
     if found is None:
         raise InvalidInput(_("No such work."))
@@ -510,7 +511,7 @@ def inbox_page(request):
 @require_POST
 @member_required
 def inbox_read(request):
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [pk for pk in map(record_id, request.POST.getlist("ids")) if pk is not None]
     if request.POST.get("all"):
         ids = [n.pk for n, read in selectors.inbox_page(request.actor, unread_only=True)]
     elif not ids:

@@ -174,9 +174,9 @@ def _record(request, form, action, heading):
         except NotFound as exc:
             form.add_error("works", exc.message)
         except InvalidInput as exc:
-            form.add_problems(exc.details or exc.message)
+            form.add_problems(exc.field_problems() or {"__all__": exc.message})
         except Conflict as exc:
-            conflicts = _conflict_rows(exc.details or [])
+            conflicts = _conflict_rows(exc.details)
             if not conflicts:
                 form.add_error(None, exc.message)
     return render(request, "web/rights/record.html", {"form": form, "heading": heading, "conflicts": conflicts})
