@@ -23,6 +23,16 @@ def _fresh_throttle_counters():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """A test that switches the interface language (translation.activate) leaves it to itself:
+    the next test in the same process starts in the default language again."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def quick_password_hashing():
     """Most tests create or sign in a member; tests/hashers.py says why hashing is made cheap."""

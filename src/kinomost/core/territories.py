@@ -87,7 +87,7 @@ def read_country(code: str) -> tuple[str, str | None]:
         return found, None
     historic = _historic(raw)
     if historic is not None:
-        raise InvalidInput(historic_refusal(raw, historic), details={"code": raw, "successors": list(successors(historic))})
+        raise InvalidInput(historic_refusal(raw, historic), details=[{"code": raw, "successors": list(successors(historic))}])
     raise InvalidInput(_("'%(code)s' is not an ISO 3166-1 country code") % {"code": code})
 
 

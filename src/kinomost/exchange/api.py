@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
-from kinomost.core import languages
+from kinomost.core import languages, money
 from kinomost.core.errors import InvalidInput
 from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
@@ -24,7 +24,8 @@ router = Router(tags=["exchange"])
 
 # ---------------------------------------------------------------- schemas
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES, description="an amount in the currency")]
+Amount = Annotated[Decimal, Field(ge=0, lt=money.MAX_AMOUNT, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES,
+                                  description="an amount in the currency (below core.money's bound)")]
 Share = Annotated[Decimal, Field(ge=0, le=100, decimal_places=AMOUNT_PLACES, description="percent of revenue to the licensor")]
 
 

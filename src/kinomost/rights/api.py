@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from kinomost.api_types import Offset, RecordId, WorkReference, limit_field
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
+from kinomost.core import money
 from kinomost.core.periods import Period
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
@@ -60,12 +61,12 @@ class MoneyIn(Schema):
     """A contract's commercial terms (rights.commercial); every figure a bounded decimal."""
 
     currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217", examples=["USD"])
-    flat_fee: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4)
-    minimum_guarantee: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4, description="advance recouped from royalties")
-    revenue_share: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=4, description="percent of receipts")
-    per_hour: Decimal = Field(Decimal(0), ge=0, max_digits=18, decimal_places=4, description="price per hour watched")
+    flat_fee: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES)
+    minimum_guarantee: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, description="advance recouped from royalties")
+    revenue_share: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent of receipts")
+    per_hour: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, description="price per hour watched")
     cross_collateralised: bool = Field(True, description="one MG across the contract's works")
-    withholding_tax: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=4, description="percent withheld at source")
+    withholding_tax: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent withheld at source")
     period: Literal["month", "quarter", "half", "year"] = "quarter"
 
 

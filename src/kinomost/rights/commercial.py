@@ -87,7 +87,7 @@ def clean(raw: dict | None) -> dict:
     values["period"] = period
     if problems:
         raise InvalidInput(_("The commercial terms are not valid: %(problems)s") % {
-            "problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details={"money": problems})
+            "problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details={f"money.{k}": v for k, v in problems.items()})
     return CommercialTerms(**values).stored()
 
 

@@ -44,19 +44,19 @@ def import_rates(data: bytes, *, actor=None) -> RatesImported:
         try:
             day = periods.parse_date(row["date"].strip())
             if day is None:
-                raise InvalidInput(_("a date is needed"), details={"column": "date"})
+                raise InvalidInput(_("a date is needed"), details=[{"column": "date"}])
             base, quote = money.currency(row["base"]), money.currency(row["quote"])
             if base == quote:
-                raise InvalidInput(_("base and quote are the same currency"), details={"column": "quote"})
+                raise InvalidInput(_("base and quote are the same currency"), details=[{"column": "quote"}])
             rate = money.amount(row["rate"], field="rate")
             if rate <= 0:
-                raise InvalidInput(_("a rate is above zero"), details={"column": "rate"})
+                raise InvalidInput(_("a rate is above zero"), details=[{"column": "rate"}])
             source = row["source"].strip()
             if not source or len(source) > 40:
-                raise InvalidInput(_("a source (e.g. CBR) of at most 40 characters is needed"), details={"column": "source"})
+                raise InvalidInput(_("a source (e.g. CBR) of at most 40 characters is needed"), details=[{"column": "source"}])
         except InvalidInput as exc:
-            column = next(iter(exc.details), "") if isinstance(exc.details, dict) else ""
-            problems.append({"row": number, "column": exc.details.get("column", column) if isinstance(exc.details, dict) else "",
+            column = next((d.get("column") or d.get("field", "") for d in exc.details), "")
+            problems.append({"row": number, "column": column,
                              "message": exc.message})
             continue
         key = (day, base, quote, source)
@@ -109,4 +109,4 @@ def period_rate(currency: str, into: str, period: StatementPeriod) -> Rate:
             sources = ", ".join(sorted({s for _r, s in rows}))
             return Rate(currency, into, rate.quantize(RATE_PLACES), sources, period.label, len(rows))
     raise InvalidInput(_("No %(from)s→%(to)s exchange rate published in %(period)s: import one (kinomost fx import).") % {
-        "from": currency, "to": into, "period": period.label}, details={"currency": currency, "into": into, "period": period.label})
+        "from": currency, "to": into, "period": period.label}, details=[{"currency": currency, "into": into, "period": period.label}])

@@ -146,7 +146,7 @@ def statements_for(actor, period_label: str, *, counterparty: str | None = None,
         terms = commercial.terms_of(contracts[0])
         raise InvalidInput(_("This contract is accounted %(kind)s: ask for a period such as %(example)s.") % {
             "kind": terms.period_label, "example": periods.containing(period.start, terms.period).label},
-            details={"period": period.label, "accounting": terms.period})
+            details=[{"period": period.label, "accounting": terms.period}])
     return found
 
 

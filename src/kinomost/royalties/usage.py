@@ -62,7 +62,7 @@ def import_usage(actor, data: bytes, filename: str = "") -> UsageImported:
             item = _row(row, works)
             item["contract_id"] = _licence(org, item)
         except InvalidInput as exc:
-            problems.append({"row": number, "column": (exc.details or {}).get("column", "") if isinstance(exc.details, dict) else "",
+            problems.append({"row": number, "column": next((d["column"] for d in exc.details if "column" in d), ""),
                              "message": exc.message})
             continue
         key = _key(item)
@@ -105,7 +105,7 @@ def _row(row: dict, works: dict[str, int]) -> dict:
         return (row.get(column) or "").strip()
 
     def fail(column: str, message: str):
-        raise InvalidInput(message, details={"column": column})
+        raise InvalidInput(message, details=[{"column": column}])
 
     try:
         month = periods.parse_month(text("period"))
@@ -173,5 +173,5 @@ def _licence(org, item: dict) -> int:
              .exclude(contract__money={}).exclude(kind="holdback").order_by("contract_id").values_list("contract_id", flat=True).first())
     if found is None:
         raise InvalidInput(_("no licence with commercial terms covers this work in %(territory)s for %(media)s in %(month)s") % {
-            "territory": item["territory"], "media": item["media"], "month": month.strftime("%Y-%m")}, details={"column": "work"})
+            "territory": item["territory"], "media": item["media"], "month": month.strftime("%Y-%m")}, details=[{"column": "work"}])
     return found

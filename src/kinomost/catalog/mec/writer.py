@@ -51,7 +51,7 @@ def release_year(work: Work) -> int:
             return node.year
         node = node.parent
     raise InvalidInput(_("Work '%(ref)s' has no release year, which a MEC file requires.") % {"ref": work.ref},
-                       details={"ref": work.ref, "field": "year"})
+                       details=[{"ref": work.ref, "field": "year"}])
 
 
 def _genre_name(slug: str, language: str) -> str:
