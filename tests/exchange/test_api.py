@@ -143,3 +143,24 @@ def test_a_member_reads_the_inbox_by_session(sent, client_b):
     assert _post(client_b, "/api/v1/exchange/inbox/read", {"ids": [notices[0]["id"]]}).json() == {"marked": 1}
     assert client_b.get("/api/v1/exchange/inbox?unread=true").json() == []
     assert client_b.get("/api/v1/exchange/inbox").json()[0]["read"] is True
+
+
+@pytest.mark.django_db
+def test_a_draft_is_private_to_its_initiator_in_the_api(client, org_a, org_b):
+    """The other party meets a deal when it is proposed: before, its draft is not theirs to read."""
+    from kinomost.exchange import deals
+    from kinomost.parties import services as parties
+    from kinomost.parties.context import Actor
+    from kinomost.parties.models import Role
+    from tests.rights.conftest import make_work
+
+    from .conftest import proposal
+
+    draft = deals.create_deal(Actor(organisation=org_a, role=Role.OWNER), org_b, proposal([make_work(org_a, "draft-film")]))
+    key_b = {"HTTP_AUTHORIZATION": f"Bearer {parties.create_api_key(organisation=org_b, name='b', role=Role.OWNER)[1]}"}
+    key_a = {"HTTP_AUTHORIZATION": f"Bearer {parties.create_api_key(organisation=org_a, name='a', role=Role.OWNER)[1]}"}
+    assert client.get(f"/api/v1/exchange/deals/{draft.pk}", **key_b).status_code == 404
+    assert draft.pk not in [d["id"] for d in client.get("/api/v1/exchange/deals", **key_b).json()]
+    assert client.get(f"/api/v1/exchange/deals/{draft.pk}", **key_a).status_code == 200
+    deals.propose(Actor(organisation=org_a, role=Role.OWNER), draft.pk)
+    assert client.get(f"/api/v1/exchange/deals/{draft.pk}", **key_b).status_code == 200

@@ -145,12 +145,12 @@ def _plain(value):
 
 
 def deal_for(actor, deal_id: int, *, lock: bool = False) -> Deal:
-    """The deal if the actor's organisation is a party to it; otherwise NotFound."""
+    """The deal if the actor's organisation may see it (Deal.visible_to); otherwise NotFound."""
     qs = Deal.objects.select_related("licensor", "licensee")
     if lock:
         qs = qs.select_for_update()
-    deal = qs.filter(pk=deal_id).first()
-    if deal is None or deal.party_of(actor.organisation_id) is None:
+    deal = qs.filter(Deal.visible_to(actor.organisation_id), pk=deal_id).first()
+    if deal is None:
         raise NotFound(_("No such deal."))
     return deal
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import Work
@@ -118,6 +119,13 @@ class Deal(models.Model):
     @property
     def reference(self) -> str:
         return f"KM-DEAL-{self.pk}"
+
+    @staticmethod
+    def visible_to(organisation_id: int) -> Q:
+        """The one rule of who sees a deal: its two parties, and a draft only the party drafting
+        it (the other party meets the deal when it is proposed)."""
+        parties = Q(licensor_id=organisation_id) | Q(licensee_id=organisation_id)
+        return parties & (~Q(state=DealState.DRAFT) | Q(initiator_id=organisation_id))
 
     def party_of(self, organisation_id: int) -> str | None:
         if organisation_id == self.licensor_id:

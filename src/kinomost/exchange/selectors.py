@@ -30,14 +30,14 @@ from kinomost.rights.models import AtomKind, RightAtom
 
 
 def deals_of(actor, *, state: str | None = None, role: str | None = None) -> QuerySet[Deal]:
-    """Deals the actor's organisation is a party to (as licensor, licensee or either)."""
+    """Deals the actor's organisation may see (Deal.visible_to: a party, and a draft only its
+    initiator), as licensor, licensee or either."""
     org = actor.organisation_id
+    qs = Deal.objects.filter(Deal.visible_to(org))
     if role == "licensor":
-        qs = Deal.objects.filter(licensor_id=org)
+        qs = qs.filter(licensor_id=org)
     elif role == "licensee":
-        qs = Deal.objects.filter(licensee_id=org)
-    else:
-        qs = Deal.objects.filter(Q(licensor_id=org) | Q(licensee_id=org))
+        qs = qs.filter(licensee_id=org)
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("licensor", "licensee")

@@ -166,8 +166,7 @@ def exchange_home(request):
     role = request.GET.get("role") if request.GET.get("role") in ("licensor", "licensee") else None
     rows = [{"deal": d, "party": _party_label(d.party_of(request.actor.organisation_id)),
              "other": d.licensee if d.licensor_id == request.actor.organisation_id else d.licensor}
-            for d in selectors.deals_of(request.actor, state=state, role=role)[:200]
-            if d.state != DealState.DRAFT or d.initiator_id == request.actor.organisation_id]
+            for d in selectors.deals_of(request.actor, state=state, role=role)[:200]]
     return render(request, "web/exchange/home.html", {
         "rows": rows, "offers": selectors.offers_of(request.actor)[:100], "state": state or "", "role": role or "",
         "states": DealState.choices,
