@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kinomost.demo",
     "axes",
     "csp",
+    "ninja",  # Swagger UI from its own static files (not a CDN), so the docs page runs under the CSP
 ]
 
 MIDDLEWARE = [
@@ -247,17 +248,17 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy on every response (django-csp): only our own scripts, styles, fonts and
-# connections; no inline script, no eval. The player plays from MediaSource `blob:` URLs and hls.js
-# may run its transmuxer in a `blob:` worker. `style-src-attr` stays closed: the pages draw
-# widths and positions with classes, <progress> and SVG attributes instead of style="".
-# See docs/security-accounts.md#content-security-policy.
+# connections; no inline script, no eval. The player plays from MediaSource `blob:` URLs, hls.js
+# may run its transmuxer in a `blob:` worker and gives its subtitle tracks a `data:` source.
+# `style-src-attr` stays closed: the pages draw widths and positions with classes, <progress> and
+# SVG attributes instead of style="". See docs/security-accounts.md#content-security-policy.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'", "blob:"],
+        "media-src": ["'self'", "blob:", "data:"],
         "worker-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
