@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "ninja",  # its templates and static files: /api/docs serves Swagger UI from here, not from a CDN
+    "ninja",  # its templates and static files: /api/docs serves Swagger UI from here (not a CDN), under the CSP
     "kinomost.core",
     "kinomost.parties",
     "kinomost.catalog",
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kinomost.web",
     "kinomost.demo",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "kinomost.parties.middleware.ActiveOrganisationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -256,6 +258,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): only our own scripts, styles, fonts and
+# connections; no inline script, no eval. The player plays from MediaSource `blob:` URLs, hls.js
+# may run its transmuxer in a `blob:` worker and gives its subtitle tracks a `data:` source.
+# `style-src-attr` stays closed: the pages draw widths and positions with classes, <progress> and
+# SVG attributes instead of style="". See docs/security-accounts.md#content-security-policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if os.environ.get("KINOMOST_HTTPS") == "1":
     SESSION_COOKIE_SECURE = True

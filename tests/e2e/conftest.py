@@ -32,8 +32,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    from tests.e2e.studio import watch_console
+
     context = browser.new_context(locale="en-GB")
-    page = context.new_page()
+    page = watch_console(context.new_page())
     page.set_default_timeout(10_000)
     yield page
     context.close()

@@ -3,7 +3,7 @@
 import pytest
 
 from kinomost.catalog import services
-from tests.e2e.studio import sign_in
+from tests.e2e.studio import assert_clean, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,3 +40,7 @@ def test_sign_in_switch_language_and_search_across_scripts(live_server, page, us
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "斯大林格勒"
     assert "1942年秋天" in page.locator(".synopsis").inner_text()
+
+    page.goto(f"{live_server.url}/studio/works/")
+    assert "斯大林格勒" in page.locator("main").inner_text()
+    assert_clean(page)  # the catalogue, search and the work's page run under the Content-Security-Policy

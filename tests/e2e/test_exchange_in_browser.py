@@ -3,7 +3,7 @@ it and counter-proposes, Rus Media accepts and signs, and both see the grants in
 
 import pytest
 
-from tests.e2e.studio import shot, sign_in
+from tests.e2e.studio import assert_clean, shot, sign_in, watch_console
 from tests.rights.conftest import hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
     films = [make_work(org_a, f"film-{i}") for i in range(1, 4)]
     hold(org_a, films, territories=["CN", "RU"])
     seller_context, buyer_context = browser.new_context(locale="en-GB"), browser.new_context(locale="en-GB")
-    seller, buyer = seller_context.new_page(), buyer_context.new_page()
+    seller, buyer = watch_console(seller_context.new_page()), watch_console(buyer_context.new_page())
     for p in (seller, buyer):
         p.set_default_timeout(15_000)
     try:
@@ -60,8 +60,13 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         shot(seller, "exchange-signed")
 
         seller.goto(f"{live_server.url}/studio/exchange/balance/?scope=organisation&a=rus-media&b=shanghai-media&by=quarter")
-        seller.wait_for_function("window.Chart && Chart.getChart('balance-works') !== undefined")  # drawn in the browser
+        seller.wait_for_function("() => window.Chart && Chart.getChart('balance-works') !== undefined")  # drawn in the browser
         assert "2" in seller.locator("#balance tr.total").inner_text()
+        for chart in ("#balance-works", "#balance-hours"):
+            box = seller.locator(chart).bounding_box()
+            assert box["width"] > 0 and box["height"] > 0
+        assert seller.evaluate("Chart.getChart('balance-hours').options.plugins.title.text") == "Hours"
+        assert_clean(seller)  # the balance page's chart is drawn from a static file and a JSON data block
         shot(seller, "exchange-balance")
 
         buyer.reload()
@@ -69,6 +74,7 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         assert "KM-DEAL-" in grants and "CN" in grants
         buyer.click("#grants a")
         assert "Film-1" in buyer.content() or "film-1" in buyer.content()
+        assert_clean(buyer)
     finally:
         seller_context.close()
         buyer_context.close()

@@ -12,6 +12,7 @@ from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from tests.cinema.conftest import make_clip
 from tests.cinema.viewing import PASSWORD, make_platform, make_work
+from tests.e2e.studio import assert_clean
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,8 +32,9 @@ def test_the_operator_player_plays_a_ready_asset(live_server, page, org_a, setti
     keys = []
     page.on("response", lambda r: keys.append(r.status) if "/cinema/keys/" in r.url else None)
     page.goto(f"{live_server.url}/studio/cinema/assets/{asset.public_id}/")
-    page.wait_for_function("window.operatorHls && document.getElementById('operator-player').readyState >= 2", timeout=20_000)
+    page.wait_for_function("() => window.operatorHls && document.getElementById('operator-player').readyState >= 2", timeout=20_000)
     page.evaluate("document.getElementById('operator-player').play()")
-    page.wait_for_function("document.getElementById('operator-player').currentTime > 1.5", timeout=20_000)
+    page.wait_for_function("() => document.getElementById('operator-player').currentTime > 1.5", timeout=20_000)
     assert keys and set(keys) == {200}
     assert page.locator("#operator-player-error").is_hidden()
+    assert_clean(page)  # hls.js plays from blob: media under the Content-Security-Policy

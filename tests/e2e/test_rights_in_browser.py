@@ -3,7 +3,7 @@ grant that is already sold and reads why it was refused."""
 
 import pytest
 
-from tests.e2e.studio import shot, sign_in
+from tests.e2e.studio import assert_clean, shot, sign_in
 from tests.rights.conftest import give, hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -19,13 +19,17 @@ def test_matrix_follows_the_date_and_a_refused_grant_names_the_sale(live_server,
     page.click("a.button:has-text('Rights')")
     page.wait_for_load_state()
     assert "LIC-CN" in page.locator(".timeline").inner_text()
+    bar = page.locator(".timeline rect.bar.grant").bounding_box()  # drawn from SVG attributes, not style=""
+    track = page.locator(".timeline svg.track").nth(1).bounding_box()
+    assert 0 < bar["width"] < track["width"] and bar["x"] > track["x"]
     shot(page, "work-rights")
 
     page.fill("#matrix input[name=on]", "2028-01-01")
     page.locator("#matrix button[type=submit]").click()
-    page.wait_for_function("document.querySelector('#matrix').innerText.includes('WORLD excluding CN')")
+    page.wait_for_function("() => document.querySelector('#matrix').innerText.includes('WORLD excluding CN')")
     assert "Shanghai Media Group" in page.locator("#matrix").inner_text()
     assert page.locator("h2").first.is_visible()  # the page around the matrix stayed
+    assert_clean(page)  # htmx swapped the matrix under the Content-Security-Policy
     shot(page, "work-rights-2028")
 
     page.goto(f"{live_server.url}/studio/rights/grants/new/?works=brother")
@@ -46,4 +50,5 @@ def test_matrix_follows_the_date_and_a_refused_grant_names_the_sale(live_server,
     shot(page, "contracts")
     page.goto(f"{live_server.url}/studio/rights/find/?territory=RU&media=svod&start=2027-01-01&end=2030-01-01&exclusive=on")
     assert "Brother" in page.locator("table.list").inner_text()
+    assert_clean(page)
     shot(page, "find")

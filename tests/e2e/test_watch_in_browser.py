@@ -11,7 +11,7 @@ from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from tests.cinema.conftest import SUBTITLES_RU, make_clip
 from tests.cinema.viewing import PASSWORD, hold, make_platform, make_work, viewer_of
-from tests.e2e.studio import shot
+from tests.e2e.studio import assert_clean, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +37,10 @@ def _player_time(page) -> float:
 
 
 def _wait_playing(page, beyond: float):
-    page.wait_for_function("window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 2")
+    page.wait_for_function("() => window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 2")
     if page.evaluate("window.kinomostPlayer.video.paused"):
         page.click("#play-toggle")
-    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {beyond}", timeout=20_000)
+    page.wait_for_function(f"() => window.kinomostPlayer.video.currentTime > {beyond}", timeout=20_000)
 
 
 def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, film_on_platform):
@@ -66,22 +66,23 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     page.click("a.play")
     _wait_playing(page, 1.0)
     first = _player_time(page)
-    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {first + 0.5}")
+    page.wait_for_function(f"() => window.kinomostPlayer.video.currentTime > {first + 0.5}")
 
     audio = page.locator("#audio option")
     assert audio.count() == 2
     page.select_option("#audio", "1")
-    page.wait_for_function("window.kinomostPlayer.hls.audioTrack === 1")
+    page.wait_for_function("() => window.kinomostPlayer.hls.audioTrack === 1")
     page.select_option("#subtitles", "0")
-    page.wait_for_function("window.kinomostPlayer.hls.subtitleTrack === 0 && "
+    page.wait_for_function("() => window.kinomostPlayer.hls.subtitleTrack === 0 && "
                            "Array.from(window.kinomostPlayer.video.textTracks).some(t => t.mode === 'showing')")
     now = _player_time(page)
-    page.wait_for_function(f"window.kinomostPlayer.video.currentTime > {now + 0.3}")  # still playing after the switches
+    page.wait_for_function(f"() => window.kinomostPlayer.video.currentTime > {now + 0.3}")  # still playing after the switches
     shot(page, "watch-player")
+    assert_clean(page)  # the storefront, the title page and hls.js (blob: media) under the Content-Security-Policy
 
     page.focus("#player")
     page.keyboard.press(" ")  # space pauses
-    page.wait_for_function("window.kinomostPlayer.video.paused")
+    page.wait_for_function("() => window.kinomostPlayer.video.paused")
     left_at = _player_time(page)
     page.click("#leave")
     page.wait_for_url(f"{base}titles/{film.pk}/")
@@ -89,8 +90,8 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     assert session.ended_at is not None and abs(session.position - left_at) < 0.5
 
     page.click("a.play")
-    page.wait_for_function("window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 1")
-    page.wait_for_function(f"Math.abs(window.kinomostPlayer.video.currentTime - {left_at}) < 1.0")
+    page.wait_for_function("() => window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 1")
+    page.wait_for_function(f"() => Math.abs(window.kinomostPlayer.video.currentTime - {left_at}) < 1.0")
     assert PlaybackSession.objects.count() == 2
     assert ViewingEvent.objects.exists() or session.seconds_watched >= 0  # events come with heartbeats (every 15 s)
 

@@ -64,7 +64,7 @@ function fileRow(file, label) {
   row.className = "file";
   row.dataset.name = file.name;
   row.innerHTML = `<strong></strong> <span class="muted"></span><br>
-    <span class="meter"><span style="width:0%"></span></span> <span class="state"></span>`;
+    <progress class="meter" max="100" value="0"></progress> <span class="state"></span>`;
   row.querySelector("strong").textContent = file.name;
   row.querySelector(".muted").textContent = label;
   row.querySelector(".state").textContent = msg.msgWaiting;
@@ -74,7 +74,7 @@ function fileRow(file, label) {
 
 function show(row, offset, size, extra = "") {
   const percent = size ? (100 * offset) / size : 100;
-  row.querySelector(".meter span").style.width = `${percent.toFixed(1)}%`;
+  row.querySelector("progress.meter").value = percent;
   row.querySelector(".state").textContent = `${formatPercent(percent)}${extra ? " · " + extra : ""}`;
   row.dataset.percent = percent.toFixed(1);
 }
