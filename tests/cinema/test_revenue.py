@@ -57,7 +57,7 @@ def test_the_operator_sets_prices_in_the_platforms_currency_and_charges_follow(p
 def test_prices_are_checked_and_only_the_operator_sets_them(platform, operator, org_a):
     with pytest.raises(InvalidInput) as err:
         prices.set_prices(operator, platform, currency="RUB", prices={"svod": "-1", "tvod": "abc", "pvod": "0", "est": "1"})
-    assert set(err.value.details) == {"svod", "tvod", "pvod"}
+    assert {d["field"] for d in err.value.details} == {"svod", "tvod", "pvod"}
     with pytest.raises(InvalidInput):
         prices.set_prices(operator, platform, currency="RUBLES", prices=dict(prices.OPENING_PRICES))
     with pytest.raises(PermissionDenied):
