@@ -50,7 +50,16 @@ class HeaderKey(APIKeyHeader):
 
 
 class MemberSession(SessionAuth):
-    """A signed-in member acting for their active organisation (set by the middleware)."""
+    """A signed-in member acting for their active organisation (set by the middleware).
+
+    A request that sends an API key is a machine's request: if the key was refused it is answered
+    401 as such, never by falling back to the session and its CSRF check (a 403 "CSRF check
+    failed" would tell a script nothing about its key)."""
+
+    def __call__(self, request):
+        if request.headers.get("Authorization") or request.headers.get("X-API-Key"):
+            return None  # neither the session nor its CSRF check decides a key's request
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

@@ -75,3 +75,19 @@ def test_a_platform_opened_with_an_api_key_is_audited_with_the_key(client, org_a
     assert r.status_code == 201, r.content
     event = AuditEvent.objects.get(action="cinema.platform_created")
     assert (event.api_key_id, event.organisation_id, event.actor_id) == (key.pk, org_a.pk, None)
+
+
+@pytest.mark.django_db
+def test_a_refused_api_key_is_answered_401_never_a_csrf_403(org_a, user_a, token_a):
+    """A machine's request is judged by its key alone, even from a client holding a session."""
+    from django.test import Client
+
+    work = {"ref": "csrf-1", "kind": "feature", "titles": {"ru": "Х"}}
+    strict = Client(enforce_csrf_checks=True)
+    for headers in ({"HTTP_AUTHORIZATION": "Bearer km_bad_bad"}, {"HTTP_X_API_KEY": "km_bad_bad"}):
+        r = strict.post("/api/v1/works", work, content_type="application/json", **headers)
+        assert r.status_code == 401 and r.json()["error"] == "unauthorized", r.content
+    strict.force_login(user_a)
+    assert strict.post("/api/v1/works", work, content_type="application/json", HTTP_AUTHORIZATION="Bearer km_bad_bad").status_code == 401
+    assert strict.post("/api/v1/works", work, content_type="application/json").status_code == 403  # a session still needs its CSRF token
+    assert strict.post("/api/v1/works", work, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_a}").status_code == 201

@@ -20,7 +20,7 @@ CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
 
 
 class StatementQuery(Schema):
-    period: str = Field(..., min_length=4, max_length=7, description="2027-04, 2027-Q1, 2027-H1 or 2027", examples=["2027-Q1"])
+    period: str = Field(..., min_length=4, max_length=7, description="2027-04, 2027-Q1, 2027-H1 or 2027")
     counterparty: str | None = Field(None, max_length=64, description="the other party's slug")
     contract: str | None = Field(None, max_length=100, description="one contract's reference")
     format: Literal["json", "xlsx", "pdf"] = "json"
