@@ -85,9 +85,11 @@ class Computation:
         if key not in self.usage:
             platform = Platform.objects.only("qualifying_seconds").get(pk=platform_id)
             rows = (_qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform_id), period, platform.qualifying_seconds)
-                    .values_list("contract_id", "work_id", "media", "territory").annotate(views=Count("*"), seconds=Sum("seconds_watched"))
+                    .values_list("work_id", "contract_id", "media", "territory").annotate(views=Count("*"), seconds=Sum("seconds_watched"))
                     .order_by())
-            self.usage[key] = [(c, w, m, t, n, _seconds(sec)) for c, w, m, t, n, sec in rows]
+            # Grouped by work first: led by the contract, SQLite's planner walks the (contract, started_at)
+            # index and reads every session row instead of the covering cinema_session_royalties index.
+            self.usage[key] = [(c, w, m, t, n, _seconds(sec)) for w, c, m, t, n, sec in rows]
         return self.usage[key]
 
     def pool_shares(self, platform_id: int, territory: str, currency: str, pool: Decimal, period: StatementPeriod) -> dict:
