@@ -158,6 +158,10 @@ def test_adjacent_windows_do_not_overlap(org_a, org_b, org_c, film):
     hold(org_a, [film])
     give(org_a, org_b, [film], start="2027-01-01", end="2028-01-01")
     give(org_a, org_c, [film], start="2028-01-01", end="2029-01-01", ref="LIC-2")
+    assert _exclusive_grants(film) == [
+        ("kazakh-film", "CN", "svod", date(2028, 1, 1), date(2029, 1, 1)),
+        ("shanghai-media", "CN", "svod", date(2027, 1, 1), date(2028, 1, 1)),
+    ]
 
 
 def test_other_territories_and_media_are_independent(org_a, org_b, org_c, film):
@@ -165,6 +169,15 @@ def test_other_territories_and_media_are_independent(org_a, org_b, org_c, film):
     give(org_a, org_b, [film], territories="CN", media="svod")
     give(org_a, org_c, [film], territories="HK", media="svod", ref="LIC-2")
     give(org_a, org_c, [film], territories="CN", media="avod", ref="LIC-3")
+    assert [(licensee, territory, media) for licensee, territory, media, _start, _end in _exclusive_grants(film)] == [
+        ("kazakh-film", "CN", "avod"), ("kazakh-film", "HK", "svod"), ("shanghai-media", "CN", "svod"),
+    ]
+
+
+def _exclusive_grants(work) -> list[tuple]:
+    """The exclusive grant atoms of a work, as (licensee, territory, media, start, end), sorted."""
+    atoms = RightAtom.objects.filter(work=work, kind=AtomKind.GRANT, exclusive=True).select_related("licensee")
+    return sorted((a.licensee.slug, a.territory, a.media, a.start, a.end) for a in atoms)
 
 
 def test_media_group_grant_is_checked_leaf_by_leaf(org_a, org_b, org_c, film):
@@ -194,6 +207,7 @@ def test_another_organisations_holdback_does_not_bind_the_licensor(org_a, org_b,
     give(org_a, org_b, [film], territories="RU", media="svod", start="2026-01-01", end=None, sublicensable=True, exclusive=False, ref="LIC-B")
     ledger.record_holdback(org_b, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB-B"))
     give(org_a, org_c, [film])
+    assert ("kazakh-film", "CN", "svod", date(2027, 1, 1), date(2030, 1, 1)) in _exclusive_grants(film)
 
 
 # ---------------------------------------------------------------- chains
