@@ -147,33 +147,15 @@ def test_a_zip_that_lies_about_its_sizes_is_refused_as_damaged_not_read():
 # --- memory: refused bombs cost little, measured in a fresh interpreter -------------------------------
 
 BOMB_SCRIPT = r"""
-import io, os, resource, sys, zipfile
+import os, resource, sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
 import django
 django.setup()
 from kinomost.core.errors import ImportRejected
 
-def xlsx_bomb(expanded):
-    # a valid workbook whose sharedStrings.xml unzips to `expanded` bytes (about 1 MB zipped)
-    from openpyxl import Workbook
-    book = Workbook(); book.active.append(["ref", "kind"]); plain = io.BytesIO(); book.save(plain)
-    source = zipfile.ZipFile(plain); out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
-                    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
-            target.writestr(info, body)
-        with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
-            head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            part.write(head)
-            item = b"<si><t>" + b"A" * 1000 + b"</t></si>"
-            chunk = item * 1000
-            for _ in range((expanded - len(head)) // len(chunk)):
-                part.write(chunk)
-            part.write(b"</sst>")
-    return out.getvalue()
+# the one maker of the sharedStrings bomb, which the memory benchmark measures too
+sys.path.insert(0, "bench")
+from import_memory import sharedstrings_bomb as xlsx_bomb
 
 case = sys.argv[1]
 if case == "xlsx-bomb":
