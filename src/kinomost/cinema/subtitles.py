@@ -124,24 +124,39 @@ def _parse_srt(text: str) -> list[Cue]:
     return cues
 
 
-def _styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:
+def _runs(text: str, markup: re.Pattern, read_tag, plain=lambda t: t) -> list[tuple[str, frozenset[str]]]:
+    """The text between `markup`'s matches as runs with the styles in force. `read_tag(match,
+    styles)` switches styles in place and answers the text the tag itself stands for ("" for
+    none); `plain` decodes the text between tags. Every format's reader is this loop."""
     runs, styles, at = [], set(), 0
-    for tag in _SRT_TAG.finditer(text):
+    for tag in markup.finditer(text):
         if tag.start() > at:
-            runs.append((text[at:tag.start()], frozenset(styles)))
+            runs.append((plain(text[at:tag.start()]), frozenset(styles)))
         at = tag.end()
-        closing, name, ass_style, ass_on = tag.groups()
-        style = (name or ass_style or "").lower()
-        if style in STYLES:
-            on = ass_on == "1" if ass_style else not closing
-            (styles.add if on else styles.discard)(style)
-        elif name and name.lower() not in {"font", "span", "br"}:
-            runs.append((tag.group(), frozenset(styles)))  # not markup subtitles use: text as written
-        elif name and name.lower() == "br":
-            runs.append(("\n", frozenset(styles)))
+        kept = read_tag(tag, styles)
+        if kept:
+            runs.append((kept, frozenset(styles)))
     if at < len(text):
-        runs.append((text[at:], frozenset(styles)))
+        runs.append((plain(text[at:]), frozenset(styles)))
     return runs
+
+
+def _styled_runs(text: str) -> list[tuple[str, frozenset[str]]]:
+    return _runs(text, _SRT_TAG, _srt_tag)
+
+
+def _srt_tag(tag: re.Match, styles: set[str]) -> str:
+    closing, name, ass_style, ass_on = tag.groups()
+    style = (name or ass_style or "").lower()
+    if style in STYLES:
+        on = ass_on == "1" if ass_style else not closing
+        (styles.add if on else styles.discard)(style)
+        return ""
+    if name and name.lower() == "br":
+        return "\n"
+    if name and name.lower() not in {"font", "span"}:
+        return tag.group()  # not markup subtitles use: text as written
+    return ""
 
 
 def _vtt_ms(stamp: str) -> int:
@@ -175,17 +190,14 @@ _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": "\u00a0", "&lrm;"
 
 
 def _vtt_runs(text: str) -> list[tuple[str, frozenset[str]]]:
-    runs, styles, at = [], set(), 0
-    for tag in _VTT_TAG.finditer(text):
-        if tag.start() > at:
-            runs.append((_unescape(text[at:tag.start()]), frozenset(styles)))
-        at = tag.end()
-        closing, name = tag.groups()
-        if name.lower() in STYLES:
-            (styles.discard if closing else styles.add)(name.lower())
-    if at < len(text):
-        runs.append((_unescape(text[at:]), frozenset(styles)))
-    return runs
+    return _runs(text, _VTT_TAG, _vtt_tag, plain=_unescape)
+
+
+def _vtt_tag(tag: re.Match, styles: set[str]) -> str:
+    closing, name = tag.groups()
+    if name.lower() in STYLES:
+        (styles.discard if closing else styles.add)(name.lower())
+    return ""
 
 
 def _unescape(text: str) -> str:
@@ -223,16 +235,13 @@ def _parse_ass(text: str) -> list[Cue]:
 
 def _ass_runs(text: str) -> list[tuple[str, frozenset[str]]]:
     text = text.replace("\\N", "\n").replace("\\n", "\n").replace("\\h", "\u00a0")
-    runs, styles, at = [], set(), 0
-    for block in _ASS_OVERRIDE.finditer(text):
-        if block.start() > at:
-            runs.append((text[at:block.start()], frozenset(styles)))
-        at = block.end()
-        for style, on in re.findall(r"\\([ibu])([01])", block.group(1)):
-            (styles.add if on == "1" else styles.discard)(style)
-    if at < len(text):
-        runs.append((text[at:], frozenset(styles)))
-    return runs
+    return _runs(text, _ASS_OVERRIDE, _ass_overrides)
+
+
+def _ass_overrides(block: re.Match, styles: set[str]) -> str:
+    for style, on in re.findall(r"\\([ibu])([01])", block.group(1)):
+        (styles.add if on == "1" else styles.discard)(style)
+    return ""
 
 
 # Writing ----------------------------------------------------------------------------------
