@@ -42,6 +42,33 @@ def work_for(actor, work_id: int, *, owned: bool = False) -> Work:
     return work
 
 
+def lineage(work_ids) -> dict[int, tuple[int, ...]]:
+    """work → (work, its season or series, its series): the works whose rights, ratings and
+    approvals an episode inherits, nearest first. The one owner of a work's family (episode →
+    season → series); other apps ask here rather than walking `parent` themselves."""
+    rows = Work.objects.filter(pk__in=list(work_ids)).values_list("id", "parent_id", "parent__parent_id")
+    return {wid: tuple(w for w in (wid, parent, grandparent) if w) for wid, parent, grandparent in rows}
+
+
+def descendants(work_ids) -> dict[int, int]:
+    """child → the given work it belongs to, for the seasons and episodes (two levels) of the
+    given works: what a series' or season's licence covers."""
+    tops = list(work_ids)
+    found: dict[int, int] = {}
+    level = {wid: wid for wid in tops}
+    for _depth in range(2):
+        if not level:
+            break
+        next_level: dict[int, int] = {}
+        parents = list(level)
+        for start in range(0, len(parents), 500):
+            for child, parent in Work.objects.filter(parent_id__in=parents[start:start + 500]).values_list("id", "parent_id"):
+                found[child] = level[parent]
+                next_level[child] = level[parent]
+        level = next_level
+    return found
+
+
 def titles_by_language(work: Work) -> dict[str, str]:
     return {loc.language: loc.title for loc in work.localizations.all()}
 
