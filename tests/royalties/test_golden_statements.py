@@ -143,3 +143,26 @@ def test_the_worked_example_of_docs_royalties(world):
     assert doc["royalty"] == "399.58"
     assert doc["minimum_guarantee"] == {"amount": "6000.00", "recouped_before": "0.00", "recouped_now": "399.58", "remaining": "5600.42"}
     assert (doc["overage"], doc["withholding"], doc["payable"]) == ("0.00", "0.00", "0.00")
+
+
+def test_pools_by_territory_are_split_alike_when_the_platform_no_longer_lists_a_territory(world):
+    """Each territory's pool is shared by the viewing there only, however the platform's list of
+    territories reads today: a platform that stopped selling in KZ keeps its KZ month as it was."""
+    a, b = world.works("a", "b")
+    contract = world.licence([a, b], {"currency": "RUB", "revenue_share": "50", "period": "month"}, territories="RU,KZ")
+    world.platform.territories = ["RU", "KZ"]
+    world.platform.save()
+    world.charge("90.00", at="2027-03-05T12:00", territory="RU")
+    world.charge("30.00", at="2027-03-05T12:00", territory="KZ")
+    world.session(a, contract, seconds=600, at="2027-03-06T20:00", territory="RU")
+    world.session(b, contract, seconds=1200, at="2027-03-06T20:00", territory="RU")
+    world.session(b, contract, seconds=600, at="2027-03-06T21:00", territory="KZ")
+    world.session(a, contract, seconds=600, at="2027-03-06T22:00", media="tvod", territory="RU")  # not SVOD: no pool weight, a view
+    # RU pool 90.00 by 600 : 1200 → a 30.00, b 60.00; KZ pool 30.00 all to b → b 90.00
+    expected = [("a", 2, "30.00", "15.00"), ("b", 2, "90.00", "45.00")]
+    doc = _doc(contract, "2027-03")
+    assert [(l["work"], l["views"], l["receipts"], l["royalty"]) for l in doc["lines"]] == expected
+    world.platform.territories = ["RU"]
+    world.platform.save()
+    doc = _doc(contract, "2027-03")
+    assert [(l["work"], l["views"], l["receipts"], l["royalty"]) for l in doc["lines"]] == expected

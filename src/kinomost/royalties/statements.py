@@ -78,30 +78,68 @@ class Computation:
             self.rates[key] = fx.period_rate(currency, into, period)
         return self.rates[key]
 
-    def platform_usage(self, platform_id: int, period: StatementPeriod) -> list[tuple]:
-        """(contract id, work id, media, territory, views, seconds) of the platform's qualifying
-        sessions in the period: one pass over its viewing serves every contract and every pool."""
+    def platform_usage(self, platform_id: int, period: StatementPeriod) -> list[_Usage]:
+        """The platform's qualifying sessions in the period, per (contract, work): one pass over
+        its viewing serves every contract and every pool."""
         key = (platform_id, period)
         if key not in self.usage:
-            platform = Platform.objects.only("qualifying_seconds").get(pk=platform_id)
-            rows = (_qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform_id), period, platform.qualifying_seconds)
-                    .values_list("work_id", "contract_id", "media", "territory").annotate(views=Count("*"), seconds=Sum("seconds_watched"))
-                    .order_by())
-            # Grouped by work first: led by the contract, SQLite's planner walks the (contract, started_at)
-            # index and reads every session row instead of the covering cinema_session_royalties index.
-            self.usage[key] = [(c, w, m, t, n, _seconds(sec)) for w, c, m, t, n, sec in rows]
+            self.usage[key] = _usage(Platform.objects.only("qualifying_seconds", "territories").get(pk=platform_id), period)
         return self.usage[key]
 
     def pool_shares(self, platform_id: int, territory: str, currency: str, pool: Decimal, period: StatementPeriod) -> dict:
         """(contract id, work id) → its share of this pool, by qualifying seconds watched under SVOD."""
         key = (platform_id, territory, currency, period)
         if key not in self.pools:
-            weights: dict[tuple, Decimal] = defaultdict(Decimal)
-            for contract_id, work_id, media, where, _views, seconds in self.platform_usage(platform_id, period):
-                if media == "svod" and where == territory:
-                    weights[(contract_id, work_id)] += seconds
+            weights = {(u.contract_id, u.work_id): u.svod[territory] for u in self.platform_usage(platform_id, period) if u.svod.get(territory)}
             self.pools[key] = money.allocate(pool, dict(sorted(weights.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))), currency)
         return self.pools[key]
+
+
+@dataclass
+class _Usage:
+    """A (contract, work)'s qualifying viewing on one platform in a period: views and seconds under
+    every medium (the statement's line), and seconds under SVOD per territory (its pool weights)."""
+
+    contract_id: int | None
+    work_id: int
+    views: int
+    seconds: Decimal
+    svod: dict[str, Decimal]
+
+
+def _usage(platform: Platform, period: StatementPeriod) -> list[_Usage]:
+    """One aggregate grouped by (work, contract) only, with a SVOD sum per territory of the
+    platform as a column: grouping by medium and territory as well made SQLite sort a wider key for
+    every session of the month (docs/royalties.md, "Speed"). Sessions in a territory the platform no
+    longer lists (counted in the same pass) send it to the general grouping instead."""
+    sessions = _qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform.pk), period, platform.qualifying_seconds)
+    territories = sorted(set(platform.territories or []))
+    columns = {f"svod_{i}": Sum("seconds_watched", filter=Q(media="svod", territory=t)) for i, t in enumerate(territories)}
+    rows = (sessions.values_list("work_id", "contract_id")
+            .annotate(views=Count("*"), seconds=Sum("seconds_watched"), elsewhere=Count("work_id", filter=~Q(territory__in=territories)), **columns)
+            .order_by())
+    found = []
+    for work_id, contract_id, views, seconds, elsewhere, *svod in rows:
+        if elsewhere:
+            return _usage_by_territory(sessions)
+        found.append(_Usage(contract_id, work_id, views, _seconds(seconds),
+                            {t: _seconds(s) for t, s in zip(territories, svod) if s}))
+    return found
+
+
+def _usage_by_territory(sessions) -> list[_Usage]:
+    """The general grouping, (work, contract, territory): for platforms whose sessions lie outside
+    the territories they list now."""
+    merged: dict[tuple, _Usage] = {}
+    rows = (sessions.values_list("work_id", "contract_id", "territory")
+            .annotate(views=Count("*"), seconds=Sum("seconds_watched"), svod=Sum("seconds_watched", filter=Q(media="svod"))).order_by())
+    for work_id, contract_id, territory, views, seconds, svod in rows:
+        usage = merged.setdefault((contract_id, work_id), _Usage(contract_id, work_id, 0, Decimal(0), {}))
+        usage.views += views
+        usage.seconds += _seconds(seconds)
+        if svod:
+            usage.svod[territory] = _seconds(svod)
+    return list(merged.values())
 
 
 def _qualifying(sessions, period: StatementPeriod, qualifying_seconds: int):
@@ -237,11 +275,11 @@ def _compute(contract: Contract, terms: commercial.CommercialTerms, period: Stat
                     if target is not None:
                         target.receipts.append((share, pool["currency"], period))
         for platform_id in Platform.objects.filter(organisation_id=contract.licensee_id).values_list("id", flat=True):
-            for contract_id, work_id, _media, _territory, views, seconds in run.platform_usage(platform_id, period):
-                target = line(work_id) if contract_id == contract.pk else None
+            for usage in run.platform_usage(platform_id, period):
+                target = line(usage.work_id) if usage.contract_id == contract.pk else None
                 if target is not None:
-                    target.views += views
-                    target.seconds += seconds
+                    target.views += usage.views
+                    target.seconds += usage.seconds
 
     # Usage reported from outside, and late usage of closed periods (adjustments).
     counted_elsewhere = {i for c in closed.values() for i in c.usage_rows}
