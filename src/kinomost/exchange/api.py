@@ -9,14 +9,13 @@ from typing import Annotated, Any
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages, money
 from kinomost.core.errors import InvalidInput
-from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors
+from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors, steps
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
 
 router = Router(tags=["exchange"])
@@ -380,31 +379,11 @@ def get_deal(request, deal_id: RecordId):
     return _deal(request, selectors.deal_detail(request.auth, deal_id))
 
 
-_STEPS = {
-    "propose": lambda a, d, p: deals.propose(a, d),
-    "counter": lambda a, d, p: deals.counter(a, d, _need_proposal(p), note=p.note),
-    "accept": lambda a, d, p: deals.accept(a, d, works=p.works),
-    "reject": lambda a, d, p: deals.reject(a, d, reason=p.reason),
-    "withdraw": lambda a, d, p: deals.withdraw(a, d),
-    "call_off": lambda a, d, p: deals.call_off(a, d, reason=p.reason),
-    "sign": lambda a, d, p: deals.sign(a, d, on_date=p.on_date),
-    "activate": lambda a, d, p: deals.activate(a, d, on_date=p.on_date),
-    "terminate": lambda a, d, p: deals.terminate(a, d, on_date=p.on_date, reason=p.reason),
-}
-
-
-def _need_proposal(payload: StepIn) -> ProposalInput:
-    if payload.proposal is None:
-        raise InvalidInput(_("A counter-proposal needs a proposal."), details={"proposal": "required"})
-    return payload.proposal.to_input()
-
-
 @router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
 def take_step(request, deal_id: RecordId, step: str, payload: StepIn):
-    if step not in _STEPS:
-        selectors.deal_detail(request.auth, deal_id)  # 404 for others before naming steps
-        raise InvalidInput(_("Unknown step."), details=[{"step": step, "steps": sorted(_STEPS)}])
-    result = _STEPS[step](request.auth, deal_id, payload)
+    data = steps.StepInput(proposal=payload.proposal.to_input() if payload.proposal else None, works=payload.works,
+                           note=payload.note, reason=payload.reason, on_date=payload.on_date)
+    result = steps.take_step(request.auth, deal_id, step, data)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)
     if hasattr(result, "warnings"):
