@@ -19,6 +19,7 @@ from kinomost.core.errors import DomainError, InvalidInput, NotFound
 from kinomost.exchange import deals, offers, selectors
 from kinomost.exchange.models import DealState
 from kinomost.exchange.steps import take_step
+from kinomost.exchange.summary import quota_sentence
 from kinomost.rights.models import Contract
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange import presenters as present
@@ -96,23 +97,22 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
     latest = versions[-1]
     works = [i.work for i in latest.items.all()]
     steps = deals.steps_for(request.actor, deal)
-    contracts = list(Contract.objects.filter(pk__in=deal.contracts.values("pk")).prefetch_related("terms"))
     org = request.actor.organisation_id
+    cards = present.work_cards(
+        list(catalog.with_localizations(Work.objects.filter(pk__in=[w.pk for w in works])).prefetch_related("ratings")),
+        availability=present.grantable_now(deal, latest, works))
     context = {
         "deal": deal,
         "party": present.party_label(deal.party_of(org)),
         "other": present.other_party(deal, org),
-        "versions": [{"version": v, "terms": [present.term_text(t) for t in v.terms], "money": present.money_of(v, v.items.count()),
-                      "count": len(v.items.all())} for v in reversed(versions)],
+        "glance": present.deal_glance(deal, latest, works, org),
+        "versions": present.version_rows(versions, present.language()),
         "latest": latest,
-        "works": present.work_cards(
-            list(catalog.with_localizations(Work.objects.filter(pk__in=[w.pk for w in works])).prefetch_related("ratings")),
-            availability=present.grantable_now(deal, latest, works)),
+        "works": present.works_page(cards, request.GET),
         "buttons": [(s, present.STEP_LABELS[s]) for s in steps if s in present.STEP_LABELS],
         "can_counter": "counter" in steps,
-        "can_select": "accept" in steps,
-        "contracts": contracts,
-        "thread": deal.messages.all(),
+        "contracts": list(Contract.objects.filter(pk__in=deal.contracts.values("pk")).prefetch_related("terms")),
+        "thread": present.thread_items(deal, versions),
         "message_form": MessageForm() if deals.may_post_message(request.actor) else None,
         "counter_form": counter_form,
         "refusal": refusal,
@@ -131,7 +131,7 @@ def deal_step(request, deal_id: int, step: str):
     except DomainError as exc:
         return deal_detail.__wrapped__(request, deal_id, refusal=present.refusal(exc), status=exc.status_code)
     for warning in getattr(result, "warnings", []):
-        messages.warning(request, _("Quota %(name)s (%(year)s): %(after)s of %(limit)s.") % warning)
+        messages.warning(request, quota_sentence(warning))
     messages.success(request, _("Done: %(step)s.") % {"step": present.STEP_LABELS.get(step, step)})
     return redirect("web:exchange-deal", deal_id=deal_id)
 

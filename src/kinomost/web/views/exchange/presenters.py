@@ -3,17 +3,25 @@ labels, terms and money, work cards in the reader's language, refusals as rows, 
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
+from decimal import Decimal
+
+from babel import UnknownLocaleError
+from babel.numbers import format_currency
+from django.core.paginator import Paginator
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext_lazy, ngettext, to_locale
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
+from kinomost.core import media as media_taxonomy
+from kinomost.core import periods, territories
 from kinomost.core.errors import DomainError
-from kinomost.core.languages import from_interface_code
-from kinomost.exchange import deals, proposals
+from kinomost.core.languages import from_interface_code, language_name
+from kinomost.exchange import deals, proposals, summary
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
 from kinomost.exchange.models import ApprovalKind, DealState
+from kinomost.rights.models import LanguageUse
 
 STEP_LABELS = {
     "propose": gettext_lazy("Propose"),
@@ -113,3 +121,177 @@ def chart(result) -> dict:
     return {"labels": [r.period for r in result.rows], "a": result.a, "b": result.b,
             "works_ab": [len(r.a_to_b.works) for r in result.rows], "works_ba": [len(r.b_to_a.works) for r in result.rows],
             "hours_ab": [float(r.a_to_b.hours) for r in result.rows], "hours_ba": [float(r.b_to_a.hours) for r in result.rows]}
+
+
+# ---------------------------------------------------------------- the deal at a glance
+
+GROUP_NAMES = {
+    "WORLD": gettext_lazy("the whole world"),
+    "CIS": gettext_lazy("Commonwealth of Independent States"),
+    "EU": gettext_lazy("European Union"),
+    "GREATER_CHINA": gettext_lazy("Greater China"),
+}
+USE_LABELS = dict(LanguageUse.choices)
+CHANGE_LABELS = {
+    "territories": gettext_lazy("Territories"), "territories_excluded": gettext_lazy("Excluded territories"),
+    "media": gettext_lazy("Media"), "start": gettext_lazy("Start"), "end": gettext_lazy("End"),
+    "exclusive": gettext_lazy("Exclusive"), "languages": gettext_lazy("Languages"), "currency": gettext_lazy("Currency"),
+    "fee_per_work": gettext_lazy("Fee per work"), "flat_fee": gettext_lazy("Flat fee for the package"),
+    "revenue_share": gettext_lazy("Revenue share (%)"), "minimum_guarantee": gettext_lazy("Minimum guarantee"),
+    "committed": gettext_lazy("Committed"),
+}
+WORKS_PER_PAGE = 25
+
+
+def territory_name(code: str, lang: str) -> str:
+    if code.upper() in GROUP_NAMES:
+        return str(GROUP_NAMES[code.upper()])
+    return territories.country_name(code.upper(), lang) if len(code) == 2 else code
+
+
+def territories_text(include, exclude, lang: str) -> str:
+    text = ", ".join(territory_name(c, lang) for c in include)
+    return text + (_(" excluding %(list)s") % {"list": ", ".join(territory_name(c, lang) for c in exclude)} if exclude else "")
+
+
+def media_text(codes) -> str:
+    return ", ".join(media_taxonomy.name(c) for c in codes)
+
+
+def languages_text(items, lang: str) -> str:
+    return ", ".join(f"{language_name(x['language'], lang)} ({USE_LABELS.get(x['use'], x['use'])})" for x in items or [])
+
+
+def day_text(value) -> str:
+    day = periods.parse_date(value)
+    return date_format(day, "DATE_FORMAT") if day else _("open")
+
+
+def amount(value, currency: str) -> str:
+    """An amount in the reader's conventions (CLDR via Babel): 189 800,00 $ · US$189,800.00 · US$189,800.00."""
+    try:
+        return format_currency(Decimal(value or 0), currency, locale=to_locale(get_language() or "en"))
+    except (ValueError, UnknownLocaleError):
+        return f"{value} {currency}"
+
+
+def percent(value) -> str:
+    return f"{number_format(Decimal(value or 0).normalize(), use_l10n=True)} %"
+
+
+def term_glance(term: dict, lang: str) -> dict:
+    """One term in words: territories, media and languages by name, the window in the reader's dates."""
+    return {"territories": territories_text(term["territories"], term.get("territories_excluded") or [], lang),
+            "media": media_text(term["media"]), "start": day_text(term["start"]), "end": day_text(term.get("end")),
+            "exclusive": term.get("exclusive", False), "languages": languages_text(term.get("languages"), lang)}
+
+
+def money_glance(version, count: int) -> dict:
+    c = version.currency
+    return {"currency": c, "works": count, "fee_per_work": amount(version.fee_per_work, c), "flat_fee": amount(version.flat_fee, c),
+            "revenue_share": percent(version.revenue_share), "minimum_guarantee": amount(version.minimum_guarantee, c),
+            "fees": amount(proposals.committed_fees(version, count), c),
+            "committed": amount(proposals.committed_money(version, count), c)}
+
+
+def signing_lines(deal, version, lang: str) -> list[str]:
+    """"61 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01", one a term."""
+    lines = []
+    for p in summary.signing_preview(deal, version):
+        values = {"count": p["grants"], "territories": territories_text(p["territories"], p["territories_excluded"], lang),
+                  "media": media_text(p["media"]), "start": p["start"], "end": p["end"] or _("open")}
+        if p["exclusive"]:
+            text = ngettext("%(count)s exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                            "%(count)s exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+        else:
+            text = ngettext("%(count)s non-exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                            "%(count)s non-exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+        lines.append(text % values)
+    return lines
+
+
+def turn_glance(deal, organisation_id: int) -> dict:
+    """Whose step it is, in words: "Waiting for Pearl Media: Accept, Counter-propose"."""
+    turn = summary.whose_turn(deal)
+    labels = {**STEP_LABELS, "counter": _("Counter-propose")}
+    return {"organisation": turn.organisation, "ours": turn.organisation is not None and turn.organisation.pk == organisation_id,
+            "steps": [str(labels.get(s, s)) for s in turn.steps]}
+
+
+def approvals_glance(missing: list[dict]) -> list[dict]:
+    """The approvals activation still needs, one line per kind and territory with how many works
+    lack it (a package of 61 films needs 61 registrations, not 61 lines)."""
+    kinds = dict(ApprovalKind.choices)
+    lang = language()
+    groups: dict[tuple, dict] = {}
+    for m in missing:
+        key = (m["approval"], m["territory"], m["per_platform"])
+        groups.setdefault(key, {"approval_text": kinds.get(m["approval"], m["approval"]), "per_platform": m["per_platform"],
+                                "territory": territory_name(m["territory"], lang), "works": set()})["works"].add(m["work"])
+    return [{**g, "works": len(g["works"])} for g in groups.values()]
+
+
+def deal_glance(deal, latest, works, organisation_id: int) -> dict:
+    """The summary the deal page opens with (issue 17 §4): parties, state, whose step, the terms
+    in words, the money, the quota forecast, the approvals activation needs, what signing writes."""
+    lang = language()
+    return {"turn": turn_glance(deal, organisation_id), "terms": [term_glance(t, lang) for t in latest.terms],
+            "money": money_glance(latest, len(works)), "quotas": summary.quota_forecast(deal, latest, works),
+            "approvals": approvals_glance(summary.approvals_needed(deal, latest)),
+            "signing": signing_lines(deal, latest, lang)}
+
+
+def works_page(cards: list[dict], params) -> dict:
+    """The package as a table a person can page and filter (title or reference; available or not)."""
+    query = (params.get("q") or "").strip().lower()
+    show = params.get("show") if params.get("show") in ("available", "blocked") else ""
+    rows = [c for c in cards if not query or query in c["title"].lower() or query in c["work"].ref.lower()]
+    if show:
+        rows = [c for c in rows if c["available"] is (show == "available")]
+    page = Paginator(rows, WORKS_PER_PAGE).get_page(params.get("page"))
+    return {"page": page, "q": params.get("q") or "", "show": show, "total": len(cards), "shown": len(rows),
+            "blocked": sum(1 for c in cards if c["available"] is False)}
+
+
+def version_rows(versions: list, lang: str) -> list[dict]:
+    """Every version, newest first, with what it changed against the one before it."""
+    all_ids = {i.work_id for v in versions for i in v.items.all()}
+    names = titles(all_ids)
+    rows = []
+    for before, after in zip([None, *versions[:-1]], versions):
+        changes = summary.version_changes(before, after)
+        rows.append({"version": after, "count": len(after.items.all()), "terms": [term_glance(t, lang) for t in after.terms],
+                     "money": money_glance(after, len(after.items.all())), "any": changes["any"],
+                     "changes": [{"label": CHANGE_LABELS[c["field"]], "before": _change_text(c, after.currency, lang),
+                                  "after": _change_text(c, after.currency, lang, side="after")}
+                                 for c in changes["terms"] + changes["money"]],
+                     "added": [names.get(w, str(w)) for w in changes["added"]],
+                     "removed": [names.get(w, str(w)) for w in changes["removed"]]})
+    return list(reversed(rows))
+
+
+def _change_text(change: dict, currency: str, lang: str, side: str = "before") -> str:
+    value, name = change[side], change["field"]
+    if name in ("territories", "territories_excluded"):
+        return territories_text(value or [], [], lang) or "—"
+    if name == "media":
+        return media_text(value or []) or "—"
+    if name in ("start", "end"):
+        return day_text(value)
+    if name == "exclusive":
+        return _("exclusive") if value else _("non-exclusive")
+    if name == "languages":
+        return languages_text(value, lang) or "—"
+    if name == "revenue_share":
+        return percent(value)
+    if name in ("fee_per_work", "flat_fee", "minimum_guarantee", "committed"):
+        return amount(value, currency)
+    return str(value)
+
+
+def thread_items(deal, versions) -> list[dict]:
+    """The thread as it happened: the messages, and each counter-proposal's note where it was made."""
+    items = [{"kind": "message", "author": m.author, "at": m.created_at, "body": m.body} for m in deal.messages.all()]
+    items += [{"kind": "version", "author": v.author, "at": v.created_at, "body": v.note, "number": v.number}
+              for v in versions if v.note and v.number > 1]
+    return sorted(items, key=lambda i: i["at"])
