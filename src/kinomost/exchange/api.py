@@ -89,6 +89,8 @@ class StepIn(Schema):
     note: str = ""
     reason: str = ""
     on_date: date | None = None
+    confirm: bool = Field(False, description="countersign, sign: true once the person read what the signature does "
+                                             "(unconfirmed, the step is refused with 409 confirmation_needed, stating it)")
 
 
 class MessageIn(Schema):
@@ -183,6 +185,7 @@ class DealSummaryOut(Schema):
     licensor: OrgOut
     licensee: OrgOut
     expires_on: date | None
+    countersigned_on: date | None
     signed_on: date | None
     terminated_on: date | None
     closed_reason: str
@@ -300,7 +303,7 @@ def _works(works) -> list[dict]:
 
 def _deal_summary(deal) -> dict:
     return {"id": deal.pk, "reference": deal.reference, "name": deal.name, "state": deal.state, "licensor": _org(deal.licensor),
-            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "signed_on": deal.signed_on,
+            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "countersigned_on": deal.countersigned_on, "signed_on": deal.signed_on,
             "terminated_on": deal.terminated_on, "closed_reason": deal.closed_reason}
 
 
@@ -379,10 +382,10 @@ def get_deal(request, deal_id: RecordId):
     return _deal(request, selectors.deal_detail(request.auth, deal_id))
 
 
-@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
+@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, countersign, sign, activate, terminate")
 def take_step(request, deal_id: RecordId, step: str, payload: StepIn):
     data = steps.StepInput(proposal=payload.proposal.to_input() if payload.proposal else None, works=payload.works,
-                           note=payload.note, reason=payload.reason, on_date=payload.on_date)
+                           note=payload.note, reason=payload.reason, on_date=payload.on_date, confirmed=payload.confirm)
     result = steps.take_step(request.auth, deal_id, step, data)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)

@@ -10,9 +10,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from kinomost.core import periods
+from kinomost.core import media as media_taxonomy
+from kinomost.core import periods, territories
+from kinomost.core.languages import from_interface_code
 from kinomost.exchange import deals, proposals, quotas, selectors
 from kinomost.exchange.models import Deal, DealState, DealVersion, QuotaMeasure
 
@@ -20,7 +23,13 @@ from kinomost.exchange.models import Deal, DealState, DealVersion, QuotaMeasure
 # (withdraw, reject, call off, terminate) that either side always has.
 FORWARD_STEPS = ("propose", "accept", "counter", "countersign", "sign", "activate")
 # Until it is signed a deal's quotas are a forecast; after, the ledger and the counters say it.
-_FORECAST_STATES = frozenset({DealState.DRAFT, DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED, "countersigned"})
+_FORECAST_STATES = frozenset({DealState.DRAFT, DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED, DealState.COUNTERSIGNED})
+GROUP_NAMES = {
+    "WORLD": gettext_lazy("the whole world"),
+    "CIS": gettext_lazy("Commonwealth of Independent States"),
+    "EU": gettext_lazy("European Union"),
+    "GREATER_CHINA": gettext_lazy("Greater China"),
+}
 TERM_FIELDS = ("territories", "territories_excluded", "media", "start", "end", "exclusive", "languages")
 
 
@@ -89,6 +98,41 @@ def signing_preview(deal: Deal, version: DealVersion | None = None) -> list[dict
              "territories_excluded": list(t.get("territories_excluded") or []), "media": list(t["media"]),
              "start": t["start"], "end": t.get("end")}
             for i, t in enumerate(version.terms, start=1)]
+
+
+def signing_sentences(deal: Deal, version: DealVersion | None = None) -> list[str]:
+    """"61 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01", one a term,
+    in the reader's language: what the confirmation of a signature states, on the page and in the
+    API's refusal to sign unconfirmed."""
+    lang = from_interface_code(get_language() or "en")
+    lines = []
+    for p in signing_preview(deal, version):
+        values = {"count": p["grants"], "territories": territories_text(p["territories"], p["territories_excluded"], lang),
+                  "media": media_text(p["media"]), "start": p["start"], "end": p["end"] or _("open")}
+        if p["exclusive"]:
+            text = ngettext("%(count)s exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                            "%(count)s exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+        else:
+            text = ngettext("%(count)s non-exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                            "%(count)s non-exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+        lines.append(text % values)
+    return lines
+
+
+def territory_name(code: str, lang: str) -> str:
+    """A country's or a group's name in the reader's language (the code where we have none)."""
+    if code.upper() in GROUP_NAMES:
+        return str(GROUP_NAMES[code.upper()])
+    return territories.country_name(code.upper(), lang) if len(code) == 2 else code
+
+
+def territories_text(include, exclude, lang: str) -> str:
+    text = ", ".join(territory_name(c, lang) for c in include)
+    return text + (_(" excluding %(list)s") % {"list": ", ".join(territory_name(c, lang) for c in exclude)} if exclude else "")
+
+
+def media_text(codes) -> str:
+    return ", ".join(media_taxonomy.name(c) for c in codes)
 
 
 def version_changes(before: DealVersion | None, after: DealVersion) -> dict:

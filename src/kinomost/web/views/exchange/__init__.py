@@ -5,6 +5,7 @@
 from kinomost.web.views.exchange.approvals import approval_list, approval_status, quota_page
 from kinomost.web.views.exchange.balance import balance_page
 from kinomost.web.views.exchange.deals import (
+    deal_confirm,
     deal_counter,
     deal_detail,
     deal_message,
@@ -17,6 +18,6 @@ from kinomost.web.views.exchange.deals import (
 from kinomost.web.views.exchange.inbox import inbox_page, inbox_read
 
 __all__ = [
-    "approval_list", "approval_status", "balance_page", "deal_counter", "deal_detail", "deal_message", "deal_step",
+    "approval_list", "approval_status", "balance_page", "deal_confirm", "deal_counter", "deal_detail", "deal_message", "deal_step",
     "exchange_home", "inbox_page", "inbox_read", "offer_detail", "offer_new", "offer_send", "quota_page",
 ]

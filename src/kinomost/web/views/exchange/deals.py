@@ -18,8 +18,9 @@ from kinomost.catalog.models import Work
 from kinomost.core.errors import DomainError, InvalidInput, NotFound
 from kinomost.exchange import deals, offers, selectors
 from kinomost.exchange.models import DealState
-from kinomost.exchange.steps import take_step
-from kinomost.exchange.summary import quota_sentence
+from kinomost.exchange.errors import ConfirmationNeeded
+from kinomost.exchange.steps import SIGNATURES, take_step
+from kinomost.exchange.summary import quota_forecast, quota_sentence, signing_sentences
 from kinomost.rights.models import Contract
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange import presenters as present
@@ -128,12 +129,30 @@ def deal_step(request, deal_id: int, step: str):
         result = take_step(request.actor, deal_id, step, step_input(request.POST))
     except NotFound:  # another's deal: the 404 page, nothing about the deal
         raise
+    except ConfirmationNeeded as exc:  # a signature posted without its confirmation: ask for it
+        return _confirmation(request, deal_id, step, status=exc.status_code)
     except DomainError as exc:
         return deal_detail.__wrapped__(request, deal_id, refusal=present.refusal(exc), status=exc.status_code)
     for warning in getattr(result, "warnings", []):
         messages.warning(request, quota_sentence(warning))
     messages.success(request, _("Done: %(step)s.") % {"step": present.STEP_LABELS.get(step, step)})
     return redirect("web:exchange-deal", deal_id=deal_id)
+
+
+@member_required
+def deal_confirm(request, deal_id: int, step: str):
+    """Before a signature: what it will write into the ledger, the date, and one button."""
+    return _confirmation(request, deal_id, step)
+
+
+def _confirmation(request, deal_id: int, step: str, *, status: int = 200):
+    deal = selectors.deal_detail(request.actor, deal_id)
+    if step not in SIGNATURES or step not in deals.steps_for(request.actor, deal):
+        return redirect("web:exchange-deal", deal_id=deal.pk)
+    latest = list(deal.versions.all())[-1]
+    context = {"deal": deal, "step": step, "label": present.STEP_LABELS[step], "lines": signing_sentences(deal, latest),
+               "quotas": quota_forecast(deal, latest, list(latest.works.all())), "today": date.today()}
+    return render(request, "web/exchange/confirm.html", context, status=status)
 
 
 @member_required

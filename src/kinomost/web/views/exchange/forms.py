@@ -136,4 +136,5 @@ def add_problems(form, exc: InvalidInput) -> None:
 
 def step_input(post) -> StepInput:
     """A step button's POST (the works ticked for a selection, a date, a reason) as the service's input."""
-    return StepInput(works=post.getlist("works") or None, reason=post.get("reason", ""), on_date=post.get("on_date") or None)
+    return StepInput(works=post.getlist("works") or None, reason=post.get("reason", ""), on_date=post.get("on_date") or None,
+                     confirmed=post.get("confirm") == "yes")

@@ -9,18 +9,18 @@ from babel import UnknownLocaleError
 from babel.numbers import format_currency
 from django.core.paginator import Paginator
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, gettext_lazy, ngettext, to_locale
+from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
-from kinomost.core import media as media_taxonomy
-from kinomost.core import periods, territories
+from kinomost.core import periods
 from kinomost.core.errors import DomainError
 from kinomost.core.languages import from_interface_code, language_name
 from kinomost.exchange import deals, proposals, summary
+from kinomost.exchange.summary import media_text, territories_text, territory_name
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
-from kinomost.exchange.models import ApprovalKind, DealState
+from kinomost.exchange.models import OPEN_STATES, ApprovalKind
 from kinomost.rights.models import LanguageUse
 
 STEP_LABELS = {
@@ -29,6 +29,7 @@ STEP_LABELS = {
     "reject": gettext_lazy("Reject"),
     "withdraw": gettext_lazy("Withdraw"),
     "call_off": gettext_lazy("Call off"),
+    "countersign": gettext_lazy("Countersign"),
     "sign": gettext_lazy("Sign"),
     "activate": gettext_lazy("Activate"),
     "terminate": gettext_lazy("Terminate"),
@@ -54,7 +55,7 @@ def other_party(deal, organisation_id: int):
 
 def grantable_now(deal, version, works) -> dict[int, bool]:
     """Whether the licensor could grant each work on these terms now (what signing will check)."""
-    if deal.state not in (DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED, DealState.DRAFT) or not works:
+    if deal.state not in OPEN_STATES or not works:
         return {}
     blocked = {c["work"] for c in deals.conflicts_of(deal.licensor, works, version.terms)}
     return {w.pk: w.pk not in blocked for w in works}
@@ -125,12 +126,6 @@ def chart(result) -> dict:
 
 # ---------------------------------------------------------------- the deal at a glance
 
-GROUP_NAMES = {
-    "WORLD": gettext_lazy("the whole world"),
-    "CIS": gettext_lazy("Commonwealth of Independent States"),
-    "EU": gettext_lazy("European Union"),
-    "GREATER_CHINA": gettext_lazy("Greater China"),
-}
 USE_LABELS = dict(LanguageUse.choices)
 CHANGE_LABELS = {
     "territories": gettext_lazy("Territories"), "territories_excluded": gettext_lazy("Excluded territories"),
@@ -141,21 +136,6 @@ CHANGE_LABELS = {
     "committed": gettext_lazy("Committed"),
 }
 WORKS_PER_PAGE = 25
-
-
-def territory_name(code: str, lang: str) -> str:
-    if code.upper() in GROUP_NAMES:
-        return str(GROUP_NAMES[code.upper()])
-    return territories.country_name(code.upper(), lang) if len(code) == 2 else code
-
-
-def territories_text(include, exclude, lang: str) -> str:
-    text = ", ".join(territory_name(c, lang) for c in include)
-    return text + (_(" excluding %(list)s") % {"list": ", ".join(territory_name(c, lang) for c in exclude)} if exclude else "")
-
-
-def media_text(codes) -> str:
-    return ", ".join(media_taxonomy.name(c) for c in codes)
 
 
 def languages_text(items, lang: str) -> str:
@@ -194,22 +174,6 @@ def money_glance(version, count: int) -> dict:
             "committed": amount(proposals.committed_money(version, count), c)}
 
 
-def signing_lines(deal, version, lang: str) -> list[str]:
-    """"61 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01", one a term."""
-    lines = []
-    for p in summary.signing_preview(deal, version):
-        values = {"count": p["grants"], "territories": territories_text(p["territories"], p["territories_excluded"], lang),
-                  "media": media_text(p["media"]), "start": p["start"], "end": p["end"] or _("open")}
-        if p["exclusive"]:
-            text = ngettext("%(count)s exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
-                            "%(count)s exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
-        else:
-            text = ngettext("%(count)s non-exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
-                            "%(count)s non-exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
-        lines.append(text % values)
-    return lines
-
-
 def turn_glance(deal, organisation_id: int) -> dict:
     """Whose step it is, in words: "Waiting for Pearl Media: Accept, Counter-propose"."""
     turn = summary.whose_turn(deal)
@@ -238,7 +202,7 @@ def deal_glance(deal, latest, works, organisation_id: int) -> dict:
     return {"turn": turn_glance(deal, organisation_id), "terms": [term_glance(t, lang) for t in latest.terms],
             "money": money_glance(latest, len(works)), "quotas": summary.quota_forecast(deal, latest, works),
             "approvals": approvals_glance(summary.approvals_needed(deal, latest)),
-            "signing": signing_lines(deal, latest, lang)}
+            "signing": summary.signing_sentences(deal, latest)}
 
 
 def works_page(cards: list[dict], params) -> dict:
