@@ -1,5 +1,6 @@
 """Two licensing teams in two browsers: Rus Media builds and sends an offer, Shanghai Media reads
-it and counter-proposes, Rus Media accepts and signs, and both see the grants in the ledger."""
+it and counter-proposes, Rus Media accepts, Shanghai Media countersigns, Rus Media confirms what
+signing writes and signs, and both see the grants in the ledger."""
 
 import pytest
 
@@ -54,7 +55,18 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
         assert "Two films at 800" in seller.locator("#version-2").inner_text()
         seller.click("#accept-form button")
         seller.wait_for_selector("#deal-state:has-text('Agreed')")
-        seller.click("#steps button:has-text('Sign')")
+        assert seller.locator("#step-sign").count() == 0  # the licensee countersigns first
+
+        buyer.goto(deal_url)
+        buyer.click("#step-countersign")
+        assert "2 non-exclusive grants: China × SVOD (subscription)" in buyer.locator("#grant-lines").inner_text()
+        buyer.click("#confirm-form button[type=submit]")
+        buyer.wait_for_selector("#deal-state:has-text('Countersigned')")
+
+        seller.goto(deal_url)
+        seller.click("#step-sign")
+        assert "2 non-exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01" in seller.locator("#grant-lines").inner_text()
+        seller.click("#confirm-form button[type=submit]")
         seller.wait_for_selector("#grants")
         assert "Signed" in seller.locator("#deal-state").inner_text()
         shot(seller, "exchange-signed")

@@ -46,3 +46,9 @@ def proposed(actor_a, org_b, catalogue):
 @pytest.fixture
 def agreed(proposed, actor_b):
     return deals.accept(actor_b, proposed.pk)
+
+
+@pytest.fixture
+def countersigned(agreed, actor_b):
+    """Agreed and countersigned by the licensee: the licensor's signature is what remains."""
+    return deals.countersign(actor_b, agreed.pk)

@@ -65,7 +65,18 @@ def test_a_negotiation_through_the_api(sent, key_a, key_b, catalogue):
     assert countered.json()["state"] == "countered"
     assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_b).status_code == 403
     assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_a).json()["state"] == "agreed"
-    signed = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {"on_date": "2026-12-01"}, **key_a)
+    not_yet = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {"on_date": "2026-12-01", "confirm": True}, **key_a)
+    assert (not_yet.status_code, not_yet.json()["error"]) == (409, "step_refused")  # the licensee has not countersigned
+    ask = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/countersign", {}, **key_b)
+    assert (ask.status_code, ask.json()["error"]) == (409, "confirmation_needed")
+    countersigned = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/countersign", {"confirm": True, "on_date": "2026-11-30"}, **key_b)
+    assert (countersigned.json()["state"], countersigned.json()["countersigned_on"]) == ("countersigned", "2026-11-30")
+    ask = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {"on_date": "2026-12-01"}, **key_a)
+    assert (ask.status_code, ask.json()["error"]) == (409, "confirmation_needed")  # unconfirmed: says what it would write
+    assert "1 exclusive grant: China × SVOD (subscription) × 2027-01-01 → 2030-01-01" in ask.json()["message"]
+    assert ask.json()["details"][0] | {"grants": 1, "exclusive": True, "territories": ["CN"], "media": ["svod"]} == ask.json()["details"][0]
+    assert c.get(f"/api/v1/exchange/deals/{deal_id}", **key_a).json()["state"] == "countersigned"  # nothing signed
+    signed = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/sign", {"on_date": "2026-12-01", "confirm": True}, **key_a)
     assert signed.status_code == 200, signed.content
     assert signed.json()["state"] == "signed" and signed.json()["warnings"][0]["territory"] == "CN"
     inbox = c.get("/api/v1/exchange/inbox", **key_b).json()
@@ -116,7 +127,7 @@ def test_a_third_organisation_sees_nothing_of_the_deal(sent, key_c, key_a, catal
         c.get(f"/api/v1/exchange/deals/{deal_id}", **key_c),
         _post(c, f"/api/v1/exchange/deals/{deal_id}/messages", {"body": "hi"}, **key_c),
         *[_post(c, f"/api/v1/exchange/deals/{deal_id}/steps/{s}", {"on_date": "2027-01-01"}, **key_c)
-          for s in ("propose", "accept", "reject", "withdraw", "call_off", "sign", "activate", "terminate", "dance")],
+          for s in ("propose", "accept", "reject", "withdraw", "call_off", "countersign", "sign", "activate", "terminate", "dance")],
         _post(c, f"/api/v1/exchange/approvals/{approval.pk}/status", {"status": "revoked"}, **key_c),
         c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media", **key_c),
         c.get(f"/api/v1/exchange/clearance?work={catalogue[0].pk}&territory=CN&media=svod", **key_c),

@@ -19,6 +19,7 @@ def _signed(seller, buyer, buyer_org, works, on, **money):
     deal = deals.create_deal(seller, buyer_org, proposal(works, [{**CN_SVOD, "territories": ["CN", "RU"], "exclusive": False}], **money))
     deals.propose(seller, deal.pk)
     deals.accept(buyer, deal.pk)
+    deals.countersign(buyer, deal.pk)
     return deals.sign(seller, deal.pk, on_date=on).deal
 
 

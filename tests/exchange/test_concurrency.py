@@ -32,7 +32,8 @@ def _actor(org):
 def _agreed(seller, buyer, works, terms):
     deal = deals.create_deal(_actor(seller), buyer, proposal(works, terms))
     deals.propose(_actor(seller), deal.pk)
-    return deals.accept(_actor(buyer), deal.pk)
+    deals.accept(_actor(buyer), deal.pk)
+    return deals.countersign(_actor(buyer), deal.pk)  # both parties sign: the licensee first
 
 
 def _sign_all(pairs):
@@ -80,7 +81,7 @@ def test_one_exclusive_right_one_signed_deal(buyers):
     winner = Deal.objects.get(pk=signed[0])
     assert RightAtom.objects.filter(kind="grant").count() == 3
     assert set(RightAtom.objects.filter(kind="grant").values_list("licensee_id", flat=True)) == {winner.licensee_id}
-    assert Deal.objects.filter(state=S.AGREED).count() == RIVALS - 1
+    assert Deal.objects.filter(state=S.COUNTERSIGNED).count() == RIVALS - 1
 
 
 def test_the_last_place_under_a_hard_quota_goes_to_one_deal(buyers):

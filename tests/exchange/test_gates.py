@@ -21,7 +21,8 @@ KZ_CINEMA = {"territories": ["KZ"], "media": ["theatrical"], "start": "2027-03-0
 def _agreed(actor_a, actor_b, org_b, works, terms=None, **money):
     deal = deals.create_deal(actor_a, org_b, proposal(works, terms, **money))
     deals.propose(actor_a, deal.pk)
-    return deals.accept(actor_b, deal.pk)
+    deals.accept(actor_b, deal.pk)
+    return deals.countersign(actor_b, deal.pk)  # both parties sign: the licensee first
 
 
 def test_a_hard_quota_refuses_with_the_count(actor_a, actor_b, org_b, catalogue):
@@ -32,7 +33,7 @@ def test_a_hard_quota_refuses_with_the_count(actor_a, actor_b, org_b, catalogue)
     (breach,) = refused.value.details
     assert (breach["name"], breach["year"], breach["used"], breach["adding"], breach["after"], breach["limit"]) == ("KZ cinema", 2027, "0", 3, "3", "2")
     assert not RightAtom.objects.filter(licensee=org_b).exists()
-    assert Deal.objects.get(pk=deal.pk).state == S.AGREED
+    assert Deal.objects.get(pk=deal.pk).state == S.COUNTERSIGNED
 
 
 def test_the_count_is_nationwide_and_per_year(actor_a, actor_b, org_b, catalogue):

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=False)
 def _agreed(actor_a, actor_b, org_b, works, terms=None):
     deal = deals.create_deal(actor_a, org_b, proposal(works, terms))
     deals.propose(actor_a, deal.pk)
-    return deals.accept(actor_b, deal.pk)
+    deals.accept(actor_b, deal.pk)
+    return deals.countersign(actor_b, deal.pk)  # both parties sign: the licensee first
 
 
 def test_a_conflict_in_work_299_of_300_signs_nothing(actor_a, actor_b, org_a, org_b, org_c):
@@ -37,7 +38,7 @@ def test_a_conflict_in_work_299_of_300_signs_nothing(actor_a, actor_b, org_a, or
     assert "pkg-299" in refused.value.message
     assert not RightAtom.objects.filter(kind=AtomKind.GRANT, licensee=org_b).exists()
     assert not Contract.objects.filter(external_ref=f"exchange.deal:{deal.pk}").exists()
-    assert Deal.objects.get(pk=deal.pk).state == S.AGREED
+    assert Deal.objects.get(pk=deal.pk).state == S.COUNTERSIGNED
 
 
 def test_once_the_conflict_is_gone_all_300_are_granted(actor_a, actor_b, org_a, org_b):
@@ -72,7 +73,7 @@ def test_a_later_term_refused_by_the_ledger_rolls_back_the_earlier_ones(actor_a,
     with pytest.raises(Exception):
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert not RightAtom.objects.filter(licensee=org_b).exists()
-    assert Deal.objects.get(pk=deal.pk).state == S.AGREED
+    assert Deal.objects.get(pk=deal.pk).state == S.COUNTERSIGNED
 
 
 def test_a_deal_for_a_language_the_licensor_does_not_hold_is_refused_before_signing(actor_a, actor_b, org_a, org_b):

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_table_covers_the_states_of_the_issue():
     targets = {step.target for step in deals.TRANSITIONS.values()}
-    assert targets == {S.PROPOSED, S.COUNTERED, S.AGREED, S.SIGNED, S.ACTIVE, S.EXPIRED, S.CANCELLED, S.TERMINATED}
+    assert targets == {S.PROPOSED, S.COUNTERED, S.AGREED, S.COUNTERSIGNED, S.SIGNED, S.ACTIVE, S.EXPIRED, S.CANCELLED, S.TERMINATED}
 
 
 def test_a_draft_is_proposed_by_its_initiator_only(actor_a, actor_b, org_b, catalogue):
@@ -49,13 +49,6 @@ def test_the_author_cannot_accept_its_own_proposal(proposed, actor_a):
         deals.accept(actor_a, proposed.pk)
 
 
-def test_accepting_a_selection_keeps_it_as_a_version(proposed, actor_b, catalogue):
-    deal = deals.accept(actor_b, proposed.pk, works=[catalogue[0].pk])
-    last = deal.versions.order_by("-number").first()
-    assert deal.state == S.AGREED and last.author_id == actor_b.organisation.pk
-    assert list(last.works.values_list("pk", flat=True)) == [catalogue[0].pk]
-
-
 def test_reject_by_the_receiver_and_withdraw_by_the_author(proposed, actor_a, actor_b):
     with pytest.raises(NotYourStep):
         deals.reject(actor_a, proposed.pk)
@@ -74,16 +67,36 @@ def test_either_party_calls_off_an_agreement(agreed, actor_b):
     assert deals.call_off(actor_b, agreed.pk).state == S.CANCELLED
 
 
-def test_only_the_licensor_signs(agreed, actor_a, actor_b):
-    with pytest.raises(NotYourStep):
+def test_both_parties_sign_the_licensee_first(agreed, actor_a, actor_b):
+    with pytest.raises(StepRefused):  # the licensee has not countersigned: nothing to sign yet
+        deals.sign(actor_a, agreed.pk)
+    with pytest.raises(NotYourStep):  # only the licensee countersigns
+        deals.countersign(actor_a, agreed.pk)
+    deal = deals.countersign(actor_b, agreed.pk, on_date="2026-11-30")
+    assert (deal.state, str(deal.countersigned_on)) == (S.COUNTERSIGNED, "2026-11-30")
+    assert deals.steps_for(actor_a, deal) == ["call_off", "sign"]
+    with pytest.raises(NotYourStep):  # only the licensor signs
         deals.sign(actor_b, agreed.pk)
     assert deals.sign(actor_a, agreed.pk, on_date="2026-12-01").deal.state == S.SIGNED
 
 
-def test_steps_from_the_wrong_state_are_refused(agreed, actor_a, actor_b):
+def test_accepting_fewer_works_is_a_counter_proposal(proposed, actor_a, actor_b, catalogue):
+    deal = deals.accept(actor_b, proposed.pk, works=[catalogue[0].pk, catalogue[2].pk])
+    assert deal.state == S.COUNTERED  # the package's money must be re-agreed: the seller answers
+    latest = deal.versions.order_by("-number").first()
+    assert (latest.number, latest.author_id, set(latest.works.values_list("pk", flat=True))) == (
+        2, actor_b.organisation_id, {catalogue[0].pk, catalogue[2].pk})
+    assert "re-agreed" in latest.note
+    assert deals.steps_for(actor_a, deal) == ["counter", "accept", "reject"]
+    assert deals.accept(actor_a, proposed.pk).state == S.AGREED
+
+
+def test_steps_from_the_wrong_state_are_refused(countersigned, actor_a, actor_b):
+    agreed = countersigned
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
     for step in (lambda: deals.accept(actor_b, agreed.pk), lambda: deals.call_off(actor_b, agreed.pk),
-                 lambda: deals.propose(actor_a, agreed.pk), lambda: deals.sign(actor_a, agreed.pk)):
+                 lambda: deals.propose(actor_a, agreed.pk), lambda: deals.sign(actor_a, agreed.pk),
+                 lambda: deals.countersign(actor_b, agreed.pk)):
         with pytest.raises(StepRefused):
             step()
 
@@ -107,7 +120,8 @@ def test_a_third_organisation_does_not_see_the_deal(proposed, actor_c):
             step()
 
 
-def test_activate_terminate_and_expire(agreed, actor_a, actor_b):
+def test_activate_terminate_and_expire(countersigned, actor_a, actor_b):
+    agreed = countersigned
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
     with pytest.raises(StepRefused):  # the window has not begun
         deals.activate(actor_b, agreed.pk, on_date="2026-12-15")
@@ -121,7 +135,8 @@ def test_activate_terminate_and_expire(agreed, actor_a, actor_b):
     assert Deal.objects.get(pk=deal.pk).state == S.EXPIRED
 
 
-def test_termination_ends_the_remaining_grants(agreed, actor_a, catalogue, org_b):
+def test_termination_ends_the_remaining_grants(countersigned, actor_a, catalogue, org_b):
+    agreed = countersigned
     from kinomost.rights.availability import is_licensed
 
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
@@ -139,13 +154,15 @@ def test_offers_past_their_expiry_lapse(actor_a, org_b, catalogue):
     assert deals.refresh("2027-02-01").lapsed == [deal.pk]
 
 
-def test_every_step_is_audited_with_who_and_what_changed(agreed, actor_a):
+def test_every_step_is_audited_with_who_and_what_changed(countersigned, actor_a):
+    agreed = countersigned
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
     actions = list(AuditEvent.objects.filter(object_type="exchange.deal", object_id=str(agreed.pk)).order_by("id").values_list("action", "data"))
     names = [a for a, _ in actions]
-    assert names[:4] == ["exchange.deal.drafted", "exchange.deal.propose", "exchange.deal.accept", "exchange.deal.sign"]
+    assert names[:5] == ["exchange.deal.drafted", "exchange.deal.propose", "exchange.deal.accept", "exchange.deal.countersign",
+                         "exchange.deal.sign"]
     sign = dict(actions)["exchange.deal.sign"]
-    assert (sign["before"], sign["after"], sign["signed_on"]) == ("agreed", "signed", "2026-12-01")
+    assert (sign["before"], sign["after"], sign["signed_on"]) == ("countersigned", "signed", "2026-12-01")
 
 
 def test_a_draft_is_revised_by_its_initiator_and_each_revision_kept(actor_a, actor_b, org_b, catalogue):

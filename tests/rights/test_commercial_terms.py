@@ -75,6 +75,7 @@ def test_a_signed_deal_copies_its_agreed_money_into_the_ledger(actor_a, actor_b,
                                                         revenue_share=Decimal("40"), minimum_guarantee=Decimal("6000")))
     deals.propose(actor_a, deal.pk)
     deals.accept(actor_b, deal.pk)
+    deals.countersign(actor_b, deal.pk)
     deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     terms = commercial.terms_of(Contract.objects.get(external_ref=f"exchange.deal:{deal.pk}"))
     assert (terms.currency, terms.flat_fee, terms.minimum_guarantee, terms.revenue_share) == (

@@ -78,7 +78,10 @@ def test_counter_accept_sign_and_see_the_grants(client_a, client_b, actor_a, org
     page = client_a.get(f"/studio/exchange/deals/{deal.pk}/").content.decode()
     assert "two films, lower fee" in page and "Version 1" in page and "Version 2" in page  # every version kept
     client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/accept/")
-    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01"})
+    client_b.post(f"/studio/exchange/deals/{deal.pk}/steps/countersign/", {"on_date": "2026-11-30", "confirm": "yes"})
+    confirm = client_a.get(f"/studio/exchange/deals/{deal.pk}/confirm/sign/").content.decode()
+    assert "2 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01" in confirm
+    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01", "confirm": "yes"})
     assert response.status_code == 302
     deal.refresh_from_db()
     assert deal.state == DealState.SIGNED
@@ -87,29 +90,34 @@ def test_counter_accept_sign_and_see_the_grants(client_a, client_b, actor_a, org
     assert contract.reference in page and f"/studio/rights/contracts/{contract.pk}/" in page
 
 
-def test_buyer_accepts_a_selection(client_b, actor_a, org_b, catalogue):
+def test_buyer_accepting_a_selection_counter_proposes_it(client_b, actor_a, org_b, catalogue):
     deal = deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue)).pk)
     client_b.post(f"/studio/exchange/deals/{deal.pk}/steps/accept/", {"works": [catalogue[0].pk, catalogue[2].pk]})
     deal.refresh_from_db()
-    assert deal.state == DealState.AGREED
+    assert deal.state == DealState.COUNTERED  # the package's money must be re-agreed by the seller
     assert set(deal.versions.order_by("-number").first().works.values_list("ref", flat=True)) == {"film-1", "film-3"}
 
 
+def _countersigned(actor_a, actor_b, org_b, works, terms=None, **money):
+    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(works, terms, **money)).pk).pk)
+    return deals.countersign(actor_b, deal.pk)
+
+
 def test_signing_refused_lists_the_conflicts(client_a, actor_a, actor_b, org_b, org_c, catalogue):
-    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue)).pk).pk)
+    deal = _countersigned(actor_a, actor_b, org_b, catalogue)
     give(org_a := catalogue[0].owner, org_c, [catalogue[1]], ref="RIVAL-1")
-    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01"})
+    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01", "confirm": "yes"})
     page = response.content.decode()
     assert response.status_code == 409
     assert "Nothing was signed" in page and "film-2" in page and "RIVAL-1" in page
     assert "Traceback" not in page
     deal.refresh_from_db()
-    assert deal.state == DealState.AGREED and org_a
+    assert deal.state == DealState.COUNTERSIGNED and org_a
 
 
 def test_step_of_the_other_party_is_refused_in_words(client_b, actor_a, actor_b, org_b, catalogue):
-    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue)).pk).pk)
-    response = client_b.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/")
+    deal = _countersigned(actor_a, actor_b, org_b, catalogue)
+    response = client_b.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"confirm": "yes"})
     assert response.status_code == 403
     assert "This step belongs to the other party." in response.content.decode()
 
@@ -117,8 +125,8 @@ def test_step_of_the_other_party_is_refused_in_words(client_b, actor_a, actor_b,
 def test_quota_exceeded_shows_the_count(client_a, actor_a, actor_b, org_b, catalogue):
     QuotaRule.objects.all().delete()
     QuotaRule.objects.create(name="Tiny CN online quota", territory="CN", media="svod", measure="count", scope="all", limit=2, hard=True)
-    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue)).pk).pk)
-    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01"})
+    deal = _countersigned(actor_a, actor_b, org_b, catalogue)
+    response = client_a.post(f"/studio/exchange/deals/{deal.pk}/steps/sign/", {"on_date": "2026-12-01", "confirm": "yes"})
     page = response.content.decode()
     assert response.status_code == 409 and "Tiny CN online quota" in page and "<td>3</td>" in page
 
@@ -174,19 +182,19 @@ def test_quota_counter_moves_after_signing(client_b, actor_a, actor_b, org_b, ca
     before = client_b.get("/studio/exchange/quotas/?territory=CN&year=2027").content.decode()
     assert "34" in before
     term = {**CN_SVOD, "media": ["theatrical"]}
-    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue, [term], revenue_share=Decimal("25"))).pk).pk)
+    deal = _countersigned(actor_a, actor_b, org_b, catalogue, [term], revenue_share=Decimal("25"))
     deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     rows = client_b.get("/studio/exchange/quotas/?territory=CN&year=2027").content.decode()
     assert '<td class="used">3</td>' in rows
 
 
 def test_balance_dashboard_both_ways_and_exports(client_a, actor_a, actor_b, org_a, org_b, catalogue):
-    deal = deals.accept(actor_b, deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue)).pk).pk)
+    deal = _countersigned(actor_a, actor_b, org_b, catalogue)
     deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     chinese = make_work(org_b, "cn-film")
     hold(org_b, [chinese], territories=["RU"], ref="CN-ACQ")
     ru_term = {**CN_SVOD, "territories": ["RU"]}
-    back = deals.accept(actor_a, deals.propose(actor_b, deals.create_deal(actor_b, org_a, proposal([chinese], [ru_term])).pk).pk)
+    back = _countersigned(actor_b, actor_a, org_a, [chinese], [ru_term])
     deals.sign(actor_b, back.pk, on_date="2026-12-02")
 
     page = client_a.get("/studio/exchange/balance/?scope=organisation&a=rus-media&b=shanghai-media&by=quarter").content.decode()

@@ -194,6 +194,7 @@ PRIVATE_CHECKS = {
     "studio/exchange/deals/<int:deal_id>/counter/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/counter/"),
     "studio/exchange/deals/<int:deal_id>/messages/": lambda c, w: ("post", f"/studio/exchange/deals/{_exchange(w)[1]}/messages/"),
     "studio/exchange/deals/<int:deal_id>/steps/<str:step>/": lambda c, w: ("post", f"/studio/exchange/deals/{_exchange(w)[1]}/steps/accept/"),
+    "studio/exchange/deals/<int:deal_id>/confirm/<str:step>/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/confirm/sign/"),
     "studio/exchange/approvals/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/approvals/"))[1],
     "studio/exchange/approvals/<int:approval_id>/status/": lambda c, w: ("post", f"/studio/exchange/approvals/{_exchange(w)[2]}/status/"),
     "studio/exchange/quotas/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/quotas/?territory=KZ"))[1],

@@ -3,12 +3,13 @@ step is validated, audited and leaves its notices in both inboxes:
 
 1. Severny Media Group acquires its studio's 300 features (a holding in the ledger) and offers
    them to Shanghai Pearl Media for Chinese online (SVOD) rights;
-2. Pearl counter-proposes a lower fee; Severny accepts and signs — 300 grants appear in the
-   ledger, and Pearl's share-of-catalogue counter (China, online) moves past its soft limit;
+2. Pearl counter-proposes a lower fee; Severny accepts, Pearl countersigns and Severny signs —
+   300 grants appear in the ledger, and Pearl's share-of-catalogue counter (China, online) moves past its soft limit;
 3. a smaller theatrical deal on revenue share for the headliners moves the nationwide counter of
    China's 34 foreign films a year;
-4. Pearl licenses 40 of its own features to Severny for Russian SVOD, so the balance of the
-   exchange shows content flowing both ways.
+4. Pearl licenses its own features to Severny for Russian SVOD: Severny takes all but five, which
+   is a counter-proposal (the package's money was for all of them), Pearl accepts it, Severny
+   countersigns and Pearl signs — so the balance of the exchange shows content flowing both ways.
 
 Runs inside `scenario.load()`'s transaction: it is there entirely or not at all.
 """
@@ -73,7 +74,7 @@ def _expiry():
 
 
 def _main_package(severny: Actor, pearl: Actor, features):
-    """300 features for Chinese SVOD: offered, countered, accepted, signed."""
+    """300 features for Chinese SVOD: offered, countered, accepted, countersigned, signed."""
     offer = offers.create_offer(
         severny, name="Северный свет: 300 фильмов · Northern Light: 300 features",
         proposal=ProposalInput(works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("2000"), minimum_guarantee=Decimal("100000")),
@@ -87,6 +88,7 @@ def _main_package(severny: Actor, pearl: Actor, features):
     deals.counter(pearl, deal.pk, counter, note="1500 USD per film · 每部1500美元")
     deals.post_message(pearl, deal.pk, "我们对整个片库很感兴趣，但每部1500美元更合适。We like the whole library; 1,500 USD a film fits better.")
     deals.accept(severny, deal.pk)
+    deals.countersign(pearl, deal.pk, on_date="2026-04-18")
     deals.sign(severny, deal.pk, on_date="2026-04-20")
     return deal
 
@@ -98,18 +100,22 @@ def _headliners_in_cinemas(severny: Actor, pearl: Actor, headliners) -> None:
     ), name="Хиты в кинотеатрах Китая · Headliners in Chinese cinemas", expires_on=_expiry())
     deals.propose(severny, deal.pk)
     deals.accept(pearl, deal.pk)
+    deals.countersign(pearl, deal.pk, on_date="2026-05-14")
     deals.sign(severny, deal.pk, on_date="2026-05-15")
 
 
 def _chinese_films_to_russia(severny: Actor, pearl: Actor, chinese) -> None:
-    """The other direction: Pearl's features for Russian SVOD, a selection accepted by Severny."""
+    """The other direction: Pearl's features for Russian SVOD; Severny's selection is a
+    counter-proposal that Pearl accepts."""
     offer = offers.create_offer(
         pearl, name="明珠影业精选 · Pearl selection for Russia",
         proposal=ProposalInput(works=chinese, terms=[RU_SVOD], currency="USD", fee_per_work=Decimal("1800")),
         message="欢迎选择。Choose what suits your audience.", expires_on=_expiry(),
     )
     (deal,) = offers.send_offer(pearl, offer.pk, ["severny-media"])
-    deals.accept(severny, deal.pk, works=chinese[: max(1, len(chinese) - 5)])
+    deals.accept(severny, deal.pk, works=chinese[: max(1, len(chinese) - 5)])  # fewer works: a counter-proposal
+    deals.accept(pearl, deal.pk)
+    deals.countersign(severny, deal.pk, on_date="2026-08-08")
     deals.sign(pearl, deal.pk, on_date="2026-08-10")
 
 

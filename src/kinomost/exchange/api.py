@@ -9,14 +9,13 @@ from typing import Annotated, Any
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import languages, money
 from kinomost.core.errors import InvalidInput
-from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors
+from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors, steps
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
 
 router = Router(tags=["exchange"])
@@ -90,6 +89,8 @@ class StepIn(Schema):
     note: str = ""
     reason: str = ""
     on_date: date | None = None
+    confirm: bool = Field(False, description="countersign, sign: true once the person read what the signature does "
+                                             "(unconfirmed, the step is refused with 409 confirmation_needed, stating it)")
 
 
 class MessageIn(Schema):
@@ -184,6 +185,7 @@ class DealSummaryOut(Schema):
     licensor: OrgOut
     licensee: OrgOut
     expires_on: date | None
+    countersigned_on: date | None
     signed_on: date | None
     terminated_on: date | None
     closed_reason: str
@@ -301,7 +303,7 @@ def _works(works) -> list[dict]:
 
 def _deal_summary(deal) -> dict:
     return {"id": deal.pk, "reference": deal.reference, "name": deal.name, "state": deal.state, "licensor": _org(deal.licensor),
-            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "signed_on": deal.signed_on,
+            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "countersigned_on": deal.countersigned_on, "signed_on": deal.signed_on,
             "terminated_on": deal.terminated_on, "closed_reason": deal.closed_reason}
 
 
@@ -380,31 +382,11 @@ def get_deal(request, deal_id: RecordId):
     return _deal(request, selectors.deal_detail(request.auth, deal_id))
 
 
-_STEPS = {
-    "propose": lambda a, d, p: deals.propose(a, d),
-    "counter": lambda a, d, p: deals.counter(a, d, _need_proposal(p), note=p.note),
-    "accept": lambda a, d, p: deals.accept(a, d, works=p.works),
-    "reject": lambda a, d, p: deals.reject(a, d, reason=p.reason),
-    "withdraw": lambda a, d, p: deals.withdraw(a, d),
-    "call_off": lambda a, d, p: deals.call_off(a, d, reason=p.reason),
-    "sign": lambda a, d, p: deals.sign(a, d, on_date=p.on_date),
-    "activate": lambda a, d, p: deals.activate(a, d, on_date=p.on_date),
-    "terminate": lambda a, d, p: deals.terminate(a, d, on_date=p.on_date, reason=p.reason),
-}
-
-
-def _need_proposal(payload: StepIn) -> ProposalInput:
-    if payload.proposal is None:
-        raise InvalidInput(_("A counter-proposal needs a proposal."), details={"proposal": "required"})
-    return payload.proposal.to_input()
-
-
-@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, sign, activate, terminate")
+@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, countersign, sign, activate, terminate")
 def take_step(request, deal_id: RecordId, step: str, payload: StepIn):
-    if step not in _STEPS:
-        selectors.deal_detail(request.auth, deal_id)  # 404 for others before naming steps
-        raise InvalidInput(_("Unknown step."), details=[{"step": step, "steps": sorted(_STEPS)}])
-    result = _STEPS[step](request.auth, deal_id, payload)
+    data = steps.StepInput(proposal=payload.proposal.to_input() if payload.proposal else None, works=payload.works,
+                           note=payload.note, reason=payload.reason, on_date=payload.on_date, confirmed=payload.confirm)
+    result = steps.take_step(request.auth, deal_id, step, data)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)
     if hasattr(result, "warnings"):

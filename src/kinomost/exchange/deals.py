@@ -2,10 +2,13 @@
 step exists in which state, where it leads, and which party may take it; every step below goes
 through `_take`, which checks that table, the role, and records the audit event.
 
-    draft → proposed → countered (any number of rounds) → agreed → signed → active → expired
+    draft → proposed → countered (any number of rounds) → agreed → countersigned → signed → active → expired
     exits: cancelled (withdrawn, rejected, expired offer, called off), terminated
 
-Signing grants every term through the rights ledger inside one transaction: all grants or none.
+Both parties sign: the licensee countersigns the agreed version, then the licensor signs, and
+signing grants every term through the rights ledger inside one transaction: all grants or none.
+Accepting only some of the offered works is a counter-proposal (the package's money was agreed
+for the whole package), so the other party answers it.
 """
 
 from __future__ import annotations
@@ -54,8 +57,9 @@ TRANSITIONS: dict[str, Step] = {
     "accept": Step(frozenset({S.PROPOSED, S.COUNTERED}), S.AGREED, RESPONDER),
     "reject": Step(frozenset({S.PROPOSED, S.COUNTERED}), S.CANCELLED, RESPONDER),
     "withdraw": Step(frozenset({S.DRAFT, S.PROPOSED, S.COUNTERED}), S.CANCELLED, AUTHOR),
-    "call_off": Step(frozenset({S.AGREED}), S.CANCELLED, EITHER),
-    "sign": Step(frozenset({S.AGREED}), S.SIGNED, LICENSOR),
+    "call_off": Step(frozenset({S.AGREED, S.COUNTERSIGNED}), S.CANCELLED, EITHER),
+    "countersign": Step(frozenset({S.AGREED}), S.COUNTERSIGNED, LICENSEE),
+    "sign": Step(frozenset({S.COUNTERSIGNED}), S.SIGNED, LICENSOR),
     "activate": Step(frozenset({S.SIGNED}), S.ACTIVE, EITHER),
     "terminate": Step(frozenset({S.SIGNED, S.ACTIVE}), S.TERMINATED, LICENSOR),
     "expire": Step(frozenset({S.SIGNED, S.ACTIVE}), S.EXPIRED, SYSTEM),
@@ -218,23 +222,47 @@ def counter(actor, deal_id: int, data: proposals.ProposalInput, *, note: str = "
 
 
 def accept(actor, deal_id: int, *, works=None) -> Deal:
-    """Agree to the latest version — or to a selection of its works, which is kept as a new
-    version (same terms and money per work) so both parties see exactly what was agreed."""
+    """Agree to the latest version. Accepting only a selection of its works is not an agreement:
+    the package's money was offered for the whole package, so the selection becomes a new version
+    (same terms and money, to be re-agreed) and the other party's turn — a counter-proposal."""
     with transaction.atomic():
         deal = deal_for(actor, deal_id, lock=True)
         _check(actor, deal, "accept")
         current = latest_version(deal)
-        if works is not None:
-            chosen = [w.pk if hasattr(w, "pk") else int(w) for w in works]
-            offered = list(current.items.values_list("work_id", flat=True))
-            if not chosen or set(chosen) - set(offered):
-                raise InvalidInput(_("Select works from the latest version only."), details=[{"field": "works", "not_offered": sorted(set(chosen) - set(offered))}])
-            if set(chosen) != set(offered):
-                data = proposals.ProposalInput(works=chosen, terms=current.terms, currency=current.currency,
-                                               **{f: getattr(current, f) for f in proposals.MONEY_FIELDS})
-                _write_version(deal, actor, proposals.validate(data, deal.licensor), note=_("accepted a selection"))
+        chosen = _selection(current, works)
+        if chosen is not None:
+            data = proposals.ProposalInput(works=chosen, terms=current.terms, currency=current.currency,
+                                           **{f: getattr(current, f) for f in proposals.MONEY_FIELDS})
+            version = _write_version(deal, actor, proposals.validate(data, deal.licensor),
+                                     note=_("Accepted %(chosen)s of %(offered)s works; the package's money must be re-agreed.")
+                                     % {"chosen": len(chosen), "offered": current.items.count()})
+            _take(actor, deal, "counter", checked=True)
+            audit.record("exchange.deal.version", actor=actor, obj=deal, version=version.number)
+            notify(deal.other_party_id(actor.organisation_id), NotificationKind.COUNTER_PROPOSAL, deal=deal, deal_name=deal.name,
+                   version=version.number)
+            return deal
         _take(actor, deal, "accept", checked=True)
         notify(deal.other_party_id(actor.organisation_id), NotificationKind.ACCEPTED, deal=deal, deal_name=deal.name)
+    return deal
+
+
+def _selection(current: DealVersion, works) -> list[int] | None:
+    """The works an acceptance names, if they are fewer than the version offers (None: all)."""
+    if works is None:
+        return None
+    chosen = [w.pk if hasattr(w, "pk") else int(w) for w in works]
+    offered = list(current.items.values_list("work_id", flat=True))
+    if not chosen or set(chosen) - set(offered):
+        raise InvalidInput(_("Select works from the latest version only."), details=[{"field": "works", "not_offered": sorted(set(chosen) - set(offered))}])
+    return None if set(chosen) == set(offered) else chosen
+
+
+def countersign(actor, deal_id: int, *, on_date=None) -> Deal:
+    """The licensee signs the agreed version; the licensor's signature then writes the ledger."""
+    day = periods.parse_date(on_date) or timezone.localdate()
+    with transaction.atomic():
+        deal = _take(actor, deal_for(actor, deal_id, lock=True), "countersign", countersigned_on=day)
+        notify(deal.licensor_id, NotificationKind.COUNTERSIGNED, deal=deal, deal_name=deal.name)
     return deal
 
 

@@ -32,3 +32,10 @@ class ApprovalsMissing(Conflict):
     """A grant may not become active without its approvals: `details` lists each missing one."""
 
     code = "approvals_missing"
+
+
+class ConfirmationNeeded(Conflict):
+    """A signature is asked for without its confirmation: `details` states what it will do (for
+    signing, what the ledger will be written: grants per term, territories, media, window)."""
+
+    code = "confirmation_needed"

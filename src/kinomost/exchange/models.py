@@ -79,6 +79,7 @@ class DealState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     COUNTERED = "countered", _("Countered")
     AGREED = "agreed", _("Agreed")
+    COUNTERSIGNED = "countersigned", _("Countersigned by the licensee")
     SIGNED = "signed", _("Signed")
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
@@ -87,7 +88,7 @@ class DealState(models.TextChoices):
 
 
 SIGNED_STATES = frozenset({DealState.SIGNED, DealState.ACTIVE, DealState.EXPIRED, DealState.TERMINATED})
-OPEN_STATES = frozenset({DealState.DRAFT, DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED})
+OPEN_STATES = frozenset({DealState.DRAFT, DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED, DealState.COUNTERSIGNED})
 
 
 class Deal(models.Model):
@@ -100,8 +101,9 @@ class Deal(models.Model):
     initiator = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="deals")
     name = models.CharField(_("name"), max_length=200)
-    state = models.CharField(_("state"), max_length=12, choices=DealState.choices, default=DealState.DRAFT, db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=DealState.choices, default=DealState.DRAFT, db_index=True)
     expires_on = models.DateField(_("offer expires on"), null=True, blank=True)
+    countersigned_on = models.DateField(_("countersigned on"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     closed_reason = models.CharField(max_length=40, blank=True, help_text="why a deal was cancelled: rejected, withdrawn, expired…")
@@ -262,6 +264,7 @@ class NotificationKind(models.TextChoices):
     ACCEPTED = "accepted", _("Proposal accepted")
     REJECTED = "rejected", _("Proposal rejected")
     WITHDRAWN = "withdrawn", _("Proposal withdrawn")
+    COUNTERSIGNED = "countersigned", _("Countersigned: the deal awaits your signature")
     SIGNED = "signed", _("Deal signed")
     ACTIVATED = "activated", _("Deal active")
     TERMINATED = "terminated", _("Deal terminated")

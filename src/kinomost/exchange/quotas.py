@@ -52,18 +52,11 @@ def define_rule(*, name: str, territory: str, media: str, measure: str, limit, h
 def check_signing(deal, version, works) -> list[dict]:
     """Refuse (QuotaExceeded, listing every broken hard rule with its count) or return the soft
     warnings and near-limit notices for the deal about to be signed."""
-    breaches, warnings = [], []
     rules = list(QuotaRule.objects.order_by("pk"))
     _lock(rules)
-    for rule in rules:
-        for year in sorted(selectors.years_of(version)):
-            finding = _evaluate(rule, deal, version, works, year)
-            if finding is None:
-                continue
-            if finding["over"] and rule.hard:
-                breaches.append(finding)
-            elif finding["over"] or finding["near_limit"]:
-                warnings.append(finding)
+    findings = _findings(rules, deal, version, works)
+    breaches = [f for f in findings if f["over"] and f["hard"]]
+    warnings = [f for f in findings if not (f["over"] and f["hard"]) and (f["over"] or f["near_limit"])]
     if breaches:
         first = breaches[0]
         raise QuotaExceeded(
@@ -71,6 +64,18 @@ def check_signing(deal, version, works) -> list[dict]:
             details=breaches,
         )
     return warnings
+
+
+def forecast(deal, version, works) -> list[dict]:
+    """What signing this version would do to every quota it touches (the same findings the gate
+    judges, without its lock): the deal page shows them before anyone presses Sign."""
+    return _findings(list(QuotaRule.objects.order_by("pk")), deal, version, works)
+
+
+def _findings(rules, deal, version, works) -> list[dict]:
+    years = sorted(selectors.years_of(version))
+    found = (_evaluate(rule, deal, version, works, year) for rule in rules for year in years)
+    return [f for f in found if f is not None]
 
 
 def _lock(rules) -> None:

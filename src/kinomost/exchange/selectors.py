@@ -469,6 +469,12 @@ def inbox_page(actor, *, unread_only: bool = False, limit: int = 200) -> list[tu
     return [(n, n.pk in read) for n in notices]
 
 
+def _quota_text(finding: dict) -> str:
+    from kinomost.exchange.summary import quota_sentence  # the one wording of a quota finding (it imports us)
+
+    return quota_sentence(finding)
+
+
 _TEXTS = {
     NotificationKind.OFFER_RECEIVED: lambda d: _("Offer received: %(deal)s") % d,
     NotificationKind.COUNTER_PROPOSAL: lambda d: _("Counter-proposal on %(deal)s") % d,
@@ -482,7 +488,7 @@ _TEXTS = {
     NotificationKind.OFFER_EXPIRING: lambda d: _("The offer %(deal)s expires on %(on)s") % d,
     NotificationKind.WINDOW_EXPIRING: lambda d: _("The windows of %(deal)s end on %(on)s") % d,
     NotificationKind.APPROVAL_CHANGED: lambda d: _("Approval for %(work)s in %(territory)s is now %(status)s") % d,
-    NotificationKind.QUOTA_NEAR_LIMIT: lambda d: _("Quota %(name)s: %(after)s of %(limit)s") % d,
+    NotificationKind.QUOTA_NEAR_LIMIT: lambda d: _quota_text(d),
 }
 
 

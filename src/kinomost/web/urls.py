@@ -42,6 +42,7 @@ urlpatterns = [
     path("studio/exchange/deals/<int:deal_id>/counter/", exchange.deal_counter, name="exchange-deal-counter"),
     path("studio/exchange/deals/<int:deal_id>/messages/", exchange.deal_message, name="exchange-deal-message"),
     path("studio/exchange/deals/<int:deal_id>/steps/<str:step>/", exchange.deal_step, name="exchange-deal-step"),
+    path("studio/exchange/deals/<int:deal_id>/confirm/<str:step>/", exchange.deal_confirm, name="exchange-deal-confirm"),
     path("studio/exchange/approvals/", exchange.approval_list, name="exchange-approvals"),
     path("studio/exchange/approvals/<int:approval_id>/status/", exchange.approval_status, name="exchange-approval-status"),
     path("studio/exchange/quotas/", exchange.quota_page, name="exchange-quotas"),
