@@ -69,7 +69,7 @@ def test_a_later_term_refused_by_the_ledger_rolls_back_the_earlier_ones(actor_a,
     """Two terms overlapping each other pass the per-term check; the ledger refuses the second
     grant, and the first one is rolled back with it."""
     deal = _agreed(actor_a, actor_b, org_b, catalogue, terms=[CN_SVOD, {**CN_SVOD, "start": "2028-01-01"}])
-    with pytest.raises(Exception):
+    with pytest.raises(SigningRefused):
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert not RightAtom.objects.filter(licensee=org_b).exists()
     assert Deal.objects.get(pk=deal.pk).state == S.AGREED

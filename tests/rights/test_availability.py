@@ -7,7 +7,6 @@ import pytest
 
 from kinomost.core.errors import Conflict
 from kinomost.core.periods import Period
-from kinomost.parties import services as parties
 from kinomost.rights import ledger
 from kinomost.rights.availability import (
     CONFLICTING_GRANT,

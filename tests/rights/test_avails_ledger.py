@@ -4,7 +4,6 @@ refused rows change nothing, re-imports are no-ops, and exports import back unch
 import gc
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 

@@ -6,7 +6,6 @@ import pytest
 
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.core.models import AuditEvent
-from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from kinomost.rights import ledger

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kinomost.catalog.models import WorkLocalization
-from kinomost.exchange import approvals, deals, offers
+from kinomost.exchange import deals, offers
 from kinomost.exchange.models import Deal, DealState, Notification, Offer, QuotaRule
 from kinomost.rights.models import Contract
 from tests.exchange.conftest import CN_SVOD, proposal
@@ -214,4 +214,3 @@ def test_only_the_parties_see_a_deal_or_an_offer(client, actor_a, org_b, org_c, 
         assert client.get(url).status_code == 404
     assert client.post(f"/studio/exchange/deals/{deal.pk}/steps/accept/").status_code == 404
     assert "Private package" not in client.get("/studio/exchange/").content.decode()
-    approvals  # imported for the approvals pages above

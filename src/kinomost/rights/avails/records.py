@@ -459,7 +459,7 @@ class _WorkFinder:
             raise ImportRejected("Some titles cannot be catalogued; nothing was imported",
                                  problems=[_problem(row.source, "TitleInternalAlias", p) for row, p in problems])
         created = bulk.create_fresh(self.org, inputs, actor=self.actor, audit_each=False, source=self.source)
-        for (ref, row), work in zip(by_ref.items(), created):
+        for row, work in zip(by_ref.values(), created):
             self._remember(work, row.alid, row.content_id)
             self.created_ids.append(work.pk)
         for row in rows:
