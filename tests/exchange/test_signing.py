@@ -7,9 +7,9 @@ from kinomost.exchange import deals
 from kinomost.exchange.errors import SigningRefused
 from kinomost.exchange.models import Deal, DealState as S
 from kinomost.rights.models import AtomKind, Contract, RightAtom
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
-from .conftest import CN_SVOD, proposal
+from tests.factories import CN_SVOD, proposal
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

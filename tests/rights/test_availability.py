@@ -18,10 +18,10 @@ from kinomost.rights.availability import (
     grants_to,
     holdbacks_of,
     holdings_of,
-    is_licensed,
 )
 from kinomost.rights.ledger import ContractInput, TermInput
-from tests.rights.conftest import give, hold, make_work
+from kinomost.rights.licensed import is_licensed
+from tests.factories import give, hold, make_work
 
 D = date
 WINDOW = (D(2027, 1, 1), D(2030, 1, 1))

@@ -12,7 +12,7 @@ from kinomost.rights import ledger
 from kinomost.rights.availability import availability, grants_by, holdings_of
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.rights.models import OPEN_END, AtomKind, RightAtom
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
 D = date
 
