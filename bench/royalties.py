@@ -202,7 +202,7 @@ def _generate_sessions(sessions, works, assets, viewers, profiles, month, contra
         count = min(batch, sessions - offset)
         picked = rng.choices(works, weights=weights, k=count)
         rows = []
-        for i, work in enumerate(picked):
+        for work in picked:
             viewer = rng.randrange(len(viewers))
             at = connection.ops.adapt_datetimefield_value(month + timedelta(seconds=rng.randrange(31 * 86400)))
             seconds = float(rng.randrange(5, 59)) if rng.random() < 0.1 else float(rng.randrange(60, 7200))

@@ -11,8 +11,8 @@ from django.test import override_settings
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
+from tests.factories import PASSWORD
 
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +103,12 @@ def org_a(db):
 @pytest.fixture
 def org_b(db):
     return parties.create_organisation(slug="shanghai-media", name="Shanghai Media Group", kind="media_group", country="CN")
+
+
+@pytest.fixture
+def org_c(db):
+    """A third organisation, a stranger to most deals and works."""
+    return parties.create_organisation(slug="kazakh-film", name="Kazakhfilm", kind="distributor", country="KZ")
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from kinomost.exchange.proposals import ProposalInput
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
 EXAMPLES = int(os.environ.get("KINOMOST_FUZZ_EXAMPLES", "6"))  # per operation and mode; raise it for a deeper run by hand
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -9,7 +9,7 @@ import pytest
 from kinomost.catalog.models import Work
 from kinomost.exchange.models import Deal, Offer
 from kinomost.rights.models import Contract
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 
 API = "/api/v1"
 HUGE = 10**20  # 20 digits: beyond a 64-bit primary key

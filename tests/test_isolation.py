@@ -13,7 +13,9 @@ from kinomost.catalog.models import Genre
 from kinomost.exchange import quotas
 from kinomost.exchange.models import ApprovalRule, QuotaRule
 
-from .conftest import PASSWORD, restore_migration_data
+from tests.factories import PASSWORD
+
+from .conftest import restore_migration_data
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,23 +10,9 @@ from kinomost.cinema import ffmpeg
 from kinomost.cinema.services import IngestRequest
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
+from tests.factories import SUBTITLES_RU, make_clip
 
 TEST_LADDER = [180, 144]
-SUBTITLES_RU = "1\n00:00:01,000 --> 00:00:03,000\nПривет, мир\n\n2\n00:00:05,000 --> 00:00:07,500\n<i>Кино</i>\n"
-
-
-def make_clip(path, *, seconds=10, size="320x180", languages=("rus", "eng")):
-    args = ["-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}"]
-    for i, _lang in enumerate(languages):
-        args += ["-f", "lavfi", "-i", f"sine=frequency={440 + 220 * i}:duration={seconds}"]
-    args += ["-map", "0:v"] + [x for i in range(len(languages)) for x in ("-map", f"{i + 1}:a")]
-    args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"]
-    for i, lang in enumerate(languages):
-        args += [f"-metadata:s:a:{i}", f"language={lang}"]
-    ffmpeg.run([*args, str(path)])
-    return path
-
-
 @pytest.fixture(scope="session")
 def media_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("masters")

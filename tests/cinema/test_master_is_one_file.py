@@ -23,7 +23,9 @@ from kinomost.core.errors import InvalidInput
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 
-from .conftest import decode_ok, make_clip
+from tests.factories import make_clip
+
+from .conftest import decode_ok
 
 
 @pytest.fixture

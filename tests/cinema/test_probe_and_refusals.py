@@ -10,7 +10,7 @@ from kinomost.cinema.models import Asset
 from kinomost.core.errors import InvalidInput, PermissionDenied
 from kinomost.parties.context import Actor
 
-from .conftest import make_clip
+from tests.factories import make_clip
 
 SUMMARY = """Input #0, matroska,webm, from 'film.mkv':
   Duration: 01:42:07.52, start: 0.000000, bitrate: 8000 kb/s

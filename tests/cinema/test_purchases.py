@@ -243,7 +243,7 @@ def test_a_free_title_is_watched_free_with_nothing_to_buy(platform, org_a, buyer
 def test_the_demo_storefront_sells_its_premiere_and_films_to_own(db):
     """`kinomost demo-cinema`: the subscribed demo viewer plays the SVOD films and is offered to buy
     them; the premiere is offered as a premium rental or to buy, not by subscription."""
-    from kinomost.cinema import demo
+    from kinomost.demo import cinema as demo
     from kinomost.parties import services as parties
 
     orgs = {slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")

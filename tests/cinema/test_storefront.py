@@ -8,8 +8,7 @@ from kinomost.exchange import approvals
 from kinomost.exchange.models import Approval, ApprovalStatus
 from kinomost.parties.context import Actor
 from kinomost.rights import ledger
-from kinomost.rights.availability import is_licensed
-from kinomost.rights.licensed import licensed_media
+from kinomost.rights.licensed import is_licensed, licensed_media
 
 from .viewing import hold, make_platform, make_work, ready_asset
 

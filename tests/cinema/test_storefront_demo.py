@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from kinomost.cinema import demo, playback, storefront
+from kinomost.cinema import playback, storefront
+from kinomost.demo import cinema as demo
 from kinomost.cinema.models import Asset, Platform
 from kinomost.cinema.viewing_models import Viewer
 from kinomost.cinema.worker import run_worker

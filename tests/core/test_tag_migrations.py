@@ -9,7 +9,7 @@ from django.apps import apps
 from kinomost.cinema.models import Asset, AssetSource, Platform, Track
 from kinomost.exchange.models import Offer
 from kinomost.rights.models import Term
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 
 
 def _run(app, name):

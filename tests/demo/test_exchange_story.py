@@ -4,7 +4,8 @@ and the balance showing both directions — all through the exchange's services.
 
 from kinomost.catalog.services import WorkInput, save_work
 from kinomost.demo import exchange_story
-from kinomost.exchange import selectors
+from kinomost.exchange import balance as exchange_balance
+from kinomost.exchange import quota_usage
 from kinomost.exchange.models import Deal, DealState, Notification
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
@@ -39,10 +40,10 @@ def test_the_story_negotiates_signs_and_flows_both_ways(db):
     assert back.state == DealState.SIGNED
 
     pearl = Actor(organisation=orgs["pearl-media"], role=Role.LICENSING_MANAGER)
-    counters = {c.rule.media: c for c in selectors.quota_counters(pearl, territory="CN", year=2027)}
+    counters = {c.rule.media: c for c in quota_usage.quota_counters(pearl, territory="CN", year=2027)}
     assert counters["theatrical"].used == exchange_story.HEADLINERS
     assert counters["vod"].used > 0
     assert Notification.objects.filter(organisation=orgs["pearl-media"], kind="offer_received").exists()
 
-    total = selectors.balance(pearl, "severny-media", "pearl-media", by="quarter").total
+    total = exchange_balance.balance(pearl, "severny-media", "pearl-media", by="quarter").total
     assert len(total.a_to_b.works) == 15 and len(total.b_to_a.works) == 2  # 7 offered, a selection of 2 accepted

@@ -2,7 +2,7 @@
 
 import os
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 SCREENSHOTS = os.environ.get("KINOMOST_SCREENSHOTS")  # a folder, to look at the pages by eye
 

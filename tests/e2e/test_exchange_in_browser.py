@@ -5,7 +5,7 @@ signing writes and signs, and both see the grants in the ledger."""
 import pytest
 
 from tests.e2e.studio import assert_clean, shot, sign_in, watch_console
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

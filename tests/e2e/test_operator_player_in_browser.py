@@ -10,7 +10,7 @@ from kinomost.cinema.worker import run_worker
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
-from tests.cinema.conftest import make_clip
+from tests.factories import make_clip
 from tests.cinema.viewing import PASSWORD, make_platform, make_work
 from tests.e2e.studio import assert_clean
 

@@ -4,7 +4,7 @@ grant that is already sold and reads why it was refused."""
 import pytest
 
 from tests.e2e.studio import assert_clean, shot, sign_in
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ import pytest
 
 from kinomost.cinema.models import Asset, AssetSource
 from kinomost.parties import services as parties
-from tests.cinema.conftest import SUBTITLES_RU, make_clip
-from tests.conftest import PASSWORD
+from tests.factories import SUBTITLES_RU, make_clip
+from tests.factories import PASSWORD
 from tests.e2e.studio import assert_clean, shot, sign_in
-from tests.rights.conftest import make_work
+from tests.factories import make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

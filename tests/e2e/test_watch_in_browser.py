@@ -9,7 +9,7 @@ from kinomost.cinema.viewing_models import PlaybackSession, ViewingEvent
 from kinomost.cinema.worker import run_worker
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
-from tests.cinema.conftest import SUBTITLES_RU, make_clip
+from tests.factories import SUBTITLES_RU, make_clip
 from tests.cinema.viewing import PASSWORD, hold, make_platform, make_work, viewer_of
 from tests.e2e.studio import assert_clean, shot
 

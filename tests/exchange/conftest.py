@@ -1,22 +1,13 @@
 """Exchange fixtures: a seller (org_a) holding a small catalogue, a buyer (org_b), a stranger
 (org_c), and short ways to draft, propose and agree a deal."""
 
-from decimal import Decimal
 
 import pytest
 
 from kinomost.exchange import deals
-from kinomost.exchange.proposals import ProposalInput
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
-from tests.rights.conftest import hold, make_work, org_c  # noqa: F401  (fixture re-exported)
-
-CN_SVOD = {"territories": ["CN"], "media": ["svod"], "start": "2027-01-01", "end": "2030-01-01", "exclusive": True}
-
-
-def proposal(works, terms=None, **money):
-    return ProposalInput(works=works, terms=terms or [CN_SVOD], currency=money.pop("currency", "USD"),
-                         fee_per_work=money.pop("fee_per_work", Decimal("1000")), **money)
+from tests.factories import CN_SVOD, hold, make_work, proposal  # noqa: F401 (CN_SVOD, proposal: the helpers once lived here)
 
 
 @pytest.fixture

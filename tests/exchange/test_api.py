@@ -10,7 +10,7 @@ from kinomost.exchange.models import Deal, DealState as S
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 
-from .conftest import CN_SVOD
+from tests.factories import CN_SVOD
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,31 @@ def test_refusals_are_json_with_a_code(sent, key_a, key_b):
     assert [d["loc"][-1] for d in negative.json()["details"]] == ["fee_per_work"]
 
 
+def test_a_term_language_that_is_no_pair_is_refused_by_field_not_a_500(key_a, actor_a, org_b, catalogue):
+    """Every language shape the exchange takes is the ledger's (rights.language_pairs): a number
+    for a tag used to crash on `.strip()`, and a bare "rus" was unpacked as (tag, use)."""
+    from kinomost.core.errors import InvalidInput
+    from kinomost.exchange import deals
+
+    from tests.factories import proposal
+
+    c = Client()
+    for languages, named in (([{"language": 5, "use": "dubbed"}], "'5' is not a language tag"),
+                             ([{"language": "ru", "use": "shouted"}], "language use 'shouted'")):
+        refused = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
+            "works": [catalogue[0].pk], "terms": [{**CN_SVOD, "languages": languages}]}}, **key_a)
+        assert refused.status_code == 422, refused.content
+        (problem,) = [d for d in refused.json()["details"] if d["field"] == "terms"]
+        assert named in problem["message"]
+    with pytest.raises(InvalidInput, match="'rus' is not a language with its use"):
+        deals.create_deal(actor_a, org_b, proposal(catalogue[:1], [{**CN_SVOD, "languages": ["rus"]}]))
+    accepted = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
+        "works": [catalogue[0].pk], "terms": [{**CN_SVOD, "languages": [{"language": "zh-hans", "use": "subtitled"}, {"language": "ru"}]}]}}, **key_a)
+    assert accepted.status_code == 201, accepted.content
+    (term,) = Deal.objects.get(pk=accepted.json()["id"]).versions.get().terms
+    assert term["languages"] == [{"language": "zh-Hans", "use": "subtitled"}, {"language": "ru", "use": "original"}]
+
+
 def test_a_read_only_key_reads_the_thread_but_cannot_post(sent, org_b):
     _, deal_id = sent
     reader = {"HTTP_AUTHORIZATION": "Bearer " + parties.create_api_key(organisation=org_b, name="r", role=Role.READ_ONLY)[1]}
@@ -163,9 +188,9 @@ def test_a_draft_is_private_to_its_initiator_in_the_api(client, org_a, org_b):
     from kinomost.parties import services as parties
     from kinomost.parties.context import Actor
     from kinomost.parties.models import Role
-    from tests.rights.conftest import make_work
+    from tests.factories import make_work
 
-    from .conftest import proposal
+    from tests.factories import proposal
 
     draft = deals.create_deal(Actor(organisation=org_a, role=Role.OWNER), org_b, proposal([make_work(org_a, "draft-film")]))
     key_b = {"HTTP_AUTHORIZATION": f"Bearer {parties.create_api_key(organisation=org_b, name='b', role=Role.OWNER)[1]}"}

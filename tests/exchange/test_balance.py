@@ -7,10 +7,11 @@ import pytest
 
 from kinomost.catalog.models import Work
 from kinomost.core.errors import NotFound
-from kinomost.exchange import deals, selectors
-from tests.rights.conftest import hold, make_work
+from kinomost.exchange import balance as exchange_balance
+from kinomost.exchange import deals
+from tests.factories import hold, make_work
 
-from .conftest import CN_SVOD, proposal
+from tests.factories import CN_SVOD, proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def scenario(actor_a, actor_b, org_a, org_b):
 
 
 def test_by_quarter(scenario, actor_a):
-    result = selectors.balance(actor_a, "rus-media", "shanghai-media", by="quarter")
+    result = exchange_balance.balance(actor_a, "rus-media", "shanghai-media", by="quarter")
     q1, q2 = result.rows
     assert (q1.period, len(q1.a_to_b.works), q1.a_to_b.hours, q1.a_to_b.money["USD"], len(q1.b_to_a.works)) == (
         "2027-Q1", 2, Decimal("3.5"), Decimal("2500.00"), 0)
@@ -48,16 +49,16 @@ def test_by_quarter(scenario, actor_a):
 
 
 def test_by_month_and_year_and_between_countries(scenario, actor_a):
-    assert [r.period for r in selectors.balance(actor_a, "rus-media", "shanghai-media", by="month").rows] == ["2027-02", "2027-05"]
-    (year,) = selectors.balance(actor_a, "rus-media", "shanghai-media", by="year").rows
+    assert [r.period for r in exchange_balance.balance(actor_a, "rus-media", "shanghai-media", by="month").rows] == ["2027-02", "2027-05"]
+    (year,) = exchange_balance.balance(actor_a, "rus-media", "shanghai-media", by="year").rows
     assert (len(year.a_to_b.works), len(year.b_to_a.works)) == (2, 1)
-    (countries,) = selectors.balance(actor_a, "RU", "CN", scope="country").rows
+    (countries,) = exchange_balance.balance(actor_a, "RU", "CN", scope="country").rows
     assert (len(countries.a_to_b.works), countries.b_to_a.money["USD"]) == (2, Decimal("2500.00"))
 
 
 def test_only_a_party_reads_an_organisations_balance(scenario, actor_c):
     with pytest.raises(NotFound):
-        selectors.balance(actor_c, "rus-media", "shanghai-media")
+        exchange_balance.balance(actor_c, "rus-media", "shanghai-media")
 
 
 def test_the_balance_files_write_text_as_text_never_as_a_formula():
@@ -71,8 +72,8 @@ def test_the_balance_files_write_text_as_text_never_as_a_formula():
     from kinomost.exchange import exports
 
     evil = '=HYPERLINK("http://evil.example/","x")'
-    total = selectors.BalanceRow("-total", selectors.Flow(), selectors.Flow())
-    result = selectors.Balance(scope="organisation", a=evil, b="@b", by="year", rows=[], total=total)
+    total = exchange_balance.BalanceRow("-total", exchange_balance.Flow(), exchange_balance.Flow())
+    result = exchange_balance.Balance(scope="organisation", a=evil, b="@b", by="year", rows=[], total=total)
     sheet = load_workbook(io.BytesIO(exports.export_balance(result, "xlsx"))).active
     title = next(sheet.iter_rows(max_row=1))[0]
     assert title.value == f"{evil} ↔ @b" and title.data_type == "s"

@@ -15,10 +15,10 @@ from kinomost.exchange.models import Deal, DealState as S
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.rights.models import RightAtom
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 from tests.rights.test_concurrency import _skip_unless_concurrent_database
 
-from .conftest import proposal
+from tests.factories import proposal
 
 RIVALS = 6
 CN_SVOD = {"territories": ["CN"], "media": ["svod"], "start": "2027-01-01", "end": "2030-01-01", "exclusive": True}

@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from kinomost.catalog.models import Work
-from kinomost.exchange import deals, notifications, offers, selectors
+from kinomost.exchange import deals, inbox, notifications, offers, selectors
 from kinomost.exchange.models import DealState as S, NotificationKind
-from tests.rights.conftest import give
+from tests.factories import give
 
-from .conftest import CN_SVOD, proposal
+from tests.factories import CN_SVOD, proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -37,18 +37,18 @@ def test_inbox_read_per_member(proposed, user_b, actor_b):
     from kinomost.parties.context import Actor
 
     member = Actor(organisation=actor_b.organisation, role=actor_b.role, user=user_b)
-    (notice,) = selectors.inbox(member, unread_only=True)
+    (notice,) = inbox.inbox(member, unread_only=True)
     assert notice.kind == NotificationKind.OFFER_RECEIVED
-    assert selectors.notification_text(notice) == "Offer received: First package"
+    assert inbox.notification_text(notice) == "Offer received: First package"
     notifications.mark_read(member, [notice.pk])
-    assert list(selectors.inbox(member, unread_only=True)) == []
+    assert list(inbox.inbox(member, unread_only=True)) == []
 
 
 def test_offer_expiring_reminder_is_sent_once(actor_a, org_b, catalogue):
     deal = deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue), expires_on="2027-01-31").pk)
     assert deals.refresh("2027-01-20").reminded == 2
     assert deals.refresh("2027-01-21").reminded == 0
-    assert deal.pk in [n.deal_id for n in selectors.inbox(type("A", (), {"organisation_id": org_b.pk, "user": None})())]
+    assert deal.pk in [n.deal_id for n in inbox.inbox(type("A", (), {"organisation_id": org_b.pk, "user": None})())]
 
 
 def test_cli_deals_list_and_quotas(proposed):

@@ -7,9 +7,9 @@ from kinomost.exchange import deals
 from kinomost.exchange.errors import SigningRefused
 from kinomost.exchange.models import Deal, DealState as S
 from kinomost.rights.models import AtomKind, Contract, RightAtom
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
-from .conftest import CN_SVOD, proposal
+from tests.factories import CN_SVOD, proposal
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -70,7 +70,7 @@ def test_a_later_term_refused_by_the_ledger_rolls_back_the_earlier_ones(actor_a,
     """Two terms overlapping each other pass the per-term check; the ledger refuses the second
     grant, and the first one is rolled back with it."""
     deal = _agreed(actor_a, actor_b, org_b, catalogue, terms=[CN_SVOD, {**CN_SVOD, "start": "2028-01-01"}])
-    with pytest.raises(Exception):
+    with pytest.raises(SigningRefused):
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert not RightAtom.objects.filter(licensee=org_b).exists()
     assert Deal.objects.get(pk=deal.pk).state == S.COUNTERSIGNED

@@ -11,7 +11,7 @@ from kinomost.exchange.errors import NotYourStep, StepRefused
 from kinomost.exchange.models import DealState as S
 from kinomost.core.errors import NotFound, PermissionDenied
 
-from .conftest import proposal
+from tests.factories import proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def test_activate_terminate_and_expire(countersigned, actor_a, actor_b):
 
 def test_termination_ends_the_remaining_grants(countersigned, actor_a, catalogue, org_b):
     agreed = countersigned
-    from kinomost.rights.availability import is_licensed
+    from kinomost.rights.licensed import is_licensed
 
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
     assert is_licensed(org_b, catalogue[0], "CN", "svod", __import__("datetime").date(2028, 6, 1))
@@ -185,7 +185,7 @@ def test_a_buyer_may_draft_a_request_for_the_sellers_works(actor_a, actor_b, org
 
 def test_works_outside_the_licensors_catalogue_are_refused(actor_a, org_b, catalogue):
     from kinomost.core.errors import InvalidInput
-    from tests.rights.conftest import make_work
+    from tests.factories import make_work
 
     foreign = make_work(org_b, "not-yours")
     with pytest.raises(InvalidInput) as refused:

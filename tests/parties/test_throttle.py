@@ -7,7 +7,7 @@ from django.test import Client
 
 from kinomost.cinema.viewing_models import Viewer  # noqa: F401  (the storefront's app is installed)
 from tests.cinema.viewing import make_platform, viewer_of
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

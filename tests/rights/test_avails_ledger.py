@@ -4,7 +4,6 @@ refused rows change nothing, re-imports are no-ops, and exports import back unch
 import gc
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from kinomost.rights.avails.export import write_xlsx, write_xml
 from kinomost.rights.avails.model import AvailRow
 from kinomost.rights.avails.xlsx import read_xlsx
 from kinomost.rights.models import AtomKind, Contract, RightAtom, Term
-from tests.rights.conftest import hold, make_work
+from tests.factories import hold, make_work
 
 from tests.rights.avails_schema import SAMPLES, needs_samples
 from tests.rights.avails_schema import VALID_SAMPLES as VALID
@@ -237,7 +236,7 @@ def test_grants_export_to_their_licensee_and_round_trip(org_a, org_b, fmt):
 
 
 def test_a_grant_recorded_by_hand_exports_as_readable_avails(org_a, org_b):
-    from tests.rights.conftest import give
+    from tests.factories import give
 
     film = make_work(org_a, "brother")
     hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")
@@ -295,7 +294,7 @@ def test_formats_of_one_right_join_their_languages_and_one_allowing_all_frees_th
 
 
 def test_imported_holdings_limit_by_language_what_the_importer_can_grant(org_b, org_c):
-    from tests.rights.conftest import give
+    from tests.factories import give
 
     records.import_avails(org_b, xlsx([movie("DUBBED", territory="CN", allowed_languages=("zh-Hans",),
                                              localization_type="dub", exclusive=True)]), "a.xlsx")
@@ -312,7 +311,7 @@ def test_imported_holdings_limit_by_language_what_the_importer_can_grant(org_b, 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xml"])
 def test_a_grant_naming_languages_exports_them_and_imports_back_with_the_same_languages(org_a, org_b, org_c, fmt):
-    from tests.rights.conftest import give
+    from tests.factories import give
 
     film = make_work(org_a, "brother")
     hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")

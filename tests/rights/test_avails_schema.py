@@ -17,10 +17,9 @@ from kinomost.catalog.models import Identifier
 from kinomost.core.errors import InvalidInput
 from kinomost.rights.avails import from_ledger, records
 from kinomost.rights.avails.export import write_xml
-from kinomost.rights.avails.model import AvailRow
 from tests.rights.avails_schema import (SAMPLES, VALID_SAMPLES, needs_samples, needs_schemas, round_trip_xml,
                                         validate_avails_xml)
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 from tests.rights.test_avails_export import sample_rows
 
 pytestmark = needs_schemas

@@ -9,8 +9,8 @@ import pytest
 from kinomost.exchange import deals
 from kinomost.rights import commercial
 from kinomost.rights.models import Contract
-from tests.exchange.conftest import proposal
-from tests.rights.conftest import hold
+from tests.factories import proposal
+from tests.factories import hold
 
 API = "/api/v1/rights"
 MONEY = {"currency": "usd", "minimum_guarantee": "6000", "revenue_share": "40", "per_hour": "0.5", "withholding_tax": "6",
@@ -67,7 +67,7 @@ def test_the_contract_page_shows_the_commercial_terms(client, org_a, org_b, film
 
 
 def test_a_signed_deal_copies_its_agreed_money_into_the_ledger(actor_a, actor_b, org_a, org_b):
-    from tests.rights.conftest import make_work
+    from tests.factories import make_work
 
     works = [make_work(org_a, f"pkg-{i}") for i in range(3)]
     hold(org_a, works, territories="CN", media="svod")

@@ -11,7 +11,7 @@ from kinomost.rights import ledger
 from kinomost.rights.availability import ALL_LANGUAGES, MISSING_HOLDING, availability, find_available
 from kinomost.rights.ledger import ContractInput, TermInput, TermRecord
 from kinomost.rights.models import Term
-from tests.rights.conftest import give, hold
+from tests.factories import give, hold
 
 RU_DUB = [{"language": "ru", "use": "dubbed"}]
 ZH_SUB = [{"language": "zh-hans", "use": "subtitled"}]
@@ -123,6 +123,15 @@ def test_malformed_languages_are_invalid_input_not_a_crash(org_a, film, language
     with pytest.raises(InvalidInput) as exc:
         hold(org_a, [film], languages=languages)
     assert set(exc.value.field_problems()) == {"languages"}
+
+
+@pytest.mark.parametrize("languages", [["rus"], ["ru"], [("ru",)], [{"language": 5, "use": "dubbed"}], [("ru", "shouted")]])
+def test_availability_asked_with_malformed_languages_is_invalid_input_not_a_crash(org_a, film, languages):
+    """Availability reads the languages asked for with the ledger's rule (rights.language_pairs):
+    "rus" used to raise ValueError (a 500) and "ru" was read as the tag "r" with the use "u"."""
+    hold(org_a, [film], languages=RU_DUB)
+    with pytest.raises(InvalidInput):
+        availability(org_a, [film], ["CN"], ["svod"], Period(date(2027, 1, 1), date(2030, 1, 1)), True, languages)
 
 
 def test_the_availability_api_takes_languages_and_names_the_one_not_held(client, org_a, film, token_a):

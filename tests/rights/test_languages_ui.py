@@ -9,7 +9,7 @@ from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 from kinomost.rights.forms import parse_languages
 from kinomost.rights.models import Contract, RightAtom, Term
-from tests.rights.conftest import hold
+from tests.factories import hold
 
 API = "/api/v1/rights"
 GRANT = {"works": "brother", "territories": "KZ", "media": ["svod"], "start": "2028-01-01", "end": "2029-01-01",

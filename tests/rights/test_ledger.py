@@ -6,14 +6,13 @@ import pytest
 
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.core.models import AuditEvent
-from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from kinomost.rights import ledger
 from kinomost.rights.availability import availability, grants_by, holdings_of
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.rights.models import OPEN_END, AtomKind, RightAtom
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
 D = date
 

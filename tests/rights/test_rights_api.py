@@ -6,7 +6,7 @@ import pytest
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 from kinomost.rights.models import Contract
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import give, hold, make_work
 
 API = "/api/v1/rights"
 

@@ -6,7 +6,7 @@ import pytest
 from kinomost.core.errors import InvalidInput
 from kinomost.rights.avails import values
 from kinomost.rights.models import Term
-from tests.rights.conftest import hold
+from tests.factories import hold
 
 API = "/api/v1/rights"
 

@@ -15,7 +15,7 @@ from kinomost.cinema.viewing_models import PlaybackSession, Profile, Revenue, Vi
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.royalties.models import ExchangeRate, UsageReport, UsageRow
-from tests.rights.conftest import make_work, org_c  # noqa: F401  (a third organisation)
+from tests.factories import make_work
 
 
 def moment(text: str) -> datetime:

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 
 from kinomost.catalog.models import WorkLocalization
-from kinomost.exchange import approvals, deals, offers
+from kinomost.exchange import deals, offers
 from kinomost.exchange.models import Deal, DealState, Notification, Offer, QuotaRule
 from kinomost.rights.models import Contract
-from tests.exchange.conftest import CN_SVOD, proposal
-from tests.rights.conftest import give, hold, make_work, org_c  # noqa: F401
+from tests.factories import CN_SVOD, proposal
+from tests.factories import give, hold, make_work
 
 OFFER_POST = {
     "name": "Winter package", "works": "film-1\nfilm-2", "territories": "CN", "territories_excluded": "", "media": "svod",
@@ -147,7 +147,7 @@ def test_thread_and_inbox_with_unread_count(client_a, client_b, actor_a, org_b, 
 def test_a_read_only_member_reads_the_thread_but_cannot_post(client, actor_a, org_b, catalogue):
     from kinomost.parties import services as parties
     from kinomost.parties.models import Role
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     deal = deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(catalogue), name="Autumn").pk)
     deals.post_message(actor_a, deal.pk, "Subtitles included")
@@ -222,4 +222,3 @@ def test_only_the_parties_see_a_deal_or_an_offer(client, actor_a, org_b, org_c, 
         assert client.get(url).status_code == 404
     assert client.post(f"/studio/exchange/deals/{deal.pk}/steps/accept/").status_code == 404
     assert "Private package" not in client.get("/studio/exchange/").content.decode()
-    approvals  # imported for the approvals pages above

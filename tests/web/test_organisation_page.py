@@ -2,7 +2,7 @@ import pytest
 
 from kinomost.parties import services as parties
 from kinomost.parties.models import ApiKey, Role
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_sign_in_with_email_and_password_lands_on_the_studio(client, user_a):

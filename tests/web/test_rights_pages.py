@@ -6,8 +6,8 @@ import pytest
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 from kinomost.rights.models import Contract
-from tests.conftest import PASSWORD
-from tests.rights.conftest import give, hold, make_work
+from tests.factories import PASSWORD
+from tests.factories import give, hold, make_work
 
 
 @pytest.fixture

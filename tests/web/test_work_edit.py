@@ -1,4 +1,3 @@
-import pytest
 
 from kinomost.catalog import services
 from kinomost.catalog.models import Work

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from kinomost.catalog.models import AgeRating, Credit, Work, WorkLocalization
+from kinomost.catalog.models import AgeRating, Credit, Work, WorkKind, WorkLocalization
 from kinomost.core.errors import NotFound
 from kinomost.core.languages import pick
 from kinomost.core.territories import country_name
 
 
+def no_such_work(*refs: str, details: list | None = None) -> NotFound:
+    """The one wording of "this work does not exist for you" (also for a work that exists but is
+    another's and unlisted: never a hint), in the reader's language, naming what was asked for."""
+    if not refs:
+        return NotFound(_("No such work."), details=details)
+    return NotFound(_("No such work: %(ref)s.") % {"ref": ", ".join(map(str, refs))}, details=details)
+
+
 def visible_works(actor) -> QuerySet[Work]:
-    """Works the actor may read: their organisation's own, and works listed in the marketplace."""
+    """Works the actor may read: their organisation's own, and works listed in the marketplace.
+    The one owner of "who may see a work", here as a query and in `may_see` for loaded works."""
     if actor is None:
         return Work.objects.none()
-    return Work.objects.filter(Q(owner_id=actor.organisation_id) | Q(is_listed=True))
+    return visible_to(actor.organisation_id)
+
+
+def visible_to(organisation) -> QuerySet[Work]:
+    """Works an organisation (or its id) may see: its own and the listed ones."""
+    return Work.objects.filter(Q(owner_id=getattr(organisation, "pk", organisation)) | Q(is_listed=True))
+
+
+def may_see(organisation, work: Work) -> bool:
+    """`visible_to` for a work already loaded (a batch checked without another query)."""
+    return work.owner_id == getattr(organisation, "pk", organisation) or work.is_listed
 
 
 def owned_works(actor) -> QuerySet[Work]:
@@ -38,7 +58,7 @@ def work_for(actor, work_id: int, *, owned: bool = False) -> Work:
         .first()
     )
     if work is None:
-        raise NotFound("No such work.")
+        raise no_such_work()
     return work
 
 
@@ -67,6 +87,33 @@ def descendants(work_ids) -> dict[int, int]:
                 next_level[child] = level[parent]
         level = next_level
     return found
+
+
+def with_owners(work_ids) -> QuerySet[Work]:
+    """The works, each with its owner (whose country stands in for a work's origin)."""
+    return Work.objects.filter(pk__in=list(work_ids)).select_related("owner")
+
+
+def of_kinds(work_ids, kinds) -> list[int]:
+    """The ids among `work_ids` of works of the given kinds (feature, series, episode …)."""
+    ids, found = list(work_ids), []
+    for start in range(0, len(ids), 5000):
+        found += Work.objects.filter(pk__in=ids[start:start + 5000], kind__in=list(kinds)).values_list("id", flat=True)
+    return sorted(found)
+
+
+def runtimes(works) -> dict[int, int]:
+    """work id → minutes: the catalogued runtime; a series or season without one counts its
+    episodes' (what the balance of the exchange weighs content by)."""
+    out = {w.pk: w.runtime_minutes for w in works if w.runtime_minutes}
+    missing = {w.pk for w in works if not w.runtime_minutes}
+    out.update(dict.fromkeys(missing, 0))
+    episodes = dict(Work.objects.filter(pk__in=list(descendants(missing)), kind=WorkKind.EPISODE)
+                    .exclude(runtime_minutes=None).values_list("id", "runtime_minutes"))
+    for episode_id, chain in lineage(episodes).items():
+        for ancestor in missing.intersection(chain[1:]):  # a series and its season may both be asked
+            out[ancestor] += episodes[episode_id]
+    return out
 
 
 def titles_by_language(work: Work) -> dict[str, str]:

@@ -20,16 +20,13 @@ are elsewhere (object storage), every request goes on to Django, which decides.
 from __future__ import annotations
 
 import asyncio
-import mimetypes
 import re
 import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from kinomost.cinema import storage, tokens
-
-CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt", ".jpg": "image/jpeg",
-                 ".m4s": "video/iso.segment", ".mp4": "video/mp4", ".aac": "audio/aac", ".json": "application/json"}
+from kinomost.cinema.content_types import CONTENT_TYPES, content_type  # noqa: F401 (views_stream reads delivery.content_type)
 PUBLIC_SUFFIXES = frozenset({".m3u8", ".ts", ".vtt", ".jpg", ".m4s", ".mp4", ".aac"})  # stream.json stays unserved
 UNFINISHED_MARKS = (".partial-", ".tmp-")  # temporary folders and files of storage's all-or-nothing writes
 # Playlists and segments are immutable; the token in the path keeps shared caches per viewer.
@@ -65,11 +62,6 @@ def is_public_name(relative: str) -> bool:
     if any(mark in relative for mark in UNFINISHED_MARKS):
         return False
     return PurePosixPath(relative).suffix in PUBLIC_SUFFIXES
-
-
-def content_type(relative: str) -> str:
-    suffix = PurePosixPath(relative).suffix
-    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(relative)[0] or "application/octet-stream"
 
 
 def local_file(asset_id, relative: str) -> PublishedFile | None:

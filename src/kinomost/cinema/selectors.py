@@ -89,5 +89,5 @@ def work_for_ingest(actor, reference: str):
         matches = list(works.filter(ref=reference).order_by("id"))
         found = next((w for w in matches if w.owner_id == actor.organisation_id), None) or (matches[0] if len(matches) == 1 else None)
     if found is None:
-        raise NotFound(_("No such work: %(ref)s.") % {"ref": reference})
+        raise catalog.no_such_work(reference)
     return found

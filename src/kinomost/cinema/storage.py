@@ -33,6 +33,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
 
+from kinomost.cinema.content_types import content_type  # the one table of HLS content types
+
 PUBLIC_STORAGE = "cinema"  # STORAGES aliases, defined by settings only when a bucket is configured
 PRIVATE_STORAGE = "cinema_private"
 
@@ -241,8 +243,6 @@ def remove_scratch(public_id) -> None:
 
 
 def _upload(backend, name: str, source: Path | bytes) -> None:
-    from kinomost.cinema.delivery import content_type  # the one table of HLS content types
-
     if isinstance(source, bytes):
         content = ContentFile(source)
         content.content_type = content_type(name)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from kinomost.core import encodings
 from kinomost.core.errors import InvalidInput
 from kinomost.core.text import describe, first_control_character
 
@@ -56,7 +57,7 @@ def read_text(path: Path) -> str:
     if path.stat().st_size > MAX_BYTES:
         raise InvalidInput(_("%(name)s is larger than a subtitle file can be (%(limit)d MB).") % {"name": path.name, "limit": MAX_BYTES // 2**20})
     data = path.read_bytes()
-    text = _decode(data)
+    text = encodings.decode_text(data)
     if text is None:
         raise InvalidInput(_("%(name)s is not text in an encoding Kinomost can tell.") % {"name": path.name})
     char = first_control_character(text)
@@ -66,23 +67,6 @@ def read_text(path: Path) -> str:
             % {"name": path.name, "char": describe(char)}
         )
     return text
-
-
-def _decode(data: bytes) -> str | None:
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    return str(best) if best is not None else None
 
 
 # Reading ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ def record(action: str, *, actor=None, organisation=None, obj=None, **data) -> A
         actor = actor.user
     return AuditEvent.objects.create(
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_id=actor.pk if getattr(actor, "is_authenticated", False) else None,
         organisation_id=getattr(organisation, "pk", organisation),
         api_key_id=api_key_id,
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -119,6 +119,18 @@ def from_interface_code(code: str) -> str:
     return normalise_tag(code)
 
 
+def reader_language() -> str:
+    """The reader's language as a BCP 47 tag (`ru`, `zh-Hans`, `en`): the interface language active
+    for this request, English when none is. The one owner: pages and APIs pick titles, names and
+    dates for the reader with it."""
+    from django.utils.translation import get_language
+
+    try:
+        return from_interface_code(get_language() or "en")
+    except InvalidInput:
+        return "en"
+
+
 @lru_cache(maxsize=8192)
 def _distance(wanted: str, available: str) -> int:
     try:

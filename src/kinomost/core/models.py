@@ -1,16 +1,16 @@
-from django.conf import settings
 from django.db import models
 
 
 class AuditEvent(models.Model):
     """Who did what, when, to which object. Written by services, never updated or deleted.
 
-    `organisation_id` and `api_key_id` are plain columns so that core depends on no other app.
-    An action taken with an API key has no person: `api_key_id` says which key it was.
+    `actor_id` (the person), `organisation_id` and `api_key_id` are plain columns so that core
+    depends on no other app; a trail also outlives the account it names. An action taken with an
+    API key has no person: `api_key_id` says which key it was.
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     api_key_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     action = models.CharField(max_length=80)

@@ -113,6 +113,23 @@ def gaps(periods: Iterable[Period], within: Period) -> list[Period]:
     return difference([within], periods)
 
 
+def earlier_end(a: date | None, b: date | None) -> date | None:
+    """The earlier of two exclusive ends, None being open (a term cut short by a termination)."""
+    if a is None or b is None:
+        return b if a is None else a
+    return min(a, b)
+
+
+def has_ended(end: date | None, day: date) -> bool:
+    """Is a window ending (exclusively) at `end` over on `day`? Never, for an open end."""
+    return end is not None and end <= day
+
+
+def is_empty(start: date | None, end: date | None) -> bool:
+    """Would [start, end) hold no day (an end on or before its start)? `Period` refuses it."""
+    return start is not None and end is not None and end <= start
+
+
 def parse_date(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value

@@ -136,15 +136,21 @@ def _current_language() -> str:
     return get_language() or "en"
 
 
-def parse_country_list(text: str, separator: str = ";") -> list[str]:
-    """Countries of origin `RU; cn;USA; SU` → ['RU', 'CN', 'US', 'SUHH'] (order kept, duplicates dropped)."""
-    out: list[str] = []
-    for part in (text or "").split(separator):
-        if part.strip():
-            code = normalise_origin_country(part)
-            if code not in out:
-                out.append(code)
-    return out
+def split_codes(text: str | None, *, spaces: bool = False) -> list[str]:
+    """A typed list of codes `RU; cn, USA` → ['RU', 'cn', 'USA']: commas or semicolons (and
+    spaces, where no entry has one: `US CA` in an avails TerritoryExclusion). The one reading of a
+    list a person types or a file carries; each code is then read by its own rule."""
+    return [part.strip() for part in re.split(r"[,;\s]+" if spaces else r"[,;]", text or "") if part.strip()]
+
+
+def parse_country_list(text: str | None) -> list[str]:
+    """Countries of origin `RU; cn, USA; SU` → ['RU', 'CN', 'US', 'SUHH'] (order kept, duplicates dropped)."""
+    return list(dict.fromkeys(normalise_origin_country(part) for part in split_codes(text)))
+
+
+def parse_territory_list(text: str | None, *, spaces: bool = False) -> list[str]:
+    """Licence countries `US, CA` → ['US', 'CA'] (order kept, duplicates dropped)."""
+    return list(dict.fromkeys(normalise_country(part) for part in split_codes(text, spaces=spaces)))
 
 
 @lru_cache(maxsize=1)
@@ -219,3 +225,28 @@ def country_name(code: str, in_language: str = "en") -> str:
         return Locale.parse(in_language, sep="-").territories.get(code) or code
     except (ValueError, UnknownLocaleError):
         return code
+
+
+def describe_territories(countries, limit: int = 12) -> str:
+    """Countries → the shortest readable name (the one owner of naming a set of countries): WORLD, "WORLD excluding CN", "CIS", a group less
+    a few countries, or the countries themselves (abbreviated past `limit`)."""
+    have = frozenset(countries)
+    world = frozenset(all_countries())
+    if have == world:
+        return "WORLD"
+    if len(world - have) <= 15 and len(have) > len(world) // 2:
+        return "WORLD excluding " + ", ".join(sorted(world - have))
+    for key in (*NAMED_GROUPS, *M49_REGIONS, *M49_SUBREGIONS):
+        members = group_members(key)
+        if have == members:
+            return _group_name(key)
+        if len(members) > 5 and have < members and len(members - have) <= 3:
+            return f"{_group_name(key)} excluding {', '.join(sorted(members - have))}"
+    listed = sorted(have)
+    if len(listed) <= limit:
+        return ", ".join(listed)
+    return ", ".join(listed[:limit]) + f" +{len(listed) - limit}"
+
+
+def _group_name(key: str) -> str:
+    return key if key in NAMED_GROUPS else f"{(M49_REGIONS.get(key) or M49_SUBREGIONS[key])[0]} ({key})"

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
-from kinomost.core import languages, money
+from kinomost.core import money
 from kinomost.core.errors import InvalidInput
+from kinomost.core.languages import reader_language
 from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors, steps
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
 
@@ -280,13 +280,6 @@ class MarkedOut(Schema):
 # ---------------------------------------------------------------- shaping
 
 
-def _language() -> str:
-    try:
-        return languages.from_interface_code(get_language() or "en")
-    except InvalidInput:
-        return "en"
-
-
 def _org(o) -> dict:
     return {"id": o.pk, "slug": o.slug, "name": o.name, "country": o.country}
 
@@ -296,7 +289,7 @@ def _money(obj) -> dict:
 
 
 def _works(works) -> list[dict]:
-    lang = _language()
+    lang = reader_language()
     return [{"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "runtime_minutes": w.runtime_minutes,
              "title": catalog_selectors.display_title(w, lang)} for w in works]
 

@@ -2,7 +2,7 @@
 
 Who may record an approval: the work's owner, or an organisation with rights on the work in that
 territory (a holding, a grant given or received) — so a stranger cannot clear someone's film.
-Revoking takes effect at once: clearance (`selectors.is_cleared`) reads the current status.
+Revoking takes effect at once: clearance (`clearance.is_cleared`) reads the current status.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
 from kinomost.core import audit, media as media_taxonomy, periods, territories
 from kinomost.core.errors import InvalidInput, NotFound
-from kinomost.exchange import selectors
+from kinomost.exchange import clearance
 from kinomost.exchange.models import SIGNED_STATES, Approval, ApprovalKind, ApprovalRule, ApprovalStatus, Deal, NotificationKind
 from kinomost.exchange.notifications import notify
 from kinomost.exchange.permissions import NEGOTIATE
@@ -114,15 +115,15 @@ def _date(value, problems):
 
 
 def _work_with_interest(actor, work_id: int, territory: str) -> Work:
-    work = Work.objects.select_related("parent__parent").filter(pk=work_id).first()
+    work = Work.objects.filter(pk=work_id).first()
     if work is None:
-        raise NotFound(_("No such work."))
-    family = selectors.family_ids(work)
+        raise catalog.no_such_work()
+    family = clearance.family_ids(work)
     org = actor.organisation_id
     owns = Work.objects.filter(pk__in=family, owner_id=org).exists()
     has_rights = RightAtom.objects.filter(work_id__in=family, territory=territory).filter(Q(holder_id=org) | Q(licensee_id=org)).exists()
     if not (owns or has_rights):
-        raise NotFound(_("No such work."))  # never confirm another's private work exists
+        raise catalog.no_such_work()  # never confirm another's private work exists
     return work
 
 
@@ -137,7 +138,7 @@ def _platform(slug: str | None):
 
 def _tell_parties(approval: Approval) -> None:
     """The parties of signed deals on that work (or its family) in that territory hear of it."""
-    family = set(selectors.family_ids(approval.work))
+    family = set(clearance.family_ids(approval.work))
     parties = set()
     for deal in Deal.objects.filter(state__in=SIGNED_STATES, versions__works__in=family).distinct():
         parties |= {deal.licensor_id, deal.licensee_id}

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kinomost.core import audit, periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
-from kinomost.exchange import proposals, quotas, selectors
+from kinomost.exchange import clearance, proposals, quotas, selectors
 from kinomost.exchange.errors import NotYourStep, SigningRefused, StepRefused
 from kinomost.exchange.models import Deal, DealMessage, DealState, DealVersion, DealVersionWork, NotificationKind
 from kinomost.exchange.notifications import notify
@@ -76,10 +76,6 @@ class SignResult:
 # ---------------------------------------------------------------- who may do what
 
 
-def latest_version(deal: Deal) -> DealVersion:
-    return deal.versions.order_by("-number").first()
-
-
 def may_take(org_id: int, deal: Deal, action: str, *, author_id: int | None = None) -> bool:
     """The table's answer for one organisation (role not considered)."""
     step = TRANSITIONS[action]
@@ -104,7 +100,7 @@ def steps_for(actor, deal: Deal) -> list[str]:
 
 
 def _author_id(deal: Deal) -> int:
-    version = latest_version(deal)
+    version = selectors.latest_version(deal)
     return version.author_id if version else deal.initiator_id
 
 
@@ -228,7 +224,7 @@ def accept(actor, deal_id: int, *, works=None) -> Deal:
     with transaction.atomic():
         deal = deal_for(actor, deal_id, lock=True)
         _check(actor, deal, "accept")
-        current = latest_version(deal)
+        current = selectors.latest_version(deal)
         chosen = _selection(current, works)
         if chosen is not None:
             data = proposals.ProposalInput(works=chosen, terms=current.terms, currency=current.currency,
@@ -345,7 +341,7 @@ def sign(actor, deal_id: int, *, on_date=None) -> SignResult:
     with transaction.atomic():
         deal = deal_for(actor, deal_id, lock=True)
         _check(actor, deal, "sign")
-        version = latest_version(deal)
+        version = selectors.latest_version(deal)
         works = list(version.works.all())
         conflicts = conflicts_of(deal.licensor, works, version.terms)
         if conflicts:
@@ -411,11 +407,11 @@ def activate(actor, deal_id: int, *, on_date=None) -> Deal:
 
 
 def _refuse_activation(deal: Deal, day: date) -> None:
-    version = latest_version(deal)
+    version = selectors.latest_version(deal)
     first_start = min(periods.parse_date(t["start"]) for t in version.terms)
-    if day < first_start:
+    if not periods.Period(first_start).contains_date(day):  # the window has not begun
         raise StepRefused(_("The deal's window begins on %(date)s.") % {"date": first_start.isoformat()}, details=[{"starts": first_start.isoformat()}])
-    selectors.require_approvals(deal, version, day)
+    clearance.require_approvals(deal, version, day)
 
 
 def terminate(actor, deal_id: int, *, on_date, reason: str = "") -> Deal:
@@ -436,7 +432,7 @@ def terminate(actor, deal_id: int, *, on_date, reason: str = "") -> Deal:
 
 def deal_ends(deal: Deal) -> date | None:
     """When the last window of the deal ends (None: some window is open)."""
-    ends = [periods.parse_date(t.get("end")) for t in latest_version(deal).terms]
+    ends = [periods.parse_date(t.get("end")) for t in selectors.latest_version(deal).terms]
     return None if any(e is None for e in ends) else max(ends)
 
 
@@ -461,7 +457,7 @@ def refresh(today=None, *, remind_days: int = 14) -> RefreshReport:
             report.lapsed.append(deal.pk)
         for deal in Deal.objects.select_for_update().filter(state__in=[S.SIGNED, S.ACTIVE]):
             end = deal_ends(deal)
-            if end is not None and end <= day:
+            if periods.has_ended(end, day):
                 _take(None, deal, "expire")
                 report.expired.append(deal.pk)
         report.reminded = _remind(day, remind_days)
@@ -486,7 +482,7 @@ def _remind(day: date, within: int) -> int:
 
 def ensure_conflict_free(deal: Deal) -> None:
     """Raise SigningRefused if the agreed version could not be signed now (a dry run for pages)."""
-    version = latest_version(deal)
+    version = selectors.latest_version(deal)
     conflicts = conflicts_of(deal.licensor, list(version.works.all()), version.terms)
     if conflicts:
         raise SigningRefused(_signing_message(conflicts), details=conflicts)

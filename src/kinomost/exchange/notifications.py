@@ -1,5 +1,5 @@
 """The inbox: services of the exchange call `notify` inside their own transaction, so a step
-and its notice are committed together. Texts are rendered when read (`selectors.inbox`), in the
+and its notice are committed together. Texts are rendered when read (`exchange.inbox`), in the
 reader's language."""
 
 from __future__ import annotations

@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.models import Work
-from kinomost.core import languages, money, periods, territories
+from kinomost.core import money, periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
-from kinomost.rights.ledger import TermInput
-from kinomost.rights.models import AtomKind, LanguageUse
+from kinomost.rights.ledger import TermInput, check_term
+from kinomost.rights.models import AtomKind
 
 MONEY_FIELDS = ("fee_per_work", "flat_fee", "revenue_share", "minimum_guarantee")
 AMOUNT_DIGITS, AMOUNT_PLACES = 16, 2
@@ -101,38 +101,25 @@ def catalogue_works(licensor, refs) -> list[Work]:
 
 
 def clean_term(raw: dict) -> dict:
-    """A term as the ledger will read it, with its sets checked now rather than at signing."""
+    """A term as the ledger will read it, with its sets checked now (by the ledger's own
+    `check_term`) rather than at signing."""
     if not isinstance(raw, dict):
         raise InvalidInput(_("a term must be an object"))
     terr = _as_list(raw.get("territories"))
     excl = _as_list(raw.get("territories_excluded"))
-    if not territories.expand(terr, excl):
-        raise InvalidInput(_("the territory expression leaves no country"))
     media = _as_list(raw.get("media"))
-    if not media_taxonomy.expand(media):
-        raise InvalidInput(_("at least one media code is needed"))
-    start = periods.parse_date(raw.get("start"))
-    if start is None:
-        raise InvalidInput(_("a term needs a start date"))
-    end = periods.parse_date(raw.get("end"))
-    Period(start, end)  # refuses an end before the start
+    _countries, _leaves, window, langs = check_term(TermInput(works=(), territories=terr, territories_excluded=excl, media=media,
+                                                              start=raw.get("start"), end=raw.get("end"), languages=raw.get("languages") or []))
     return {
         "territories": terr,
         "territories_excluded": excl,
         "media": media,
-        "start": start.isoformat(),
-        "end": end.isoformat() if end else None,
+        "start": window.start.isoformat(),
+        "end": window.end.isoformat() if window.end else None,
         "exclusive": bool(raw.get("exclusive", False)),
         "sublicensable": bool(raw.get("sublicensable", False)),
-        "languages": [_language(v) for v in raw.get("languages") or []],
+        "languages": langs,
     }
-
-
-def _language(value) -> dict:
-    tag, use = (value.get("language"), value.get("use", "original")) if isinstance(value, dict) else value
-    if use not in LanguageUse.values:
-        raise InvalidInput(_("language use '%(use)s' is not one of %(uses)s") % {"use": use, "uses": ", ".join(LanguageUse.values)})
-    return {"language": languages.normalise_tag(tag), "use": use}
 
 
 def _as_list(value) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from kinomost.core import audit, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
-from kinomost.exchange import selectors
+from kinomost.exchange import quota_usage
 from kinomost.exchange.errors import QuotaExceeded
 from kinomost.exchange.models import QuotaMeasure, QuotaRule, QuotaScope
 
@@ -73,7 +73,7 @@ def forecast(deal, version, works) -> list[dict]:
 
 
 def _findings(rules, deal, version, works) -> list[dict]:
-    years = sorted(selectors.years_of(version))
+    years = sorted(quota_usage.years_of(version))
     found = (_evaluate(rule, deal, version, works, year) for rule in rules for year in years)
     return [f for f in found if f is not None]
 
@@ -90,19 +90,19 @@ def _lock(rules) -> None:
 
 
 def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:
-    adding_ids = selectors.deal_works_for(rule, version, works, year)
+    adding_ids = quota_usage.deal_works_for(rule, version, works, year)
     if not adding_ids and rule.measure == QuotaMeasure.COUNT:
         return None
     if rule.measure == QuotaMeasure.COUNT:
-        used_ids = selectors.count_used(rule, year, exclude_deal=deal.pk)
+        used_ids = quota_usage.count_used(rule, year, exclude_deal=deal.pk)
         used, after = len(used_ids), len(used_ids | adding_ids)
         adding = after - used
     else:
         if not _touches(rule, version, year):
             return None
-        catalogue = selectors.platform_catalogue(rule, deal.licensee_id, year)
-        used = selectors.foreign_share(rule, catalogue)
-        after = selectors.foreign_share(rule, catalogue | {w.pk for w in works})
+        catalogue = quota_usage.platform_catalogue(rule, deal.licensee_id, year)
+        used = quota_usage.foreign_share(rule, catalogue)
+        after = quota_usage.foreign_share(rule, catalogue | {w.pk for w in works})
         adding = len({w.pk for w in works} - catalogue)
     limit = format(rule.limit.normalize(), "f")
     return {

@@ -17,7 +17,7 @@ from kinomost.core import money
 from kinomost.core.periods import Period
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
-from kinomost.rights import ledger, overview
+from kinomost.rights import language_pairs, ledger, overview
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.rights.models import Contract, LanguageUse
 
@@ -452,7 +452,7 @@ def _languages_query(values: list[str]) -> list[dict] | None:
     if [v.strip().lower() for v in values] == ["all"]:
         return []
     pairs = [value.strip().partition(":") for value in values]
-    return ledger.normalise_languages([(tag.strip(), use.strip() or LanguageUse.ORIGINAL.value) for tag, _, use in pairs])
+    return language_pairs.normalise([(tag.strip(), use.strip() or LanguageUse.ORIGINAL.value) for tag, _, use in pairs])
 
 
 @router.get("/works/{work_id}", response=WorkRightsOut, summary="A work's rights: territory × media matrix on a date, and a timeline")

@@ -1,4 +1,4 @@
-"""Reads of the rights ledger: availability, holdings and grants, the storefront's licence check.
+"""Reads of the rights ledger: availability, holdings and grants (the licence check on a day is `rights.licensed`).
 
 Availability of a cell (work, country, media leaf) for a licensor L and a requested window W:
 
@@ -22,98 +22,25 @@ from __future__ import annotations
 import json
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 
+from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
-from kinomost.core import languages as language_tags
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
+from kinomost.rights import availability_rules as rules
+from kinomost.rights import language_pairs
+from kinomost.rights.availability_rules import (  # noqa: F401 (the names callers read from here)
+    ALL_LANGUAGES, CONFLICTING_GRANT, HOLDBACK, MISSING_HOLDING, Cell, Gap, WorkAvailability,
+)
 from kinomost.rights.models import OPEN_END, AtomKind, Contract, LanguageUse, RightAtom, Term
-
-MISSING_HOLDING = "missing_holding"
-CONFLICTING_GRANT = "conflicting_grant"
-HOLDBACK = "holdback"
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Why part of a requested window is not free."""
-
-    reason: str
-    period: Period
-    atom_id: int | None = None
-    work_id: int | None = None  # the work the blocking atom is on (may be a series or an episode)
-    contract_ref: str = ""
-    licensee_id: int | None = None
-    licensee: str = ""
-    exclusive: bool | None = None
-    # Set when the window is held, but not for this language: "zh-Hans subtitled", or
-    # ALL_LANGUAGES when a request naming no language meets holdings that name some.
-    language: str = ""
-
-    def as_dict(self) -> dict:
-        """The refusal detail's shape; `language` only on a gap due to language alone."""
-        found = {
-            "reason": self.reason,
-            "window": str(self.period),
-            "atom": self.atom_id,
-            "on_work": self.work_id,
-            "contract": self.contract_ref,
-            "licensee": self.licensee,
-            "licensee_id": self.licensee_id,
-            "exclusive": self.exclusive,
-        }
-        if self.language:
-            found["language"] = self.language
-        return found
-
-
-@dataclass
-class Cell:
-    territory: str
-    media: str
-    free: list[Period]
-    gaps: list[Gap]
-
-    @property
-    def available(self) -> bool:
-        return not self.gaps
-
-
-@dataclass
-class WorkAvailability:
-    work_id: int
-    cells: list[Cell] = field(default_factory=list)
-
-    @property
-    def available(self) -> bool:
-        return all(c.available for c in self.cells)
-
-    def problems(self) -> list[Cell]:
-        return [c for c in self.cells if not c.available]
-
-
-class _Atom(NamedTuple):
-    id: int
-    kind: str
-    work_id: int
-    territory: str
-    media: str
-    period: Period
-    holder_id: int
-    licensee_id: int | None
-    licensee: str
-    exclusive: bool
-    sublicensable: bool
-    contract_ref: str
 
 
 def org_id(actor_or_org) -> int:
@@ -129,9 +56,6 @@ def to_period(window) -> Period:
     return Period(periods.parse_date(start), periods.parse_date(end))
 
 
-ALL_LANGUAGES = "all languages"
-
-
 def availability(licensor, works: Iterable, territory_codes, media_codes, window, exclusive: bool,
                  languages: Iterable | None = None) -> dict[int, WorkAvailability]:
     """Per work: is the whole request free, the free sub-windows per cell, and every gap's reason.
@@ -145,7 +69,7 @@ def availability(licensor, works: Iterable, territory_codes, media_codes, window
     the holdings covering them usable (a grant's rule 1), and a gap due to language alone names it.
     """
     wanted = to_period(window)
-    wanted_languages = None if languages is None else language_pairs(languages)
+    wanted_languages = None if languages is None else language_pairs.as_pairs(languages)
     countries = _expanded(territories.expand, territory_codes)
     leaves = _expanded(media_taxonomy.expand, media_codes)
     work_ids = [w.pk if isinstance(w, Work) else int(w) for w in works]
@@ -155,35 +79,10 @@ def availability(licensor, works: Iterable, territory_codes, media_codes, window
     for start in range(0, len(work_ids), _CHUNK):
         chunk = work_ids[start : start + _CHUNK]
         family, atoms, term_languages = _family_and_atoms(db, lid, chunk, countries, leaves, wanted, wanted_languages is not None)
-        rule = None if wanted_languages is None else _LanguageRule(wanted_languages, term_languages)
+        rule = None if wanted_languages is None else rules.LanguageRule(wanted_languages, term_languages)
         for wid in chunk:
-            result[wid] = _work_availability(lid, wid, family, atoms, countries, leaves, wanted, exclusive, rule)
+            result[wid] = rules.work_availability(lid, wid, family, atoms, countries, leaves, wanted, exclusive, rule)
     return result
-
-
-def language_pairs(values) -> tuple[tuple[str, str], ...]:
-    """[{"language": "zh-hans", "use": "subtitled"}] or [("ru", "dubbed")] → normalised, distinct
-    (tag, use) pairs in the order given; a missing use is `original`, as in the ledger."""
-    pairs = []
-    for value in values or ():
-        tag, use = (value.get("language"), value.get("use") or LanguageUse.ORIGINAL) if isinstance(value, dict) else value
-        pairs.append((language_tags.normalise_tag(tag), str(use)))
-    return tuple(dict.fromkeys(pairs))
-
-
-@dataclass
-class _LanguageRule:
-    """Rule 1 by language: the pairs asked for, and each fetched holding's term languages by atom id."""
-
-    wanted: tuple[tuple[str, str], ...]
-    of_atom: dict[int, frozenset]
-
-    def needs(self):
-        """(label, covers(atom)) per requirement: one per pair, or "no language named"."""
-        if not self.wanted:
-            return [(ALL_LANGUAGES, lambda a: not self.of_atom.get(a.id))]
-        return [(f"{tag} {use}", lambda a, pair=(tag, use): not self.of_atom.get(a.id) or pair in self.of_atom[a.id])
-                for tag, use in self.wanted]
 
 
 # Works per statement: with their seasons and episodes well inside SQLite's 32,766 parameters.
@@ -203,12 +102,6 @@ def _expand_cached(expand, codes) -> tuple[str, ...]:
     return tuple(expand(codes if isinstance(codes, str) else list(codes)))
 
 
-@dataclass
-class _Family:
-    ancestors: dict[int, list[int]]  # work → [parent, grandparent]
-    descendants: dict[int, list[int]]  # work → its seasons and episodes that carry atoms
-
-
 def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period,
                       with_languages: bool = False):
     """The works' ancestors and descendants, and the licensor's atoms (held, granted, held back,
@@ -219,7 +112,7 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
     `with_languages`: the statement's variant that also reads each atom's term languages
     (returned per atom id); the plain one, which the overview pages run, does not join terms."""
     if not work_ids or not countries or not leaves:
-        return _Family({}, {}), {}, {}
+        return rules.Family({}, {}), {}, {}
     pg = db.vendor == "postgresql"
     ids = _bound(pg, work_ids)
     rows = _fetch(db, _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves), with_languages),
@@ -230,7 +123,7 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
     wanted_ids = set(work_ids)
     ancestors: dict[int, list[int]] = {}
     descendants: dict[int, list[int]] = defaultdict(list)
-    by_cell: dict[tuple, list[_Atom]] = defaultdict(list)
+    by_cell: dict[tuple, list[rules.Atom]] = defaultdict(list)
     for atom_id, wid, parent, grandparent, kind, country, leaf, start, end, holder, licensee, name, excl, subl, ref in rows:
         if atom_id is None:  # a requested work with its parent and grandparent
             ancestors[wid] = [a for a in (parent, grandparent) if a]
@@ -239,10 +132,10 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
             if ancestor in wanted_ids and wid not in descendants[ancestor]:
                 descendants[ancestor].append(wid)
         end = _day(end)
-        atom = _Atom(atom_id, kind, wid, country, leaf, Period(_day(start), None if end == OPEN_END else end),
+        atom = rules.Atom(atom_id, kind, wid, country, leaf, Period(_day(start), None if end == OPEN_END else end),
                      holder, licensee, name or "", bool(excl), bool(subl), ref)
         by_cell[(wid, country, leaf)].append(atom)
-    return _Family(ancestors, dict(descendants)), by_cell, term_languages
+    return rules.Family(ancestors, dict(descendants)), by_cell, term_languages
 
 
 def _split_languages(rows) -> tuple[dict[int, frozenset], list[tuple]]:
@@ -397,87 +290,6 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _is_holding_of(atom: _Atom, licensor_id: int) -> bool:
-    return (atom.kind == AtomKind.HOLDING and atom.holder_id == licensor_id) or (
-        atom.kind == AtomKind.GRANT and atom.licensee_id == licensor_id
-    )
-
-
-def _work_availability(licensor_id, work_id, family, atoms, countries, leaves, wanted, exclusive, rule=None) -> WorkAvailability:
-    levels = [work_id, *family.ancestors.get(work_id, [])]
-    related = levels + family.descendants.get(work_id, [])
-    result = WorkAvailability(work_id)
-    for country in countries:
-        for leaf in leaves:
-            result.cells.append(_cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive, rule))
-    return result
-
-
-def _cell(licensor_id, levels, related, atoms, country, leaf, wanted, exclusive, rule: _LanguageRule | None = None) -> Cell:
-    found = [(wid, atoms[key]) for wid in related if (key := (wid, country, leaf)) in atoms]
-    if not found:  # nothing held, granted or held back on this cell in the window
-        return Cell(country, leaf, [], [Gap(MISSING_HOLDING, wanted)])
-    held = _inherited_holdings(licensor_id, levels, found)
-    if rule is not None:
-        gaps = _language_gaps([a for a in held if a.sublicensable and (a.exclusive or not exclusive)], rule, wanted)
-    else:
-        usable = [a.period for a in held if a.sublicensable and (a.exclusive or not exclusive)]
-        if any(p.contains(wanted) for p in usable):
-            gaps = []  # the common case, without the interval arithmetic
-        else:
-            gaps = [Gap(MISSING_HOLDING, p) for p in periods.gaps(usable, wanted)]
-    for _, cell_atoms in found:
-        for atom in cell_atoms:
-            if atom.holder_id == licensor_id and atom.kind != AtomKind.HOLDING:
-                gap = _blocking(atom, licensor_id, wanted, exclusive)
-                if gap:
-                    gaps.append(gap)
-    if not gaps:
-        return Cell(country, leaf, [wanted], [])
-    blocked = [g.period for g in gaps]
-    return Cell(country, leaf, periods.difference([wanted], blocked), sorted(gaps, key=lambda g: (g.period.lo, g.reason)))
-
-
-def _language_gaps(usable: list[_Atom], rule: _LanguageRule, wanted: Period) -> list[Gap]:
-    """Rule 1 with languages: what no usable holding covers is a plain missing holding; what is
-    held, but not for a pair asked for (pairs may be covered by different holdings), is a
-    missing holding naming that pair."""
-    held = [a.period for a in usable]
-    missing = [] if any(p.contains(wanted) for p in held) else periods.gaps(held, wanted)
-    gaps = [Gap(MISSING_HOLDING, p) for p in missing]
-    for label, covers in rule.needs():
-        covering = [a.period for a in usable if covers(a)]
-        if any(p.contains(wanted) for p in covering):
-            continue
-        gaps += [Gap(MISSING_HOLDING, p, language=label) for p in periods.difference(periods.gaps(covering, wanted), missing)]
-    return gaps
-
-
-def _inherited_holdings(licensor_id, levels, found) -> list[_Atom]:
-    """The nearest level (episode, then season, then series) with holdings of its own decides.
-    `found`: the cell's atoms per work of the family, levels first and in their order."""
-    for wid, cell_atoms in found:
-        if wid not in levels:
-            break
-        own = [a for a in cell_atoms if _is_holding_of(a, licensor_id)]
-        if own:
-            return own
-    return []
-
-
-def _blocking(atom: _Atom, licensor_id: int, wanted: Period, exclusive: bool) -> Gap | None:
-    if atom.holder_id != licensor_id:
-        return None
-    part = atom.period.intersection(wanted)
-    if part is None:
-        return None
-    if atom.kind == AtomKind.HOLDBACK:
-        return Gap(HOLDBACK, part, atom.id, atom.work_id, atom.contract_ref)
-    if atom.kind == AtomKind.GRANT and (exclusive or atom.exclusive):
-        return Gap(CONFLICTING_GRANT, part, atom.id, atom.work_id, atom.contract_ref, atom.licensee_id, atom.licensee, atom.exclusive)
-    return None
-
-
 def find_available(licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None,
                    languages: Iterable | None = None) -> list[int]:
     """Ids of works free for the whole request ("features free for exclusive SVOD in CN 2027–29").
@@ -505,10 +317,8 @@ def find_available(licensor, territory: str, media: str, window, exclusive: bool
             sublicensable=True,
         ).values_list("work_id", flat=True)
     )
-    candidates = Work.objects.filter(Q(pk__in=held) | Q(parent_id__in=held) | Q(parent__parent_id__in=held))
-    if kinds:
-        candidates = candidates.filter(kind__in=list(kinds))
-    ids = list(candidates.values_list("id", flat=True))
+    family = held | set(catalog.descendants(held))
+    ids = list(catalog.of_kinds(family, kinds)) if kinds else sorted(family)
     found = availability(lid, ids, [country], leaf, wanted, exclusive, languages)
     return sorted(wid for wid, result in found.items() if result.available)
 
@@ -573,21 +383,3 @@ def grants_to(actor) -> QuerySet[RightAtom]:
 
 def holdbacks_of(actor) -> QuerySet[RightAtom]:
     return RightAtom.objects.filter(kind=AtomKind.HOLDBACK, holder_id=org_id(actor))
-
-
-def is_licensed(organisation, work, territory: str, media: str, on_date: date) -> bool:
-    """Does the organisation hold (or was it granted) this right on that day — on the work or on
-    its season or series? The storefront's question; one query for the family, one for atoms."""
-    work_id = work.pk if isinstance(work, Work) else int(work)
-    lid = org_id(organisation)
-    row = Work.objects.filter(pk=work_id).values_list("id", "parent_id", "parent__parent_id").first()
-    if row is None:
-        return False
-    return RightAtom.objects.filter(
-        Q(kind=AtomKind.HOLDING, holder_id=lid) | Q(kind=AtomKind.GRANT, licensee_id=lid),
-        work_id__in=[w for w in row if w],
-        territory=territories.normalise_country(territory),
-        media=media,
-        start__lte=on_date,
-        effective_end__gt=on_date,
-    ).exists()

@@ -17,19 +17,21 @@ from typing import Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest, Least
 
+from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
-from kinomost.core import audit, languages, periods, territories
+from kinomost.core import audit, periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import availability as avail
-from kinomost.rights import commercial
-from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, LanguageUse, RightAtom, Term
+from kinomost.rights import commercial, language_pairs
+from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, RightAtom, Term
 
 EXCLUSIVE_GRANT_CONSTRAINT = "rights_exclusive_grant_no_overlap"
 _LOCK_NAMESPACE = 7301  # first key of pg_advisory_xact_lock(int, int): "rights ledger, per licensor"
@@ -226,7 +228,7 @@ def _require_visible_batch(org: Organisation, records, prepared: list[_Prepared]
         {"row": record.label, "field": "works", "message": f"no such work: {w.pk}"}
         for record, p in zip(records, prepared)
         for w in p.works
-        if w.owner_id != org.pk and not w.is_listed
+        if not catalog.may_see(org, w)
     ]
     if problems:
         raise NotFound(_batch_message(problems, "name works this organisation cannot see"), details=problems)
@@ -422,40 +424,58 @@ def _prepare(term: TermInput, *, known_works: dict[int, Work] | None = None, cac
     A batch passes the works it fetched in one query and a cache of expansions, so that
     thousands of terms cost no query each (see record_terms)."""
     problems: dict[str, str] = {}
-    works = countries = leaves = langs = []
-    window = None
-    cache = {} if cache is None else cache
+    works = []
     try:
         works = _works(term.works, known_works)
     except (InvalidInput, NotFound) as exc:
         problems["works"] = exc.message
+    sets, set_problems = _term_sets(term, {} if cache is None else cache)
+    problems.update(set_problems)
+    if problems:
+        raise InvalidInput("The term is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()), details=problems)
+    countries, leaves, window, langs = sets
+    return _Prepared(works, countries, leaves, window, langs, term)
+
+
+def check_term(term: TermInput) -> tuple[list[str], list[str], Period, list[dict]]:
+    """(countries, media leaves, window, languages) of a term, or InvalidInput naming each
+    problem (`details` by field). The one validation of a term's sets: the exchange checks a
+    proposal's terms with it long before the ledger records them."""
+    sets, problems = _term_sets(term, {})
+    if problems:
+        raise InvalidInput("; ".join(problems.values()), details=problems)
+    return sets
+
+
+def _term_sets(term: TermInput, cache: dict):
+    problems: dict[str, str] = {}
+    countries = leaves = langs = []
+    window = None
     try:
         countries = _cached(cache, ("territories", _key(term.territories), _key(term.territories_excluded)),
                             lambda: territories.expand(_spec(term.territories), _spec(term.territories_excluded)))
         if not countries:
-            problems["territories"] = "the territory expression leaves no country"
+            problems["territories"] = _("the territory expression leaves no country")
     except InvalidInput as exc:
         problems["territories"] = exc.message
     try:
         leaves = _cached(cache, ("media", _key(term.media)), lambda: media_taxonomy.expand(_spec(term.media)))
         if not leaves:
-            problems["media"] = "at least one media code is needed"
+            problems["media"] = _("at least one media code is needed")
     except InvalidInput as exc:
         problems["media"] = exc.message
     try:
         start = periods.parse_date(term.start)
         if start is None:
-            raise InvalidInput("a term needs a start date")
+            raise InvalidInput(_("a term needs a start date"))
         window = Period(start, periods.parse_date(term.end))
     except InvalidInput as exc:
         problems["window"] = exc.message
     try:
-        langs = normalise_languages(term.languages)
+        langs = language_pairs.normalise(term.languages)
     except InvalidInput as exc:
         problems["languages"] = exc.message
-    if problems:
-        raise InvalidInput("The term is not valid: " + "; ".join(f"{k}: {v}" for k, v in problems.items()), details=problems)
-    return _Prepared(works, countries, leaves, window, langs, term)
+    return (countries, leaves, window, langs), problems
 
 
 def _key(value):
@@ -488,29 +508,8 @@ def _works(refs, known: dict[int, Work] | None = None) -> list[Work]:
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-def normalise_languages(values) -> list[dict]:
-    """[{"language", "use"}] or [(language, use)] → normalised; anything else is InvalidInput
-    (a bare "rus" used to be unpacked into letters and crash)."""
-    if isinstance(values, (str, dict)):
-        raise InvalidInput("languages must be a list of {language, use}, e.g. [{'language': 'ru', 'use': 'dubbed'}]")
-    out = []
-    for value in values or []:
-        if isinstance(value, dict):
-            tag, use = value.get("language"), value.get("use", "original")
-        elif isinstance(value, (list, tuple)) and len(value) == 2:
-            tag, use = value
-        else:
-            raise InvalidInput(f"'{value}' is not a language with its use, e.g. {{'language': 'ru', 'use': 'dubbed'}}")
-        if not isinstance(tag, str):
-            raise InvalidInput(f"'{tag}' is not a language tag (expected e.g. ru, en, zh-Hans, pt-BR)")
-        if use not in LanguageUse.values:
-            raise InvalidInput(f"language use '{use}' is not one of {', '.join(LanguageUse.values)}")
-        out.append({"language": languages.normalise_tag(tag), "use": use})
-    return out
-
-
 def _require_visible(org: Organisation, works: list[Work]) -> None:
-    hidden = [w.pk for w in works if w.owner_id != org.pk and not w.is_listed]
+    hidden = [w.pk for w in works if not catalog.may_see(org, w)]
     if hidden:
         raise NotFound(f"no such work: {', '.join(map(str, hidden))}")
 
@@ -607,7 +606,7 @@ def _terminate_term(org: Organisation, term: Term, day: date) -> int:
     atoms = RightAtom.objects.filter(term=term)
     if atoms.exclude(holder=org).exists():
         raise PermissionDenied("Only the party that granted, holds or is bound by these rights may terminate them.")
-    if term.ends_early_on is not None and term.ends_early_on <= day:
+    if periods.has_ended(term.ends_early_on, day):  # terminated already, on or before that day
         return 0
     term.ends_early_on = day
     term.save(update_fields=["ends_early_on"])

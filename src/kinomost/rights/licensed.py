@@ -1,22 +1,25 @@
-"""What an organisation may exploit on a day: the storefront's question for a whole catalogue.
+"""What an organisation may exploit on a day (or within a window): the storefront's question, and
+the quotas' "the platform's catalogue that year". The one owner of "licensed": every caller
+(the storefront, playback, royalties, the exchange's quotas) asks here.
 
-`availability.is_licensed` answers it for one work; a storefront asks it for every work it has a
-package of, so this reads the organisation's holdings and received grants for one country and
-some media on one day in one query (per chunk of works), rights on a series or season counting
-for its seasons and episodes (granting a series grants its episodes). Terminations count: every
-read is of `effective_end`.
+A storefront asks it for every work it has a package of, so this reads the organisation's
+holdings and received grants for one country and some media in one query (per chunk of works),
+rights on a series or season counting for its seasons and episodes (granting a series grants its
+episodes; the family comes from `catalog.selectors.lineage`/`descendants`). Terminations count:
+every read is of `effective_end`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from django.db.models import Q
 
-from kinomost.catalog.models import Work
+from kinomost.catalog.selectors import descendants, lineage
 from kinomost.core import territories
+from kinomost.core.periods import Period
 from kinomost.rights.models import AtomKind, RightAtom
 
 _CHUNK = 5000  # ids per statement, well inside SQLite's bound-parameter limit
@@ -29,20 +32,25 @@ def licensed_media(organisation, territory: str, media_leaves, on_date: date, wo
     With `works` (ids or Works), only those are answered — the storefront passes the works it
     has packages of, which keeps the query small however large the ledger. Without, every work
     licensed directly and the seasons and episodes of licensed series and seasons."""
+    return licensed_within(organisation, territory, media_leaves, _day(on_date), works)
+
+
+def licensed_within(organisation, territory: str, media_leaves, window: Period, works: Iterable | None = None) -> dict[int, set[str]]:
+    """As `licensed_media`, for a licence running at some time within `window` (a quota's year)."""
     org_id = getattr(organisation, "pk", organisation)
     leaves = list(media_leaves)
     if not leaves:
         return {}
     country = territories.normalise_country(territory)
     if works is None:
-        found = _rows(org_id, country, leaves, on_date, None)
+        found = _licensed_rows(org_id, country, leaves, window, None)
         _inherit_down(found)
         return dict(found)
     ids = [getattr(w, "pk", w) for w in works]
     result: dict[int, set[str]] = {}
     for start in range(0, len(ids), _CHUNK):
-        family = _ancestors(ids[start : start + _CHUNK])
-        held = _rows(org_id, country, leaves, on_date, {a for chain in family.values() for a in chain})
+        family = lineage(ids[start : start + _CHUNK])
+        held = _licensed_rows(org_id, country, leaves, window, {a for chain in family.values() for a in chain})
         for wid, chain in family.items():
             media = set().union(*(held.get(a, set()) for a in chain))
             if media:
@@ -54,41 +62,48 @@ def licensed_work_ids(organisation, territory: str, media_leaves, on_date: date,
     return set(licensed_media(organisation, territory, media_leaves, on_date, works))
 
 
-def _rows(org_id: int, country: str, leaves: list[str], on_date: date, work_ids: set[int] | None) -> dict[int, set[str]]:
+def is_licensed(organisation, work, territory: str, media: str, on_date: date) -> bool:
+    """Does the organisation hold (or was it granted) this right on that day — on the work or on
+    its season or series? The question for one work."""
+    work_id = getattr(work, "pk", work)
+    return media in licensed_media(organisation, territory, [media], on_date, works=[int(work_id)]).get(int(work_id), set())
+
+
+def _day(on_date: date) -> Period:
+    return Period(on_date, on_date + timedelta(days=1))
+
+
+def _licence_atoms(org_id: int, country: str, leaves: list[str], window: Period, work_ids):
+    """The organisation's holdings and received grants meeting `window`, with the dates checked
+    again in Python: SQLite 3.40 can return rows outside `start < end-of-window` for
+    `media IN (...)` over the (territory, media, start, ...) index (see docs/rights.md)."""
     atoms = RightAtom.objects.filter(
         Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
-        territory=country, media__in=leaves, start__lte=on_date, effective_end__gt=on_date,
+        territory=country, media__in=leaves, start__lt=window.hi, effective_end__gt=window.lo,
     )
     if work_ids is not None:
         atoms = atoms.filter(work_id__in=list(work_ids))
+    for row in atoms.values_list("work_id", "media", "start", "effective_end", "kind", "contract_id", "term_id"):
+        if row[3] > row[2] and window.overlaps(Period(row[2], row[3])):  # (a term ended before it began: never)
+            yield row
+
+
+def _licensed_rows(org_id: int, country: str, leaves: list[str], window: Period, work_ids: set[int] | None) -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
-    # The dates are checked again here: SQLite 3.40 can return rows outside `start <= on_date`
-    # for `media IN (...)` over the (territory, media, start, ...) index (see docs/rights.md).
-    for work_id, leaf, start, end in atoms.values_list("work_id", "media", "start", "effective_end"):
-        if start <= on_date < end:
-            found[work_id].add(leaf)
+    for work_id, leaf, *_rest in _licence_atoms(org_id, country, leaves, window, work_ids):
+        found[work_id].add(leaf)
     return found
 
 
-def _ancestors(work_ids: list[int]) -> dict[int, tuple[int, ...]]:
-    """work → (work, season or series, series): the works whose rights it inherits."""
-    rows = Work.objects.filter(pk__in=work_ids).values_list("id", "parent_id", "parent__parent_id")
-    return {wid: tuple(w for w in (wid, parent, grandparent) if w) for wid, parent, grandparent in rows}
-
-
 def _inherit_down(found: dict[int, set[str]]) -> None:
-    """Seasons of a licensed series, episodes of a licensed season (two levels)."""
-    level = dict(found)
-    for _depth in range(2):
-        if not level:
-            return
-        next_level: dict[int, set[str]] = {}
-        parents = list(level)
-        for start in range(0, len(parents), _CHUNK):
-            for child, parent in Work.objects.filter(parent_id__in=parents[start : start + _CHUNK]).values_list("id", "parent_id"):
-                found[child] |= level[parent]
-                next_level[child] = found[child]
-        level = next_level
+    """Seasons of a licensed series, episodes of a licensed season (two levels): each gets what
+    its whole family is licensed for."""
+    licensed = {wid: set(media) for wid, media in found.items()}
+    children = descendants(list(licensed))
+    child_ids = list(children)
+    for start in range(0, len(child_ids), _CHUNK):
+        for child, chain in lineage(child_ids[start : start + _CHUNK]).items():
+            found[child] = set().union(*(licensed.get(w, set()) for w in chain))
 
 
 def licence_of(organisation, work, territory: str, media: str, on_date: date) -> tuple[int, int] | None:
@@ -98,16 +113,12 @@ def licence_of(organisation, work, territory: str, media: str, on_date: date) ->
     grant). Among several, the most specific work, then a received grant before a holding, then
     the latest start. None when nothing licenses it — the storefront would not have shown it."""
     org_id = getattr(organisation, "pk", organisation)
-    chain = _ancestors([getattr(work, "pk", work)]).get(getattr(work, "pk", work), ())
+    work_id = getattr(work, "pk", work)
+    chain = lineage([work_id]).get(work_id, ())
     if not chain:
         return None
-    country = territories.normalise_country(territory)
-    rows = RightAtom.objects.filter(
-        Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
-        work_id__in=list(chain), territory=country, media=media, start__lte=on_date, effective_end__gt=on_date,
-    ).values_list("work_id", "kind", "start", "effective_end", "contract_id", "term_id")
-    found = [r for r in rows if r[2] <= on_date < r[3]]  # dates re-checked: see _rows
+    found = list(_licence_atoms(org_id, territories.normalise_country(territory), [media], _day(on_date), chain))
     if not found:
         return None
-    best = min(found, key=lambda r: (chain.index(r[0]), r[1] != AtomKind.GRANT, -r[2].toordinal()))
-    return best[4], best[5]
+    best = min(found, key=lambda r: (chain.index(r[0]), r[4] != AtomKind.GRANT, -r[2].toordinal()))
+    return best[5], best[6]

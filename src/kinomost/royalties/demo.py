@@ -72,7 +72,7 @@ def simulate(today: date | None = None) -> dict:
                                            amount=Decimal(platform.prices["tvod"]), currency=platform.currency, at=at, provider=PROVIDER,
                                            reference=f"rent-{month}-{n}")
             sessions = []
-            for n in range(SESSIONS):
+            for _ in range(SESSIONS):
                 work_id = rng.choices(playable, weights=[1 / (k + 1) for k in range(len(playable))])[0]
                 at = start + timedelta(minutes=rng.randrange(days * 1440))
                 licence = licensed.licence_of(platform.organisation_id, work_id, "RU", "svod", at.date()) or (None, None)

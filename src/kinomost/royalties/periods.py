@@ -51,7 +51,7 @@ class StatementPeriod:
         return StatementPeriod(_add_months(self.start, -self.months), self.kind)
 
     def contains(self, day: date) -> bool:
-        return self.start <= day < self.end
+        return Period(self.start, self.end).contains_date(day)
 
     def __str__(self) -> str:
         return self.label

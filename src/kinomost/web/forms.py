@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import WorkKind
+from kinomost.core import territories
 from kinomost.core.genres import GENRES
 
 TITLE, SYNOPSIS = _("Title"), _("Synopsis")
@@ -46,7 +47,7 @@ class WorkForm(forms.Form):
             original_language=d["original_language"],
             year=d["year"],
             runtime_minutes=d["runtime_minutes"],
-            countries=[c.strip() for c in d["countries"].replace(",", ";").split(";") if c.strip()],
+            countries=territories.split_codes(d["countries"]),
             genres=list(d["genres"]),
             eidr=d["eidr"],
             is_listed=d["is_listed"],

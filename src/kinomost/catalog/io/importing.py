@@ -16,6 +16,7 @@ from kinomost.catalog.io import bulk
 from kinomost.catalog.io.columns import genres_from_text, kind_from_text, parse_header
 from kinomost.catalog.io.reading import read_file
 from kinomost.catalog.models import Work
+from kinomost.core import territories
 from kinomost.core.errors import ImportRejected, InvalidInput
 from kinomost.core.ratings import DEFAULT_SYSTEM
 from kinomost.core.spreadsheets import Formula
@@ -85,7 +86,7 @@ def _parse_row(number: int, cells: dict[str, str], columns: dict[str, tuple[str,
         original_language=plain.get("original_language") or None,
         year=_integer(plain.get("year", ""), number, "year", problems),
         runtime_minutes=_integer(plain.get("runtime", ""), number, "runtime", problems),
-        countries=[c.strip() for c in plain.get("countries", "").replace(",", ";").split(";") if c.strip()] or None,
+        countries=territories.split_codes(plain.get("countries")) or None,
         genres=genres,
         keywords=[k.strip() for k in plain.get("keywords", "").split(";") if k.strip()] or None,
         eidr=plain.get("eidr") or None,

@@ -26,40 +26,12 @@ from typing import Iterator
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kinomost.core import encodings
 from kinomost.core.errors import ImportRejected
 from kinomost.core.spreadsheets import (Formula, check_rows, check_size, counted, not_a_workbook, opening, unescape,
                                         workbook_reader)
 
 Row = tuple[int, dict[str, str]]
-
-
-def _gb_counts(text: str) -> tuple[int, int]:
-    """(common Hanzi (GB2312 level 1), Cyrillic or CJK symbols; all non-ASCII characters) of `text`."""
-    wide = good = 0
-    for ch in text:
-        if ord(ch) > 127:
-            wide += 1
-            encoded = ch.encode("gb18030")
-            good += len(encoded) == 2 and (0xB0 <= encoded[0] <= 0xD7 or 0xA1 <= encoded[0] <= 0xA9)
-    return good, wide
-
-
-_CP_PUNCTUATION = set("«»—–№…“”„‘’•")
-
-
-def _cp_counts(text: str) -> tuple[int, int]:
-    """(characters that look like Russian writing: letters in word case, usual punctuation; all
-    non-ASCII characters) of `text`."""
-    wide = good = 0
-    previous = " "
-    for ch in text:
-        if ord(ch) > 127:
-            wide += 1
-            cyrillic = "\u0400" <= ch <= "\u04ff"
-            camel = ch.isupper() and previous.islower()
-            good += (cyrillic and not camel) or ch in _CP_PUNCTUATION
-        previous = ch
-    return good, wide
 
 
 def read_csv(data: bytes, encoding: str | None = None) -> tuple[list[str], Iterator[Row]]:
@@ -166,7 +138,7 @@ class _Scan:
                 chinese = raw.decode("gb18030")
             except UnicodeDecodeError:
                 chinese = ""
-            self.utf8_rows.append((number, _plausible(text), _plausible(cyrillic), _plausible(chinese) if chinese else 0.0))
+            self.utf8_rows.append((number, encodings.plausible(text), encodings.plausible(cyrillic), encodings.plausible(chinese) if chinese else 0.0))
 
     def _check_given(self, number: int, values: list[str]) -> None:
         for index, value in enumerate(values):
@@ -178,15 +150,15 @@ class _Scan:
                 return
 
     def _other(self, number: int, values: list[str], raw: bytes) -> None:
-        index = next((i for i, v in enumerate(values) if not _is_utf8(v)), 0)
+        index = next((i for i, v in enumerate(values) if not encodings.is_utf8(v)), 0)
         self.other_rows.append((number, index))
         cyrillic = raw.decode("cp1251", errors="replace")
-        good, wide = _cp_counts(cyrillic)
+        good, wide = encodings.cyrillic_counts(cyrillic)
         self.counts[2] += good
         self.counts[3] += wide
         if self.gb_valid:
             try:
-                good, wide = _gb_counts(raw.decode("gb18030"))
+                good, wide = encodings.hanzi_counts(raw.decode("gb18030"))
                 self.counts[0] += good
                 self.counts[1] += wide
             except UnicodeDecodeError:
@@ -204,7 +176,7 @@ class _Scan:
         else:
             gb_score = self.counts[0] / self.counts[1] if self.gb_valid and self.counts[1] else 0.0
             cp_score = self.counts[2] / self.counts[3] if self.counts[3] else 0.0
-            chosen = "gb18030" if gb_score > max(cp_score, 0.5) else "cp1251"
+            chosen = encodings.legacy_encoding(gb_score, cp_score)
             legacy = 3 if chosen == "gb18030" else 2
             utf8 = [row[0] for row in self.utf8_rows if row[1] > row[legacy]]
             if utf8:
@@ -217,33 +189,6 @@ class _Scan:
             raise ImportRejected(_("%(count)s row(s) are not readable text; nothing was imported") % {"count": len(self.problems)},
                                  problems=self.problems)
         return chosen
-
-
-def _is_utf8(value: str) -> bool:
-    try:
-        value.encode("latin-1").decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _plausible(text: str) -> float:
-    """Share of non-ASCII characters that are ordinary writing: Cyrillic in word case, common Hanzi
-    and CJK punctuation, accented Latin letters, the usual typographic punctuation."""
-    wide = good = 0
-    previous = " "
-    for ch in text:
-        if ord(ch) > 127:
-            wide += 1
-            if "\u0400" <= ch <= "\u04ff":
-                good += not (ch.isupper() and previous.islower())
-            elif ch in _CP_PUNCTUATION or ("\u00c0" <= ch <= "\u024f" and ch.isalpha()):
-                good += 1
-            else:
-                encoded = ch.encode("gb18030")
-                good += len(encoded) == 2 and (0xB0 <= encoded[0] <= 0xD7 or 0xA1 <= encoded[0] <= 0xA9)
-        previous = ch
-    return good / wide if wide else 0.0
 
 
 def read_xlsx(data: bytes) -> tuple[list[str], Iterator[Row]]:

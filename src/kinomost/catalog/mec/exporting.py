@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from kinomost.catalog.mec.writer import write_mec
 from kinomost.catalog.models import AgeRating, Credit, Work
-from kinomost.catalog.selectors import visible_works
+from kinomost.catalog.selectors import no_such_work, visible_works
 from kinomost.core.errors import DomainError, NotFound
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -76,7 +76,7 @@ def work_mec(actor, work_id: int) -> tuple[str, bytes]:
     """One visible work's MEC file (name, bytes); NotFound for works the actor may not see."""
     work = with_mec_fields(visible_works(actor).filter(pk=work_id)).first()
     if work is None:
-        raise NotFound(_("No such work."))
+        raise no_such_work()
     return mec_filename(work), write_mec(work)
 
 

@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
 from kinomost.catalog.models import Work
-from kinomost.core import territories
+from kinomost.core import periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
 from kinomost.parties.models import Organisation
@@ -114,18 +114,16 @@ def _rows_of(term: Term, notes: SchemaNotes) -> list[AvailRow]:
 
 def _cut(row: AvailRow, term: Term) -> AvailRow:
     """A terminated term ends early: its rows end on the termination date."""
-    end = term.end
-    if term.ends_early_on is not None and (end is None or term.ends_early_on < end):
-        return dataclasses.replace(row, end=term.ends_early_on, end_condition=None, end_lag=None)
+    end = periods.earlier_end(term.end, term.ends_early_on)
+    if end != term.end:
+        return dataclasses.replace(row, end=end, end_condition=None, end_lag=None)
     return row
 
 
 def _rows_from_term(term: Term, notes: SchemaNotes) -> list[AvailRow]:
     licensor = _licensor_name(term)
     licensee = term.contract.licensee.name if term.contract.licensee_id and term.kind == AtomKind.GRANT else None
-    end = term.end
-    if term.ends_early_on is not None and (end is None or term.ends_early_on < end):
-        end = term.ends_early_on
+    end = periods.earlier_end(term.end, term.ends_early_on)
     licenses = [LICENSE_OF_MEDIA[leaf] for leaf in media_taxonomy.expand(";".join(term.media)) if leaf in LICENSE_OF_MEDIA]
     excluded = tuple(territories.expand(";".join(term.territories_excluded))) if term.territories_excluded else ()
     rows = []

@@ -15,18 +15,13 @@ import hashlib
 from operator import attrgetter
 from dataclasses import MISSING, dataclass, field, fields
 from io import BytesIO
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from django.db import transaction
-from django.db.models import Q
 
-from kinomost.catalog import search
-from kinomost.catalog.io import bulk
-from kinomost.catalog.models import Identifier, Work
-from kinomost.catalog.services import WorkInput, save_work, validate
-from kinomost.core import collector, spreadsheets
+from kinomost.catalog.io.title_matching import TitleMatcher
+from kinomost.core import collector, periods, spreadsheets
 from kinomost.core.errors import Conflict, ImportRejected, InvalidInput, NotFound
-from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.models import Organisation
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import ledger
@@ -36,12 +31,12 @@ from kinomost.rights.avails.xlsx import read_xlsx
 from kinomost.rights.avails.xml import read_xml
 from kinomost.rights.models import AtomKind, ContractKind, LanguageUse, Term
 
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
+
 #: LicenseType → media leaf of core.media. VOD is the standard name for transactional VOD.
 MEDIA_OF_LICENSE = {"EST": "est", "POEST": "poest", "VOD": "tvod", "TVOD": "tvod", "SVOD": "svod", "AVOD": "avod",
                     "FVOD": "fvod", "Pre-Release": "pvod"}
-#: WorkType → catalogue kind for works the import creates (Collection and Volume are bundles).
-KIND_OF_WORK_TYPE = {"Movie": "feature", "Short": "short", "Collection": "feature", "Volume": "programme",
-                     "Series": "series", "Season": "season", "Episode": "episode"}
 #: Fields that make two rows the same right; rows equal on these merge into one term.
 RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "series_content_id", "season_content_id",
                 "season_number", "episode_number", "volume_number", "territory", "territory_exclusions", "license_type",
@@ -123,7 +118,9 @@ def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Or
     with transaction.atomic():
         kind = AtomKind.GRANT if result.role == "licensor" else AtomKind.HOLDING
         fresh = _not_yet_recorded(org, kind, licensee, groups, result)
-        works = _WorkFinder(org, actor_or_org, result, filename).resolve([g.rows[0] for g in fresh])
+        matcher = TitleMatcher(org, actor_or_org, source=filename, problem=_problem)
+        works = matcher.resolve([g.rows[0] for g in fresh])
+        result.works_created, result.works_matched = matcher.counts(works)
         records = [g.record(works[id(g.rows[0])]) for g in fresh]
         try:
             created = ledger.record_terms(actor_or_org, kind, records, licensee=licensee, source=filename)
@@ -184,7 +181,7 @@ def _resolve_windows(rows: list[AvailRow], skipped: list[dict]) -> dict[int, tup
                 continue
         else:
             end = None
-        if end is not None and end <= start:
+        if periods.is_empty(start, end):
             problems.append(_problem(row.source, "End", f"the window {start} – {end} is empty"))
             continue
         windows[id(row)] = (start, end)
@@ -390,168 +387,3 @@ def row_from_json(data: dict) -> AvailRow:
     if "terms" in values:
         values["terms"] = tuple(tuple(t) for t in values["terms"])
     return AvailRow(**values)
-
-
-# ---------------------------------------------------------------- works
-
-
-class _WorkFinder:
-    """Works are matched among those the importer may see (its own and listed ones) by ALID,
-    content ID, EIDR or — for works an earlier import created — ref; the rest are created as the
-    importer's own, through the catalogue's services."""
-
-    def __init__(self, org: Organisation, actor, result: AvailsImport, source: str = ""):
-        self.org, self.actor, self.result = org, actor if not isinstance(actor, Organisation) else None, result
-        self.source = source
-        self.created_ids: list[int] = []
-
-    def resolve(self, rows: list[AvailRow]) -> dict[int, Work]:
-        self._load(rows)
-        found: dict[int, Work] = {}
-        movies = [r for r in rows if not r.is_tv or r.work_type == "Volume"]
-        for row in movies:
-            work = self._match(row.alid, row.content_id, row.title_id)
-            if work is not None:
-                found[id(row)] = work
-        self._create_movies([r for r in movies if id(r) not in found], found)
-        tv = sorted((r for r in rows if r.is_tv and r.work_type != "Volume"), key=lambda r: ("Series", "Season", "Episode").index(r.work_type))
-        for row in tv:
-            found[id(row)] = self._tv_work(row)
-        if self.created_ids:
-            search.index_works(self.created_ids)
-        self.result.works_created = len(self.created_ids)
-        self.result.works_matched = len({w.pk for w in found.values()} - set(self.created_ids))
-        return found
-
-    def _load(self, rows: list[AvailRow]) -> None:
-        values = {v for r in rows for v in (r.alid, r.content_id, r.series_content_id, r.season_content_id) if v}
-        eidrs = {v for r in rows for v in (r.title_id, r.series_id, r.season_id) if v}
-        visible = Work.objects.filter(Q(owner=self.org) | Q(is_listed=True))
-        self.by_id: dict[tuple[str, str], Work] = {}
-        idents = Identifier.objects.filter(namespace__in=("alid", "content_id"), value__in=values, work__in=visible).select_related("work")
-        for ident in sorted(idents, key=lambda i: i.work.owner_id != self.org.pk):  # own works first
-            self.by_id.setdefault((ident.namespace, ident.value), ident.work)
-        for work in visible.filter(eidr__in=eidrs).order_by("id"):
-            self.by_id.setdefault(("eidr", work.eidr), work)
-        for work in Work.objects.filter(owner=self.org, ref__in={_ref(v) for v in values}):
-            self.by_id.setdefault(("ref", work.ref), work)
-
-    def _match(self, alid, content_id=None, eidr=None) -> Work | None:
-        for key in (("alid", alid), ("content_id", content_id), ("eidr", eidr), ("ref", _ref(alid or ""))):
-            if key[1] and key in self.by_id:
-                return self.by_id[key]
-        return None
-
-    def _remember(self, work: Work, alid=None, content_id=None) -> Work:
-        for key in (("alid", alid), ("content_id", content_id), ("ref", work.ref)):
-            if key[1]:
-                self.by_id[key] = work
-        return work
-
-    def _create_movies(self, rows: list[AvailRow], found: dict[int, Work]) -> None:
-        """New stand-alone works in bulk (catalog.io.bulk); one work per ALID."""
-        by_ref: dict[str, AvailRow] = {}
-        for row in rows:
-            by_ref.setdefault(_ref(row.alid), row)
-        inputs = [self._input(ref, row, KIND_OF_WORK_TYPE[row.work_type], _title(row)) for ref, row in by_ref.items()]
-        problems = [(row, p) for (ref, row), data in zip(by_ref.items(), inputs) if (p := _validate(data))]
-        if problems:
-            raise ImportRejected("Some titles cannot be catalogued; nothing was imported",
-                                 problems=[_problem(row.source, "TitleInternalAlias", p) for row, p in problems])
-        created = bulk.create_fresh(self.org, inputs, actor=self.actor, audit_each=False, source=self.source)
-        for (ref, row), work in zip(by_ref.items(), created):
-            self._remember(work, row.alid, row.content_id)
-            self.created_ids.append(work.pk)
-        for row in rows:
-            found[id(row)] = self.by_id[("ref", _ref(row.alid))]
-
-    def _input(self, ref: str, row: AvailRow, kind: str, title: str, **extra) -> WorkInput:
-        identifiers = {k: v for k, v in (("alid", row.alid), ("content_id", row.content_id)) if v}
-        eidr = _valid_eidr(row.title_id) if kind not in ("series", "season") else None
-        runtime = int(row.runtime.total_seconds() // 60) or None if row.runtime else None
-        return WorkInput(ref=ref, kind=kind, original_title=title, original_language=row.asset_language or None,
-                         year=row.release_year if kind not in ("series", "season") else None, runtime_minutes=runtime,
-                         eidr=eidr, identifiers=identifiers, **extra)
-
-    def _tv_work(self, row: AvailRow) -> Work:
-        own = self._match(row.alid, row.content_id)
-        if own is not None:
-            return own
-        series = self._series(row)
-        if row.work_type == "Series":
-            return self._remember(series, row.alid, row.content_id)
-        season = self._season(row, series)
-        if row.work_type == "Season":
-            return self._remember(season, row.alid, row.content_id)
-        existing = season.children.filter(kind="episode", number=row.episode_number).first() if row.episode_number else None
-        if existing is not None:
-            return self._remember(existing, row.alid, row.content_id)
-        title = row.episode_title_display or row.episode_title_alias or row.title_display or row.title_alias or row.alid
-        data = self._input(_ref(row.alid), row, "episode", title, parent_ref=season.ref, number=row.episode_number)
-        return self._remember(self._save(row, data, season), row.alid, row.content_id)
-
-    def _series(self, row: AvailRow) -> Work:
-        key = row.series_content_id or row.series_id or row.series_title_alias
-        found = self._match(None, row.series_content_id, row.series_id) or self.by_id.get(("series", key))
-        if found is None:
-            found = Work.objects.filter(owner=self.org, kind="series", ref=_ref(f"series:{key}")).first()
-        if found is None:
-            title = row.series_title_display or row.series_title_alias
-            data = WorkInput(ref=_ref(f"series:{key}"), kind="series", original_title=title,
-                             identifiers={"content_id": row.series_content_id} if row.series_content_id else None)
-            found = self._save(row, data, None)
-        self.by_id[("series", key)] = found
-        return self._remember(found, None, row.series_content_id)
-
-    def _season(self, row: AvailRow, series: Work) -> Work:
-        number = row.season_number
-        found = self._match(row.alid if row.work_type == "Season" else None, row.season_content_id, row.season_id)
-        if found is None and number is not None:
-            found = series.children.filter(kind="season", number=number).first()
-        if found is None:
-            title = row.season_title_display or row.season_title_alias or f"{series.original_title} — {number or ''}".strip(" —")
-            ident = {"content_id": row.season_content_id} if row.season_content_id else {}
-            if row.work_type == "Season":
-                ident["alid"] = row.alid
-            ref = _ref(row.alid) if row.work_type == "Season" else _ref(f"{series.ref}/S{number or row.season_content_id}")
-            data = WorkInput(ref=ref, kind="season", original_title=title, parent_ref=series.ref, number=number, identifiers=ident or None)
-            found = self._save(row, data, series)
-        return self._remember(found, None, row.season_content_id)
-
-    def _save(self, row: AvailRow, data: WorkInput, parent: Work | None) -> Work:
-        if parent is not None and parent.owner_id != self.org.pk:
-            raise ImportRejected("A title belongs to another organisation's series; nothing was imported",
-                                 problems=[_problem(row.source, "SeriesContentID", f"'{parent.original_title}' belongs to another organisation: its seasons and episodes cannot be catalogued here")])
-        try:
-            work, created = save_work(self.org, data, actor=self.actor, pending_parents={parent.ref: parent} if parent else None, reindex=False)
-        except (InvalidInput, NotFound) as exc:
-            raise ImportRejected("A title cannot be catalogued; nothing was imported",
-                                 problems=[_problem(row.source, "", exc.message)]) from exc
-        if created:
-            self.created_ids.append(work.pk)
-        return work
-
-
-def _ref(value: str) -> str:
-    """A work's ref: the ALID itself when it fits, else a stable digest of it."""
-    return value if len(value) <= 100 else "alid:" + hashlib.sha1(value.encode()).hexdigest()
-
-
-def _title(row: AvailRow) -> str:
-    if row.work_type == "Volume":
-        return row.volume_title_display or row.volume_title_alias or row.title_display or row.title_alias or row.alid
-    return row.title_display or row.title_alias or row.alid
-
-
-def _valid_eidr(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return normalise_eidr(value)
-    except InvalidInput:
-        return None
-
-
-def _validate(data: WorkInput) -> str:
-    problems = validate(data)
-    return "; ".join(f"{k}: {v}" for k, v in problems.items())

@@ -18,7 +18,7 @@ from kinomost.core.errors import InvalidInput
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.core.languages import normalise_registry_tag
 from kinomost.core.ratings import SYSTEMS, normalise_rating
-from kinomost.core.territories import WORLD_CODES, is_group, normalise_country, read_country
+from kinomost.core.territories import WORLD_CODES, is_group, parse_territory_list, read_country
 from kinomost.rights.avails.model import CONDITIONS
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -237,13 +237,7 @@ def territory(value) -> tuple[str, str | None]:
 
 def country_list(value) -> tuple[str, ...]:
     """TerritoryExclusion 'US, CA' (commas, semicolons or spaces) → ('US', 'CA')."""
-    codes: list[str] = []
-    for part in re.split(r"[,;\s]+", text(value)):
-        if part:
-            code = normalise_country(part)
-            if code not in codes:
-                codes.append(code)
-    return tuple(codes)
+    return tuple(parse_territory_list(text(value), spaces=True))
 
 
 @lru_cache(maxsize=2048)

@@ -2,17 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.translation import get_language
 
 from kinomost.catalog import search, selectors
 from kinomost.catalog.models import TOP_LEVEL_KINDS, WorkKind
-from kinomost.core.languages import from_interface_code
+from kinomost.core.languages import reader_language
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.web.decorators import member_required
-
-
-def _language() -> str:
-    return from_interface_code(get_language() or "en")
 
 
 def _rows(works, language):
@@ -26,7 +21,7 @@ def work_list(request):
     qs = selectors.owned_works(request.actor) if scope == "own" else selectors.visible_works(request.actor)
     qs = qs.filter(kind=kind) if kind in WorkKind.values else qs.filter(kind__in=TOP_LEVEL_KINDS)
     page = Paginator(selectors.with_localizations(qs.select_related("owner").order_by("-year", "id")), 50).get_page(request.GET.get("page"))
-    language = _language()
+    language = reader_language()
     return render(
         request,
         "catalog/work_list.html",
@@ -44,7 +39,7 @@ def work_list(request):
 @member_required
 def work_detail(request, work_id: int):
     work = selectors.work_for(request.actor, work_id)
-    language = _language()
+    language = reader_language()
     return render(
         request,
         "catalog/work_detail.html",
@@ -64,7 +59,7 @@ def work_detail(request, work_id: int):
 @member_required
 def search_page(request):
     query = request.GET.get("q", "").strip()
-    language = _language()
+    language = reader_language()
     hits = search.search_works(query, actor=request.actor, limit=50, language=language) if query else []
     works = {w.pk: w for w in selectors.with_localizations(selectors.visible_works(request.actor).filter(pk__in=[h.work_id for h in hits]))}
     rows = [{"work": works[h.work_id], "title": selectors.display_title(works[h.work_id], language)} for h in hits if h.work_id in works]

@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,8 +21,9 @@ from kinomost.catalog import selectors as catalog
 from kinomost.cinema import selectors, services
 from kinomost.cinema.models import PLATFORM_MEDIA, AssetStatus, TrackKind
 from kinomost.cinema.uploads import MAX_CHUNK_BYTES
+from kinomost.core import territories
 from kinomost.core.errors import Conflict, InvalidInput
-from kinomost.core.languages import from_interface_code
+from kinomost.core.languages import reader_language
 from kinomost.parties.roles import OPERATE_PLATFORM, can
 from kinomost.web.decorators import member_required
 
@@ -48,7 +48,7 @@ class PlatformForm(forms.Form):
 
 
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
+    return territories.split_codes(text)
 
 
 def time_left(seconds: int | None) -> str:
@@ -75,10 +75,6 @@ def _status_row(asset, language: str) -> dict:
     }
 
 
-def _language() -> str:
-    return from_interface_code(get_language() or "en")
-
-
 @member_required
 def cinema_home(request):
     """Platforms (with a form to open one) and the assets, newest first."""
@@ -100,7 +96,7 @@ def cinema_home(request):
                 messages.success(request, _("Platform %(name)s opened.") % {"name": platform.name})
                 return redirect("web:cinema")
     page = Paginator(selectors.assets_of(request.actor), 25).get_page(request.GET.get("page"))
-    language = _language()
+    language = reader_language()
     return render(request, "web/cinema/home.html", {
         "platforms": selectors.platforms_of(request.actor),
         "form": form,
@@ -114,7 +110,7 @@ def cinema_home(request):
 def asset_detail(request, asset_id):
     asset = selectors.asset_for(request.actor, asset_id)
     tracks = list(asset.tracks.all())
-    row = _status_row(asset, _language())
+    row = _status_row(asset, reader_language())
     return render(request, "web/cinema/asset.html", {
         "row": row,
         "player": selectors.operator_source(asset),
@@ -132,7 +128,7 @@ def asset_progress(request, asset_id):
     """The progress fragment htmx polls; once the asset is finished the page reloads whole (its
     tracks and poster appear) and the fragment it gets no longer polls."""
     asset = selectors.asset_for(request.actor, asset_id)
-    row = _status_row(asset, _language())
+    row = _status_row(asset, reader_language())
     response = render(request, "web/cinema/_progress.html", {"row": row, "poll_seconds": POLL_SECONDS})
     if row["finished"] and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -156,7 +152,7 @@ def upload_page(request):
     platforms = list(selectors.platforms_of(request.actor))
     return render(request, "web/cinema/upload.html", {
         "can_write": can_write,
-        "works": _works_to_choose(request.actor, _language()) if can_write else [],
+        "works": _works_to_choose(request.actor, reader_language()) if can_write else [],
         "platforms": platforms,
         "languages": sorted({lang for p in platforms for lang in p.languages}),
         "chunk_bytes": chunk_bytes,

@@ -8,7 +8,6 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +15,7 @@ from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
-from kinomost.core.languages import from_interface_code
+from kinomost.core.languages import reader_language
 from kinomost.core.periods import Period
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_by_slug
@@ -47,10 +46,6 @@ REASON_LABELS = {
 PAGE_SIZE = 50
 
 
-def _language() -> str:
-    return from_interface_code(get_language() or "en")
-
-
 def _on_date(request) -> date:
     try:
         return periods.parse_date(request.GET.get("on")) or date.today()
@@ -65,7 +60,7 @@ def _on_date(request) -> date:
 def contract_list(request):
     side = request.GET.get("kind") if request.GET.get("kind") in overview.SIDES else None
     page = Paginator(overview.contracts_of(request.actor, side), PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = reader_language()
     rows = [
         {
             "contract": c,
@@ -97,7 +92,7 @@ def _term_row(term, language, shown: int = 3) -> dict:
 @member_required
 def contract_detail(request, contract_id: int):
     view = overview.contract_detail(request.actor, contract_id)
-    language = _language()
+    language = reader_language()
     return render(
         request,
         "web/rights/contract_detail.html",
@@ -183,7 +178,7 @@ def _record(request, form, action, heading):
 
 
 def _conflict_rows(details: list[dict]) -> list[dict]:
-    language = _language()
+    language = reader_language()
     works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in={d["work"] for d in details}))}
     return [
         {
@@ -212,7 +207,7 @@ def work_rights(request, work_id: int):
     matrix = overview.work_matrix(request.actor, work, on)
     rows = [_matrix_row(r) for r in matrix.rows]
     timeline = overview.work_timeline(request.actor, work)
-    language = _language()
+    language = reader_language()
     for bar in timeline.bars:
         bar.side_label = SIDE_LABELS[bar.side]
         bar.languages_text = overview.languages_text(bar.term.languages, language)
@@ -261,7 +256,7 @@ def find_page(request):
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
-            language = _language()
+            language = reader_language()
             query = request.GET.copy()
             query.pop("page", None)
             context.update(

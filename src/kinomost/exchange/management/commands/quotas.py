@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from kinomost.core.errors import DomainError
-from kinomost.exchange import quotas, selectors
+from kinomost.exchange import quota_usage, quotas
 from kinomost.exchange.models import QuotaMeasure, QuotaScope
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Organisation, Role
@@ -38,7 +38,7 @@ class Command(BaseCommand):
                     raise CommandError(f"no organisation '{opts['org']}'")
                 actor = Actor(organisation=org, role=Role.READ_ONLY)
             self.stdout.write(f"{'TERRITORY':<9} {'MEDIA':<11} {'YEAR':<5} {'USED':>7} / {'LIMIT':<7} {'KIND':<5} NAME")
-            for c in selectors.quota_counters(actor, territory=opts["territory"], year=opts["year"]):
+            for c in quota_usage.quota_counters(actor, territory=opts["territory"], year=opts["year"]):
                 d = c.as_dict()
                 used = "-" if d["used"] is None else d["used"]
                 unit = "%" if d["measure"] == QuotaMeasure.SHARE else ""

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kinomost.cinema import demo
+from kinomost.demo import cinema as demo
 from kinomost.core.errors import DomainError
 from kinomost.demo import scenario
 
