@@ -42,7 +42,7 @@ class Turn:
 
 
 def whose_turn(deal: Deal) -> Turn:
-    latest = deals.latest_version(deal)
+    latest = selectors.latest_version(deal)
     author_id = latest.author_id if latest else deal.initiator_id
     for org in (deal.licensor, deal.licensee):
         steps = [s for s in FORWARD_STEPS if s in deals.TRANSITIONS and deals.may_take(org.pk, deal, s, author_id=author_id)]
@@ -92,7 +92,7 @@ def approvals_needed(deal: Deal, version: DealVersion) -> list[dict]:
 def signing_preview(deal: Deal, version: DealVersion | None = None) -> list[dict]:
     """What signing will write into the ledger, one line per term: so many (exclusive) grants on
     these territories, media and window. The confirmation step states exactly this."""
-    version = version or deals.latest_version(deal)
+    version = version or selectors.latest_version(deal)
     count = version.items.count()
     return [{"term": i, "grants": count, "exclusive": bool(t.get("exclusive")), "territories": list(t["territories"]),
              "territories_excluded": list(t.get("territories_excluded") or []), "media": list(t["media"]),
