@@ -27,6 +27,7 @@ from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRef
 from kinomost.exchange.models import ApprovalKind, ApprovalStatus, DealState
 from kinomost.rights.models import Contract
 from kinomost.web.decorators import member_required
+from kinomost.core.widgets import IsoDateInput
 
 STEP_LABELS = {
     "propose": gettext_lazy("Propose"),
@@ -60,8 +61,8 @@ class ProposalForm(forms.Form):
     territories = forms.CharField(label=gettext_lazy("Territories"), help_text="CN; RU; WORLD", initial="CN")
     territories_excluded = forms.CharField(label=gettext_lazy("Excluded territories"), required=False)
     media = forms.CharField(label=gettext_lazy("Media"), help_text="svod; theatrical; tv", initial="svod")
-    start = forms.DateField(label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("Start"), widget=IsoDateInput())
+    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=IsoDateInput())
     exclusive = forms.BooleanField(label=gettext_lazy("Exclusive"), required=False)
     currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, initial="USD")
     fee_per_work = forms.DecimalField(label=gettext_lazy("Fee per work"), min_value=0, required=False)
@@ -95,7 +96,7 @@ class ProposalForm(forms.Form):
 class OfferForm(ProposalForm):
     name = forms.CharField(label=gettext_lazy("Name of the package"), max_length=200)
     message = forms.CharField(label=gettext_lazy("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=IsoDateInput())
     filter_kind = forms.ChoiceField(label=gettext_lazy("Filter: kind"), required=False, choices=[("", "—"), *WorkKind.choices])
     filter_genre = forms.CharField(label=gettext_lazy("Filter: genre"), required=False)
     filter_year_from = forms.IntegerField(label=gettext_lazy("Filter: from year"), required=False)
@@ -128,7 +129,7 @@ class ApprovalForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Approval"), choices=ApprovalKind.choices)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ApprovalStatus.choices, initial=ApprovalStatus.GRANTED)
     number = forms.CharField(label=gettext_lazy("Number"), required=False)
-    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=IsoDateInput())
     platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False)
 
 
@@ -139,8 +140,8 @@ class BalanceForm(forms.Form):
     b = forms.CharField(label=gettext_lazy("Side B"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Per"), required=False,
                            choices=[("month", gettext_lazy("month")), ("quarter", gettext_lazy("quarter")), ("year", gettext_lazy("year"))])
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=IsoDateInput())
+    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=IsoDateInput())
 
 
 def _split(text: str) -> list[str]:
