@@ -4,6 +4,8 @@ timeline), "find available", and the forms that record holdings, grants and hold
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from kinomost.core import periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.languages import from_interface_code
 from kinomost.core.periods import Period
+from kinomost.core.territories import territories_text
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
@@ -229,13 +232,27 @@ def work_rights(request, work_id: int):
     return render(request, template, context)
 
 
+_GROUP_WITH_CODE = re.compile(r"^.*\((\w+)\)$")
+
+
+def _label_in_reader_words(label: str) -> str:
+    """The ledger's shortest description of a row's countries ("WORLD excluding RU", "Europe (150)",
+    "CN, HK +3") in the reader's words (core.territories names each code)."""
+    head, _sep, excluded = label.partition(" excluding ")
+    more = re.search(r" \+(\d+)$", head)
+    head = head[: more.start()] if more else head
+    codes = [(_GROUP_WITH_CODE.match(c.strip()) or re.match(r"(.*)", c.strip())).group(1) for c in head.split(", ")]
+    text = territories_text(codes, excluded.split(", ") if excluded else [])
+    return f"{text} +{more.group(1)}" if more else text
+
+
 def _matrix_row(row) -> dict:
     """Marks every cell of the row shares (usually the holding) are said once, beside the
     territory; each cell then shows only what differs."""
     filled = [set(c.marks) for c in row.cells if c.marks]
     common = set.intersection(*filled) if len(filled) > 1 else set()
     return {
-        "label": row.label,
+        "label": _label_in_reader_words(row.label),
         "countries": ", ".join(row.countries),
         "common": sorted(common),
         "cells": [{"cell": c, "label": STATUS_LABELS[c.status], "marks": [m for m in c.marks if m not in common]} for c in row.cells],

@@ -21,6 +21,14 @@ class StatementForm(forms.Form):
     counterparty = forms.CharField(label=gettext_lazy("Counterparty (slug)"), max_length=64, required=False)
 
 
+def _organisation_names(slugs) -> dict[str, str]:
+    """A statement names its parties by slug (or a licensor outside Kinomost by its name): the page names them."""
+    from kinomost.parties.models import Organisation
+
+    found = dict(Organisation.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
+    return {slug: found.get(slug, slug) for slug in slugs}
+
+
 @member_required
 def statements_page(request):
     form = StatementForm(request.GET or None)
@@ -43,5 +51,8 @@ def statements_page(request):
                     response["Content-Disposition"] = f'attachment; filename="royalties-{d["period"]}.{fmt}"'
                     return response
             org = request.actor.organisation
-            context.update(found=[{"doc": doc, "owed": doc["licensor"] == org.slug} for doc in found], query=request.GET.urlencode())
+            names = _organisation_names([slug for doc in found for slug in (doc["licensor"], doc["licensee"])])
+            context.update(found=[{"doc": doc, "owed": doc["licensor"] == org.slug,
+                                   "other": names.get(doc["licensee"] if doc["licensor"] == org.slug else doc["licensor"])}
+                                  for doc in found], query=request.GET.urlencode())
     return render(request, "web/royalties/statements.html", context)
