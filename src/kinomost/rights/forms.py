@@ -21,9 +21,11 @@ FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "w
 
 
 def media_choices():
-    groups = [(code, f"{name} · {code}") for code, name in media_taxonomy.GROUP_NAMES.items()]
-    leaves = [(code, f"{name} · {code}") for code, name in media_taxonomy.LEAVES.items()]
-    return [(_("Groups"), groups), (_("Media"), leaves)]
+    """The media tree in the reader's words: all media, then each group (the whole group first,
+    then its leaves)."""
+    tree = [(str(media_taxonomy.name(group)), [(group, _("%(group)s — all") % {"group": media_taxonomy.name(group)}), *leaves.items()])
+            for group, leaves in media_taxonomy.TREE.items()]
+    return [("all", media_taxonomy.GROUP_NAMES["all"]), *tree]
 
 
 def split_list(text: str) -> list[str]:

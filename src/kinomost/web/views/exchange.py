@@ -27,6 +27,7 @@ from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRef
 from kinomost.exchange.models import ApprovalKind, ApprovalStatus, DealState
 from kinomost.rights.models import Contract
 from kinomost.web.decorators import member_required
+from kinomost.web.pickers import OrganisationPicker, TerritoryPicker, WorkPicker
 from kinomost.core.widgets import IsoDateInput
 
 STEP_LABELS = {
@@ -124,20 +125,20 @@ class MessageForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    work = forms.CharField(label=gettext_lazy("Work (reference or id)"))
-    territory = forms.CharField(label=gettext_lazy("Territory"), max_length=2)
+    work = forms.CharField(label=gettext_lazy("Work (reference or id)"), widget=WorkPicker())
+    territory = forms.CharField(label=gettext_lazy("Territory"), max_length=2, widget=TerritoryPicker(countries_only=True))
     kind = forms.ChoiceField(label=gettext_lazy("Approval"), choices=ApprovalKind.choices)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ApprovalStatus.choices, initial=ApprovalStatus.GRANTED)
     number = forms.CharField(label=gettext_lazy("Number"), required=False)
     issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=IsoDateInput())
-    platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False)
+    platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False, widget=OrganisationPicker())
 
 
 class BalanceForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("Compare"), required=False,
                               choices=[("organisation", gettext_lazy("organisations")), ("country", gettext_lazy("countries"))])
-    a = forms.CharField(label=gettext_lazy("Side A"), required=False)
-    b = forms.CharField(label=gettext_lazy("Side B"), required=False)
+    a = forms.CharField(label=gettext_lazy("Side A"), required=False, widget=OrganisationPicker(params="self=1"))
+    b = forms.CharField(label=gettext_lazy("Side B"), required=False, widget=OrganisationPicker(params="self=1"))
     by = forms.ChoiceField(label=gettext_lazy("Per"), required=False,
                            choices=[("month", gettext_lazy("month")), ("quarter", gettext_lazy("quarter")), ("year", gettext_lazy("year"))])
     start = forms.DateField(label=gettext_lazy("From"), required=False, widget=IsoDateInput())

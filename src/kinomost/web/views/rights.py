@@ -26,6 +26,7 @@ from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
 from kinomost.rights import commercial, ledger, overview
 from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
+from kinomost.web import pickers
 from kinomost.web.decorators import member_required
 
 SIDE_LABELS = {
@@ -132,19 +133,29 @@ def contract_terminate(request, contract_id: int):
 # ---------------------------------------------------------------- recording
 
 
+def _with_pickers(form):
+    """A term's works (our own), territories and media picked from lists in the reader's language."""
+    return pickers.equip(form, {
+        "works": pickers.WorkPicker(multiple=True, params="own=1"),
+        "territories": pickers.TerritoryPicker(multiple=True),
+        "territories_excluded": pickers.TerritoryPicker(multiple=True),
+        "media": pickers.MediaTree(),
+    })
+
+
 @member_required
 def holding_new(request):
-    return _record(request, HoldingForm(request.POST or None, initial=_initial(request)), _record_holding, _("Record a holding"))
+    return _record(request, _with_pickers(HoldingForm(request.POST or None, initial=_initial(request))), _record_holding, _("Record a holding"))
 
 
 @member_required
 def grant_new(request):
-    return _record(request, GrantForm(request.POST or None, initial=_initial(request), actor=request.actor), _grant, _("Grant rights"))
+    return _record(request, _with_pickers(GrantForm(request.POST or None, initial=_initial(request), actor=request.actor)), _grant, _("Grant rights"))
 
 
 @member_required
 def holdback_new(request):
-    return _record(request, HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor), _record_holdback, _("Record a holdback"))
+    return _record(request, _with_pickers(HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor)), _record_holdback, _("Record a holdback"))
 
 
 def _initial(request) -> dict:
@@ -264,7 +275,7 @@ def _matrix_row(row) -> dict:
 
 @member_required
 def find_page(request):
-    form = FindForm(request.GET or None)
+    form = pickers.equip(FindForm(request.GET or None), {"territory": pickers.TerritoryPicker(countries_only=True)})
     context = {"form": form}
     if form.is_valid():
         d = form.cleaned_data

@@ -14,11 +14,12 @@ from kinomost.core.errors import DomainError
 from kinomost.royalties import export, statements
 from kinomost.royalties.api import CONTENT_TYPES
 from kinomost.web.decorators import member_required
+from kinomost.web.pickers import OrganisationPicker
 
 
 class StatementForm(forms.Form):
     period = forms.CharField(label=gettext_lazy("Period"), max_length=7, help_text=gettext_lazy("2027-04, 2027-Q1, 2027-H1 or 2027"))
-    counterparty = forms.CharField(label=gettext_lazy("Counterparty (slug)"), max_length=64, required=False)
+    counterparty = forms.CharField(label=gettext_lazy("Counterparty"), max_length=64, required=False, widget=OrganisationPicker())
 
 
 def _organisation_names(slugs) -> dict[str, str]:
