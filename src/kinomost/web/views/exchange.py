@@ -443,7 +443,7 @@ def quota_page(request):
 
 @member_required
 def balance_page(request):
-    form = BalanceForm(request.GET or None)
+    form = BalanceForm(request.GET or None, initial={"a": request.actor.organisation.slug, "start": date(date.today().year, 1, 1), "end": date(date.today().year + 1, 1, 1)})
     form.is_valid()
     d = getattr(form, "cleaned_data", {})
     scope = d.get("scope") or "organisation"
