@@ -73,3 +73,20 @@ def test_credited_people_are_named_in_the_interface_language(client_a, work_a, l
 def test_every_studio_page_has_a_favicon(client_a):
     page = client_a.get("/").content.decode()
     assert 'rel="icon"' in page and "kinomost/favicon.svg" in page
+
+
+def test_a_person_chooses_the_zone_their_times_are_shown_in(client_a, user_a, org_a):
+    from kinomost.exchange.models import Notification, NotificationKind
+
+    Notification.objects.create(organisation=org_a, kind=NotificationKind.MESSAGE, data={"deal_name": "Spring"})
+    assert "(Moscow, GMT+03:00)" in client_a.get("/studio/exchange/inbox/").content.decode()  # org_a is in RU
+    page = client_a.get("/studio/settings/").content.decode()
+    assert "Europe/Moscow" in page and 'name="time_zone"' in page
+    assert client_a.post("/studio/settings/", {"time_zone": "Asia/Shanghai"}).status_code == 302
+    user_a.refresh_from_db()
+    assert user_a.time_zone == "Asia/Shanghai"
+    assert "(Shanghai, GMT+08:00)" in client_a.get("/studio/exchange/inbox/").content.decode()
+    refused = client_a.post("/studio/settings/", {"time_zone": "Mars/Olympus"})
+    assert refused.status_code == 200 and "Mars/Olympus" in refused.content.decode()
+    user_a.refresh_from_db()
+    assert user_a.time_zone == "Asia/Shanghai"

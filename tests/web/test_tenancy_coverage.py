@@ -139,6 +139,7 @@ PRIVATE_CHECKS = {
     "api/v1/works/mec/import": lambda c, w: ("post", "/api/v1/works/mec/import"),
     "studio/search/": lambda c, w: ("get", "/studio/search/?q=Zzyzx"),
     # Pickers' look-ups: works among what the caller may see (never another's unlisted work), by title or reference.
+    "studio/settings/": lambda c, w: ("get", "/studio/settings/"),
     "studio/lookup/works/": lambda c, w: ("get", f"/studio/lookup/works/?q={w.ref}"),
     "studio/lookup/organisations/": lambda c, w: ("get", "/studio/lookup/organisations/?q=Secret Picture"),
     "studio/lookup/territories/": lambda c, w: ("get", "/studio/lookup/territories/?q=Secret Picture"),
