@@ -67,3 +67,11 @@ def quota_name(rule) -> str:
 def when(moment) -> str:
     """A moment in the reader's time zone with the zone said: «2026-12-03 16:23 (Москва, GMT+03:00)»."""
     return format_time(moment, language=_reader()) if moment else ""
+
+
+@register.filter
+def language(tag) -> str:
+    """`ru` → «русский» / 俄语 / Russian (the tag itself when it names no language)."""
+    from kinomost.core.languages import cldr_locale, language_name
+
+    return language_name(str(tag), cldr_locale(_reader()).replace("_", "-")) if tag else ""
