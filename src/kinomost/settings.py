@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "kinomost.web.middleware.CleanTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kinomost.parties.middleware.ActiveOrganisationMiddleware",
+    "kinomost.web.middleware.ReaderTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -170,9 +170,9 @@ def test_the_studio_page_shows_the_licensor_what_it_is_owed_and_the_licensee_wha
     licensee_user = parties.create_member(email="l@sh.example", organisation=world.licensee, role=Role.READ_ONLY, password="x" * 12)[0]
     client.force_login(licensor_user)
     page = client.get("/studio/royalties/?period=2027-Q1").content.decode()
-    assert "Owed to you by shanghai-media" in page and "40.00 USD" in page
+    assert "Owed to you by Shanghai Media Group" in page and "US$40.00" in page
     assert client.get("/studio/royalties/?period=2027-Q1&format=pdf").content.startswith(b"%PDF")
     client.force_login(licensee_user)
     page = client.get("/studio/royalties/?period=2027-Q1").content.decode()
-    assert "You owe rus-media" in page and "40.00 USD" in page
+    assert "You owe Rus Media Group" in page and "US$40.00" in page
     assert "not a period" in client.get("/studio/royalties/?period=Q1").content.decode()

@@ -53,7 +53,7 @@ def encoding(org_a, film, platform):
 
 def test_cinema_home_lists_platforms_and_assets_with_progress(operator, encoding):
     html = operator.get("/studio/cinema/").content.decode()
-    assert "Kino Plus" in html and "BY, RU" in html and "SVOD" in html and "ru, en" in html
+    assert "Kino Plus" in html and "Belarus, Russia" in html and "SVOD (subscription)" in html and "ru, en" in html
     assert "Brother" in html and "42.5 %" in html and "2 min" in html and "Encoding the ladder" in html
     assert f"/studio/cinema/assets/{encoding.public_id}/" in html
     assert 'id="platform-form"' in html and "/studio/cinema/upload/" in html

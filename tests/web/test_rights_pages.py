@@ -59,11 +59,11 @@ def test_contract_page_terminates_for_the_licensor(client_a, granted):
 
 def test_work_rights_page_draws_the_matrix_and_timeline(client_a, granted):
     page = _page(client_a.get(f"/studio/works/{granted.pk}/rights/?on=2028-01-01"))
-    assert "WORLD excluding CN" in page
+    assert "World excluding China" in page
     assert 'class="granted"' in page and "to Shanghai Media Group" in page
     assert 'class="bar grant"' in page and 'class="bar holding nonexclusive' not in page
     before = _page(client_a.get(f"/studio/works/{granted.pk}/rights/?on=2026-06-01"))
-    assert "WORLD excluding CN" not in before and "WORLD" in before
+    assert "World excluding China" not in before and "World" in before
 
 
 def test_the_matrix_alone_answers_htmx(client_a, granted):
@@ -83,7 +83,7 @@ def test_record_a_holding_from_the_form(client_a, film):
     })
     assert r.status_code == 302
     page = _page(client_a.get(r.url))
-    assert "ACQ-FORM" in page and "CTB" in page and "WORLD excluding CN" in page
+    assert "ACQ-FORM" in page and "CTB" in page and "World excluding China" in page
 
 
 def test_form_problems_are_shown_beside_the_fields(client_a, film):

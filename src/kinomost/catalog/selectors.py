@@ -126,6 +126,13 @@ def display_title(work: Work, language: str | None) -> str:
     return picked[1] if picked else work.original_title
 
 
+def person_name(person, language: str | None) -> str:
+    """A credited person's name as a reader of `language` writes it (安德烈·奥尔洛夫 for Андрей
+    Орлов on a Chinese page), by the same fallback as titles; the name as stored when no spelling fits."""
+    picked = pick(person.names or {}, language)
+    return picked[1] if picked else person.name
+
+
 def display_synopsis(work: Work, language: str | None) -> str:
     synopses = {loc.language: loc.synopsis for loc in work.localizations.all() if loc.synopsis}
     picked = pick(synopses, language, work.original_language or None)

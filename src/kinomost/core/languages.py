@@ -197,3 +197,19 @@ def language_name(tag: str, in_language: str = "en") -> str:
         return Locale.parse(tag, sep="-").get_display_name(Locale.parse(in_language, sep="-")) or tag
     except (ValueError, UnknownLocaleError):
         return tag
+
+
+# The CLDR locale each interface language formats numbers, money and dates in. English is CLDR's
+# "world English" (en_001): a reader across borders sees US$ rather than a bare $.
+_CLDR_LOCALES = {"en": "en_001", "ru": "ru", "zh-hans": "zh_Hans"}
+
+
+def cldr_locale(interface_code: str | None = None) -> str:
+    """The Babel locale of an interface language (Django's `zh-hans` → `zh_Hans`); the active one
+    when none is given."""
+    if interface_code is None:
+        from django.utils.translation import get_language
+
+        interface_code = get_language() or "en"
+    code = interface_code.lower()
+    return _CLDR_LOCALES.get(code) or _CLDR_LOCALES.get(code.split("-")[0], "en_001")

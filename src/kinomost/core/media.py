@@ -50,3 +50,11 @@ def expand(codes: list[str] | str) -> list[str]:
 
 def name(code: str) -> str:
     return str(LEAVES.get(code) or GROUP_NAMES.get(code) or code)
+
+
+def names_text(codes) -> str:
+    """Media codes in the reader's words: `theatrical,tv,vod` → «Кинопрокат, Телевидение, Видео по
+    запросу» (unknown codes as they are)."""
+    if isinstance(codes, str):
+        codes = codes.replace(";", ",").split(",")
+    return ", ".join(name(c.strip()) for c in codes or [] if c and c.strip())

@@ -18,7 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Hashable, Mapping
 
 import pycountry
-from babel.numbers import get_currency_precision
+from babel.numbers import format_currency, get_currency_precision
 from django.utils.translation import gettext as _
 
 from kinomost.core.errors import InvalidInput
@@ -102,6 +102,16 @@ class Money:
 
     def __str__(self) -> str:
         return f"{round_to(self.amount, self.currency)} {self.currency}"
+
+
+def format_money(value, code: str, language: str | None = None) -> str:
+    """An amount as a reader of the interface language writes it, by CLDR (Babel): ru
+    `189 800,00 $`, zh `US$189,800.00`, en `US$189,800.00`; rounded to the currency's minor unit.
+    The one formatter of money on pages, exports and messages."""
+    from kinomost.core.languages import cldr_locale
+
+    code = currency(code)
+    return format_currency(round_to(Decimal(value or 0), code), code, locale=cldr_locale(language))
 
 
 def allocate(total: Decimal, weights: Mapping[Hashable, int | Decimal], code: str) -> dict:

@@ -23,6 +23,7 @@ from functools import lru_cache
 import pycountry
 
 from django.utils.translation import gettext as _
+from django.utils.text import capfirst
 from django.utils.translation import override
 
 from kinomost.core.errors import InvalidInput
@@ -250,3 +251,40 @@ def describe_territories(countries, limit: int = 12) -> str:
 
 def _group_name(key: str) -> str:
     return key if key in NAMED_GROUPS else f"{(M49_REGIONS.get(key) or M49_SUBREGIONS[key])[0]} ({key})"
+# Our own groups, named in the .po files; UN M.49 regions and the EU have CLDR names (Babel).
+_GROUP_NAMES = {"CIS": "Commonwealth of Independent States", "GREATER_CHINA": "Greater China"}
+
+
+def territory_name(code: str, in_language: str | None = None) -> str:
+    """A country or group as the reader says it: `RU` → «Россия», `GREATER_CHINA` → «Большой
+    Китай», `WORLD` → «весь мир», `150` → «Европа»; an unknown code is shown as it is."""
+    from babel import Locale, UnknownLocaleError
+
+    from kinomost.core.languages import cldr_locale
+
+    language = in_language or _current_language()
+    key = (code or "").strip().upper()
+    if key in _GROUP_NAMES:
+        with override(language.lower()):
+            return _(_GROUP_NAMES[key])
+    cldr_key = "001" if key in WORLD_CODES else key
+    if cldr_key in M49_REGIONS or cldr_key in M49_SUBREGIONS or cldr_key in ("001", "EU"):
+        try:
+            return Locale.parse(cldr_locale(language)).territories.get(cldr_key) or key
+        except (ValueError, UnknownLocaleError):
+            return key
+    return country_name(key, language)
+
+
+def territories_text(include, exclude=(), in_language: str | None = None) -> str:
+    """A territory expression in words: ['GREATER_CHINA', 'CIS'], ['HK'] → «Большой Китай,
+    Содружество Независимых Государств, кроме Гонконга (САР)»."""
+    include = include.replace(";", ",").split(",") if isinstance(include, str) else list(include or [])
+    exclude = exclude.replace(";", ",").split(",") if isinstance(exclude, str) else list(exclude or [])
+    language = in_language or _current_language()
+    named = capfirst(", ".join(territory_name(c, language) for c in include if c.strip()))
+    if not [c for c in exclude if c.strip()]:
+        return named
+    with override(language.lower()):
+        return _("%(territories)s excluding %(excluded)s") % {
+            "territories": named, "excluded": ", ".join(territory_name(c, language) for c in exclude if c.strip())}

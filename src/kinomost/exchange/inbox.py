@@ -4,13 +4,14 @@ notice's text in the reader's language."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kinomost.exchange.models import Notification, NotificationKind
+from kinomost.exchange.models import ApprovalStatus, Notification, NotificationKind
 
 
 def inbox(actor, *, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(organisation_id=actor.organisation_id).select_related("deal")
+    qs = Notification.objects.filter(organisation_id=actor.organisation_id).select_related("deal", "approval__work")
     if unread_only and actor.user is not None:
         qs = qs.exclude(read_by=actor.user)
     return qs
@@ -49,10 +50,30 @@ _TEXTS = {
 }
 
 
+def _in_reader_words(n: Notification, data: dict) -> dict:
+    """The codes a notice stores (CN, granted, the work's reference, a shipped quota's name) as
+    the reader says them."""
+    from kinomost.catalog.selectors import display_title
+    from kinomost.core.languages import from_interface_code
+    from kinomost.core.territories import territory_name
+
+    words = {}
+    if data.get("territory"):
+        words["territory"] = territory_name(data["territory"])
+    if data.get("status") in ApprovalStatus.values:
+        words["status"] = str(ApprovalStatus(data["status"]).label).lower()
+    if data.get("name"):
+        words["name"] = _(data["name"])
+    if n.approval_id and data.get("work"):
+        words["work"] = display_title(n.approval.work, from_interface_code(get_language() or "en"))
+    return words
+
+
 def notification_text(n: Notification) -> str:
     data = {"deal": n.data.get("deal_name") or (n.deal.name if n.deal_id else ""), "on": "", "work": "", "territory": "",
             "status": "", "name": "", "after": "", "limit": "", **n.data}
     data["deal"] = data.get("deal_name") or data["deal"]
+    data.update(_in_reader_words(n, data))
     try:
         return _TEXTS[n.kind](data)
     except (KeyError, ValueError, TypeError):

@@ -26,4 +26,10 @@ class Actor:
 
     def require(self, permission: frozenset, what: str = "do this") -> None:
         if not can(self.role, permission):
-            raise PermissionDenied(f"Your role ({self.role}) in {self.organisation.name} may not {what}.")
+            from django.utils.translation import gettext as _
+
+            from kinomost.parties.models import Role
+
+            role = Role(self.role).label if self.role in Role.values else self.role
+            raise PermissionDenied(_("Your role (%(role)s) in %(organisation)s may not %(what)s.")
+                                   % {"role": role, "organisation": self.organisation.name, "what": _(what).rstrip(".")})

@@ -66,6 +66,8 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True, help_text="interface language")
+    # Times on pages are shown in this IANA zone; empty: the zone of the organisation's country.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True, help_text="IANA zone, e.g. Europe/Moscow")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -25,6 +25,45 @@ def memberships_of(user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name"))
 
 
+def acting_options(memberships: list[Membership]) -> list[tuple[Organisation, str, int]]:
+    """What a person may act for: each organisation they are a member of, and below it every
+    subsidiary, with the role of the membership it comes through (a parent's owner is an owner in
+    its subsidiaries; a direct membership in a subsidiary wins over the one inherited) and its
+    depth below that membership (for an indented list). Order: memberships by name, each followed
+    by its subsidiaries."""
+    direct = {m.organisation_id: m.role for m in memberships}
+    options: list[tuple[Organisation, str, int]] = []
+    seen: set[int] = set()
+    for m in memberships:
+        frontier, depth = [m.organisation], 0
+        while frontier:
+            for org in frontier:
+                if org.pk not in seen:
+                    seen.add(org.pk)
+                    options.append((org, direct.get(org.pk, m.role), depth))
+            frontier = list(Organisation.objects.filter(parent__in=frontier).exclude(pk__in=seen).order_by("name"))
+            depth += 1
+    return _depth_first(options)
+
+
+def _depth_first(options: list[tuple[Organisation, str, int]]) -> list[tuple[Organisation, str, int]]:
+    """Each organisation followed by its own subsidiaries (the breadth-first walk regrouped)."""
+    by_parent: dict[int | None, list] = {}
+    ids = {o.pk for o, _r, _d in options}
+    for item in options:
+        parent = item[0].parent_id if item[0].parent_id in ids and item[2] > 0 else None
+        by_parent.setdefault(parent, []).append(item)
+    ordered: list = []
+
+    def walk(parent):
+        for item in by_parent.get(parent, []):
+            ordered.append(item)
+            walk(item[0].pk)
+
+    walk(None)
+    return ordered
+
+
 def group_of(organisation: Organisation) -> list[Organisation]:
     """The organisation, its parents up to the top, and then every subsidiary below the top."""
     top = organisation

@@ -116,3 +116,15 @@ def authenticate_api_key(token: str) -> ApiKey | None:
         return None
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     return key
+
+
+def set_time_zone(user, zone: str) -> None:
+    """The IANA zone the person reads times in; empty: their organisation's country's."""
+    from kinomost.core.timezones import is_zone
+
+    zone = (zone or "").strip()
+    if zone and not is_zone(zone):
+        raise InvalidInput(f"'{zone}' is not a time zone (e.g. Europe/Moscow, Asia/Shanghai)", details={"time_zone": zone})
+    user.time_zone = zone
+    user.save(update_fields=["time_zone"])
+    audit.record("user.time_zone", actor=user, obj=user, time_zone=zone)

@@ -14,15 +14,18 @@ from kinomost.core.languages import INTERFACE_LANGUAGES, is_valid_tag, normalise
 from kinomost.parties.selectors import organisations
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.rights.models import LanguageUse
+from kinomost.core.widgets import IsoDateInput
 
 # The ledger's problem keys → the fields that show them.
 FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "window": "start", "reference": "reference", "languages": "languages"}
 
 
 def media_choices():
-    groups = [(code, f"{name} · {code}") for code, name in media_taxonomy.GROUP_NAMES.items()]
-    leaves = [(code, f"{name} · {code}") for code, name in media_taxonomy.LEAVES.items()]
-    return [(_("Groups"), groups), (_("Media"), leaves)]
+    """The media tree in the reader's words: all media, then each group (the whole group first,
+    then its leaves)."""
+    tree = [(str(media_taxonomy.name(group)), [(group, _("%(group)s — all") % {"group": media_taxonomy.name(group)}), *leaves.items()])
+            for group, leaves in media_taxonomy.TREE.items()]
+    return [("all", media_taxonomy.GROUP_NAMES["all"]), *tree]
 
 
 def split_list(text: str) -> list[str]:
@@ -131,12 +134,12 @@ class TermForm(forms.Form):
                     "Empty: the contract names no language, so the term covers all languages. A grant needs holdings that cover each language it names (or name none)."),
         widget=forms.TextInput(attrs={"placeholder": "ru dubbed subtitled; zh-Hans original"}),
     )
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until (exclusive)"), required=False, help_text=_("empty = open-ended"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=IsoDateInput())
+    end = forms.DateField(label=_("Until (exclusive)"), required=False, help_text=_("empty = open-ended"), widget=IsoDateInput())
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     sublicensable = forms.BooleanField(label=_("May be sublicensed"), required=False)
     reference = forms.CharField(label=_("Contract reference"), max_length=100)
-    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=IsoDateInput())
 
     def clean_languages(self) -> list[dict]:
         return parse_languages(self.cleaned_data["languages"])
@@ -189,14 +192,14 @@ class HoldbackForm(TermForm):
 
 
 class TerminateForm(forms.Form):
-    on = forms.DateField(label=_("End on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("End on"), widget=IsoDateInput())
 
 
 class FindForm(forms.Form):
     territory = forms.CharField(label=_("Country"), max_length=3, help_text=_("ISO code, e.g. CN"))
     media = forms.ChoiceField(label=_("Media"), choices=media_choices)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until (exclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=IsoDateInput())
+    end = forms.DateField(label=_("Until (exclusive)"), required=False, widget=IsoDateInput())
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *WorkKind.choices])
     languages = forms.CharField(

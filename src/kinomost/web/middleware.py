@@ -38,3 +38,27 @@ def _first_unclean_field(request) -> tuple[str, str] | None:
             if char is not None:
                 return key, char
     return None
+
+
+class ReaderTimeZoneMiddleware:
+    """Times on a page are in the reader's zone: their own setting, else their organisation's
+    country's (core.timezones); signed-out readers see UTC, which the pages say."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import timezone
+
+        from kinomost.core.timezones import zone_for
+
+        user = getattr(request, "user", None)
+        actor = getattr(request, "actor", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(zone_for(user, actor.organisation if actor else None))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

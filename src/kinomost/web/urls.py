@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kinomost.parties.throttle import ThrottledAuthenticationForm
-from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, mec, organisation, rights, royalties
+from kinomost.web.views import account, avails, catalog, cinema, exchange, home, imports, lookups, mec, organisation, rights, royalties
 
 app_name = "web"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", home.switch_organisation, name="switch-organisation"),
     path("studio/organisation/", organisation.organisation_page, name="organisation"),
+    path("studio/settings/", account.settings_page, name="settings"),
+    path("studio/lookup/organisations/", lookups.organisations, name="lookup-organisations"),
+    path("studio/lookup/works/", lookups.works, name="lookup-works"),
+    path("studio/lookup/territories/", lookups.territories, name="lookup-territories"),
     path("studio/organisation/api-keys/", organisation.create_api_key, name="api-key-create"),
     path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),

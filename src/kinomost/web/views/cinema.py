@@ -25,6 +25,8 @@ from kinomost.core import territories
 from kinomost.core.errors import Conflict, InvalidInput
 from kinomost.core.languages import reader_language
 from kinomost.parties.roles import OPERATE_PLATFORM, can
+from kinomost.core import media as media_taxonomy
+from kinomost.web import pickers
 from kinomost.web.decorators import member_required
 
 POLL_SECONDS = 2
@@ -41,8 +43,9 @@ STEP_LABELS = {
 class PlatformForm(forms.Form):
     slug = forms.SlugField(label=gettext_lazy("Short name (in URLs)"), max_length=64)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    territories = forms.CharField(label=gettext_lazy("Territories"), help_text="RU; BY; CIS", initial="RU")
-    media = forms.MultipleChoiceField(label=gettext_lazy("Media"), choices=[(m, m.upper()) for m in PLATFORM_MEDIA],
+    territories = forms.CharField(label=gettext_lazy("Territories"), initial="RU", widget=pickers.TerritoryPicker(multiple=True),
+                                  help_text=gettext_lazy("Countries and groups: pick from the list or type codes, e.g. RU; BY; CIS"))
+    media = forms.MultipleChoiceField(label=gettext_lazy("Media"), choices=[(m, media_taxonomy.LEAVES[m]) for m in PLATFORM_MEDIA],
                                       widget=forms.CheckboxSelectMultiple, initial=["svod"])
     languages = forms.CharField(label=gettext_lazy("Languages (the first is the default)"), initial="ru; en")
 

@@ -4,6 +4,8 @@ timeline), "find available", and the forms that record holdings, grants and hold
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -17,11 +19,13 @@ from kinomost.core import periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.languages import reader_language
 from kinomost.core.periods import Period
+from kinomost.core.territories import territories_text
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
 from kinomost.rights import commercial, ledger, overview
 from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
+from kinomost.web import pickers
 from kinomost.web.decorators import member_required
 
 SIDE_LABELS = {
@@ -124,19 +128,29 @@ def contract_terminate(request, contract_id: int):
 # ---------------------------------------------------------------- recording
 
 
+def _with_pickers(form):
+    """A term's works (our own), territories and media picked from lists in the reader's language."""
+    return pickers.equip(form, {
+        "works": pickers.WorkPicker(multiple=True, params="own=1"),
+        "territories": pickers.TerritoryPicker(multiple=True),
+        "territories_excluded": pickers.TerritoryPicker(multiple=True),
+        "media": pickers.MediaTree(),
+    })
+
+
 @member_required
 def holding_new(request):
-    return _record(request, HoldingForm(request.POST or None, initial=_initial(request)), _record_holding, _("Record a holding"))
+    return _record(request, _with_pickers(HoldingForm(request.POST or None, initial=_initial(request))), _record_holding, _("Record a holding"))
 
 
 @member_required
 def grant_new(request):
-    return _record(request, GrantForm(request.POST or None, initial=_initial(request), actor=request.actor), _grant, _("Grant rights"))
+    return _record(request, _with_pickers(GrantForm(request.POST or None, initial=_initial(request), actor=request.actor)), _grant, _("Grant rights"))
 
 
 @member_required
 def holdback_new(request):
-    return _record(request, HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor), _record_holdback, _("Record a holdback"))
+    return _record(request, _with_pickers(HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor)), _record_holdback, _("Record a holdback"))
 
 
 def _initial(request) -> dict:
@@ -224,13 +238,27 @@ def work_rights(request, work_id: int):
     return render(request, template, context)
 
 
+_GROUP_WITH_CODE = re.compile(r"^.*\((\w+)\)$")
+
+
+def _label_in_reader_words(label: str) -> str:
+    """The ledger's shortest description of a row's countries ("WORLD excluding RU", "Europe (150)",
+    "CN, HK +3") in the reader's words (core.territories names each code)."""
+    head, _sep, excluded = label.partition(" excluding ")
+    more = re.search(r" \+(\d+)$", head)
+    head = head[: more.start()] if more else head
+    codes = [(_GROUP_WITH_CODE.match(c.strip()) or re.match(r"(.*)", c.strip())).group(1) for c in head.split(", ")]
+    text = territories_text(codes, excluded.split(", ") if excluded else [])
+    return f"{text} +{more.group(1)}" if more else text
+
+
 def _matrix_row(row) -> dict:
     """Marks every cell of the row shares (usually the holding) are said once, beside the
     territory; each cell then shows only what differs."""
     filled = [set(c.marks) for c in row.cells if c.marks]
     common = set.intersection(*filled) if len(filled) > 1 else set()
     return {
-        "label": row.label,
+        "label": _label_in_reader_words(row.label),
         "countries": ", ".join(row.countries),
         "common": sorted(common),
         "cells": [{"cell": c, "label": STATUS_LABELS[c.status], "marks": [m for m in c.marks if m not in common]} for c in row.cells],
@@ -242,7 +270,7 @@ def _matrix_row(row) -> dict:
 
 @member_required
 def find_page(request):
-    form = FindForm(request.GET or None)
+    form = pickers.equip(FindForm(request.GET or None), {"territory": pickers.TerritoryPicker(countries_only=True)})
     context = {"form": form}
     if form.is_valid():
         d = form.cleaned_data

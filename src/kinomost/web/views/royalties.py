@@ -14,11 +14,20 @@ from kinomost.core.errors import DomainError
 from kinomost.royalties import export, statements
 from kinomost.royalties.api import CONTENT_TYPES
 from kinomost.web.decorators import member_required
+from kinomost.web.pickers import OrganisationPicker
 
 
 class StatementForm(forms.Form):
     period = forms.CharField(label=gettext_lazy("Period"), max_length=7, help_text=gettext_lazy("2027-04, 2027-Q1, 2027-H1 or 2027"))
-    counterparty = forms.CharField(label=gettext_lazy("Counterparty (slug)"), max_length=64, required=False)
+    counterparty = forms.CharField(label=gettext_lazy("Counterparty"), max_length=64, required=False, widget=OrganisationPicker())
+
+
+def _organisation_names(slugs) -> dict[str, str]:
+    """A statement names its parties by slug (or a licensor outside Kinomost by its name): the page names them."""
+    from kinomost.parties.models import Organisation
+
+    found = dict(Organisation.objects.filter(slug__in=set(slugs)).values_list("slug", "name"))
+    return {slug: found.get(slug, slug) for slug in slugs}
 
 
 @member_required
@@ -43,5 +52,8 @@ def statements_page(request):
                     response["Content-Disposition"] = f'attachment; filename="royalties-{d["period"]}.{fmt}"'
                     return response
             org = request.actor.organisation
-            context.update(found=[{"doc": doc, "owed": doc["licensor"] == org.slug} for doc in found], query=request.GET.urlencode())
+            names = _organisation_names([slug for doc in found for slug in (doc["licensor"], doc["licensee"])])
+            context.update(found=[{"doc": doc, "owed": doc["licensor"] == org.slug,
+                                   "other": names.get(doc["licensee"] if doc["licensor"] == org.slug else doc["licensor"])}
+                                  for doc in found], query=request.GET.urlencode())
     return render(request, "web/royalties/statements.html", context)

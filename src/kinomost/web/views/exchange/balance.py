@@ -3,6 +3,8 @@ with the chart's numbers and CSV/XLSX exports."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -15,7 +17,7 @@ from kinomost.web.views.exchange.presenters import balance_row, chart, other_par
 
 @member_required
 def balance_page(request):
-    form = BalanceForm(request.GET or None)
+    form = BalanceForm(request.GET or None, initial={"a": request.actor.organisation.slug, "start": date(date.today().year, 1, 1), "end": date(date.today().year + 1, 1, 1)})
     form.is_valid()
     d = getattr(form, "cleaned_data", {})
     scope = d.get("scope") or "organisation"

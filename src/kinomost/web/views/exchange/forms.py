@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy
 from kinomost.catalog.models import WorkKind
 from kinomost.core.errors import InvalidInput
 from kinomost.core.ids import record_id
+from kinomost.core.widgets import IsoDateInput
 from kinomost.exchange import offers, proposals
 from kinomost.exchange.models import ApprovalKind, ApprovalStatus
 from kinomost.exchange.steps import StepInput
+from kinomost.web.pickers import OrganisationPicker, TerritoryPicker, WorkPicker
 
 
 class ProposalForm(forms.Form):
@@ -23,8 +25,8 @@ class ProposalForm(forms.Form):
     territories = forms.CharField(label=gettext_lazy("Territories"), help_text="CN; RU; WORLD", initial="CN")
     territories_excluded = forms.CharField(label=gettext_lazy("Excluded territories"), required=False)
     media = forms.CharField(label=gettext_lazy("Media"), help_text="svod; theatrical; tv", initial="svod")
-    start = forms.DateField(label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("Start"), widget=IsoDateInput())
+    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=IsoDateInput())
     exclusive = forms.BooleanField(label=gettext_lazy("Exclusive"), required=False)
     currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, initial="USD")
     fee_per_work = forms.DecimalField(label=gettext_lazy("Fee per work"), min_value=0, required=False)
@@ -58,7 +60,7 @@ class ProposalForm(forms.Form):
 class OfferForm(ProposalForm):
     name = forms.CharField(label=gettext_lazy("Name of the package"), max_length=200)
     message = forms.CharField(label=gettext_lazy("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=IsoDateInput())
     filter_kind = forms.ChoiceField(label=gettext_lazy("Filter: kind"), required=False, choices=[("", "—"), *WorkKind.choices])
     filter_genre = forms.CharField(label=gettext_lazy("Filter: genre"), required=False)
     filter_year_from = forms.IntegerField(label=gettext_lazy("Filter: from year"), required=False)
@@ -86,24 +88,24 @@ class MessageForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    work = forms.CharField(label=gettext_lazy("Work (reference or id)"))
-    territory = forms.CharField(label=gettext_lazy("Territory"), max_length=2)
+    work = forms.CharField(label=gettext_lazy("Work (reference or id)"), widget=WorkPicker())
+    territory = forms.CharField(label=gettext_lazy("Territory"), max_length=2, widget=TerritoryPicker(countries_only=True))
     kind = forms.ChoiceField(label=gettext_lazy("Approval"), choices=ApprovalKind.choices)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ApprovalStatus.choices, initial=ApprovalStatus.GRANTED)
     number = forms.CharField(label=gettext_lazy("Number"), required=False)
-    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False)
+    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=IsoDateInput())
+    platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False, widget=OrganisationPicker())
 
 
 class BalanceForm(forms.Form):
     scope = forms.ChoiceField(label=gettext_lazy("Compare"), required=False,
                               choices=[("organisation", gettext_lazy("organisations")), ("country", gettext_lazy("countries"))])
-    a = forms.CharField(label=gettext_lazy("Side A"), required=False)
-    b = forms.CharField(label=gettext_lazy("Side B"), required=False)
+    a = forms.CharField(label=gettext_lazy("Side A"), required=False, widget=OrganisationPicker(params="self=1"))
+    b = forms.CharField(label=gettext_lazy("Side B"), required=False, widget=OrganisationPicker(params="self=1"))
     by = forms.ChoiceField(label=gettext_lazy("Per"), required=False,
                            choices=[("month", gettext_lazy("month")), ("quarter", gettext_lazy("quarter")), ("year", gettext_lazy("year"))])
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=IsoDateInput())
+    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=IsoDateInput())
 
 
 def split_list(text: str) -> list[str]:
