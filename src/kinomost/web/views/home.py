@@ -29,7 +29,7 @@ from kinomost.exchange.models import ApprovalStatus, DealState
 from kinomost.parties.middleware import SESSION_KEY
 from kinomost.parties.models import Role
 from kinomost.parties.selectors import acting_options
-from kinomost.web.views.exchange import STEP_LABELS
+from kinomost.web.views.exchange.presenters import STEP_LABELS
 
 SHOWN = 6  # rows per list: a start page points, the lists' own pages show the rest
 EXPIRING_DAYS = 14
