@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kinomost.cinema import storefront
 from kinomost.exchange import approvals
-from kinomost.exchange.models import Approval, ApprovalStatus
+from kinomost.exchange.models import ApprovalStatus
 from kinomost.parties.context import Actor
 from kinomost.rights import ledger
 from kinomost.rights.availability import is_licensed
@@ -83,7 +83,7 @@ def test_a_required_approval_must_exist(platform, org_a):
     owner = Actor(organisation=org_a, role="owner")
     approval = approvals.record_approval(owner, work_id=film.pk, territory="RU", kind="ru_distribution_certificate", number="1")
     assert _sees(platform) == set()  # pending is not granted
-    Approval.objects.filter(pk=approval.pk).update(status=ApprovalStatus.GRANTED)
+    approvals.change_status(owner, approval.pk, ApprovalStatus.GRANTED)
     assert _sees(platform) == {"film"}
 
 

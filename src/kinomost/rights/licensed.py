@@ -13,11 +13,12 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from kinomost.catalog.models import Work
-from kinomost.core import territories
-from kinomost.rights.models import AtomKind, RightAtom
+from kinomost.core import periods, territories
+from kinomost.core.periods import Period
+from kinomost.rights.models import OPEN_END, AtomKind, RightAtom
 
 _CHUNK = 5000  # ids per statement, well inside SQLite's bound-parameter limit
 
@@ -54,11 +55,43 @@ def licensed_work_ids(organisation, territory: str, media_leaves, on_date: date,
     return set(licensed_media(organisation, territory, media_leaves, on_date, works))
 
 
+def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, dict[tuple[str, str], list[Period]]]:
+    """work id → (country, media leaf) → the disjoint windows in which the organisation may
+    exploit it: `licensed_media` for every day at once (the same atoms: its holdings and received
+    grants, on the work or its season or series, to their effective end). What the cinema's
+    visibility set stores, so that a day passing needs no update."""
+    org_id = getattr(organisation, "pk", organisation)
+    leaves, countries = list(media_leaves), list(countries)
+    ids = [getattr(w, "pk", w) for w in works]
+    result: dict[int, dict[tuple[str, str], list[Period]]] = {}
+    if not leaves or not countries:
+        return result
+    for start in range(0, len(ids), _CHUNK):
+        family = _ancestors(ids[start : start + _CHUNK])
+        held: dict[int, dict[tuple[str, str], list[Period]]] = defaultdict(lambda: defaultdict(list))
+        wanted = {a for chain in family.values() for a in chain}
+        rows = _licensing_atoms(org_id).filter(territory__in=countries, media__in=leaves, effective_end__gt=F("start"))
+        for first in range(0, len(wanted), _CHUNK):
+            chunk = list(wanted)[first : first + _CHUNK]
+            for work_id, country, leaf, begin, end in rows.filter(work_id__in=chunk).values_list("work_id", "territory", "media", "start", "effective_end"):
+                held[work_id][(country, leaf)].append(Period(begin, None if end == OPEN_END else end))
+        for wid, chain in family.items():
+            cells: dict[tuple[str, str], list[Period]] = defaultdict(list)
+            for ancestor in chain:
+                for cell, windows in held.get(ancestor, {}).items():
+                    cells[cell] += windows
+            if cells:
+                result[wid] = {cell: periods.union(windows) for cell, windows in cells.items()}
+    return result
+
+
+def _licensing_atoms(org_id: int):
+    """The atoms that let an organisation exploit a work: its holdings and the grants it received."""
+    return RightAtom.objects.filter(Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id))
+
+
 def _rows(org_id: int, country: str, leaves: list[str], on_date: date, work_ids: set[int] | None) -> dict[int, set[str]]:
-    atoms = RightAtom.objects.filter(
-        Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
-        territory=country, media__in=leaves, start__lte=on_date, effective_end__gt=on_date,
-    )
+    atoms = _licensing_atoms(org_id).filter(territory=country, media__in=leaves, start__lte=on_date, effective_end__gt=on_date)
     if work_ids is not None:
         atoms = atoms.filter(work_id__in=list(work_ids))
     found: dict[int, set[str]] = defaultdict(set)
@@ -102,8 +135,7 @@ def licence_of(organisation, work, territory: str, media: str, on_date: date) ->
     if not chain:
         return None
     country = territories.normalise_country(territory)
-    rows = RightAtom.objects.filter(
-        Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
+    rows = _licensing_atoms(org_id).filter(
         work_id__in=list(chain), territory=country, media=media, start__lte=on_date, effective_end__gt=on_date,
     ).values_list("work_id", "kind", "start", "effective_end", "contract_id", "term_id")
     found = [r for r in rows if r[2] <= on_date < r[3]]  # dates re-checked: see _rows
