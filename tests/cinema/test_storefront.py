@@ -104,3 +104,18 @@ def test_geoip_places_a_request_from_elsewhere_in_that_territory(settings, monke
     monkeypatch.setattr(storefront, "_geoip_country", lambda ip: {"203.0.113.7": "DE"}.get(ip))
     assert storefront.viewing_territory("RU", "203.0.113.7") == "DE"
     assert storefront.viewing_territory("RU", "198.51.100.1") == "RU"  # unknown address: the account's
+
+
+@pytest.mark.parametrize("walk", [4000, 1])  # 1: every genre row is too short among the newest title and is read from its own list
+def test_home_rows_list_the_newest_visible_titles_per_genre(platform, org_a, monkeypatch, walk):
+    from kinomost.cinema.viewers import sign_up
+
+    monkeypatch.setattr(storefront, "WALK", walk)
+    for ref, genres in (("old-drama", ["drama"]), ("comedy", ["comedy"]), ("new-drama", ["drama", "comedy"]), ("hidden", ["drama"])):
+        work = make_work(org_a, ref, genres=genres, ratings=[("RU", "MKRF", "0+")])
+        if ref != "hidden":
+            hold(org_a, [work])
+        ready_asset(org_a, work, platform)
+    profile = sign_up(platform, email="v@example.com", password="correct horse battery staple", country="RU").profiles.get()
+    rows = {label: [card.work.ref for card in cards] for label, cards in storefront.home_rows(storefront.Viewing(platform, "RU"), profile, "en")}
+    assert rows == {"Recently added": ["new-drama", "comedy", "old-drama"], "Comedy": ["new-drama", "comedy"], "Drama": ["new-drama", "old-drama"]}

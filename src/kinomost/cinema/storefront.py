@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -159,38 +160,77 @@ class Card:
 
 
 def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[Card]]]:
-    """(label, cards): continue watching, recently added, then one row per genre — each row a
-    bounded query of the visibility set (newest first), the titles read once for all rows."""
+    """(label, cards): continue watching, recently added, then one row per genre — every row a
+    bounded walk of the visibility set (newest first) in one statement, the titles of all the
+    cards read once."""
     from django.utils.translation import gettext as _
 
     from kinomost.catalog.models import Genre
     from kinomost.core.genres import GENRES
 
     resumed = _continue_watching(viewing, profile)
-    newest = _newest_titles(_visible_title_rows(viewing))
-    by_genre = []
-    for slug in Genre.objects.order_by("slug").values_list("slug", flat=True):
-        tops = _newest_titles(_visible_title_rows(viewing).filter(top__genres=slug))
-        if tops:
-            by_genre.append((str(GENRES.get(slug, slug)), tops))
-    tops = _titles({c[0] for c in resumed} | set(newest) | {t for _label, ids in by_genre for t in ids}, language)
+    genres = list(Genre.objects.order_by("slug").values_list("slug", flat=True))
+    newest, *by_genre = _newest_titles(viewing, [None, *genres])
+    tops = _titles({c[0] for c in resumed} | set(newest) | {t for ids in by_genre for t in ids}, language)
     rows: list[tuple[str, list[Card]]] = []
     if resumed:
         rows.append((_("Continue watching"), [Card(*tops[top], position, duration, work_id) for top, work_id, position, duration in resumed]))
     rows.append((_("Recently added"), [Card(*tops[t]) for t in newest]))
-    for label, ids in sorted(by_genre, key=lambda row: row[0]):
-        rows.append((label, [Card(*tops[t]) for t in ids]))
+    labelled = sorted(((str(GENRES.get(slug, slug)), ids) for slug, ids in zip(genres, by_genre) if ids), key=lambda row: row[0])
+    rows += [(label, [Card(*tops[t]) for t in ids]) for label, ids in labelled]
     return rows
 
 
-def _newest_titles(rows: QuerySet[VisibleTitle], length: int = ROW_LENGTH) -> list[int]:
-    """The first `length` distinct titles of these rows, newest package first (an index walk on
-    (platform, territory, ready_at) that stops after a page; a title has one row in the usual case)."""
-    found: list[int] = []
-    for top_id in rows.order_by("-ready_at", "-top_id").values_list("top_id", flat=True)[: length * 3]:
-        if top_id not in found:
-            found.append(top_id)
-    return found[:length]
+WALK = 4000  # the newest visible titles a genre row looks among before asking the genre's own list
+
+
+def _newest_titles(viewing: Viewing, genres: list[str | None], length: int = ROW_LENGTH) -> list[list[int]]:
+    """Per genre (None: any), the first `length` distinct visible titles, newest package first.
+
+    One UNION ALL of index walks down (platform, territory, ready_at, top), each stopping after a
+    page, so a row costs the same at 10,000 titles as at 100,000. The walks go no further back
+    than the WALK newest titles; a genre too rare to fill its row there is then read from its own
+    list (the genre index, as long as the genre is), in a second statement for those alone."""
+    rows = _visible_title_rows(viewing)
+    if not genres or not rows.query.where:
+        return [[] for _ in genres]
+    bound = rows.order_by("-ready_at", "-top_id").values_list("ready_at", flat=True)[WALK - 1 : WALK].first()
+    where, params = _where(rows)
+    near, near_params = _where(rows.filter(ready_at__gte=bound)) if bound is not None else (where, params)
+    table = f'"{VisibleTitle._meta.db_table}"'
+    order = f"ORDER BY {table}.ready_at DESC, {table}.top_id DESC LIMIT {length * 2}"
+    arms = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} WHERE {where} {order}) AS arm{n}" if genre is None else
+            f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} CROSS JOIN {_GENRE_LINKS} g WHERE {near} "
+            f"AND g.work_id = {table}.top_id AND g.genre_id = %s {order}) AS arm{n}"  # CROSS JOIN: SQLite walks the titles first
+            for n, genre in enumerate(genres)]
+    found = _arms(arms, [a for genre in genres for a in (params if genre is None else [*near_params, genre])], len(genres), length)
+    short = [n for n, genre in enumerate(genres) if genre is not None and len(found[n]) < length and bound is not None]
+    if short:
+        own = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {_GENRE_LINKS} g JOIN {table} ON {table}.top_id = g.work_id "
+               f"WHERE {where} AND g.genre_id = %s {order}) AS arm{n}" for n in short]
+        again = _arms(own, [a for n in short for a in [*params, genres[n]]], len(genres), length)
+        for n in short:
+            found[n] = again[n]
+    return found
+
+
+_GENRE_LINKS = Work.genres.through._meta.db_table
+
+
+def _where(rows: QuerySet) -> tuple[str, list]:
+    """The WHERE clause Django writes for these rows, to reuse inside hand-written statements."""
+    sql, params = rows.values("top_id").query.sql_with_params()
+    return sql.partition(" WHERE ")[2], list(params)
+
+
+def _arms(arms: list[str], params: list, count: int, length: int) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in range(count)]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms), params)
+        for arm, top_id in cursor.fetchall():
+            if top_id not in found[arm] and len(found[arm]) < length:
+                found[arm].append(top_id)
+    return found
 
 
 def _continue_watching(viewing: Viewing, profile) -> list[tuple[int, int, float, float | None]]:
@@ -225,7 +265,18 @@ def search(viewing: Viewing, query: str, language: str, limit: int = 50) -> list
 
 
 def _titles(work_ids, language: str) -> dict[int, tuple[Work, str]]:
-    from kinomost.catalog.selectors import display_title, with_localizations
+    """work id → (work, its title in the reader's language): what a card shows, and nothing more
+    (the titles as plain rows: a home page has a few hundred cards)."""
+    from kinomost.catalog.models import WorkLocalization
+    from kinomost.core.languages import pick
 
-    works = with_localizations(Work.objects.filter(pk__in=list(work_ids)))
-    return {w.pk: (w, display_title(w, language)) for w in works}
+    ids = list(work_ids)
+    works = Work.objects.filter(pk__in=ids).only("id", "kind", "year", "poster", "original_title", "original_language")
+    titles: dict[int, dict[str, str]] = {}
+    for work_id, tag, title in WorkLocalization.objects.filter(work_id__in=ids).values_list("work_id", "language", "title"):
+        titles.setdefault(work_id, {})[tag] = title
+    found = {}
+    for work in works:
+        picked = pick(titles.get(work.pk, {}), language, work.original_language or None)  # as catalog.selectors.display_title
+        found[work.pk] = (work, picked[1] if picked else work.original_title)
+    return found

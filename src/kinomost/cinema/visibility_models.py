@@ -49,5 +49,5 @@ class VisibleTitle(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True, help_text="its newest package: the order of 'Recently added'")
 
     class Meta:
-        indexes = [models.Index(fields=["platform", "territory", "ready_at"], name="cinema_visible_title_new"),
+        indexes = [models.Index(fields=["platform", "territory", "ready_at", "top"], name="cinema_visible_title_new"),
                    models.Index(fields=["platform", "top", "territory"], name="cinema_visible_title_top")]
