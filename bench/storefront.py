@@ -99,8 +99,8 @@ def worker(args) -> None:
         anchor = _timed(lambda s, page=page: ANCHORS[page](fixture, s), samples[page])
         selector = _timed(lambda s, page=page: SELECTORS[page](fixture, s), samples[page])
         client = _client(fixture)
-        whole = _timed(lambda s, page=page: _get(client, _path(page, fixture, s)), samples[page])
-        queries = _queries(lambda: _get(client, _path(page, fixture, samples[page][0])))
+        whole = _timed(lambda s, page=page, client=client: _get(client, _path(page, fixture, s)), samples[page])
+        queries = _queries(lambda page=page, client=client: _get(client, _path(page, fixture, samples[page][0])))
         r = {"anchor_p50": anchor[0], "anchor_p95": anchor[1], "selector_p50": selector[0], "selector_p95": selector[1],
              "page_p50": whole[0], "page_p95": whole[1], "queries": queries}
         result["pages"][page] = r
