@@ -233,3 +233,16 @@ def test_the_rebuild_command_restores_a_lost_set(org_a, capsys):
     assert "1 rows" in capsys.readouterr().out
     with pytest.raises(Exception, match="no platform"):
         call_command("storefront", "rebuild", "--platform", "nobody/none")
+
+
+def test_migrate_fills_the_set_of_a_platform_from_before_it_existed(org_a):
+    platform = make_platform(org_a)
+    film = make_work(org_a, "film")
+    ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"),
+                          contract=ContractInput(reference="A-1"))
+    ready_asset(org_a, film, platform)
+    kept = _rows(platform)
+    VisibleWork.objects.all().delete()
+    VisibleTitle.objects.all().delete()
+    visibility.fill_missing()
+    assert _rows(platform) == kept and kept[0]

@@ -10,4 +10,8 @@ class CinemaConfig(AppConfig):
 
     def ready(self) -> None:
         # The visibility set's receivers: the ledger, the exchange and the catalogue tell, the cinema listens.
-        from kinomost.cinema import visibility  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from kinomost.cinema import visibility
+
+        post_migrate.connect(visibility.fill_missing, sender=self, dispatch_uid="cinema.visibility.fill_missing")

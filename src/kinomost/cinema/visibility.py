@@ -84,6 +84,18 @@ def rebuild(platform: Platform) -> int:
     return written
 
 
+def fill_missing(**kwargs) -> None:
+    """After `migrate`: a platform with ready packages but no rows yet (a database from before the
+    set existed) is rebuilt once, so an upgrade needs no extra step."""
+    from django.db import connection
+
+    if VisibleWork._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back below the set's migration
+    for platform in Platform.objects.all():
+        if not VisibleWork.objects.filter(platform=platform).exists() and _ready_packages(platform).exists():
+            rebuild(platform)
+
+
 def compute(platform: Platform, work_ids: list[int]) -> list[VisibleWork]:
     """The rows the rules give for these works on this platform (unsaved)."""
     packages = _newest_packages(platform, work_ids)
