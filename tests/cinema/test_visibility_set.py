@@ -30,7 +30,7 @@ from kinomost.rights.licensed import licensed_media
 from .viewing import make_platform, make_work, ready_asset
 
 pytestmark = pytest.mark.django_db
-SETTINGS = settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+SETTINGS = settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 BASE = date(2027, 1, 1)
 TERRITORIES, MEDIA = ("RU", "CN"), ("svod", "tvod")  # CN vod needs a screening permit and a per-platform registration
