@@ -68,8 +68,10 @@ def main() -> None:
 
 def _summary(db: str, found: dict[int, dict]) -> None:
     sizes = sorted(found)
+    if len(sizes) < 2:
+        return
     print(f"\n## {db}: growth and goals (p95, ms; each size's figures from its own run)")
-    print(f"{'page':<8} " + " ".join(f"{str(p) + ' % page':>12} {'anchor':>7}" for p in sizes) + f" {'100/10 page':>11} {'anchor':>7}")
+    print(f"{'page':<8} " + " ".join(f"{str(p) + ' % page':>12} {'anchor':>7}" for p in sizes) + f" {'last/first':>11} {'anchor':>7}")
     for page in PAGES:
         cells = " ".join(f"{found[p]['pages'][page]['page_p95']:>12.1f} {found[p]['pages'][page]['anchor_p95']:>7.2f}" for p in sizes)
         lo, hi = found[sizes[0]]["pages"][page], found[sizes[-1]]["pages"][page]
@@ -255,9 +257,9 @@ def _anchor_home(fixture, _sample):
     params = _visible_params(fixture)
     ids = [r[0] for r in _fetch(f"SELECT t.top_id FROM cinema_visibletitle t WHERE {_visible('t')} ORDER BY t.ready_at DESC LIMIT 20", params)]
     for (genre,) in _fetch("SELECT slug FROM catalog_genre ORDER BY slug", []):
-        ids += [r[0] for r in _fetch(
-            f"SELECT t.top_id FROM cinema_visibletitle t JOIN catalog_work_genres g ON g.work_id = t.top_id "
-            f"WHERE {_visible('t')} AND g.genre_id = %s ORDER BY t.ready_at DESC LIMIT 20", [*params, genre])]
+        ids += [r[0] for r in _fetch(  # CROSS JOIN: walk the titles' (platform, territory, ready_at) index, probe the genre
+            f"SELECT t.top_id FROM cinema_visibletitle t CROSS JOIN catalog_work_genres g "
+            f"WHERE {_visible('t')} AND g.work_id = t.top_id AND g.genre_id = %s ORDER BY t.ready_at DESC LIMIT 20", [*params, genre])]
     return _titles_sql(sorted(set(ids)))
 
 
