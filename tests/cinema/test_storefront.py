@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from kinomost.cinema import storefront
 from kinomost.exchange import approvals
-from kinomost.exchange.models import Approval, ApprovalStatus
+from kinomost.exchange.models import ApprovalStatus
 from kinomost.parties.context import Actor
 from kinomost.rights import ledger
 from kinomost.rights.licensed import is_licensed, licensed_media
@@ -82,7 +82,7 @@ def test_a_required_approval_must_exist(platform, org_a):
     owner = Actor(organisation=org_a, role="owner")
     approval = approvals.record_approval(owner, work_id=film.pk, territory="RU", kind="ru_distribution_certificate", number="1")
     assert _sees(platform) == set()  # pending is not granted
-    Approval.objects.filter(pk=approval.pk).update(status=ApprovalStatus.GRANTED)
+    approvals.change_status(owner, approval.pk, ApprovalStatus.GRANTED)
     assert _sees(platform) == {"film"}
 
 
@@ -103,3 +103,18 @@ def test_geoip_places_a_request_from_elsewhere_in_that_territory(settings, monke
     monkeypatch.setattr(storefront, "_geoip_country", lambda ip: {"203.0.113.7": "DE"}.get(ip))
     assert storefront.viewing_territory("RU", "203.0.113.7") == "DE"
     assert storefront.viewing_territory("RU", "198.51.100.1") == "RU"  # unknown address: the account's
+
+
+@pytest.mark.parametrize("walk", [4000, 1])  # 1: every genre row is too short among the newest title and is read from its own list
+def test_home_rows_list_the_newest_visible_titles_per_genre(platform, org_a, monkeypatch, walk):
+    from kinomost.cinema.viewers import sign_up
+
+    monkeypatch.setattr(storefront, "WALK", walk)
+    for ref, genres in (("old-drama", ["drama"]), ("comedy", ["comedy"]), ("new-drama", ["drama", "comedy"]), ("hidden", ["drama"])):
+        work = make_work(org_a, ref, genres=genres, ratings=[("RU", "MKRF", "0+")])
+        if ref != "hidden":
+            hold(org_a, [work])
+        ready_asset(org_a, work, platform)
+    profile = sign_up(platform, email="v@example.com", password="correct horse battery staple", country="RU").profiles.get()
+    rows = {label: [card.work.ref for card in cards] for label, cards in storefront.home_rows(storefront.Viewing(platform, "RU"), profile, "en")}
+    assert rows == {"Recently added": ["new-drama", "comedy", "old-drama"], "Comedy": ["new-drama", "comedy"], "Drama": ["new-drama", "old-drama"]}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from kinomost.catalog import search
 from kinomost.catalog.models import PARENT_KIND, AgeRating, Genre, Identifier, Work, WorkKind, WorkLocalization
+from kinomost.catalog.signals import works_changed
 from kinomost.core import audit
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.genres import GENRES
@@ -166,10 +167,13 @@ def save_work(owner, data: WorkInput, *, actor=None, pending_parents: dict[str, 
         work = Work.objects.filter(owner=owner, ref=data.ref.strip()).first()
         created = work is None
         work = work or Work(owner=owner, ref=data.ref.strip())
+        parent_before = work.parent_id
         work.parent = _resolve_parent(owner, data, pending_parents) or work.parent
         apply_fields(work, data)
         work.save()
         _apply_related(work, data)
+        if not created and (data.ratings is not None or work.parent_id != parent_before):
+            works_changed.send(sender=Work, works={work.pk})  # what it may be shown to, or whose rights it inherits
         audit.record("work.created" if created else "work.updated", actor=actor, organisation=owner, obj=work, ref=work.ref)
         if reindex:
             search.index_works([work.pk])

@@ -176,3 +176,4 @@ class IngestJob(models.Model):
 
 
 from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)
+from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork  # noqa: E402,F401  (the storefront's set: see visibility)

@@ -24,7 +24,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from kinomost.cinema import ffmpeg, keys, ladder, mediafile, playlists, probe, storage
+from kinomost.cinema import ffmpeg, keys, ladder, mediafile, playlists, probe, storage, visibility
 from kinomost.cinema import subtitles as subtitle_files
 from kinomost.cinema.models import Asset, AssetSource, AssetStatus, IngestJob, SourceKind, Track, TrackKind
 from kinomost.cinema.queue import Lease, renew
@@ -446,6 +446,7 @@ def _record_ready(asset: Asset, video, audio, subtitles) -> None:
             preview_playlist="", poster="poster.jpg", thumbnails="thumbnails.vtt", ready_at=timezone.now(), updated_at=timezone.now(),
         )
         record("cinema.asset_ready", organisation=asset.organisation_id, obj=asset, work=asset.work_id)
+        visibility.asset_changed(asset)  # on the storefront in the same transaction
 
 
 STEP_FUNCTIONS = {

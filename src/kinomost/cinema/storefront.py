@@ -1,11 +1,13 @@
-"""What a viewer may see and play on a platform: the one visibility rule, computed from the ledger.
+"""What a viewer may see and play on a platform: the one visibility rule, read from its set.
 
 Playable = the platform's organisation holds an active holding or received grant for the work
 (or its season or series) in the viewer's territory and one of the platform's media today, the
 approvals the regulator requires exist, a ready asset of the organisation exists, and the
-viewer's profile allows the work's age rating. Nothing is cached or curated by hand: a change in
-the ledger shows at the next request. Home rows, search, the title page and playback start all
-ask here, so they cannot disagree.
+viewer's profile allows the work's age rating. `cinema.visibility` keeps that rule precomputed
+per platform (rows with validity intervals, rewritten in the transaction of every change to the
+ledger, approvals, assets or ratings), so a page reads only the works it shows: a page of rows,
+a page of results, one title with its episodes. Home rows, search, the title page and playback
+start all ask here, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from kinomost.catalog.models import AgeRating, Work
-from kinomost.cinema.models import Asset, AssetStatus, Platform
+from kinomost.catalog.models import Work
+from kinomost.cinema.models import Platform
+from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork
 from kinomost.core import territories
-from kinomost.rights.licensed import licensed_media
+from kinomost.core.errors import InvalidInput
 
 FREE_MEDIA = {"avod", "fvod"}  # no payment: advertising-funded or free
 
@@ -74,102 +79,70 @@ def _geoip_country(ip: str) -> str | None:
 
 def playable_works(viewing: Viewing, only: int | None = None) -> dict[int, Playable]:
     """Every work (film or episode) the viewer may play now, by work id; `only`: just that one.
-
-    The organisation's ready packages come first (they bound the work), then the ledger is asked
-    about those works alone, then approvals and ages."""
-    platform = viewing.platform
-    country = territories.normalise_country(viewing.territory) if viewing.territory else ""
-    if not country or country not in platform.territories:
-        return {}
-    assets = _ready_assets(platform, only)
-    if not assets:
-        return {}
-    licensed = licensed_media(platform.organisation_id, country, platform.media, viewing.on, works=list(assets))
-    assets = {w: a for w, a in assets.items() if w in licensed}
-    if not assets:
-        return {}
-    family = _family(list(assets))
-    ages = _minimum_ages(family, country)
-    cleared = _cleared_media(platform, country, viewing.on, {w: licensed[w] for w in assets})
-    found = {}
-    for work_id, asset in assets.items():
-        media = cleared.get(work_id, set())
-        age = ages.get(work_id)
-        if not media or not _age_allowed(age, viewing.max_age):
-            continue
-        parent, grandparent = family[work_id]
-        found[work_id] = Playable(work_id, grandparent or parent or work_id, asset.pk, str(asset.public_id), frozenset(media), age)
-    return found
+    Read from the visibility set; over a whole large catalogue this is big — pages ask for the
+    few works they show (`playable`, `playable_under`, `playable_among`)."""
+    return _playable(viewing, None if only is None else Q(work_id=int(only)))
 
 
 def playable(viewing: Viewing, work_id: int) -> Playable | None:
     return playable_works(viewing, only=int(work_id)).get(int(work_id))
 
 
+def playable_among(viewing: Viewing, work_ids) -> dict[int, Playable]:
+    """The playable ones of these works (films or episodes), in one query."""
+    ids = [int(w) for w in work_ids]
+    return _playable(viewing, Q(work_id__in=ids)) if ids else {}
+
+
 def visible_titles(viewing: Viewing) -> QuerySet[Work]:
     """Top-level works (films, series) with something playable: what rows and search list."""
-    top_ids = {p.top_id for p in playable_works(viewing).values()}
-    return Work.objects.filter(pk__in=top_ids)
+    return Work.objects.filter(pk__in=_visible_title_rows(viewing).values("top_id"))
 
 
 def playable_under(viewing: Viewing, top_id: int) -> dict[int, Playable]:
     """The playable film, or the playable episodes of a series; empty if the title is not visible."""
-    return {w: p for w, p in playable_works(viewing).items() if p.top_id == int(top_id)}
+    return _playable(viewing, Q(top_id=int(top_id)))
 
 
-def _ready_assets(platform: Platform, only: int | None = None) -> dict[int, Asset]:
-    """The newest ready asset per work, of the organisation, for this platform or any."""
-    rows = (Asset.objects.filter(organisation_id=platform.organisation_id, status=AssetStatus.READY)
-            .filter(Q(platform__isnull=True) | Q(platform=platform)).exclude(master_playlist="")
-            .only("id", "public_id", "work_id", "ready_at").order_by("work_id", "-ready_at", "-id"))
-    if only is not None:
-        rows = rows.filter(work_id=only)
-    found: dict[int, Asset] = {}
-    for asset in rows:
-        found.setdefault(asset.work_id, asset)
-    return found
-
-
-def _family(work_ids: list[int]) -> dict[int, tuple[int | None, int | None]]:
-    return {wid: (parent, grandparent) for wid, parent, grandparent in
-            Work.objects.filter(pk__in=work_ids).values_list("id", "parent_id", "parent__parent_id")}
-
-
-def _minimum_ages(family: dict[int, tuple], country: str) -> dict[int, int | None]:
-    """A work's age: its rating for the country, else its strictest rating; an episode without a
-    rating takes its season's, then its series'. None: unrated."""
-    ids = set(family) | {a for pair in family.values() for a in pair if a}
-    by_work: dict[int, int] = {}
-    strictest: dict[int, int] = {}
-    for wid, territory, age in AgeRating.objects.filter(work_id__in=ids).values_list("work_id", "territory", "minimum_age"):
-        if territory == country:
-            by_work[wid] = age
-        strictest[wid] = max(strictest.get(wid, 0), age)
-    own = lambda wid: by_work.get(wid, strictest.get(wid))  # noqa: E731
-    ages = {}
-    for wid, (parent, grandparent) in family.items():
-        ages[wid] = next((own(w) for w in (wid, parent, grandparent) if w and own(w) is not None), None)
-    return ages
-
-
-def _age_allowed(age: int | None, max_age: int | None) -> bool:
-    if max_age is None:
-        return True
-    return age is not None and age <= max_age  # an unrated work is not shown to a limited profile
-
-
-def _cleared_media(platform: Platform, country: str, day: date, licensed: dict[int, set[str]]) -> dict[int, set[str]]:
-    """Drop the media a regulator's approval is missing for (exchange's rules). Without any rule
-    for the country nothing is asked, so the usual case costs one query."""
+def _country(viewing: Viewing) -> str:
     try:
-        from kinomost.exchange import selectors as exchange
-        from kinomost.exchange.models import ApprovalRule
-    except ImportError:  # the exchange app is optional for a storefront
-        return licensed
-    if not ApprovalRule.objects.filter(territory=country).exists():
-        return licensed
-    return {wid: {m for m in media if exchange.is_cleared(wid, country, m, day, platform=platform.organisation_id)}
-            for wid, media in licensed.items()}
+        country = territories.normalise_country(viewing.territory) if viewing.territory else ""
+    except InvalidInput:
+        return ""
+    return country if country in viewing.platform.territories else ""
+
+
+def _now_and_allowed(rows, viewing: Viewing):
+    """Rows valid on the viewing's day, of an age the profile allows (an unrated work is not
+    shown to a limited profile)."""
+    day = viewing.on
+    rows = rows.filter(valid_from__lte=day, valid_to__gt=day)
+    if viewing.max_age is not None:
+        rows = rows.filter(minimum_age__isnull=False, minimum_age__lte=viewing.max_age)
+    return rows
+
+
+def _visible_title_rows(viewing: Viewing) -> QuerySet[VisibleTitle]:
+    country = _country(viewing)
+    if not country:
+        return VisibleTitle.objects.none()
+    return _now_and_allowed(VisibleTitle.objects.filter(platform=viewing.platform, territory=country), viewing)
+
+
+def _playable(viewing: Viewing, which: Q | None) -> dict[int, Playable]:
+    country = _country(viewing)
+    if not country:
+        return {}
+    rows = _now_and_allowed(VisibleWork.objects.filter(platform=viewing.platform, territory=country), viewing)
+    if which is not None:
+        rows = rows.filter(which)
+    media: dict[int, set[str]] = {}
+    first: dict[int, tuple] = {}
+    for work_id, top_id, asset_id, public_id, medium, age in rows.values_list(
+            "work_id", "top_id", "asset_id", "asset__public_id", "media", "minimum_age").order_by("work_id", "media"):
+        media.setdefault(work_id, set()).add(medium)
+        first.setdefault(work_id, (top_id, asset_id, str(public_id), age))
+    return {wid: Playable(wid, top, asset, public, frozenset(media[wid]), age) for wid, (top, asset, public, age) in first.items()}
 
 
 # --- what the pages show: rows, search, a title -------------------------------------------------
@@ -187,54 +160,123 @@ class Card:
 
 
 def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[Card]]]:
-    """(label, cards): continue watching, new, then one row per genre, all from what is playable."""
+    """(label, cards): continue watching, recently added, then one row per genre — every row a
+    bounded walk of the visibility set (newest first) in one statement, the titles of all the
+    cards read once."""
     from django.utils.translation import gettext as _
 
-    from kinomost.cinema.viewing_models import PlaybackSession
+    from kinomost.catalog.models import Genre
     from kinomost.core.genres import GENRES
 
-    found = playable_works(viewing)
-    tops = _titles({p.top_id for p in found.values()}, language)
+    resumed = _continue_watching(viewing, profile)
+    genres = list(Genre.objects.order_by("slug").values_list("slug", flat=True))
+    newest, *by_genre = _newest_titles(viewing, [None, *genres])
+    tops = _titles({c[0] for c in resumed} | set(newest) | {t for ids in by_genre for t in ids}, language)
     rows: list[tuple[str, list[Card]]] = []
-    resumed, seen = [], set()
-    recent = (PlaybackSession.objects.filter(profile=profile, work_id__in=list(found)).select_related("asset")
-              .order_by("-last_heartbeat_at", "-id")[:100])
-    for session in recent:
-        top = found[session.work_id].top_id
-        duration = session.asset.duration
-        if top in seen or session.position <= 0 or (duration and session.position >= duration * 0.95):
-            seen.add(top)
-            continue
-        seen.add(top)
-        work, title = tops[top]
-        resumed.append(Card(work, title, session.position, duration, session.work_id))
     if resumed:
-        rows.append((_("Continue watching"), resumed[:ROW_LENGTH]))
-    newest: dict[int, object] = {}
-    ready = dict(Asset.objects.filter(pk__in=[p.asset_id for p in found.values()]).values_list("pk", "ready_at"))
-    for p in sorted(found.values(), key=lambda p: ready.get(p.asset_id) or timezone.now(), reverse=True):
-        newest.setdefault(p.top_id, p)
-    rows.append((_("Recently added"), [Card(*tops[t]) for t in list(newest)[:ROW_LENGTH]]))
-    by_genre: dict[str, list[Card]] = {}
-    for top_id, slug in Work.genres.through.objects.filter(work_id__in=list(tops)).values_list("work_id", "genre_id").order_by("genre_id", "work_id"):
-        by_genre.setdefault(slug, []).append(Card(*tops[top_id]))
-    for slug, cards in sorted(by_genre.items(), key=lambda kv: str(GENRES.get(kv[0], kv[0]))):
-        rows.append((str(GENRES.get(slug, slug)), cards[:ROW_LENGTH]))
+        rows.append((_("Continue watching"), [Card(*tops[top], position, duration, work_id) for top, work_id, position, duration in resumed]))
+    rows.append((_("Recently added"), [Card(*tops[t]) for t in newest]))
+    labelled = sorted(((str(GENRES.get(slug, slug)), ids) for slug, ids in zip(genres, by_genre) if ids), key=lambda row: row[0])
+    rows += [(label, [Card(*tops[t]) for t in ids]) for label, ids in labelled]
     return rows
 
 
+WALK = 4000  # the newest visible titles a genre row looks among before asking the genre's own list
+
+
+def _newest_titles(viewing: Viewing, genres: list[str | None], length: int = ROW_LENGTH) -> list[list[int]]:
+    """Per genre (None: any), the first `length` distinct visible titles, newest package first.
+
+    One UNION ALL of index walks down (platform, territory, ready_at, top), each stopping after a
+    page, so a row costs the same at 10,000 titles as at 100,000. The walks go no further back
+    than the WALK newest titles; a genre too rare to fill its row there is then read from its own
+    list (the genre index, as long as the genre is), in a second statement for those alone."""
+    rows = _visible_title_rows(viewing)
+    if not genres or not rows.query.where:
+        return [[] for _ in genres]
+    bound = rows.order_by("-ready_at", "-top_id").values_list("ready_at", flat=True)[WALK - 1 : WALK].first()
+    where, params = _where(rows)
+    near, near_params = _where(rows.filter(ready_at__gte=bound)) if bound is not None else (where, params)
+    table = f'"{VisibleTitle._meta.db_table}"'
+    order = f"ORDER BY {table}.ready_at DESC, {table}.top_id DESC LIMIT {length * 2}"
+    arms = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} WHERE {where} {order}) AS arm{n}" if genre is None else
+            f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} CROSS JOIN {_GENRE_LINKS} g WHERE {near} "
+            f"AND g.work_id = {table}.top_id AND g.genre_id = %s {order}) AS arm{n}"  # CROSS JOIN: SQLite walks the titles first
+            for n, genre in enumerate(genres)]
+    found = _arms(arms, [a for genre in genres for a in (params if genre is None else [*near_params, genre])], len(genres), length)
+    short = [n for n, genre in enumerate(genres) if genre is not None and len(found[n]) < length and bound is not None]
+    if short:
+        own = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {_GENRE_LINKS} g JOIN {table} ON {table}.top_id = g.work_id "
+               f"WHERE {where} AND g.genre_id = %s {order}) AS arm{n}" for n in short]
+        again = _arms(own, [a for n in short for a in [*params, genres[n]]], len(genres), length)
+        for n in short:
+            found[n] = again[n]
+    return found
+
+
+_GENRE_LINKS = Work.genres.through._meta.db_table
+
+
+def _where(rows: QuerySet) -> tuple[str, list]:
+    """The WHERE clause Django writes for these rows, to reuse inside hand-written statements."""
+    sql, params = rows.values("top_id").query.sql_with_params()
+    return sql.partition(" WHERE ")[2], list(params)
+
+
+def _arms(arms: list[str], params: list, count: int, length: int) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in range(count)]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(arms), params)
+        for arm, top_id in cursor.fetchall():
+            if top_id not in found[arm] and len(found[arm]) < length:
+                found[arm].append(top_id)
+    return found
+
+
+def _continue_watching(viewing: Viewing, profile) -> list[tuple[int, int, float, float | None]]:
+    """(title, work to resume, position, duration) of the profile's unfinished plays, latest
+    first, one per title, only what is still playable."""
+    from kinomost.cinema.viewing_models import PlaybackSession
+
+    recent = list(PlaybackSession.objects.filter(profile=profile).order_by("-last_heartbeat_at", "-id")
+                  .values_list("work_id", "position", "asset__duration")[:100])
+    found = playable_among(viewing, {work_id for work_id, _p, _d in recent})
+    out, seen = [], set()
+    for work_id, position, duration in recent:
+        if work_id not in found or found[work_id].top_id in seen:
+            continue
+        top = found[work_id].top_id
+        seen.add(top)
+        if position > 0 and not (duration and position >= duration * 0.95):
+            out.append((top, work_id, position, duration))
+    return out[:ROW_LENGTH]
+
+
 def search(viewing: Viewing, query: str, language: str, limit: int = 50) -> list[Card]:
-    """The catalogue's cross-script search, restricted to what this viewer may see."""
+    """The catalogue's cross-script search inside the visibility set: the index lookups probe the
+    viewer's visible titles row by row, so a page of results costs the same however large the
+    catalogue."""
     from kinomost.catalog.search.query import search_works
 
-    scope = visible_titles(viewing)
-    hits = search_works(query, scope=scope, limit=limit)
+    rows = _visible_title_rows(viewing)
+    hits = search_works(query, scope=lambda column: rows.filter(top_id=RawSQL(column, ())), limit=limit)
     tops = _titles({h.work_id for h in hits}, language)
     return [Card(*tops[h.work_id]) for h in hits if h.work_id in tops]
 
 
 def _titles(work_ids, language: str) -> dict[int, tuple[Work, str]]:
-    from kinomost.catalog.selectors import display_title, with_localizations
+    """work id → (work, its title in the reader's language): what a card shows, and nothing more
+    (the titles as plain rows: a home page has a few hundred cards)."""
+    from kinomost.catalog.models import WorkLocalization
+    from kinomost.core.languages import pick
 
-    works = with_localizations(Work.objects.filter(pk__in=list(work_ids)))
-    return {w.pk: (w, display_title(w, language)) for w in works}
+    ids = list(work_ids)
+    works = Work.objects.filter(pk__in=ids).only("id", "kind", "year", "poster", "original_title", "original_language")
+    titles: dict[int, dict[str, str]] = {}
+    for work_id, tag, title in WorkLocalization.objects.filter(work_id__in=ids).values_list("work_id", "language", "title"):
+        titles.setdefault(work_id, {})[tag] = title
+    found = {}
+    for work in works:
+        picked = pick(titles.get(work.pk, {}), language, work.original_language or None)  # as catalog.selectors.display_title
+        found[work.pk] = (work, picked[1] if picked else work.original_title)
+    return found

@@ -62,8 +62,8 @@ def _bulk(owner: Organisation, specs: list[dict], rng: random.Random) -> list[Wo
 
 
 def generate(films: int = 5000, series: int = 100000, *, seed: int = 105, progress: bool = False, rights: bool = True) -> int:
-    """Create the library and (with `rights`) its rights ledger, each once; returns the number
-    of works of the scale owner."""
+    """Create the library and (with `rights`) its rights ledger and storefront, each once;
+    returns the number of works of the scale owner."""
     owner = Organisation.objects.filter(slug=OWNER).first()
     if owner is not None:
         top = Work.objects.filter(owner=owner, kind__in=["feature", "series"]).count()
@@ -76,6 +76,9 @@ def generate(films: int = 5000, series: int = 100000, *, seed: int = 105, progre
         atoms = generate_rights(owner, seed=seed, progress=progress)
         if progress:
             print(f"  rights ledger: {atoms} atoms", file=sys.stderr, flush=True)
+        rows = generate_storefront(owner, progress=progress)
+        if progress:
+            print(f"  storefront /watch/{OWNER}/{PLATFORM}/: {rows} visible rows", file=sys.stderr, flush=True)
     return Work.objects.filter(owner=owner).count()
 
 
@@ -382,3 +385,109 @@ def _plain_indexes(cursor) -> list[tuple[str, str]]:
     else:
         cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rights_rightatom' AND sql IS NOT NULL")
     return list(cursor.fetchall())
+
+
+# ---------------------------------------------------------------- the storefront over the library
+#
+# The platform `scale` of the scale cinema sells in Russia by subscription; it holds SVOD in RU
+# for every film and series (a series' holding covers its episodes) and has a ready package of
+# every film and episode. The packages are rows only — the storefront benchmark measures the
+# catalogue, not the disk — and share one key; their visibility set is built once at the end.
+
+PLATFORM = "scale"
+VIEWER_EMAIL = "viewer@scale.example"
+STOREFRONT_CONTRACT = "SCALE-STOREFRONT-RU-SVOD"
+
+
+def generate_storefront(owner: Organisation, *, progress: bool = False) -> int:
+    """Platform, holding, packages, viewer and visibility set (once; returns the visible rows)."""
+    from kinomost.cinema import visibility
+    from kinomost.cinema.models import Platform
+    from kinomost.cinema.visibility_models import VisibleWork
+
+    platform = Platform.objects.filter(organisation=owner, slug=PLATFORM).first()
+    if platform is not None:
+        return VisibleWork.objects.filter(platform=platform).count()
+    with transaction.atomic():
+        platform = Platform.objects.create(organisation=owner, slug=PLATFORM, name="Scale Cinema 规模影院", territories=["RU"],
+                                           media=["svod"], languages=["ru", "zh-Hans", "en"], currency="RUB")
+        _storefront_holding(owner)
+        _genres(owner)
+        packages = _packages(owner, platform)
+        if progress:
+            print(f"  storefront: {packages} packages", file=sys.stderr, flush=True)
+        _subscribed_viewer(platform)
+        rows = visibility.rebuild(platform)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return rows
+
+
+def _storefront_holding(owner: Organisation) -> None:
+    """SVOD in RU for every film and series, open-ended: one acquisition, its atoms inserted in bulk."""
+    from kinomost.rights.models import (
+        OPEN_END,
+        AtomKind,
+        Contract,
+        ContractKind,
+        RightAtom,
+        Term,
+    )
+
+    top = list(Work.objects.filter(owner=owner, kind__in=["feature", "series"]).order_by("id").values_list("id", flat=True))
+    start = date(2020, 1, 1)
+    contract = Contract.objects.create(kind=ContractKind.ACQUISITION, licensee=owner, licensor_name="Scale Studios",
+                                       reference=STOREFRONT_CONTRACT, signed_on=start)
+    term = Term.objects.create(contract=contract, kind=AtomKind.HOLDING, territories=["RU"], media=["svod"], start=start)
+    Through = Term.works.through
+    Through.objects.bulk_create([Through(term_id=term.pk, work_id=w) for w in top], batch_size=20000)
+    RightAtom.objects.bulk_create(
+        [RightAtom(kind=AtomKind.HOLDING, work_id=w, territory="RU", media="svod", start=start, end=OPEN_END, effective_end=OPEN_END,
+                   holder_id=owner.pk, term_id=term.pk, contract_id=contract.pk) for w in top], batch_size=20000)
+
+
+def _genres(owner: Organisation) -> None:
+    """One or two genres per film and series (the storefront's rows), where the library has none."""
+    from kinomost.catalog.models import Genre
+
+    Through = Work.genres.through
+    if Through.objects.filter(work__owner=owner).exists():
+        return
+    rng = random.Random(106)
+    slugs = list(Genre.objects.order_by("slug").values_list("slug", flat=True))
+    top = Work.objects.filter(owner=owner, kind__in=["feature", "series"]).order_by("id").values_list("id", flat=True)
+    Through.objects.bulk_create([Through(work_id=w, genre_id=g) for w in top for g in rng.sample(slugs, rng.randint(1, 2))], batch_size=20000)
+
+
+def _packages(owner: Organisation, platform) -> int:
+    """A ready package of every film and episode, newest first in the order of the library."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kinomost.cinema import keys
+    from kinomost.cinema.models import Asset, AssetStatus
+
+    key, iv = keys.new_key()
+    playable = list(Work.objects.filter(owner=owner, kind__in=["feature", "episode"]).order_by("id").values_list("id", flat=True))
+    now = timezone.now()
+    for first in range(0, len(playable), 20000):
+        Asset.objects.bulk_create(
+            [Asset(organisation=owner, work_id=w, platform=platform, status=AssetStatus.READY, progress=100.0, master_playlist="master.m3u8",
+                   duration=50 * 60.0, key=key, iv=iv, ladder=[360], ready_at=now - timedelta(seconds=len(playable) - i))
+             for i, w in enumerate(playable[first : first + 20000], start=first)], batch_size=5000)
+    return len(playable)
+
+
+def _subscribed_viewer(platform) -> None:
+    """viewer@scale.example with the demo password, subscribed for ten years."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kinomost.cinema.viewers import sign_up
+    from kinomost.cinema.viewing_models import Subscription
+    from kinomost.demo import scenario
+
+    viewer = sign_up(platform, email=VIEWER_EMAIL, password=scenario.password(), country="RU")
+    Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=3650), provider="demo", reference="scale")

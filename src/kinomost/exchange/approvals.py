@@ -19,6 +19,7 @@ from kinomost.exchange import clearance
 from kinomost.exchange.models import SIGNED_STATES, Approval, ApprovalKind, ApprovalRule, ApprovalStatus, Deal, NotificationKind
 from kinomost.exchange.notifications import notify
 from kinomost.exchange.permissions import NEGOTIATE
+from kinomost.exchange.signals import approval_rules_changed, approvals_changed
 from kinomost.parties.models import Organisation
 from kinomost.rights.models import RightAtom
 
@@ -48,6 +49,7 @@ def record_approval(actor, *, work_id: int, territory: str, kind: str, status: s
         )
         audit.record("exchange.approval_recorded", actor=actor, obj=approval,
                      work=work.pk, territory=country, kind=kind, status=status, number=approval.number)
+        approvals_changed.send(sender=Approval, works={work.pk}, territory=country)
         _tell_parties(approval)
     return approval
 
@@ -74,6 +76,7 @@ def change_status(actor, approval_id: int, status: str, *, number: str | None = 
         approval.save()
         audit.record("exchange.approval_changed", actor=actor, obj=approval,
                      before=before, after=status, work=approval.work_id, territory=approval.territory)
+        approvals_changed.send(sender=Approval, works={approval.work_id}, territory=approval.territory)  # a revocation hides it now
         _tell_parties(approval)
     return approval
 
@@ -95,6 +98,7 @@ def define_rule(*, territory: str, media: str, kind: str, per_platform: bool = F
             territory=country, media=media, kind=kind, defaults={"per_platform": per_platform, "note": note}
         )
         audit.record("exchange.approval_rule_defined", obj=rule, territory=country, media=media, kind=kind)
+        approval_rules_changed.send(sender=ApprovalRule, territory=country)
     return rule
 
 

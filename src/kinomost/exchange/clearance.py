@@ -49,6 +49,36 @@ def is_cleared(work, territory: str, media, on_date=None, *, platform=None) -> b
     return not approvals_missing(work, territory, media, on_date, platform=platform)
 
 
+def cleared_since(family: dict[int, tuple[int, ...]], countries, media_leaves, *, platform=None) -> dict[tuple[int, str, str], date | None]:
+    """(work, country, leaf) → the first day `is_cleared` holds from on (date.min: always; None:
+    never, an approval the rules require is not granted) — its rules for many works and every
+    day at once, for the cinema's visibility set. `family` is catalog.selectors.lineage of the
+    works: an approval of a season or series covers its episodes. A granted approval counts from
+    its date, so each rule is met from the earliest granted one; all of them from the latest."""
+    platform_id = getattr(platform, "pk", platform)
+    leaves = list(media_leaves)
+    rules = [(r, set(media_taxonomy.expand(r.media)) & set(leaves)) for r in ApprovalRule.objects.filter(territory__in=list(countries))]
+    rules = [(r, hit) for r, hit in rules if hit]
+    out = {(wid, c, leaf): date.min for wid in family for c in countries for leaf in leaves}
+    if not rules:
+        return out
+    earliest: dict[tuple[int, str, str, bool], date] = {}  # (work in a family, territory, kind, for this platform)
+    every = {a for chain in family.values() for a in chain}
+    granted = Approval.objects.filter(work_id__in=list(every), territory__in=sorted({r.territory for r, _ in rules}), status=ApprovalStatus.GRANTED)
+    for wid, territory, kind, on_platform, issued in granted.values_list("work_id", "territory", "kind", "platform_id", "issued_on"):
+        day = issued or date.min
+        for ours in {False, on_platform == platform_id and platform_id is not None}:
+            key = (wid, territory, kind, ours)
+            earliest[key] = min(earliest.get(key, date.max), day)
+    for wid, chain in family.items():
+        for rule, hit in rules:
+            met = min((earliest[k] for a in chain if (k := (a, rule.territory, rule.kind, rule.per_platform)) in earliest), default=None)
+            for leaf in hit:
+                key = (wid, rule.territory, leaf)
+                out[key] = None if met is None or out[key] is None else max(out[key], met)
+    return out
+
+
 def _granted(work_ids, territories, day: date) -> dict[tuple[int, str, str], set]:
     """(work in family → reduced to 'any of family'), territory, kind → platforms (None = any)."""
     out: dict[tuple[str, str], set] = defaultdict(set)

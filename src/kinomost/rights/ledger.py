@@ -32,6 +32,7 @@ from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.rights import availability as avail
 from kinomost.rights import commercial, language_pairs
 from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, RightAtom, Term
+from kinomost.rights.signals import ledger_changed
 
 EXCLUSIVE_GRANT_CONSTRAINT = "rights_exclusive_grant_no_overlap"
 _LOCK_NAMESPACE = 7301  # first key of pg_advisory_xact_lock(int, int): "rights ledger, per licensor"
@@ -84,6 +85,7 @@ def record_holding(actor_or_org, term: TermInput, *, contract: ContractInput, li
     with transaction.atomic():
         record = _contract(ContractKind.ACQUISITION, contract, licensor=licensor, licensee=org)
         created = _write(AtomKind.HOLDING, record, prepared, holder=org)
+        _tell(prepared, org)
         audit.record("rights.holding_recorded", actor=who, organisation=org, obj=created, **_summary(record, prepared))
     return created
 
@@ -113,6 +115,7 @@ def grant(actor_or_org, licensee, term: TermInput, *, contract: ContractInput) -
                 raise
             _refuse_conflicts(org, prepared)  # the winner is committed now: name it
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
+        _tell(prepared, org, receiver)
         audit.record("rights.granted", actor=who, organisation=org, obj=created, licensee=receiver.pk, **_summary(record, prepared))
     return created
 
@@ -125,6 +128,7 @@ def record_holdback(actor_or_org, term: TermInput, *, contract: ContractInput, b
         _lock_licensor(org)
         record = _contract(ContractKind.HOLDBACK, contract, licensor=org, licensee=beneficiary)
         created = _write(AtomKind.HOLDBACK, record, prepared, holder=org)
+        _tell(prepared, org)
         audit.record("rights.holdback_recorded", actor=who, organisation=org, obj=created, **_summary(record, prepared))
     return created
 
@@ -146,6 +150,9 @@ def terminate(actor_or_org, target: Contract | Term, on_date: date | str) -> int
         changed = 0
         for term in Term.objects.select_for_update().filter(pk__in=[t.pk for t in terms]):
             changed += _terminate_term(org, term, day)
+        ends = RightAtom.objects.filter(term__in=[t.pk for t in terms])
+        ledger_changed.send(sender=Term, organisations={org.pk} | set(ends.exclude(licensee=None).values_list("licensee_id", flat=True)),
+                            works=set(ends.values_list("work_id", flat=True)))
         audit.record("rights.terminated", actor=who, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed)
     return changed
 
@@ -195,6 +202,8 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
                 raise
             _refuse_batch_conflicts(org, records, prepared)
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
+        ledger_changed.send(sender=Term, organisations={org.pk} | ({receiver.pk} if receiver else set()),
+                            works={w.pk for p in prepared for w in p.works})
         audit.record(
             "rights.holdings_recorded" if kind == AtomKind.HOLDING else "rights.granted_in_bulk",
             actor=who, organisation=org, obj=Term.objects.get(pk=ids[0]), licensee=receiver.pk if receiver else None,
@@ -613,6 +622,11 @@ def _terminate_term(org: Organisation, term: Term, day: date) -> int:
     return atoms.filter(effective_end__gt=day).update(
         ends_early_on=Value(day), effective_end=Greatest(F("start"), Least(F("end"), Value(day)))
     )
+
+
+def _tell(p: _Prepared, *organisations: Organisation) -> None:
+    """Inside the action's transaction: whoever derives data from the ledger updates it now."""
+    ledger_changed.send(sender=Term, organisations={o.pk for o in organisations}, works={w.pk for w in p.works})
 
 
 def _summary(contract: Contract, p: _Prepared) -> dict:

@@ -15,12 +15,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Iterable
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from kinomost.catalog.selectors import descendants, lineage
-from kinomost.core import territories
+from kinomost.core import periods, territories
 from kinomost.core.periods import Period
-from kinomost.rights.models import AtomKind, RightAtom
+from kinomost.rights.models import OPEN_END, AtomKind, RightAtom
 
 _CHUNK = 5000  # ids per statement, well inside SQLite's bound-parameter limit
 
@@ -77,15 +77,48 @@ def _licence_atoms(org_id: int, country: str, leaves: list[str], window: Period,
     """The organisation's holdings and received grants meeting `window`, with the dates checked
     again in Python: SQLite 3.40 can return rows outside `start < end-of-window` for
     `media IN (...)` over the (territory, media, start, ...) index (see docs/rights.md)."""
-    atoms = RightAtom.objects.filter(
-        Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id),
-        territory=country, media__in=leaves, start__lt=window.hi, effective_end__gt=window.lo,
-    )
+    atoms = _licensing_atoms(org_id).filter(territory=country, media__in=leaves, start__lt=window.hi, effective_end__gt=window.lo)
     if work_ids is not None:
         atoms = atoms.filter(work_id__in=list(work_ids))
     for row in atoms.values_list("work_id", "media", "start", "effective_end", "kind", "contract_id", "term_id"):
         if row[3] > row[2] and window.overlaps(Period(row[2], row[3])):  # (a term ended before it began: never)
             yield row
+
+
+def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, dict[tuple[str, str], list[Period]]]:
+    """work id → (country, media leaf) → the disjoint windows in which the organisation may
+    exploit it: `licensed_media` for every day at once (the same atoms: its holdings and received
+    grants, on the work or its season or series, to their effective end). What the cinema's
+    visibility set stores, so that a day passing needs no update."""
+    org_id = getattr(organisation, "pk", organisation)
+    leaves, countries = list(media_leaves), list(countries)
+    ids = [getattr(w, "pk", w) for w in works]
+    result: dict[int, dict[tuple[str, str], list[Period]]] = {}
+    if not leaves or not countries:
+        return result
+    for start in range(0, len(ids), _CHUNK):
+        family = lineage(ids[start : start + _CHUNK])
+        held: dict[int, dict[tuple[str, str], list[Period]]] = defaultdict(lambda: defaultdict(list))
+        wanted = {a for chain in family.values() for a in chain}
+        rows = _licensing_atoms(org_id).filter(territory__in=countries, media__in=leaves, effective_end__gt=F("start"))
+        for first in range(0, len(wanted), _CHUNK):
+            chunk = list(wanted)[first : first + _CHUNK]
+            for work_id, country, leaf, begin, end in rows.filter(work_id__in=chunk).values_list("work_id", "territory", "media", "start", "effective_end"):
+                held[work_id][(country, leaf)].append(Period(begin, None if end == OPEN_END else end))
+        for wid, chain in family.items():
+            cells: dict[tuple[str, str], list[Period]] = defaultdict(list)
+            for ancestor in chain:
+                for cell, windows in held.get(ancestor, {}).items():
+                    cells[cell] += windows
+            if cells:
+                result[wid] = {cell: periods.union(windows) for cell, windows in cells.items()}
+    return result
+
+
+def _licensing_atoms(org_id: int):
+    """The atoms that let an organisation exploit a work: its holdings and the grants it received."""
+    return RightAtom.objects.filter(Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id))
+
 
 
 def _licensed_rows(org_id: int, country: str, leaves: list[str], window: Period, work_ids: set[int] | None) -> dict[int, set[str]]:

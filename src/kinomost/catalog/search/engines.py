@@ -1,7 +1,9 @@
 """The SQL that differs between databases, behind one small interface.
 
 Each engine answers candidate lookups with rows `(work_id, key, popularity, year)`; ranking is
-done once, in query.py. `where` is an extra SQL condition (tenancy) with its parameters.
+done once, in query.py. `owner_id` restricts to an organisation's tenancy, `scope` (query.Scope)
+to a set the caller defines (a storefront's visible titles) — both inside the SQL, so the
+candidate limit counts only works the caller may show.
 """
 
 from __future__ import annotations
@@ -17,15 +19,19 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _tenancy(alias: str, owner_id: int | None) -> tuple[str, list]:
-    if owner_id is None:
-        return "", []
-    return f" AND ({alias}.owner_id = %s OR {alias}.is_listed)", [owner_id]
+def _tenancy(alias: str, owner_id: int | None, scope=None) -> tuple[str, list]:
+    sql, params = "", []
+    if owner_id is not None:
+        sql, params = f" AND ({alias}.owner_id = %s OR {alias}.is_listed)", [owner_id]
+    if scope is not None:
+        cond, more = scope(f"{alias}.work_id")
+        sql, params = f"{sql} AND {cond}", [*params, *more]
+    return sql, params
 
 
-def prefix_rows(key: str, owner_id: int | None) -> list[tuple]:
+def prefix_rows(key: str, owner_id: int | None, scope=None) -> list[tuple]:
     """Keys equal to or starting with `key` (btree range scan on both databases)."""
-    cond, params = _tenancy("k", owner_id)
+    cond, params = _tenancy("k", owner_id, scope)
     return _fetch(
         "SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey k "
         f"WHERE k.key >= %s AND k.key < %s AND k.kind <> 'han'{cond} LIMIT {CANDIDATES}",
@@ -33,9 +39,9 @@ def prefix_rows(key: str, owner_id: int | None) -> list[tuple]:
     )
 
 
-def substring_rows(key: str, owner_id: int | None) -> list[tuple]:
+def substring_rows(key: str, owner_id: int | None, scope=None) -> list[tuple]:
     """Keys containing `key` (3 characters or more): FTS5 trigram / pg_trgm GIN."""
-    cond, params = _tenancy("k", owner_id)
+    cond, params = _tenancy("k", owner_id, scope)
     if connection.vendor == "sqlite":
         sql = (
             "SELECT k.work_id, k.key, k.popularity, k.year FROM catalog_searchkey_fts f "
@@ -47,9 +53,9 @@ def substring_rows(key: str, owner_id: int | None) -> list[tuple]:
     return _fetch(sql, ["%" + key.replace("%", "").replace("_", "") + "%", *params])
 
 
-def similar_rows(key: str, owner_id: int | None) -> list[tuple]:
+def similar_rows(key: str, owner_id: int | None, scope=None) -> list[tuple]:
     """Keys sharing trigrams with `key`, best first — candidates for typo tolerance."""
-    cond, params = _tenancy("k", owner_id)
+    cond, params = _tenancy("k", owner_id, scope)
     if connection.vendor == "sqlite":
         grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
         match = " OR ".join('"' + g.replace('"', "") + '"' for g in grams)
@@ -66,14 +72,14 @@ def similar_rows(key: str, owner_id: int | None) -> list[tuple]:
     return _fetch(sql, [key, *params, key])
 
 
-def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int = CANDIDATES) -> list[int]:
+def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int = CANDIDATES, scope=None) -> list[int]:
     """Works with the character `a` (b=None) or the bigram (a, b): those where it starts the
     title first, then the most popular others; each list walks an index in popularity order.
 
     Code points are cast to integer in the SQL: psycopg 3 sends Python ints below 32768 as
     int2, and PostgreSQL then cannot use the integer index (many CJK characters are below it).
     """
-    cond, params = _tenancy("g", owner_id)
+    cond, params = _tenancy("g", owner_id, scope)
     match = "g.a = CAST(%s AS INTEGER)" + ("" if b is None else " AND g.b = CAST(%s AS INTEGER)")
     args = [a] if b is None else [a, b]
     first = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params])

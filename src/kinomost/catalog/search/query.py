@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
 
 from kinomost.catalog.search import engines
@@ -45,11 +47,11 @@ def _collect(best: dict[int, SearchHit], rows, score_of) -> None:
             best[work_id] = SearchHit(work_id, score, popularity or 0.0, year)
 
 
-def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]:
+def _latin(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int, SearchHit]:
     best: dict[int, SearchHit] = {}
-    _collect(best, engines.prefix_rows(query, owner_id), lambda key: _classify(query, key))
+    _collect(best, engines.prefix_rows(query, owner_id, scope), lambda key: _classify(query, key))
     if len(query) >= 3 and len(best) < limit:
-        _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
+        _collect(best, engines.substring_rows(query, owner_id, scope), lambda key: _classify(query, key))
     if len(query) >= 4 and not best:  # a typo finds nothing exactly; looking for one costs the most
         def fuzzy(key: str) -> float | None:
             # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
@@ -58,19 +60,19 @@ def _latin(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]
                 ratio = max(ratio, fuzz.partial_ratio(query, key) - 5)
             return ratio / 100 if ratio >= FUZZY_MIN else None
 
-        _collect(best, engines.similar_rows(query, owner_id), fuzzy)
+        _collect(best, engines.similar_rows(query, owner_id, scope), fuzzy)
     return best
 
 
-def _han(query: str, owner_id: int | None, limit: int) -> dict[int, SearchHit]:
+def _han(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int, SearchHit]:
     """One or two characters: the bigram index lists works in rank order (neither engine's
     trigram index can answer them). Three or more: the trigram index over the Han keys can."""
     best: dict[int, SearchHit] = {}
     if len(query) >= 3:
-        _collect(best, engines.substring_rows(query, owner_id), lambda key: _classify(query, key))
+        _collect(best, engines.substring_rows(query, owner_id, scope), lambda key: _classify(query, key))
         return best
     per_list = max(3 * limit, 60)  # enough to rank the starts-with and the popular ones first
-    ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id, per_list)
+    ids = engines.han_candidate_ids(ord(query[0]), ord(query[1]) if len(query) == 2 else None, owner_id, per_list, scope)
     _collect(best, engines.han_rows(list(dict.fromkeys(ids))), lambda key: _classify(query, key))
     return best
 
@@ -79,20 +81,34 @@ def search_works(query: str, *, actor=None, scope=None, limit: int = 20, languag
     """Works matching `query` in any script, best first.
 
     `actor` restricts to what that organisation may see (its own works and listed ones); None
-    searches everything (operators' CLI, benchmarks). `scope`, a queryset of works, restricts
-    further (e.g. what a storefront shows). `language` is accepted for callers that display
-    titles; matching does not depend on it.
+    searches everything (operators' CLI, benchmarks). `scope` restricts further, inside the
+    index's own SQL (never a filter of the results afterwards): a queryset of works, or — for a
+    set kept in another table, e.g. a storefront's visible titles — a function of the SQL column
+    naming a candidate's work that returns a queryset which has rows exactly when the work is in
+    scope (a correlated EXISTS the index lookups can probe row by row). `language` is accepted
+    for callers that display titles; matching does not depend on it.
     """
     han, latin = query_forms(query or "")
     owner_id = actor.organisation_id if actor is not None else None
+    condition = _exists(scope) if scope is not None else None
     if han:
-        best = _han(han, owner_id, limit)
+        best = _han(han, owner_id, limit, condition)
     elif latin:
-        best = _latin(latin, owner_id, limit)
+        best = _latin(latin, owner_id, limit, condition)
     else:
         return []
     hits = sorted(best.values(), key=lambda h: (-h.score, -h.popularity, -(h.year or 0), h.work_id))
-    if scope is not None:
-        allowed = set(scope.filter(pk__in=[h.work_id for h in hits]).values_list("pk", flat=True))
-        hits = [h for h in hits if h.work_id in allowed]
     return hits[:limit]
+
+
+def _exists(scope):
+    """`scope` as the SQL condition the engines add: EXISTS (rows of the scope for this work)."""
+    if isinstance(scope, QuerySet):
+        works = scope
+        scope = lambda column: works.filter(pk=RawSQL(column, ()))
+
+    def condition(column: str) -> tuple[str, list]:
+        sql, params = scope(column).values("pk").query.sql_with_params()
+        return f"EXISTS ({sql})", list(params)
+
+    return condition
