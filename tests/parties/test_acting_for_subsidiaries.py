@@ -67,7 +67,7 @@ def test_a_direct_membership_in_a_subsidiary_keeps_its_own_role(client, group):
 
 
 def test_an_api_key_acts_only_for_its_own_organisation(client, group):
-    parent, films, _tv = group
+    parent, _films, _tv = group
     _key, token = parties.create_api_key(organisation=parent, name="ci", role=Role.OWNER)
     me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert me["slug"] == "grp"

@@ -63,7 +63,7 @@ def test_the_contract_page_shows_the_commercial_terms(client, org_a, org_b, film
     contract_id = _grant(client, token_a, film, MONEY).json()["id"]
     client.force_login(user_a)
     page = client.get(f"/studio/rights/contracts/{contract_id}/").content.decode()
-    assert "Commercial terms" in page and "6000 USD" in page and "40 %" in page and "recouped work by work" in page
+    assert "Commercial terms" in page and "US$6,000.00" in page and "40 %" in page and "recouped work by work" in page
 
 
 def test_a_signed_deal_copies_its_agreed_money_into_the_ledger(actor_a, actor_b, org_a, org_b):

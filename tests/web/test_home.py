@@ -7,7 +7,15 @@ import pytest
 from django.utils import timezone
 
 from kinomost.cinema.models import Asset, Platform
-from kinomost.exchange.models import Approval, ApprovalKind, ApprovalStatus, Deal, DealState, Notification, NotificationKind
+from kinomost.exchange.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalStatus,
+    Deal,
+    DealState,
+    Notification,
+    NotificationKind,
+)
 from kinomost.parties import services as parties
 from kinomost.parties.models import Role
 from tests.conftest import PASSWORD

@@ -1,7 +1,7 @@
 """What the database stores as codes reaches the reader in words of their language: countries and
 territory groups, media, money (CLDR), people, quota rules; times in their zone, with the zone."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,7 +14,7 @@ from kinomost.core.timezones import format_time, zone_for, zone_of_country
 
 @pytest.mark.parametrize("language, expected", [("ru", "189\xa0800,00\xa0$"), ("zh-hans", "US$189,800.00"), ("en", "US$189,800.00")])
 def test_money_is_written_as_the_reader_writes_it(language, expected):
-    assert format_money(Decimal("189800"), "USD", language) == expected
+    assert format_money(Decimal(189800), "USD", language) == expected
 
 
 def test_money_is_rounded_to_the_currency_minor_unit():
@@ -36,7 +36,7 @@ def test_territory_groups_and_countries_are_named(language, words):
 
 
 def test_times_are_in_the_readers_zone_and_say_it():
-    moment = datetime(2026, 12, 3, 13, 23, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 3, 13, 23, tzinfo=UTC)
     assert format_time(moment, "Europe/Moscow", "ru") == "2026-12-03 16:23 (Москва, GMT+03:00)"
     assert format_time(moment, "Asia/Shanghai", "zh-hans") == "2026-12-03 21:23 (上海, GMT+08:00)"
     assert format_time(moment, "UTC", "en") == "2026-12-03 13:23 (UTC)"

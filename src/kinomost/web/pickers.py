@@ -61,15 +61,15 @@ class PickerTextarea(_Searchable, forms.Textarea):
         self._setup(kind, True, "\n", params)
 
 
-def OrganisationPicker(**kw) -> Picker:  # noqa: N802 - reads as the widget it makes
+def OrganisationPicker(**kw) -> Picker:
     return Picker("organisations", **kw)
 
 
-def WorkPicker(**kw) -> Picker:  # noqa: N802
+def WorkPicker(**kw) -> Picker:
     return Picker("works", **kw)
 
 
-def TerritoryPicker(*, countries_only: bool = False, **kw) -> Picker:  # noqa: N802
+def TerritoryPicker(*, countries_only: bool = False, **kw) -> Picker:
     return Picker("territories", params="countries=1" if countries_only else "", **kw)
 
 

@@ -5,7 +5,6 @@ timeline), "find available", and the forms that record holdings, grants and hold
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 from django.core.paginator import Paginator

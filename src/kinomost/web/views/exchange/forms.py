@@ -14,16 +14,16 @@ from kinomost.core.widgets import IsoDateInput
 from kinomost.exchange import offers, proposals
 from kinomost.exchange.models import ApprovalKind, ApprovalStatus
 from kinomost.exchange.steps import StepInput
-from kinomost.web.pickers import OrganisationPicker, TerritoryPicker, WorkPicker
+from kinomost.web.pickers import HINT_MANY, OrganisationPicker, PickerTextarea, TerritoryPicker, WorkPicker
 
 
 class ProposalForm(forms.Form):
     """One term (every work of the package under it) and the money: what a page can say in one form."""
 
     works = forms.CharField(label=gettext_lazy("Works (references or ids, one per line)"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 4}))
-    territories = forms.CharField(label=gettext_lazy("Territories"), help_text="CN; RU; WORLD", initial="CN")
-    territories_excluded = forms.CharField(label=gettext_lazy("Excluded territories"), required=False)
+                            widget=PickerTextarea("works"))
+    territories = forms.CharField(label=gettext_lazy("Territories"), help_text=HINT_MANY, initial="CN", widget=TerritoryPicker(multiple=True))
+    territories_excluded = forms.CharField(label=gettext_lazy("Excluded territories"), required=False, widget=TerritoryPicker(multiple=True))
     media = forms.CharField(label=gettext_lazy("Media"), help_text="svod; theatrical; tv", initial="svod")
     start = forms.DateField(label=gettext_lazy("Start"), widget=IsoDateInput())
     end = forms.DateField(label=gettext_lazy("End"), required=False, widget=IsoDateInput())
@@ -80,7 +80,7 @@ class OfferForm(ProposalForm):
 
 
 class SendForm(forms.Form):
-    recipients = forms.CharField(label=gettext_lazy("Send to (organisation identifiers, separated by ;)"), help_text="pearl-media; shanghai-media")
+    recipients = forms.CharField(label=gettext_lazy("Send to (organisation identifiers, separated by ;)"), help_text=HINT_MANY, widget=OrganisationPicker(multiple=True))
 
 
 class MessageForm(forms.Form):
