@@ -7,14 +7,14 @@ import pytest
 
 from kinomost.rights import blocking
 from kinomost.rights.ledger import ContractInput, TermInput, record_holdback
-from tests.rights.conftest import give, hold, make_work, org_c  # noqa: F401
+from tests.rights.conftest import give, hold, make_work, org_c  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
 WINDOW = (date(2027, 1, 1), date(2030, 1, 1))
 
 
-def test_each_blocker_names_what_blocks_and_until_when(org_a, org_b, org_c):
+def test_each_blocker_names_what_blocks_and_until_when(org_a, org_b):
     granted, held_back, free, not_held = (make_work(org_a, ref) for ref in ("granted", "held-back", "free", "not-held"))
     hold(org_a, [granted, held_back, free], territories=["CN"], media="svod")
     give(org_a, org_b, [granted], ref="KM-DEAL-7", end="2029-06-01")

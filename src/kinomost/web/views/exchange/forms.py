@@ -24,8 +24,8 @@ class ProposalForm(forms.Form):
     territories = forms.CharField(label=gettext_lazy("Territories"), help_text="CN; RU; WORLD", initial="CN")
     territories_excluded = forms.CharField(label=gettext_lazy("Excluded territories"), required=False)
     media = forms.CharField(label=gettext_lazy("Media"), help_text="svod; theatrical; tv", initial="svod")
-    start = forms.DateField(label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("Start"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=gettext_lazy("End"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     exclusive = forms.BooleanField(label=gettext_lazy("Exclusive"), required=False)
     languages = forms.CharField(label=gettext_lazy("Languages"), required=False, max_length=2000,
                                 help_text=gettext_lazy("e.g. zh-Hans dubbed; ru subtitled. Empty: the term names no language."),
@@ -66,7 +66,7 @@ class ProposalForm(forms.Form):
 class OfferForm(ProposalForm):
     name = forms.CharField(label=gettext_lazy("Name of the package"), max_length=200)
     message = forms.CharField(label=gettext_lazy("Message"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label=gettext_lazy("Offer expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     filter_kind = forms.ChoiceField(label=gettext_lazy("Filter: kind"), required=False, choices=[("", "—"), *WorkKind.choices])
     filter_genre = forms.CharField(label=gettext_lazy("Filter: genre"), required=False)
     filter_year_from = forms.IntegerField(label=gettext_lazy("Filter: from year"), required=False)
@@ -99,7 +99,7 @@ class ApprovalForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Approval"), choices=ApprovalKind.choices)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ApprovalStatus.choices, initial=ApprovalStatus.GRANTED)
     number = forms.CharField(label=gettext_lazy("Number"), required=False)
-    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     platform = forms.CharField(label=gettext_lazy("Platform (organisation identifier, for per-platform registrations)"), required=False)
 
 
@@ -110,8 +110,8 @@ class BalanceForm(forms.Form):
     b = forms.CharField(label=gettext_lazy("Side B"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Per"), required=False,
                            choices=[("month", gettext_lazy("month")), ("quarter", gettext_lazy("quarter")), ("year", gettext_lazy("year"))])
-    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def split_list(text: str) -> list[str]:
