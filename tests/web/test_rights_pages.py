@@ -119,12 +119,19 @@ def test_read_only_members_cannot_open_the_forms(client, org_a, film):
     assert client.get("/studio/rights/").status_code == 200
 
 
+def _found(page: str) -> str:
+    """The results table of "find available" (the works not found follow it, with why)."""
+    return page[page.index('id="found"'):page.index("</table>", page.index('id="found"'))]
+
+
 def test_find_available_lists_titles_and_free_windows(client_a, org_a, org_b):
     works = [make_work(org_a, f"film-{i}") for i in range(3)]
     hold(org_a, works, end="2035-01-01")
     give(org_a, org_b, [works[1]], ref="LIC-1")
     page = _page(client_a.get("/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&end=2029-12-31&exclusive=on&kind=feature"))
-    assert "Film-0" in page and "Film-2" in page and "Film-1" not in page
+    found = _found(page)
+    assert "Film-0" in found and "Film-2" in found and "Film-1" not in found
+    assert "granted to Shanghai Media Group under LIC-1" in page[page.index('id="why-not"'):]  # and why it is missing
     assert "free 2026-01-01 → 2035-01-01" in page
     assert "2 works are free for this window" in page
 
@@ -134,7 +141,7 @@ def test_find_available_by_language(client_a, org_a):
     hold(org_a, [make_work(org_a, "all-languages")], ref="ACQ-ALL")
     url = "/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&kind=feature&languages="
     assert "Dubbed-Only" in _page(client_a.get(url + "zh-Hans+dubbed"))
-    page = _page(client_a.get(url + "zh-Hans+subtitled"))
+    page = _found(_page(client_a.get(url + "zh-Hans+subtitled")))
     assert "All-Languages" in page and "Dubbed-Only" not in page
     refused = _page(client_a.get(url + "zh-Hans+whispered"))
     assert "is not a use" in refused and "All-Languages" not in refused

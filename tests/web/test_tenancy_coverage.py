@@ -194,6 +194,8 @@ PRIVATE_CHECKS = {
     "studio/exchange/offers/new/": lambda c, w: ("post", "/studio/exchange/offers/new/"),
     "studio/exchange/offers/<int:offer_id>/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/"),
     "studio/exchange/offers/<int:offer_id>/send/": lambda c, w: ("post", f"/studio/exchange/offers/{_exchange(w)[0]}/send/"),
+    "studio/exchange/offers/<int:offer_id>/edit/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/edit/"),
+    "studio/exchange/offers/from-available/": lambda c, w: ("post", f"/studio/exchange/offers/from-available/?territory=CN&media=svod&start=2027-01-01&works={w.pk}"),
     "studio/exchange/offers/<int:offer_id>/mec/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/mec/"),
     "studio/exchange/deals/<int:deal_id>/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/"),
     "studio/exchange/deals/<int:deal_id>/counter/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/counter/"),

@@ -86,6 +86,29 @@ def create_offer(actor, *, name: str, proposal: proposals.ProposalInput | None =
     return offer
 
 
+def revise_offer(actor, offer_id: int, *, name: str, proposal: proposals.ProposalInput, message: str = "", expires_on=None) -> Offer:
+    """A draft offer rewritten before it is sent: its name, works, terms, money, message and
+    expiry (a sent offer stays as it was sent; its deals carry the negotiation)."""
+    actor.require(NEGOTIATE, _("build offers"))
+    cleaned = proposals.validate(proposal, actor.organisation)
+    if not (name or "").strip():
+        raise InvalidInput(_("An offer needs a name."), details={"name": "required"})
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().filter(pk=offer_id, sender_id=actor.organisation_id).first()
+        if offer is None:
+            raise NotFound(_("No such offer."))
+        if offer.status != OfferStatus.DRAFT:
+            raise StepRefused(_("This offer was already sent."), details=[{"status": offer.status}])
+        for field, value in {"name": name.strip(), "message": (message or "").strip(), "expires_on": periods.parse_date(expires_on),
+                             **cleaned.fields()}.items():
+            setattr(offer, field, value)
+        offer.save()
+        offer.items.all().delete()
+        OfferItem.objects.bulk_create(OfferItem(offer=offer, work=w, position=i) for i, w in enumerate(cleaned.works))
+        audit.record("exchange.offer_revised", actor=actor, obj=offer, works=len(cleaned.works))
+    return offer
+
+
 def send_offer(actor, offer_id: int, recipients: list[str]) -> list[Deal]:
     """Send to organisations (by slug): one proposed deal each, in one transaction."""
     actor.require(NEGOTIATE, _("send offers"))

@@ -22,7 +22,7 @@ from kinomost.core.territories import territories_text
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_by_slug
 from kinomost.rights import availability as avail
-from kinomost.rights import commercial, ledger, overview
+from kinomost.rights import blocking, commercial, ledger, overview
 from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
 from kinomost.web import pickers
 from kinomost.web.decorators import member_required
@@ -286,6 +286,7 @@ def find_page(request):
             language = reader_language()
             query = request.GET.copy()
             query.pop("page", None)
+            query.pop("blocked_page", None)
             context.update(
                 total=found.total,
                 window=window,
@@ -293,8 +294,23 @@ def find_page(request):
                 page_number=page_number,
                 pages=max(1, -(-found.total // PAGE_SIZE)),
                 query=query.urlencode(),
+                blocked=_not_available(request, d, window, language),
             )
     return render(request, "web/rights/find.html", context)
+
+
+def _not_available(request, d: dict, window: Period, language: str):
+    """The catalogue's works the search did not find, a page of them, each with why (issue 17 §3)."""
+    from kinomost.web.views.exchange.presenters import blocker_text
+
+    kinds = [d["kind"]] if d["kind"] else None
+    candidates = blocking.catalogue_works(request.actor, kinds=kinds)
+    found = blocking.blockers(request.actor, candidates, [d["territory"]], [d["media"]], window, d["exclusive"], d["languages"])
+    page = Paginator([pk for pk in candidates if pk in found], PAGE_SIZE).get_page(request.GET.get("blocked_page"))
+    works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in=list(page)))}
+    page.rows = [{"work": works[pk], "title": catalog.display_title(works[pk], language),
+                  "why": "; ".join(dict.fromkeys(blocker_text(b) for b in found[pk]))} for pk in page if pk in works]
+    return page
 
 
 def _page_number(request) -> int:

@@ -17,7 +17,12 @@ from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
 from kinomost.core.errors import DomainError, InvalidInput, NotFound
 from kinomost.exchange import deals, offers, selectors
-from kinomost.exchange.models import DealState
+from kinomost.core.ids import record_id
+from kinomost.core.periods import Period
+from kinomost.exchange.models import DealState, OfferStatus
+from kinomost.exchange.proposals import ProposalInput
+from kinomost.rights import availability as avail
+from kinomost.rights.forms import FindForm
 from kinomost.exchange.errors import ConfirmationNeeded
 from kinomost.exchange.steps import SIGNATURES, take_step
 from kinomost.exchange.summary import quota_forecast, quota_sentence, signing_sentences
@@ -65,6 +70,60 @@ def offer_new(request):
 
 
 @member_required
+def offer_edit(request, offer_id: int):
+    """A draft offer, rewritten: its works, terms, money, message, expiry (sent: the offer's page)."""
+    offer = selectors.offer_for(request.actor, offer_id)
+    if offer.sender_id != request.actor.organisation_id or offer.status != OfferStatus.DRAFT:
+        return redirect("web:exchange-offer", offer_id=offer.pk)
+    initial = {**OfferForm.initial_from(offer), "name": offer.name, "message": offer.message, "expires_on": offer.expires_on}
+    form = OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            works = resolve_works(form.work_refs(), request.actor.organisation)
+            offers.revise_offer(request.actor, offer.pk, name=form.cleaned_data["name"], proposal=form.proposal(works),
+                                message=form.cleaned_data["message"], expires_on=form.cleaned_data["expires_on"])
+            messages.success(request, _("Offer saved."))
+            return redirect("web:exchange-offer", offer_id=offer.pk)
+        except InvalidInput as exc:
+            add_problems(form, exc)
+    return render(request, "web/exchange/offer_new.html", {"form": form, "offer": offer})
+
+
+@require_POST
+@member_required
+def offer_from_available(request):
+    """"Find available" → a draft offer of the ticked works (or all found) on the same terms,
+    opened for editing: the licensing manager sets the money and sends it. A refusal shows the
+    search form again with the reason (422), nothing created."""
+    form = FindForm(request.POST)
+    if not form.is_valid():
+        return _find_refused(request, form, _("The search's terms are not valid: search again."))
+    d = form.cleaned_data
+    works = [pk for pk in map(record_id, request.POST.getlist("works")) if pk is not None]
+    if request.POST.get("all") == "yes":
+        works = avail.find_available(request.actor, d["territory"], d["media"], Period(d["start"], d["end"]), d["exclusive"],
+                                     [d["kind"]] if d["kind"] else None, d["languages"])
+    if not works:
+        return _find_refused(request, form, _("Tick the works to offer."))
+    term = {"territories": [d["territory"].upper()], "media": [d["media"]], "start": d["start"].isoformat(),
+            "end": d["end"].isoformat() if d["end"] else None, "exclusive": d["exclusive"], "languages": d["languages"] or []}
+    name = _("%(count)s works · %(territory)s · %(media)s · from %(start)s") % {
+        "count": len(works), "territory": d["territory"].upper(), "media": d["media"], "start": term["start"]}
+    try:
+        offer = offers.create_offer(request.actor, name=name, proposal=ProposalInput(works=works, terms=[term]))
+    except DomainError as exc:
+        return _find_refused(request, form, exc.message)
+    messages.success(request, _("A draft offer of %(count)s works on the searched terms: set its name and money, then send it.")
+                     % {"count": len(works)})
+    return redirect("web:exchange-offer-edit", offer_id=offer.pk)
+
+
+def _find_refused(request, form, message: str):
+    form.add_error(None, message)
+    return render(request, "web/rights/find.html", {"form": form}, status=422)
+
+
+@member_required
 def offer_detail(request, offer_id: int):
     offer = selectors.offer_for(request.actor, offer_id)
     mine = offer.sender_id == request.actor.organisation_id
@@ -99,9 +158,10 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
     works = [i.work for i in latest.items.all()]
     steps = deals.steps_for(request.actor, deal)
     org = request.actor.organisation_id
+    why = present.why_blocked(deal, latest, works)
     cards = present.work_cards(
         list(catalog.with_localizations(Work.objects.filter(pk__in=[w.pk for w in works])).prefetch_related("ratings")),
-        availability=present.grantable_now(deal, latest, works))
+        availability={pk: not reasons for pk, reasons in why.items()}, why=why)
     context = {
         "deal": deal,
         "party": present.party_label(deal.party_of(org)),

@@ -15,6 +15,7 @@ from kinomost.exchange import offers, proposals
 from kinomost.exchange.models import ApprovalKind, ApprovalStatus
 from kinomost.exchange.steps import StepInput
 from kinomost.web.pickers import HINT_MANY, OrganisationPicker, PickerTextarea, TerritoryPicker, WorkPicker
+from kinomost.rights.forms import parse_languages
 
 
 class ProposalForm(forms.Form):
@@ -28,11 +29,17 @@ class ProposalForm(forms.Form):
     start = forms.DateField(label=gettext_lazy("Start"), widget=IsoDateInput())
     end = forms.DateField(label=gettext_lazy("End"), required=False, widget=IsoDateInput())
     exclusive = forms.BooleanField(label=gettext_lazy("Exclusive"), required=False)
+    languages = forms.CharField(label=gettext_lazy("Languages"), required=False, max_length=2000,
+                                help_text=gettext_lazy("e.g. zh-Hans dubbed; ru subtitled. Empty: the term names no language."),
+                                widget=forms.TextInput(attrs={"placeholder": "zh-Hans subtitled"}))
     currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, initial="USD")
     fee_per_work = forms.DecimalField(label=gettext_lazy("Fee per work"), min_value=0, required=False)
     flat_fee = forms.DecimalField(label=gettext_lazy("Flat fee for the package"), min_value=0, required=False)
     revenue_share = forms.DecimalField(label=gettext_lazy("Revenue share (%)"), min_value=0, max_value=100, required=False)
     minimum_guarantee = forms.DecimalField(label=gettext_lazy("Minimum guarantee"), min_value=0, required=False)
+
+    def clean_languages(self) -> list[dict]:
+        return parse_languages(self.cleaned_data["languages"])
 
     def work_refs(self) -> list[str]:
         return [r.strip() for r in self.cleaned_data["works"].replace(",", "\n").splitlines() if r.strip()]
@@ -41,7 +48,7 @@ class ProposalForm(forms.Form):
         d = self.cleaned_data
         return {"territories": split_list(d["territories"]), "territories_excluded": split_list(d["territories_excluded"]),
                 "media": split_list(d["media"]), "start": d["start"].isoformat(), "end": d["end"].isoformat() if d["end"] else None,
-                "exclusive": d["exclusive"]}
+                "exclusive": d["exclusive"], "languages": d["languages"]}
 
     def proposal(self, works) -> proposals.ProposalInput:
         d = self.cleaned_data
@@ -54,6 +61,7 @@ class ProposalForm(forms.Form):
         return {"works": "\n".join(w.ref for w in version.works.all()), "territories": "; ".join(term["territories"]),
                 "territories_excluded": "; ".join(term.get("territories_excluded") or []), "media": "; ".join(term["media"]),
                 "start": term["start"], "end": term.get("end"), "exclusive": term.get("exclusive", False),
+                "languages": "; ".join(f"{x['language']} {x['use']}" for x in term.get("languages") or []),
                 "currency": version.currency, **{f: getattr(version, f) for f in proposals.MONEY_FIELDS}}
 
 

@@ -17,10 +17,11 @@ from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import DomainError
 from kinomost.core.languages import from_interface_code, language_name
-from kinomost.exchange import deals, proposals, summary
+from kinomost.exchange import proposals, summary
 from kinomost.exchange.summary import media_text, territories_text, territory_name
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
 from kinomost.exchange.models import OPEN_STATES, ApprovalKind
+from kinomost.rights import blocking
 from kinomost.rights.models import LanguageUse
 
 STEP_LABELS = {
@@ -53,12 +54,33 @@ def other_party(deal, organisation_id: int):
     return deal.licensee if deal.licensor_id == organisation_id else deal.licensor
 
 
-def grantable_now(deal, version, works) -> dict[int, bool]:
-    """Whether the licensor could grant each work on these terms now (what signing will check)."""
+def why_blocked(deal, version, works) -> dict[int, list[str]]:
+    """Per work of an open deal, why the licensor could not grant it now (empty: it could): the
+    ledger's blockers in words, over every term."""
     if deal.state not in OPEN_STATES or not works:
         return {}
-    blocked = {c["work"] for c in deals.conflicts_of(deal.licensor, works, version.terms)}
-    return {w.pk: w.pk not in blocked for w in works}
+    out: dict[int, list[str]] = {w.pk: [] for w in works}
+    for term in version.terms:
+        found = blocking.blockers(deal.licensor, [w.pk for w in works], term["territories"], term["media"],
+                                  (term["start"], term.get("end")), term.get("exclusive", False), term.get("languages") or [])
+        for pk, blockers in found.items():
+            out[pk] += [t for t in map(blocker_text, blockers) if t not in out[pk]]
+    return out
+
+
+def blocker_text(blocker) -> str:
+    """"granted to Pearl Media under KM-DEAL-1 until 1 January 2030" — one blocker in words."""
+    until = date_format(blocker.until, "DATE_FORMAT") if blocker.until else None
+    if blocker.reason == blocking.GRANTED:
+        values = {"licensee": blocker.licensee or _("another licensee"), "contract": blocker.contract, "until": until}
+        return (_("granted to %(licensee)s under %(contract)s until %(until)s") if until
+                else _("granted to %(licensee)s under %(contract)s, open-ended")) % values
+    if blocker.reason == blocking.HELD_BACK:
+        values = {"contract": blocker.contract, "until": until}
+        return (_("held back under %(contract)s until %(until)s") if until else _("held back under %(contract)s, open-ended")) % values
+    if blocker.language:
+        return _("not held for %(language)s") % {"language": blocker.language}
+    return _("not held with the right to sublicense for this territory, media and window")
 
 
 def refusal(exc: DomainError) -> dict:
@@ -98,13 +120,15 @@ def money_of(obj, count: int) -> dict:
             "minimum_guarantee": obj.minimum_guarantee, "committed": proposals.committed_money(obj, count)}
 
 
-def work_cards(works, availability=None) -> list[dict]:
+def work_cards(works, availability=None, why=None) -> list[dict]:
     """What a buyer browses in its own language: title, synopsis, poster, runtime, ratings,
-    and — on an open deal — whether the seller can still grant it."""
+    and — on an open deal — whether the seller can still grant it, and if not, why."""
     lang = language()
     availability = availability or {}
+    why = why or {}
     return [{"work": w, "title": catalog.display_title(w, lang), "synopsis": catalog.display_synopsis(w, lang),
-             "ratings": ", ".join(f"{r.territory} {r.value}" for r in w.ratings.all()), "available": availability.get(w.pk)}
+             "ratings": ", ".join(f"{r.territory} {r.value}" for r in w.ratings.all()), "available": availability.get(w.pk),
+             "why": "; ".join(why.get(w.pk) or [])}
             for w in sorted(works, key=lambda w: (w.year or 0, w.ref))]
 
 
