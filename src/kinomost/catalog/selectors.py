@@ -89,6 +89,24 @@ def descendants(work_ids) -> dict[int, int]:
     return found
 
 
+def work_id(work) -> int:
+    """A Work or its id → the id (services take either)."""
+    return work.pk if isinstance(work, Work) else int(work)
+
+
+def by_ids(work_ids) -> dict[int, Work]:
+    """id → Work for the ids that exist (in chunks well inside SQLite's parameter limit)."""
+    ids, found = list(work_ids), {}
+    for start in range(0, len(ids), 5000):
+        found.update((w.pk, w) for w in Work.objects.filter(pk__in=ids[start:start + 5000]))
+    return found
+
+
+def refs_of(work_ids) -> dict[int, str]:
+    """id → the work's catalogue reference."""
+    return dict(Work.objects.filter(pk__in=list(work_ids)).values_list("id", "ref"))
+
+
 def with_owners(work_ids) -> QuerySet[Work]:
     """The works, each with its owner (whose country stands in for a work's origin)."""
     return Work.objects.filter(pk__in=list(work_ids)).select_related("owner")

@@ -478,12 +478,3 @@ def _remind(day: date, within: int) -> int:
                 sent += bool(notify(org_id, NotificationKind.WINDOW_EXPIRING, deal=deal, key=f"window:{deal.pk}:{end}",
                                     deal_name=deal.name, on=end.isoformat()))
     return sent
-
-
-def ensure_conflict_free(deal: Deal) -> None:
-    """Raise SigningRefused if the agreed version could not be signed now (a dry run for pages)."""
-    version = selectors.latest_version(deal)
-    conflicts = conflicts_of(deal.licensor, list(version.works.all()), version.terms)
-    if conflicts:
-        raise SigningRefused(_signing_message(conflicts), details=conflicts)
-

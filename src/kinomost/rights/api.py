@@ -12,7 +12,6 @@ from ninja import Field, Query, Router, Schema, Status
 
 from kinomost.api_types import Offset, RecordId, WorkReference, limit_field
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import money
 from kinomost.core.periods import Period
 from kinomost.parties.selectors import organisation_by_slug
@@ -426,7 +425,7 @@ def post_availability(request, payload: AvailabilityIn):
     overview.check_size(len(ids), countries, payload.media)
     languages = None if payload.languages is None else [item.model_dump(mode="json") for item in payload.languages]
     result = avail.availability(actor, ids, countries, payload.media, Period(payload.start, payload.end), payload.exclusive, languages)
-    refs = dict(Work.objects.filter(pk__in=ids).values_list("id", "ref")) if not works else {w.pk: w.ref for w in works}
+    refs = catalog.refs_of(ids) if not works else {w.pk: w.ref for w in works}
     out = []
     for wid, work in result.items():
         cells = {"all": work.cells, "problems": work.problems(), "none": []}[payload.detail]

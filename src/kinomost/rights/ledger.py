@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -22,7 +22,6 @@ from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest, Least
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import audit, periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -33,6 +32,9 @@ from kinomost.rights import availability as avail
 from kinomost.rights import commercial, language_pairs
 from kinomost.rights.models import OPEN_END, AtomKind, Contract, ContractKind, RightAtom, Term
 from kinomost.rights.signals import ledger_changed
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 EXCLUSIVE_GRANT_CONSTRAINT = "rights_exclusive_grant_no_overlap"
 _LOCK_NAMESPACE = 7301  # first key of pg_advisory_xact_lock(int, int): "rights ledger, per licensor"
@@ -213,8 +215,8 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
 
 
 def _prepare_batch(records: Sequence[TermRecord]) -> list[_Prepared]:
-    ids = {w.pk if isinstance(w, Work) else int(w) for r in records for w in r.term.works or []}
-    known = {w.pk: w for w in Work.objects.filter(pk__in=ids)}
+    ids = {catalog.work_id(w) for r in records for w in r.term.works or []}
+    known = catalog.by_ids(ids)
     cache: dict = {}
     prepared, problems = [], []
     for record in records:
@@ -507,10 +509,10 @@ def _as_list(value) -> list[str]:
 
 
 def _works(refs, known: dict[int, Work] | None = None) -> list[Work]:
-    ids = [w.pk if isinstance(w, Work) else int(w) for w in refs or []]
+    ids = [catalog.work_id(w) for w in refs or []]
     if not ids:
         raise InvalidInput("at least one work is needed")
-    found = known if known is not None else {w.pk: w for w in Work.objects.filter(pk__in=ids)}
+    found = known if known is not None else catalog.by_ids(ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"no such work: {', '.join(map(str, missing))}")
