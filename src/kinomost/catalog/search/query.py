@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from kinomost.catalog.search import engines
 from kinomost.catalog.search.normalise import TYPO_MIN, query_forms, typo_variants
@@ -59,8 +60,8 @@ def _latin(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int
 
 def _typos(best: dict[int, SearchHit], query: str, owner_id: int | None, scope) -> None:
     """One typo in a title's first characters (or anywhere in a shorter title) is found through
-    the typo index by equality lookups; only when that finds nothing does the trigram
-    similarity scan run (several typos, or a mistyped word inside a longer title)."""
+    the typo index by equality lookups; only when that finds nothing one typo away does the
+    trigram similarity scan run (several typos, or a mistyped word inside a longer title)."""
     def fuzzy(key: str) -> float | None:
         # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
         ratio = fuzz.ratio(query, key)
@@ -68,9 +69,17 @@ def _typos(best: dict[int, SearchHit], query: str, owner_id: int | None, scope) 
             ratio = max(ratio, fuzz.partial_ratio(query, key) - 5)
         return ratio / 100 if ratio >= FUZZY_MIN else None
 
-    _collect(best, engines.typo_rows(typo_variants(query), owner_id, scope), fuzzy)
-    if not best:
+    rows = engines.typo_rows(typo_variants(query), owner_id, scope)
+    _collect(best, rows, fuzzy)
+    if not any(_one_edit_away(query, key) for _work, key, _popularity, _year in rows):
+        # What the index offers is not one typo away (the folding of transliterations can turn
+        # one typo into two, `steppe` → `tseppe` → `cepe`): look wider as well.
         _collect(best, engines.similar_rows(query, owner_id, scope), fuzzy)
+
+
+def _one_edit_away(query: str, key: str) -> bool:
+    """The key, or its beginning, is one typo (optimal string alignment) from the query."""
+    return any(OSA.distance(query, key[:length]) <= 1 for length in {len(key), len(query) - 1, len(query), len(query) + 1} if length > 0)
 
 
 def _han(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int, SearchHit]:
