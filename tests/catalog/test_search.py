@@ -156,3 +156,40 @@ def test_ascii_titles_fold_as_the_unicode_path_does(text):
         if unicodedata.category(ch) != "Mn"))
     assert basic_fold(text) == full
     assert transliterate(text) == text
+
+
+# --- The typo index (SymSpell's deletion neighbourhood) -------------------------------------------
+
+from hypothesis import settings  # noqa: E402
+
+from kinomost.catalog.search import engines  # noqa: E402
+from kinomost.catalog.search.normalise import typo_variants  # noqa: E402
+
+_letters = st.text(alphabet="abcdefghiklmnoprsuvz0123456789", min_size=5, max_size=30)
+
+
+@st.composite
+def _one_edit(draw):
+    key = draw(_letters)
+    i = draw(st.integers(0, len(key) - 2))
+    letter = draw(st.sampled_from("aeioubdk"))
+    kind = draw(st.sampled_from(["substitute", "insert", "delete", "swap"]))
+    edited = {"substitute": key[:i] + letter + key[i + 1:], "insert": key[:i] + letter + key[i:], "delete": key[:i] + key[i + 1:],
+              "swap": key[:i] + key[i + 1] + key[i] + key[i + 2:]}[kind]
+    return key, edited
+
+
+@given(_one_edit())
+@settings(max_examples=300, deadline=None)
+def test_a_key_and_its_one_edit_typo_share_a_typo_index_entry(pair):
+    key, typo = pair
+    if len(typo) >= 4:
+        assert typo_variants(key) & typo_variants(typo)
+
+
+def test_a_mistyped_title_is_found_through_the_typo_index_without_the_similarity_scan(monkeypatch, catalogue):
+    def no_scan(*args, **kwargs):
+        raise AssertionError("the trigram similarity scan ran")
+    monkeypatch.setattr(engines, "similar_rows", no_scan)
+    for typo in ("stalingard", "Stalnigrad", "Sralingrad", "Staliingrad", "Stalingra d", "Сталингрд"):
+        assert first(typo) == catalogue["stalingrad"].pk, typo

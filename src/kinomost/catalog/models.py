@@ -160,6 +160,21 @@ class SearchKey(models.Model):
         indexes = [models.Index(fields=["key"], name="searchkey_key"), models.Index(fields=["work"], name="searchkey_work")]
 
 
+class SearchTypoVariant(models.Model):
+    """One entry of the typo index (SymSpell's symmetric deletion neighbourhood): the hash of a
+    Latin-script key's first characters, or of them with one character deleted. A query with one
+    typo — a letter wrong, missing, extra, or two neighbours swapped — shares at least one such
+    hash with the key it means, so typo candidates come from an equality lookup instead of a
+    trigram similarity scan (catalog/search/normalise.py `typo_variants`)."""
+
+    variant = models.BigIntegerField()
+    key = models.ForeignKey(SearchKey, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["variant"], name="typovariant_variant"), models.Index(fields=["work"], name="typovariant_work")]
+
+
 class HanGram(models.Model):
     """A character bigram of a Han title as two code points (`b` = 0 after the last character).
 

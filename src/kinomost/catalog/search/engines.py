@@ -72,6 +72,23 @@ def similar_rows(key: str, owner_id: int | None, scope=None) -> list[tuple]:
     return _fetch(sql, [key, *params, key])
 
 
+TYPO_CANDIDATES = 5000
+
+
+def typo_rows(variants: set[int], owner_id: int | None, scope=None) -> list[tuple]:
+    """Keys sharing an entry of the typo index with the query (an equality lookup per entry,
+    the same SQL on both databases) — candidates for typo tolerance, checked by ranking."""
+    if not variants:
+        return []
+    cond, params = _tenancy("k", owner_id, scope)
+    marks = ",".join(["%s"] * len(variants))
+    return _fetch(
+        "SELECT DISTINCT k.work_id, k.key, k.popularity, k.year FROM catalog_searchtypovariant v "
+        f"JOIN catalog_searchkey k ON k.id = v.key_id WHERE v.variant IN ({marks}){cond} LIMIT {TYPO_CANDIDATES}",  # noqa: S608
+        [*sorted(variants), *params],
+    )
+
+
 def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int = CANDIDATES, scope=None) -> list[int]:
     """Works with the character `a` (b=None) or the bigram (a, b): those where it starts the
     title first, then the most popular others; each list walks an index in popularity order.

@@ -6,8 +6,10 @@ from typing import Iterable
 
 from django.db import transaction
 
-from kinomost.catalog.models import TOP_LEVEL_KINDS, HanGram, SearchKey, Work, WorkLocalization
-from kinomost.catalog.search.normalise import title_keys
+from kinomost.catalog.models import TOP_LEVEL_KINDS, HanGram, SearchKey, SearchTypoVariant, Work, WorkLocalization
+from kinomost.catalog.search.normalise import title_keys, typo_variants
+
+TYPO_KINDS = ("latin", "pinyin")  # the keys people mistype; initials are too short, Han is not typed letter by letter
 
 BATCH = 2000
 
@@ -36,6 +38,11 @@ def _rows_for(work: dict, titles: set[str]) -> tuple[list[SearchKey], list[HanGr
     return key_rows, gram_rows
 
 
+def _typo_rows(key_rows: list[SearchKey]) -> list[SearchTypoVariant]:
+    return [SearchTypoVariant(variant=variant, key_id=row.pk, work_id=row.work_id)
+            for row in key_rows if row.kind in TYPO_KINDS for variant in typo_variants(row.key)]
+
+
 def index_works(work_ids: Iterable[int]) -> int:
     """(Re)build the index of these works; works that are not top-level are left out. Returns keys written."""
     ids = list(work_ids)
@@ -55,10 +62,12 @@ def index_works(work_ids: Iterable[int]) -> int:
             key_rows += keys
             gram_rows += grams
         with transaction.atomic():
+            SearchTypoVariant.objects.filter(work_id__in=chunk).delete()
             SearchKey.objects.filter(work_id__in=chunk).delete()
             HanGram.objects.filter(work_id__in=chunk).delete()
-            SearchKey.objects.bulk_create(key_rows, batch_size=5000)
+            SearchKey.objects.bulk_create(key_rows, batch_size=5000)  # ids set on both databases (RETURNING)
             HanGram.objects.bulk_create(gram_rows, batch_size=5000)
+            SearchTypoVariant.objects.bulk_create(_typo_rows(key_rows), batch_size=10000)
         written += len(key_rows)
     return written
 

@@ -12,6 +12,7 @@ Titles and queries go through the same functions, so whatever a key forgives (ca
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -134,3 +135,24 @@ def query_forms(query: str) -> tuple[str, str]:
     if has_han(query):
         return simplified(query), ""
     return "", fold_latin(_TONE_DIGITS.sub("", basic_fold(query)))
+
+
+TYPO_PREFIX = 12  # characters of a key the typo index covers (SymSpell's prefix length)
+TYPO_MIN = 4  # shorter keys and queries are not looked up for typos (too many neighbours)
+
+
+def typo_variants(key: str) -> set[int]:
+    """The typo index's entries for a Latin-script key or query: its first TYPO_PREFIX characters,
+    and each of those with one character deleted, as signed 64-bit hashes. Two strings one edit
+    apart (substitution, insertion, deletion, adjacent swap) within the prefix share an entry;
+    an edit beyond it leaves the prefixes equal. Hashes keep the index narrow; a collision only
+    adds a candidate, which ranking then checks against the key itself."""
+    head = key[:TYPO_PREFIX]
+    if len(head) < TYPO_MIN:
+        return set()
+    forms = {head} | {head[:i] + head[i + 1:] for i in range(len(head))}
+    return {_hash64(form) for form in forms}
+
+
+def _hash64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)

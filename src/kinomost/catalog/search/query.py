@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from kinomost.catalog.search import engines
-from kinomost.catalog.search.normalise import query_forms
+from kinomost.catalog.search.normalise import TYPO_MIN, query_forms, typo_variants
 
 EXACT, PREFIX, SUBSTRING = 3.0, 2.0, 1.0
 FUZZY_MIN = 80  # rapidfuzz ratio (0–100) below which a candidate is not a typo of the query
@@ -52,16 +53,33 @@ def _latin(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int
     _collect(best, engines.prefix_rows(query, owner_id, scope), lambda key: _classify(query, key))
     if len(query) >= 3 and len(best) < limit:
         _collect(best, engines.substring_rows(query, owner_id, scope), lambda key: _classify(query, key))
-    if len(query) >= 4 and not best:  # a typo finds nothing exactly; looking for one costs the most
-        def fuzzy(key: str) -> float | None:
-            # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
-            ratio = fuzz.ratio(query, key)
-            if len(query) >= 6 and len(key) > len(query):
-                ratio = max(ratio, fuzz.partial_ratio(query, key) - 5)
-            return ratio / 100 if ratio >= FUZZY_MIN else None
-
-        _collect(best, engines.similar_rows(query, owner_id, scope), fuzzy)
+    if len(query) >= TYPO_MIN and not best:  # a typo finds nothing exactly
+        _typos(best, query, owner_id, scope)
     return best
+
+
+def _typos(best: dict[int, SearchHit], query: str, owner_id: int | None, scope) -> None:
+    """One typo in a title's first characters (or anywhere in a shorter title) is found through
+    the typo index by equality lookups; only when that finds nothing one typo away does the
+    trigram similarity scan run (several typos, or a mistyped word inside a longer title)."""
+    def fuzzy(key: str) -> float | None:
+        # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
+        ratio = fuzz.ratio(query, key)
+        if len(query) >= 6 and len(key) > len(query):
+            ratio = max(ratio, fuzz.partial_ratio(query, key) - 5)
+        return ratio / 100 if ratio >= FUZZY_MIN else None
+
+    rows = engines.typo_rows(typo_variants(query), owner_id, scope)
+    _collect(best, rows, fuzzy)
+    if not any(_one_edit_away(query, key) for _work, key, _popularity, _year in rows):
+        # What the index offers is not one typo away (the folding of transliterations can turn
+        # one typo into two, `steppe` → `tseppe` → `cepe`): look wider as well.
+        _collect(best, engines.similar_rows(query, owner_id, scope), fuzzy)
+
+
+def _one_edit_away(query: str, key: str) -> bool:
+    """The key, or its beginning, is one typo (optimal string alignment) from the query."""
+    return any(OSA.distance(query, key[:length]) <= 1 for length in {len(key), len(query) - 1, len(query), len(query) + 1} if length > 0)
 
 
 def _han(query: str, owner_id: int | None, limit: int, scope=None) -> dict[int, SearchHit]:
