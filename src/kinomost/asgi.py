@@ -11,5 +11,7 @@ django_application = get_asgi_application()
 
 # HLS playlists and segments (token-checked) are answered before Django: see cinema/delivery.py.
 from kinomost.cinema.delivery import HLSDelivery  # noqa: E402 (needs the apps loaded above)
+from kinomost.health import HealthChecks  # noqa: E402
 
-application = HLSDelivery(django_application)
+# /healthz and /readyz too, for load balancers: see kinomost/health.py.
+application = HealthChecks(HLSDelivery(django_application))
