@@ -1,6 +1,8 @@
 """Shared fixtures: two organisations that must never see each other's private data; and, for
 every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
+import os
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -11,6 +13,10 @@ from django.test import override_settings
 from kinomost.parties import services as parties
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
+
+# `kinomost serve` started by a test runs one worker process, as before it defaulted to one per
+# core: the tests' servers stay small on a shared machine (a test that wants more says so).
+os.environ.setdefault("KINOMOST_WEB_WORKERS", "1")
 
 PASSWORD = "correct horse battery staple"
 
@@ -47,7 +53,10 @@ def process_data_dir(tmp_path_factory):
     pytest-xdist, tmp_path_factory is per worker. Tests that compare folders still take their
     own tmp_path (tests/cinema's cinema_storage)."""
     data = tmp_path_factory.mktemp("data")
-    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema"):
+    # The cache (throttle counters) too: each test clears it, which must not clear another process's.
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema",
+                           CACHES=caches):
         yield data
 
 

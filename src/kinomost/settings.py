@@ -158,7 +158,9 @@ AXES_CLIENT_IP_CALLABLE = "kinomost.core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "kinomost.parties.throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttle counters above must be one count per node, not per worker process (`kinomost serve`
+# runs one per core): without Redis, a folder of the data dir that the node's processes share.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}}
 if os.environ.get("KINOMOST_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["KINOMOST_REDIS_URL"]}
 
