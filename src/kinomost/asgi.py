@@ -9,7 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 django_application = get_asgi_application()
 
-# HLS playlists and segments (token-checked) are answered before Django: see cinema/delivery.py.
+# Heartbeats (cinema/front.py) and HLS playlists, segments and session keys (token-checked,
+# cinema/delivery.py) are answered before Django.
 from kinomost.cinema.delivery import HLSDelivery  # noqa: E402 (needs the apps loaded above)
+from kinomost.cinema.front import PlaybackFront  # noqa: E402
 
-application = HLSDelivery(django_application)
+application = PlaybackFront(HLSDelivery(django_application))
