@@ -254,6 +254,7 @@ CINEMA_BEAT_FLUSH_SECONDS = float(os.environ.get("KINOMOST_CINEMA_BEAT_FLUSH_SEC
 CINEMA_RECHECK_SECONDS = float(os.environ.get("KINOMOST_CINEMA_RECHECK_SECONDS", "30"))
 CINEMA_BEAT_FOLDER_THREAD = os.environ.get("KINOMOST_CINEMA_BEAT_FOLDER_THREAD", "1") not in ("0", "false", "no")
 REDIS_URL = os.environ.get("KINOMOST_REDIS_URL", "")
+CINEMA_REDIS_PREFIX = os.environ.get("KINOMOST_REDIS_PREFIX", "kinomost:playback:")  # keys and the beat stream
 # Origins of registered apps (comma-separated, e.g. "https://tv.example,https://app.example"): with
 # each platform's own `app_origins`, the only origins that get CORS (cinema/origins.py).
 APP_ORIGINS = [o.strip().rstrip("/") for o in os.environ.get("KINOMOST_APP_ORIGINS", "").split(",") if o.strip()]

@@ -5,7 +5,7 @@ beat, at time T". Writing a database row per beat would be 66,667 writes/s for a
 beating every 15 s; instead:
 
 - with KINOMOST_REDIS_URL (production): the request does one XADD to the Redis stream
-  `kinomost:playback:beats`; folders (a thread in every web process, and `kinomost
+  `kinomost:playback:beats` (prefix: KINOMOST_REDIS_PREFIX); folders (a thread in every web process, and `kinomost
   playback-fold`) read it as the consumer group `fold`, fold a batch into the sessions in one
   transaction, then XACK it. A folder that dies before XACK leaves its batch pending; another
   claims it after CLAIM_IDLE_MS and folds it again.
@@ -39,12 +39,15 @@ from kinomost.cinema import live
 
 log = logging.getLogger(__name__)
 
-STREAM = "kinomost:playback:beats"
 GROUP = "fold"
 STREAM_MAXLEN = 5_000_000  # ~20 min of a million viewers' beats: trimmed approximately, folded long before
 CLAIM_IDLE_MS = 30_000
 BATCH = 5_000
 HEARTBEAT_SLACK = 5.0  # seconds a beat may claim beyond the wall-clock time since the previous one
+
+
+def stream() -> str:
+    return settings.CINEMA_REDIS_PREFIX + "beats"
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def record(session_id, position: float, seconds: float, now: float | None = None
     at = time.time() if now is None else now
     client = live.redis_client()
     if client is not None:
-        client.xadd(STREAM, {"s": str(session_id), "p": repr(float(position)), "w": repr(float(seconds)), "t": repr(at)},
+        client.xadd(stream(), {"s": str(session_id), "p": repr(float(position)), "w": repr(float(seconds)), "t": repr(at)},
                     maxlen=STREAM_MAXLEN, approximate=True)
     else:
         _buffer.add(str(session_id), float(position), float(seconds), at)
@@ -156,23 +159,23 @@ class RedisFolder:
     def __init__(self, client, name: str):
         self.client, self.name = client, name
         try:
-            client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+            client.xgroup_create(stream(), GROUP, id="0", mkstream=True)
         except Exception as exc:  # BUSYGROUP: it exists
             if "BUSYGROUP" not in str(exc):
                 raise
 
     def step(self, block_ms: int | None = 1000) -> int | None:
         """Fold one batch; None when there was nothing to read."""
-        _, claimed, _ = self.client.xautoclaim(STREAM, GROUP, self.name, CLAIM_IDLE_MS, "0-0", count=BATCH)
+        _, claimed, _ = self.client.xautoclaim(stream(), GROUP, self.name, CLAIM_IDLE_MS, "0-0", count=BATCH)
         entries = list(claimed)
         if not entries:
-            answer = self.client.xreadgroup(GROUP, self.name, {STREAM: ">"}, count=BATCH, block=block_ms)
+            answer = self.client.xreadgroup(GROUP, self.name, {stream(): ">"}, count=BATCH, block=block_ms)
             entries = answer[0][1] if answer else []
         if not entries:
             return None
         beats = [b for b in (_parse(entry_id, fields) for entry_id, fields in entries) if b is not None]
         folded = fold(beats)
-        self.client.xack(STREAM, GROUP, *[entry_id for entry_id, _ in entries])
+        self.client.xack(stream(), GROUP, *[entry_id for entry_id, _ in entries])
         return folded
 
 

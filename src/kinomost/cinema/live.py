@@ -24,7 +24,6 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-KEY = "kinomost:playback:live:{}"
 ENDED = b"ended"
 _CACHE_LIMIT = 200_000  # answers kept per process before the cache starts over
 
@@ -32,6 +31,10 @@ _cache: dict[str, tuple[bool, float]] = {}
 _lock = threading.Lock()
 _client = None
 _client_url = None
+
+
+def _key(session_id) -> str:
+    return f"{settings.CINEMA_REDIS_PREFIX}live:{session_id}"
 
 
 def redis_client():
@@ -51,7 +54,7 @@ def opened(session_id, hard_end: int) -> None:
     """A session started: live until `hard_end` (Unix seconds) unless ended first."""
     client = redis_client()
     if client is not None:
-        client.set(KEY.format(session_id), str(int(hard_end)), ex=max(1, int(hard_end - time.time()) + 60))
+        client.set(_key(session_id), str(int(hard_end)), ex=max(1, int(hard_end - time.time()) + 60))
     _remember(str(session_id), True)
 
 
@@ -64,7 +67,7 @@ def ended(session_ids) -> None:
         ttl = int(settings.CINEMA_SESSION_HOURS * 3600) + 60
         with client.pipeline(transaction=False) as pipe:
             for sid in ids:
-                pipe.set(KEY.format(sid), ENDED, ex=ttl)
+                pipe.set(_key(sid), ENDED, ex=ttl)
             pipe.execute()
     for sid in ids:
         _remember(sid, False)
@@ -121,7 +124,7 @@ def _from_redis(sid: str) -> bool | None:
     client = redis_client()
     if client is None:
         return None
-    value = client.get(KEY.format(sid))
+    value = client.get(_key(sid))
     if value is None:
         return None
     return value != ENDED and int(value) > time.time()
