@@ -17,7 +17,14 @@ from kinomost.cinema import beats, front, live, playback, storefront
 from kinomost.cinema.delivery import HLSDelivery
 from kinomost.cinema.viewing_models import PlaybackSession
 
-from .viewing import hold, main_profile, make_platform, make_work, ready_asset, viewer_of
+from .viewing import (
+    hold,
+    main_profile,
+    make_platform,
+    make_work,
+    ready_asset,
+    viewer_of,
+)
 
 pytestmark = pytest.mark.django_db
 REDIS_URL = "redis://127.0.0.1:6379/2"

@@ -13,7 +13,15 @@ from kinomost.core.errors import Conflict, NotFound, PermissionDenied
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
 
-from .viewing import KEY, hold, main_profile, make_platform, make_work, ready_asset, viewer_of
+from .viewing import (
+    KEY,
+    hold,
+    main_profile,
+    make_platform,
+    make_work,
+    ready_asset,
+    viewer_of,
+)
 
 pytestmark = pytest.mark.django_db
 

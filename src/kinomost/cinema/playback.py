@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from kinomost.cinema import beats, live, storefront, tokens
 from kinomost.cinema.models import Asset
-from kinomost.cinema.viewing_models import PlaybackSession, Profile, Purchase, Rental, Subscription, Viewer
+from kinomost.cinema.viewing_models import (
+    PlaybackSession,
+    Profile,
+    Purchase,
+    Rental,
+    Subscription,
+    Viewer,
+)
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.rights import licensed
