@@ -39,6 +39,18 @@ def _interface_language_reset():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _heartbeats_folded_by_the_test():
+    """Heartbeats wait in the process's buffer until a test folds them (cinema.beats.drain): no
+    background folder thread touches the test database, and no beat of one test reaches the next."""
+    from kinomost.cinema import beats, live
+
+    beats._buffer.take()
+    live.forget()
+    with override_settings(CINEMA_BEAT_FOLDER_THREAD=False):
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def quick_password_hashing():
     """Most tests create or sign in a member; tests/hashers.py says why hashing is made cheap."""

@@ -11,9 +11,11 @@ warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume sy
 # why); KINOMOST_WEB_THREADS sizes it.
 django_application = pooled_asgi_application(int(os.environ.get("KINOMOST_WEB_THREADS", "4")))
 
-# HLS playlists and segments (token-checked) are answered before Django: see cinema/delivery.py.
-from kinomost.cinema.delivery import HLSDelivery  # after the setup above: it needs the apps loaded
+# Heartbeats (cinema/front.py) and HLS playlists, segments and session keys (token-checked,
+# cinema/delivery.py) are answered before Django; /healthz and /readyz too, for load balancers
+# (kinomost/health.py). Imported after the setup above: they need the apps loaded.
+from kinomost.cinema.delivery import HLSDelivery
+from kinomost.cinema.front import PlaybackFront
 from kinomost.health import HealthChecks
 
-# /healthz and /readyz too, for load balancers: see kinomost/health.py.
-application = HealthChecks(HLSDelivery(django_application))
+application = HealthChecks(PlaybackFront(HLSDelivery(django_application)))

@@ -22,6 +22,7 @@ KINOMOST_COMMANDS = {
     "i18n-compile": "compile the interface translations",
     "ingest": "ingest a master (and dubs, subtitles) into encrypted adaptive HLS",
     "worker": "run ingest jobs; start more on any machine sharing the database and storage",
+    "playback-fold": "fold heartbeats (Redis) into playback sessions; end sessions whose licence lapsed",
     "demo-cinema": "the demo storefront (after demo): rights, a viewer, short masters queued for ingest",
     "royalties": "royalty statements (json, xlsx, pdf), usage import from other platforms, closing a period",
     "fx": "import exchange rates (CSV date,base,quote,rate,source)",

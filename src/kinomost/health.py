@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 
+from django.conf import settings
 from django.db import Error as DatabaseError
 from django.db import connections
 
@@ -56,7 +57,7 @@ def storage_problem() -> str | None:
 def redis_problem() -> str | None:
     """PING on KINOMOST_REDIS_URL, when it is configured (the cache, and beats where the playback
     path keeps them); not configured is not a failure."""
-    url = os.environ.get("KINOMOST_REDIS_URL")
+    url = settings.REDIS_URL
     if not url:
         return None
     import redis
@@ -75,7 +76,7 @@ CHECKS = {"database": database_problem, "storage": storage_problem, "redis": red
 
 
 def configured_checks() -> dict:
-    names = ["database", "storage"] + (["redis"] if os.environ.get("KINOMOST_REDIS_URL") else [])
+    names = ["database", "storage"] + (["redis"] if settings.REDIS_URL else [])
     return {name: CHECKS[name] for name in names}
 
 
