@@ -54,6 +54,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--loaders", type=int, default=1, help="load generator processes")
     parser.add_argument("--no-redis", action="store_true", help="the embedded profile even when Redis answers")
+    parser.add_argument("--fold-in-web", action="store_true",
+                        help="fold beats in the web processes' threads (default with Redis: a separate `kinomost playback-fold`, measured apart)")
     parser.add_argument("--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1:5432/kino_bench (default: SQLite)")
     args = parser.parse_args()
     env = _environment(args)
@@ -62,20 +64,27 @@ def main() -> None:
     log = (DATA / "serve.log").open("wb")
     server = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", str(args.workers)],
                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    folder = None
+    if env.get("KINOMOST_CINEMA_BEAT_FOLDER_THREAD") == "0":
+        folder = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "playback-fold"], env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(port, server)
         time.sleep(2)
         rest = _worker_rss(server.pid)
+        fold_before = load.cpu_seconds(folder.pid) if folder else 0.0
         rows = _measure(base, fixture, server.pid, args)
+        fold_cpu = load.cpu_seconds(folder.pid) - fold_before if folder else None
         after = _worker_rss(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-    _report(args, env, rows, rest, after, fixture["heartbeat_seconds"])
+        for proc in filter(None, (server, folder)):
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    _report(args, env, rows, rest, after, fixture["heartbeat_seconds"], fold_cpu)
 
 
 def _environment(args) -> dict:
@@ -90,6 +99,8 @@ def _environment(args) -> dict:
     if not args.no_redis and _redis_up():
         env["KINOMOST_REDIS_URL"] = REDIS_URL
         env["KINOMOST_REDIS_PREFIX"] = f"kinomost-bench-{uuid.uuid4().hex[:8]}:"
+        if not args.fold_in_web:  # as the production profile may run it: folders apart from the web nodes
+            env["KINOMOST_CINEMA_BEAT_FOLDER_THREAD"] = "0"
     os.environ.clear()
     os.environ.update(env)
     import django
@@ -178,7 +189,7 @@ def _worker_rss(pid: int) -> list[float]:
     return [round(load.rss_mb(p), 1) for p in load.process_tree(pid) if p != pid]
 
 
-def _report(args, env, rows, rest, after, beat_seconds: int) -> None:
+def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | None) -> None:
     by = {(r["path"], r["clients"]): r for r in rows}
     cores = len(os.sched_getaffinity(0))
     profile = "Redis (one XADD per beat)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
@@ -200,8 +211,14 @@ def _report(args, env, rows, rest, after, beat_seconds: int) -> None:
     print(f"  start p95 ≤ 50 ms (1 client): {start_p95:.1f} ms  {'met' if start_p95 <= 50 else 'MISSED'}")
     worst_rss = max(rest + after) if rest + after else float("nan")
     print(f"  worker RSS < 250 MB: at rest {rest} MB, after {after} MB  {'met' if worst_rss < 250 else 'MISSED'}")
+    if fold_cpu is not None:
+        folded = sum(r["count"] for r in rows if r["path"] == "heartbeat")
+        print(f"  (beats folded by a separate `kinomost playback-fold`: {fold_cpu:.1f} CPU-s for {folded:,} beats,"
+              f" {folded / fold_cpu if fold_cpu else float('nan'):,.0f} beats per CPU-second; not in the web figures)")
     print(f"\nsizing for {VIEWERS:,} concurrent viewers beating every {beat_seconds} s = {beats_per_s:,.0f} beats/s:")
     print(f"  web cores for the beats: {beats_per_s / beat['per_core']:,.0f} (at {beat['per_core']:,.0f} beats/s per core, measured)")
+    if fold_cpu:
+        print(f"  folder cores: {beats_per_s / (folded / fold_cpu):,.0f} (at {folded / fold_cpu:,.0f} beats per CPU-second, measured)")
     if env.get("KINOMOST_REDIS_URL"):
         from kinomost.cinema import beats as beat_module
 
