@@ -127,6 +127,9 @@ def test_serve_starts_the_workers_it_is_asked_for(tmp_path):
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
+        deadline = time.monotonic() + 60  # the socket is bound before the workers are all started
+        while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+            time.sleep(0.2)
         workers = _children(proc.pid)
         assert len(workers) == 2
         for _ in range(4):
