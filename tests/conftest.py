@@ -1,6 +1,8 @@
 """Shared fixtures: two organisations that must never see each other's private data; and, for
 every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
+import os
+
 import pytest
 from django.apps import apps
 from django.core import serializers
@@ -13,6 +15,9 @@ from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from tests.factories import PASSWORD
 
+# `kinomost serve` started by a test runs one worker process, as before it defaulted to one per
+# core: the tests' servers stay small on a shared machine (a test that wants more says so).
+os.environ.setdefault("KINOMOST_WEB_WORKERS", "1")
 
 
 @pytest.fixture(autouse=True)
@@ -33,6 +38,18 @@ def _interface_language_reset():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _heartbeats_folded_by_the_test():
+    """Heartbeats wait in the process's buffer until a test folds them (cinema.beats.drain): no
+    background folder thread touches the test database, and no beat of one test reaches the next."""
+    from kinomost.cinema import beats, live
+
+    beats._buffer.take()
+    live.forget()
+    with override_settings(CINEMA_BEAT_FOLDER_THREAD=False):
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def quick_password_hashing():
     """Most tests create or sign in a member; tests/hashers.py says why hashing is made cheap."""
@@ -47,7 +64,10 @@ def process_data_dir(tmp_path_factory):
     pytest-xdist, tmp_path_factory is per worker. Tests that compare folders still take their
     own tmp_path (tests/cinema's cinema_storage)."""
     data = tmp_path_factory.mktemp("data")
-    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema"):
+    # The cache (throttle counters) too: each test clears it, which must not clear another process's.
+    caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema",
+                           CACHES=caches):
         yield data
 
 

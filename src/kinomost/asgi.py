@@ -1,15 +1,21 @@
 import os
 import warnings
 
-from django.core.asgi import get_asgi_application
+from kinomost.core.handlers import pooled_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinomost.settings")
 # WhiteNoise hands Django synchronous file iterators; Django streams them correctly under ASGI
 # but warns on every static file. The warning says nothing an operator can act on.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
-django_application = get_asgi_application()
+# Django's synchronous code on a fixed pool of threads per worker process (core/handlers.py says
+# why); KINOMOST_WEB_THREADS sizes it.
+django_application = pooled_asgi_application(int(os.environ.get("KINOMOST_WEB_THREADS", "4")))
 
-# HLS playlists and segments (token-checked) are answered before Django: see cinema/delivery.py.
-from kinomost.cinema.delivery import HLSDelivery  # noqa: E402 (needs the apps loaded above)
+# Heartbeats (cinema/front.py) and HLS playlists, segments and session keys (token-checked,
+# cinema/delivery.py) are answered before Django; /healthz and /readyz too, for load balancers
+# (kinomost/health.py). Imported after the setup above: they need the apps loaded.
+from kinomost.cinema.delivery import HLSDelivery
+from kinomost.cinema.front import PlaybackFront
+from kinomost.health import HealthChecks
 
-application = HLSDelivery(django_application)
+application = HealthChecks(PlaybackFront(HLSDelivery(django_application)))

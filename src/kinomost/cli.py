@@ -23,6 +23,7 @@ KINOMOST_COMMANDS = {
     "ingest": "ingest a master (and dubs, subtitles) into encrypted adaptive HLS",
     "worker": "run ingest jobs; start more on any machine sharing the database and storage",
     "storefront": "the storefront's visibility set: rebuild [--platform ORG/SLUG]",
+    "playback-fold": "fold heartbeats (Redis) into playback sessions; end sessions whose licence lapsed",
     "demo-cinema": "the demo storefront (after demo): rights, a viewer, short masters queued for ingest",
     "royalties": "royalty statements (json, xlsx, pdf), usage import from other platforms, closing a period",
     "fx": "import exchange rates (CSV date,base,quote,rate,source)",

@@ -159,7 +159,9 @@ AXES_CLIENT_IP_CALLABLE = "kinomost.core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "kinomost.parties.throttle.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttle counters above must be one count per node, not per worker process (`kinomost serve`
+# runs one per core): without Redis, a folder of the data dir that the node's processes share.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}}
 if os.environ.get("KINOMOST_REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["KINOMOST_REDIS_URL"]}
 
@@ -244,6 +246,21 @@ CINEMA_STREAM_SECRET = os.environ.get("KINOMOST_STREAM_SECRET", "")
 CINEMA_TOKEN_SECONDS = int(os.environ.get("KINOMOST_CINEMA_TOKEN_SECONDS", "300"))
 CINEMA_MAX_STREAMS = int(os.environ.get("KINOMOST_CINEMA_MAX_STREAMS", "2"))
 CINEMA_GEOIP2_COUNTRY_DB = os.environ.get("KINOMOST_GEOIP2_COUNTRY_DB", "")
+# Playback sessions (cinema/playback.py, cinema/live.py, cinema/beats.py): a session's stream URLs
+# last until its hard end (hours, or sooner when the entitlement ends) unless it is stopped or
+# revoked; servers cache "still live" for CINEMA_LIVE_CACHE_SECONDS, heartbeats are folded into
+# sessions every CINEMA_BEAT_FLUSH_SECONDS, and live sessions' licences are checked again every
+# CINEMA_RECHECK_SECONDS. With KINOMOST_REDIS_URL, liveness and beats live in Redis (Streams).
+CINEMA_SESSION_HOURS = float(os.environ.get("KINOMOST_CINEMA_SESSION_HOURS", "12"))
+CINEMA_LIVE_CACHE_SECONDS = float(os.environ.get("KINOMOST_CINEMA_LIVE_CACHE_SECONDS", "2"))
+CINEMA_BEAT_FLUSH_SECONDS = float(os.environ.get("KINOMOST_CINEMA_BEAT_FLUSH_SECONDS", "2"))
+CINEMA_RECHECK_SECONDS = float(os.environ.get("KINOMOST_CINEMA_RECHECK_SECONDS", "30"))
+CINEMA_BEAT_FOLDER_THREAD = os.environ.get("KINOMOST_CINEMA_BEAT_FOLDER_THREAD", "1") not in ("0", "false", "no")
+REDIS_URL = os.environ.get("KINOMOST_REDIS_URL", "")
+CINEMA_REDIS_PREFIX = os.environ.get("KINOMOST_REDIS_PREFIX", "kinomost:playback:")  # keys and the beat stream
+# Origins of registered apps (comma-separated, e.g. "https://tv.example,https://app.example"): with
+# each platform's own `app_origins`, the only origins that get CORS (cinema/origins.py).
+APP_ORIGINS = [o.strip().rstrip("/") for o in os.environ.get("KINOMOST_APP_ORIGINS", "").split(",") if o.strip()]
 # Imports of spreadsheets and CSV files (core/spreadsheets.py): the largest upload, the most data
 # rows (sheets together), and the most a workbook may expand to when unzipped (its shared-strings
 # part, held in memory whole, a quarter of that). The defaults fit the largest real imports with

@@ -7,13 +7,21 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kinomost.cinema import playback, storefront, tokens, viewers
-from kinomost.cinema.viewing_models import PlaybackSession, Rental, Subscription, ViewingEvent
+from kinomost.cinema import beats, playback, storefront, tokens, viewers
+from kinomost.cinema.viewing_models import PlaybackSession, Rental, Subscription
 from kinomost.core.errors import Conflict, NotFound, PermissionDenied
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
 
-from .viewing import KEY, hold, main_profile, make_platform, make_work, ready_asset, viewer_of
+from .viewing import (
+    KEY,
+    hold,
+    main_profile,
+    make_platform,
+    make_work,
+    ready_asset,
+    viewer_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,32 +62,72 @@ def _browser(user):
 
 def test_a_subscriber_plays_the_stream_and_gets_the_key_inside_the_session(platform, film, viewer):
     started = _start(platform, viewer, film)
-    client = _browser(viewer.user)
-    master = client.get(started.master_url)
-    assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
-    # relative URIs in the playlists resolve under the signed folder, so they carry the token
-    rung = started.master_url.rsplit("/", 1)[0] + "/stream/180p/index.m3u8"
-    assert client.get(rung).status_code == 200
-    segment = client.get(rung.rsplit("/", 1)[0] + "/seg_00000.ts")
-    assert segment.status_code == 200 and b"".join(segment.streaming_content) == b"\x01" * 376
-    key = client.get(f"/cinema/keys/{film.cinema_assets.get().public_id}/")
-    assert key.status_code == 200 and key.content == KEY and "no-store" in key["Cache-Control"]
-
-
-def test_files_without_a_valid_token_are_refused(platform, film, viewer, org_a):
-    started = _start(platform, viewer, film)
-    client = _browser(viewer.user)
     asset = film.cinema_assets.get()
-    expires = int(time.time()) + 300
-    assert client.get(f"/hls/nothing/{expires}/{asset.public_id}/master.m3u8").status_code == 403  # no token
+    base = f"/hls/s/{started.session.public_id}/"
+    assert started.master_url.startswith(base) and started.master_url.endswith(f"/{asset.public_id}/master.m3u8")
+    player = Client()  # no cookie: the master URL alone is enough
+    master = player.get(started.master_url)
+    assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
+    # relative URIs in the playlists resolve under the session's signed folder, so they carry the token
+    folder = started.master_url.rsplit("/", 1)[0] + "/"
+    rung = player.get(folder + "stream/180p/index.m3u8")
+    assert rung.status_code == 200
+    key_url = f'{folder}key'
+    assert f'URI="{key_url}"' in rung.content.decode() and "/cinema/keys/" not in rung.content.decode()
+    segment = player.get(folder + "stream/180p/seg_00000.ts")
+    assert segment.status_code == 200 and b"".join(segment.streaming_content) == b"\x01" * 376
+    key = player.get(key_url)
+    assert key.status_code == 200 and key.content == KEY and "no-store" in key["Cache-Control"]
+    # the site's own player may still ask with its cookie
+    cookie_key = _browser(viewer.user).get(f"/cinema/keys/{asset.public_id}/")
+    assert cookie_key.status_code == 200 and cookie_key.content == KEY
+
+
+def test_session_urls_last_the_session_not_the_token_lifetime(platform, film, viewer, settings):
+    settings.CINEMA_TOKEN_SECONDS = 2
+    started = _start(platform, viewer, film)
+    assert started.expires - time.time() > 11 * 3600  # CINEMA_SESSION_HOURS (12), not CINEMA_TOKEN_SECONDS
+    subscription = Subscription.objects.get(viewer=viewer)
+    Subscription.objects.filter(pk=subscription.pk).update(active_until=timezone.now() + timedelta(hours=1))
+    PlaybackSession.objects.update(ended_at=timezone.now())
+    sooner = _start(platform, viewer, film)
+    assert 3500 < sooner.expires - time.time() <= 3600  # never past the paid period
+
+
+def test_files_without_a_valid_session_token_are_refused(platform, film, viewer, org_a):
+    started = _start(platform, viewer, film)
+    client = Client()
+    asset = film.cinema_assets.get()
+    session, token, expires = started.master_url.split("/")[3:6]
+    assert client.get(f"/hls/s/{session}/{'A' * 22}/{expires}/{asset.public_id}/master.m3u8").status_code == 403  # forged
+    assert client.get(f"/hls/s/{session}/{token}/{int(expires) + 1}/{asset.public_id}/master.m3u8").status_code == 403  # end changed
     assert client.get(f"/media/hls/{asset.public_id}/master.m3u8").status_code == 404  # never unprotected
-    past = int(time.time()) - 1
-    assert client.get(tokens.stream_url(asset.public_id, "master.m3u8", past)).status_code == 403  # expired
     other = ready_asset(org_a, make_work(org_a, "other"), platform)
-    token_for_film = started.master_url.split("/")[2]
-    stolen = f"/hls/{token_for_film}/{started.expires}/{other.public_id}/master.m3u8"
-    assert client.get(stolen).status_code == 403  # a token for another asset
+    assert client.get(f"/hls/s/{session}/{token}/{expires}/{other.public_id}/master.m3u8").status_code == 403  # another asset
+    someone_else = viewer_of(platform, email="other@example.com")
+    theirs = _start(platform, someone_else, film)
+    assert client.get(f"/hls/s/{theirs.session.public_id}/{token}/{expires}/{asset.public_id}/master.m3u8").status_code == 403
+    past = int(time.time()) - 1
+    expired = tokens.session_base(session, asset.public_id, past) + "master.m3u8"
+    assert client.get(expired).status_code == 403  # past the session's hard end
     assert client.get(started.master_url.replace("master.m3u8", "../../etc/passwd")).status_code in (403, 404)
+    # the studio's asset URLs (no session) keep their short-lived form
+    assert client.get(tokens.stream_url(asset.public_id, "master.m3u8", past)).status_code == 403
+    assert client.get(tokens.stream_url(asset.public_id, "master.m3u8", tokens.expiry())).status_code == 200
+
+
+def test_stop_and_revocation_refuse_the_next_segment_and_key(platform, film, viewer):
+    started = _start(platform, viewer, film)
+    folder = started.master_url.rsplit("/", 1)[0] + "/"
+    client = Client()
+    assert client.get(folder + "stream/180p/seg_00000.ts").status_code == 200
+    playback.stop(viewer, started.session.public_id, position=3)
+    assert client.get(folder + "stream/180p/seg_00000.ts").status_code == 403
+    assert client.get(folder + "key").status_code == 403
+    assert client.get(started.master_url).status_code == 403
+    second = _start(platform, viewer, film)
+    assert playback.revoke(PlaybackSession.objects.filter(pk=second.session.pk), "takedown") == 1
+    assert client.get(second.master_url.rsplit("/", 1)[0] + "/key").status_code == 403
 
 
 def test_the_key_is_refused_without_a_live_session_for_that_asset(platform, film, viewer, org_a):
@@ -156,15 +204,16 @@ def test_the_stream_limit_counts_live_sessions_of_the_account(platform, film, vi
     assert _start(platform, viewer, film).session.pk  # silent sessions stop counting
 
 
-def test_heartbeats_store_position_and_viewing_and_playback_resumes(platform, film, viewer):
+def test_heartbeats_store_position_and_seconds_on_the_session_and_playback_resumes(platform, film, viewer):
     started = _start(platform, viewer, film)
     assert started.resume_at == 0
     PlaybackSession.objects.filter(pk=started.session.pk).update(last_heartbeat_at=timezone.now() - timedelta(seconds=30))
-    beat = playback.heartbeat(viewer, started.session.public_id, _viewing(platform, viewer), position=4.5, seconds=600)
-    assert beat.base_url.startswith("/hls/") and tokens.is_valid(beat.base_url.split("/")[2], beat.expires, film.cinema_assets.get().public_id)
-    event = ViewingEvent.objects.get()
-    assert event.work_id == film.pk and event.territory == "RU" and event.media == "svod"
-    assert 30 <= event.seconds <= 36  # never more than the wall-clock time since the last beat
+    beat = playback.heartbeat(viewer, started.session.public_id, position=4.5, seconds=600)
+    assert beat.base_url == started.master_url.rsplit("/", 1)[0] + "/" and beat.expires == started.expires
+    assert beats.drain() == 1
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.position == 4.5 and session.first_beat_at is not None
+    assert 30 <= session.seconds_watched <= 36  # never more than the wall-clock time since the last beat
     playback.stop(viewer, started.session.public_id, position=4.5)
     again = _start(platform, viewer, film)
     assert again.resume_at == 4.5
@@ -172,12 +221,23 @@ def test_heartbeats_store_position_and_viewing_and_playback_resumes(platform, fi
     assert _start(platform, viewer, film, kids).resume_at == 0  # positions are per profile
 
 
-def test_a_heartbeat_after_the_right_ended_stops_playback(platform, film, viewer, org_a):
+def test_a_right_that_ends_ends_the_session_at_the_next_recheck(platform, film, viewer, org_a):
     started = _start(platform, viewer, film)
+    folder = started.master_url.rsplit("/", 1)[0] + "/"
     ledger.terminate(org_a, film.right_atoms.first().contract, timezone.localdate())
-    with pytest.raises(PermissionDenied):
-        playback.heartbeat(viewer, started.session.public_id, _viewing(platform, viewer), position=1, seconds=1)
+    assert playback.end_lapsed() == 1
     assert PlaybackSession.objects.get(pk=started.session.pk).ended_at is not None
+    with pytest.raises(Conflict):
+        playback.heartbeat(viewer, started.session.public_id, position=1, seconds=1)
+    assert Client().get(folder + "stream/180p/seg_00000.ts").status_code == 403
+
+
+def test_a_lapsed_subscription_ends_the_session_at_the_next_recheck(platform, film, viewer):
+    started = _start(platform, viewer, film)
+    assert playback.end_lapsed() == 0  # nothing lapsed: nothing ends
+    Subscription.objects.filter(viewer=viewer).update(active_until=timezone.now() - timedelta(seconds=1))  # refunded, say
+    assert playback.end_lapsed() == 1
+    assert Client().get(started.master_url).status_code == 403
 
 
 def test_a_rental_runs_48_hours_from_the_first_play(platform, org_a):
@@ -202,6 +262,6 @@ def test_another_viewers_session_cannot_be_driven(platform, film, viewer):
     started = _start(platform, viewer, film)
     intruder = viewer_of(platform, email="intruder@example.com")
     with pytest.raises(NotFound):
-        playback.heartbeat(intruder, started.session.public_id, _viewing(platform, intruder), position=1, seconds=1)
+        playback.heartbeat(intruder, started.session.public_id, position=1, seconds=1)
     with pytest.raises(NotFound):
         playback.stop(intruder, started.session.public_id)

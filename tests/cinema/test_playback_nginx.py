@@ -36,16 +36,27 @@ def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
     return proc
 
 
+def shipped_site(tmp_path, port: int, hls, upstream: int | None = None, app_origin: str | None = None) -> str:
+    """deploy/nginx.conf as shipped, with this test's port, folders, secret (and Kinomost's port,
+    and an app origin for CORS, where given)."""
+    site = CONF.read_text()
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("/var/lib/kinomost/media/hls/", f"{hls}/")
+    site = site.replace("/var/cache/nginx/kinomost-live", str(tmp_path / "live-cache"))
+    site = site.replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
+    if upstream is not None:
+        site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream};")
+    if app_origin is not None:
+        site = site.replace('# "https://tv.example" $http_origin;', f'"{app_origin}" $http_origin;')
+    return site
+
+
 @pytest.fixture
 def nginx(tmp_path, settings):
     settings.CINEMA_HLS_ROOT = tmp_path / "hls"
     settings.CINEMA_STREAM_SECRET = SECRET
     port = free_port()
-    site = CONF.read_text()
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
-    site = site.replace("/var/lib/kinomost/media/hls/", f"{tmp_path / 'hls'}/")
-    site = site.replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
-    proc = start_nginx(tmp_path, site, port)
+    proc = start_nginx(tmp_path, shipped_site(tmp_path, port, tmp_path / "hls"), port)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)

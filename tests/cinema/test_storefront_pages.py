@@ -105,9 +105,14 @@ def test_the_player_starts_beats_and_stops_through_json(platform, film):
     started = _post_json(client, f"{BASE}play/{film.pk}/start/").json()
     assert started["master_url"].startswith("/hls/") and started["resume_at"] == 0
     assert client.get(started["master_url"]).status_code == 200
-    beat = _post_json(client, started["heartbeat_url"], {"position": 3, "seconds": 3})
-    assert beat.status_code == 200 and beat.json()["base_url"].startswith("/hls/")
-    assert _post_json(client, started["stop_url"], {"position": 4}).json() == {"position": 4.0}
+    # heartbeats and stop need the session's playback token, not the cookie (nor a CSRF token)
+    player = Client(enforce_csrf_checks=True)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {started['playback_token']}"}
+    beat = player.post(started["heartbeat_url"], {"position": 3, "seconds": 3}, content_type="application/json", **bearer)
+    assert beat.status_code == 200 and beat.json() == {"ok": True, "expires": started["expires"]}
+    assert player.post(started["heartbeat_url"], {"position": 3, "seconds": 3}, content_type="application/json").status_code == 403
+    stopped = player.post(started["stop_url"], {"position": 4}, content_type="application/json", **bearer)
+    assert stopped.json()["position"] == 4.0
     assert _post_json(client, f"{BASE}play/{film.pk}/start/").json()["resume_at"] == 4.0
     assert "Continue watching" in client.get(BASE).content.decode()
 

@@ -5,7 +5,7 @@ import pytest
 
 from kinomost.cinema import services
 from kinomost.cinema.services import IngestRequest
-from kinomost.cinema.viewing_models import PlaybackSession, ViewingEvent
+from kinomost.cinema.viewing_models import PlaybackSession
 from kinomost.cinema.worker import run_worker
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
@@ -93,7 +93,7 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     page.wait_for_function("() => window.kinomostPlayer && window.kinomostPlayer.video.readyState >= 1")
     page.wait_for_function(f"() => Math.abs(window.kinomostPlayer.video.currentTime - {left_at}) < 1.0")
     assert PlaybackSession.objects.count() == 2
-    assert ViewingEvent.objects.exists() or session.seconds_watched >= 0  # events come with heartbeats (every 15 s)
+    assert session.seconds_watched >= 0  # heartbeats (every 15 s) are folded into the session
 
 
 def test_buy_to_own_then_play(live_server, page, org_a, settings, tmp_path):

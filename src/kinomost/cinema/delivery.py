@@ -25,7 +25,7 @@ import stat as stat_mode
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from kinomost.cinema import storage, tokens
+from kinomost.cinema import live, origins, storage, tokens
 from kinomost.cinema.content_types import CONTENT_TYPES, content_type  # noqa: F401 (views_stream reads delivery.content_type)
 PUBLIC_SUFFIXES = frozenset({".m3u8", ".ts", ".vtt", ".jpg", ".m4s", ".mp4", ".aac"})  # stream.json stays unserved
 UNFINISHED_MARKS = (".partial-", ".tmp-")  # temporary folders and files of storage's all-or-nothing writes
@@ -37,8 +37,12 @@ CACHE_CONTROL = "private, max-age=3600"
 FILE_NAME = re.compile(r"[A-Za-z0-9_./-]+")
 # The URL form of tokens.stream_url, as deploy/nginx.conf's location matches it. Anything else
 # goes on to Django (whose URL pattern answers 404).
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 HLS_PATH = re.compile(r"^/hls/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
-                      r"(?P<asset>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(?P<file>" + FILE_NAME.pattern + r")\Z")
+                      r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z")
+# A playback session's folder (tokens.session_base): the session, then the same form as above.
+SESSION_PATH = re.compile(r"^/hls/s/(?P<session>" + _UUID + r")/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
+                          r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z")
 CHUNK = 512 * 1024
 PATHSEND = "http.response.pathsend"
 
@@ -82,14 +86,23 @@ def local_file(asset_id, relative: str) -> PublishedFile | None:
     return PublishedFile(path=target, size=info.st_size, content_type=content_type(relative))
 
 
-def response_headers(published: PublishedFile) -> list[tuple[bytes, bytes]]:
-    """What nginx's location sends with a file (deploy/nginx.conf), for both paths."""
+def response_headers(published: PublishedFile, origin: str | None = None) -> list[tuple[bytes, bytes]]:
+    """What nginx's location sends with a file (deploy/nginx.conf), for both paths; CORS for a
+    registered app's origin (`origins.cors_headers`)."""
     return [
         (b"content-type", published.content_type.encode()),
         (b"content-length", str(published.size).encode()),
         (b"cache-control", CACHE_CONTROL.encode()),
         (b"x-content-type-options", b"nosniff"),
+        *origins.cors_headers(origin),
     ]
+
+
+def session_playlist(data: bytes, asset_id, base: str) -> bytes:
+    """A media playlist as a session's player reads it: the key URI the package names
+    (`storage.key_uri`, which needs the site's cookie) becomes the session's own key URL, so a
+    player without cookies (ffmpeg, Shaka, ExoPlayer, AVPlayer, a TV) gets the key."""
+    return data.replace(f'URI="{storage.key_uri(asset_id)}"'.encode(), f'URI="{base}{tokens.KEY_FILE}"'.encode())
 
 
 class HLSDelivery:
@@ -99,19 +112,61 @@ class HLSDelivery:
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        session = self._session_request(scope)
+        if session is not None:
+            await self._session_file(scope, send, session)
+            return
         match = self._hls_request(scope)
         if match is None:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
+        origin = await origins.request_origin(scope)
         if not tokens.is_valid(match["token"], int(match["expires"]), match["asset"]):
-            await _plain(send, 403, b"invalid or expired stream token", head)
+            await _plain(send, 403, b"invalid or expired stream token", head, origin)
             return
         published = local_file(match["asset"], match["file"])
         if published is None:
-            await _plain(send, 404, b"not found", head)
+            await _plain(send, 404, b"not found", head, origin)
             return
-        await _send_file(scope, send, published, head)
+        await _send_file(scope, send, published, head, origin)
+
+    async def _session_file(self, scope, send, match) -> None:
+        """A file, or the key, of a playback session's folder: signed for the session, the
+        session still live (`live`), then the file rules; media playlists name the session's key."""
+        head, origin = scope["method"] == "HEAD", await origins.request_origin(scope)
+        if not tokens.is_valid_session(match["session"], match["token"], int(match["expires"]), match["asset"]):
+            await _plain(send, 403, b"invalid or expired stream token", head, origin)
+            return
+        if not await live.is_live_async(match["session"]):
+            await _plain(send, 403, b"this playback session has ended", head, origin)
+            return
+        if match["file"] == tokens.KEY_FILE:
+            key = await _session_key(match["session"], match["asset"])
+            if key is None:
+                await _plain(send, 403, b"no playback session for this asset", head, origin)
+                return
+            await _bytes(send, key, "application/octet-stream", head, origin, cache="no-store")
+            return
+        published = local_file(match["asset"], match["file"])
+        if published is None:
+            await _plain(send, 404, b"not found", head, origin)
+            return
+        if published.path.suffix == ".m3u8":
+            data = await asyncio.to_thread(published.path.read_bytes)
+            base = match.string[:match.start("file")]
+            await _bytes(send, session_playlist(data, match["asset"], base), published.content_type, head, origin)
+            return
+        await _send_file(scope, send, published, head, origin)
+
+    @staticmethod
+    def _session_request(scope):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            return None
+        path = scope["path"]
+        if not path.startswith(tokens.SESSION_PREFIX) or not storage.serves_locally():
+            return None
+        return SESSION_PATH.match(path)
 
     @staticmethod
     def _hls_request(scope):
@@ -123,20 +178,52 @@ class HLSDelivery:
         return HLS_PATH.match(path)
 
 
-async def _plain(send, status: int, body: bytes, head: bool) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff")]})
+_keys: dict[tuple[str, str], bytes] = {}  # (session, asset) → key: a session's key never changes
+
+
+async def _session_key(session_id: str, asset_id: str) -> bytes | None:
+    """The key of a live session's asset (liveness checked by the caller), from the database once
+    per session and process."""
+    found = _keys.get((session_id, asset_id))
+    if found is None:
+        from asgiref.sync import sync_to_async
+
+        from kinomost.cinema.viewing_models import PlaybackSession
+
+        def read():
+            return (PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_id)
+                    .values_list("asset__key", flat=True).first())
+
+        key = await sync_to_async(read, thread_sensitive=True)()
+        if key is None:
+            return None
+        if len(_keys) > 100_000:
+            _keys.clear()
+        found = _keys[(session_id, asset_id)] = bytes(key)
+    return found
+
+
+async def _bytes(send, body: bytes, content_type: str, head: bool, origin: str | None, cache: str = CACHE_CONTROL) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": [
+        (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+        (b"cache-control", cache.encode()), (b"x-content-type-options", b"nosniff"), *origins.cors_headers(origin)]})
     await send({"type": "http.response.body", "body": b"" if head else body})
 
 
-async def _send_file(scope, send, published: PublishedFile, head: bool) -> None:
+async def _plain(send, status: int, body: bytes, head: bool, origin: str | None = None) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"), *origins.cors_headers(origin)]})
+    await send({"type": "http.response.body", "body": b"" if head else body})
+
+
+async def _send_file(scope, send, published: PublishedFile, head: bool, origin: str | None = None) -> None:
     if head:
-        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
+        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published, origin)})
         await send({"type": "http.response.body", "body": b""})
         return
     if PATHSEND in (scope.get("extensions") or {}):
-        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
+        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published, origin)})
         await send({"type": PATHSEND, "path": str(published.path)})
         return
     try:
@@ -145,7 +232,7 @@ async def _send_file(scope, send, published: PublishedFile, head: bool) -> None:
         await _plain(send, 404, b"not found", head)
         return
     try:
-        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published)})
+        await send({"type": "http.response.start", "status": 200, "headers": response_headers(published, origin)})
         remaining, chunk = published.size, b""
         while remaining > 0:
             chunk = await asyncio.to_thread(handle.read, min(CHUNK, remaining))

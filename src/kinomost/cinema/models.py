@@ -40,6 +40,10 @@ class Platform(models.Model):
     # A session counts as a view (and its seconds in the SVOD pool) from this many seconds
     # watched: see docs/royalties.md for why 60 is the default.
     qualifying_seconds = models.PositiveIntegerField(_("a view counts from (seconds)"), default=60)
+    # Web origins of the platform's own apps (a TV app, a partner's site: "https://tv.example"),
+    # which get CORS on the viewer API, streams, keys and heartbeats (cinema/origins.py).
+    app_origins = models.JSONField(_("app origins"), default=list, blank=True,
+                                   help_text="origins (scheme://host[:port]) of the platform's apps")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -175,5 +179,5 @@ class IngestJob(models.Model):
         indexes = [models.Index(fields=["state", "lease_expires_at"])]
 
 
-from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)
+from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer  # noqa: E402,F401  (viewers: see viewing_models)
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork  # noqa: E402,F401  (the storefront's set: see visibility)

@@ -1,11 +1,15 @@
-"""Playback sessions: start (visibility, entitlement, stream limit), heartbeat, stop, and the key;
-and entitlement itself (`entitlement`, `offers`), asked by the title page, the player and start.
+"""Playback sessions: start (visibility, entitlement, stream limit), heartbeat, stop, revocation
+and the key; and entitlement itself (`entitlement`, `offers`), asked by the title page, the
+player and start.
 
-A session is live while it is not stopped and its last heartbeat is recent (STALE_AFTER); the
-stream limit counts live sessions of the account, and the key endpoint gives an asset's key only
-to the user holding a live session for that asset. Every heartbeat stores the position (resume)
-and a viewing event (royalties), renews the stream token, and asks the storefront again, so a
-right that ends or a subscription that lapses stops playback within one heartbeat.
+Start is the one place rights and entitlement are checked for a play. The session it opens has
+one stream URL for its whole life (tokens.session_base: signed until the session's hard end), a
+key URL bound to it, and a playback token for its heartbeats and stop, so a player needs nothing
+but the master URL. The session ends early when stopped, revoked, or when its licence or
+subscription lapses (`end_lapsed`, every CINEMA_RECHECK_SECONDS); `cinema.live` answers "still
+live?" cheaply for every file, key and beat. Heartbeats record position and seconds through
+`cinema.beats` (no row per beat; folded into the session in batches). The stream limit counts
+sessions with a recent heartbeat (STALE_AFTER); a start ends silent ones beyond the limit.
 """
 
 from __future__ import annotations
@@ -19,23 +23,30 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import storefront, tokens
+from kinomost.cinema import beats, live, storefront, tokens
 from kinomost.cinema.models import Asset
-from kinomost.cinema.viewing_models import PlaybackSession, Profile, Purchase, Rental, Subscription, Viewer, ViewingEvent
+from kinomost.cinema.viewing_models import (
+    PlaybackSession,
+    Profile,
+    Purchase,
+    Rental,
+    Subscription,
+    Viewer,
+)
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kinomost.rights import licensed
 
-STALE_AFTER = timedelta(seconds=90)  # three missed heartbeats of 30 s
-HEARTBEAT_SLACK = 5.0  # seconds a heartbeat may claim beyond the wall-clock time since the last
+STALE_AFTER = timedelta(seconds=90)  # six missed heartbeats of 15 s: the session stops counting against the stream limit
 
 
 @dataclass(frozen=True)
 class Started:
     session: PlaybackSession
-    master_url: str
-    expires: int
+    master_url: str  # valid for the whole session: /hls/s/<session>/<token>/<hard end>/<asset>/master.m3u8
+    expires: int  # the session's hard end (Unix seconds)
     resume_at: float
+    playback_token: str  # the bearer token of its heartbeats and stop (tokens.playback_token)
 
 
 # --- entitlement: the one place that says whether a viewer may play a title, and what they may acquire
@@ -113,6 +124,9 @@ def active_rentals(viewer: Viewer, work_ids, now: datetime | None = None) -> lis
 
 
 def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id: int) -> Started:
+    """The one place visibility and entitlement are checked for a play: the storefront for this
+    one work, the entitlement, the stream limit; then a session whose URLs last until its hard end
+    (`_hard_end`) unless stopped, revoked or its licence lapses (`end_lapsed`)."""
     if profile.viewer_id != viewer.pk:
         raise NotFound(_("No such profile."))
     found = storefront.playable(viewing, work_id)
@@ -123,29 +137,61 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
     if media is None:
         raise PermissionDenied(_("Subscribe, rent or buy this title to watch it."))
     now = timezone.now()
-    expires = tokens.expiry()
     with transaction.atomic():
         # One lock per account serialises starts, so two devices cannot both take the last stream.
         Viewer.objects.select_for_update().filter(pk=viewer.pk).first()
         if live_sessions(viewer, now).count() >= settings.CINEMA_MAX_STREAMS:
             raise Conflict(_("You are already watching on %(n)d screens: stop one to start here.") % {"n": settings.CINEMA_MAX_STREAMS})
+        displaced = _make_room(viewer, now)
         if entitled.rental is not None:
             _start_rental_clock(entitled.rental, now)
+        hard_end = _hard_end(viewer, media, entitled.rental, now)
         contract_id, term_id = licensed.licence_of(viewer.platform.organisation_id, work_id, viewing.territory, media, viewing.on) or (None, None)
         session = PlaybackSession.objects.create(
             viewer=viewer, profile=profile, asset_id=found.asset_id, work_id=work_id, territory=viewing.territory,
-            media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc),
+            media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(hard_end, tz=dt_timezone.utc),
             position=resume_position(profile, work_id), contract_id=contract_id, term_id=term_id,
         )
         record("cinema.playback_started", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
                work=work_id, territory=viewing.territory, media=media)
+    live.ended(displaced)
+    live.opened(session.public_id, hard_end)
     master = Asset.objects.only("master_playlist").get(pk=found.asset_id).master_playlist
-    return Started(session, tokens.stream_url(found.asset_public_id, master, expires), expires, session.position)
+    base = tokens.session_base(session.public_id, found.asset_public_id, hard_end)
+    return Started(session, base + master.lstrip("/"), hard_end, session.position, tokens.playback_token(session.public_id, hard_end))
+
+
+def _hard_end(viewer: Viewer, media: str, rental: Rental | None, now: datetime) -> int:
+    """When the session's URLs stop at the latest: CINEMA_SESSION_HOURS from now, or sooner when
+    the entitlement is known to end (a rental's window, the subscription's paid period)."""
+    ends = [now + timedelta(hours=settings.CINEMA_SESSION_HOURS)]
+    if rental is not None:
+        rental.refresh_from_db(fields=["expires_at"])
+        ends.append(rental.expires_at or ends[0])
+    if media == "svod":
+        ends.extend(Subscription.objects.filter(viewer=viewer).values_list("active_until", flat=True))
+    return int(min(ends).timestamp())
+
+
+def _make_room(viewer: Viewer, now: datetime) -> list:
+    """Silent sessions (no heartbeat for STALE_AFTER) no longer count, but their URLs would
+    still play in a player that does not beat: end the oldest of them so that at most
+    CINEMA_MAX_STREAMS sessions of the account can stream once this one starts."""
+    open_ = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).order_by("last_heartbeat_at", "id")
+    surplus = open_.count() - (settings.CINEMA_MAX_STREAMS - 1)
+    if surplus <= 0:
+        return []
+    ids = list(open_.filter(last_heartbeat_at__lte=now - STALE_AFTER).values_list("public_id", flat=True)[:surplus])
+    PlaybackSession.objects.filter(public_id__in=ids).update(ended_at=now)
+    return ids
 
 
 def live_sessions(viewer: Viewer, now: datetime | None = None):
+    """Sessions that count against the stream limit: not ended, URLs not past their hard end,
+    and a heartbeat within STALE_AFTER (a player that stops beating stops counting)."""
     now = now or timezone.now()
-    return PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, last_heartbeat_at__gt=now - STALE_AFTER)
+    return PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now,
+                                          last_heartbeat_at__gt=now - STALE_AFTER)
 
 
 def resume_position(profile: Profile, work_id: int) -> float:
@@ -169,50 +215,86 @@ def _start_rental_clock(rental: Rental, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Beat:
-    base_url: str  # the freshly signed folder of the asset: the player rewrites its URLs to it
-    expires: int
+    base_url: str  # the session's stream folder (unchanged for the whole session)
+    expires: int  # the session's hard end
 
 
-def heartbeat(viewer: Viewer, session_id, viewing: storefront.Viewing, *, position: float, seconds: float) -> Beat:
-    """Store the position and the seconds watched since the last beat; renew the token."""
+def heartbeat(viewer: Viewer, session_id, viewing: storefront.Viewing | None = None, *, position: float, seconds: float) -> Beat:
+    """A viewer's own session (signed-in pages, the viewer API): check ownership and liveness,
+    record the beat (`beats.record`: Redis or the process's buffer, never a row per beat). It
+    does not ask the storefront again: `end_lapsed` ends sessions whose licence lapsed.
+    `viewing` is accepted for callers written before and not used."""
     session = _own_session(viewer, session_id)
-    now = timezone.now()
-    if session.ended_at is not None or session.last_heartbeat_at <= now - STALE_AFTER:
+    if not is_live_session(session):
         raise Conflict(_("This playback has ended: start it again."))
-    found = storefront.playable(viewing, session.work_id)
-    if found is None or entitled_media(viewer, found, now) is None:
-        stop(viewer, session_id, position=position)
-        raise PermissionDenied(_("This title is no longer available to you."))
     position, seconds = _checked(position, seconds)
-    seconds = min(seconds, (now - session.last_heartbeat_at).total_seconds() + HEARTBEAT_SLACK)
-    expires = tokens.expiry()
-    with transaction.atomic():
-        PlaybackSession.objects.filter(pk=session.pk).update(
-            last_heartbeat_at=now, position=position, seconds_watched=session.seconds_watched + seconds,
-            token_expires_at=datetime.fromtimestamp(expires, tz=dt_timezone.utc))
-        if seconds > 0:
-            ViewingEvent.objects.create(session=session, organisation_id=viewer.platform.organisation_id, work_id=session.work_id,
-                                        territory=session.territory, media=session.media, position=position, seconds=seconds)
-    return Beat(tokens.asset_base(session.asset.public_id, expires), expires)
+    beats.record(session.public_id, position, seconds)
+    expires = int(session.token_expires_at.timestamp())
+    return Beat(tokens.session_base(session.public_id, session.asset.public_id, expires), expires)
+
+
+def is_live_session(session: PlaybackSession) -> bool:
+    return session.ended_at is None and session.token_expires_at > timezone.now() and live.is_live(session.public_id)
 
 
 def stop(viewer: Viewer, session_id, *, position: float | None = None) -> PlaybackSession:
-    session = _own_session(viewer, session_id)
+    return stop_session(_own_session(viewer, session_id), position=position)
+
+
+def stop_session(session: PlaybackSession, *, position: float | None = None) -> PlaybackSession:
+    """End a session (its owner stopped, or the holder of its playback token): its URLs, key and
+    heartbeats stop working at once here and within CINEMA_LIVE_CACHE_SECONDS elsewhere."""
     if session.ended_at is None:
-        session.ended_at = timezone.now()
-        if position is not None:
-            session.position = _checked(position, 0)[0]
-        session.save(update_fields=["ended_at", "position"])
-        record("cinema.playback_stopped", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
-               seconds_watched=round(session.seconds_watched, 1))
+        checked = _checked(position, 0)[0] if position is not None else None
+        with transaction.atomic():
+            updated = PlaybackSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
+                ended_at=timezone.now(), **({"position": checked} if checked is not None else {}))
+            session.refresh_from_db()
+            if updated:
+                record("cinema.playback_stopped", actor=session.viewer.user, organisation=session.viewer.platform.organisation_id,
+                       obj=session, seconds_watched=round(session.seconds_watched, 1))
+        live.ended([session.public_id])
     return session
 
 
+def revoke(sessions, reason: str) -> int:
+    """End these sessions now (a queryset): a lapsed licence or subscription, a takedown."""
+    now = timezone.now()
+    ids = list(sessions.filter(ended_at__isnull=True).values_list("public_id", flat=True))
+    if not ids:
+        return 0
+    PlaybackSession.objects.filter(public_id__in=ids, ended_at__isnull=True).update(ended_at=now)
+    live.ended(ids)
+    record("cinema.playback_revoked", actor=None, organisation=None, obj=None, sessions=len(ids), reason=reason)
+    return len(ids)
+
+
+def end_lapsed(now: datetime | None = None) -> int:
+    """End open sessions whose licence no longer covers them today, or whose subscription lapsed
+    (cancelled or refunded before the paid period's end): one licence question per distinct
+    (organisation, work, territory, medium) being watched, not per session. Run by every beat
+    folder every CINEMA_RECHECK_SECONDS, so a lapse stops playback within that bound."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    open_ = PlaybackSession.objects.filter(ended_at__isnull=True, token_expires_at__gt=now)
+    groups = open_.values_list("viewer__platform__organisation_id", "work_id", "territory", "media").distinct()
+    ended = 0
+    for org_id, work_id, territory, media in groups:
+        if licensed.licence_of(org_id, work_id, territory, media, today) is None:
+            ended += revoke(open_.filter(viewer__platform__organisation_id=org_id, work_id=work_id, territory=territory, media=media),
+                            "licence lapsed")
+    lapsed = Subscription.objects.filter(active_until__lte=now).values("viewer_id")
+    ended += revoke(open_.filter(media="svod", viewer_id__in=lapsed), "subscription lapsed")
+    return ended
+
+
 def key_for(user, asset_public_id, actor=None) -> bytes:
-    """The asset's AES key: the one rule of who may have it. A viewer, only inside a live session
-    of theirs for this asset; a studio member (`actor`, the signed-in person acting for an
-    organisation), for an asset of that organisation — the same rule as the studio asset page,
-    whose operator player needs the key to play the preview or the ladder. Anyone else: no."""
+    """The asset's AES key for a signed-in person: the one rule of who may have it by cookie. A
+    viewer, only inside a live session of theirs for this asset; a studio member (`actor`, the
+    signed-in person acting for an organisation), for an asset of that organisation — the same
+    rule as the studio asset page, whose operator player needs the key to play the preview or
+    the ladder. Anyone else: no. (Players without cookies use the session's key URL:
+    `session_key`.)"""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("No playback session."))
     if actor is not None and actor.user is not None and actor.user.pk == user.pk:
@@ -222,12 +304,34 @@ def key_for(user, asset_public_id, actor=None) -> bytes:
         if own is not None:
             return bytes(own)
     now = timezone.now()
-    session = (PlaybackSession.objects.filter(viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True,
-                                              last_heartbeat_at__gt=now - STALE_AFTER, token_expires_at__gt=now)
-               .select_related("asset").first())
+    sessions = (PlaybackSession.objects.filter(viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True,
+                                               token_expires_at__gt=now).select_related("asset"))
+    session = next((s for s in sessions if live.is_live(s.public_id)), None)
     if session is None:
         raise PermissionDenied(_("No playback session."))
     return bytes(session.asset.key)
+
+
+def session_key(session_id, asset_public_id) -> bytes:
+    """The key for the holder of a session's signed URL (checked by the caller): the session
+    must be live and of that asset."""
+    if not live.is_live(session_id):
+        raise PermissionDenied(_("This playback has ended: start it again."))
+    key = (PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_public_id, ended_at__isnull=True)
+           .values_list("asset__key", flat=True).first())
+    if key is None:
+        raise PermissionDenied(_("No playback session."))
+    return bytes(key)
+
+
+def session_by_token(session_id, token: str) -> PlaybackSession:
+    """The session a playback token drives (heartbeats and stop without cookies), or NotFound."""
+    if tokens.check_playback_token(session_id, token) is None:
+        raise NotFound(_("No such playback session."))
+    session = PlaybackSession.objects.select_related("asset", "viewer__platform", "viewer__user").filter(public_id=session_id).first()
+    if session is None:
+        raise NotFound(_("No such playback session."))
+    return session
 
 
 def _own_session(viewer: Viewer, session_id) -> PlaybackSession:

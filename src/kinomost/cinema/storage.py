@@ -286,3 +286,26 @@ def _delete_prefix(backend, prefix: str) -> None:
 def _delete_keys(backend, keys: list[str]) -> None:
     for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1000 keys
         backend.bucket.delete_objects(Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+
+
+def readiness_problem() -> str | None:
+    """Why this machine cannot store or serve the cinema's files right now, or None: the local
+    folders must be writable (they are the scratch space even with a bucket), and a configured
+    bucket must answer (one HEAD of the bucket, no listing). For /readyz (kinomost.health)."""
+    for root in (hls_root(), private_root()):
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return f"{root}: {error.strerror or error}"
+        if not os.access(root, os.W_OK | os.X_OK):
+            return f"{root}: not writable"
+    if serves_locally():
+        return None
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    backend = storages[PUBLIC_STORAGE]
+    try:
+        backend.connection.meta.client.head_bucket(Bucket=backend.bucket_name)
+    except (BotoCoreError, ClientError) as error:  # no connection, 403, 404: all mean "not ready"
+        return f"bucket {backend.bucket_name}: {type(error).__name__}: {error}"
+    return None

@@ -10,7 +10,11 @@ W = "watch/<slug:org>/<slug:slug>/"
 
 urlpatterns = [
     path("hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>", views_stream.hls_file, name="hls"),
+    path("hls/s/<uuid:session_id>/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>", views_stream.session_file, name="session-hls"),
     path("cinema/keys/<uuid:asset_id>/", views_stream.asset_key, name="key"),
+    path("playback/live", views_stream.session_live, name="session-live"),
+    path("playback/<uuid:session_id>/heartbeat", views_stream.session_heartbeat, name="session-heartbeat"),
+    path("playback/<uuid:session_id>/stop", views_stream.session_stop, name="session-stop"),
     path(W, views_watch.home, name="home"),
     path(W + "search/", views_watch.search, name="search"),
     path(W + "titles/<int:work_id>/", views_watch.title, name="title"),

@@ -4,8 +4,8 @@ A viewer is a plain user (no organisation membership) with an account on one pla
 account's country is the territory the rights are checked for. Profiles restrict what is shown
 (a kids profile has a maximum age); a subscription, a rental (TVOD or PVOD) or a purchase (EST)
 entitles — but only while the rights still make the title visible (see playback.entitlement); a
-playback session is what the key endpoint and the heartbeats hang on; viewing events are kept for
-royalties.
+playback session is what the stream URLs, the key and the heartbeats hang on, and what royalties
+read (seconds watched, contract, term): one row per play, never one per heartbeat.
 """
 
 import uuid
@@ -97,8 +97,8 @@ class Purchase(models.Model):
 
 
 class PlaybackSession(models.Model):
-    """One play of one asset by one profile. Live while not ended and its last heartbeat is
-    recent; the stream limit counts live sessions, the key endpoint needs one."""
+    """One play of one asset by one profile. Its URLs work until `token_expires_at` (its hard end)
+    unless ended first; it counts against the stream limit while its last heartbeat is recent."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     viewer = models.ForeignKey(Viewer, on_delete=models.CASCADE, related_name="sessions")
@@ -113,6 +113,10 @@ class PlaybackSession(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     position = models.FloatField(default=0.0, help_text="seconds into the programme")
     seconds_watched = models.FloatField(default=0.0)
+    # Heartbeats are folded in batches (cinema/beats.py): the first beat folded, and the key of the
+    # last one, so that a batch folded twice changes nothing. last_heartbeat_at is the last beat.
+    first_beat_at = models.DateTimeField(null=True, blank=True)
+    folded_through = models.BigIntegerField(default=0)
     # The licence it plays under (rights.licensed.licence_of at start): an episode played under a
     # series grant names that grant. Royalty statements read viewing by contract.
     contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -126,24 +130,6 @@ class PlaybackSession(models.Model):
                    # reads, the month's range first): the database reads the index alone, never a session row.
                    models.Index(fields=["started_at", "viewer", "seconds_watched", "contract", "work", "media", "territory"],
                                 name="cinema_session_royalties")]
-
-
-class ViewingEvent(models.Model):
-    """A heartbeat's worth of viewing, for royalty reports: who licensed it (organisation),
-    which work, where, under which right, how many seconds."""
-
-    session = models.ForeignKey(PlaybackSession, on_delete=models.CASCADE, related_name="events")
-    organisation_id = models.BigIntegerField(db_index=True)
-    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
-    territory = models.CharField(max_length=2)
-    media = models.CharField(max_length=24)
-    at = models.DateTimeField(auto_now_add=True)
-    position = models.FloatField()
-    seconds = models.FloatField()
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["organisation_id", "at"])]
 
 
 class RevenueKind(models.TextChoices):

@@ -174,7 +174,8 @@ def start(request, here: Here, work_id: int):
     session_id = started.session.public_id
     return JsonResponse({
         "session": str(session_id), "master_url": started.master_url, "expires": started.expires,
-        "resume_at": started.resume_at, "heartbeat_url": here.url("heartbeat", session_id), "stop_url": here.url("stop", session_id),
+        "resume_at": started.resume_at, "playback_token": started.playback_token,
+        "heartbeat_url": reverse("cinema:session-heartbeat", args=[session_id]), "stop_url": reverse("cinema:session-stop", args=[session_id]),
         "heartbeat_seconds": 15,
     })
 

@@ -7,8 +7,9 @@
 - Invalid API keys: `API_KEY_FAILURES_PER_IP` from one IP address in the window and the API
   answers that address 429 (with Retry-After) until the window has passed.
 
-The last two are counters in Django's cache (`KINOMOST_REDIS_URL` shares them between worker
-processes; without it each process counts for itself). The client's IP is always
+The last two are counters in Django's cache, one count per node whatever its worker processes:
+a folder of the data dir they share (settings.CACHES), or Redis (`KINOMOST_REDIS_URL`) for all
+nodes together. The client's IP is always
 `kinomost.core.http.client_ip`, so the trusted-proxy rule applies here too.
 """
 

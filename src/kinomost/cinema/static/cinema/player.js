@@ -1,9 +1,9 @@
 /* The storefront's player: hls.js on a <video>, with quality, audio language and subtitles,
    keyboard (space, arrows, f, m) and touch (tap: play/pause; double tap on a side: ±10 s).
 
-   The session is started by POST; heartbeats store the position and renew the stream token.
-   Every HLS request is rewritten to the newest signed folder (/hls/<token>/<expires>/<asset>/),
-   so playback outlives the first token; the key comes from /cinema/keys/ with the session cookie. */
+   The session is started by POST (with the page's cookie); its master URL works for the whole
+   session and its playlists name the session's own key URL, so nothing is rewritten. Heartbeats
+   and stop go to /playback/<session>/… with the session's playback token (no cookie, no CSRF). */
 (function () {
   "use strict";
   var root = document.getElementById("player");
@@ -11,8 +11,7 @@
   var video = root.querySelector("video");
   var $ = function (id) { return document.getElementById(id); };
   var csrf = root.dataset.csrf;
-  var state = { base: null, session: null, heartbeatUrl: null, stopUrl: null, watched: 0, lastTime: null, timer: null, stopped: false };
-  var HLS_URL = /^(.*?\/hls\/)[^/]+\/\d+\/([0-9a-f-]{36})\/(.*)$/;
+  var state = { session: null, token: null, heartbeatUrl: null, stopUrl: null, watched: 0, lastTime: null, timer: null, stopped: false };
   var lang = document.documentElement.lang || "en";
   var names = window.Intl && Intl.DisplayNames ? new Intl.DisplayNames([lang], { type: "language" }) : null;
   var hls = null;
@@ -25,16 +24,18 @@
     }).then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { ok: r.ok, body: j }; }); });
   }
 
+  function playbackPost(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "omit", keepalive: true,
+      headers: { "Authorization": "Bearer " + state.token, "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body || {})
+    }).then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { ok: r.ok, body: j }; }); });
+  }
+
   function fail(message) {
     var box = $("player-error");
     box.textContent = message;
     box.hidden = false;
-  }
-
-  function rebase(url) {
-    var m = url.match(HLS_URL);
-    if (!m || !state.base || state.base.indexOf("/" + m[2] + "/") < 0) return url;
-    return new URL(state.base + m[3], location.href).href;
   }
 
   function languageName(code, fallback) {
@@ -78,11 +79,11 @@
     if (!state.heartbeatUrl || state.stopped) return Promise.resolve();
     var seconds = state.watched;
     state.watched = 0;
-    return post(state.heartbeatUrl, { position: video.currentTime, seconds: seconds }).then(function (res) {
-      if (res.ok) { state.base = res.body.base_url; return; }
+    return playbackPost(state.heartbeatUrl, { position: video.currentTime, seconds: seconds }).then(function (res) {
+      if (res.ok) return;
       state.stopped = true;
       video.pause();
-      fail(res.body.message || "");
+      fail(root.dataset.ended || res.body.detail || "");
     });
   }
 
@@ -90,7 +91,7 @@
     if (!state.stopUrl || state.stopped) return Promise.resolve();
     state.stopped = true;
     clearInterval(state.timer);
-    return post(state.stopUrl, { position: video.currentTime });
+    return playbackPost(state.stopUrl, { position: video.currentTime });
   }
 
   function toggle() { if (video.paused) { video.play().catch(function () { $("big-play").hidden = false; }); } else { video.pause(); } }
@@ -155,13 +156,10 @@
     state.session = started.session;
     state.heartbeatUrl = started.heartbeat_url;
     state.stopUrl = started.stop_url;
-    state.base = started.master_url.replace(/[^/]*$/, "").replace(/^(.*\/[0-9a-f-]{36}\/).*$/, "$1");
+    state.token = started.playback_token;
     state.timer = setInterval(beat, (started.heartbeat_seconds || 15) * 1000);
     if (window.Hls && Hls.isSupported()) {
-      hls = new Hls({
-        startPosition: started.resume_at || 0,
-        xhrSetup: function (xhr, url) { var fresh = rebase(url); if (fresh !== url) xhr.open("GET", fresh, true); }
-      });
+      hls = new Hls({ startPosition: started.resume_at || 0 });
       hls.on(Hls.Events.MANIFEST_PARSED, function () { fillQuality(); fillAudio(); fillSubtitles(); toggle(); });
       hls.on(Hls.Events.AUDIO_TRACKS_UPDATED, fillAudio);
       hls.on(Hls.Events.AUDIO_TRACK_SWITCHED, fillAudio);
@@ -170,7 +168,7 @@
       hls.loadSource(started.master_url);
       hls.attachMedia(video);
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = started.master_url;  // Safari plays HLS itself; the token lasts as long as the heartbeats
+      video.src = started.master_url;  // Safari plays HLS itself: the URL lasts the whole session
       video.addEventListener("loadedmetadata", function () { video.currentTime = started.resume_at || 0; toggle(); }, { once: true });
     } else {
       fail(root.dataset.unsupported || "HLS is not supported by this browser.");

@@ -1,0 +1,261 @@
+"""Playback benchmark: session starts and heartbeats beside /healthz on the same server.
+
+    .venv/bin/python bench/playback.py                    # 8 s per measurement, 1/8/32 clients
+    .venv/bin/python bench/playback.py --seconds 15 --workers 2 --no-redis
+
+`kinomost serve --workers N` (default: one per core, as it starts by default) on a throwaway data
+dir, var/bench/playback-data/, with its SQLite database (or --database-url) and, when Redis
+answers on 127.0.0.1:6379, the production profile's Redis (DB 5, a prefix of its own): beats are
+then one XADD each; without it they go to the process's buffer. The data is small on purpose —
+one platform, one ready film, subscribed viewers — since neither a start nor a beat reads the
+catalogue beyond the one title (this is the demo-sized fixture, not the scale library).
+
+Measured, on the same server in the same run, closed loop (bench/load.py) at 1, 8 and 32
+clients: GET /healthz (the anchor: the cheapest answer the server gives), POST
+/playback/<session>/heartbeat (a viewer's beat, its playback token in the header; one session
+per client) and POST …/play/<film>/start/ (a signed-in viewer starting playback: visibility,
+entitlement, a session row, tokens; the stream limit is lifted for the run). For each:
+requests/s, requests per CPU-second of the server (its throughput per core, which the other
+load on a shared machine hardly moves), p50 and p95. Goals (issue 13): heartbeat ≥ 0.5× the
+anchor's throughput and ≥ 1,000 beats/s per core; start p95 ≤ 50 ms. Then the sizing for
+1,000,000 concurrent viewers at the player's beat interval, and each server worker's RSS at
+rest and after the runs (goal < 250 MB). Results also in bench/results/playback.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # bench/ is not a package: from the path above
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "var" / "bench" / "playback-data"
+RESULTS = ROOT / "bench" / "results"
+SECRET = "bench-playback-stream-secret-0123456789"
+PASSWORD = "correct horse battery staple"
+REDIS_URL = "redis://127.0.0.1:6379/5"
+VIEWERS = 1_000_000
+CLIENTS = (1, 8, 32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--loaders", type=int, default=1, help="load generator processes")
+    parser.add_argument("--no-redis", action="store_true", help="the embedded profile even when Redis answers")
+    parser.add_argument("--fold-in-web", action="store_true",
+                        help="fold beats in the web processes' threads (default with Redis: a separate `kinomost playback-fold`, measured apart)")
+    parser.add_argument("--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1:5432/kino_bench (default: SQLite)")
+    args = parser.parse_args()
+    env = _environment(args)
+    fixture = _fixture()
+    port = _free_port()
+    log = (DATA / "serve.log").open("wb")
+    server = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", str(args.workers)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    folder = None
+    if env.get("KINOMOST_CINEMA_BEAT_FOLDER_THREAD") == "0":
+        folder = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "playback-fold"], env=env,
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(port, server)
+        time.sleep(2)
+        rest = _worker_rss(server.pid)
+        fold_before = load.cpu_seconds(folder.pid) if folder else 0.0
+        rows = _measure(base, fixture, server.pid, args)
+        fold_cpu = load.cpu_seconds(folder.pid) - fold_before if folder else None
+        after = _worker_rss(server.pid)
+    finally:
+        for proc in filter(None, (server, folder)):
+            os.killpg(proc.pid, signal.SIGINT)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    _report(args, env, rows, rest, after, fixture["heartbeat_seconds"], fold_cpu)
+
+
+def _environment(args) -> dict:
+    shutil.rmtree(DATA, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    env = dict(os.environ, KINOMOST_DATA_DIR=str(DATA), KINOMOST_STREAM_SECRET=SECRET, DJANGO_SETTINGS_MODULE="kinomost.settings",
+               KINOMOST_CINEMA_MAX_STREAMS="1000000000", KINOMOST_LOG_LEVEL="ERROR")
+    for name in ("KINOMOST_DATABASE_URL", "KINOMOST_CINEMA_HLS_DIR", "KINOMOST_REDIS_URL", "KINOMOST_WEB_WORKERS"):
+        env.pop(name, None)
+    if args.database_url:
+        env["KINOMOST_DATABASE_URL"] = args.database_url
+    if not args.no_redis and _redis_up():
+        env["KINOMOST_REDIS_URL"] = REDIS_URL
+        env["KINOMOST_REDIS_PREFIX"] = f"kinomost-bench-{uuid.uuid4().hex[:8]}:"
+        if not args.fold_in_web:  # as the production profile may run it: folders apart from the web nodes
+            env["KINOMOST_CINEMA_BEAT_FOLDER_THREAD"] = "0"
+    os.environ.clear()
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return env
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:  # noqa: BLE001 (no redis-py, no server: the embedded profile)
+        return False
+
+
+def _fixture() -> dict:
+    """A platform, a ready film, a subscribed viewer signed in (cookie, CSRF), and one playback
+    session per client started the way the player starts it."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+    from django.utils import timezone
+
+    from kinomost.catalog.services import WorkInput, save_work
+    from kinomost.cinema import services
+    from kinomost.cinema.models import Asset, AssetStatus
+    from kinomost.cinema.viewers import sign_up
+    from kinomost.cinema.viewing_models import Subscription
+    from kinomost.parties import services as parties
+    from kinomost.parties.context import Actor
+    from kinomost.parties.models import Role
+    from kinomost.rights import ledger
+
+    org = parties.create_organisation(slug="bench-kino", name="Bench Kino", kind="media_group", country="RU")
+    platform = services.create_platform(Actor(organisation=org, role=Role.PLATFORM_OPERATOR), slug="kino", name="Kino",
+                                        territories_spec=["RU"], media=["svod"], languages=["ru"])
+    work = save_work(org, WorkInput(ref="BENCH-1", kind="feature", titles={"ru": "Брат", "en": "Brother"}))[0]
+    ledger.record_holding(org, ledger.TermInput(works=[work], territories="RU", media=["svod"], start="2020-01-01", end=None),
+                          contract=ledger.ContractInput(reference="BENCH-ACQ"))
+    Asset.objects.create(organisation=org, work=work, platform=platform, key=os.urandom(16), iv=bytes(16), status=AssetStatus.READY,
+                         master_playlist="master.m3u8", duration=5400.0, ready_at=timezone.now(), ladder=[480])
+    viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
+    Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
+    client = Client()
+    client.force_login(viewer.user)
+    csrf = _get_new_csrf_string()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    start_path = f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"
+    sessions = []
+    for _ in range(max(CLIENTS)):
+        answer = client.post(start_path, b"{}", content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+        assert answer.status_code == 200, answer.content
+        sessions.append(answer.json())
+    return {"cookie": cookie, "csrf": csrf, "start_path": start_path, "sessions": sessions,
+            "heartbeat_seconds": sessions[0]["heartbeat_seconds"]}
+
+
+def _measure(base: str, fixture: dict, pid: int, args) -> list[dict]:
+    healthz = [load.Request("/healthz")]
+    beats = [load.Request(s["heartbeat_url"], "POST", {"Authorization": f"Bearer {s['playback_token']}", "Content-Type": "application/json"},
+                          json.dumps({"position": 60.0, "seconds": 15.0}).encode()) for s in fixture["sessions"]]
+    starts = [load.Request(fixture["start_path"], "POST", {"Cookie": fixture["cookie"], "X-CSRFToken": fixture["csrf"],
+                                                           "Content-Type": "application/json"}, b"{}")]
+    rows = []
+    for name, requests in (("healthz", healthz), ("heartbeat", beats), ("start", starts)):
+        for clients in CLIENTS:
+            before = load.cpu_seconds(pid)
+            result = load.run(base, requests, clients, args.seconds, processes=args.loaders, warmup=0.5)
+            cpu = load.cpu_seconds(pid) - before
+            errors = result.errors()
+            rows.append({"path": name, "clients": clients, "rps": result.rps, "per_core": result.count / cpu if cpu else float("nan"),
+                         "p50": result.p50, "p95": result.p95, "errors": errors, "count": result.count})
+            print(f"  {name:<9} {clients:>3} clients  {result.rps:8.1f} req/s  p95 {result.p95:7.1f} ms"
+                  + (f"  ERRORS {errors}" if errors else ""), flush=True)
+    return rows
+
+
+def _worker_rss(pid: int) -> list[float]:
+    return [round(load.rss_mb(p), 1) for p in load.process_tree(pid) if p != pid]
+
+
+def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | None) -> None:
+    by = {(r["path"], r["clients"]): r for r in rows}
+    cores = len(os.sched_getaffinity(0))
+    profile = "Redis (one XADD per beat)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
+    database = "PostgreSQL" if env.get("KINOMOST_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    print(f"\nkinomost serve --workers {args.workers} on {cores} cores; beats: {profile}; database: {database}; "
+          f"{args.seconds:g} s per measurement (a machine shared with other work: expect noise)\n")
+    print(f"{'path':<10}{'clients':>8}{'req/s':>10}{'per core':>10}{'p50 ms':>9}{'p95 ms':>9}{'× healthz':>11}")
+    for r in rows:
+        anchor = by[("healthz", r["clients"])]["rps"]
+        print(f"{r['path']:<10}{r['clients']:>8}{r['rps']:>10.1f}{r['per_core']:>10.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+              f"{r['rps'] / anchor:>11.2f}" + (f"  errors {r['errors']}" if r["errors"] else ""))
+    beat = max((r for r in rows if r["path"] == "heartbeat"), key=lambda r: r["per_core"])
+    ratio = min(by[("heartbeat", c)]["rps"] / by[("healthz", c)]["rps"] for c in CLIENTS)
+    start_p95 = by[("start", 1)]["p95"]
+    beats_per_s = VIEWERS / beat_seconds
+    print("\ngoals:")
+    print(f"  heartbeat ≥ 0.5× /healthz throughput: worst {ratio:.2f}×  {'met' if ratio >= 0.5 else 'MISSED'}")
+    print(f"  heartbeat ≥ 1,000 beats/s per core: {beat['per_core']:,.0f}  {'met' if beat['per_core'] >= 1000 else 'MISSED'}")
+    print(f"  start p95 ≤ 50 ms (1 client): {start_p95:.1f} ms  {'met' if start_p95 <= 50 else 'MISSED'}")
+    worst_rss = max(rest + after) if rest + after else float("nan")
+    print(f"  worker RSS < 250 MB: at rest {rest} MB, after {after} MB  {'met' if worst_rss < 250 else 'MISSED'}")
+    if fold_cpu is not None:
+        folded = sum(r["count"] for r in rows if r["path"] == "heartbeat")
+        print(f"  (beats folded by a separate `kinomost playback-fold`: {fold_cpu:.1f} CPU-s for {folded:,} beats,"
+              f" {folded / fold_cpu if fold_cpu else float('nan'):,.0f} beats per CPU-second; not in the web figures)")
+    print(f"\nsizing for {VIEWERS:,} concurrent viewers beating every {beat_seconds} s = {beats_per_s:,.0f} beats/s:")
+    print(f"  web cores for the beats: {beats_per_s / beat['per_core']:,.0f} (at {beat['per_core']:,.0f} beats/s per core, measured)")
+    if fold_cpu:
+        print(f"  folder cores: {beats_per_s / (folded / fold_cpu):,.0f} (at {folded / fold_cpu:,.0f} beats per CPU-second, measured)")
+    if env.get("KINOMOST_REDIS_URL"):
+        from kinomost.cinema import beats as beat_module
+
+        batches = beats_per_s / beat_module.BATCH
+        print(f"  database: no write on the request path; the folders update each session row once per beat it"
+              f" received, in batches of up to {beat_module.BATCH:,}: ≈ {beats_per_s:,.0f} row updates/s in ≈ {batches:,.0f}"
+              " transactions/s (a row per session, never a row per beat)")
+    else:
+        print("  database: the embedded profile folds each process's buffer every CINEMA_BEAT_FLUSH_SECONDS:"
+              f" ≈ {beats_per_s:,.0f} row updates/s, one transaction per process per flush")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "playback.json").write_text(json.dumps({"rows": rows, "rss_rest_mb": rest, "rss_after_mb": after,
+                                                       "workers": args.workers, "profile": profile, "database": database}, indent=1))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, proc) -> None:
+    import socket
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit(f"kinomost serve stopped: {(DATA / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    sys.exit("kinomost serve did not start in 120 s")
+
+
+if __name__ == "__main__":
+    main()

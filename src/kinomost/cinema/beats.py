@@ -1,0 +1,256 @@
+"""Heartbeats: one cheap write on the request path, folded into playback sessions in batches.
+
+A heartbeat only says "session S was at position P, having watched N seconds since the last
+beat, at time T". Writing a database row per beat would be 66,667 writes/s for a million viewers
+beating every 15 s; instead:
+
+- with KINOMOST_REDIS_URL (production): the request does one XADD to the Redis stream
+  `kinomost:playback:beats` (prefix: KINOMOST_REDIS_PREFIX); folders (a thread in every web process, and `kinomost
+  playback-fold`) read it as the consumer group `fold`, fold a batch into the sessions in one
+  transaction, then XACK it. A folder that dies before XACK leaves its batch pending; another
+  claims it after CLAIM_IDLE_MS and folds it again.
+- without Redis (the embedded default): the process keeps beats in memory and folds them every
+  CINEMA_BEAT_FLUSH_SECONDS (and at exit). A process killed outright loses the beats it received
+  since its last flush: at most CINEMA_BEAT_FLUSH_SECONDS (default 2 s) of heartbeats, i.e. at
+  most one beat per session (players beat every 15 s); the next beat's seconds are capped by the
+  wall clock, so the lost seconds are not counted twice either.
+
+The fold is idempotent: each beat has an increasing key (the stream entry id, or the process's
+microsecond clock), a session remembers the last key folded (`folded_through`), and a replayed
+batch changes nothing. It caps each beat's seconds at the wall-clock time since the previous beat
+plus HEARTBEAT_SLACK, so royalties cannot be inflated, and keeps per session the position, the
+seconds watched and the first and last beat.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+from kinomost.cinema import live
+
+log = logging.getLogger(__name__)
+
+GROUP = "fold"
+STREAM_MAXLEN = 5_000_000  # ~20 min of a million viewers' beats: trimmed approximately, folded long before
+CLAIM_IDLE_MS = 30_000
+BATCH = 5_000
+HEARTBEAT_SLACK = 5.0  # seconds a beat may claim beyond the wall-clock time since the previous one
+
+
+def stream() -> str:
+    return settings.CINEMA_REDIS_PREFIX + "beats"
+
+
+@dataclass(frozen=True)
+class Beat:
+    key: int  # increasing: ms * 10**6 + sequence (Redis entry id), or µs * 1000 + counter (memory)
+    session: str
+    position: float
+    seconds: float
+    at: float  # server time, Unix seconds
+
+
+def record(session_id, position: float, seconds: float, now: float | None = None) -> None:
+    """The one write of a heartbeat's request: to Redis, or to the process's buffer."""
+    at = time.time() if now is None else now
+    client = live.redis_client()
+    if client is not None:
+        client.xadd(stream(), {"s": str(session_id), "p": repr(float(position)), "w": repr(float(seconds)), "t": repr(at)},
+                    maxlen=STREAM_MAXLEN, approximate=True)
+    else:
+        _buffer.add(str(session_id), float(position), float(seconds), at)
+    _ensure_folder()
+
+
+def fold(beats: list[Beat]) -> int:
+    """Fold beats into their sessions, in one transaction; returns how many sessions changed.
+    Beats of unknown sessions are dropped; beats at or below a session's `folded_through` were
+    folded before and change nothing."""
+    from kinomost.cinema.viewing_models import PlaybackSession
+
+    by_session: dict[str, list[Beat]] = {}
+    for beat in sorted(beats, key=lambda b: b.key):
+        by_session.setdefault(beat.session, []).append(beat)
+    if not by_session:
+        return 0
+    changed = []
+    with transaction.atomic():
+        sessions = PlaybackSession.objects.select_for_update().filter(public_id__in=list(by_session))
+        for session in sessions:
+            if _fold_into(session, [b for b in by_session[str(session.public_id)] if b.key > session.folded_through]):
+                changed.append(session)
+        PlaybackSession.objects.bulk_update(changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through"])
+    return len(changed)
+
+
+def _fold_into(session, beats: list[Beat]) -> bool:
+    if not beats:
+        return False
+    previous = session.last_heartbeat_at.timestamp()
+    added = 0.0
+    for beat in beats:
+        added += max(0.0, min(beat.seconds, max(0.0, beat.at - previous) + HEARTBEAT_SLACK))
+        previous = max(previous, beat.at)
+    session.seconds_watched += added
+    if session.ended_at is None:  # a stop's position is newer than any beat folded after it
+        session.position = beats[-1].position
+    session.first_beat_at = session.first_beat_at or _when(beats[0].at)
+    session.last_heartbeat_at = _when(previous)
+    session.folded_through = beats[-1].key
+    return True
+
+
+def _when(at: float) -> datetime:
+    return datetime.fromtimestamp(at, tz=dt_timezone.utc)
+
+
+def drain() -> int:
+    """Fold everything recorded so far (tests, `kinomost playback-fold --once`, process exit)."""
+    client = live.redis_client()
+    if client is None:
+        return fold(_buffer.take())
+    total = 0
+    consumer = RedisFolder(client, name="drain")
+    while (n := consumer.step(block_ms=None)) is not None:
+        total += n
+    return total
+
+
+class _Buffer:
+    """The embedded profile's beats, kept until the next flush."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._beats: list[Beat] = []
+        self._last_key = 0
+
+    def add(self, session: str, position: float, seconds: float, at: float) -> None:
+        with self._lock:
+            key = max(time.time_ns() // 1000 * 1000, self._last_key + 1)
+            self._last_key = key
+            self._beats.append(Beat(key, session, position, seconds, at))
+
+    def take(self) -> list[Beat]:
+        with self._lock:
+            beats, self._beats = self._beats, []
+        return beats
+
+    def put_back(self, beats: list[Beat]) -> None:
+        with self._lock:
+            self._beats[:0] = beats
+
+
+_buffer = _Buffer()
+
+
+class RedisFolder:
+    """One consumer of the `fold` group: read a batch (new entries, or entries another consumer
+    left pending too long), fold, acknowledge."""
+
+    def __init__(self, client, name: str):
+        self.client, self.name = client, name
+        try:
+            client.xgroup_create(stream(), GROUP, id="0", mkstream=True)
+        except Exception as exc:  # BUSYGROUP: it exists
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def step(self, block_ms: int | None = 1000) -> int | None:
+        """Fold one batch; None when there was nothing to read."""
+        _, claimed, _ = self.client.xautoclaim(stream(), GROUP, self.name, CLAIM_IDLE_MS, "0-0", count=BATCH)
+        entries = list(claimed)
+        if not entries:
+            answer = self.client.xreadgroup(GROUP, self.name, {stream(): ">"}, count=BATCH, block=block_ms)
+            entries = answer[0][1] if answer else []
+        if not entries:
+            return None
+        beats = [b for b in (_parse(entry_id, fields) for entry_id, fields in entries) if b is not None]
+        folded = fold(beats)
+        self.client.xack(stream(), GROUP, *[entry_id for entry_id, _ in entries])
+        return folded
+
+
+def _parse(entry_id, fields) -> Beat | None:
+    try:
+        ms, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-")
+        get = lambda k: fields[k.encode()].decode()
+        return Beat(int(ms) * 10**6 + int(seq), get("s"), float(get("p")), float(get("w")), float(get("t")))
+    except (KeyError, ValueError, AttributeError):
+        log.warning("dropping a malformed beat %r", entry_id)
+        return None
+
+
+# --- the background folder of a web process
+
+_folder_started = False
+_folder_lock = threading.Lock()
+
+
+def _ensure_folder() -> None:
+    """Start this process's folder thread at its first beat (not in tests: they drain)."""
+    global _folder_started
+    if _folder_started or not settings.CINEMA_BEAT_FOLDER_THREAD:
+        return
+    with _folder_lock:
+        if _folder_started:
+            return
+        _folder_started = True
+        threading.Thread(target=run_folder, name="kinomost-beat-folder", daemon=True).start()
+        atexit.register(_flush_at_exit)
+
+
+def run_folder(stop: threading.Event | None = None, name: str | None = None) -> None:
+    """Fold beats until `stop` is set: every CINEMA_BEAT_FLUSH_SECONDS, and end the sessions whose
+    licence or subscription lapsed every CINEMA_RECHECK_SECONDS."""
+    import os
+    import socket
+
+    from kinomost.cinema import playback
+
+    stop = stop or threading.Event()
+    name = name or f"{socket.gethostname()}-{os.getpid()}"
+    next_check = time.monotonic() + settings.CINEMA_RECHECK_SECONDS
+    while not stop.is_set():
+        try:
+            client = live.redis_client()
+            if client is None:
+                stop.wait(settings.CINEMA_BEAT_FLUSH_SECONDS)
+                _flush_buffer()
+            else:
+                folder = RedisFolder(client, name)
+                while folder.step(block_ms=int(settings.CINEMA_BEAT_FLUSH_SECONDS * 1000)) is not None and not stop.is_set():
+                    pass
+            if time.monotonic() >= next_check:
+                playback.end_lapsed()
+                next_check = time.monotonic() + settings.CINEMA_RECHECK_SECONDS
+        except Exception:
+            log.exception("folding heartbeats failed; retrying")
+            close_old_connections()
+            stop.wait(1)
+
+
+def _flush_buffer() -> None:
+    beats = _buffer.take()
+    if not beats:
+        return
+    try:
+        fold(beats)
+    except Exception:
+        _buffer.put_back(beats)  # the database is away: keep them for the next flush
+        raise
+
+
+def _flush_at_exit() -> None:
+    try:
+        _flush_buffer()
+    except Exception:
+        log.exception("could not fold the last heartbeats at exit")

@@ -1,0 +1,183 @@
+"""The playback paths in front of Django: heartbeats, nginx's liveness question, CORS preflights.
+
+Why in front: Django's middleware stack answers a trivial request at ~480/s per core here, and a
+million viewers beating every 15 s send 66,667 beats/s. `PlaybackFront` wraps the ASGI
+application (kinomost.asgi, outside `HLSDelivery`) and answers, without Django:
+
+    POST /playback/<session>/heartbeat   {"position": s, "seconds": s}  (+ token, below)
+         → 200 {"ok": true, "expires": <session's hard end>}
+    GET  /playback/live                   nginx's auth_request: X-Original-URI is a session's
+                                          stream URL → 204 live / 403
+    OPTIONS on /playback/…, /hls/…, /cinema/keys/…   CORS preflight (cinema/origins.py)
+
+The heartbeat's token is the session's playback token (`tokens.playback_token`, from start), as
+`Authorization: Bearer <token>` or a `token` field of the JSON body (navigator.sendBeacon cannot
+set headers). It checks the token's signature for that session (403 otherwise: a forged token, or
+another session's — so another viewer's session cannot be driven), that the session is live
+(409 once stopped, revoked or lapsed), and the numbers (400); then makes its one write
+(`beats.record`: an XADD to Redis, or the process's buffer). Never the main database.
+
+The same rules answer through Django (`beat_answer`, called by views_stream.session_heartbeat)
+for servers without this wrapper and for the test client. `POST /playback/<session>/stop` is a
+Django view (it writes the session row).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from kinomost.cinema import beats, live, origins, tokens
+
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+HEARTBEAT_PATH = re.compile(r"^/playback/(?P<session>" + _UUID + r")/heartbeat/?\Z")
+LIVE_PATH = "/playback/live"
+PREFLIGHT_PATHS = re.compile(origins.CORS_PATHS)
+MAX_BODY = 4096
+MAX_POSITION, MAX_SECONDS = 10**7, 10**5
+
+
+def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
+    """The heartbeat rules, for both paths: (status, JSON answer)."""
+    fields = parse_body(body)
+    if fields is None:
+        return 400, {"error": "invalid", "detail": "The body is a JSON object: {\"position\": seconds, \"seconds\": seconds}."}
+    token = bearer(authorization) or fields.get("token")
+    expires = tokens.check_playback_token(session_id, token if isinstance(token, str) else "")
+    if expires is None:
+        return 403, {"error": "forbidden", "detail": "This token does not drive this playback session."}
+    numbers = _numbers(fields)
+    if numbers is None:
+        return 400, {"error": "invalid", "detail": "position and seconds are numbers of seconds (0 or more)."}
+    if not is_live(session_id):
+        return 409, {"error": "ended", "detail": "This playback has ended: start it again."}
+    beats.record(session_id, *numbers)
+    return 200, {"ok": True, "expires": expires}
+
+
+def bearer(authorization: str | None) -> str | None:
+    scheme, _, value = (authorization or "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def parse_body(body: bytes) -> dict | None:
+    if not body.strip():
+        return {}
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _numbers(fields: dict) -> tuple[float, float] | None:
+    try:
+        position, seconds = float(fields.get("position", 0)), float(fields.get("seconds", 0))
+    except (TypeError, ValueError):
+        return None
+    if isinstance(fields.get("position"), bool) or isinstance(fields.get("seconds"), bool):
+        return None
+    if not (0 <= position < MAX_POSITION and 0 <= seconds < MAX_SECONDS):  # also refuses NaN
+        return None
+    return position, seconds
+
+
+def session_stream_live(original_uri: str | None, is_live=live.is_live) -> bool:
+    """nginx's question (auth_request): is this session stream URL signed and its session live?"""
+    from kinomost.cinema.delivery import SESSION_PATH
+
+    match = SESSION_PATH.match((original_uri or "").split("?", 1)[0])
+    if match is None:
+        return False
+    if not tokens.is_valid_session(match["session"], match["token"], int(match["expires"]), match["asset"]):
+        return False
+    return is_live(match["session"])
+
+
+class PlaybackFront:
+    """ASGI wrapper: heartbeats, nginx's liveness question and CORS preflights; the rest goes on."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        if method == "OPTIONS" and PREFLIGHT_PATHS.match(path):
+            await self._preflight(scope, send)
+            return
+        match = HEARTBEAT_PATH.match(path) if method == "POST" else None
+        if match is not None:
+            await self._heartbeat(scope, receive, send, match["session"])
+            return
+        if path == LIVE_PATH and method in ("GET", "HEAD"):
+            live_now = await _async_stream_live(_header(scope, b"x-original-uri"))
+            await _send(send, 204 if live_now else 403, None, [])
+            return
+        await self.app(scope, receive, send)
+
+    async def _heartbeat(self, scope, receive, send, session_id: str) -> None:
+        origin = await origins.request_origin(scope)
+        body = await _read_body(receive)
+        if body is None:
+            await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, origins.cors_headers(origin))
+            return
+        status, answer = await _async_beat(session_id, _header(scope, b"authorization"), body)
+        await _send(send, status, answer, origins.cors_headers(origin))
+
+    async def _preflight(self, scope, send) -> None:
+        origin = await origins.request_origin(scope)
+        await _send(send, 204, None, origins.cors_headers(origin, preflight=True))
+
+
+async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
+    """`beat_answer` with the liveness asked without blocking on the database (Redis inline)."""
+    fields = parse_body(body)
+    token = bearer(authorization) or (fields or {}).get("token")
+    if fields is not None and isinstance(token, str) and tokens.check_playback_token(session_id, token) is not None:
+        alive = await live.is_live_async(session_id)
+    else:
+        alive = False  # beat_answer refuses before it asks
+    return beat_answer(session_id, authorization, body, is_live=lambda _sid: alive)
+
+
+async def _async_stream_live(original_uri: str | None) -> bool:
+    from kinomost.cinema.delivery import SESSION_PATH
+
+    match = SESSION_PATH.match((original_uri or "").split("?", 1)[0])
+    if match is None or not tokens.is_valid_session(match["session"], match["token"], int(match["expires"]), match["asset"]):
+        return False
+    return await live.is_live_async(match["session"])
+
+
+async def _read_body(receive) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b""
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _send(send, status: int, answer: dict | None, extra: list) -> None:
+    body = json.dumps(answer).encode() if answer is not None else b""
+    headers = [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store"), *extra]
+    if answer is not None:
+        headers.append((b"content-type", b"application/json"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers") or []:
+        if key == name:
+            return value.decode("latin-1")
+    return None

@@ -1,0 +1,139 @@
+"""Is a playback session still live? The one question every stream file, key and heartbeat of a
+session asks, answered cheaply.
+
+A session's URLs are signed until its hard end (tokens.session_base); stopping it, revoking it
+or its licence lapsing ends it earlier. The answer is kept where it is cheap to read:
+
+- with KINOMOST_REDIS_URL (the production profile): a Redis key per session, written at start
+  (value: the hard end) and replaced by "ended" at stop or revocation, both expiring with the
+  session. A missing key (Redis restarted without its data) falls back to the database once.
+- without Redis (the embedded default): the session row, read once per
+  CINEMA_LIVE_CACHE_SECONDS per process.
+
+Either way a process remembers an answer for at most CINEMA_LIVE_CACHE_SECONDS, so a session
+ended in one process stops working in every other within that time (nginx caches its
+auth_request answer for the same few seconds: deploy/nginx.conf).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.utils import timezone
+
+ENDED = b"ended"
+_CACHE_LIMIT = 200_000  # answers kept per process before the cache starts over
+
+_cache: dict[str, tuple[bool, float]] = {}
+_lock = threading.Lock()
+_client = None
+_client_url = None
+
+
+def _key(session_id) -> str:
+    return f"{settings.CINEMA_REDIS_PREFIX}live:{session_id}"
+
+
+def redis_client():
+    """The process's Redis client for playback, or None in the embedded profile."""
+    global _client, _client_url
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    if _client is None or _client_url != url:
+        import redis
+
+        _client, _client_url = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30), url
+    return _client
+
+
+def opened(session_id, hard_end: int) -> None:
+    """A session started: live until `hard_end` (Unix seconds) unless ended first."""
+    client = redis_client()
+    if client is not None:
+        client.set(_key(session_id), str(int(hard_end)), ex=max(1, int(hard_end - time.time()) + 60))
+    _remember(str(session_id), True)
+
+
+def ended(session_ids) -> None:
+    """Sessions stopped or revoked (their rows already say so): their URLs stop working now in
+    this process, within CINEMA_LIVE_CACHE_SECONDS elsewhere."""
+    ids = [str(s) for s in session_ids]
+    client = redis_client()
+    if client is not None and ids:
+        ttl = int(settings.CINEMA_SESSION_HOURS * 3600) + 60
+        with client.pipeline(transaction=False) as pipe:
+            for sid in ids:
+                pipe.set(_key(sid), ENDED, ex=ttl)
+            pipe.execute()
+    for sid in ids:
+        _remember(sid, False)
+
+
+def is_live(session_id) -> bool:
+    """Synchronous form (Django views, services)."""
+    sid = str(session_id)
+    cached = _cached(sid)
+    if cached is not None:
+        return cached
+    answer = _from_redis(sid)
+    if answer is None:
+        answer = _from_database(sid)
+    _remember(sid, answer)
+    return answer
+
+
+async def is_live_async(session_id) -> bool:
+    """For the paths in front of Django: Redis is asked inline (a sub-millisecond round trip),
+    the database in Django's thread for synchronous code."""
+    sid = str(session_id)
+    cached = _cached(sid)
+    if cached is not None:
+        return cached
+    answer = _from_redis(sid)
+    if answer is None:
+        answer = await sync_to_async(_from_database, thread_sensitive=True)(sid)
+    _remember(sid, answer)
+    return answer
+
+
+def forget() -> None:
+    """Drop the process's remembered answers (tests switching profiles)."""
+    with _lock:
+        _cache.clear()
+
+
+def _cached(sid: str) -> bool | None:
+    entry = _cache.get(sid)
+    if entry is None or time.monotonic() - entry[1] > settings.CINEMA_LIVE_CACHE_SECONDS:
+        return None
+    return entry[0]
+
+
+def _remember(sid: str, answer: bool) -> None:
+    with _lock:
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[sid] = (answer, time.monotonic())
+
+
+def _from_redis(sid: str) -> bool | None:
+    client = redis_client()
+    if client is None:
+        return None
+    value = client.get(_key(sid))
+    if value is None:
+        return None
+    return value != ENDED and int(value) > time.time()
+
+
+def _from_database(sid: str) -> bool:
+    from kinomost.cinema.viewing_models import PlaybackSession
+
+    try:
+        return PlaybackSession.objects.filter(public_id=sid, ended_at__isnull=True, token_expires_at__gt=timezone.now()).exists()
+    except (ValueError, TypeError):
+        return False

@@ -1,0 +1,243 @@
+"""Heartbeats in front of Django (cinema/front.py) and their fold into sessions (cinema/beats.py):
+the token and tenancy rules, one write and no database on the request path, in the embedded
+profile and with Redis (DB 2 of the local server, a key prefix per test), and a fold that a
+replayed or re-claimed batch does not change."""
+
+import asyncio
+import json
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kinomost.cinema import beats, front, live, playback, storefront
+from kinomost.cinema.delivery import HLSDelivery
+from kinomost.cinema.viewing_models import PlaybackSession
+
+from .viewing import (
+    hold,
+    main_profile,
+    make_platform,
+    make_work,
+    ready_asset,
+    viewer_of,
+)
+
+pytestmark = pytest.mark.django_db
+REDIS_URL = "redis://127.0.0.1:6379/2"
+
+
+@pytest.fixture
+def platform(org_a):
+    return make_platform(org_a)
+
+
+@pytest.fixture
+def film(org_a, platform):
+    work = make_work(org_a, "brother", ratings=[("RU", "MKRF", "16+")])
+    hold(org_a, [work])
+    ready_asset(org_a, work, platform, duration=3 * 3600)
+    return work
+
+
+def _start(platform, viewer, work):
+    profile = main_profile(viewer)
+    return playback.start(viewer, profile, storefront.Viewing(platform=platform, territory=viewer.country, max_age=profile.max_age), work.pk)
+
+
+class Django:
+    def __init__(self):
+        self.seen = []
+
+    async def __call__(self, scope, receive, send):
+        self.seen.append((scope["method"], scope["path"]))
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def call(app, method, path, body=b"", headers=()):
+    """One request through the ASGI app, in a thread of its own (a browser test may leave a loop)."""
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "headers": [(k.encode(), v.encode()) for k, v in headers]}
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    payload = b"".join(m.get("body", b"") for m in sent[1:])
+    return sent[0]["status"], dict(sent[0]["headers"]), payload
+
+
+def beat(app, started, body=None, token=None, session=None):
+    payload = json.dumps(body if body is not None else {"position": 10, "seconds": 10}).encode()
+    headers = [("authorization", f"Bearer {token or started.playback_token}"), ("content-type", "application/json")]
+    return call(app, "POST", f"/playback/{session or started.session.public_id}/heartbeat", payload, headers)
+
+
+@pytest.fixture
+def app():
+    return front.PlaybackFront(HLSDelivery(Django()))
+
+
+@pytest.fixture
+def redis(settings):
+    """The production profile: liveness and beats in Redis, under a prefix of this test's own."""
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis_lib.ConnectionError:
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (the test needs it: apt-get install redis-server)")
+    settings.REDIS_URL = REDIS_URL
+    settings.CINEMA_REDIS_PREFIX = prefix = f"test:{uuid.uuid4().hex}:"
+    live.forget()
+    yield client
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    live.forget()
+
+
+def test_a_heartbeat_touches_no_database_and_is_folded_into_its_session(app, platform, film, django_assert_num_queries):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    PlaybackSession.objects.filter(pk=started.session.pk).update(last_heartbeat_at=timezone.now() - timedelta(seconds=15))
+    with django_assert_num_queries(0):
+        status, headers, body = beat(app, started, {"position": 15.5, "seconds": 15})
+    assert status == 200 and json.loads(body) == {"ok": True, "expires": started.expires}
+    assert headers[b"cache-control"] == b"no-store"
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.seconds_watched == 0  # not yet folded: nothing was written on the request path
+    assert beats.drain() == 1
+    session.refresh_from_db()
+    assert session.position == 15.5 and 15 <= session.seconds_watched <= 20 and session.first_beat_at is not None
+
+
+def test_heartbeats_with_the_wrong_token_session_or_input_are_refused(app, platform, film):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    other = viewer_of(platform, email="other@example.com")
+    theirs = _start(platform, other, film)
+    assert beat(app, started, token="1.forged")[0] == 403
+    assert beat(app, started, token=f"{started.expires}.{'A' * 24}")[0] == 403
+    assert beat(app, started, token=theirs.playback_token)[0] == 403  # another viewer's session token on mine
+    assert beat(app, theirs, token=started.playback_token)[0] == 403  # my token on another viewer's session
+    assert beat(app, started, session=uuid.uuid4())[0] == 403  # a session that does not exist
+    no_token = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", b'{"position": 1, "seconds": 1}')
+    assert no_token[0] == 403
+    in_body = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat",
+                   json.dumps({"position": 1, "seconds": 1, "token": started.playback_token}).encode())
+    assert in_body[0] == 200  # navigator.sendBeacon puts the token in the body
+    for bad in ({"position": -1, "seconds": 1}, {"position": "x", "seconds": 1}, {"position": 1, "seconds": 10**6},
+                {"position": True, "seconds": 1}, [1, 2]):
+        status, _, body = beat(app, started, bad)
+        assert status == 400 and json.loads(body)["error"] == "invalid", bad
+    for raw in (b"not json", b'{"position": NaN, "seconds": 1}', b"\xff\xfe"):
+        assert call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", raw,
+                    [("authorization", f"Bearer {started.playback_token}")])[0] == 400
+    huge = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", b" " * 5000,
+                [("authorization", f"Bearer {started.playback_token}")])
+    assert huge[0] == 413
+    assert beats.drain() == 1  # only the good beat of the body-token form reached the session
+
+
+def test_a_stopped_or_revoked_session_refuses_heartbeats(app, platform, film):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    assert beat(app, started)[0] == 200
+    playback.stop(viewer, started.session.public_id, position=42)
+    status, _, body = beat(app, started)
+    assert status == 409 and json.loads(body)["error"] == "ended"
+    second = _start(platform, viewer, film)
+    playback.revoke(PlaybackSession.objects.filter(pk=second.session.pk), "takedown")
+    assert beat(app, second)[0] == 409
+    beats.drain()
+    assert PlaybackSession.objects.get(pk=started.session.pk).position == 42  # a beat folded after stop keeps the stop's position
+
+
+def test_other_requests_go_on_to_django(app, platform, film):
+    django = app.app.app
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    assert call(app, "GET", f"/playback/{started.session.public_id}/heartbeat")[0] == 299
+    assert call(app, "POST", f"/playback/{started.session.public_id}/stop", b"{}")[0] == 299
+    assert call(app, "POST", "/playback/not-a-session/heartbeat")[0] == 299
+    assert django.seen[-1] == ("POST", "/playback/not-a-session/heartbeat")
+
+
+def test_the_django_view_applies_the_same_rules(client, platform, film):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    url = f"/playback/{started.session.public_id}/heartbeat"
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {started.playback_token}"}
+    assert client.post(url, {"position": 3, "seconds": 3}, content_type="application/json", **bearer).status_code == 200
+    assert client.post(url, {"position": -3, "seconds": 3}, content_type="application/json", **bearer).status_code == 400
+    assert client.post(url, {"position": 3, "seconds": 3}, content_type="application/json").status_code == 403
+    stop = client.post(f"/playback/{started.session.public_id}/stop", {"position": 3}, content_type="application/json", **bearer)
+    assert stop.status_code == 200 and PlaybackSession.objects.get(pk=started.session.pk).ended_at is not None
+    assert client.post(url, {"position": 3, "seconds": 3}, content_type="application/json", **bearer).status_code == 409
+    assert client.post(f"/playback/{uuid.uuid4()}/stop", {}, content_type="application/json", **bearer).status_code == 403
+
+
+def test_the_fold_caps_seconds_by_the_wall_clock_and_a_replayed_batch_changes_nothing(platform, film):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    t0 = started.session.last_heartbeat_at.timestamp()
+    sid = str(started.session.public_id)
+    batch = [beats.Beat(1_000, sid, 15.0, 15.0, t0 + 15), beats.Beat(2_000, sid, 30.0, 900.0, t0 + 30),  # claims 900 s in 15
+             beats.Beat(3_000, sid, 45.0, 15.0, t0 + 45)]
+    assert beats.fold(batch) == 1
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.seconds_watched == pytest.approx(15 + 20 + 15) and session.position == 45.0
+    assert session.first_beat_at.timestamp() == pytest.approx(t0 + 15) and session.last_heartbeat_at.timestamp() == pytest.approx(t0 + 45)
+    assert beats.fold(batch) == 0 and beats.fold(batch[:1]) == 0  # replayed: nothing changes
+    again = PlaybackSession.objects.get(pk=started.session.pk)
+    assert (again.seconds_watched, again.position, again.folded_through) == (session.seconds_watched, 45.0, 3_000)
+    assert beats.fold([beats.Beat(9, str(uuid.uuid4()), 1, 1, t0)]) == 0  # an unknown session: dropped
+
+
+def test_with_redis_a_beat_is_one_xadd_and_liveness_is_read_from_redis(app, redis, platform, film, django_assert_num_queries):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    assert redis.get(f"{redis_prefix()}live:{started.session.public_id}") == str(started.expires).encode()
+    live.forget()  # not even this process's memory: the answer comes from Redis
+    with django_assert_num_queries(0):
+        assert beat(app, started, {"position": 12, "seconds": 12})[0] == 200
+    assert redis.xlen(beats.stream()) == 1
+    assert beats.drain() == 1
+    assert PlaybackSession.objects.get(pk=started.session.pk).position == 12
+    playback.stop(viewer, started.session.public_id)
+    assert redis.get(f"{redis_prefix()}live:{started.session.public_id}") == b"ended"
+    live.forget()
+    assert beat(app, started)[0] == 409
+
+
+def test_with_redis_a_batch_left_by_a_dead_folder_is_claimed_and_folded_once(redis, platform, film, monkeypatch):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    PlaybackSession.objects.filter(pk=started.session.pk).update(last_heartbeat_at=timezone.now() - timedelta(seconds=60))
+    for position, ago in ((15, 30), (30, 15)):
+        beats.record(started.session.public_id, position, 15, now=time.time() - ago)
+    beats.RedisFolder(redis, "dead")  # the group exists
+    redis.xreadgroup(beats.GROUP, "dead", {beats.stream(): ">"}, count=10)  # read, then died before folding and XACK
+    assert beats.drain() == 0  # nothing new; the dead folder's batch is not yet idle long enough
+    monkeypatch.setattr(beats, "CLAIM_IDLE_MS", 0)
+    assert beats.drain() == 1
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.position == 30 and session.seconds_watched == pytest.approx(30)
+    entries = redis.xrange(beats.stream())
+    assert beats.fold([beats._parse(i, f) for i, f in entries]) == 0  # the same batch again: no change
+    assert redis.xpending(beats.stream(), beats.GROUP)["pending"] == 0
+
+
+def redis_prefix():
+    from django.conf import settings
+
+    return settings.CINEMA_REDIS_PREFIX
