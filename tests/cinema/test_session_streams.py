@@ -31,7 +31,7 @@ from .servers import database_url, free_port, wait_for_port
 from .test_playback_nginx import NGINX, SECRET, shipped_site, start_nginx
 from .viewing import hold, main_profile, make_platform, viewer_of
 
-APP_ORIGIN = "https://tv.example"
+APP_ORIGIN = f"http://localhost:{free_port()}"  # a registered app on another origin (localhost: a secure context)
 CLIP_SECONDS = 14  # three 6-second segments (6, 6, 2): longer than the 3-second token lifetime
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
