@@ -277,7 +277,7 @@ def end_lapsed(now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     open_ = PlaybackSession.objects.filter(ended_at__isnull=True, token_expires_at__gt=now)
-    groups = open_.values_list("viewer__platform__organisation_id", "work_id", "territory", "media").distinct()
+    groups = open_.order_by().values_list("viewer__platform__organisation_id", "work_id", "territory", "media").distinct()
     ended = 0
     for org_id, work_id, territory, media in groups:
         if licensed.licence_of(org_id, work_id, territory, media, today) is None:
