@@ -20,6 +20,7 @@ $(VENDOR)/.done: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/hls.js/dist/hls.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/shaka-player/dist/shaka-player.compiled.js $(VENDOR)/
 	touch $@
 
 run: bootstrap

@@ -69,11 +69,13 @@ INSTALLED_APPS = [
     "kinomost.demo",
     "axes",
     "csp",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # CORS only for registered apps on the paths of cinema/origins.py
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,7 +262,11 @@ REDIS_URL = os.environ.get("KINOMOST_REDIS_URL", "")
 CINEMA_REDIS_PREFIX = os.environ.get("KINOMOST_REDIS_PREFIX", "kinomost:playback:")  # keys and the beat stream
 # Origins of registered apps (comma-separated, e.g. "https://tv.example,https://app.example"): with
 # each platform's own `app_origins`, the only origins that get CORS (cinema/origins.py).
-APP_ORIGINS = [o.strip().rstrip("/") for o in os.environ.get("KINOMOST_APP_ORIGINS", "").split(",") if o.strip()]
+APP_ORIGINS = [o.strip().rstrip("/").lower() for o in os.environ.get("KINOMOST_APP_ORIGINS", "").split(",") if o.strip()]
+CORS_ALLOWED_ORIGINS = APP_ORIGINS  # and each platform's app_origins (cinema/apps.py connects the check)
+CORS_URLS_REGEX = r"^/(api/v1/viewer/|hls/|cinema/keys/|playback/)"  # = cinema.origins.CORS_PATHS
+CORS_ALLOW_CREDENTIALS = False  # apps use bearer tokens and signed URLs, never the site's cookies
+CORS_EXPOSE_HEADERS = ["content-length", "content-range"]
 # Imports of spreadsheets and CSV files (core/spreadsheets.py): the largest upload, the most data
 # rows (sheets together), and the most a workbook may expand to when unzipped (its shared-strings
 # part, held in memory whole, a quarter of that). The defaults fit the largest real imports with

@@ -41,6 +41,12 @@ class PlatformOut(Schema):
     territories: list[str]
     media: list[str]
     languages: list[str]
+    app_origins: list[str]
+
+
+class AppOriginsIn(Schema):
+    app_origins: list[str] = Field(..., examples=[["https://tv.example"]],
+                                   description="origins (scheme://host[:port]) of the platform's apps: they get CORS")
 
 
 class PlatformIn(Schema):
@@ -53,7 +59,7 @@ class PlatformIn(Schema):
 
 def _platform_out(platform) -> dict:
     return {"slug": platform.slug, "name": platform.name, "territories": platform.territories,
-            "media": platform.media, "languages": platform.languages}
+            "media": platform.media, "languages": platform.languages, "app_origins": platform.app_origins}
 
 
 @router.get("/assets", response=list[AssetStatusOut], summary="This organisation's assets, newest first, with ingest progress")
@@ -78,6 +84,13 @@ def create_platform(request, payload: PlatformIn):
         media=payload.media, languages=payload.languages,
     )
     return Status(201, _platform_out(platform))
+
+
+@router.put("/platforms/{slug}/app-origins", response=PlatformOut,
+            summary="Set the web origins of the platform's apps (CORS on the viewer API, streams, keys and heartbeats)")
+def set_app_origins(request, slug: str, payload: AppOriginsIn):
+    platform = selectors.platform_for(request.auth, slug)
+    return _platform_out(services.set_app_origins(request.auth, platform, payload.app_origins))
 
 
 class UploadIn(Schema):

@@ -68,7 +68,7 @@ def record(session_id, position: float, seconds: float, now: float | None = None
                     maxlen=STREAM_MAXLEN, approximate=True)
     else:
         _buffer.add(str(session_id), float(position), float(seconds), at)
-    _ensure_folder()
+    ensure_folder()
 
 
 def fold(beats: list[Beat]) -> int:
@@ -195,8 +195,9 @@ _folder_started = False
 _folder_lock = threading.Lock()
 
 
-def _ensure_folder() -> None:
-    """Start this process's folder thread at its first beat (not in tests: they drain)."""
+def ensure_folder() -> None:
+    """Start this process's folder thread at its first beat or session start (not in tests: they
+    drain), so beats are folded and lapsed sessions ended even where players never beat."""
     global _folder_started
     if _folder_started or not settings.CINEMA_BEAT_FOLDER_THREAD:
         return

@@ -88,8 +88,9 @@ def forget() -> None:
 
 
 def cors_allowed_by_platforms(sender, request, **kwargs) -> bool:
-    """django-cors-headers' `check_request_enabled` signal: a platform's own app origins."""
-    return is_allowed(request.headers.get("origin"))
+    """django-cors-headers' `check_request_enabled` signal (which it asks beside CORS_URLS_REGEX,
+    so the paths are checked here again): a platform's own app origins."""
+    return bool(re.match(CORS_PATHS, request.path_info)) and is_allowed(request.headers.get("origin"))
 
 
 def _load() -> None:

@@ -156,6 +156,7 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
                work=work_id, territory=viewing.territory, media=media)
     live.ended(displaced)
     live.opened(session.public_id, hard_end)
+    beats.ensure_folder()  # this process folds beats and rechecks licences from now on
     master = Asset.objects.only("master_playlist").get(pk=found.asset_id).master_playlist
     base = tokens.session_base(session.public_id, found.asset_public_id, hard_end)
     return Started(session, base + master.lstrip("/"), hard_end, session.position, tokens.playback_token(session.public_id, hard_end))
@@ -277,7 +278,7 @@ def end_lapsed(now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     open_ = PlaybackSession.objects.filter(ended_at__isnull=True, token_expires_at__gt=now)
-    groups = open_.values_list("viewer__platform__organisation_id", "work_id", "territory", "media").distinct()
+    groups = open_.order_by().values_list("viewer__platform__organisation_id", "work_id", "territory", "media").distinct()
     ended = 0
     for org_id, work_id, territory, media in groups:
         if licensed.licence_of(org_id, work_id, territory, media, today) is None:

@@ -8,13 +8,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kinomost.cinema import keys, ladder, probe, queue, storage
+from kinomost.cinema import keys, ladder, origins, probe, queue, storage
 from kinomost.cinema import subtitles as subtitle_files
 from kinomost.cinema.models import PLATFORM_MEDIA, Asset, AssetSource, Platform, SourceKind
 from kinomost.core import media as media_tree
 from kinomost.core import territories
 from kinomost.core.audit import record
-from kinomost.core.errors import Conflict, InvalidInput
+from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.languages import normalise_tag
 from kinomost.parties.context import Actor
 from kinomost.parties.roles import OPERATE_PLATFORM
@@ -43,6 +43,24 @@ def create_platform(actor: Actor, *, slug: str, name: str, territories_spec: lis
             organisation=actor.organisation, slug=slug, name=name, territories=countries, media=leaves, languages=tags
         )
         record("cinema.platform_created", actor=actor, organisation=actor.organisation, obj=platform)
+    return platform
+
+
+def set_app_origins(actor: Actor, platform: Platform, app_origins: list[str] | str) -> Platform:
+    """The web origins of the platform's own apps (a TV app, a partner's site), which then get CORS
+    on the viewer API, streams, keys and heartbeats (cinema/origins.py). Replaces the list."""
+    actor.require(OPERATE_PLATFORM, _("run a platform"))
+    if platform.organisation_id != actor.organisation.pk:
+        raise NotFound(_("No such platform."))
+    given = app_origins.replace(",", " ").split() if isinstance(app_origins, str) else list(app_origins)
+    cleaned = list(dict.fromkeys(origins.normalise(o) for o in given if str(o).strip()))
+    if len(cleaned) > 20:
+        raise InvalidInput(_("A platform registers at most 20 app origins."))
+    with transaction.atomic():
+        platform.app_origins = cleaned
+        platform.save(update_fields=["app_origins"])
+        record("cinema.platform_app_origins", actor=actor, organisation=actor.organisation, obj=platform, app_origins=cleaned)
+    origins.forget()
     return platform
 
 

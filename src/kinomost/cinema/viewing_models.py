@@ -116,7 +116,7 @@ class PlaybackSession(models.Model):
     # Heartbeats are folded in batches (cinema/beats.py): the first beat folded, and the key of the
     # last one, so that a batch folded twice changes nothing. last_heartbeat_at is the last beat.
     first_beat_at = models.DateTimeField(null=True, blank=True)
-    folded_through = models.BigIntegerField(default=0)
+    folded_through = models.BigIntegerField(default=0, db_default=0)  # a database default too: bulk loaders (bench/royalties.py) insert rows by hand
     # The licence it plays under (rights.licensed.licence_of at start): an episode played under a
     # series grant names that grant. Royalty statements read viewing by contract.
     contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

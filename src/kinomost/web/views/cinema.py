@@ -78,10 +78,24 @@ def _status_row(asset, language: str) -> dict:
     }
 
 
+def _save_app_origins(request):
+    """The operator registers the web origins of a platform's apps (cinema.services.set_app_origins)."""
+    platform = selectors.platform_for(request.actor, request.POST.get("platform", ""))
+    try:
+        services.set_app_origins(request.actor, platform, request.POST["app_origins"])
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("App origins of %(name)s saved.") % {"name": platform.name})
+    return redirect("web:cinema")
+
+
 @member_required
 def cinema_home(request):
     """Platforms (with a form to open one) and the assets, newest first."""
     can_write = can(request.actor.role, OPERATE_PLATFORM)
+    if request.method == "POST" and "app_origins" in request.POST:
+        return _save_app_origins(request)
     form = PlatformForm(request.POST or None)
     if request.method == "POST":
         if not can_write:
