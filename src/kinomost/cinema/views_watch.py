@@ -21,23 +21,22 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinomost.catalog.models import Credit, Work
-from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
-from kinomost.cinema import payments, playback, prices, storefront, viewers
-from kinomost.cinema.models import Platform, Track
+from kinomost.catalog.models import Work
+from kinomost.catalog.selectors import display_title, with_localizations
+from kinomost.cinema import payments, playback, storefront, viewers, watch
+from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
-from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
+from kinomost.cinema.viewing_models import Profile, Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
 from kinomost.core.http import client_ip, safe_next
-from kinomost.core.languages import language_name
 from kinomost.parties.throttle import ThrottledAuthenticationForm
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
 
 
 class Here:
-    """The request's platform, viewer, profile and what they may see."""
+    """The request's platform, viewer, profile and what they may see (a watch.Audience)."""
 
     def __init__(self, request, platform: Platform, viewer: Viewer):
         self.request, self.platform, self.viewer = request, platform, viewer
@@ -45,9 +44,9 @@ class Here:
         profiles = list(viewer.profiles.all())
         self.profiles = profiles
         self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
-        territory = storefront.viewing_territory(viewer.country, client_ip(request))
-        self.viewing = storefront.Viewing(platform, territory, self.profile.max_age)
-        self.language = get_language() or "en"
+        self.who = watch.audience(platform, viewer, self.profile, get_language() or "en", client_ip(request))
+        self.viewing = self.who.viewing
+        self.language = self.who.language
 
     def url(self, name: str, *args) -> str:
         return reverse(f"cinema:{name}", args=[self.platform.organisation.slug, self.platform.slug, *args])
@@ -100,57 +99,25 @@ def _join(request, platform: Platform):
 
 @viewer_page
 def home(request, here: Here):
-    rows = storefront.home_rows(here.viewing, here.profile, here.language)
-    return render(request, "cinema/watch/home.html", here.context(rows=rows))
+    return render(request, "cinema/watch/home.html", here.context(rows=watch.home(here.who)))
 
 
 @viewer_page
 def search(request, here: Here):
     query = (request.GET.get("q") or "").strip()[:200]
-    results = storefront.search(here.viewing, query, here.language) if query else []
-    return render(request, "cinema/watch/search.html", here.context(query=query, results=results))
+    return render(request, "cinema/watch/search.html", here.context(query=query, results=watch.search(here.who, query)))
 
 
 @viewer_page
 def title(request, here: Here, work_id: int):
-    found = storefront.playable_under(here.viewing, work_id)
-    if not found:
-        raise Http404
-    work = get_object_or_404(with_localizations(Work.objects.prefetch_related("ratings")), pk=work_id)
-    first = found[work_id] if work_id in found else next(iter(found.values()))  # = playback.title_playable
-    episodes = _episodes(work, found, here.language) if work_id not in found else []
-    asset_ids = {p.asset_id for p in found.values()}
-    tracks = Track.objects.filter(asset_id__in=asset_ids).values_list("kind", "language").distinct()
-    audio = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "audio" and lang})
-    subtitles = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "subtitles" and lang})
-    credits = Credit.objects.filter(work=work).select_related("person").order_by("role", "order")[:30]
-    rating = next((r for r in work.ratings.all() if r.territory == here.viewing.territory), None) or work.ratings.first()
-    # `first` is playback.title_playable's answer: the same title that rent and buy check
-    entitled = playback.entitlement(here.viewer, first)
+    view = watch.title(here.who, work_id)
+    entitlement = view.entitlement
     return render(request, "cinema/watch/title.html", here.context(
-        work=work, title=display_title(work, here.language), synopsis=display_synopsis(work, here.language),
-        rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled.media is not None,
-        free=entitled.media in storefront.FREE_MEDIA, owned=entitled.owned, rental=entitled.rental, play_work_id=first.work_id,
-        offers=_offers(here.viewer.platform, playback.offers(here.viewer, first)), currency=here.viewer.platform.currency, acquire_id=work_id,
-        test_payments=payments.provider().name == TestProvider.name,
+        view=view, work=view.work, title=view.title, synopsis=view.synopsis, rating=view.rating, credits=view.credits,
+        seasons=view.seasons, audio=[name for _tag, name in view.audio], subtitles=[name for _tag, name in view.subtitles],
+        entitled=view.entitled, free=view.free, owned=entitlement.owned, rental=entitlement.rental, play_work_id=view.play_work_id,
+        offers=view.offers, currency=view.currency, acquire_id=work_id, test_payments=payments.provider().name == TestProvider.name,
     ))
-
-
-def _offers(platform, media: list[str]) -> list[dict]:
-    """The acquisitions the title page shows, each with its price and (rentals) hours."""
-    hours = {"tvod": viewers.RENTAL_HOURS, "pvod": viewers.PVOD_HOURS}
-    return [{"media": m, "price": prices.price(platform, m).amount, "hours": hours.get(m)} for m in media]
-
-
-def _episodes(series: Work, found: dict, language: str) -> list[tuple[str, list[tuple[Work, str]]]]:
-    """(season label, [(episode, title)]) for the playable episodes of a series."""
-    works = with_localizations(Work.objects.filter(pk__in=list(found)).select_related("parent")).order_by("parent__number", "number", "id")
-    seasons: dict[str, list] = {}
-    for episode in works:
-        season = episode.parent if episode.parent_id != series.pk else None
-        label = _("Season %(n)s") % {"n": season.number} if season is not None and season.number else (display_title(season, language) if season else "")
-        seasons.setdefault(label, []).append((episode, display_title(episode, language)))
-    return list(seasons.items())
 
 
 @viewer_page
@@ -158,13 +125,14 @@ def player(request, here: Here, work_id: int):
     found = storefront.playable(here.viewing, work_id)
     if found is None:
         raise Http404
-    back = here.url("title", found.top_id)
-    if playback.entitled_media(here.viewer, found) is None:  # the same answer start would give
-        messages.error(request, _("Subscribe, rent or buy this title to watch it."))
-        return redirect(back)
+    try:
+        watch.playable_for_player(here.who, work_id)  # the same answer start would give
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(here.url("title", found.top_id))
     work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
-    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language), back=back,
-                                                                     start_url=here.url("start", work_id)))
+    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language),
+                                                                     back=here.url("title", found.top_id), start_url=here.url("start", work_id)))
 
 
 @require_POST
@@ -224,19 +192,10 @@ def account(request, here: Here):
         viewers.subscribe(here.viewer)
         messages.success(request, _("Thank you: your subscription is active."))
         return redirect(safe_next(request, here.url("account")))
-    subscription = Subscription.objects.filter(viewer=here.viewer).first()
+    view = watch.account(here.who)
     return render(request, "cinema/watch/account.html", here.context(
-        subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
-        price=prices.price(here.viewer.platform, "svod").amount, currency=here.viewer.platform.currency, rentals=_named(here.viewer.rentals.all()[:20], here.language),
-        purchases=_named(here.viewer.purchases.all(), here.language), now=timezone.now(),
-        live=playback.live_sessions(here.viewer).count(), territory=here.viewing.territory))
-
-
-def _named(rows, language: str) -> list[tuple[object, str]]:
-    """(rental or purchase, the title in the viewer's language)."""
-    rows = list(rows)
-    works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[r.work_id for r in rows]))}
-    return [(r, display_title(works[r.work_id], language)) for r in rows]
+        view=view, subscription=view.subscription, active=view.subscribed, price=view.price.amount, currency=view.price.currency,
+        rentals=view.rentals, purchases=view.purchases, now=timezone.now(), live=view.live_sessions, territory=view.territory))
 
 
 @require_POST
