@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from kinomost.catalog.models import Work
 from kinomost.catalog.selectors import display_title, with_localizations
-from kinomost.cinema import payments, playback, storefront, viewers, watch
+from kinomost.cinema import app_auth, device_flow, payments, playback, storefront, viewers, watch
 from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Profile, Viewer
@@ -38,12 +39,12 @@ PROFILE_SESSION_KEY = "cinema_profile_%d"
 class Here:
     """The request's platform, viewer, profile and what they may see (a watch.Audience)."""
 
-    def __init__(self, request, platform: Platform, viewer: Viewer):
+    def __init__(self, request, platform: Platform, viewer: Viewer | None):
         self.request, self.platform, self.viewer = request, platform, viewer
         chosen = request.session.get(PROFILE_SESSION_KEY % platform.pk)
-        profiles = list(viewer.profiles.all())
+        profiles = list(viewer.profiles.all()) if viewer is not None else []  # None: browsing before signing in
         self.profiles = profiles
-        self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
+        self.profile = next((p for p in profiles if p.pk == chosen), profiles[0] if profiles else None)
         self.who = watch.audience(platform, viewer, self.profile, get_language() or "en", client_ip(request))
         self.viewing = self.who.viewing
         self.language = self.who.language
@@ -62,28 +63,36 @@ def _platform(org: str, slug: str) -> Platform:
     return platform
 
 
-def viewer_page(view):
-    """Signed-in viewer of this platform; strangers go to sign in, members of other platforms may
-    open an account here; domain errors become a page (or JSON for the player's calls)."""
+def viewer_page(view=None, *, browsable: bool = False):
+    """Signed-in viewer of this platform; strangers go to sign in (or, on a `browsable` page of a
+    platform that lets anyone browse, see it signed out), members of other platforms may open an
+    account here; domain errors become a page (or JSON for the player's calls)."""
+    if view is None:
+        return lambda v: viewer_page(v, browsable=browsable)
 
     @wraps(view)
     def wrapper(request, org, slug, *args, **kwargs):
         platform = _platform(org, slug)
         if not request.user.is_authenticated:
-            return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + request.get_full_path())
+            if browsable and platform.browse_signed_out:
+                return _answer(request, view, Here(request, platform, None), *args, **kwargs)
+            return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + quote(request.get_full_path()))
         viewer = Viewer.objects.filter(user=request.user, platform=platform).select_related("platform__organisation").first()
         if viewer is None:
             return _join(request, platform)
-        here = Here(request, platform, viewer)
-        wants_json = request.headers.get("Accept", "").startswith("application/json")
-        try:
-            return view(request, here, *args, **kwargs)
-        except DomainError as exc:
-            if wants_json:
-                return JsonResponse(exc.as_dict(), status=exc.status_code)
-            return render(request, "cinema/watch/message.html", here.context(message=exc.message), status=exc.status_code)
+        return _answer(request, view, Here(request, platform, viewer), *args, **kwargs)
 
     return wrapper
+
+
+def _answer(request, view, here: Here, *args, **kwargs):
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        return view(request, here, *args, **kwargs)
+    except DomainError as exc:
+        if wants_json:
+            return JsonResponse(exc.as_dict(), status=exc.status_code)
+        return render(request, "cinema/watch/message.html", here.context(message=exc.message), status=exc.status_code)
 
 
 def _join(request, platform: Platform):
@@ -97,25 +106,26 @@ def _join(request, platform: Platform):
     return render(request, "cinema/watch/join.html", {"platform": platform})
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def home(request, here: Here):
     return render(request, "cinema/watch/home.html", here.context(rows=watch.home(here.who)))
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def search(request, here: Here):
     query = (request.GET.get("q") or "").strip()[:200]
     return render(request, "cinema/watch/search.html", here.context(query=query, results=watch.search(here.who, query)))
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def title(request, here: Here, work_id: int):
     view = watch.title(here.who, work_id)
     entitlement = view.entitlement
     return render(request, "cinema/watch/title.html", here.context(
         view=view, work=view.work, title=view.title, synopsis=view.synopsis, rating=view.rating, credits=view.credits,
         seasons=view.seasons, audio=[name for _tag, name in view.audio], subtitles=[name for _tag, name in view.subtitles],
-        entitled=view.entitled, free=view.free, owned=entitlement.owned, rental=entitlement.rental, play_work_id=view.play_work_id,
+        entitled=view.entitled, free=view.free, owned=bool(entitlement and entitlement.owned), rental=entitlement.rental if entitlement else None,
+        signed_out=here.viewer is None, login_url=here.url("login") + "?next=" + quote(request.get_full_path()), play_work_id=view.play_work_id,
         offers=view.offers, currency=view.currency, acquire_id=work_id, test_payments=payments.provider().name == TestProvider.name,
     ))
 
@@ -173,15 +183,24 @@ def _json(request) -> dict:
 
 @viewer_page
 def profiles(request, here: Here):
+    """Choose a profile (leaving a kids profile asks its PIN) or add one (not from a kids profile)."""
     if request.method == "POST":
         if request.POST.get("choose"):
-            profile = get_object_or_404(Profile, viewer=here.viewer, pk=request.POST["choose"])
-            request.session[PROFILE_SESSION_KEY % here.platform.pk] = profile.pk
+            chosen = watch.own_profile(here.viewer, request.POST["choose"])
+            try:
+                viewers.choose_profile(here.viewer, here.profile, chosen, pin=request.POST.get("pin", ""), ip=client_ip(request))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect(here.url("profiles"))
+            request.session[PROFILE_SESSION_KEY % here.platform.pk] = chosen.pk
             return redirect(here.url("home"))
         max_age = request.POST.get("max_age") or None
-        is_kids = bool(request.POST.get("is_kids"))
-        viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=is_kids,
-                               max_age=int(max_age) if max_age and max_age.isdigit() else None)
+        try:
+            viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=bool(request.POST.get("is_kids")),
+                                   max_age=int(max_age) if max_age and max_age.isdigit() else None, pin=request.POST.get("pin", ""),
+                                   by=here.profile)
+        except DomainError as exc:
+            messages.error(request, exc.message)
         return redirect(here.url("profiles"))
     return render(request, "cinema/watch/profiles.html", here.context(profiles=here.profiles))
 
@@ -195,7 +214,17 @@ def account(request, here: Here):
     view = watch.account(here.who)
     return render(request, "cinema/watch/account.html", here.context(
         view=view, subscription=view.subscription, active=view.subscribed, price=view.price.amount, currency=view.price.currency,
-        rentals=view.rentals, purchases=view.purchases, now=timezone.now(), live=view.live_sessions, territory=view.territory))
+        rentals=view.rentals, purchases=view.purchases, now=timezone.now(), live=view.live_sessions, territory=view.territory,
+        devices=app_auth.devices(here.viewer)))
+
+
+@require_POST
+@viewer_page
+def revoke_device(request, here: Here):
+    """Sign one of the viewer's devices (an app's tokens) out, from the account page."""
+    app_auth.revoke(here.viewer, request.POST.get("revoke", ""))
+    messages.success(request, _("The device is signed out."))
+    return redirect(here.url("account"))
 
 
 @require_POST
@@ -227,6 +256,25 @@ def _acquire(request, here: Here, work_id: int, action, thanks):
         return redirect(back)
     messages.success(request, thanks(done))
     return redirect(back)
+
+
+@viewer_page
+def activate(request, here: Here):
+    """RFC 8628's verification page: type (or arrive by QR code with) the code a TV shows, see
+    which app asks, approve or deny. Wrong codes are rate-limited (device_flow.pending_for_code)."""
+    typed = (request.POST.get("code") or request.GET.get("code") or "").strip()[:20]
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    context = {"code": typed, "pending": None, "done": None, "error": ""}
+    status = 200
+    try:
+        if decision in ("approve", "deny"):
+            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve")
+        elif typed:
+            context["pending"] = device_flow.pending_for_code(request, here.platform, typed)
+            context["code"] = device_flow.shown(context["pending"].user_code)
+    except DomainError as exc:
+        context["error"], status = exc.message, exc.status_code
+    return render(request, "cinema/watch/activate.html", here.context(**context), status=status)
 
 
 def signup(request, org: str, slug: str):

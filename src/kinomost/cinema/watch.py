@@ -48,9 +48,17 @@ def audience(platform: Platform, viewer: Viewer | None, profile: Profile | None,
     if viewer is not None:
         territory = storefront.viewing_territory(viewer.country, client_ip)
     else:
-        territory = storefront.viewing_territory(platform.territories[0] if platform.territories else "", client_ip)
+        territory = storefront.viewing_territory(_home_territory(platform), client_ip)
     max_age = profile.max_age if profile is not None else None
     return Audience(storefront.Viewing(platform, territory, max_age), viewer, profile, language or "en")
+
+
+def _home_territory(platform: Platform) -> str:
+    """Where a stranger is assumed to be without GeoIP: the operator's own country if the platform
+    sells there, else its first territory."""
+    own = platform.organisation.country if platform.organisation_id else ""
+    territories = platform.territories or []
+    return own if own in territories else (territories[0] if territories else "")
 
 
 # --- rows and search -----------------------------------------------------------------------------
@@ -276,6 +284,11 @@ def _named(rows, language: str) -> list[tuple[object, str]]:
     rows = list(rows)
     works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[r.work_id for r in rows]))}
     return [(r, display_title(works[r.work_id], language)) for r in rows if r.work_id in works]
+
+
+def title_name(work_id: int, language: str) -> str:
+    work = with_localizations(Work.objects.filter(pk=work_id)).first()
+    return display_title(work, language) if work is not None else ""
 
 
 def own_profile(viewer: Viewer, profile_id) -> Profile:
