@@ -394,7 +394,7 @@ def sign_up(request, org: str, platform: str, payload: SignUpIn):
     return Status(202, {"message": _("Check your email: we sent a link to finish signing up.")})
 
 
-@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut}), openapi_extra=_form_body("client_id"),
+@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: DeviceErrorOut}), openapi_extra=_form_body("client_id"),
              summary="RFC 8628: a code for a TV to show; the viewer approves it on the storefront's activation page")
 def device_code(request, org: str, platform: str):
     found = _signed_in_platform(request)
