@@ -159,10 +159,6 @@ class DeviceCodeOut(Schema):
     interval: int
 
 
-class DeviceErrorOut(ErrorOut):
-    error_description: str
-
-
 class CardOut(Schema):
     work_id: int
     title: str
@@ -394,7 +390,7 @@ def sign_up(request, org: str, platform: str, payload: SignUpIn):
     return Status(202, {"message": _("Check your email: we sent a link to finish signing up.")})
 
 
-@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: DeviceErrorOut}), openapi_extra=_form_body("client_id"),
+@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: ErrorOut}), openapi_extra=_form_body("client_id"),
              summary="RFC 8628: a code for a TV to show; the viewer approves it on the storefront's activation page")
 def device_code(request, org: str, platform: str):
     found = _signed_in_platform(request)
@@ -405,9 +401,10 @@ def device_code(request, org: str, platform: str):
             "interval": started.authorization.interval}
 
 
-@router.post(P + "/device/token", auth=None, response={200: TokenOut, 400: DeviceErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post(P + "/device/token", auth=None, response=_answers({200: TokenOut, 400: ErrorOut}),
              openapi_extra=_form_body("grant_type", "device_code", "client_id"),
-             summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)")
+             summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)",
+             description="A refusal is 400 with `error` as RFC 8628 §3.5 names it, and `error_description` beside `message`.")
 def device_token(request, org: str, platform: str):
     fields = _fields(request, ("grant_type", "device_code", "client_id"))
     return _tokens(device_flow.poll(_signed_in_platform(request), **fields))
