@@ -553,8 +553,7 @@ def account(request, org: str, platform: str):
              summary="Subscribe (or extend) for 30 days at the confirmed price, through the payment provider")
 def subscribe(request, org: str, platform: str, payload: ConfirmIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, "svod", payload.price, payload.currency)
-    viewers.subscribe(who.viewer)
+    viewers.subscribe(who.viewer, confirmed=(payload.price, payload.currency))
     return _subscription_out(watch.account(who))
 
 
@@ -562,16 +561,14 @@ def subscribe(request, org: str, platform: str, payload: ConfirmIn):
              summary="Rent (tvod) or rent premium (pvod) at the confirmed price; the hours run from the first play")
 def rent(request, org: str, platform: str, work_id: RecordId, payload: RentIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, payload.media, payload.price, payload.currency)
-    rental = viewers.rent(who.viewer, who.viewing, work_id, payload.media)  # refuses what this profile may not see, as the web does
+    rental = viewers.rent(who.viewer, who.viewing, work_id, payload.media, confirmed=(payload.price, payload.currency))
     return Status(201, _rental_out(rental, watch.title_name(work_id, who.language)))
 
 
 @router.post(P + "/titles/{work_id}/buy", auth=VIEWER, response=_answers({201: PurchaseOut}), summary="Buy to own (est) at the confirmed price")
 def buy(request, org: str, platform: str, work_id: RecordId, payload: ConfirmIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, "est", payload.price, payload.currency)
-    purchase = viewers.buy(who.viewer, who.viewing, work_id)
+    purchase = viewers.buy(who.viewer, who.viewing, work_id, confirmed=(payload.price, payload.currency))
     return Status(201, _purchase_out(purchase, watch.title_name(work_id, who.language)))
 
 
