@@ -86,3 +86,28 @@ def test_people_search_finds_titles_by_cast_and_director_in_any_spelling(platfor
     assert "Brother" in page or "Брат" in page
     names = dict((c.role, n) for c, n in watch.title(who, film.pk).credits)
     assert names["director"] == "Алексей Балабанов"  # credits in the reader's language
+
+
+def test_the_operator_sets_prices_browsing_and_apps_in_the_studio(platform, film, org_a, user_a):
+    from kinomost.cinema.app_models import RegisteredApp
+    from kinomost.parties import services as parties
+
+    operator = parties.create_member(email="op@rusmedia.example", organisation=org_a, role=Role.PLATFORM_OPERATOR, password="x" * 16)[0]
+    studio = Client()
+    studio.force_login(operator)
+    url = "/studio/cinema/platforms/kino/"
+    assert "599.00" in studio.get(url).content.decode()
+    too_dear = studio.post(url, {"action": "prices", "currency": "RUB", "svod": "399", "tvod": "199", "pvod": "900", "est": "699"}, follow=True)
+    assert "costs at most what buying to own costs" in too_dear.content.decode()
+    studio.post(url, {"action": "prices", "currency": "RUB", "svod": "349", "tvod": "149", "pvod": "549", "est": "699", "browse_signed_out": "1"})
+    platform.refresh_from_db()
+    assert platform.prices["svod"] == "349.00" and platform.browse_signed_out
+    assert Client().get(f"{WEB}titles/{film.pk}/").status_code == 200  # strangers may browse now
+    studio.post(url, {"action": "register", "client_id": "kinomost-tv", "name": "Kinomost TV"})
+    assert RegisteredApp.objects.get(platform=platform).name == "Kinomost TV"
+    studio.post(url, {"action": "disable", "client_id": "kinomost-tv"})
+    assert Client().post("/api/v1/viewer/rus-media/kino/device/code", {"client_id": "kinomost-tv"}).json()["error"] == "invalid_client"
+    manager = Client()
+    manager.force_login(user_a)  # a licensing manager may look, not change
+    manager.post(url, {"action": "register", "client_id": "other-app", "name": "Other"})
+    assert not RegisteredApp.objects.filter(client_id="other-app").exists()
