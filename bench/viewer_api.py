@@ -2,7 +2,7 @@
 token) beside the web storefront answering the same (HTML pages, session cookie) in the same run.
 
     .venv/bin/python bench/viewer_api.py                       # 1, 8 and 32 clients, 5 s each
-    .venv/bin/python bench/viewer_api.py --seconds 10 --clients 1 8 32 64 --titles 200
+    .venv/bin/python bench/viewer_api.py --seconds 10 --clients 1 8 32 64 --titles 200 --workers 2
 
 A throwaway data folder (var/bench/viewer-api-data/, SQLite) holds a platform with `--titles`
 playable films in a few genres and one subscribed viewer with an app token (app_auth.issue) and a
@@ -45,7 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each measurement")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
-    parser.add_argument("--titles", type=int, default=60, help="playable films on the platform")
+    parser.add_argument("--titles", type=int, default=30, help="playable films on the platform")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("KINOMOST_WEB_WORKERS", "1")))
     args = parser.parse_args()
     env = _environment()
@@ -152,7 +152,7 @@ def _measure(base_url: str, fixture: dict, operation: str, side: str, clients: i
 
 def _client(host: str, port: int, side: dict, operation: str, which: str, seconds: float) -> dict:
     """One keep-alive connection repeating one request for `seconds`; start/heartbeat POST."""
-    conn = http.client.HTTPConnection(host, port, timeout=60)
+    conn = http.client.HTTPConnection(host, port, timeout=600)
     headers = side["headers"] if operation in ("start", "heartbeat") or which == "api" else side["page_headers"]
     path, method, body = side[operation], "GET", None
     if operation in ("start", "heartbeat"):
@@ -165,7 +165,12 @@ def _client(host: str, port: int, side: dict, operation: str, which: str, second
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         began = time.perf_counter()
-        status, _answer = _request(conn, method, path, headers, body)
+        try:
+            status, _answer = _request(conn, method, path, headers, body)
+        except OSError:  # a timeout or a dropped connection counts as a refusal; go on with a new one
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=600)
         latencies.append(time.perf_counter() - began)
         errors += status != 200
     conn.close()
