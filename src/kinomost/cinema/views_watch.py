@@ -292,7 +292,7 @@ def activate(request, here: Here):
     status = 200
     try:
         if decision in ("approve", "deny"):
-            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve")
+            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve", profile=here.profile)
         elif typed:
             context["pending"] = device_flow.pending_for_code(request, here.platform, typed)
             context["code"] = device_flow.shown(context["pending"].user_code)
