@@ -97,7 +97,7 @@ def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: st
         raise DeviceGrantError("unsupported_grant_type", _("Use the device code grant type."))
     now = timezone.now()
     with transaction.atomic():
-        found = (DeviceAuthorization.objects.select_for_update().select_related("app", "viewer__platform", "viewer__user")
+        found = (DeviceAuthorization.objects.select_for_update(of=("self",)).select_related("app", "viewer__platform", "viewer__user")
                  .filter(device_digest=app_auth.digest(device_code or ""), app__platform=platform).first())
         if found is None or found.status == DeviceStatus.USED:
             raise DeviceGrantError("invalid_grant", _("This device code is not valid: ask for a new one."))
