@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from delivery import Embedded  # noqa: E402  (the one way the benches start the embedded server)
+from delivery import Embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "var" / "bench" / "viewer-api-data"

@@ -27,7 +27,7 @@ from kinomost.catalog.selectors import display_title, with_localizations
 from kinomost.cinema import app_auth, device_flow, payments, playback, storefront, viewers, watch
 from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
-from kinomost.cinema.viewing_models import Profile, Viewer
+from kinomost.cinema.viewing_models import Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
 from kinomost.core.http import client_ip, safe_next
