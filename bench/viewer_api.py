@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import multiprocessing
 import os
 import shutil
@@ -147,7 +148,7 @@ def _measure(base_url: str, fixture: dict, operation: str, side: str, clients: i
     total = len(latencies)
     return {"requests": total, "rps": round(total / seconds, 1), "errors": sum(r["errors"] for r in results),
             "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
-            "p95_ms": round(latencies[int(0.95 * (total - 1))] * 1000, 2) if latencies else None}
+            "p95_ms": round(latencies[min(total - 1, math.ceil(0.95 * total) - 1)] * 1000, 2) if latencies else None}
 
 
 def _client(host: str, port: int, side: dict, operation: str, which: str, seconds: float) -> dict:
