@@ -44,6 +44,10 @@ class Platform(models.Model):
     # which get CORS on the viewer API, streams, keys and heartbeats (cinema/origins.py).
     app_origins = models.JSONField(_("app origins"), default=list, blank=True,
                                    help_text="origins (scheme://host[:port]) of the platform's apps")
+    browse_signed_out = models.BooleanField(_("browsing before signing in"), default=False,
+                                            help_text="anyone may see the rows, search and title pages; playing needs an account")
+    pvod_above_est = models.BooleanField(_("a premium rental may cost more than buying"), default=False,
+                                         help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -181,3 +185,4 @@ class IngestJob(models.Model):
 
 from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer  # noqa: E402,F401  (viewers: see viewing_models)
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork  # noqa: E402,F401  (the storefront's set: see visibility)
+from kinomost.cinema.app_models import AppSession, AppToken, DeviceAuthorization, RegisteredApp  # noqa: E402,F401  (apps: see app_models)
