@@ -59,7 +59,10 @@ def estate(org_a, org_b):
     key = parties.create_api_key(organisation=org_a, name="fuzz", role=Role.OWNER)[1]
     ids = {"work_id": films[1].pk, "contract_id": holding.contract_id, "offer_id": offer.pk, "deal_id": deal.pk,
            "approval_id": approval.pk, "upload_id": upload["id"], "step": "propose",
-           "asset_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}  # no asset: making one needs an ingest (ffmpeg); an unknown id is 404
+           "asset_id": "0f8fad5b-d9cb-469f-a165-70867728950e",  # no asset: making one needs an ingest (ffmpeg); an unknown id is 404
+           # the viewer API: the platform above; an organisation's key is not a viewer's token, so its calls are 401
+           "org": org_a.slug, "platform": "kino", "profile_id": 1, "session_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+           "device_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}
     return {"token": key, "ids": ids}
 
 

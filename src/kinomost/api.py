@@ -173,6 +173,7 @@ def _register_routers() -> None:
     from kinomost.catalog.api import router as catalog_router
     from kinomost.catalog.api_io import router as catalog_io_router
     from kinomost.cinema.api import router as cinema_router
+    from kinomost.cinema.api_viewer import router as viewer_router
     from kinomost.exchange.api import router as exchange_router
     from kinomost.parties.api import router as parties_router
     from kinomost.rights.api import router as rights_router
@@ -180,12 +181,13 @@ def _register_routers() -> None:
     from kinomost.royalties.api import router as royalties_router
 
     routers = [parties_router, catalog_io_router, catalog_router, cinema_router, exchange_router, rights_avails_router, rights_router,
-               royalties_router]
+               royalties_router, viewer_router]
     _document_refusals(routers)
     api.add_router("/", parties_router)
     api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}
     api.add_router("/", catalog_router)
     api.add_router("/cinema", cinema_router)
+    api.add_router("/viewer", viewer_router)  # /viewer/{org}/{platform}/…: viewers' apps, with their own bearer tokens
     api.add_router("/exchange", exchange_router)
     api.add_router("/rights/avails", rights_avails_router)  # before "/rights"
     api.add_router("/rights", rights_router)

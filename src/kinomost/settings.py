@@ -150,6 +150,10 @@ KINOMOST_LOGIN_LOCK_MINUTES = int(os.environ.get("KINOMOST_LOGIN_LOCK_MINUTES", 
 KINOMOST_LOGIN_FAILURES_PER_IP = int(os.environ.get("KINOMOST_LOGIN_FAILURES_PER_IP", "50"))
 KINOMOST_API_KEY_FAILURES_PER_IP = int(os.environ.get("KINOMOST_API_KEY_FAILURES_PER_IP", "20"))
 KINOMOST_API_KEY_LOCK_MINUTES = int(os.environ.get("KINOMOST_API_KEY_LOCK_MINUTES", "15"))
+# Wrong device codes typed from one IP (storefront activation page) and wrong PINs to leave a
+# kids profile lock for KINOMOST_LOGIN_LOCK_MINUTES after these many failures.
+KINOMOST_DEVICE_CODE_FAILURES_PER_IP = int(os.environ.get("KINOMOST_DEVICE_CODE_FAILURES_PER_IP", "10"))
+KINOMOST_PIN_FAILURES = int(os.environ.get("KINOMOST_PIN_FAILURES", "5"))
 AXES_FAILURE_LIMIT = KINOMOST_LOGIN_FAILURES
 AXES_COOLOFF_TIME = KINOMOST_LOGIN_LOCK_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -242,6 +246,9 @@ STORAGES.update(cinema_object_storages(os.environ))
 # stream token lives (heartbeats renew it), streams per account, and an optional GeoIP2 database.
 CINEMA_STREAM_SECRET = os.environ.get("KINOMOST_STREAM_SECRET", "")
 CINEMA_TOKEN_SECONDS = int(os.environ.get("KINOMOST_CINEMA_TOKEN_SECONDS", "300"))
+CINEMA_APP_ACCESS_SECONDS = int(os.environ.get("KINOMOST_APP_ACCESS_SECONDS", "900"))  # viewer apps' access tokens
+CINEMA_APP_REFRESH_DAYS = int(os.environ.get("KINOMOST_APP_REFRESH_DAYS", "30"))  # … and refresh tokens
+CINEMA_DEVICE_CODE_SECONDS = int(os.environ.get("KINOMOST_DEVICE_CODE_SECONDS", "600"))  # RFC 8628 codes live this long
 CINEMA_MAX_STREAMS = int(os.environ.get("KINOMOST_CINEMA_MAX_STREAMS", "2"))
 CINEMA_GEOIP2_COUNTRY_DB = os.environ.get("KINOMOST_GEOIP2_COUNTRY_DB", "")
 # Imports of spreadsheets and CSV files (core/spreadsheets.py): the largest upload, the most data

@@ -107,14 +107,14 @@ def test_a_viewer_outside_the_territory_is_refused(platform, film):
 
 
 def test_a_kids_profile_cannot_play_an_adult_work(platform, film, viewer, org_a):
-    kids = viewers.create_profile(viewer, name="Kids", is_kids=True)
+    kids = viewers.create_profile(viewer, name="Kids", is_kids=True, pin="2468")
     assert kids.max_age == 12
     with pytest.raises(NotFound):
         _start(platform, viewer, film, kids)  # 16+
     adult_only = make_work(org_a, "night", ratings=[("RU", "MKRF", "18+")])
     hold(org_a, [adult_only])
     ready_asset(org_a, adult_only, platform)
-    teen = viewers.create_profile(viewer, name="Teen", is_kids=True, max_age=16)
+    teen = viewers.create_profile(viewer, name="Teen", is_kids=True, max_age=16, pin="2468")
     assert _start(platform, viewer, film, teen).session.pk
     with pytest.raises(NotFound):
         _start(platform, viewer, adult_only, teen)

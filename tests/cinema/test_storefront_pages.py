@@ -125,7 +125,7 @@ def test_a_kids_profile_hides_adult_titles(platform, film):
     viewer = viewer_of(platform)
     client = Client()
     client.force_login(viewer.user)
-    client.post(BASE + "profiles/", {"name": "Kids", "is_kids": "1"})
+    client.post(BASE + "profiles/", {"name": "Kids", "is_kids": "1", "pin": "2468"})
     kids = viewer.profiles.get(name="Kids")
     assert kids.max_age == 12
     client.post(BASE + "profiles/", {"choose": kids.pk})

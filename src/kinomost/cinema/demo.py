@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from kinomost.catalog.models import Work
 from kinomost.cinema import ffmpeg, prices, services, storage, viewers
-from kinomost.cinema.models import Asset, Platform
+from kinomost.cinema.models import Asset, Platform, RegisteredApp
 from kinomost.cinema.services import IngestRequest
 from kinomost.core.errors import NotFound
 from kinomost.parties.context import Actor
@@ -71,9 +71,23 @@ def open_storefront(password: str) -> tuple[Platform, int]:
             _license(orgs["severny-tv"], cinema, [series] if series else [], "SEV-TV-LBK-SERIES", [([series], ["svod", "tvod"])], SERIES_MONEY)
             viewer = viewers.sign_up(platform, email=VIEWER_EMAIL, password=password, country="RU")
             viewers.subscribe(viewer)
+    register_tv_app(platform)
     waiting = [w for w in films + episodes if not Asset.objects.filter(platform=platform, work=w).exists()]
     _queue_masters(operator, platform, waiting)
     return platform, len(waiting)
+
+
+TV_CLIENT_ID = "kinomost-tv"
+
+
+def register_tv_app(platform: Platform) -> RegisteredApp:
+    """The TV app (/tv/…) signs viewers in by a code (RFC 8628) as the registered app `kinomost-tv`;
+    the demo storefront also lets anyone browse before signing in."""
+    app, _created = RegisteredApp.objects.get_or_create(platform=platform, client_id=TV_CLIENT_ID, defaults={"name": "Kinomost TV"})
+    if not platform.browse_signed_out:
+        Platform.objects.filter(pk=platform.pk).update(browse_signed_out=True)
+        platform.browse_signed_out = True
+    return app
 
 
 def _license(owner: Organisation, cinema: Organisation, works: list[Work], reference: str, grants: list[tuple[list[Work], list[str]]],

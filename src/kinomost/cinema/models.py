@@ -40,6 +40,10 @@ class Platform(models.Model):
     # A session counts as a view (and its seconds in the SVOD pool) from this many seconds
     # watched: see docs/royalties.md for why 60 is the default.
     qualifying_seconds = models.PositiveIntegerField(_("a view counts from (seconds)"), default=60)
+    browse_signed_out = models.BooleanField(_("browsing before signing in"), default=False,
+                                            help_text="anyone may see the rows, search and title pages; playing needs an account")
+    pvod_above_est = models.BooleanField(_("a premium rental may cost more than buying"), default=False,
+                                         help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -176,3 +180,4 @@ class IngestJob(models.Model):
 
 
 from kinomost.cinema.viewing_models import PlaybackSession, Profile, Rental, Revenue, Subscription, Viewer, ViewingEvent  # noqa: E402,F401  (viewers: see viewing_models)
+from kinomost.cinema.app_models import AppSession, AppToken, DeviceAuthorization, RegisteredApp  # noqa: E402,F401  (apps: see app_models)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.mail import send_mail
@@ -23,9 +24,10 @@ from django.utils.translation import gettext as _
 from kinomost.cinema import payments, playback, prices, storefront
 from kinomost.cinema.models import Platform
 from kinomost.cinema.viewing_models import Profile, Purchase, Rental, Revenue, RevenueKind, Subscription, Viewer
-from kinomost.core import territories
+from kinomost.core import money, territories
 from kinomost.core.audit import record
-from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TooManyAttempts
+from kinomost.parties import throttle
 from kinomost.rights import licensed
 
 SUBSCRIPTION_DAYS = 30
@@ -126,8 +128,15 @@ def join(platform: Platform, user) -> Viewer:
     return viewer
 
 
-def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | None = None) -> Profile:
-    """A kids profile always has an age limit (12 unless chosen)."""
+PIN_DIGITS = (4, 8)
+
+
+def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | None = None, pin: str = "",
+                   by: Profile | None = None) -> Profile:
+    """A kids profile always has an age limit (12 unless chosen) and a PIN of 4 to 8 digits that
+    leaves it (choose_profile). From a kids profile (`by`) no profile can be added."""
+    if by is not None and by.is_kids:
+        raise PermissionDenied(_("A kids profile cannot add profiles."))
     name = (name or "").strip()
     if not name or len(name) > 60:
         raise InvalidInput(_("A profile needs a name of at most 60 characters."))
@@ -135,10 +144,43 @@ def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | N
         max_age = KIDS_DEFAULT_MAX_AGE
     if max_age is not None and not 0 <= int(max_age) <= 18:
         raise InvalidInput(_("The maximum age rating is between 0 and 18."))
+    pin = (pin or "").strip()
+    if is_kids and not (pin.isascii() and pin.isdigit() and PIN_DIGITS[0] <= len(pin) <= PIN_DIGITS[1]):
+        raise InvalidInput(_("A kids profile needs a PIN of 4 to 8 digits: it is asked for to leave the profile."), details={"pin": "required"})
     with transaction.atomic():
-        profile = Profile.objects.create(viewer=viewer, name=name, is_kids=is_kids, max_age=max_age)
+        profile = Profile.objects.create(viewer=viewer, name=name, is_kids=is_kids, max_age=max_age, pin=make_password(pin) if is_kids else "")
         record("cinema.profile_created", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=profile, kids=is_kids)
     return profile
+
+
+def choose_profile(viewer: Viewer, current: Profile | None, chosen: Profile, *, pin: str = "", ip: str | None = None) -> Profile:
+    """Switch profiles. Leaving a kids profile needs its PIN; wrong PINs are bounded per address and
+    profile (parties.throttle.PIN), so four digits cannot be tried through."""
+    if chosen.viewer_id != viewer.pk:
+        raise NotFound(_("No such profile."))
+    if current is None or not current.is_kids or current.pk == chosen.pk:
+        return chosen
+    key = f"{ip or '-'}:{current.pk}"
+    wait = throttle.locked_for(throttle.PIN, key)
+    if wait:
+        raise TooManyAttempts(_("Too many wrong PINs. Try again in %(seconds)s seconds.") % {"seconds": wait}, retry_after=wait)
+    if not current.pin or not check_password((pin or "").strip(), current.pin):
+        throttle.note_failure(throttle.PIN, key)
+        raise PermissionDenied(_("Enter the kids profile's PIN to leave it."), details={"pin": "wrong"})
+    return chosen
+
+
+def confirm_price(platform: Platform, media: str, amount, currency: str) -> None:
+    """The charge the viewer confirmed must be the price now: a price changed between the
+    confirmation and the charge is refused (409, with the new price), never charged unseen."""
+    cost = prices.price(platform, media)
+    try:
+        confirmed = money.Money.of(amount, currency).rounded
+    except InvalidInput:
+        raise InvalidInput(_("Confirm the price shown before paying."), details={"price": "required"}) from None
+    if confirmed != cost:
+        raise Conflict(_("The price is now %(price)s: confirm it to pay.") % {"price": str(cost)},
+                       details=[{"field": "price", "price": str(cost.amount), "currency": cost.currency}])
 
 
 def subscribe(viewer: Viewer) -> Subscription:

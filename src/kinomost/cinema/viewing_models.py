@@ -36,6 +36,8 @@ class Profile(models.Model):
     name = models.CharField(_("name"), max_length=60)
     is_kids = models.BooleanField(_("kids profile"), default=False)
     max_age = models.PositiveSmallIntegerField(_("maximum age rating"), null=True, blank=True, help_text="empty = no limit")
+    # A kids profile is left only with its PIN (a Django password hash of it; viewers.choose_profile).
+    pin = models.CharField(max_length=128, blank=True, help_text="hash of the PIN that leaves a kids profile")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

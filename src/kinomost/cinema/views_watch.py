@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -21,33 +22,32 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinomost.catalog.models import Credit, Work
-from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
-from kinomost.cinema import payments, playback, prices, storefront, viewers
-from kinomost.cinema.models import Platform, Track
+from kinomost.catalog.models import Work
+from kinomost.catalog.selectors import display_title, with_localizations
+from kinomost.cinema import app_auth, device_flow, payments, playback, storefront, viewers, watch
+from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
-from kinomost.cinema.viewing_models import Profile, Subscription, Viewer
+from kinomost.cinema.viewing_models import Profile, Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
 from kinomost.core.http import client_ip, safe_next
-from kinomost.core.languages import language_name
 from kinomost.parties.throttle import ThrottledAuthenticationForm
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
 
 
 class Here:
-    """The request's platform, viewer, profile and what they may see."""
+    """The request's platform, viewer, profile and what they may see (a watch.Audience)."""
 
-    def __init__(self, request, platform: Platform, viewer: Viewer):
+    def __init__(self, request, platform: Platform, viewer: Viewer | None):
         self.request, self.platform, self.viewer = request, platform, viewer
         chosen = request.session.get(PROFILE_SESSION_KEY % platform.pk)
-        profiles = list(viewer.profiles.all())
+        profiles = list(viewer.profiles.all()) if viewer is not None else []  # None: browsing before signing in
         self.profiles = profiles
-        self.profile = next((p for p in profiles if p.pk == chosen), profiles[0])
-        territory = storefront.viewing_territory(viewer.country, client_ip(request))
-        self.viewing = storefront.Viewing(platform, territory, self.profile.max_age)
-        self.language = get_language() or "en"
+        self.profile = next((p for p in profiles if p.pk == chosen), profiles[0] if profiles else None)
+        self.who = watch.audience(platform, viewer, self.profile, get_language() or "en", client_ip(request))
+        self.viewing = self.who.viewing
+        self.language = self.who.language
 
     def url(self, name: str, *args) -> str:
         return reverse(f"cinema:{name}", args=[self.platform.organisation.slug, self.platform.slug, *args])
@@ -63,28 +63,36 @@ def _platform(org: str, slug: str) -> Platform:
     return platform
 
 
-def viewer_page(view):
-    """Signed-in viewer of this platform; strangers go to sign in, members of other platforms may
-    open an account here; domain errors become a page (or JSON for the player's calls)."""
+def viewer_page(view=None, *, browsable: bool = False):
+    """Signed-in viewer of this platform; strangers go to sign in (or, on a `browsable` page of a
+    platform that lets anyone browse, see it signed out), members of other platforms may open an
+    account here; domain errors become a page (or JSON for the player's calls)."""
+    if view is None:
+        return lambda v: viewer_page(v, browsable=browsable)
 
     @wraps(view)
     def wrapper(request, org, slug, *args, **kwargs):
         platform = _platform(org, slug)
         if not request.user.is_authenticated:
-            return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + request.get_full_path())
+            if browsable and platform.browse_signed_out:
+                return _answer(request, view, Here(request, platform, None), *args, **kwargs)
+            return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + quote(request.get_full_path()))
         viewer = Viewer.objects.filter(user=request.user, platform=platform).select_related("platform__organisation").first()
         if viewer is None:
             return _join(request, platform)
-        here = Here(request, platform, viewer)
-        wants_json = request.headers.get("Accept", "").startswith("application/json")
-        try:
-            return view(request, here, *args, **kwargs)
-        except DomainError as exc:
-            if wants_json:
-                return JsonResponse(exc.as_dict(), status=exc.status_code)
-            return render(request, "cinema/watch/message.html", here.context(message=exc.message), status=exc.status_code)
+        return _answer(request, view, Here(request, platform, viewer), *args, **kwargs)
 
     return wrapper
+
+
+def _answer(request, view, here: Here, *args, **kwargs):
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    try:
+        return view(request, here, *args, **kwargs)
+    except DomainError as exc:
+        if wants_json:
+            return JsonResponse(exc.as_dict(), status=exc.status_code)
+        return render(request, "cinema/watch/message.html", here.context(message=exc.message), status=exc.status_code)
 
 
 def _join(request, platform: Platform):
@@ -98,59 +106,28 @@ def _join(request, platform: Platform):
     return render(request, "cinema/watch/join.html", {"platform": platform})
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def home(request, here: Here):
-    rows = storefront.home_rows(here.viewing, here.profile, here.language)
-    return render(request, "cinema/watch/home.html", here.context(rows=rows))
+    return render(request, "cinema/watch/home.html", here.context(rows=watch.home(here.who)))
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def search(request, here: Here):
     query = (request.GET.get("q") or "").strip()[:200]
-    results = storefront.search(here.viewing, query, here.language) if query else []
-    return render(request, "cinema/watch/search.html", here.context(query=query, results=results))
+    return render(request, "cinema/watch/search.html", here.context(query=query, results=watch.search(here.who, query)))
 
 
-@viewer_page
+@viewer_page(browsable=True)
 def title(request, here: Here, work_id: int):
-    found = storefront.playable_under(here.viewing, work_id)
-    if not found:
-        raise Http404
-    work = get_object_or_404(with_localizations(Work.objects.prefetch_related("ratings")), pk=work_id)
-    first = found[work_id] if work_id in found else next(iter(found.values()))  # = playback.title_playable
-    episodes = _episodes(work, found, here.language) if work_id not in found else []
-    asset_ids = {p.asset_id for p in found.values()}
-    tracks = Track.objects.filter(asset_id__in=asset_ids).values_list("kind", "language").distinct()
-    audio = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "audio" and lang})
-    subtitles = sorted({language_name(lang, here.language) for kind, lang in tracks if kind == "subtitles" and lang})
-    credits = Credit.objects.filter(work=work).select_related("person").order_by("role", "order")[:30]
-    rating = next((r for r in work.ratings.all() if r.territory == here.viewing.territory), None) or work.ratings.first()
-    # `first` is playback.title_playable's answer: the same title that rent and buy check
-    entitled = playback.entitlement(here.viewer, first)
+    view = watch.title(here.who, work_id)
+    entitlement = view.entitlement
     return render(request, "cinema/watch/title.html", here.context(
-        work=work, title=display_title(work, here.language), synopsis=display_synopsis(work, here.language),
-        rating=rating, credits=credits, episodes=episodes, audio=audio, subtitles=subtitles, entitled=entitled.media is not None,
-        free=entitled.media in storefront.FREE_MEDIA, owned=entitled.owned, rental=entitled.rental, play_work_id=first.work_id,
-        offers=_offers(here.viewer.platform, playback.offers(here.viewer, first)), currency=here.viewer.platform.currency, acquire_id=work_id,
-        test_payments=payments.provider().name == TestProvider.name,
+        view=view, work=view.work, title=view.title, synopsis=view.synopsis, rating=view.rating, credits=view.credits,
+        seasons=view.seasons, audio=[name for _tag, name in view.audio], subtitles=[name for _tag, name in view.subtitles],
+        entitled=view.entitled, free=view.free, owned=bool(entitlement and entitlement.owned), rental=entitlement.rental if entitlement else None,
+        signed_out=here.viewer is None, login_url=here.url("login") + "?next=" + quote(request.get_full_path()), play_work_id=view.play_work_id,
+        offers=view.offers, currency=view.currency, acquire_id=work_id, test_payments=payments.provider().name == TestProvider.name,
     ))
-
-
-def _offers(platform, media: list[str]) -> list[dict]:
-    """The acquisitions the title page shows, each with its price and (rentals) hours."""
-    hours = {"tvod": viewers.RENTAL_HOURS, "pvod": viewers.PVOD_HOURS}
-    return [{"media": m, "price": prices.price(platform, m).amount, "hours": hours.get(m)} for m in media]
-
-
-def _episodes(series: Work, found: dict, language: str) -> list[tuple[str, list[tuple[Work, str]]]]:
-    """(season label, [(episode, title)]) for the playable episodes of a series."""
-    works = with_localizations(Work.objects.filter(pk__in=list(found)).select_related("parent")).order_by("parent__number", "number", "id")
-    seasons: dict[str, list] = {}
-    for episode in works:
-        season = episode.parent if episode.parent_id != series.pk else None
-        label = _("Season %(n)s") % {"n": season.number} if season is not None and season.number else (display_title(season, language) if season else "")
-        seasons.setdefault(label, []).append((episode, display_title(episode, language)))
-    return list(seasons.items())
 
 
 @viewer_page
@@ -158,13 +135,14 @@ def player(request, here: Here, work_id: int):
     found = storefront.playable(here.viewing, work_id)
     if found is None:
         raise Http404
-    back = here.url("title", found.top_id)
-    if playback.entitled_media(here.viewer, found) is None:  # the same answer start would give
-        messages.error(request, _("Subscribe, rent or buy this title to watch it."))
-        return redirect(back)
+    try:
+        watch.playable_for_player(here.who, work_id)  # the same answer start would give
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(here.url("title", found.top_id))
     work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
-    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language), back=back,
-                                                                     start_url=here.url("start", work_id)))
+    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language),
+                                                                     back=here.url("title", found.top_id), start_url=here.url("start", work_id)))
 
 
 @require_POST
@@ -205,15 +183,24 @@ def _json(request) -> dict:
 
 @viewer_page
 def profiles(request, here: Here):
+    """Choose a profile (leaving a kids profile asks its PIN) or add one (not from a kids profile)."""
     if request.method == "POST":
         if request.POST.get("choose"):
-            profile = get_object_or_404(Profile, viewer=here.viewer, pk=request.POST["choose"])
-            request.session[PROFILE_SESSION_KEY % here.platform.pk] = profile.pk
+            chosen = watch.own_profile(here.viewer, request.POST["choose"])
+            try:
+                viewers.choose_profile(here.viewer, here.profile, chosen, pin=request.POST.get("pin", ""), ip=client_ip(request))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect(here.url("profiles"))
+            request.session[PROFILE_SESSION_KEY % here.platform.pk] = chosen.pk
             return redirect(here.url("home"))
         max_age = request.POST.get("max_age") or None
-        is_kids = bool(request.POST.get("is_kids"))
-        viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=is_kids,
-                               max_age=int(max_age) if max_age and max_age.isdigit() else None)
+        try:
+            viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=bool(request.POST.get("is_kids")),
+                                   max_age=int(max_age) if max_age and max_age.isdigit() else None, pin=request.POST.get("pin", ""),
+                                   by=here.profile)
+        except DomainError as exc:
+            messages.error(request, exc.message)
         return redirect(here.url("profiles"))
     return render(request, "cinema/watch/profiles.html", here.context(profiles=here.profiles))
 
@@ -224,19 +211,20 @@ def account(request, here: Here):
         viewers.subscribe(here.viewer)
         messages.success(request, _("Thank you: your subscription is active."))
         return redirect(safe_next(request, here.url("account")))
-    subscription = Subscription.objects.filter(viewer=here.viewer).first()
+    view = watch.account(here.who)
     return render(request, "cinema/watch/account.html", here.context(
-        subscription=subscription, active=bool(subscription and subscription.active_until > timezone.now()),
-        price=prices.price(here.viewer.platform, "svod").amount, currency=here.viewer.platform.currency, rentals=_named(here.viewer.rentals.all()[:20], here.language),
-        purchases=_named(here.viewer.purchases.all(), here.language), now=timezone.now(),
-        live=playback.live_sessions(here.viewer).count(), territory=here.viewing.territory))
+        view=view, subscription=view.subscription, active=view.subscribed, price=view.price.amount, currency=view.price.currency,
+        rentals=view.rentals, purchases=view.purchases, now=timezone.now(), live=view.live_sessions, territory=view.territory,
+        devices=app_auth.devices(here.viewer)))
 
 
-def _named(rows, language: str) -> list[tuple[object, str]]:
-    """(rental or purchase, the title in the viewer's language)."""
-    rows = list(rows)
-    works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[r.work_id for r in rows]))}
-    return [(r, display_title(works[r.work_id], language)) for r in rows]
+@require_POST
+@viewer_page
+def revoke_device(request, here: Here):
+    """Sign one of the viewer's devices (an app's tokens) out, from the account page."""
+    app_auth.revoke(here.viewer, request.POST.get("revoke", ""))
+    messages.success(request, _("The device is signed out."))
+    return redirect(here.url("account"))
 
 
 @require_POST
@@ -268,6 +256,25 @@ def _acquire(request, here: Here, work_id: int, action, thanks):
         return redirect(back)
     messages.success(request, thanks(done))
     return redirect(back)
+
+
+@viewer_page
+def activate(request, here: Here):
+    """RFC 8628's verification page: type (or arrive by QR code with) the code a TV shows, see
+    which app asks, approve or deny. Wrong codes are rate-limited (device_flow.pending_for_code)."""
+    typed = (request.POST.get("code") or request.GET.get("code") or "").strip()[:20]
+    decision = request.POST.get("decision") if request.method == "POST" else None
+    context = {"code": typed, "pending": None, "done": None, "error": ""}
+    status = 200
+    try:
+        if decision in ("approve", "deny"):
+            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve")
+        elif typed:
+            context["pending"] = device_flow.pending_for_code(request, here.platform, typed)
+            context["code"] = device_flow.shown(context["pending"].user_code)
+    except DomainError as exc:
+        context["error"], status = exc.message, exc.status_code
+    return render(request, "cinema/watch/activate.html", here.context(**context), status=status)
 
 
 def signup(request, org: str, slug: str):

@@ -31,6 +31,8 @@ from kinomost.core.http import client_ip
 
 LOGIN = "login"
 API_KEY = "api-key"
+DEVICE_CODE = "device-code"  # wrong user codes typed on a storefront's activation page (RFC 8628 §5.1)
+PIN = "pin"  # wrong PINs to leave a kids profile, counted per IP address and profile
 
 
 def _limits(kind: str) -> tuple[int, int]:
@@ -38,6 +40,10 @@ def _limits(kind: str) -> tuple[int, int]:
     seconds = settings.KINOMOST_LOGIN_LOCK_MINUTES * 60
     if kind == LOGIN:
         return settings.KINOMOST_LOGIN_FAILURES_PER_IP, seconds
+    if kind == DEVICE_CODE:
+        return settings.KINOMOST_DEVICE_CODE_FAILURES_PER_IP, seconds
+    if kind == PIN:
+        return settings.KINOMOST_PIN_FAILURES, seconds
     return settings.KINOMOST_API_KEY_FAILURES_PER_IP, settings.KINOMOST_API_KEY_LOCK_MINUTES * 60
 
 
@@ -100,6 +106,11 @@ class IpBoundBackend:
             request.axes_locked_out = True
             raise PermissionDenied  # Django stops here and sends user_login_failed
         return None  # no get_user: it never signs anyone in (and force_login skips it)
+
+
+def retry_after(request) -> int:
+    """Seconds a locked-out sign-in waits (the Retry-After of its 429)."""
+    return _retry_after(request)
 
 
 def _retry_after(request) -> int:

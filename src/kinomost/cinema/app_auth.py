@@ -1,0 +1,163 @@
+"""Bearer tokens for viewers' apps: sign in, rotate, authenticate, list and revoke devices.
+
+An access token is short (CINEMA_APP_ACCESS_SECONDS, 15 minutes by default) and goes with every
+API call; a refresh token (CINEMA_APP_REFRESH_DAYS) buys a new pair once. Both belong to one
+signed-in device (`AppSession`). A refresh token used a second time means it was copied: the
+whole device is signed out (OAuth 2.0 Security BCP, refresh token rotation). Only SHA-256
+digests are stored; tokens are 256 random bits, so a fast hash is enough (no guessing a preimage).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinomost.cinema.app_models import AppSession, AppToken, RegisteredApp, TokenKind
+from kinomost.cinema.models import Platform
+from kinomost.cinema.viewing_models import Viewer
+from kinomost.core.audit import record
+from kinomost.core.errors import DomainError, NotFound, TooManyAttempts
+from kinomost.parties import throttle
+
+ACCESS_PREFIX, REFRESH_PREFIX = "kva_", "kvr_"
+LAST_USED_EVERY = timedelta(minutes=1)  # how often an access writes "last used" (not every call)
+
+
+class NotSignedIn(DomainError):
+    """401: a wrong password, or a token that is unknown, expired, used or revoked."""
+
+    status_code = 401
+    code = "unauthorized"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds the access token lives
+    session: AppSession
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def access_seconds() -> int:
+    return int(getattr(settings, "CINEMA_APP_ACCESS_SECONDS", 900))
+
+
+def sign_in(request, platform: Platform, *, email: str, password: str, client_id: str = "", device_name: str = "") -> TokenPair:
+    """Email and password → a new signed-in device. Django's authenticate, so django-axes and the
+    IP bound count and lock failed attempts exactly as on the sign-in pages."""
+    user = authenticate(request, username=(email or "").strip().lower(), password=password or "")
+    if getattr(request, "axes_locked_out", False):
+        raise TooManyAttempts(throttle.locked_message(request), retry_after=throttle.retry_after(request))
+    viewer = Viewer.objects.filter(user=user, platform=platform).select_related("user", "platform").first() if user else None
+    if viewer is None:
+        raise NotSignedIn(_("Wrong email or password, or no account on this platform."))
+    app = registered_app(platform, client_id) if client_id else None
+    return issue(viewer, app=app, device_name=device_name)
+
+
+def registered_app(platform: Platform, client_id: str) -> RegisteredApp:
+    app = RegisteredApp.objects.filter(platform=platform, client_id=client_id, is_active=True).first()
+    if app is None:
+        raise NotFound(_("No such app on this platform."))
+    return app
+
+
+def issue(viewer: Viewer, *, app: RegisteredApp | None = None, device_name: str = "") -> TokenPair:
+    """A new signed-in device with its first pair of tokens."""
+    with transaction.atomic():
+        session = AppSession.objects.create(viewer=viewer, app=app, device_name=(device_name or (app.name if app else ""))[:120],
+                                            last_used_at=timezone.now())
+        pair = _pair(session)
+        record("cinema.app_signed_in", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
+               app=app.client_id if app else "")
+    return pair
+
+
+def _pair(session: AppSession) -> TokenPair:
+    now = timezone.now()
+    access, refresh = ACCESS_PREFIX + secrets.token_urlsafe(32), REFRESH_PREFIX + secrets.token_urlsafe(32)
+    refresh_days = int(getattr(settings, "CINEMA_APP_REFRESH_DAYS", 30))
+    AppToken.objects.bulk_create([
+        AppToken(session=session, kind=TokenKind.ACCESS, digest=digest(access), expires_at=now + timedelta(seconds=access_seconds())),
+        AppToken(session=session, kind=TokenKind.REFRESH, digest=digest(refresh), expires_at=now + timedelta(days=refresh_days)),
+    ])
+    return TokenPair(access, refresh, access_seconds(), session)
+
+
+def refresh(platform: Platform, refresh_token: str) -> TokenPair:
+    """A new pair for a refresh token, which is then used up. A used one presented again revokes
+    the device: whoever holds a copy, and the device itself, must sign in again."""
+    now = timezone.now()
+    with transaction.atomic():
+        token = (AppToken.objects.select_for_update().select_related("session__viewer__platform")
+                 .filter(digest=digest(refresh_token or ""), kind=TokenKind.REFRESH, session__viewer__platform=platform).first())
+        if token is None or token.session.revoked_at is not None or token.expires_at <= now:
+            raise NotSignedIn(_("This sign-in has ended: sign in again."))
+        session = token.session
+        if token.used_at is None:
+            token.used_at = now
+            token.save(update_fields=["used_at"])
+            AppToken.objects.filter(session=session, kind=TokenKind.ACCESS).delete()  # the old access token ends with the rotation
+            AppSession.objects.filter(pk=session.pk).update(last_used_at=now)
+            return _pair(session)
+        _revoke(session, now, reason="refresh_token_reused")  # committed: the refusal below must not undo it
+    raise NotSignedIn(_("This sign-in has ended: sign in again."))
+
+
+def authenticated(platform: Platform, access_token: str) -> AppSession | None:
+    """The signed-in device an access token belongs to, on this platform; None if it is unknown,
+    expired or revoked."""
+    if not access_token.startswith(ACCESS_PREFIX):
+        return None
+    now = timezone.now()
+    token = (AppToken.objects.select_related("session__viewer__platform__organisation", "session__viewer__user", "session__profile")
+             .filter(digest=digest(access_token), kind=TokenKind.ACCESS, expires_at__gt=now,
+                     session__revoked_at__isnull=True, session__viewer__platform=platform).first())
+    if token is None:
+        return None
+    session = token.session
+    if session.last_used_at is None or session.last_used_at < now - LAST_USED_EVERY:
+        AppSession.objects.filter(pk=session.pk).update(last_used_at=now)
+    return session
+
+
+def devices(viewer: Viewer):
+    """The viewer's signed-in devices, newest first (revoked ones are not listed)."""
+    return AppSession.objects.filter(viewer=viewer, revoked_at__isnull=True).select_related("app").order_by("-last_used_at", "-id")
+
+
+def revoke(viewer: Viewer, public_id) -> AppSession:
+    """Sign a device out: its tokens stop working at once."""
+    try:
+        session = AppSession.objects.filter(viewer=viewer, public_id=public_id, revoked_at__isnull=True).first()
+    except (ValueError, TypeError):
+        session = None
+    if session is None:
+        raise NotFound(_("No such signed-in device."))
+    _revoke(session, timezone.now(), reason="revoked")
+    return session
+
+
+def _revoke(session: AppSession, now, *, reason: str) -> None:
+    AppSession.objects.filter(pk=session.pk).update(revoked_at=now)
+    AppToken.objects.filter(session=session).delete()
+    session.revoked_at = now
+    viewer = session.viewer
+    record("cinema.app_signed_out", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session, reason=reason)
+
+
+def choose_profile(session: AppSession, profile) -> None:
+    AppSession.objects.filter(pk=session.pk).update(profile=profile)
+    session.profile = profile
