@@ -104,9 +104,9 @@
 
   document.addEventListener("keydown", function (event) {
     var action = KinomostSpatial.action(event);
-    if (!action) return;
     var screen = stack[stack.length - 1];
-    if (screen && screen.keys && screen.keys(action, event)) { event.preventDefault(); return; }
+    if (screen && screen.keys && screen.keys(action, event)) { event.preventDefault(); return; }  /* e.g. digits on the PIN pad */
+    if (!action) return;
     if (action === "back") { event.preventDefault(); back(); return; }
     if (action === "enter") {
       var target = document.activeElement;
