@@ -218,6 +218,7 @@ def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, br
     assert tv.locator("#player-menu .menu-item").count() == 2
     _press(tv, "ArrowRight", "Enter")  # the second language
     tv.wait_for_function("() => window.kinomostTv.player.hls.audioTrack === 1")
+    assert tv.is_hidden("#player-menu")  # the choice closes the menu
     _until_focused(tv, "#player-audio")
     _press(tv, "ArrowRight", "Enter")  # Subtitles: Off, Russian
     tv.wait_for_selector("#player-menu .menu-item")

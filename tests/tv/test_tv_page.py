@@ -58,3 +58,14 @@ def test_without_lang_the_browsers_language_is_used(client, org_a):
     assert _config(response)["language"] == "zh-Hans"
     response = client.get(f"/tv/{org_a.slug}/{platform.slug}/", HTTP_ACCEPT_LANGUAGE="ru-RU")
     assert _config(response)["strings"]["profiles_title"] == "Кто смотрит?"
+
+
+def test_the_storefront_links_to_its_tv_app(client, org_a):
+    from tests.cinema.viewing import viewer_of
+
+    platform = make_platform(org_a)
+    viewer = viewer_of(platform)
+    client.force_login(viewer.user)
+    page = client.get(f"/watch/{org_a.slug}/{platform.slug}/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    assert f'href="/tv/{org_a.slug}/{platform.slug}/" class="tv-app">На телевизоре</a>' in page.content.decode()
