@@ -286,18 +286,33 @@
     ]);
   }
 
+  /* Home is drawn again whenever the viewer comes back to it (continue watching changes after
+     playing); the focus returns to the same title in the same row when it is still there. */
   function showHome() {
     var rows = el("div", { className: "rows" }, [el("p", { className: "loading", text: T.loading })]);
     var screen = { name: "home", node: el("section", { className: "home" }, [menu(), rows]), focusLater: true, keys: function (a) { return a === "back"; } };
+    function load() {
+      var focused = document.activeElement;
+      var was = focused && focused.dataset && focused.dataset.work ? { work: focused.dataset.work, row: rowIndex(focused) } : null;
+      api.call("GET", "home").then(function (answer) {
+        if (stack[stack.length - 1] !== screen) return;
+        rows.innerHTML = "";
+        var list = (answer.rows || []).filter(function (r) { return r.titles.length; });
+        if (!list.length) rows.appendChild(el("p", { className: "empty", text: T.home_empty }));
+        list.forEach(function (r) { rows.appendChild(row(r.label, r.titles)); });
+        var again = was && rows.querySelectorAll(".row")[was.row];
+        var target = (again && again.querySelector(".card[data-work='" + was.work + "']")) || rows.querySelector(".card");
+        if (target) nav.focus(target); else nav.focusFirst();
+      }, failed);
+    }
+    screen.refresh = load;
     show(screen, true);
-    api.call("GET", "home").then(function (answer) {
-      rows.innerHTML = "";
-      var list = (answer.rows || []).filter(function (r) { return r.titles.length; });
-      if (!list.length) rows.appendChild(el("p", { className: "empty", text: T.home_empty }));
-      list.forEach(function (r) { rows.appendChild(row(r.label, r.titles)); });
-      var first = rows.querySelector(".card");
-      if (first) nav.focus(first); else nav.focusFirst();
-    }, failed);
+    load();
+  }
+
+  function rowIndex(card) {
+    var rowNode = card.closest(".row");
+    return rowNode ? Array.prototype.indexOf.call(rowNode.parentNode.children, rowNode) : -1;
   }
 
   function showSearch() {
