@@ -13,8 +13,8 @@ pytestmark = pytest.mark.e2e
 SPATIAL = Path(kinomost.__file__).parent / "tv" / "static" / "tv" / "spatial.js"
 
 # Boxes in CSS pixels: a menu of two buttons on top, then two rows of four posters, the second
-# row shifted right by 40 px, a lone button at the bottom left, one right of the first row's end
-# but lower (not in its row) and one far right in the first row's line.
+# row shifted right by 40 px, a lone button at the bottom left and one far right in its line,
+# one right of the first row's end but lower (not in its line) and one far right in its line.
 LAYOUT = """
 <style>button { position: absolute; width: 100px; height: 60px; margin: 0; padding: 0; }</style>
 <div id="root">
@@ -37,6 +37,7 @@ LAYOUT = """
   <button data-focusable id="low" style="left: 0; top: 400px">low</button>
   <button data-focusable id="side" style="left: 560px; top: 160px">side</button>
   <button data-focusable id="far" style="left: 900px; top: 100px">far</button>
+  <button data-focusable id="lowfar" style="left: 900px; top: 400px">lowfar</button>
   <button data-focusable id="off" disabled style="left: 500px; top: 100px">off</button>
   <button data-focusable id="gone" hidden style="left: 120px; top: 300px">gone</button>
 </div>
@@ -68,13 +69,16 @@ def test_arrows_move_along_a_row_and_stop_at_its_ends(nav_page):
     assert _from(nav_page, "a1", "right") == "a2"
     assert _from(nav_page, "a1", "right", "right", "right") == "a4"
     assert _from(nav_page, "a4", "left") == "a3"
-    assert _from(nav_page, "m2", "right") == "a3"  # nothing in the menu's line: the nearest beyond it (gap along + 2 × across)
+    assert _from(nav_page, "b4", "right") == "b4"  # a row's end: Right does nothing, though "side" lies that way
+    assert nav_page.evaluate("nav.move('right')") is False  # the app may act on it (e.g. load more)
+    assert _from(nav_page, "m2", "right") == "m2"
     assert _from(nav_page, "m1", "left") == "m1"
-    assert nav_page.evaluate("nav.move('left')") is False  # nothing lies that way: the app may act (e.g. open a menu)
 
 
-def test_the_same_row_wins_over_a_nearer_element_out_of_line(nav_page):
-    assert _from(nav_page, "a4", "right") == "far"  # side is nearer but lower than the row; far is in its line
+def test_outside_rows_the_same_line_wins_over_a_nearer_element_out_of_it(nav_page):
+    assert _from(nav_page, "low", "right") == "lowfar"  # b2 and side are nearer but not in low's line
+    assert _from(nav_page, "side", "left") == "b4"  # nothing in side's line: the nearest (gap along + 2 × across)
+    assert _from(nav_page, "far", "down") == "lowfar"
 
 
 def test_down_and_up_go_to_the_best_aligned_neighbour(nav_page):
@@ -96,7 +100,7 @@ def test_a_row_remembers_its_last_poster(nav_page):
 
 def test_disabled_and_hidden_elements_are_never_focused(nav_page):
     ids = nav_page.evaluate("nav.focusables().map(e => e.id)")
-    assert "off" not in ids and "gone" not in ids and len(ids) == 13
+    assert "off" not in ids and "gone" not in ids and len(ids) == 14
     assert _from(nav_page, "a1", "down", "down", "down") == "low"  # past the hidden one under a2
 
 
@@ -129,3 +133,31 @@ def test_in_a_text_field_backspace_and_sideways_arrows_edit(nav_page):
     assert nav_page.evaluate(action, "ArrowLeft") is None
     assert nav_page.evaluate(action, "ArrowDown") == "down"  # leaves the field, as a remote has no other way
     assert nav_page.evaluate(action, "Escape") == "back"
+
+
+SCROLLED = """
+<style>button { width: 100px; height: 60px; margin: 0; padding: 0; display: block; } .row { display: flex; height: 100px; }</style>
+<div id="root">
+  <nav data-nav-row><button data-focusable id="menu">menu</button></nav>
+  <div id="list" style="height: 200px; overflow: hidden">
+    <div class="row" data-nav-row><button data-focusable id="r1">r1</button></div>
+    <div class="row" data-nav-row><button data-focusable id="r2">r2</button></div>
+    <div class="row" data-nav-row><button data-focusable id="r3">r3</button></div>
+  </div>
+</div>
+"""
+
+
+def test_a_row_scrolled_out_of_sight_is_still_the_one_above(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.set_content(SCROLLED)
+    page.add_script_tag(path=str(SPATIAL))
+    page.evaluate("window.nav = new KinomostSpatial.Navigator(() => document.getElementById('root'))")
+    page.evaluate("document.getElementById('list').scrollTop = 100")  # r1 is above the list's top, under the menu
+    page.focus("#r2")
+    page.evaluate("nav.move('up')")
+    assert page.evaluate("document.activeElement.id") == "r1"  # not the menu, though r1's box is out of sight behind it
+    page.evaluate("nav.move('up')")
+    assert page.evaluate("document.activeElement.id") == "menu"
+    context.close()

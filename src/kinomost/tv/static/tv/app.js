@@ -272,7 +272,7 @@
   }
 
   function row(title, items) {
-    return el("section", { className: "row" }, [
+    return el("section", { className: "row", "data-nav-block": true }, [
       el("h2", { text: title }),
       el("div", { className: "row-items", "data-nav-row": true }, items.map(card))
     ]);
@@ -373,7 +373,8 @@
     function fill(season) {
       episodes.innerHTML = "";
       (season.episodes || []).forEach(function (ep) {
-        var label = (ep.number ? format(T.episode, { number: ep.number }) + " · " : "") + ep.title;
+        var numbered = ep.number ? format(T.episode, { number: ep.number }) : "";
+        var label = !ep.title || ep.title === numbered ? numbered || ep.title : (ep.number ? ep.number + ". " : "") + ep.title;
         episodes.appendChild(button(label, function () { showPlayer({ work_id: ep.work_id, title: ep.title }, null); },
                                     { className: "episode", "data-work": ep.work_id }));
       });

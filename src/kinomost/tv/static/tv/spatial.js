@@ -3,9 +3,10 @@
 
    A remote has four arrows, OK and Back; the page has posters in rows, buttons, menus. Moving
    "right" goes to the nearest focusable element whose box lies to the right, preferring one that
-   shares the row (overlaps on the other axis) over a closer one that does not. A row marked
-   [data-nav-row] remembers the element last focused inside it, so leaving a row and coming back
-   returns to the same poster, as TV viewers expect.
+   shares the line (overlaps on the other axis) over a closer one that does not. Inside a row
+   marked [data-nav-row], Left and Right stay in the row (at its end nothing happens); the row
+   remembers the element last focused in it, so leaving a row and coming back returns to the
+   same poster, as TV viewers expect.
 
    Plain ES5 without modules: TV browsers (Tizen 4+, webOS 4+, set-top boxes) run it as it is.
    Exposed as window.KinomostSpatial; tests/tv/test_spatial_navigation.py drives it in Chromium. */
@@ -41,9 +42,13 @@
     return name;
   }
 
+  /* Where the element lies in the layout, as if no list were scrolled: a row scrolled up out
+     of sight is still the one above the next row (and nearer to it than the menu over them). */
   function box(el) {
     var r = el.getBoundingClientRect();
-    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+    var dx = 0, dy = 0;
+    for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) { dx += p.scrollLeft; dy += p.scrollTop; }
+    return { left: r.left + dx, top: r.top + dy, right: r.right + dx, bottom: r.bottom + dy, width: r.width, height: r.height };
   }
 
   /* The distance along the way we go (0 when touching), the gap across it (0 when the boxes
@@ -107,6 +112,12 @@
   Navigator.prototype.focus = function (el) {
     if (!el) return false;
     try { el.focus({ preventScroll: true }); } catch (e) { el.focus(); }
+    /* a [data-nav-block] (a row with its heading) scrolls to the top of its list, as TV rows
+       do; then the element itself comes into view along its row */
+    var block = el.closest("[data-nav-block]");
+    if (block && block.scrollIntoView) {
+      try { block.scrollIntoView({ block: "start", inline: "nearest" }); } catch (e) { block.scrollIntoView(true); }
+    }
     if (el.scrollIntoView) {
       try { el.scrollIntoView({ block: "nearest", inline: "nearest" }); } catch (e) { el.scrollIntoView(false); }
     }
@@ -128,6 +139,11 @@
     var from = box(current);
     var candidates = all.filter(function (el) { return el !== current; })
       .map(function (el) { return { el: el, rect: box(el) }; });
+    var ownRow = current.closest("[data-nav-row]");
+    if (ownRow && (direction === "left" || direction === "right")) {
+      /* along a row, the arrows stay in it: at its end nothing happens, as on every TV */
+      candidates = candidates.filter(function (c) { return c.el.closest("[data-nav-row]") === ownRow; });
+    }
     var found = nearest(from, candidates, direction);
     if (!found) return false;
     var row = found.el.closest("[data-nav-row]");
