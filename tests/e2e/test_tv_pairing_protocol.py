@@ -6,6 +6,7 @@ when the access token is refused. The real service is in test_tv_in_browser.py."
 
 import json
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,6 +14,8 @@ from tests.cinema.viewing import make_platform
 from tests.e2e.studio import assert_clean
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 CODE = {"device_code": "dev-1", "user_code": "BCDF-GHJK", "verification_uri": "http://tv.test/watch/o/p/activate/",
         "verification_uri_complete": "http://tv.test/watch/o/p/activate/?code=BCDF-GHJK", "expires_in": 600, "interval": 2}
@@ -59,7 +62,8 @@ def tv(live_server, browser, org_a):
     page.set_default_timeout(10_000)
     service = Service()
     page.route("**/api/v1/viewer/**", service)
-    page.clock.install()
+    page.clock.install(time=START)
+    page.clock.pause_at(START + timedelta(seconds=5))  # from here time moves only when a test says, before the page even starts
     page.url_of_app = f"{live_server.url}/tv/{org_a.slug}/{platform.slug}/"
     yield page, service
     context.close()
@@ -97,7 +101,6 @@ def test_code_and_qr_shown_polls_at_the_interval_slowing_down_when_told(tv):
     assert len(qr.locator("path").get_attribute("d")) > 1000  # a real symbol: hundreds of dark modules
     assert service.seen[0][1] == {"client_id": "kinomost-tv"}
 
-    page.clock.pause_at((page.evaluate("Date.now()") + 100) / 1000)  # from here on, time moves only when the test says
     _advance(page, service, 1500, "device/token", 0)  # not before `interval` (2 s)
     _advance(page, service, 600, "device/token", 1)  # pending
     _advance(page, service, 2000, "device/token", 2)  # → slow_down: the interval becomes 7 s
@@ -125,7 +128,6 @@ def test_an_expired_code_is_replaced_and_a_denied_one_can_be_retried_by_the_remo
                    (400, {"error": "access_denied", "message": "denied", "details": [], "error_description": "x"}), _pending())
     page.goto(page.url_of_app)
     page.wait_for_selector("#user-code")
-    page.clock.pause_at((page.evaluate("Date.now()") + 100) / 1000)
     _advance(page, service, 2100, "device/token", 1)
     _until(page, "() => document.getElementById('user-code') && document.getElementById('user-code').textContent === 'LMNP-QRST'")
     assert "expired" in page.inner_text("#pair-note")
