@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml package.json
 $(VENDOR)/.done: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/hls.js/dist/hls.min.js node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/hls.js/dist/hls.min.js node_modules/chart.js/dist/chart.umd.min.js node_modules/qrcode-generator/dist/qrcode.js $(VENDOR)/
 	cp node_modules/shaka-player/dist/shaka-player.compiled.js $(VENDOR)/
 	touch $@
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kinomost.exchange",
     "kinomost.royalties",
     "kinomost.web",
+    "kinomost.tv",
     "kinomost.demo",
     "axes",
     "csp",

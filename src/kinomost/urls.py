@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("tv/", include("kinomost.tv.urls")),  # the 10-foot TV app, a client of the viewer API
     path("", include("kinomost.cinema.urls")),  # storefronts, HLS (token-checked) and keys
     path("", include("kinomost.web.urls")),
     # Public media (posters) from the embedded server; in production nginx or a CDN serves MEDIA_ROOT.
