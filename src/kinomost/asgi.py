@@ -14,8 +14,8 @@ django_application = pooled_asgi_application(int(os.environ.get("KINOMOST_WEB_TH
 # Heartbeats (cinema/front.py) and HLS playlists, segments and session keys (token-checked,
 # cinema/delivery.py) are answered before Django; /healthz and /readyz too, for load balancers
 # (kinomost/health.py). Imported after the setup above: they need the apps loaded.
-from kinomost.cinema.delivery import HLSDelivery
-from kinomost.cinema.front import PlaybackFront
-from kinomost.health import HealthChecks
+from kinomost.cinema.delivery import HLSDelivery  # noqa: E402
+from kinomost.cinema.front import PlaybackFront  # noqa: E402
+from kinomost.health import HealthChecks  # noqa: E402
 
 application = HealthChecks(PlaybackFront(HLSDelivery(django_application)))

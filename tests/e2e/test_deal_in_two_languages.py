@@ -12,7 +12,7 @@ from kinomost.catalog.models import WorkLocalization
 from kinomost.exchange import deals
 from tests.e2e.accessibility import axe_violations
 from tests.e2e.studio import assert_clean, sign_in, watch_console
-from tests.exchange.conftest import CN_SVOD, proposal
+from tests.exchange.conftest import proposal
 from tests.rights.conftest import hold, make_work
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

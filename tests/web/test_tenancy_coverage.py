@@ -239,7 +239,7 @@ PRIVATE_CHECKS = {
     "watch/<slug:org>/<slug:slug>/account/devices/": lambda c, w: ("post", _secret_storefront(w) + "account/devices/"),
     "watch/<slug:org>/<slug:slug>/activate/": lambda c, w: ("get", _secret_storefront(w) + "activate/"),
     "studio/cinema/platforms/<slug:slug>/": lambda c, w: ("get", f"/studio/cinema/platforms/{_secret_asset(w).platform.slug}/"),
-    **{f"api/v1/viewer/<org>/<platform>/{route}": (lambda method, tail: lambda c, w: (method, _secret_viewer_api(w) + tail.format(w=w)))(method, tail)
+    **{f"api/v1/viewer/<org>/<platform>/{route}": (lambda method, tail: lambda c, w: (method, _secret_viewer_api(w) + tail.format(w=w)))(method, tail)  # noqa: B023 (bound by the outer lambda)
        for route, method, tail in [
            ("home", "get", "home"), ("search", "get", "search?q=Zzyzx"), ("titles/<work_id>", "get", "titles/{w.pk}"),
            ("titles/<work_id>/play", "post", "titles/{w.pk}/play"), ("titles/<work_id>/rent", "post", "titles/{w.pk}/rent"),

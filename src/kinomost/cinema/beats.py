@@ -182,7 +182,9 @@ class RedisFolder:
 def _parse(entry_id, fields) -> Beat | None:
     try:
         ms, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-")
-        get = lambda k: fields[k.encode()].decode()
+        def get(k: str) -> str:
+            return fields[k.encode()].decode()
+
         return Beat(int(ms) * 10**6 + int(seq), get("s"), float(get("p")), float(get("w")), float(get("t")))
     except (KeyError, ValueError, AttributeError):
         log.warning("dropping a malformed beat %r", entry_id)

@@ -13,7 +13,6 @@ from ninja import Field, Query, Router, Schema, Status
 from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import money
-from kinomost.core.errors import InvalidInput
 from kinomost.core.languages import reader_language
 from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors, steps
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput

@@ -123,7 +123,9 @@ def _exists(scope):
     """`scope` as the SQL condition the engines add: EXISTS (rows of the scope for this work)."""
     if isinstance(scope, QuerySet):
         works = scope
-        scope = lambda column: works.filter(pk=RawSQL(column, ()))
+
+        def scope(column: str):
+            return works.filter(pk=RawSQL(column, ()))
 
     def condition(column: str) -> tuple[str, list]:
         sql, params = scope(column).values("pk").query.sql_with_params()
