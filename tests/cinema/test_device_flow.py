@@ -126,3 +126,15 @@ def test_a_user_code_is_read_as_typed():
     assert device_flow.normalise_user_code(" bcdf-ghjk ") == "BCDFGHJK"
     assert device_flow.normalise_user_code("BCDFGHJKL") is None  # nine letters
     assert device_flow.normalise_user_code("ABCD-EFGH") is None  # vowels are never in a code
+
+
+def test_a_kids_profile_cannot_approve_a_device(platform):
+    from kinomost.cinema import viewers
+
+    viewer = viewer_of(platform)
+    kids = viewers.create_profile(viewer, name="Kids", is_kids=True, pin="2468")
+    browser = _browser(viewer)
+    browser.post(WEB + "profiles/", {"choose": kids.pk})
+    code = _code().json()
+    refused = browser.post(WEB + "activate/", {"code": code["user_code"], "decision": "approve"})
+    assert refused.status_code == 403 and DeviceAuthorization.objects.get().status == "pending"

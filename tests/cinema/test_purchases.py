@@ -17,7 +17,7 @@ from kinomost.core.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
 
-from .viewing import hold, main_profile, make_platform, make_work, ready_asset, viewer_of
+from .viewing import hold, main_profile, make_platform, make_work, pay, ready_asset, viewer_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/watch/rus-media/kino/"
@@ -87,14 +87,14 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     client = _browser(buyer)
     page = client.get(f"{BASE}titles/{owned_film.pk}/").content.decode()
     assert 'data-offer="est"' in page and 'data-offer="tvod"' in page and 'data-offer="svod"' not in page  # what it sells here
-    assert "Buy to own: 9.99 EUR" in page and "if the licence ends, buying does not keep them playable" in page
+    assert "Buy to own: 14.99 EUR" in page and "if the licence ends, buying does not keep them playable" in page
     assert client.get(f"{BASE}play/{owned_film.pk}/").status_code == 302  # the player refuses as start would
 
-    response = client.post(f"{BASE}titles/{owned_film.pk}/buy/")
+    response = pay(client, f"{BASE}titles/{owned_film.pk}/buy/")
     assert response.status_code == 302 and response.url == f"{BASE}titles/{owned_film.pk}/"
     purchase = Purchase.objects.get(viewer=buyer, work=owned_film)
-    assert (purchase.amount, purchase.currency, purchase.provider) == (Decimal("9.99"), "EUR", "test")
-    assert CHARGES == [("buyer@example.com", Decimal("9.99"), "EUR", True)]
+    assert (purchase.amount, purchase.currency, purchase.provider) == (Decimal("14.99"), "EUR", "test")
+    assert CHARGES == [("buyer@example.com", Decimal("14.99"), "EUR", True)]
     assert AuditEvent.objects.filter(action="cinema.bought").count() == 1
 
     page = client.get(f"{BASE}titles/{owned_film.pk}/").content.decode()
@@ -104,7 +104,7 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     assert started.status_code == 200 and started.json()["master_url"].startswith("/hls/")
     assert PlaybackSession.objects.get().media == "est"
     account = client.get(BASE + "account/").content.decode()
-    assert "Owned Film" in account and "bought on" in account and "9.99 EUR" in account
+    assert "Owned Film" in account and "bought on" in account and "14.99 EUR" in account
     with pytest.raises(Conflict, match="already own"):
         viewers.buy(buyer, _viewing(platform, buyer), owned_film.pk)
     assert Purchase.objects.count() == 1 and len(CHARGES) == 1  # a second purchase is refused before any charge
@@ -144,7 +144,7 @@ def test_a_premium_rental_has_its_own_price_and_window_from_the_first_play(platf
     assert 'data-offer="pvod"' in page and "Premium rental for 48 hours: 12.99 EUR" in page and 'data-offer="tvod"' not in page
     with pytest.raises(InvalidInput):  # only the premium rental is sold for it
         viewers.rent(buyer, _viewing(platform, buyer), premiere.pk, "tvod")
-    client.post(f"{BASE}titles/{premiere.pk}/rent/", {"media": "pvod"})
+    pay(client, f"{BASE}titles/{premiere.pk}/rent/", {"media": "pvod"})
     rental = Rental.objects.get(viewer=buyer, work=premiere)
     assert (rental.media, rental.hours, rental.first_played_at) == ("pvod", viewers.PVOD_HOURS, None)
     assert CHARGES == [("buyer@example.com", Decimal("12.99"), "EUR", True)]
@@ -179,7 +179,7 @@ def test_a_declined_charge_says_so_and_records_nothing(platform, owned_film, pre
     work = owned_film if kind == "est" else premiere
     client = _browser(buyer)
     url = f"{BASE}titles/{work.pk}/" + ("buy/" if kind == "est" else "rent/")
-    response = client.post(url, {"media": "pvod"}, follow=True)
+    response = pay(client, url, {"media": "pvod"}, follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == f"{BASE}titles/{work.pk}/"
     assert "The payment was declined: declined by the test provider" in page
@@ -222,7 +222,7 @@ def test_a_bought_series_plays_its_episodes(platform, org_a, buyer):
         ready_asset(org_a, episode, platform)
     client = _browser(buyer)
     assert 'data-offer="est"' in client.get(f"{BASE}titles/{series.pk}/").content.decode()
-    client.post(f"{BASE}titles/{series.pk}/buy/")
+    pay(client, f"{BASE}titles/{series.pk}/buy/")
     assert Purchase.objects.get(viewer=buyer).work == series
     assert [_start(platform, buyer, e).session.media for e in episodes] == ["est", "est"]
 
@@ -262,5 +262,5 @@ def test_the_demo_storefront_sells_its_premiere_and_films_to_own(db):
     premiere_page = client.get(f"{base}{premiere.pk}/").content.decode()
     assert f"play/{premiere.pk}/" not in premiere_page
     assert 'data-offer="pvod"' in premiere_page and 'data-offer="est"' in premiere_page and 'data-offer="svod"' not in premiere_page
-    client.post(f"{base}{premiere.pk}/buy/")
+    pay(client, f"{base}{premiere.pk}/buy/")
     assert _start(platform, viewer, premiere).session.media == "est"

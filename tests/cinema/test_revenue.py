@@ -34,7 +34,7 @@ def _viewing(platform, viewer):
 
 
 def test_the_operator_sets_prices_in_the_platforms_currency_and_charges_follow(platform, operator, org_a):
-    prices.set_prices(operator, platform, currency="rub", prices={"svod": "399", "tvod": "199", "pvod": "599", "est": "499.5"})
+    prices.set_prices(operator, platform, currency="rub", prices={"svod": "399", "tvod": "199", "pvod": "449", "est": "499.5"})
     film = make_work(org_a, "film")
     acquisition = hold(org_a, [film], media=["svod", "tvod", "est"])
     ready_asset(org_a, film, platform)

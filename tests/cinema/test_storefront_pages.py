@@ -8,7 +8,7 @@ from django.test import Client
 
 from kinomost.cinema.viewing_models import PlaybackSession, Rental, Subscription, Viewer
 
-from .viewing import PASSWORD, hold, make_platform, make_work, ready_asset, viewer_of
+from .viewing import PASSWORD, hold, make_platform, make_work, pay, ready_asset, viewer_of
 
 pytestmark = pytest.mark.django_db
 BASE = "/watch/rus-media/kino/"
@@ -45,7 +45,7 @@ def test_sign_up_then_home_rows_search_and_title(platform, film):
     assert "Brother" in client.get(BASE + "search/?q=brat").content.decode()
     title = client.get(f"{BASE}titles/{film.pk}/").content.decode()
     assert "16+" in title and "Subscribe to watch" in title and f"play/{film.pk}/" not in title
-    client.post(BASE + "account/", {"next": f"{BASE}titles/{film.pk}/"})  # the test provider charges
+    pay(client, BASE + "account/", {"next": f"{BASE}titles/{film.pk}/"})  # the test provider charges
     assert Subscription.objects.get().is_active
     assert f"play/{film.pk}/" in client.get(f"{BASE}titles/{film.pk}/").content.decode()
 
@@ -142,7 +142,7 @@ def test_renting_through_the_title_page(platform, org_a):
     client = Client()
     client.force_login(viewer.user)
     assert "Rent for 48 hours" in client.get(f"{BASE}titles/{premiere.pk}/").content.decode()
-    client.post(f"{BASE}titles/{premiere.pk}/rent/")
+    pay(client, f"{BASE}titles/{premiere.pk}/rent/")
     assert Rental.objects.filter(viewer=viewer, work=premiere).exists()
     assert _post_json(client, f"{BASE}play/{premiere.pk}/start/").status_code == 200
     assert PlaybackSession.objects.get().media == "tvod"
@@ -161,9 +161,9 @@ def test_the_account_page_never_redirects_off_site(platform):
     viewer = viewer_of(platform, subscribed=False)
     client = Client()
     client.force_login(viewer.user)
-    assert client.post(BASE + "account/", {"next": "https://evil.example/phish"}).url == BASE + "account/"
-    assert client.post(BASE + "account/", {"next": "//evil.example/phish"}).url == BASE + "account/"
-    assert client.post(BASE + "account/", {"next": BASE + "search/"}).url == BASE + "search/"
+    assert pay(client, BASE + "account/", {"next": "https://evil.example/phish"}).url == BASE + "account/"
+    assert pay(client, BASE + "account/", {"next": "//evil.example/phish"}).url == BASE + "account/"
+    assert pay(client, BASE + "account/", {"next": BASE + "search/"}).url == BASE + "search/"
 
 
 def test_the_viewers_country_follows_forwarded_for_only_from_a_trusted_proxy(platform, settings, monkeypatch):

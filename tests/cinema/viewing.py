@@ -75,3 +75,16 @@ def viewer_of(platform, email="viewer@example.com", country="RU", *, subscribed=
 
 def main_profile(viewer) -> Profile:
     return viewer.profiles.order_by("id").first()
+
+
+def pay(client, url, data=None, **extra):
+    """A storefront payment as a viewer makes it: the button's POST shows the confirmation step
+    (nothing charged yet), whose "Pay" posts the shown price back."""
+    import re
+
+    shown = client.post(url, data or {}, **extra)
+    page = shown.content.decode()
+    if shown.status_code != 200 or "data-confirm" not in page:
+        return shown
+    fields = dict(re.findall(r'<input type="hidden" name="(media|price|currency|next)" value="([^"]*)"', page))
+    return client.post(url, {**(data or {}), **fields}, **extra)

@@ -29,6 +29,11 @@ PUBLIC = {
     "watch/<slug:org>/<slug:slug>/signup/": "a storefront's sign-up form (names only the platform)",
     "watch/<slug:org>/<slug:slug>/signup/<str:token>/": "finishing a sign-up from the emailed signed link (its token names the platform and the address)",
     "watch/<slug:org>/<slug:slug>/login/": "a storefront's sign-in form (names only the platform)",
+    "api/v1/viewer/<org>/<platform>/auth/token": "a viewer app's sign-in by password (throttled as the sign-in pages; tests/cinema/test_viewer_api.py)",
+    "api/v1/viewer/<org>/<platform>/auth/refresh": "a refresh token buys tokens for its own device only (tests/cinema/test_viewer_api.py)",
+    "api/v1/viewer/<org>/<platform>/signup": "a storefront's sign-up by email (names only the platform; the same answer for any address)",
+    "api/v1/viewer/<org>/<platform>/device/code": "RFC 8628: a registered app asks for a code (names only the platform)",
+    "api/v1/viewer/<org>/<platform>/device/token": "RFC 8628: tokens only for the holder of an approved device code (tests/cinema/test_device_flow.py)",
 }
 ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages
 
@@ -223,7 +228,25 @@ PRIVATE_CHECKS = {
     "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/stop/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/stop/"),
     "watch/<slug:org>/<slug:slug>/profiles/": lambda c, w: ("get", _secret_storefront(w) + "profiles/"),
     "watch/<slug:org>/<slug:slug>/account/": lambda c, w: ("get", _secret_storefront(w) + "account/"),
+    "watch/<slug:org>/<slug:slug>/account/devices/": lambda c, w: ("post", _secret_storefront(w) + "account/devices/"),
+    "watch/<slug:org>/<slug:slug>/activate/": lambda c, w: ("get", _secret_storefront(w) + "activate/"),
+    "studio/cinema/platforms/<slug:slug>/": lambda c, w: ("get", f"/studio/cinema/platforms/{_secret_asset(w).platform.slug}/"),
+    **{f"api/v1/viewer/<org>/<platform>/{route}": (lambda method, tail: lambda c, w: (method, _secret_viewer_api(w) + tail.format(w=w)))(method, tail)
+       for route, method, tail in [
+           ("home", "get", "home"), ("search", "get", "search?q=Zzyzx"), ("titles/<work_id>", "get", "titles/{w.pk}"),
+           ("titles/<work_id>/play", "post", "titles/{w.pk}/play"), ("titles/<work_id>/rent", "post", "titles/{w.pk}/rent"),
+           ("titles/<work_id>/buy", "post", "titles/{w.pk}/buy"), ("continue-watching", "get", "continue-watching"),
+           ("account", "get", "account"), ("subscription", "post", "subscription"), ("profiles", "get", "profiles"),
+           ("profiles/<profile_id>/select", "post", "profiles/1/select"), ("devices", "get", "devices"),
+           ("devices/<device_id>", "delete", "devices/00000000-0000-4000-8000-000000000000"), ("auth/signout", "post", "auth/signout"),
+           ("sessions/<session_id>/heartbeat", "post", "sessions/00000000-0000-4000-8000-000000000000/heartbeat"),
+           ("sessions/<session_id>/stop", "post", "sessions/00000000-0000-4000-8000-000000000000/stop")]},
 }
+
+
+def _secret_viewer_api(w):
+    """The viewer API of A's storefront "shop" (a bearer token of its viewer is needed: a member's session is not one)."""
+    return _secret_storefront(w).replace("/watch/", "/api/v1/viewer/")
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
 ]

@@ -159,10 +159,6 @@ class DeviceCodeOut(Schema):
     interval: int
 
 
-class DeviceErrorOut(ErrorOut):
-    error_description: str
-
-
 class CardOut(Schema):
     work_id: int
     title: str
@@ -394,7 +390,7 @@ def sign_up(request, org: str, platform: str, payload: SignUpIn):
     return Status(202, {"message": _("Check your email: we sent a link to finish signing up.")})
 
 
-@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: DeviceErrorOut}), openapi_extra=_form_body("client_id"),
+@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: ErrorOut}), openapi_extra=_form_body("client_id"),
              summary="RFC 8628: a code for a TV to show; the viewer approves it on the storefront's activation page")
 def device_code(request, org: str, platform: str):
     found = _signed_in_platform(request)
@@ -405,9 +401,10 @@ def device_code(request, org: str, platform: str):
             "interval": started.authorization.interval}
 
 
-@router.post(P + "/device/token", auth=None, response={200: TokenOut, 400: DeviceErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post(P + "/device/token", auth=None, response=_answers({200: TokenOut, 400: ErrorOut}),
              openapi_extra=_form_body("grant_type", "device_code", "client_id"),
-             summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)")
+             summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)",
+             description="A refusal is 400 with `error` as RFC 8628 §3.5 names it, and `error_description` beside `message`.")
 def device_token(request, org: str, platform: str):
     fields = _fields(request, ("grant_type", "device_code", "client_id"))
     return _tokens(device_flow.poll(_signed_in_platform(request), **fields))
@@ -556,8 +553,7 @@ def account(request, org: str, platform: str):
              summary="Subscribe (or extend) for 30 days at the confirmed price, through the payment provider")
 def subscribe(request, org: str, platform: str, payload: ConfirmIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, "svod", payload.price, payload.currency)
-    viewers.subscribe(who.viewer)
+    viewers.subscribe(who.viewer, confirmed=(payload.price, payload.currency))
     return _subscription_out(watch.account(who))
 
 
@@ -565,16 +561,14 @@ def subscribe(request, org: str, platform: str, payload: ConfirmIn):
              summary="Rent (tvod) or rent premium (pvod) at the confirmed price; the hours run from the first play")
 def rent(request, org: str, platform: str, work_id: RecordId, payload: RentIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, payload.media, payload.price, payload.currency)
-    rental = viewers.rent(who.viewer, who.viewing, work_id, payload.media)  # refuses what this profile may not see, as the web does
+    rental = viewers.rent(who.viewer, who.viewing, work_id, payload.media, confirmed=(payload.price, payload.currency))
     return Status(201, _rental_out(rental, watch.title_name(work_id, who.language)))
 
 
 @router.post(P + "/titles/{work_id}/buy", auth=VIEWER, response=_answers({201: PurchaseOut}), summary="Buy to own (est) at the confirmed price")
 def buy(request, org: str, platform: str, work_id: RecordId, payload: ConfirmIn):
     who = _who(request)
-    viewers.confirm_price(who.platform, "est", payload.price, payload.currency)
-    purchase = viewers.buy(who.viewer, who.viewing, work_id)
+    purchase = viewers.buy(who.viewer, who.viewing, work_id, confirmed=(payload.price, payload.currency))
     return Status(201, _purchase_out(purchase, watch.title_name(work_id, who.language)))
 
 

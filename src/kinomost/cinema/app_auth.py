@@ -101,7 +101,7 @@ def refresh(platform: Platform, refresh_token: str) -> TokenPair:
     the device: whoever holds a copy, and the device itself, must sign in again."""
     now = timezone.now()
     with transaction.atomic():
-        token = (AppToken.objects.select_for_update().select_related("session__viewer__platform")
+        token = (AppToken.objects.select_for_update(of=("self",)).select_related("session__viewer__platform")
                  .filter(digest=digest(refresh_token or ""), kind=TokenKind.REFRESH, session__viewer__platform=platform).first())
         if token is None or token.session.revoked_at is not None or token.expires_at <= now:
             raise NotSignedIn(_("This sign-in has ended: sign in again."))

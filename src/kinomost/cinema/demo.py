@@ -38,7 +38,7 @@ FILM_MEDIA = ["svod", "tvod", "est"]
 PREMIERE_MEDIA = ["pvod", "est"]
 SERIES = "SEV-TV-S01"
 LICENCE_DAYS = 130
-PRICES_RUB = {"svod": "399", "tvod": "199", "pvod": "599", "est": "499"}  # the operator's prices, in roubles
+PRICES_RUB = {"svod": "399", "tvod": "199", "pvod": "599", "est": "699"}  # the operator's prices, in roubles
 # Commercial terms of the cinema's licences (rights.commercial): monthly statements in USD.
 FILMS_MONEY = {"currency": "USD", "revenue_share": "40", "minimum_guarantee": "1000", "withholding_tax": "0", "period": "month"}
 SERIES_MONEY = {"currency": "USD", "revenue_share": "50", "period": "month"}

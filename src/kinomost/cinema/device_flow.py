@@ -25,7 +25,7 @@ from kinomost.cinema.app_models import DeviceAuthorization, DeviceStatus, Regist
 from kinomost.cinema.models import Platform
 from kinomost.cinema.viewing_models import Viewer
 from kinomost.core.audit import record
-from kinomost.core.errors import DomainError, NotFound, TooManyAttempts
+from kinomost.core.errors import DomainError, NotFound, PermissionDenied, TooManyAttempts
 from kinomost.core.http import client_ip
 from kinomost.parties import throttle
 
@@ -97,7 +97,7 @@ def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: st
         raise DeviceGrantError("unsupported_grant_type", _("Use the device code grant type."))
     now = timezone.now()
     with transaction.atomic():
-        found = (DeviceAuthorization.objects.select_for_update().select_related("app", "viewer__platform", "viewer__user")
+        found = (DeviceAuthorization.objects.select_for_update(of=("self",)).select_related("app", "viewer__platform", "viewer__user")
                  .filter(device_digest=app_auth.digest(device_code or ""), app__platform=platform).first())
         if found is None or found.status == DeviceStatus.USED:
             raise DeviceGrantError("invalid_grant", _("This device code is not valid: ask for a new one."))
@@ -141,8 +141,11 @@ def pending_for_code(request, platform: Platform, typed: str) -> DeviceAuthoriza
     return found
 
 
-def decide(request, viewer: Viewer, typed: str, *, approve: bool) -> DeviceAuthorization:
-    """The viewer approves (the device is signed in as them at its next poll) or denies."""
+def decide(request, viewer: Viewer, typed: str, *, approve: bool, profile=None) -> DeviceAuthorization:
+    """The viewer approves (the device is signed in as them at its next poll) or denies. Not from
+    a kids profile (`profile`): the device would start on the account's own profile."""
+    if approve and profile is not None and profile.is_kids:
+        raise PermissionDenied(_("Switch to your own profile to approve a device."))
     found = pending_for_code(request, viewer.platform, typed)
     updated = DeviceAuthorization.objects.filter(pk=found.pk, status=DeviceStatus.PENDING).update(
         status=DeviceStatus.APPROVED if approve else DeviceStatus.DENIED, viewer=viewer, decided_at=timezone.now())

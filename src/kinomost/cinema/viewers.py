@@ -183,8 +183,11 @@ def confirm_price(platform: Platform, media: str, amount, currency: str) -> None
                        details=[{"field": "price", "price": str(cost.amount), "currency": cost.currency}])
 
 
-def subscribe(viewer: Viewer) -> Subscription:
-    """Charge one period and extend the subscription from its end (or from now if lapsed)."""
+def subscribe(viewer: Viewer, confirmed: tuple | None = None) -> Subscription:
+    """Charge one period and extend the subscription from its end (or from now if lapsed).
+    `confirmed` (amount, currency): the price the viewer confirmed (confirm_price); pages and the API always pass it."""
+    if confirmed is not None:
+        confirm_price(viewer.platform, "svod", *confirmed)
     charge = _charge(viewer, "svod", f"{viewer.platform.name}: {SUBSCRIPTION_DAYS} days")
     now = timezone.now()
     with transaction.atomic():
@@ -199,13 +202,15 @@ def subscribe(viewer: Viewer) -> Subscription:
     return sub
 
 
-def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str = "tvod") -> Rental:
+def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str = "tvod", confirmed: tuple | None = None) -> Rental:
     """Rent a title the viewer can see, under a rental right the platform holds for it here: TVOD
     (RENTAL_HOURS) or PVOD, the premium rental (PVOD_HOURS), at the platform's price; the hours
     count from the first play. `work_id` is the title as listed (a series rents its episodes)."""
     if media not in playback.RENTAL_MEDIA:
         raise InvalidInput(_("This title cannot be rented here."))
     found = _offered(viewer, viewing, work_id, media, _("This title cannot be rented here."))
+    if confirmed is not None:
+        confirm_price(viewer.platform, media, *confirmed)
     charge = _charge(viewer, media, f"{viewer.platform.name}: {media} rental of work {work_id}")
     now = timezone.now()
     hours = PVOD_HOURS if media == "pvod" else RENTAL_HOURS
@@ -218,11 +223,13 @@ def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str =
     return rental
 
 
-def buy(viewer: Viewer, viewing: storefront.Viewing, work_id: int) -> Purchase:
+def buy(viewer: Viewer, viewing: storefront.Viewing, work_id: int, confirmed: tuple | None = None) -> Purchase:
     """Buy a title to own (EST) at the platform's price. It plays for as long as the platform holds the EST
     right for it in the viewer's territory (playback.entitlement): ownership never overrides a
     lapsed licence. `work_id` is the title as listed (a series is bought with its episodes)."""
     found = _offered(viewer, viewing, work_id, "est", _("This title cannot be bought here."))
+    if confirmed is not None:
+        confirm_price(viewer.platform, "est", *confirmed)
     cost = prices.price(viewer.platform, "est")
     charge = _charge(viewer, "est", f"{viewer.platform.name}: purchase of work {work_id}")
     now = timezone.now()

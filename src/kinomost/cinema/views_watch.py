@@ -27,7 +27,7 @@ from kinomost.catalog.selectors import display_title, with_localizations
 from kinomost.cinema import app_auth, device_flow, payments, playback, storefront, viewers, watch
 from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
-from kinomost.cinema.viewing_models import Profile, Viewer
+from kinomost.cinema.viewing_models import Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
 from kinomost.core.http import client_ip, safe_next
@@ -208,9 +208,16 @@ def profiles(request, here: Here):
 @viewer_page
 def account(request, here: Here):
     if request.method == "POST":
-        viewers.subscribe(here.viewer)
+        back = safe_next(request, here.url("account"))
+        if "price" not in request.POST:
+            return _confirm(request, here, "svod", here.url("account"), back, title=here.platform.name)
+        try:
+            viewers.subscribe(here.viewer, confirmed=_confirmed(request))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect(back)
         messages.success(request, _("Thank you: your subscription is active."))
-        return redirect(safe_next(request, here.url("account")))
+        return redirect(back)
     view = watch.account(here.who)
     return render(request, "cinema/watch/account.html", here.context(
         view=view, subscription=view.subscription, active=view.subscribed, price=view.price.amount, currency=view.price.currency,
@@ -232,7 +239,7 @@ def revoke_device(request, here: Here):
 def rent(request, here: Here, work_id: int):
     """Rent the title: TVOD, or PVOD (premium) when the form says media=pvod."""
     media = "pvod" if request.POST.get("media") == "pvod" else "tvod"
-    return _acquire(request, here, work_id, lambda: viewers.rent(here.viewer, here.viewing, work_id, media),
+    return _acquire(request, here, work_id, media, lambda: viewers.rent(here.viewer, here.viewing, work_id, media, _confirmed(request)),
                     lambda rental: _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours})
 
 
@@ -240,15 +247,20 @@ def rent(request, here: Here, work_id: int):
 @viewer_page
 def buy(request, here: Here, work_id: int):
     """Buy the title to own (EST)."""
-    return _acquire(request, here, work_id, lambda: viewers.buy(here.viewer, here.viewing, work_id),
+    return _acquire(request, here, work_id, "est", lambda: viewers.buy(here.viewer, here.viewing, work_id, _confirmed(request)),
                     lambda purchase: _("Bought: it is yours to watch for as long as this platform may show it in your country."))
 
 
-def _acquire(request, here: Here, work_id: int, action, thanks):
+def _acquire(request, here: Here, work_id: int, media: str, action, thanks):
     """Run one paid acquisition and go back to the title page, saying how it went: a declined
-    charge (or any refusal) is a message there, and nothing was recorded."""
+    charge (or any refusal) is a message there, and nothing was recorded. The title page's button
+    first shows what will be charged (_confirm); only the confirmed price is charged."""
     found = playback.title_playable(here.viewing, work_id)
     back = here.url("title", found.top_id) if found else here.url("home")
+    if "price" not in request.POST:
+        if found is None:
+            raise Http404
+        return _confirm(request, here, media, request.path, back, title=watch.title_name(work_id, here.language))
     try:
         done = action()
     except DomainError as exc:
@@ -256,6 +268,18 @@ def _acquire(request, here: Here, work_id: int, action, thanks):
         return redirect(back)
     messages.success(request, thanks(done))
     return redirect(back)
+
+
+def _confirmed(request) -> tuple[str, str]:
+    """The price and currency the confirmation step showed (and the viewer paid)."""
+    return request.POST.get("price", ""), request.POST.get("currency", "")
+
+
+def _confirm(request, here: Here, media: str, action: str, back: str, *, title: str):
+    """The step before any charge: what is bought, for how long, at which price; pay or cancel."""
+    offer = watch.offers_priced(here.platform, [media])[0]
+    return render(request, "cinema/watch/confirm.html", here.context(offer=offer, action=action, back=back, title=title,
+                                                                      test_payments=payments.provider().name == TestProvider.name))
 
 
 @viewer_page
@@ -268,7 +292,7 @@ def activate(request, here: Here):
     status = 200
     try:
         if decision in ("approve", "deny"):
-            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve")
+            context["done"] = device_flow.decide(request, here.viewer, typed, approve=decision == "approve", profile=here.profile)
         elif typed:
             context["pending"] = device_flow.pending_for_code(request, here.platform, typed)
             context["code"] = device_flow.shown(context["pending"].user_code)

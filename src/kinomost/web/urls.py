@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kinomost.parties.throttle import ThrottledAuthenticationForm
-from kinomost.web.views import avails, catalog, cinema, exchange, home, imports, mec, organisation, rights, royalties
+from kinomost.web.views import avails, catalog, cinema, cinema_platform, exchange, home, imports, mec, organisation, rights, royalties
 
 app_name = "web"
 
@@ -50,6 +50,7 @@ urlpatterns = [
     path("studio/exchange/inbox/read/", exchange.inbox_read, name="exchange-inbox-read"),
     path("studio/cinema/", cinema.cinema_home, name="cinema"),
     path("studio/cinema/upload/", cinema.upload_page, name="cinema-upload"),
+    path("studio/cinema/platforms/<slug:slug>/", cinema_platform.platform_settings, name="cinema-platform"),
     path("studio/cinema/assets/<uuid:asset_id>/", cinema.asset_detail, name="cinema-asset"),
     path("studio/cinema/assets/<uuid:asset_id>/progress/", cinema.asset_progress, name="cinema-asset-progress"),
 ]
