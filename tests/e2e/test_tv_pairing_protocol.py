@@ -59,7 +59,7 @@ def tv(live_server, browser, org_a):
     from tests.e2e.studio import watch_console
 
     watch_console(page)
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)  # a machine shared by parallel test processes can be slow
     service = Service()
     page.route("**/api/v1/viewer/**", service)
     page.clock.install(time=START)
