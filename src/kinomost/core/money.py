@@ -46,7 +46,10 @@ def minor_unit(code: str) -> int:
     return get_currency_precision(currency(code))
 
 
+@functools.lru_cache(maxsize=512)
 def quantum(code: str) -> Decimal:
+    """The currency's smallest unit as a Decimal (0.01 for RUB, 1 for JPY); cached: a statement
+    rounds every line twice."""
     return Decimal(1).scaleb(-minor_unit(code))
 
 

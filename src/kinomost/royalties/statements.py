@@ -248,6 +248,7 @@ def _frozen(closed: ClosedStatement) -> Statement:
 def _compute(contract: Contract, terms: commercial.CommercialTerms, period: StatementPeriod, recouped_before: dict,
              closed: dict[str, ClosedStatement], run: Computation) -> Statement:
     code = terms.currency
+    own_id = contract.pk
     covered = _covered_works(contract)  # work id → the contract's work that covers it (itself, its season or series)
     lines: dict[tuple[int, str | None], _Line] = defaultdict(_Line)
 
@@ -270,13 +271,13 @@ def _compute(contract: Contract, terms: commercial.CommercialTerms, period: Stat
             total = money.round_to(Decimal(pool["total"]), pool["currency"])
             shares = run.pool_shares(pool["platform_id"], pool["territory"], pool["currency"], total, period)
             for (contract_id, work_id), share in shares.items():
-                if contract_id == contract.pk and share:
+                if contract_id == own_id and share:
                     target = line(work_id)
                     if target is not None:
                         target.receipts.append((share, pool["currency"], period))
         for platform_id in Platform.objects.filter(organisation_id=contract.licensee_id).values_list("id", flat=True):
             for usage in run.platform_usage(platform_id, period):
-                target = line(usage.work_id) if usage.contract_id == contract.pk else None
+                target = line(usage.work_id) if usage.contract_id == own_id else None
                 if target is not None:
                     target.views += usage.views
                     target.seconds += usage.seconds
