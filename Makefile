@@ -47,6 +47,7 @@ test-postgres: bootstrap
 # --check` joins once the tree has been formatted.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	PYTHONPATH=src $(BIN)/lint-imports
 
 bench: bootstrap

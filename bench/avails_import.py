@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args.rows)
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         runs = [run_once(db, args.rows) for _ in range(max(1, args.repeat))]
         if len(runs) > 1:
             best = {label: (min(r[label][0] for r in runs), min(r[label][1] for r in runs)) for label in runs[0]}
@@ -89,15 +89,29 @@ def rows(count: int):
         license_type = ("EST", "VOD", "SVOD")[title % 3]
         priced = license_type != "SVOD"
         open_end = title % 4 == 0
-        out.append(AvailRow(
-            licensor="Rockstar Films", work_type="Movie", alid=f"md:alid:org:rockstar:{title}", content_id=f"md:cid:org:rockstar:{title}",
-            avail_id=f"AV-{i}", territory=territory, title_alias=f"Title {title}", title_display=f"The Title {title}",
-            license_type=license_type, license_rights_description="Library", format_profile=fmt,
-            start=dt.date(2026, 1, 1) + dt.timedelta(days=title % 365), end=None if open_end else dt.date(2031, 1, 1),
-            end_condition="Open" if open_end else None, price_type="Tier" if priced else None,
-            price_value=("3" if fmt == "SD" else "4") if priced else None, asset_language="en", release_year=2006,
-            exclusive=title % 2 == 0,
-        ))
+        out.append(
+            AvailRow(
+                licensor="Rockstar Films",
+                work_type="Movie",
+                alid=f"md:alid:org:rockstar:{title}",
+                content_id=f"md:cid:org:rockstar:{title}",
+                avail_id=f"AV-{i}",
+                territory=territory,
+                title_alias=f"Title {title}",
+                title_display=f"The Title {title}",
+                license_type=license_type,
+                license_rights_description="Library",
+                format_profile=fmt,
+                start=dt.date(2026, 1, 1) + dt.timedelta(days=title % 365),
+                end=None if open_end else dt.date(2031, 1, 1),
+                end_condition="Open" if open_end else None,
+                price_type="Tier" if priced else None,
+                price_value=("3" if fmt == "SD" else "4") if priced else None,
+                asset_language="en",
+                release_year=2006,
+                exclusive=title % 2 == 0,
+            )
+        )
     return out
 
 
@@ -126,23 +140,42 @@ def worker(count: int) -> None:
     (result, import_s, import_cpu) = timed(lambda: import_avails(org, data, "avails.xlsx"))
     (again, again_s, again_cpu) = timed(lambda: import_avails(org, data, "avails.xlsx"))
 
-    columns = ["kind", "work_id", "territory", "media", "start", "end", "ends_early_on", "effective_end", "holder_id",
-               "licensee_id", "exclusive", "sublicensable", "term_id", "contract_id"]
+    columns = [
+        "kind",
+        "work_id",
+        "territory",
+        "media",
+        "start",
+        "end",
+        "ends_early_on",
+        "effective_end",
+        "holder_id",
+        "licensee_id",
+        "exclusive",
+        "sublicensable",
+        "term_id",
+        "contract_id",
+    ]
     atoms = list(RightAtom.objects.values_list(*columns))
     table = RightAtom._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE bench_atoms AS SELECT * FROM {table} WHERE 1 = 0")
+
     def insert():
         with transaction.atomic(), connection.cursor() as cursor:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO bench_atoms ({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({marks})", atoms)
+            cursor.executemany(
+                f"INSERT INTO bench_atoms ({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({marks})", atoms
+            )
 
     (_, insert_s, insert_cpu) = timed(insert)
 
     n = len(parsed.rows)
-    print(f"database: {connection.vendor}; file: {n} rows, {len(data) / 1e6:.1f} MB; "
-          f"recorded {result.terms_created} terms, {len(atoms)} atoms, {result.works_created} new works "
-          f"({Term.objects.count()} terms in the ledger)")
+    print(
+        f"database: {connection.vendor}; file: {n} rows, {len(data) / 1e6:.1f} MB; "
+        f"recorded {result.terms_created} terms, {len(atoms)} atoms, {result.works_created} new works "
+        f"({Term.objects.count()} terms in the ledger)"
+    )
     steps = {
         "anchor: raw parse (read_xlsx)": (parse_s, parse_cpu),
         "anchor: executemany of the same atoms": (insert_s, insert_cpu),
@@ -160,10 +193,12 @@ def print_table(n: int, steps: dict) -> None:
     for label, (wall, cpu) in steps.items():
         print(f"{label:<46} {wall:>7.2f} {n / wall:>9,.0f} {cpu:>7.2f} {n / cpu:>10,.0f}")
     (parse_s, parse_cpu), (insert_s, _), (import_s, import_cpu) = list(steps.values())[:3]
-    print(f"import / parse: {import_s / parse_s:.2f}x wall, {import_cpu / parse_cpu:.2f}x CPU; "
-          f"import / (parse + executemany): {import_s / (parse_s + insert_s):.2f}x wall; "
-          f"target 10,000 rows/s: wall {'met' if n / import_s >= 10000 else 'NOT met'}, "
-          f"CPU {'met' if n / import_cpu >= 10000 else 'NOT met'}")
+    print(
+        f"import / parse: {import_s / parse_s:.2f}x wall, {import_cpu / parse_cpu:.2f}x CPU; "
+        f"import / (parse + executemany): {import_s / (parse_s + insert_s):.2f}x wall; "
+        f"target 10,000 rows/s: wall {'met' if n / import_s >= 10000 else 'NOT met'}, "
+        f"CPU {'met' if n / import_cpu >= 10000 else 'NOT met'}"
+    )
 
 
 def timed(action):

@@ -28,16 +28,29 @@ def sample(i: int) -> dict:
     license_type = ("EST", "VOD", "SVOD")[i % 3]
     priced = license_type != "SVOD"
     return {
-        "DisplayName": "Rockstar Films", "AssetLanguage": "en", "Territory": COUNTRIES[i % 10], "WorkType": "Movie",
-        "EntryType": "Full Extract", "TitleInternalAlias": f"Title {i // 20}",
+        "DisplayName": "Rockstar Films",
+        "AssetLanguage": "en",
+        "Territory": COUNTRIES[i % 10],
+        "WorkType": "Movie",
+        "EntryType": "Full Extract",
+        "TitleInternalAlias": f"Title {i // 20}",
         "TitleDisplayUnlimited": f"The Title {i // 20}",
-        "LicenseType": license_type, "LicenseRightsDescription": "Library", "FormatProfile": ("HD", "SD")[i % 2],
+        "LicenseType": license_type,
+        "LicenseRightsDescription": "Library",
+        "FormatProfile": ("HD", "SD")[i % 2],
         "Start": dt.datetime(2013, 6, 14) + dt.timedelta(days=i % 365),
         "End": "Open" if i % 4 == 0 else dt.datetime(2030, 1, 1),
-        "PriceType": "Tier" if priced else None, "PriceValue": 4 if priced else None,
-        "TitleID": "10.5240/77C5-ED35-8FC2-7D9D-9531-1", "ContentID": f"md:cid:org:rockstar:{i // 20}",
-        "AvailID": f"AV-{i}", "ALID": f"md:alid:org:rockstar:{i // 20}", "ReleaseYear": 2006,
-        "RatingSystem": "MPAA", "RatingValue": "PG", "Exclusive": i % 2 == 0, "TotalRunTime": dt.time(1, 56, 20),
+        "PriceType": "Tier" if priced else None,
+        "PriceValue": 4 if priced else None,
+        "TitleID": "10.5240/77C5-ED35-8FC2-7D9D-9531-1",
+        "ContentID": f"md:cid:org:rockstar:{i // 20}",
+        "AvailID": f"AV-{i}",
+        "ALID": f"md:alid:org:rockstar:{i // 20}",
+        "ReleaseYear": 2006,
+        "RatingSystem": "MPAA",
+        "RatingValue": "PG",
+        "Exclusive": i % 2 == 0,
+        "TotalRunTime": dt.time(1, 56, 20),
     }
 
 

@@ -55,8 +55,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each measurement")
     parser.add_argument("--connections", type=int, default=32, help="keep-alive connections of the load generator")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("KINOMOST_WEB_WORKERS", "1")),
-                        help="worker processes of the embedded server and of nginx (as make run: KINOMOST_WEB_WORKERS, 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("KINOMOST_WEB_WORKERS", "1")),
+        help="worker processes of the embedded server and of nginx (as make run: KINOMOST_WEB_WORKERS, 1)",
+    )
     parser.add_argument("--segments", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1, help="nginx and the embedded server alternate; the best round counts")
     parser.add_argument("--no-django", action="store_true", help="skip the reference run of Django's FileResponse")
@@ -70,8 +74,10 @@ def main() -> None:
     fixture = _publish(args.segments)
     loader = Loader(args.connections, args.seconds, python=args.python_loader)
     load = os.getloadavg()
-    print(f"load generator: {loader.name}; {args.connections} connections, {args.seconds} s each; "
-          f"{args.workers} worker process(es) per server; {os.cpu_count()} CPUs; load average before {load[0]:.2f}")
+    print(
+        f"load generator: {loader.name}; {args.connections} connections, {args.seconds} s each; "
+        f"{args.workers} worker process(es) per server; {os.cpu_count()} CPUs; load average before {load[0]:.2f}"
+    )
     print(f"asset {fixture['asset']}: {args.segments} segments of {SEGMENT_BYTES:,} bytes")
 
     segments: dict[str, list[dict]] = {"nginx": [], "embedded": [], "django": []}
@@ -81,8 +87,10 @@ def main() -> None:
         for n in range(args.rounds):
             segments["nginx"].append(loader.segments(nginx.url, fixture))
             segments["embedded"].append(loader.segments(embedded.url, fixture))
-            print(f"round {n + 1}: nginx {segments['nginx'][-1]['rps']:.1f} segments/s, "
-                  f"embedded {segments['embedded'][-1]['rps']:.1f} segments/s")
+            print(
+                f"round {n + 1}: nginx {segments['nginx'][-1]['rps']:.1f} segments/s, "
+                f"embedded {segments['embedded'][-1]['rps']:.1f} segments/s"
+            )
         cookie, csrf = _signed_in(fixture)
         starts = loader.requests(embedded.url, fixture["start_path"], method="POST", cookie=cookie, csrf=csrf)
         keys = loader.requests(embedded.url, fixture["key_path"], cookie=cookie)
@@ -98,8 +106,14 @@ def main() -> None:
 def _environment() -> dict:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(DATA), KINOMOST_STREAM_SECRET=SECRET, DJANGO_SETTINGS_MODULE="kinomost.settings",
-               KINOMOST_CINEMA_MAX_STREAMS="1000000000", KINOMOST_CINEMA_TOKEN_SECONDS="3600")
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(DATA),
+        KINOMOST_STREAM_SECRET=SECRET,
+        DJANGO_SETTINGS_MODULE="kinomost.settings",
+        KINOMOST_CINEMA_MAX_STREAMS="1000000000",
+        KINOMOST_CINEMA_TOKEN_SECONDS="3600",
+    )
     env.pop("KINOMOST_DATABASE_URL", None)
     env.pop("KINOMOST_CINEMA_HLS_DIR", None)
     os.environ.clear()
@@ -130,31 +144,55 @@ def _publish(count: int) -> dict:
     from kinomost.rights import ledger
 
     org = parties.create_organisation(slug="bench-kino", name="Bench Kino", kind="media_group", country="RU")
-    platform = services.create_platform(Actor(organisation=org, role=Role.PLATFORM_OPERATOR), slug="kino", name="Kino",
-                                        territories_spec=["RU"], media=["svod"], languages=["ru"])
+    platform = services.create_platform(
+        Actor(organisation=org, role=Role.PLATFORM_OPERATOR),
+        slug="kino",
+        name="Kino",
+        territories_spec=["RU"],
+        media=["svod"],
+        languages=["ru"],
+    )
     work = save_work(org, WorkInput(ref="BENCH-1", kind="feature", titles={"ru": "Брат", "en": "Brother"}))[0]
     term = ledger.TermInput(works=[work], territories="RU", media=["svod"], start="2020-01-01", end=None)
     ledger.record_holding(org, term, contract=ledger.ContractInput(reference="BENCH-ACQ"))
-    asset = Asset.objects.create(organisation=org, work=work, platform=platform, key=os.urandom(16), iv=bytes(16),
-                                 status=AssetStatus.READY, master_playlist="master.m3u8", duration=6.0 * count,
-                                 ready_at=timezone.now(), ladder=[480])
+    asset = Asset.objects.create(
+        organisation=org,
+        work=work,
+        platform=platform,
+        key=os.urandom(16),
+        iv=bytes(16),
+        status=AssetStatus.READY,
+        master_playlist="master.m3u8",
+        duration=6.0 * count,
+        ready_at=timezone.now(),
+        ladder=[480],
+    )
     folder = storage.asset_dir(asset.public_id)
     rung = folder / "stream" / "480p"
     rung.mkdir(parents=True)
     names = [f"seg_{i:05d}.ts" for i in range(count)]
     for name in names:
         (rung / name).write_bytes(os.urandom(SEGMENT_BYTES))
-    media = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:6", "#EXT-X-PLAYLIST-TYPE:VOD",
-             f'#EXT-X-KEY:METHOD=AES-128,URI="{storage.key_uri(asset.public_id)}",IV=0x{"00" * 16}']
+    media = [
+        "#EXTM3U",
+        "#EXT-X-VERSION:3",
+        "#EXT-X-TARGETDURATION:6",
+        "#EXT-X-PLAYLIST-TYPE:VOD",
+        f'#EXT-X-KEY:METHOD=AES-128,URI="{storage.key_uri(asset.public_id)}",IV=0x{"00" * 16}',
+    ]
     media += [line for name in names for line in ("#EXTINF:6.0,", name)] + ["#EXT-X-ENDLIST", ""]
     (rung / "index.m3u8").write_text("\n".join(media))
-    (folder / "master.m3u8").write_text('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1540000,RESOLUTION=854x480,CODECS="avc1.64001e,mp4a.40.2"\n'
-                                        "stream/480p/index.m3u8\n")
+    (folder / "master.m3u8").write_text(
+        '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1540000,RESOLUTION=854x480,CODECS="avc1.64001e,mp4a.40.2"\nstream/480p/index.m3u8\n'
+    )
     viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
     Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
     base = tokens.asset_base(asset.public_id, tokens.expiry(3600))
     return {
-        "asset": str(asset.public_id), "user": viewer.user, "folder": rung, "names": names,
+        "asset": str(asset.public_id),
+        "user": viewer.user,
+        "folder": rung,
+        "names": names,
         "segment_paths": [f"{base}stream/480p/{name}" for name in names],
         "start_path": f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/",
         "key_path": f"/cinema/keys/{asset.public_id}/",
@@ -228,7 +266,8 @@ class Nginx:
         (self.dir / "nginx.conf").write_text(
             f"{user} daemon off; worker_processes {self.workers}; pid {self.dir}/nginx.pid; error_log {self.dir}/error.log;\n"
             f"events {{ worker_connections 1024; }}\n"
-            f"http {{ access_log off; sendfile on; tcp_nopush on; {temp} include {self.dir}/site.conf; }}\n")
+            f"http {{ access_log off; sendfile on; tcp_nopush on; {temp} include {self.dir}/site.conf; }}\n"
+        )
         self.proc = subprocess.Popen([self.binary, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)], stderr=subprocess.PIPE)
         _wait_for(port, self.proc, "nginx")
         self.url = f"http://127.0.0.1:{port}"
@@ -251,8 +290,20 @@ class Embedded:
         if self.target is None:
             command = [str(VENV_BIN / "kinomost"), "serve", "--port", str(port), "--workers", str(self.workers)]
         else:
-            command = [str(VENV_BIN / "granian"), "--interface", "asginl", "--port", str(port), "--workers", str(self.workers),
-                       "--log-level", "warning", "--workers-kill-timeout", "10", self.target]
+            command = [
+                str(VENV_BIN / "granian"),
+                "--interface",
+                "asginl",
+                "--port",
+                str(port),
+                "--workers",
+                str(self.workers),
+                "--log-level",
+                "warning",
+                "--workers-kill-timeout",
+                "10",
+                self.target,
+            ]
         self.proc = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         _wait_for(port, self.proc, " ".join(command))
         self.url = f"http://127.0.0.1:{port}"
@@ -293,22 +344,28 @@ class Loader:
         return _python_load(base_url, paths, method, headers, self.connections, self.seconds)
 
     def _wrk(self, base_url: str, paths: list[str], method: str, headers: dict) -> dict:
-        script = ["local paths = {" + ", ".join(json.dumps(p) for p in paths) + "}", "local i = 0",
-                  f"wrk.method = {json.dumps(method)}"]
+        script = ["local paths = {" + ", ".join(json.dumps(p) for p in paths) + "}", "local i = 0", f"wrk.method = {json.dumps(method)}"]
         script += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
         script += ["request = function()", "  i = i % #paths + 1", "  return wrk.format(nil, paths[i])", "end"]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write("\n".join(script) + "\n")
         try:
             threads = max(1, min(self.connections, os.cpu_count() or 1))
-            out = subprocess.run([self.wrk, f"-t{threads}", f"-c{self.connections}", f"-d{self.seconds}s", "--timeout", "30s", "-s", lua.name, base_url],
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [self.wrk, f"-t{threads}", f"-c{self.connections}", f"-d{self.seconds}s", "--timeout", "30s", "-s", lua.name, base_url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         finally:
             os.unlink(lua.name)
         total = int(re.search(r"(\d+) requests in", out).group(1))
         errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0
-        socket_errors = sum(int(x) for x in m.groups()) if (m := re.search(
-            r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)) else 0
+        socket_errors = (
+            sum(int(x) for x in m.groups())
+            if (m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out))
+            else 0
+        )
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         size = re.search(r"Transfer/sec:\s+([\d.]+)([KMG]?B)", out)
         mb = float(size.group(1)) * {"B": 1e-6, "KB": 1024 / 1e6, "MB": 1024**2 / 1e6, "GB": 1024**3 / 1e6}[size.group(2)]
@@ -320,8 +377,13 @@ def _python_load(base_url, paths, method, headers, connections, seconds) -> dict
     with multiprocessing.get_context("spawn").Pool(connections) as pool:
         results = pool.starmap(_one_connection, [(host, int(port), paths, method, headers, seconds, n) for n in range(connections)])
     total = sum(r[0] for r in results)
-    return {"requests": total, "rps": total / seconds, "mb_per_s": sum(r[1] for r in results) / seconds / 1e6,
-            "errors": sum(r[2] for r in results), "socket_errors": 0}
+    return {
+        "requests": total,
+        "rps": total / seconds,
+        "mb_per_s": sum(r[1] for r in results) / seconds / 1e6,
+        "errors": sum(r[2] for r in results),
+        "socket_errors": 0,
+    }
 
 
 def _one_connection(host, port, paths, method, headers, seconds, offset) -> tuple[int, int, int]:
@@ -355,8 +417,10 @@ def _report(args, loader, load_before, segments, starts, keys) -> None:
     print(f"\n{'what':<18} {'server':<9} {'per second':>11} {'MB/s':>8} {'ratio to nginx':>15} {'not 200':>8}")
     for what, server, result in rows:
         ratio = f"{result['rps'] / anchor:.2f}×" if what == "segments/s" else "—"
-        print(f"{what:<18} {server:<9} {result['rps']:>11.1f} {result['mb_per_s']:>8.1f} {ratio:>15} "
-              f"{result['errors'] + result['socket_errors']:>8}")
+        print(
+            f"{what:<18} {server:<9} {result['rps']:>11.1f} {result['mb_per_s']:>8.1f} {ratio:>15} "
+            f"{result['errors'] + result['socket_errors']:>8}"
+        )
     ratio = best["embedded"]["rps"] / anchor
     print(f"\nembedded / nginx segments per second: {ratio:.2f}× (goal ≥ 0.6×)")
     load_after = os.getloadavg()
@@ -366,13 +430,27 @@ def _report(args, loader, load_before, segments, starts, keys) -> None:
         print("WARNING: answers other than 200 in: " + ", ".join(refused) + " — those figures are not valid")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "delivery.json").write_text(json.dumps({
-        "loader": loader.name, "connections": args.connections, "seconds": args.seconds, "workers": args.workers,
-        "segment_bytes": SEGMENT_BYTES, "segments": args.segments, "cpus": os.cpu_count(),
-        "load_average_before": load_before, "load_average_after": load_after,
-        "segments_per_second": {name: runs for name, runs in segments.items() if runs},
-        "ratio_embedded_to_nginx": round(ratio, 3), "session_starts": starts, "key_requests": keys,
-    }, indent=2) + "\n")
+    (out / "delivery.json").write_text(
+        json.dumps(
+            {
+                "loader": loader.name,
+                "connections": args.connections,
+                "seconds": args.seconds,
+                "workers": args.workers,
+                "segment_bytes": SEGMENT_BYTES,
+                "segments": args.segments,
+                "cpus": os.cpu_count(),
+                "load_average_before": load_before,
+                "load_average_after": load_after,
+                "segments_per_second": {name: runs for name, runs in segments.items() if runs},
+                "ratio_embedded_to_nginx": round(ratio, 3),
+                "session_starts": starts,
+                "key_requests": keys,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"written: {out / 'delivery.json'}")
 
 

@@ -45,8 +45,11 @@ def main() -> None:
     if args.case:
         return worker(args.case, args.rows)
     template = prepare_database()
-    cases = [("anchor", 0)] + [(name, 0) for name in REFUSED] + [
-        ("catalogue CSV", args.works), ("catalogue XLSX", args.works), ("avails XLSX", args.avails)]
+    cases = (
+        [("anchor", 0)]
+        + [(name, 0) for name in REFUSED]
+        + [("catalogue CSV", args.works), ("catalogue XLSX", args.works), ("avails XLSX", args.avails)]
+    )
     write_files(cases)
     results = [run(name, rows, template) for name, rows in cases]
     anchor = results[0]["peak_mb"]
@@ -54,8 +57,10 @@ def main() -> None:
     for (name, rows), r in zip(cases, results):
         above = r["peak_mb"] - anchor
         per = f"{above / rows * 10000:,.1f}" if rows and r["outcome"] == "accepted" else ""
-        print(f"{name:<40} {rows or '':>9} {r['file_mb']:>8.1f} {r['outcome']:<36} {r['peak_mb']:>8.0f} "
-              f"{above if name != 'anchor' else 0:>12.0f} {per:>12}")
+        print(
+            f"{name:<40} {rows or '':>9} {r['file_mb']:>8.1f} {r['outcome']:<36} {r['peak_mb']:>8.0f} "
+            f"{above if name != 'anchor' else 0:>12.0f} {per:>12}"
+        )
 
 
 def prepare_database() -> Path:
@@ -65,9 +70,18 @@ def prepare_database() -> Path:
     template.unlink(missing_ok=True)
     env = dict(os.environ, KINOMOST_DATA_DIR=str(DATA / "template"))
     env.pop("KINOMOST_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-c", "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kinomost.settings');"
-                    "import django; django.setup(); from django.core.management import call_command;"
-                    "call_command('migrate', verbosity=0)"], env=env, check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kinomost.settings');"
+            "import django; django.setup(); from django.core.management import call_command;"
+            "call_command('migrate', verbosity=0)",
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     shutil.copy(DATA / "template" / "kinomost.sqlite3", template)
     return template
 
@@ -85,9 +99,14 @@ def write_files(cases) -> None:
 
     django.setup()
     bomb = sharedstrings_bomb()
-    makers = {REFUSED[0]: lambda n: bomb, REFUSED[1]: lambda n: bomb,
-              REFUSED[2]: lambda n: b"ref,kind,title:en\n" + b"R-1,feature,Film\n" * 2_700_000,
-              "catalogue CSV": works_csv, "catalogue XLSX": works_xlsx, "avails XLSX": avails_xlsx}
+    makers = {
+        REFUSED[0]: lambda n: bomb,
+        REFUSED[1]: lambda n: bomb,
+        REFUSED[2]: lambda n: b"ref,kind,title:en\n" + b"R-1,feature,Film\n" * 2_700_000,
+        "catalogue CSV": works_csv,
+        "catalogue XLSX": works_xlsx,
+        "avails XLSX": avails_xlsx,
+    }
     for name, rows in cases:
         if name in makers:
             file_of(name).write_bytes(makers[name](rows))
@@ -98,14 +117,16 @@ def run(name: str, rows: int, template: Path) -> dict:
         shutil.copy(template, Path(folder) / "kinomost.sqlite3")
         env = dict(os.environ, KINOMOST_DATA_DIR=folder)
         env.pop("KINOMOST_DATABASE_URL", None)
-        done = subprocess.run([sys.executable, __file__, "--case", name, "--rows", str(rows)], env=env, cwd=ROOT,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--case", name, "--rows", str(rows)], env=env, cwd=ROOT, capture_output=True, text=True
+        )
         if done.returncode:
             sys.exit(f"{name} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout.splitlines()[-1])
 
 
 # --- the files -------------------------------------------------------------------------------------
+
 
 def sharedstrings_bomb(expanded: int = 1 << 30) -> bytes:
     """A valid workbook whose sharedStrings.xml unzips to `expanded` bytes of 1,000-letter strings."""
@@ -122,8 +143,11 @@ def sharedstrings_bomb(expanded: int = 1 << 30) -> bytes:
         for info in source.infolist():
             body = source.read(info.filename)
             if info.filename == "[Content_Types].xml":
-                body = body.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+                body = body.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
             target.writestr(info, body)
         with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
             head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -137,8 +161,10 @@ def sharedstrings_bomb(expanded: int = 1 << 30) -> bytes:
 
 def works_rows(count: int) -> list[list[str]]:
     header = ["ref", "kind", "title:ru", "title:zh-Hans", "title:en", "year", "runtime", "countries", "genres", "rating:RU"]
-    return [header] + [[f"B-{n}", "feature", f"Фильм номер {n}", f"电影{n}号", f"Film number {n}", "2001", "95", "RU", "drama",
-                        "12+"] for n in range(count)]
+    return [header] + [
+        [f"B-{n}", "feature", f"Фильм номер {n}", f"电影{n}号", f"Film number {n}", "2001", "95", "RU", "drama", "12+"]
+        for n in range(count)
+    ]
 
 
 def works_csv(count: int) -> bytes:
@@ -169,6 +195,7 @@ def avails_xlsx(count: int) -> bytes:
 
 
 # --- one case, in its own interpreter ------------------------------------------------------------------
+
 
 def worker(case: str, count: int) -> None:
     import django

@@ -56,11 +56,15 @@ def main() -> None:
         total, first = _pipeline(master, ladder, n)
         pipelines.append(total)
         firsts.append(first)
-        print(f"round {n + 1}: plain ffmpeg {anchors[-1]:.1f} s, kinomost {total:.1f} s "
-              f"(ratio {total / anchors[-1]:.3f}), lowest rung playable after {first:.1f} s")
+        print(
+            f"round {n + 1}: plain ffmpeg {anchors[-1]:.1f} s, kinomost {total:.1f} s "
+            f"(ratio {total / anchors[-1]:.3f}), lowest rung playable after {first:.1f} s"
+        )
     anchor, pipeline = min(anchors), min(pipelines)
-    print(f"best: plain ffmpeg {anchor:.1f} s, kinomost pipeline {pipeline:.1f} s, ratio {pipeline / anchor:.3f} "
-          f"(target ≤ 1.05); first playable rung after {min(firsts):.1f} s")
+    print(
+        f"best: plain ffmpeg {anchor:.1f} s, kinomost pipeline {pipeline:.1f} s, ratio {pipeline / anchor:.3f} "
+        f"(target ≤ 1.05); first playable rung after {min(firsts):.1f} s"
+    )
 
 
 def _master(seconds: int, height: int) -> Path:
@@ -69,10 +73,38 @@ def _master(seconds: int, height: int) -> Path:
     path = BENCH / f"master-{seconds}s-{height}p.mp4"
     if not path.exists():
         width = height * 16 // 9 // 2 * 2
-        ffmpeg.run(["-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
-                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-map", "0", "-map", "1",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "18", "-pix_fmt", "yuv420p", "-c:a", "aac",
-                    "-metadata:s:a:0", "language=rus", str(path)])
+        ffmpeg.run(
+            [
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc2=size={width}x{height}:rate=25:duration={seconds}",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=440:duration={seconds}",
+                "-map",
+                "0",
+                "-map",
+                "1",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-metadata:s:a:0",
+                "language=rus",
+                str(path),
+            ]
+        )
     return path
 
 
@@ -111,8 +143,10 @@ def _pipeline(master: Path, heights: list[int], n: int) -> tuple[float, float]:
 
     def watch():
         while not done.is_set():
-            if Asset.objects.filter(pk=asset.pk).exclude(preview_playlist="").exists() or \
-                    Asset.objects.filter(pk=asset.pk, status=AssetStatus.READY).exists():
+            if (
+                Asset.objects.filter(pk=asset.pk).exclude(preview_playlist="").exists()
+                or Asset.objects.filter(pk=asset.pk, status=AssetStatus.READY).exists()
+            ):
                 first.append(time.perf_counter() - started)
                 return
             time.sleep(0.1)

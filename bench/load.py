@@ -121,8 +121,7 @@ def _loop_main(host, port, payloads, clients, offsets, warmup, seconds, queue) -
     queue.put(sink)
 
 
-def run(base_url: str, requests: list[Request], clients: int, seconds: float, *, processes: int = 1,
-        warmup: float = 0.5) -> Result:
+def run(base_url: str, requests: list[Request], clients: int, seconds: float, *, processes: int = 1, warmup: float = 0.5) -> Result:
     """`clients` concurrent keep-alive clients for `seconds` (after `warmup`), cycling through
     `requests` (client k starts at request k, so each gets its own when there are enough)."""
     url = urlsplit(base_url)
@@ -132,8 +131,9 @@ def run(base_url: str, requests: list[Request], clients: int, seconds: float, *,
     share = [list(range(k, clients, processes)) for k in range(processes)]
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
-    workers = [context.Process(target=_loop_main, args=(host, port, payloads, len(offsets), offsets, warmup, seconds, queue))
-               for offsets in share]
+    workers = [
+        context.Process(target=_loop_main, args=(host, port, payloads, len(offsets), offsets, warmup, seconds, queue)) for offsets in share
+    ]
     for worker in workers:
         worker.start()
     answers = [queue.get() for _ in workers]
@@ -146,8 +146,7 @@ def run(base_url: str, requests: list[Request], clients: int, seconds: float, *,
     statuses: dict = {}
     for status, _ in samples:
         statuses[status] = statuses.get(status, 0) + 1
-    return Result(clients=clients, seconds=seconds, count=len(samples), statuses=statuses,
-                  latencies_ms=[ms for _, ms in samples])
+    return Result(clients=clients, seconds=seconds, count=len(samples), statuses=statuses, latencies_ms=[ms for _, ms in samples])
 
 
 def process_tree(pid: int) -> list[int]:

@@ -54,20 +54,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--loaders", type=int, default=1, help="load generator processes")
     parser.add_argument("--no-redis", action="store_true", help="the embedded profile even when Redis answers")
-    parser.add_argument("--fold-in-web", action="store_true",
-                        help="fold beats in the web processes' threads (default with Redis: a separate `kinomost playback-fold`, measured apart)")
+    parser.add_argument(
+        "--fold-in-web",
+        action="store_true",
+        help="fold beats in the web processes' threads (default with Redis: a separate `kinomost playback-fold`, measured apart)",
+    )
     parser.add_argument("--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1:5432/kino_bench (default: SQLite)")
     args = parser.parse_args()
     env = _environment(args)
     fixture = _fixture()
     port = _free_port()
     log = (DATA / "serve.log").open("wb")
-    server = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", str(args.workers)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     folder = None
     if env.get("KINOMOST_CINEMA_BEAT_FOLDER_THREAD") == "0":
-        folder = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "playback-fold"], env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        folder = subprocess.Popen(
+            [str(Path(sys.executable).with_name("kinomost")), "playback-fold"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(port, server)
@@ -90,8 +103,14 @@ def main() -> None:
 def _environment(args) -> dict:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(DATA), KINOMOST_STREAM_SECRET=SECRET, DJANGO_SETTINGS_MODULE="kinomost.settings",
-               KINOMOST_CINEMA_MAX_STREAMS="1000000000", KINOMOST_LOG_LEVEL="ERROR")
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(DATA),
+        KINOMOST_STREAM_SECRET=SECRET,
+        DJANGO_SETTINGS_MODULE="kinomost.settings",
+        KINOMOST_CINEMA_MAX_STREAMS="1000000000",
+        KINOMOST_LOG_LEVEL="ERROR",
+    )
     for name in ("KINOMOST_DATABASE_URL", "KINOMOST_CINEMA_HLS_DIR", "KINOMOST_REDIS_URL", "KINOMOST_WEB_WORKERS"):
         env.pop(name, None)
     if args.database_url:
@@ -142,13 +161,32 @@ def _fixture() -> dict:
     from kinomost.rights import ledger
 
     org = parties.create_organisation(slug="bench-kino", name="Bench Kino", kind="media_group", country="RU")
-    platform = services.create_platform(Actor(organisation=org, role=Role.PLATFORM_OPERATOR), slug="kino", name="Kino",
-                                        territories_spec=["RU"], media=["svod"], languages=["ru"])
+    platform = services.create_platform(
+        Actor(organisation=org, role=Role.PLATFORM_OPERATOR),
+        slug="kino",
+        name="Kino",
+        territories_spec=["RU"],
+        media=["svod"],
+        languages=["ru"],
+    )
     work = save_work(org, WorkInput(ref="BENCH-1", kind="feature", titles={"ru": "Брат", "en": "Brother"}))[0]
-    ledger.record_holding(org, ledger.TermInput(works=[work], territories="RU", media=["svod"], start="2020-01-01", end=None),
-                          contract=ledger.ContractInput(reference="BENCH-ACQ"))
-    Asset.objects.create(organisation=org, work=work, platform=platform, key=os.urandom(16), iv=bytes(16), status=AssetStatus.READY,
-                         master_playlist="master.m3u8", duration=5400.0, ready_at=timezone.now(), ladder=[480])
+    ledger.record_holding(
+        org,
+        ledger.TermInput(works=[work], territories="RU", media=["svod"], start="2020-01-01", end=None),
+        contract=ledger.ContractInput(reference="BENCH-ACQ"),
+    )
+    Asset.objects.create(
+        organisation=org,
+        work=work,
+        platform=platform,
+        key=os.urandom(16),
+        iv=bytes(16),
+        status=AssetStatus.READY,
+        master_playlist="master.m3u8",
+        duration=5400.0,
+        ready_at=timezone.now(),
+        ladder=[480],
+    )
     viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
     Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
     client = Client()
@@ -161,16 +199,34 @@ def _fixture() -> dict:
         answer = client.post(start_path, b"{}", content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
         assert answer.status_code == 200, answer.content
         sessions.append(answer.json())
-    return {"cookie": cookie, "csrf": csrf, "start_path": start_path, "sessions": sessions,
-            "heartbeat_seconds": sessions[0]["heartbeat_seconds"]}
+    return {
+        "cookie": cookie,
+        "csrf": csrf,
+        "start_path": start_path,
+        "sessions": sessions,
+        "heartbeat_seconds": sessions[0]["heartbeat_seconds"],
+    }
 
 
 def _measure(base: str, fixture: dict, pid: int, args) -> list[dict]:
     healthz = [load.Request("/healthz")]
-    beats = [load.Request(s["heartbeat_url"], "POST", {"Authorization": f"Bearer {s['playback_token']}", "Content-Type": "application/json"},
-                          json.dumps({"position": 60.0, "seconds": 15.0}).encode()) for s in fixture["sessions"]]
-    starts = [load.Request(fixture["start_path"], "POST", {"Cookie": fixture["cookie"], "X-CSRFToken": fixture["csrf"],
-                                                           "Content-Type": "application/json"}, b"{}")]
+    beats = [
+        load.Request(
+            s["heartbeat_url"],
+            "POST",
+            {"Authorization": f"Bearer {s['playback_token']}", "Content-Type": "application/json"},
+            json.dumps({"position": 60.0, "seconds": 15.0}).encode(),
+        )
+        for s in fixture["sessions"]
+    ]
+    starts = [
+        load.Request(
+            fixture["start_path"],
+            "POST",
+            {"Cookie": fixture["cookie"], "X-CSRFToken": fixture["csrf"], "Content-Type": "application/json"},
+            b"{}",
+        )
+    ]
     rows = []
     for name, requests in (("healthz", healthz), ("heartbeat", beats), ("start", starts)):
         for clients in CLIENTS:
@@ -178,10 +234,23 @@ def _measure(base: str, fixture: dict, pid: int, args) -> list[dict]:
             result = load.run(base, requests, clients, args.seconds, processes=args.loaders, warmup=0.5)
             cpu = load.cpu_seconds(pid) - before
             errors = result.errors()
-            rows.append({"path": name, "clients": clients, "rps": result.rps, "per_core": result.count / cpu if cpu else float("nan"),
-                         "p50": result.p50, "p95": result.p95, "errors": errors, "count": result.count})
-            print(f"  {name:<9} {clients:>3} clients  {result.rps:8.1f} req/s  p95 {result.p95:7.1f} ms"
-                  + (f"  ERRORS {errors}" if errors else ""), flush=True)
+            rows.append(
+                {
+                    "path": name,
+                    "clients": clients,
+                    "rps": result.rps,
+                    "per_core": result.count / cpu if cpu else float("nan"),
+                    "p50": result.p50,
+                    "p95": result.p95,
+                    "errors": errors,
+                    "count": result.count,
+                }
+            )
+            print(
+                f"  {name:<9} {clients:>3} clients  {result.rps:8.1f} req/s  p95 {result.p95:7.1f} ms"
+                + (f"  ERRORS {errors}" if errors else ""),
+                flush=True,
+            )
     return rows
 
 
@@ -194,13 +263,17 @@ def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | N
     cores = len(os.sched_getaffinity(0))
     profile = "Redis (one XADD per beat)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
     database = "PostgreSQL" if env.get("KINOMOST_DATABASE_URL", "").startswith("postgres") else "SQLite"
-    print(f"\nkinomost serve --workers {args.workers} on {cores} cores; beats: {profile}; database: {database}; "
-          f"{args.seconds:g} s per measurement (a machine shared with other work: expect noise)\n")
+    print(
+        f"\nkinomost serve --workers {args.workers} on {cores} cores; beats: {profile}; database: {database}; "
+        f"{args.seconds:g} s per measurement (a machine shared with other work: expect noise)\n"
+    )
     print(f"{'path':<10}{'clients':>8}{'req/s':>10}{'per core':>10}{'p50 ms':>9}{'p95 ms':>9}{'× healthz':>11}")
     for r in rows:
         anchor = by[("healthz", r["clients"])]["rps"]
-        print(f"{r['path']:<10}{r['clients']:>8}{r['rps']:>10.1f}{r['per_core']:>10.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
-              f"{r['rps'] / anchor:>11.2f}" + (f"  errors {r['errors']}" if r["errors"] else ""))
+        print(
+            f"{r['path']:<10}{r['clients']:>8}{r['rps']:>10.1f}{r['per_core']:>10.1f}{r['p50']:>9.1f}{r['p95']:>9.1f}"
+            f"{r['rps'] / anchor:>11.2f}" + (f"  errors {r['errors']}" if r["errors"] else "")
+        )
     beat = max((r for r in rows if r["path"] == "heartbeat"), key=lambda r: r["per_core"])
     ratio = min(by[("heartbeat", c)]["rps"] / by[("healthz", c)]["rps"] for c in CLIENTS)
     start_p95 = by[("start", 1)]["p95"]
@@ -213,8 +286,10 @@ def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | N
     print(f"  worker RSS < 250 MB: at rest {rest} MB, after {after} MB  {'met' if worst_rss < 250 else 'MISSED'}")
     if fold_cpu is not None:
         folded = sum(r["count"] for r in rows if r["path"] == "heartbeat")
-        print(f"  (beats folded by a separate `kinomost playback-fold`: {fold_cpu:.1f} CPU-s for {folded:,} beats,"
-              f" {folded / fold_cpu if fold_cpu else float('nan'):,.0f} beats per CPU-second; not in the web figures)")
+        print(
+            f"  (beats folded by a separate `kinomost playback-fold`: {fold_cpu:.1f} CPU-s for {folded:,} beats,"
+            f" {folded / fold_cpu if fold_cpu else float('nan'):,.0f} beats per CPU-second; not in the web figures)"
+        )
     print(f"\nsizing for {VIEWERS:,} concurrent viewers beating every {beat_seconds} s = {beats_per_s:,.0f} beats/s:")
     print(f"  web cores for the beats: {beats_per_s / beat['per_core']:,.0f} (at {beat['per_core']:,.0f} beats/s per core, measured)")
     if fold_cpu:
@@ -223,15 +298,23 @@ def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | N
         from kinomost.cinema import beats as beat_module
 
         batches = beats_per_s / beat_module.BATCH
-        print(f"  database: no write on the request path; the folders update each session row once per beat it"
-              f" received, in batches of up to {beat_module.BATCH:,}: ≈ {beats_per_s:,.0f} row updates/s in ≈ {batches:,.0f}"
-              " transactions/s (a row per session, never a row per beat)")
+        print(
+            f"  database: no write on the request path; the folders update each session row once per beat it"
+            f" received, in batches of up to {beat_module.BATCH:,}: ≈ {beats_per_s:,.0f} row updates/s in ≈ {batches:,.0f}"
+            " transactions/s (a row per session, never a row per beat)"
+        )
     else:
-        print("  database: the embedded profile folds each process's buffer every CINEMA_BEAT_FLUSH_SECONDS:"
-              f" ≈ {beats_per_s:,.0f} row updates/s, one transaction per process per flush")
+        print(
+            "  database: the embedded profile folds each process's buffer every CINEMA_BEAT_FLUSH_SECONDS:"
+            f" ≈ {beats_per_s:,.0f} row updates/s, one transaction per process per flush"
+        )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "playback.json").write_text(json.dumps({"rows": rows, "rss_rest_mb": rest, "rss_after_mb": after,
-                                                       "workers": args.workers, "profile": profile, "database": database}, indent=1))
+    (RESULTS / "playback.json").write_text(
+        json.dumps(
+            {"rows": rows, "rss_rest_mb": rest, "rss_after_mb": after, "workers": args.workers, "profile": profile, "database": database},
+            indent=1,
+        )
+    )
 
 
 def _free_port() -> int:

@@ -68,17 +68,43 @@ def worker(args) -> None:
     holdings = _holding_terms(owner)
     session = _session_id()
     rows = [
-        measure("availability (1 work)", [_availability_sample(rng, holdings) for _ in range(args.samples)], owner, _kinomost_availability, _sql_availability, best_of=5),
+        measure(
+            "availability (1 work)",
+            [_availability_sample(rng, holdings) for _ in range(args.samples)],
+            owner,
+            _kinomost_availability,
+            _sql_availability,
+            best_of=5,
+        ),
         measure("find available", [_find_sample(rng, holdings) for _ in range(args.samples)], owner, _kinomost_find, _sql_find),
-        measure("conflict check", [_grant_sample(rng, holdings) for _ in range(args.samples)], owner, _kinomost_conflicts, _sql_conflicts, best_of=5),
-        measure("package (300 works)", [_package_sample(rng, holdings) for _ in range(max(10, args.samples // 10))], owner, _kinomost_availability, _sql_availability),
+        measure(
+            "conflict check",
+            [_grant_sample(rng, holdings) for _ in range(args.samples)],
+            owner,
+            _kinomost_conflicts,
+            _sql_conflicts,
+            best_of=5,
+        ),
+        measure(
+            "package (300 works)",
+            [_package_sample(rng, holdings) for _ in range(max(10, args.samples // 10))],
+            owner,
+            _kinomost_availability,
+            _sql_availability,
+        ),
     ]
-    print(f"{'question':<22} {'n':>4} {'kinomost p50':>13} {'p95':>9} {'SQL p50':>9} {'p95':>9} {'ratio p50':>9} {'p95':>6} {'agree':>6}  answer size")
+    print(
+        f"{'question':<22} {'n':>4} {'kinomost p50':>13} {'p95':>9} {'SQL p50':>9} {'p95':>9} {'ratio p50':>9} {'p95':>6} {'agree':>6}  answer size"
+    )
     for r in rows:
-        print(f"{r['question']:<22} {r['n']:>4} {r['p50']:>11.2f}ms {r['p95']:>7.2f}ms {r['s50']:>7.2f}ms {r['s95']:>7.2f}ms"
-              f" {r['ratio50']:>8.2f}x {r['ratio95']:>5.2f}x {r['agree']:>6.0%}  {r['size']:.0f}")
-    print(f"floor: one round trip (SELECT 1) p50 {_round_trip_ms():.3f} ms;"
-          f" one database session for the whole run: {'yes' if _session_id() == session else 'NO'}")
+        print(
+            f"{r['question']:<22} {r['n']:>4} {r['p50']:>11.2f}ms {r['p95']:>7.2f}ms {r['s50']:>7.2f}ms {r['s95']:>7.2f}ms"
+            f" {r['ratio50']:>8.2f}x {r['ratio95']:>5.2f}x {r['agree']:>6.0%}  {r['size']:.0f}"
+        )
+    print(
+        f"floor: one round trip (SELECT 1) p50 {_round_trip_ms():.3f} ms;"
+        f" one database session for the whole run: {'yes' if _session_id() == session else 'NO'}"
+    )
     print("best of 5 per sample (what each costs when the machine is not busy with others), p50:")
     for r in rows:
         if "b50" in r:
@@ -105,8 +131,16 @@ def measure(question: str, samples: list[dict], owner, ours, theirs, best_of: in
             best.append(min(_timed(ours, owner, sample) for _ in range(best_of)))
             best_sql.append(min(_timed(theirs, owner, sample) for _ in range(best_of)))
     p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
-    r = {"question": question, "n": len(samples), "p50": statistics.median(ours_ms), "p95": p95(ours_ms),
-         "s50": statistics.median(sql_ms), "s95": p95(sql_ms), "agree": agree / len(samples), "size": statistics.mean(sizes)}
+    r = {
+        "question": question,
+        "n": len(samples),
+        "p50": statistics.median(ours_ms),
+        "p95": p95(ours_ms),
+        "s50": statistics.median(sql_ms),
+        "s95": p95(sql_ms),
+        "agree": agree / len(samples),
+        "size": statistics.mean(sizes),
+    }
     r["ratio50"], r["ratio95"] = r["p50"] / r["s50"], r["p95"] / r["s95"]
     if best_of:
         r["b50"], r["bs50"] = statistics.median(best), statistics.median(best_sql)
@@ -143,9 +177,19 @@ def _holding_terms(owner) -> list[dict]:
 
     terms = []
     for t in Term.objects.filter(kind="holding", contract__licensee=owner).prefetch_related("works").order_by("id"):
-        terms.append({"works": sorted(w.pk for w in t.works.all()), "territories": t.territories, "excluded": t.territories_excluded,
-                      "countries": territories.expand(t.territories, t.territories_excluded), "media": t.media,
-                      "leaves": media.expand(t.media), "start": t.start, "end": t.end, "exclusive": t.exclusive})
+        terms.append(
+            {
+                "works": sorted(w.pk for w in t.works.all()),
+                "territories": t.territories,
+                "excluded": t.territories_excluded,
+                "countries": territories.expand(t.territories, t.territories_excluded),
+                "media": t.media,
+                "leaves": media.expand(t.media),
+                "start": t.start,
+                "end": t.end,
+                "exclusive": t.exclusive,
+            }
+        )
     return terms
 
 
@@ -159,30 +203,55 @@ def _window(rng: random.Random, term: dict) -> tuple[date, date | None]:
 
 def _availability_sample(rng: random.Random, terms: list[dict]) -> dict:
     term = rng.choice(terms)
-    countries = term["countries"] if len(term["countries"]) <= 12 and rng.random() < 0.5 else rng.sample(term["countries"], min(3, len(term["countries"])))
+    countries = (
+        term["countries"]
+        if len(term["countries"]) <= 12 and rng.random() < 0.5
+        else rng.sample(term["countries"], min(3, len(term["countries"])))
+    )
     leaves = term["leaves"] if rng.random() < 0.5 else [rng.choice(term["leaves"])]
-    return {"works": [rng.choice(term["works"])], "countries": countries, "leaves": leaves, "window": _window(rng, term), "exclusive": rng.random() < 0.5}
+    return {
+        "works": [rng.choice(term["works"])],
+        "countries": countries,
+        "leaves": leaves,
+        "window": _window(rng, term),
+        "exclusive": rng.random() < 0.5,
+    }
 
 
 def _find_sample(rng: random.Random, terms: list[dict]) -> dict:
     term = rng.choice(terms)
     day = term["start"] + timedelta(days=rng.randint(0, 1500))
-    return {"country": rng.choice(term["countries"]), "leaf": rng.choice(term["leaves"]), "window": (day, day + timedelta(days=1)), "exclusive": rng.random() < 0.5}
+    return {
+        "country": rng.choice(term["countries"]),
+        "leaf": rng.choice(term["leaves"]),
+        "window": (day, day + timedelta(days=1)),
+        "exclusive": rng.random() < 0.5,
+    }
 
 
 def _grant_sample(rng: random.Random, terms: list[dict]) -> dict:
     term = rng.choice(terms)
     leaves = term["leaves"] if len(term["leaves"]) <= 7 and rng.random() < 0.3 else [rng.choice(term["leaves"])]
-    return {"works": [rng.choice(term["works"])], "countries": [rng.choice(term["countries"])], "leaves": leaves,
-            "window": _window(rng, term), "exclusive": rng.random() < 0.5}
+    return {
+        "works": [rng.choice(term["works"])],
+        "countries": [rng.choice(term["countries"])],
+        "leaves": leaves,
+        "window": _window(rng, term),
+        "exclusive": rng.random() < 0.5,
+    }
 
 
 def _package_sample(rng: random.Random, terms: list[dict]) -> dict:
     pool = [t for t in terms if "RU" in t["countries"] and "svod" in t["leaves"]]
     works = sorted({w for t in rng.sample(pool, min(len(pool), 40)) for w in t["works"]})
     start = date(rng.randint(2024, 2028), rng.randint(1, 12), 1)
-    return {"works": rng.sample(works, min(300, len(works))), "countries": ["RU"], "leaves": ["svod"],
-            "window": (start, start + timedelta(days=730)), "exclusive": rng.random() < 0.5}
+    return {
+        "works": rng.sample(works, min(300, len(works))),
+        "countries": ["RU"],
+        "leaves": ["svod"],
+        "window": (start, start + timedelta(days=730)),
+        "exclusive": rng.random() < 0.5,
+    }
 
 
 # ---------------------------------------------------------------- Kinomost
@@ -193,8 +262,11 @@ def _kinomost_availability(owner, s: dict) -> dict:
     from kinomost.rights.availability import availability
 
     result = availability(owner, s["works"], s["countries"], s["leaves"], s["window"], s["exclusive"])
-    return {(wid, c.territory, c.media): (tuple(c.free), frozenset(g.atom_id for g in c.gaps if g.atom_id))
-            for wid, w in result.items() for c in w.cells}
+    return {
+        (wid, c.territory, c.media): (tuple(c.free), frozenset(g.atom_id for g in c.gaps if g.atom_id))
+        for wid, w in result.items()
+        for c in w.cells
+    }
 
 
 def _kinomost_find(owner, s: dict) -> set:
@@ -210,7 +282,14 @@ def _kinomost_conflicts(owner, s: dict) -> bool:
 
     prepared = s.get("prepared")
     if prepared is None:
-        term = ledger.TermInput(works=s["works"], territories=s["countries"], media=s["leaves"], start=s["window"][0], end=s["window"][1], exclusive=s["exclusive"])
+        term = ledger.TermInput(
+            works=s["works"],
+            territories=s["countries"],
+            media=s["leaves"],
+            start=s["window"][0],
+            end=s["window"][1],
+            exclusive=s["exclusive"],
+        )
         prepared = s["prepared"] = ledger._prepare(term)  # validation is not the check: prepared once, outside the timing
     try:
         ledger._refuse_conflicts(owner, prepared)
@@ -280,8 +359,27 @@ def _sql_availability(owner, s: dict) -> dict:
            AND a.start < %s {guard_a} < %s AND a.effective_end > %s AND a.effective_end > a.start
            AND (a.kind = 'holdback' OR (a.kind = 'grant' AND (a.exclusive OR %s)))
     """
-    params = [*ids, *countries, *leaves, owner.pk, owner.pk, x, end, end, start,
-              *ids, *ids, *ids, owner.pk, *countries, *leaves, end, end, start, x]
+    params = [
+        *ids,
+        *countries,
+        *leaves,
+        owner.pk,
+        owner.pk,
+        x,
+        end,
+        end,
+        start,
+        *ids,
+        *ids,
+        *ids,
+        owner.pk,
+        *countries,
+        *leaves,
+        end,
+        end,
+        start,
+        x,
+    ]
     held, blocked, blockers = {}, {}, {}
     for atom_id, wid, country, leaf, lo, hi in _run(sql, params):
         hi = _day(hi)
@@ -326,7 +424,21 @@ def _sql_find(owner, s: dict) -> set:
          WHERE a.territory = %s AND a.media = %s AND a.start < %s AND a.effective_end > %s AND a.effective_end > a.start
            AND a.holder_id = %s{cast} AND (a.kind = 'holdback' OR (a.kind = 'grant' AND (a.exclusive OR %s)))
     """
-    params = [s["country"], s["leaf"], start, end, owner.pk, owner.pk, bool(s["exclusive"]), s["country"], s["leaf"], end, start, owner.pk, bool(s["exclusive"])]
+    params = [
+        s["country"],
+        s["leaf"],
+        start,
+        end,
+        owner.pk,
+        owner.pk,
+        bool(s["exclusive"]),
+        s["country"],
+        s["leaf"],
+        end,
+        start,
+        owner.pk,
+        bool(s["exclusive"]),
+    ]
     return {r[0] for r in _run(sql, params)}
 
 
@@ -351,8 +463,14 @@ def _run(sql: str, params: list) -> list:
     global _ANCHOR_CONNECTION
     if _ANCHOR_CONNECTION is None:  # its own session: the server's default plan choice, not the selectors' generic plans
         settings = connection.settings_dict
-        _ANCHOR_CONNECTION = psycopg.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"] or None,
-                                             port=settings["PORT"] or None, password=settings["PASSWORD"] or None, autocommit=True)
+        _ANCHOR_CONNECTION = psycopg.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"] or None,
+            port=settings["PORT"] or None,
+            password=settings["PASSWORD"] or None,
+            autocommit=True,
+        )
     with _ANCHOR_CONNECTION.cursor() as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall()

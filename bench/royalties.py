@@ -55,7 +55,7 @@ def main() -> None:
     from scale_library import PG_SERVER, _ensure_pg_database
 
     print(f"{'db':<9} {'sessions':>10} {'works':>6} {'kinomost s':>11} {'anchor s':>9} {'ratio':>6} {'peak RSS MB':>11}  agree")
-    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         env = dict(os.environ)
         if db == "sqlite":
             env["KINOMOST_DATA_DIR"] = str(ROOT / "var" / f"bench-royalties-{args.sessions}")
@@ -64,8 +64,19 @@ def main() -> None:
             name = f"kinomost_bench_royalties_{args.sessions}"
             _ensure_pg_database(name)
             env["KINOMOST_DATABASE_URL"] = f"{PG_SERVER}/{name}"
-        cmd = [sys.executable, __file__, "--worker", "--db", db, "--sessions", str(args.sessions), "--works", str(args.works),
-               "--repeat", str(args.repeat)]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--db",
+            db,
+            "--sessions",
+            str(args.sessions),
+            "--works",
+            str(args.works),
+            "--repeat",
+            str(args.repeat),
+        ]
         subprocess.run(cmd, env=env, check=True)
 
 
@@ -92,11 +103,25 @@ def worker(args) -> None:
     ours, theirs = min(ours), min(theirs)
     lines = {l["work_id"]: Decimal(l["receipts"]) for l in doc["lines"]}
     pool = PRICE * POOL_CHARGES
-    agree = (sum(lines.values()) == pool and set(lines) == set(anchor_rows)
-             and all(abs(lines[w] - anchor_rows[w]) <= Decimal("0.01") for w in lines))
+    agree = (
+        sum(lines.values()) == pool
+        and set(lines) == set(anchor_rows)
+        and all(abs(lines[w] - anchor_rows[w]) <= Decimal("0.01") for w in lines)
+    )
     if not agree:
-        print("pool", pool, "sum", sum(lines.values()), "only ours", len(set(lines) - set(anchor_rows)), "only anchor",
-              len(set(anchor_rows) - set(lines)), "worst", max((abs(lines[w] - anchor_rows.get(w, 0)) for w in lines), default=0), file=sys.stderr)
+        print(
+            "pool",
+            pool,
+            "sum",
+            sum(lines.values()),
+            "only ours",
+            len(set(lines) - set(anchor_rows)),
+            "only anchor",
+            len(set(anchor_rows) - set(lines)),
+            "worst",
+            max((abs(lines[w] - anchor_rows.get(w, 0)) for w in lines), default=0),
+            file=sys.stderr,
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.db:<9} {args.sessions:>10} {len(lines):>6} {ours:>11.3f} {theirs:>9.3f} {ours / theirs:>6.2f} {rss:>11.0f}  {agree}")
 
@@ -157,27 +182,70 @@ def build(args):
     print(f"building the {args.db} library: {args.works} works, {args.sessions} sessions …", file=sys.stderr)
     licensor = parties.create_organisation(slug="bench-licensor", name="Bench Licensor", kind="media_group", country="CN")
     licensee = parties.create_organisation(slug="bench-licensee", name="Bench Licensee", kind="platform", country="RU")
-    Work.objects.bulk_create(Work(owner=licensor, ref=f"bench-{i:05d}", kind="feature", original_title=f"Bench {i}") for i in range(args.works))
+    Work.objects.bulk_create(
+        Work(owner=licensor, ref=f"bench-{i:05d}", kind="feature", original_title=f"Bench {i}") for i in range(args.works)
+    )
     works = list(Work.objects.filter(owner=licensor).order_by("id").values_list("id", flat=True))
-    money = {"currency": "RUB", "flat_fee": "0", "minimum_guarantee": "1000000", "revenue_share": "40", "per_hour": "0",
-             "cross_collateralised": True, "withholding_tax": "0", "period": "month"}
+    money = {
+        "currency": "RUB",
+        "flat_fee": "0",
+        "minimum_guarantee": "1000000",
+        "revenue_share": "40",
+        "per_hour": "0",
+        "cross_collateralised": True,
+        "withholding_tax": "0",
+        "period": "month",
+    }
     with transaction.atomic():
-        contract = Contract.objects.create(kind="licence", licensor=licensor, licensee=licensee, reference="BENCH-ROYALTIES", money=money,
-                                           signed_on=datetime(2027, 1, 1).date())
+        contract = Contract.objects.create(
+            kind="licence",
+            licensor=licensor,
+            licensee=licensee,
+            reference="BENCH-ROYALTIES",
+            money=money,
+            signed_on=datetime(2027, 1, 1).date(),
+        )
         term = Term.objects.create(contract=contract, kind="grant", territories=["RU"], media=["svod"], start=datetime(2027, 1, 1).date())
         term.works.set(works)
-        platform = Platform.objects.create(organisation=licensee, slug="bench-kino", name="Bench Kino", territories=["RU"], media=["svod"],
-                                           languages=["ru"], currency="RUB")
-        assets = {w: a.pk for w, a in zip(works, Asset.objects.bulk_create(
-            Asset(organisation=licensee, work_id=w, key=bytes(16), iv=bytes(16), status=AssetStatus.READY) for w in works))}
+        platform = Platform.objects.create(
+            organisation=licensee,
+            slug="bench-kino",
+            name="Bench Kino",
+            territories=["RU"],
+            media=["svod"],
+            languages=["ru"],
+            currency="RUB",
+        )
+        assets = {
+            w: a.pk
+            for w, a in zip(
+                works,
+                Asset.objects.bulk_create(
+                    Asset(organisation=licensee, work_id=w, key=bytes(16), iv=bytes(16), status=AssetStatus.READY) for w in works
+                ),
+            )
+        }
         User = get_user_model()
         users = User.objects.bulk_create(User(email=f"bench-{i}@example.com", password="!") for i in range(POOL_CHARGES))
         viewers = Viewer.objects.bulk_create(Viewer(user=u, platform=platform, country="RU") for u in users)
         profiles = Profile.objects.bulk_create(Profile(viewer=v, name="p") for v in viewers)
         month = _moment(datetime(2027, 3, 1))
-        Revenue.objects.bulk_create(Revenue(platform=platform, organisation_id=licensee.pk, viewer=v, kind="subscription", media="svod",
-                                            territory="RU", amount=PRICE, currency="RUB", at=month + timedelta(hours=i % 600), provider="bench",
-                                            reference=str(i)) for i, v in enumerate(viewers))
+        Revenue.objects.bulk_create(
+            Revenue(
+                platform=platform,
+                organisation_id=licensee.pk,
+                viewer=v,
+                kind="subscription",
+                media="svod",
+                territory="RU",
+                amount=PRICE,
+                currency="RUB",
+                at=month + timedelta(hours=i % 600),
+                provider="bench",
+                reference=str(i),
+            )
+            for i, v in enumerate(viewers)
+        )
     if connection.vendor == "postgresql":
         _generate_sessions_in_postgres(args.sessions, works, assets, viewers, profiles, month, contract, term)
     else:
@@ -194,8 +262,22 @@ def _generate_sessions(sessions, works, assets, viewers, profiles, month, contra
 
     rng = random.Random(15)
     weights = [1 / (rank + 1) for rank in range(len(works))]
-    columns = ("public_id", "viewer_id", "profile_id", "asset_id", "work_id", "territory", "media", "started_at", "last_heartbeat_at",
-               "token_expires_at", "position", "seconds_watched", "contract_id", "term_id")
+    columns = (
+        "public_id",
+        "viewer_id",
+        "profile_id",
+        "asset_id",
+        "work_id",
+        "territory",
+        "media",
+        "started_at",
+        "last_heartbeat_at",
+        "token_expires_at",
+        "position",
+        "seconds_watched",
+        "contract_id",
+        "term_id",
+    )
     table = "cinema_playbacksession"
     batch = 100_000
     for offset in range(0, sessions, batch):
@@ -206,8 +288,24 @@ def _generate_sessions(sessions, works, assets, viewers, profiles, month, contra
             viewer = rng.randrange(len(viewers))
             at = connection.ops.adapt_datetimefield_value(month + timedelta(seconds=rng.randrange(31 * 86400)))
             seconds = float(rng.randrange(5, 59)) if rng.random() < 0.1 else float(rng.randrange(60, 7200))
-            rows.append((uuid.uuid4().hex if connection.vendor == "sqlite" else str(uuid.uuid4()), viewers[viewer].pk, profiles[viewer].pk,
-                         assets[work], work, "RU", "svod", at, at, at, seconds, seconds, contract.pk, term.pk))
+            rows.append(
+                (
+                    uuid.uuid4().hex if connection.vendor == "sqlite" else str(uuid.uuid4()),
+                    viewers[viewer].pk,
+                    profiles[viewer].pk,
+                    assets[work],
+                    work,
+                    "RU",
+                    "svod",
+                    at,
+                    at,
+                    at,
+                    seconds,
+                    seconds,
+                    contract.pk,
+                    term.pk,
+                )
+            )
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -228,13 +326,16 @@ def _generate_sessions_in_postgres(sessions, works, assets, viewers, profiles, m
         cursor.execute("CREATE TEMP TABLE bench_works (i int PRIMARY KEY, work_id bigint, asset_id bigint)")
         cursor.executemany("INSERT INTO bench_works VALUES (%s, %s, %s)", [(i, w, assets[w]) for i, w in enumerate(works)])
         cursor.execute("CREATE TEMP TABLE bench_viewers (i int PRIMARY KEY, viewer_id bigint, profile_id bigint)")
-        cursor.executemany("INSERT INTO bench_viewers VALUES (%s, %s, %s)", [(i, v.pk, p.pk) for i, (v, p) in enumerate(zip(viewers, profiles))])
+        cursor.executemany(
+            "INSERT INTO bench_viewers VALUES (%s, %s, %s)", [(i, v.pk, p.pk) for i, (v, p) in enumerate(zip(viewers, profiles))]
+        )
     batch = 1_000_000
     for offset in range(0, sessions, batch):
         count = min(batch, sessions - offset)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [((offset // batch) % 1000) / 1000])
-            cursor.execute("""
+            cursor.execute(
+                """
                 INSERT INTO cinema_playbacksession (public_id, viewer_id, profile_id, asset_id, work_id, territory, media, started_at,
                     last_heartbeat_at, token_expires_at, position, seconds_watched, contract_id, term_id)
                 SELECT gen_random_uuid(), v.viewer_id, v.profile_id, w.asset_id, w.work_id, 'RU', 'svod', d.at, d.at, d.at, d.seconds, d.seconds, %s, %s
@@ -243,7 +344,9 @@ def _generate_sessions_in_postgres(sessions, works, assets, viewers, profiles, m
                              CASE WHEN random() < 0.1 THEN 5 + floor(random() * 54) ELSE 60 + floor(random() * 7140) END AS seconds
                       FROM generate_series(1, %s)) d
                 JOIN bench_works w ON w.i = d.wi JOIN bench_viewers v ON v.i = d.vi
-            """, [contract.pk, term.pk, len(works), len(viewers), month, count])
+            """,
+                [contract.pk, term.pk, len(works), len(viewers), month, count],
+            )
         print(f"  {offset + count} sessions", file=sys.stderr)
 
 

@@ -22,9 +22,46 @@ import time
 
 import scale_library
 from scale_library import ROOT
+
 CLASSES = ["cyrillic", "latin translit", "english", "pinyin", "chinese 1 char", "chinese 2 chars", "chinese 3+ chars", "latin typo"]
 # An independent transliteration (BGN/PCGN-like), so the benchmark does not reuse the code it measures.
-TRANSLIT = dict(zip("абвгдезийклмнопрстуфхцчшщыэюяё", ["a", "b", "v", "g", "d", "ye", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "y", "e", "yu", "ya", "yo"]))
+TRANSLIT = dict(
+    zip(
+        "абвгдезийклмнопрстуфхцчшщыэюяё",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "ye",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "y",
+            "e",
+            "yu",
+            "ya",
+            "yo",
+        ],
+    )
+)
 
 
 def main() -> None:
@@ -52,7 +89,9 @@ def worker(args) -> None:
         rows.append(measure(cls, queries[cls]))
     print(f"{'query class':<18} {'n':>4} {'kinomost p50':>13} {'p95':>8} {'engine p50':>11} {'p95':>8} {'ratio p95':>9} {'correct':>8}")
     for r in rows:
-        print(f"{r['class']:<18} {r['n']:>4} {r['p50']:>11.2f}ms {r['p95']:>6.2f}ms {r['e50']:>9.2f}ms {r['e95']:>6.2f}ms {r['ratio']:>8.2f}x {r['correct']:>7.0%}")
+        print(
+            f"{r['class']:<18} {r['n']:>4} {r['p50']:>11.2f}ms {r['p95']:>6.2f}ms {r['e50']:>9.2f}ms {r['e95']:>6.2f}ms {r['ratio']:>8.2f}x {r['correct']:>7.0%}"
+        )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"search-{connection.vendor}.json").write_text(json.dumps(rows, indent=2))
@@ -64,7 +103,11 @@ def build_queries(per_class: int) -> dict[str, list[tuple[str, int | None]]]:
     from kinomost.catalog.models import WorkLocalization
 
     rng = random.Random(7)
-    locs = list(WorkLocalization.objects.filter(work__owner__slug="scale-cinema", work__kind__in=["feature", "series"]).values_list("work_id", "language", "title")[:300000])
+    locs = list(
+        WorkLocalization.objects.filter(work__owner__slug="scale-cinema", work__kind__in=["feature", "series"]).values_list(
+            "work_id", "language", "title"
+        )[:300000]
+    )
     by_lang: dict[str, list[tuple[int, str]]] = {}
     for wid, lang, title in locs:
         by_lang.setdefault(lang, []).append((wid, title))
@@ -99,7 +142,14 @@ def measure(cls: str, queries) -> dict:
         engine.append((time.perf_counter() - t0) * 1000)
         correct += is_correct(text, expected, hits)
     p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1]  # noqa: E731
-    r = {"class": cls, "n": len(queries), "p50": statistics.median(ours), "p95": p(ours, 95), "e50": statistics.median(engine), "e95": p(engine, 95)}
+    r = {
+        "class": cls,
+        "n": len(queries),
+        "p50": statistics.median(ours),
+        "p95": p(ours, 95),
+        "e50": statistics.median(engine),
+        "e95": p(engine, 95),
+    }
     r["ratio"] = r["p95"] / r["e95"] if r["e95"] else float("nan")
     r["correct"] = correct / len(queries)
     return r

@@ -90,24 +90,37 @@ def worker(args) -> None:
     fixture = _fixture()
     rows = VisibleWork.objects.filter(platform=fixture["platform"]).count()
     titles = VisibleTitle.objects.filter(platform=fixture["platform"]).count()
-    print(f"\n## {connection.vendor}: {total} works, storefront of {titles} titles / {rows} visible rows (ready in {ready_s:.0f} s); "
-          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
+    print(
+        f"\n## {connection.vendor}: {total} works, storefront of {titles} titles / {rows} visible rows (ready in {ready_s:.0f} s); "
+        f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
+    )
     rng = random.Random(13)
     samples = {page: [_sample(page, fixture, rng) for _ in range(args.samples)] for page in PAGES}
     result = {"works": total, "rows": rows, "pages": {}}
-    print(f"{'page':<8} {'anchor p50':>10} {'p95':>7} {'selector p50':>12} {'p95':>7} {'page p50':>9} {'p95':>7} "
-          f"{'sel/anchor':>10} {'page/anchor':>11} {'queries':>7}  (ms, in-process, one client)")
+    print(
+        f"{'page':<8} {'anchor p50':>10} {'p95':>7} {'selector p50':>12} {'p95':>7} {'page p50':>9} {'p95':>7} "
+        f"{'sel/anchor':>10} {'page/anchor':>11} {'queries':>7}  (ms, in-process, one client)"
+    )
     for page in PAGES:
         anchor = _timed(lambda s, page=page: ANCHORS[page](fixture, s), samples[page])
         selector = _timed(lambda s, page=page: SELECTORS[page](fixture, s), samples[page])
         client = _client(fixture)
         whole = _timed(lambda s, page=page, client=client: _get(client, _path(page, fixture, s)), samples[page])
         queries = _queries(lambda page=page, client=client: _get(client, _path(page, fixture, samples[page][0])))
-        r = {"anchor_p50": anchor[0], "anchor_p95": anchor[1], "selector_p50": selector[0], "selector_p95": selector[1],
-             "page_p50": whole[0], "page_p95": whole[1], "queries": queries}
+        r = {
+            "anchor_p50": anchor[0],
+            "anchor_p95": anchor[1],
+            "selector_p50": selector[0],
+            "selector_p95": selector[1],
+            "page_p50": whole[0],
+            "page_p95": whole[1],
+            "queries": queries,
+        }
         result["pages"][page] = r
-        print(f"{page:<8} {anchor[0]:>10.2f} {anchor[1]:>7.2f} {selector[0]:>12.2f} {selector[1]:>7.2f} {whole[0]:>9.1f} {whole[1]:>7.1f} "
-              f"{selector[1] / anchor[1]:>9.2f}x {whole[1] / anchor[1]:>10.2f}x {queries:>7}")
+        print(
+            f"{page:<8} {anchor[0]:>10.2f} {anchor[1]:>7.2f} {selector[0]:>12.2f} {selector[1]:>7.2f} {whole[0]:>9.1f} {whole[1]:>7.1f} "
+            f"{selector[1] / anchor[1]:>9.2f}x {whole[1] / anchor[1]:>10.2f}x {queries:>7}"
+        )
     if not args.no_server:
         result["server"] = _server_load(fixture, samples, [int(c) for c in args.clients.split(",")], args.seconds)
     Path(args.out).write_text(json.dumps(result))
@@ -130,10 +143,18 @@ def _fixture() -> dict:
     client = Client()
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    return {"platform": platform, "user": user, "viewer": viewer, "profile": viewer.profiles.first(), "cookie": cookie,
-            "films": [t for t, kind, _ in tops if kind == "feature"], "series": [t for t, kind, _ in tops if kind == "series"],
-            "words": _words([t for t, _k, _title in tops[:5000]]),
-            "viewing": storefront.Viewing(platform, viewer.country), "base": f"/watch/{OWNER}/{PLATFORM}/"}
+    return {
+        "platform": platform,
+        "user": user,
+        "viewer": viewer,
+        "profile": viewer.profiles.first(),
+        "cookie": cookie,
+        "films": [t for t, kind, _ in tops if kind == "feature"],
+        "series": [t for t, kind, _ in tops if kind == "series"],
+        "words": _words([t for t, _k, _title in tops[:5000]]),
+        "viewing": storefront.Viewing(platform, viewer.country),
+        "base": f"/watch/{OWNER}/{PLATFORM}/",
+    }
 
 
 def _words(top_ids: list[int]) -> list[str]:
@@ -159,8 +180,12 @@ def _path(page: str, fixture: dict, sample) -> str:
     from urllib.parse import quote
 
     base = fixture["base"]
-    return {"home": base, "film": f"{base}titles/{sample}/", "series": f"{base}titles/{sample}/",
-            "search": f"{base}search/?q={quote(str(sample))}"}[page]
+    return {
+        "home": base,
+        "film": f"{base}titles/{sample}/",
+        "series": f"{base}titles/{sample}/",
+        "search": f"{base}search/?q={quote(str(sample))}",
+    }[page]
 
 
 def _timed(call, samples) -> tuple[float, float]:
@@ -255,18 +280,28 @@ def _titles_sql(ids: list[int]) -> list[tuple]:
 def _anchor_home(fixture, _sample):
     """The newest 20 titles, then 20 per genre, then their titles: the same page, by hand."""
     params = _visible_params(fixture)
-    ids = [r[0] for r in _fetch(f"SELECT t.top_id FROM cinema_visibletitle t WHERE {_visible('t')} ORDER BY t.ready_at DESC LIMIT 20", params)]
+    ids = [
+        r[0] for r in _fetch(f"SELECT t.top_id FROM cinema_visibletitle t WHERE {_visible('t')} ORDER BY t.ready_at DESC LIMIT 20", params)
+    ]
     for (genre,) in _fetch("SELECT slug FROM catalog_genre ORDER BY slug", []):
-        ids += [r[0] for r in _fetch(  # CROSS JOIN: walk the titles' (platform, territory, ready_at) index, probe the genre
-            f"SELECT t.top_id FROM cinema_visibletitle t CROSS JOIN catalog_work_genres g "
-            f"WHERE {_visible('t')} AND g.work_id = t.top_id AND g.genre_id = %s ORDER BY t.ready_at DESC LIMIT 20", [*params, genre])]
+        ids += [
+            r[0]
+            for r in _fetch(  # CROSS JOIN: walk the titles' (platform, territory, ready_at) index, probe the genre
+                f"SELECT t.top_id FROM cinema_visibletitle t CROSS JOIN catalog_work_genres g "
+                f"WHERE {_visible('t')} AND g.work_id = t.top_id AND g.genre_id = %s ORDER BY t.ready_at DESC LIMIT 20",
+                [*params, genre],
+            )
+        ]
     return _titles_sql(sorted(set(ids)))
 
 
 def _anchor_title(fixture, top_id):
     """The playable film or episodes of one title with their packages, and their titles."""
-    rows = _fetch(f"SELECT w.work_id, w.media, a.public_id FROM cinema_visiblework w JOIN cinema_asset a ON a.id = w.asset_id "
-                  f"WHERE {_visible('w')} AND w.top_id = %s", [*_visible_params(fixture), top_id])
+    rows = _fetch(
+        f"SELECT w.work_id, w.media, a.public_id FROM cinema_visiblework w JOIN cinema_asset a ON a.id = w.asset_id "
+        f"WHERE {_visible('w')} AND w.top_id = %s",
+        [*_visible_params(fixture), top_id],
+    )
     return _titles_sql(sorted({top_id, *(r[0] for r in rows)}))
 
 
@@ -275,9 +310,11 @@ def _anchor_search(fixture, text):
     from kinomost.catalog.search.normalise import query_forms
 
     key = query_forms(text)[1]
-    rows = _fetch(f"SELECT k.work_id FROM catalog_searchkey k WHERE k.key >= %s AND k.key < %s AND k.kind <> 'han' AND EXISTS ("
-                  f"SELECT 1 FROM cinema_visibletitle t WHERE t.top_id = k.work_id AND {_visible('t')}) LIMIT 400",
-                  [key, key + "\uffff", *_visible_params(fixture)])
+    rows = _fetch(
+        f"SELECT k.work_id FROM catalog_searchkey k WHERE k.key >= %s AND k.key < %s AND k.kind <> 'han' AND EXISTS ("
+        f"SELECT 1 FROM cinema_visibletitle t WHERE t.top_id = k.work_id AND {_visible('t')}) LIMIT 400",
+        [key, key + "\uffff", *_visible_params(fixture)],
+    )
     return _titles_sql(sorted({r[0] for r in rows})[:50])
 
 
@@ -291,8 +328,9 @@ def _server_load(fixture: dict, samples: dict, clients: list[int], seconds: floa
     env = dict(os.environ)
     port = _free_port()
     kinomost = Path(sys.executable).parent / "kinomost"
-    proc = subprocess.Popen([str(kinomost), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(kinomost), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         _wait_for(port, proc)
         print(f"\nkinomost serve (its default workers), keep-alive client threads, {seconds:.0f} s each (ms, requests/s)")

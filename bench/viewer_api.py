@@ -52,8 +52,10 @@ def main() -> None:
     env = _environment()
     fixture = _storefront(args.titles)
     load = os.getloadavg()
-    print(f"{args.titles} playable titles; {args.workers} server worker(s); {os.cpu_count()} CPUs; load average before {load[0]:.2f}; "
-          f"{args.seconds:g} s per measurement")
+    print(
+        f"{args.titles} playable titles; {args.workers} server worker(s); {os.cpu_count()} CPUs; load average before {load[0]:.2f}; "
+        f"{args.seconds:g} s per measurement"
+    )
     rows = []
     with Embedded(env, args.workers) as server:
         for operation in OPERATIONS:
@@ -64,8 +66,11 @@ def main() -> None:
     bad = [(r["operation"], r["clients"], side) for r in rows for side in ("web", "api") if r[side]["errors"]]
     out = ROOT / "bench" / "results" / "viewer_api.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"titles": args.titles, "workers": args.workers, "seconds": args.seconds, "load_before": load[0],
-                               "rows": rows}, indent=2))
+    out.write_text(
+        json.dumps(
+            {"titles": args.titles, "workers": args.workers, "seconds": args.seconds, "load_before": load[0], "rows": rows}, indent=2
+        )
+    )
     print(f"written {out.relative_to(ROOT)}")
     if bad:
         sys.exit(f"invalid run: refusals in {bad}")
@@ -74,9 +79,15 @@ def main() -> None:
 def _environment() -> dict:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(DATA), KINOMOST_STREAM_SECRET="bench-viewer-api-secret-0123456789",
-               DJANGO_SETTINGS_MODULE="kinomost.settings", KINOMOST_CINEMA_MAX_STREAMS="1000000000",
-               KINOMOST_APP_ACCESS_SECONDS="36000", KINOMOST_CINEMA_TOKEN_SECONDS="3600")
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(DATA),
+        KINOMOST_STREAM_SECRET="bench-viewer-api-secret-0123456789",
+        DJANGO_SETTINGS_MODULE="kinomost.settings",
+        KINOMOST_CINEMA_MAX_STREAMS="1000000000",
+        KINOMOST_APP_ACCESS_SECONDS="36000",
+        KINOMOST_CINEMA_TOKEN_SECONDS="3600",
+    )
     for name in ("KINOMOST_DATABASE_URL", "KINOMOST_CINEMA_HLS_DIR", "KINOMOST_REDIS_URL"):
         env.pop(name, None)
     os.environ.clear()
@@ -110,16 +121,46 @@ def _storefront(count: int) -> dict:
     from kinomost.rights import ledger
 
     org = parties.create_organisation(slug="bench-kino", name="Bench Kino", kind="media_group", country="RU")
-    platform = services.create_platform(Actor(organisation=org, role=Role.PLATFORM_OPERATOR), slug="kino", name="Kino",
-                                        territories_spec=["RU"], media=["svod", "tvod", "est"], languages=["ru", "en"])
-    works = [save_work(org, WorkInput(ref=f"BENCH-{n:04d}", kind="feature", titles={"ru": f"Фильм {n}", "en": f"Film {n}"},
-                                      ratings=[("RU", "MKRF", "12+")], genres=[GENRES[n % len(GENRES)]]), reindex=False)[0]
-             for n in range(1, count + 1)]
-    ledger.record_holding(org, ledger.TermInput(works=works, territories="RU", media=["svod", "tvod", "est"], start="2020-01-01"),
-                          contract=ledger.ContractInput(reference="BENCH-ACQ"))
+    platform = services.create_platform(
+        Actor(organisation=org, role=Role.PLATFORM_OPERATOR),
+        slug="kino",
+        name="Kino",
+        territories_spec=["RU"],
+        media=["svod", "tvod", "est"],
+        languages=["ru", "en"],
+    )
+    works = [
+        save_work(
+            org,
+            WorkInput(
+                ref=f"BENCH-{n:04d}",
+                kind="feature",
+                titles={"ru": f"Фильм {n}", "en": f"Film {n}"},
+                ratings=[("RU", "MKRF", "12+")],
+                genres=[GENRES[n % len(GENRES)]],
+            ),
+            reindex=False,
+        )[0]
+        for n in range(1, count + 1)
+    ]
+    ledger.record_holding(
+        org,
+        ledger.TermInput(works=works, territories="RU", media=["svod", "tvod", "est"], start="2020-01-01"),
+        contract=ledger.ContractInput(reference="BENCH-ACQ"),
+    )
     for work in works:
-        Asset.objects.create(organisation=org, work=work, platform=platform, key=os.urandom(16), iv=bytes(16), status=AssetStatus.READY,
-                             master_playlist="master.m3u8", duration=5400.0, ready_at=timezone.now(), ladder=[480])
+        Asset.objects.create(
+            organisation=org,
+            work=work,
+            platform=platform,
+            key=os.urandom(16),
+            iv=bytes(16),
+            status=AssetStatus.READY,
+            master_playlist="master.m3u8",
+            duration=5400.0,
+            ready_at=timezone.now(),
+            ladder=[480],
+        )
     viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
     Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
     browser = Client()
@@ -129,13 +170,24 @@ def _storefront(count: int) -> dict:
     film = works[len(works) // 2].pk
     web, api = f"/watch/{org.slug}/{platform.slug}/", f"/api/v1/viewer/{org.slug}/{platform.slug}/"
     return {
-        "web": {"headers": {"Cookie": cookie, "X-CSRFToken": csrf, "Accept": "application/json", "Content-Type": "application/json"},
-                "page_headers": {"Cookie": cookie}, "home": web, "title": f"{web}titles/{film}/", "start": f"{web}play/{film}/start/",
-                "heartbeat": web + "sessions/{session}/heartbeat/"},
-        "api": {"headers": {"Authorization": f"Bearer {app_auth.issue(viewer, device_name='bench').access_token}",
-                            "Content-Type": "application/json"},
-                "home": api + "home", "title": f"{api}titles/{film}", "start": f"{api}titles/{film}/play",
-                "heartbeat": api + "sessions/{session}/heartbeat"},
+        "web": {
+            "headers": {"Cookie": cookie, "X-CSRFToken": csrf, "Accept": "application/json", "Content-Type": "application/json"},
+            "page_headers": {"Cookie": cookie},
+            "home": web,
+            "title": f"{web}titles/{film}/",
+            "start": f"{web}play/{film}/start/",
+            "heartbeat": web + "sessions/{session}/heartbeat/",
+        },
+        "api": {
+            "headers": {
+                "Authorization": f"Bearer {app_auth.issue(viewer, device_name='bench').access_token}",
+                "Content-Type": "application/json",
+            },
+            "home": api + "home",
+            "title": f"{api}titles/{film}",
+            "start": f"{api}titles/{film}/play",
+            "heartbeat": api + "sessions/{session}/heartbeat",
+        },
     }
 
 
@@ -146,9 +198,13 @@ def _measure(base_url: str, fixture: dict, operation: str, side: str, clients: i
         results = pool.starmap(_client, jobs)
     latencies = sorted(x for r in results for x in r["latencies"])
     total = len(latencies)
-    return {"requests": total, "rps": round(total / seconds, 1), "errors": sum(r["errors"] for r in results),
-            "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
-            "p95_ms": round(latencies[min(total - 1, math.ceil(0.95 * total) - 1)] * 1000, 2) if latencies else None}
+    return {
+        "requests": total,
+        "rps": round(total / seconds, 1),
+        "errors": sum(r["errors"] for r in results),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+        "p95_ms": round(latencies[min(total - 1, math.ceil(0.95 * total) - 1)] * 1000, 2) if latencies else None,
+    }
 
 
 def _client(host: str, port: int, side: dict, operation: str, which: str, seconds: float) -> dict:
@@ -189,10 +245,14 @@ def _print_row(row: dict) -> None:
     ratio = api["p50_ms"] / web["p50_ms"] if web["p50_ms"] and api["p50_ms"] else float("nan")
     rps_ratio = web["rps"] / api["rps"] if api["rps"] else float("nan")
     if row["operation"] == OPERATIONS[0] and row["clients"] == 1:
-        print(f"{'operation':<10} {'clients':>7} | {'web p50':>8} {'p95':>8} {'req/s':>7} | {'api p50':>8} {'p95':>8} {'req/s':>7} | "
-              f"{'p50 api/web':>11} {'req/s web/api':>13} | errors")
-    print(f"{row['operation']:<10} {row['clients']:>7} | {web['p50_ms']:>8} {web['p95_ms']:>8} {web['rps']:>7} | {api['p50_ms']:>8} "
-          f"{api['p95_ms']:>8} {api['rps']:>7} | {ratio:>11.2f} {rps_ratio:>13.2f} | {web['errors']}/{api['errors']}")
+        print(
+            f"{'operation':<10} {'clients':>7} | {'web p50':>8} {'p95':>8} {'req/s':>7} | {'api p50':>8} {'p95':>8} {'req/s':>7} | "
+            f"{'p50 api/web':>11} {'req/s web/api':>13} | errors"
+        )
+    print(
+        f"{row['operation']:<10} {row['clients']:>7} | {web['p50_ms']:>8} {web['p95_ms']:>8} {web['rps']:>7} | {api['p50_ms']:>8} "
+        f"{api['p95_ms']:>8} {api['rps']:>7} | {ratio:>11.2f} {rps_ratio:>13.2f} | {web['errors']}/{api['errors']}"
+    )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,9 @@ def process_data_dir(tmp_path_factory):
     data = tmp_path_factory.mktemp("data")
     # The cache (throttle counters) too: each test clears it, which must not clear another process's.
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    with override_settings(MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema",
-                           CACHES=caches):
+    with override_settings(
+        MEDIA_ROOT=data / "media", CINEMA_HLS_ROOT=data / "media" / "hls", CINEMA_PRIVATE_ROOT=data / "cinema", CACHES=caches
+    ):
         yield data
 
 
@@ -79,8 +80,11 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
     """pytest-django's test database, and a copy of the rows Kinomost's migrations put in it
     (genres, quota and approval rules…), which tests rely on as production does."""
     with django_db_blocker.unblock():
-        seeded = [m for m in apps.get_models() if m._meta.app_config.name.startswith("kinomost.")
-                  and m._meta.managed and not m._meta.proxy and m._default_manager.exists()]
+        seeded = [
+            m
+            for m in apps.get_models()
+            if m._meta.app_config.name.startswith("kinomost.") and m._meta.managed and not m._meta.proxy and m._default_manager.exists()
+        ]
         rows = serializers.serialize("json", [row for m in seeded for row in m._default_manager.order_by("pk")])
     request.config.stash[MIGRATION_DATA] = (seeded, rows, django_db_blocker)
     yield

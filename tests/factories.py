@@ -21,13 +21,31 @@ def make_work(org, ref, kind="feature", parent_ref=None):
     return save_work(org, WorkInput(ref=ref, kind=kind, titles={"en": ref.title()}, parent_ref=parent_ref))[0]
 
 
-def hold(org, works, territories="WORLD", media="all", start="2026-01-01", end=None, exclusive=True, sublicensable=True, ref="ACQ-1", **extra):
-    term = TermInput(works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra)
+def hold(
+    org, works, territories="WORLD", media="all", start="2026-01-01", end=None, exclusive=True, sublicensable=True, ref="ACQ-1", **extra
+):
+    term = TermInput(
+        works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra
+    )
     return ledger.record_holding(org, term, contract=ContractInput(reference=ref))
 
 
-def give(licensor, licensee, works, territories="CN", media="svod", start="2027-01-01", end="2030-01-01", exclusive=True, ref="LIC-1", sublicensable=False, **extra):
-    term = TermInput(works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra)
+def give(
+    licensor,
+    licensee,
+    works,
+    territories="CN",
+    media="svod",
+    start="2027-01-01",
+    end="2030-01-01",
+    exclusive=True,
+    ref="LIC-1",
+    sublicensable=False,
+    **extra,
+):
+    term = TermInput(
+        works=works, territories=territories, media=media, start=start, end=end, exclusive=exclusive, sublicensable=sublicensable, **extra
+    )
     return ledger.grant(licensor, licensee, term, contract=ContractInput(reference=ref))
 
 
@@ -37,8 +55,13 @@ CN_SVOD = {"territories": ["CN"], "media": ["svod"], "start": "2027-01-01", "end
 
 
 def proposal(works, terms=None, **money):
-    return ProposalInput(works=works, terms=terms or [CN_SVOD], currency=money.pop("currency", "USD"),
-                         fee_per_work=money.pop("fee_per_work", Decimal("1000")), **money)
+    return ProposalInput(
+        works=works,
+        terms=terms or [CN_SVOD],
+        currency=money.pop("currency", "USD"),
+        fee_per_work=money.pop("fee_per_work", Decimal("1000")),
+        **money,
+    )
 
 
 # ---------------------------------------------------------------- media

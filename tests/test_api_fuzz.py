@@ -57,12 +57,22 @@ def estate(org_a, org_b):
     deal = deals.create_deal(owner, org_b, ProposalInput(works=films[:2], terms=[TERM], fee_per_work=Decimal("100")), name="Deal")
     approval = approvals.record_approval(owner, work_id=films[0].pk, territory="CN", kind="cn_online_registration")
     key = parties.create_api_key(organisation=org_a, name="fuzz", role=Role.OWNER)[1]
-    ids = {"work_id": films[1].pk, "contract_id": holding.contract_id, "offer_id": offer.pk, "deal_id": deal.pk,
-           "approval_id": approval.pk, "upload_id": upload["id"], "step": "propose",
-           "asset_id": "0f8fad5b-d9cb-469f-a165-70867728950e",  # no asset: making one needs an ingest (ffmpeg); an unknown id is 404
-           # the viewer API: the platform above; an organisation's key is not a viewer's token, so its calls are 401
-           "org": org_a.slug, "platform": "kino", "profile_id": 1, "session_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
-           "device_id": "0f8fad5b-d9cb-469f-a165-70867728950e"}
+    ids = {
+        "work_id": films[1].pk,
+        "contract_id": holding.contract_id,
+        "offer_id": offer.pk,
+        "deal_id": deal.pk,
+        "approval_id": approval.pk,
+        "upload_id": upload["id"],
+        "step": "propose",
+        "asset_id": "0f8fad5b-d9cb-469f-a165-70867728950e",  # no asset: making one needs an ingest (ffmpeg); an unknown id is 404
+        # the viewer API: the platform above; an organisation's key is not a viewer's token, so its calls are 401
+        "org": org_a.slug,
+        "platform": "kino",
+        "profile_id": 1,
+        "session_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "device_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
+    }
     return {"token": key, "ids": ids}
 
 
@@ -93,8 +103,14 @@ def test_every_operation_answers_as_documented_and_never_5xx(estate, wsgi_app, c
         checks = CHECKS + ([negative_data_rejection] if mode is GenerationMode.NEGATIVE else [])
 
         @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
-        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def one(case):
             nonlocal cases
             response = case.call(headers=headers)
@@ -116,9 +132,11 @@ def test_every_operation_answers_as_documented_and_never_5xx(estate, wsgi_app, c
             exercise(operation, GenerationMode.POSITIVE, None)  # generated ids: bounded, then 404
         exercise(operation, GenerationMode.NEGATIVE, None)
 
-    summary = (f"API fuzz: {len(operations)} operations, {cases} cases, status codes "
-               + ", ".join(f"{code}×{n}" for code, n in sorted(statuses.items()))
-               + f"; {len(nothing_invalid)} without invalid input to send ({', '.join(nothing_invalid)})")
+    summary = (
+        f"API fuzz: {len(operations)} operations, {cases} cases, status codes "
+        + ", ".join(f"{code}×{n}" for code, n in sorted(statuses.items()))
+        + f"; {len(nothing_invalid)} without invalid input to send ({', '.join(nothing_invalid)})"
+    )
     record_property("api_fuzz", summary)
     with capsys.disabled():
         print(f"\n{summary}")

@@ -94,8 +94,12 @@ def test_an_offer_with_a_twenty_digit_work_id_is_refused(client, film, token_a):
 def test_an_amount_beyond_the_columns_is_refused_in_offers_and_deals(client, org_b, film, token_a, field):
     offer = _refusal(_post(client, f"{API}/exchange/offers", _offer([film.pk], **{field: "1e30"}), token_a), 422)
     assert _fields(offer) == {field}
-    deal = _post(client, f"{API}/exchange/deals", {"counterparty": "shanghai-media", "proposal": _offer([film.pk], **{field: "1e30"})["proposal"]},
-                 token_a)
+    deal = _post(
+        client,
+        f"{API}/exchange/deals",
+        {"counterparty": "shanghai-media", "proposal": _offer([film.pk], **{field: "1e30"})["proposal"]},
+        token_a,
+    )
     assert _fields(_refusal(deal, 422)) == {field}
     assert not Offer.objects.exists() and not Deal.objects.exists()
 
@@ -151,9 +155,18 @@ def test_nul_in_a_query_string_is_refused(client, film, token_a):
 def test_every_refusal_has_the_one_shape(client, org_b, film, token_a):
     assert _refusal(client.get(f"{API}/me"), 401)["details"] == []
     assert _refusal(_get(client, f"{API}/works/{film.pk + 1000}", token_a), 404)["error"] == "not_found"
-    assert _refusal(client.post(f"{API}/works", b"{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_a}"),
-                    400)["details"] == []
-    refused = _refusal(_post(client, f"{API}/exchange/deals", {"counterparty": "shanghai-media", "proposal": {"terms": [TERM], "currency": "XYZ"}}, token_a), 422)
+    assert (
+        _refusal(client.post(f"{API}/works", b"{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_a}"), 400)[
+            "details"
+        ]
+        == []
+    )
+    refused = _refusal(
+        _post(
+            client, f"{API}/exchange/deals", {"counterparty": "shanghai-media", "proposal": {"terms": [TERM], "currency": "XYZ"}}, token_a
+        ),
+        422,
+    )
     assert {d["field"] for d in refused["details"]} >= {"currency"}
 
 
@@ -206,8 +219,13 @@ def test_a_refusal_speaks_the_callers_language(client, film, token_a):
     assert _refusal(client.get(f"{API}/me", HTTP_ACCEPT_LANGUAGE="ru"), 401)["message"] == "Войдите или передайте API-ключ."
     huge = _post(client, f"{API}/rights/availability", _rights_bodies([HUGE])["availability"], token_a)
     assert _refusal(huge, 422)["message"] == "The request is not valid."
-    zh = client.post(f"{API}/rights/availability", json.dumps(_rights_bodies([HUGE])["availability"]), content_type="application/json",
-                     HTTP_AUTHORIZATION=f"Bearer {token_a}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    zh = client.post(
+        f"{API}/rights/availability",
+        json.dumps(_rights_bodies([HUGE])["availability"]),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token_a}",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert _refusal(zh, 422)["message"] == "请求无效。"
 
 

@@ -33,9 +33,20 @@ def _ask(path: str, method: str = "GET", host: bytes = b"127.0.0.1") -> tuple[in
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", host)], "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", host)],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
     async_to_sync(application)(scope, receive, send)
     start = sent[0]
     body = b"".join(m.get("body", b"") for m in sent[1:] if m["type"] == "http.response.body")
@@ -102,9 +113,14 @@ def test_readyz_fails_when_the_bucket_is_missing(settings, moto_server, monkeypa
     # boto3's first client in a thread loads its models: seconds on a busy test machine, and the
     # subject here is what the answer names, not how fast it comes.
     monkeypatch.setattr(health, "CHECK_SECONDS", 60)
-    env = {"KINOMOST_S3_BUCKET": "no-such-bucket", "KINOMOST_S3_ENDPOINT_URL": moto_server.url,
-           "KINOMOST_S3_REGION": "us-east-1", "KINOMOST_S3_ACCESS_KEY_ID": "testing",
-           "KINOMOST_S3_SECRET_ACCESS_KEY": "testing", "KINOMOST_S3_ADDRESSING_STYLE": "path"}
+    env = {
+        "KINOMOST_S3_BUCKET": "no-such-bucket",
+        "KINOMOST_S3_ENDPOINT_URL": moto_server.url,
+        "KINOMOST_S3_REGION": "us-east-1",
+        "KINOMOST_S3_ACCESS_KEY_ID": "testing",
+        "KINOMOST_S3_SECRET_ACCESS_KEY": "testing",
+        "KINOMOST_S3_ADDRESSING_STYLE": "path",
+    }
     settings.STORAGES = {**settings.STORAGES, **cinema_object_storages(env)}
     status, _, body = _ask("/readyz")
     assert status == 503 and body["failed"] == ["storage"]
@@ -112,8 +128,9 @@ def test_readyz_fails_when_the_bucket_is_missing(settings, moto_server, monkeypa
 
     import boto3
 
-    boto3.client("s3", endpoint_url=moto_server.url, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket="no-such-bucket")
+    boto3.client(
+        "s3", endpoint_url=moto_server.url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    ).create_bucket(Bucket="no-such-bucket")
     status, _, body = _ask("/readyz")
     assert (status, body["checks"]["storage"]) == (200, "ok")
 
@@ -138,12 +155,20 @@ def test_a_served_node_with_its_database_down_is_alive_but_not_ready(tmp_path):
     """What a supervisor and a load balancer see of `kinomost serve` whose PostgreSQL and Redis
     are gone: alive (do not restart it), not ready (send no viewers), naming both."""
     port = free_port()
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(tmp_path), KINOMOST_DB_CONN_MAX_AGE="0",
-               KINOMOST_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/kinomost",
-               KINOMOST_REDIS_URL=f"redis://127.0.0.1:{free_port()}/5")
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(tmp_path),
+        KINOMOST_DB_CONN_MAX_AGE="0",
+        KINOMOST_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/kinomost",
+        KINOMOST_REDIS_URL=f"redis://127.0.0.1:{free_port()}/5",
+    )
     with (tmp_path / "serve.log").open("wb") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port),
-                                 "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
         assert _get(f"http://127.0.0.1:{port}/healthz") == (200, {"status": "ok"})

@@ -180,8 +180,17 @@ def _register_routers() -> None:
     from kinomost.rights.api_avails import router as rights_avails_router
     from kinomost.royalties.api import router as royalties_router
 
-    routers = [parties_router, catalog_io_router, catalog_router, cinema_router, exchange_router, rights_avails_router, rights_router,
-               royalties_router, viewer_router]
+    routers = [
+        parties_router,
+        catalog_io_router,
+        catalog_router,
+        cinema_router,
+        exchange_router,
+        rights_avails_router,
+        rights_router,
+        royalties_router,
+        viewer_router,
+    ]
     _document_refusals(routers)
     api.add_router("/", parties_router)
     api.add_router("/", catalog_io_router)  # before catalog: /works/import must not read as /works/{id}

@@ -41,4 +41,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def download(*media_types: str) -> dict:
     """`openapi_extra` of an operation that answers a file: its 200 is binary in these media types."""
-    return {"responses": {200: {"description": "OK", "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in media_types}}}}
+    return {
+        "responses": {200: {"description": "OK", "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in media_types}}}
+    }

@@ -121,8 +121,17 @@ class HealthChecks:
 
 async def _json(send, status: int, body: dict, head: bool, extra: list | None = None) -> None:
     payload = json.dumps(body, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-        (b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"), *(extra or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"x-content-type-options", b"nosniff"),
+                *(extra or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": b"" if head else payload})
-

@@ -36,18 +36,14 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("KINOMOST_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("KINOMOST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
-    if h.strip()
+    h.strip() for h in os.environ.get("KINOMOST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h.strip()
 ]
 # Proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated; default none):
 # kinomost.core.http.client_ip is the one reader.
 from kinomost.core.http import parse_trusted_proxies  # noqa: E402
 
 KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("KINOMOST_TRUSTED_PROXIES", ""))
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("KINOMOST_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("KINOMOST_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

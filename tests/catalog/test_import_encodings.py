@@ -11,6 +11,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     lines = [",".join(header)] + [",".join(cells.values()) for _, cells in rows]
     return "\n".join(lines) + "\n"
 
+
 RUSSIAN = "ref,kind,title:ru\nA,feature,Брат\nB,feature,Дура\nC,feature,СТАЛИНГРАД\nD,feature,Тихий Дон — «эпопея»\n"
 CHINESE = "ref,kind,title:zh-Hans,title:zh-Hant\nA,feature,长江之歌,長江之歌\nB,feature,斯大林格勒,一条大河波浪宽。\n"
 MIXED = "ref,kind,title:ru,title:zh-Hans\nA,feature,Брат,兄弟\nB,feature,Сталинград,斯大林格勒\n"

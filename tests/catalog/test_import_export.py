@@ -28,7 +28,11 @@ def test_import_creates_works_series_seasons_and_episodes(org_a):
     result = import_works(csv_bytes(ROWS), "works.csv", org_a)
     assert (result.created, result.updated) == (5, 0)  # 4 rows and the season they imply
     film = Work.objects.get(owner=org_a, ref="RU-1")
-    assert {loc.language: loc.title for loc in film.localizations.all()} == {"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"}
+    assert {loc.language: loc.title for loc in film.localizations.all()} == {
+        "ru": "Сталинград",
+        "zh-Hans": "斯大林格勒",
+        "en": "Stalingrad",
+    }
     assert sorted(g.slug for g in film.genres.all()) == ["drama", "war"]  # a genre by its Russian name
     assert film.ratings.get().value == "16+" and film.runtime_minutes == 131
     episode = Work.objects.get(ref="CN-1-E2")
@@ -73,7 +77,16 @@ def test_the_report_names_every_bad_row_and_column(org_a):
     with pytest.raises(ImportRejected) as refused:
         import_works(csv_bytes(rows), "bad.csv", org_a)
     found = {(p["row"], p["column"]) for p in refused.value.problems}
-    assert {(2, "title:<lang>"), (2, "countries"), (3, "kind"), (4, "eidr"), (5, "genres"), (5, "rating:<country>"), (5, "ref"), (6, "series_ref")} <= found
+    assert {
+        (2, "title:<lang>"),
+        (2, "countries"),
+        (3, "kind"),
+        (4, "eidr"),
+        (5, "genres"),
+        (5, "rating:<country>"),
+        (5, "ref"),
+        (6, "series_ref"),
+    } <= found
     assert Work.objects.count() == 0
 
 

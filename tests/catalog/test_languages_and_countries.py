@@ -16,8 +16,11 @@ HEADER = "ref,kind,title:ru,title:en,original_language,year,countries"
 
 
 def test_a_soviet_film_imports_with_its_country_and_exports_it_again(org_a):
-    rows = ["SU-1,feature,Летят журавли,The Cranes Are Flying,rus,1957,SU", "YU-1,feature,Битка на Неретви,The Battle of Neretva,sh,1969,YU;DE;IT",
-            "CS-1,feature,Поезда под пристальным наблюдением,Closely Watched Trains,cze,1966,CS"]
+    rows = [
+        "SU-1,feature,Летят журавли,The Cranes Are Flying,rus,1957,SU",
+        "YU-1,feature,Битка на Неретви,The Battle of Neretva,sh,1969,YU;DE;IT",
+        "CS-1,feature,Поезда под пристальным наблюдением,Closely Watched Trains,cze,1966,CS",
+    ]
     result = import_works(csv_bytes(rows, header=HEADER), "back-catalogue.csv", org_a)
     assert result.created == 3
     cranes = Work.objects.get(owner=org_a, ref="SU-1")
@@ -40,7 +43,9 @@ def test_a_country_that_never_was_still_refuses_the_row_by_name(org_a):
 
 
 def test_three_letter_and_legacy_tags_are_one_language_with_two_letter_ones(org_a):
-    work = services.save_work(org_a, services.WorkInput(ref="R-1", kind="feature", titles={"rus": "Брат", "iw": "אח"}, original_language="rus"))[0]
+    work = services.save_work(
+        org_a, services.WorkInput(ref="R-1", kind="feature", titles={"rus": "Брат", "iw": "אח"}, original_language="rus")
+    )[0]
     assert sorted(loc.language for loc in work.localizations.all()) == ["he", "ru"]
     services.save_work(org_a, services.WorkInput(ref="R-1", kind="feature", titles={"ru": "Брат 2"}))
     assert list(Work.objects.get(pk=work.pk).localizations.filter(language__in=["ru", "rus"]).values_list("title", flat=True)) == ["Брат 2"]

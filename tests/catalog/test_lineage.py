@@ -5,6 +5,7 @@ from kinomost.parties.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
+
 def test_lineage_and_descendants():
     org = Organisation.objects.create(name="O", slug="o", country="RU")
     s = Work.objects.create(owner=org, kind="series", original_title="S", ref="s", year=2020)

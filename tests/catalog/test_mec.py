@@ -42,25 +42,52 @@ def every_mec_file_is_schema_valid(monkeypatch):
 
 def _film(owner, ref="RU-1", **extra):
     data = services.WorkInput(
-        ref=ref, kind="feature", titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"},
+        ref=ref,
+        kind="feature",
+        titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"},
         synopses={"ru": ("Осень 1942 года. " * 30).strip(), "zh-Hans": "一九四二年秋天。" * 40, "en": "Autumn 1942."},
-        original_title="Сталинград", original_language="ru", year=2013, runtime_minutes=131, countries=["RU", "CN"],
-        genres=["war", "drama"], keywords=["war", "ww2"], eidr=EIDR, ratings=[("RU", "MKRF", "16+"), ("US", "MPAA", "R")],
-        identifiers={"IMDB": "tt2300975"}, **extra,
+        original_title="Сталинград",
+        original_language="ru",
+        year=2013,
+        runtime_minutes=131,
+        countries=["RU", "CN"],
+        genres=["war", "drama"],
+        keywords=["war", "ww2"],
+        eidr=EIDR,
+        ratings=[("RU", "MKRF", "16+"), ("US", "MPAA", "R")],
+        identifiers={"IMDB": "tt2300975"},
+        **extra,
     )
     work, _ = services.save_work(owner, data)
-    services.set_credits(work, [
-        CreditInput(role="director", name="Фёдор Бондарчук", names={"en": "Fyodor Bondarchuk", "zh-Hans": "费奥多尔·邦达尔丘克"}),
-        CreditInput(role="cast", name="Пётр Фёдоров", names={"en": "Pyotr Fyodorov"}, character="Громов", order=1),
-    ])
+    services.set_credits(
+        work,
+        [
+            CreditInput(role="director", name="Фёдор Бондарчук", names={"en": "Fyodor Bondarchuk", "zh-Hans": "费奥多尔·邦达尔丘克"}),
+            CreditInput(role="cast", name="Пётр Фёдоров", names={"en": "Pyotr Fyodorov"}, character="Громов", order=1),
+        ],
+    )
     return work
 
 
 def _series(owner):
-    services.save_work(owner, services.WorkInput(ref="S-1", kind="series", titles={"ru": "Ликвидация", "zh-Hans": "清算", "en": "Liquidation"}, year=2007))
-    services.save_work(owner, services.WorkInput(ref="S-1/S1", kind="season", titles={"ru": "Сезон 1"}, parent_ref="S-1", number=1, year=2007))
-    episode, _ = services.save_work(owner, services.WorkInput(ref="S-1/S1/E3", kind="episode", titles={"ru": "Серия 3", "zh-Hans": "第3集"},
-                                                              parent_ref="S-1/S1", number=3, runtime_minutes=52, year=2007))
+    services.save_work(
+        owner, services.WorkInput(ref="S-1", kind="series", titles={"ru": "Ликвидация", "zh-Hans": "清算", "en": "Liquidation"}, year=2007)
+    )
+    services.save_work(
+        owner, services.WorkInput(ref="S-1/S1", kind="season", titles={"ru": "Сезон 1"}, parent_ref="S-1", number=1, year=2007)
+    )
+    episode, _ = services.save_work(
+        owner,
+        services.WorkInput(
+            ref="S-1/S1/E3",
+            kind="episode",
+            titles={"ru": "Серия 3", "zh-Hans": "第3集"},
+            parent_ref="S-1/S1",
+            number=3,
+            runtime_minutes=52,
+            year=2007,
+        ),
+    )
     return episode
 
 
@@ -69,14 +96,23 @@ def _snapshot(owner):
     out = {}
     for work in Work.objects.filter(owner=owner).select_related("parent").order_by("ref"):
         out[work.ref] = {
-            "kind": work.kind, "parent": work.parent.ref if work.parent else None, "number": work.number,
-            "original": (work.original_title, work.original_language), "year": work.year, "runtime": work.runtime_minutes,
-            "countries": work.countries, "genres": sorted(g.slug for g in work.genres.all()), "keywords": work.keywords,
-            "eidr": work.eidr, "titles": {loc.language: (loc.title, loc.synopsis) for loc in work.localizations.all()},
+            "kind": work.kind,
+            "parent": work.parent.ref if work.parent else None,
+            "number": work.number,
+            "original": (work.original_title, work.original_language),
+            "year": work.year,
+            "runtime": work.runtime_minutes,
+            "countries": work.countries,
+            "genres": sorted(g.slug for g in work.genres.all()),
+            "keywords": work.keywords,
+            "eidr": work.eidr,
+            "titles": {loc.language: (loc.title, loc.synopsis) for loc in work.localizations.all()},
             "ratings": sorted((r.territory, r.system, r.value) for r in work.ratings.all()),
             "identifiers": {i.namespace: i.value for i in work.identifiers.all()},
-            "credits": sorted((c.role, c.person.name, tuple(sorted(c.person.names.items())), c.character, c.order)
-                              for c in Credit.objects.filter(work=work).select_related("person")),
+            "credits": sorted(
+                (c.role, c.person.name, tuple(sorted(c.person.names.items())), c.character, c.order)
+                for c in Credit.objects.filter(work=work).select_related("person")
+            ),
         }
     return out
 
@@ -171,13 +207,24 @@ def test_a_bad_file_changes_nothing_and_names_the_problem(org_a, org_b, old, new
 
 
 def test_broken_and_hostile_xml_is_refused_by_name(org_a):
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            b'<mdmec:CoreMetadata xmlns:mdmec="http://www.movielabs.com/schema/mdmec/v2.12">&b;</mdmec:CoreMetadata>')
-    external = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                b'<mdmec:CoreMetadata xmlns:mdmec="http://www.movielabs.com/schema/mdmec/v2.12">&e;</mdmec:CoreMetadata>')
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b'<mdmec:CoreMetadata xmlns:mdmec="http://www.movielabs.com/schema/mdmec/v2.12">&b;</mdmec:CoreMetadata>'
+    )
+    external = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<mdmec:CoreMetadata xmlns:mdmec="http://www.movielabs.com/schema/mdmec/v2.12">&e;</mdmec:CoreMetadata>'
+    )
     with pytest.raises(ImportRejected) as refused:
-        import_mec([("bomb.xml", bomb), ("external.xml", external), ("cut.xml", b"<mdmec:CoreMetadata"),
-                    ("avails.xml", b'<AvailList xmlns="http://www.movielabs.com/schema/avails/v2.5/avails"/>')], org_a)
+        import_mec(
+            [
+                ("bomb.xml", bomb),
+                ("external.xml", external),
+                ("cut.xml", b"<mdmec:CoreMetadata"),
+                ("avails.xml", b'<AvailList xmlns="http://www.movielabs.com/schema/avails/v2.5/avails"/>'),
+            ],
+            org_a,
+        )
     by_file = {p["file"]: p["message"] for p in refused.value.problems}
     assert "DOCTYPE" in by_file["bomb.xml"] and "DOCTYPE" in by_file["external.xml"]
     assert "well-formed" in by_file["cut.xml"] and "CoreMetadata" in by_file["avails.xml"]
@@ -261,7 +308,9 @@ def test_api_import_is_all_or_nothing_with_a_report_and_only_into_the_callers_or
     _film(org_b, ref="FROM-B")
     good = export_mec(org_b).files["FROM-B.mec.xml"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token_a}"}
-    r = client.post("/api/v1/works/mec/import", {"files": [SimpleUploadedFile("a.mec.xml", good), SimpleUploadedFile("b.mec.xml", b"<nope")]}, **auth)
+    r = client.post(
+        "/api/v1/works/mec/import", {"files": [SimpleUploadedFile("a.mec.xml", good), SimpleUploadedFile("b.mec.xml", b"<nope")]}, **auth
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "import_rejected" and body["details"][0]["file"] == "b.mec.xml" and body["message"]
@@ -295,10 +344,13 @@ def validate_or_skip(data: bytes) -> bool:
     return validate_mec_xml(data) == [] if SCHEMAS.is_dir() else data.startswith(b"<?xml")
 
 
-@pytest.mark.parametrize(("language", "summary", "problem"), [
-    ("ru", "1 файл с ошибками; ничего не импортировано.", "не является корректным XML"),
-    ("zh-hans", "1 个文件有问题；未导入任何内容。", "不是格式正确的 XML"),
-])
+@pytest.mark.parametrize(
+    ("language", "summary", "problem"),
+    [
+        ("ru", "1 файл с ошибками; ничего не импортировано.", "не является корректным XML"),
+        ("zh-hans", "1 个文件有问题；未导入任何内容。", "不是格式正确的 XML"),
+    ],
+)
 def test_refusals_read_in_the_users_language(org_a, language, summary, problem):
     from django.utils import translation
 

@@ -19,8 +19,20 @@ def add(org, ref, titles, **kw):
 @pytest.fixture
 def catalogue(org_a):
     return {
-        "stalingrad": add(org_a, "RU-1", {"ru": "Сталинград", "zh-Hans": "斯大林格勒", "zh-Hant": "斯大林格勒", "en": "Stalingrad"}, year=2013, popularity=50),
-        "yangtze": add(org_a, "CN-1", {"zh-Hans": "长江之歌", "zh-Hant": "長江之歌", "en": "Song of the Yangtze", "ru": "Песня Янцзы"}, year=2019, popularity=10),
+        "stalingrad": add(
+            org_a,
+            "RU-1",
+            {"ru": "Сталинград", "zh-Hans": "斯大林格勒", "zh-Hant": "斯大林格勒", "en": "Stalingrad"},
+            year=2013,
+            popularity=50,
+        ),
+        "yangtze": add(
+            org_a,
+            "CN-1",
+            {"zh-Hans": "长江之歌", "zh-Hant": "長江之歌", "en": "Song of the Yangtze", "ru": "Песня Янцзы"},
+            year=2019,
+            popularity=10,
+        ),
         "don": add(org_a, "RU-2", {"ru": "Тихий Дон", "en": "Quiet Flows the Don", "zh-Hans": "静静的顿河"}, year=1958, popularity=30),
         "yolki": add(org_a, "RU-3", {"ru": "Ёлки", "en": "Six Degrees of Celebration", "zh-Hans": "圣诞树"}, year=2010, popularity=5),
         "shchukin": add(org_a, "RU-4", {"ru": "Щукин и сыновья", "en": "Shchukin and Sons"}, year=2021),
@@ -151,9 +163,12 @@ def test_numbered_parts_are_told_apart(org_a):
 def test_ascii_titles_fold_as_the_unicode_path_does(text):
     """basic_fold and transliterate take a shortcut for ASCII (most avails titles); it must give
     the key the full NFKC/NFD path gives, or a title and its query would stop matching."""
-    full = unicodedata.normalize("NFC", "".join(
-        ch for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
-        if unicodedata.category(ch) != "Mn"))
+    full = unicodedata.normalize(
+        "NFC",
+        "".join(
+            ch for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold()) if unicodedata.category(ch) != "Mn"
+        ),
+    )
     assert basic_fold(text) == full
     assert transliterate(text) == text
 
@@ -174,8 +189,12 @@ def _one_edit(draw):
     i = draw(st.integers(0, len(key) - 2))
     letter = draw(st.sampled_from("aeioubdk"))
     kind = draw(st.sampled_from(["substitute", "insert", "delete", "swap"]))
-    edited = {"substitute": key[:i] + letter + key[i + 1:], "insert": key[:i] + letter + key[i:], "delete": key[:i] + key[i + 1:],
-              "swap": key[:i] + key[i + 1] + key[i] + key[i + 2:]}[kind]
+    edited = {
+        "substitute": key[:i] + letter + key[i + 1 :],
+        "insert": key[:i] + letter + key[i:],
+        "delete": key[:i] + key[i + 1 :],
+        "swap": key[:i] + key[i + 1] + key[i] + key[i + 2 :],
+    }[kind]
     return key, edited
 
 
@@ -190,6 +209,7 @@ def test_a_key_and_its_one_edit_typo_share_a_typo_index_entry(pair):
 def test_a_mistyped_title_is_found_through_the_typo_index_without_the_similarity_scan(monkeypatch, catalogue):
     def no_scan(*args, **kwargs):
         raise AssertionError("the trigram similarity scan ran")
+
     monkeypatch.setattr(engines, "similar_rows", no_scan)
     for typo in ("stalingard", "Stalnigrad", "Sralingrad", "Staliingrad", "Stalingra d", "Сталингрд"):
         assert first(typo) == catalogue["stalingrad"].pk, typo

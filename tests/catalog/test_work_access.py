@@ -10,7 +10,9 @@ from kinomost.parties.models import Role
 
 @pytest.fixture
 def private_work_b(org_b):
-    return services.save_work(org_b, services.WorkInput(ref="B-1", kind="feature", titles={"zh-Hans": "长江之歌", "en": "Song of the Yangtze"}))[0]
+    return services.save_work(
+        org_b, services.WorkInput(ref="B-1", kind="feature", titles={"zh-Hans": "长江之歌", "en": "Song of the Yangtze"})
+    )[0]
 
 
 @pytest.fixture
@@ -44,7 +46,9 @@ def test_lists_show_own_and_listed_works_only(client_a, user_a, private_work_b, 
 
 
 def test_read_only_member_cannot_change_the_catalogue(client, org_a):
-    user, _ = parties.create_member(email="viewer@rusmedia.example", organisation=org_a, role=Role.READ_ONLY, password="correct horse battery staple")
+    user, _ = parties.create_member(
+        email="viewer@rusmedia.example", organisation=org_a, role=Role.READ_ONLY, password="correct horse battery staple"
+    )
     client.force_login(user)
     r = client.post("/api/v1/works", {"ref": "X", "kind": "feature", "titles": {"ru": "Икс"}}, content_type="application/json")
     assert r.status_code == 403
@@ -52,7 +56,13 @@ def test_read_only_member_cannot_change_the_catalogue(client, org_a):
 
 
 def test_api_creates_then_updates_by_ref(client_a, org_a):
-    body = {"ref": "A-7", "kind": "feature", "titles": {"ru": "Сталинград", "zh-hans": "斯大林格勒"}, "year": 2013, "eidr": "10.5240/77C5-ED35-8FC2-7D9D-9531-1"}
+    body = {
+        "ref": "A-7",
+        "kind": "feature",
+        "titles": {"ru": "Сталинград", "zh-hans": "斯大林格勒"},
+        "year": 2013,
+        "eidr": "10.5240/77C5-ED35-8FC2-7D9D-9531-1",
+    }
     r = client_a.post("/api/v1/works", body, content_type="application/json")
     assert r.status_code == 201
     assert r.json()["titles"] == {"ru": "Сталинград", "zh-Hans": "斯大林格勒"}
@@ -64,7 +74,11 @@ def test_api_creates_then_updates_by_ref(client_a, org_a):
 
 
 def test_invalid_work_is_refused_with_every_field_named(client_a):
-    r = client_a.post("/api/v1/works", {"ref": "A-8", "kind": "film", "titles": {"xx": "?"}, "eidr": "10.5240/77C5-ED35-8FC2-7D9D-9531-2"}, content_type="application/json")
+    r = client_a.post(
+        "/api/v1/works",
+        {"ref": "A-8", "kind": "film", "titles": {"xx": "?"}, "eidr": "10.5240/77C5-ED35-8FC2-7D9D-9531-2"},
+        content_type="application/json",
+    )
     assert r.status_code == 422
     details = r.json()["details"]
     assert {"kind", "eidr", "title:xx"} <= {d["field"] for d in details}

@@ -13,6 +13,8 @@ from kinomost.parties.models import Role
 from tests.factories import SUBTITLES_RU, make_clip
 
 TEST_LADDER = [180, 144]
+
+
 @pytest.fixture(scope="session")
 def media_files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("masters")
@@ -44,8 +46,11 @@ def film(org_a):
 @pytest.fixture
 def full_request(film, media_files):
     return IngestRequest(
-        work=film, master=media_files["master"], audio=[("de", media_files["dub"])],
-        subtitles=[("ru", media_files["subs"])], ladder=TEST_LADDER,
+        work=film,
+        master=media_files["master"],
+        audio=[("de", media_files["dub"])],
+        subtitles=[("ru", media_files["subs"])],
+        ladder=TEST_LADDER,
     )
 
 

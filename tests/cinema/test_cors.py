@@ -67,8 +67,12 @@ def test_django_routes_answer_cors_to_registered_origins_only(org_a, platform, s
     for origin in (TV, PARTNER):  # the environment's and the platform's
         assert _allow(client.get(started.master_url, HTTP_ORIGIN=origin)) == origin
         assert _allow(client.get(folder + "key", HTTP_ORIGIN=origin)) == origin
-        preflight = client.options(f"/playback/{started.session.public_id}/heartbeat", HTTP_ORIGIN=origin,
-                                   HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST", HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type")
+        preflight = client.options(
+            f"/playback/{started.session.public_id}/heartbeat",
+            HTTP_ORIGIN=origin,
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+        )
         assert _allow(preflight) == origin and "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
         assert "Access-Control-Allow-Credentials" not in preflight.headers  # never the site's cookies
     assert _allow(client.get(started.master_url, HTTP_ORIGIN=EVIL)) is None
@@ -90,8 +94,13 @@ def test_the_paths_in_front_of_django_answer_cors_by_the_same_rule(org_a, platfo
         status, headers, _ = call(app, "OPTIONS", beat_path, headers=[("origin", origin), ("access-control-request-method", "POST")])
         assert status == 204 and headers[b"access-control-allow-origin"] == origin.encode()
         assert b"authorization" in headers[b"access-control-allow-headers"]
-        status, headers, _ = call(app, "POST", beat_path, b'{"position": 1, "seconds": 1}',
-                                  [("origin", origin), ("authorization", f"Bearer {started.playback_token}")])
+        status, headers, _ = call(
+            app,
+            "POST",
+            beat_path,
+            b'{"position": 1, "seconds": 1}',
+            [("origin", origin), ("authorization", f"Bearer {started.playback_token}")],
+        )
         assert status == 200 and headers[b"access-control-allow-origin"] == origin.encode()
     for method, path in (("GET", started.master_url), ("GET", folder + "key"), ("OPTIONS", beat_path)):
         _, headers, _ = call(app, method, path, headers=[("origin", EVIL)])
@@ -101,7 +110,9 @@ def test_the_paths_in_front_of_django_answer_cors_by_the_same_rule(org_a, platfo
 def test_the_api_and_the_studio_page_set_a_platforms_app_origins(client, org_a, platform):
     from kinomost.parties import services as parties
 
-    owner = parties.create_member(email="boss@rusmedia.example", organisation=org_a, role="owner", password="correct horse battery staple")[0]
+    owner = parties.create_member(email="boss@rusmedia.example", organisation=org_a, role="owner", password="correct horse battery staple")[
+        0
+    ]
     client.force_login(owner)
     url = f"/api/v1/cinema/platforms/{platform.slug}/app-origins"
     answer = client.put(url, {"app_origins": [PARTNER]}, content_type="application/json")

@@ -49,9 +49,15 @@ def server(tmp_path_factory, django_db_setup):
     """`kinomost serve` as `make run` starts it, on the test database and its own folders."""
     data = tmp_path_factory.mktemp("served")
     command = [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port := free_port())]
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(data), KINOMOST_CINEMA_HLS_DIR=str(data / "hls"),
-               KINOMOST_CINEMA_PRIVATE_DIR=str(data / "private"), KINOMOST_STREAM_SECRET=SECRET,
-               KINOMOST_DATABASE_URL=database_url(), KINOMOST_DB_CONN_MAX_AGE="0")
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(data),
+        KINOMOST_CINEMA_HLS_DIR=str(data / "hls"),
+        KINOMOST_CINEMA_PRIVATE_DIR=str(data / "private"),
+        KINOMOST_STREAM_SECRET=SECRET,
+        KINOMOST_DATABASE_URL=database_url(),
+        KINOMOST_DB_CONN_MAX_AGE="0",
+    )
     log = (data / "serve.log").open("wb")  # a file, not a pipe: a full pipe would stall the server
     proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     if not wait_for_port(port, proc, 60):
@@ -111,10 +117,17 @@ def test_requests_without_a_valid_token_are_refused(server, signing):
 
 def test_files_that_are_not_published_are_not_found(server, signing):
     port, expires = server["port"], tokens.expiry(300)
-    for relative in ("stream/stream.json", "stream.partial-0a1b2c/180p/seg_00000.ts", "stream/180p/seg_00001.ts.tmp-0a1b2c",
-                     "subs.tmp-0a1b2c/index.m3u8",
-                     "stream/180p/seg_00099.ts", f"../{OTHER}/master.m3u8", f"stream/../../{OTHER}/master.m3u8",
-                     "stream/180p/../../master.m3u8", "stream/180p"):
+    for relative in (
+        "stream/stream.json",
+        "stream.partial-0a1b2c/180p/seg_00000.ts",
+        "stream/180p/seg_00001.ts.tmp-0a1b2c",
+        "subs.tmp-0a1b2c/index.m3u8",
+        "stream/180p/seg_00099.ts",
+        f"../{OTHER}/master.m3u8",
+        f"stream/../../{OTHER}/master.m3u8",
+        "stream/180p/../../master.m3u8",
+        "stream/180p",
+    ):
         assert fetch(port, tokens.stream_url(ASSET, relative, expires))[0] == 404, relative
     assert fetch(port, tokens.stream_url(ASSET, "stream/stream.json", expires), "HEAD")[0] == 404
 
@@ -147,12 +160,25 @@ def test_the_embedded_server_answers_as_nginx_does(server, nginx, signing, tmp_p
     publish(tmp_path / "hls")
     expires, past = tokens.expiry(300), int(time.time()) - 5
     token = tokens.sign(ASSET, expires)
-    paths = [tokens.stream_url(ASSET, name, expires) for name in (
-        "master.m3u8", "stream/180p/index.m3u8", "stream/180p/seg_00000.ts", "stream/stream.json",
-        "stream.partial-0a1b2c/180p/seg_00000.ts", "stream/180p/seg_00001.ts.tmp-0a1b2c", "subs.tmp-0a1b2c/index.m3u8",
-        "stream/180p/missing.ts")]
-    paths += [f"/hls/{token}/{expires}/{OTHER}/master.m3u8", f"/hls/{'A' * 22}/{expires}/{ASSET}/master.m3u8",
-              tokens.stream_url(ASSET, "master.m3u8", past), f"/media/hls/{ASSET}/master.m3u8"]
+    paths = [
+        tokens.stream_url(ASSET, name, expires)
+        for name in (
+            "master.m3u8",
+            "stream/180p/index.m3u8",
+            "stream/180p/seg_00000.ts",
+            "stream/stream.json",
+            "stream.partial-0a1b2c/180p/seg_00000.ts",
+            "stream/180p/seg_00001.ts.tmp-0a1b2c",
+            "subs.tmp-0a1b2c/index.m3u8",
+            "stream/180p/missing.ts",
+        )
+    ]
+    paths += [
+        f"/hls/{token}/{expires}/{OTHER}/master.m3u8",
+        f"/hls/{'A' * 22}/{expires}/{ASSET}/master.m3u8",
+        tokens.stream_url(ASSET, "master.m3u8", past),
+        f"/media/hls/{ASSET}/master.m3u8",
+    ]
     port = int(nginx.rsplit(":", 1)[1])
     compared = ("content-type", "content-length", "cache-control", "x-content-type-options")
     for path in paths:
@@ -177,8 +203,9 @@ def test_pages_static_files_and_a_16_mb_upload_chunk_still_reach_django(server, 
     status, _, body = fetch(port, "/api/v1/cinema/uploads", "POST", f'{{"filename": "film.mp4", "size": {len(chunk)}}}'.encode(), auth)
     assert status == 201, body
     upload = json.loads(body)["id"]
-    status, _, body = fetch(port, f"/api/v1/cinema/uploads/{upload}?offset=0", "PUT", chunk,
-                            {**auth, "Content-Type": "application/octet-stream"})
+    status, _, body = fetch(
+        port, f"/api/v1/cinema/uploads/{upload}?offset=0", "PUT", chunk, {**auth, "Content-Type": "application/octet-stream"}
+    )
     assert status == 200, body
     status, _, body = fetch(port, f"/api/v1/cinema/uploads/{upload}", headers=auth)
     state = json.loads(body)
@@ -240,8 +267,11 @@ def test_with_pathsend_the_server_is_handed_the_path(published):
 def test_everything_else_goes_on_to_django(published, monkeypatch):
     django = Django()
     app = delivery.HLSDelivery(django)
-    for scope in ({"method": "POST", "path": published}, {"method": "GET", "path": "/login/"},
-                  {"method": "GET", "path": f"/hls/nothing/1/{ASSET}/master.m3u8"}):
+    for scope in (
+        {"method": "POST", "path": published},
+        {"method": "GET", "path": "/login/"},
+        {"method": "GET", "path": f"/hls/nothing/1/{ASSET}/master.m3u8"},
+    ):
         assert call(app, scope)[0]["status"] == 299
     monkeypatch.setattr(storage, "serves_locally", lambda: False)  # object storage: Django decides
     assert call(app, {"method": "GET", "path": published})[0]["status"] == 299

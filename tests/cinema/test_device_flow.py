@@ -91,7 +91,9 @@ def test_a_denied_or_expired_code_says_so(platform):
     _browser(viewer).post(WEB + "activate/", {"code": denied["user_code"], "decision": "deny"})
     assert _poll(denied["device_code"]).json()["error"] == "access_denied"
     late = _code().json()
-    DeviceAuthorization.objects.filter(user_code=late["user_code"].replace("-", "")).update(expires_at=timezone.now() - timedelta(seconds=1))
+    DeviceAuthorization.objects.filter(user_code=late["user_code"].replace("-", "")).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert _poll(late["device_code"]).json()["error"] == "expired_token"
     page = _browser(viewer).post(WEB + "activate/", {"code": late["user_code"], "decision": "approve"})
     assert page.status_code == 404 and "No device is waiting for this code" in page.content.decode()
@@ -104,10 +106,21 @@ def test_only_registered_apps_and_the_device_code_grant(platform, org_b):
     assert _poll(code["device_code"], client_id="someone-else").json()["error"] == "invalid_client"
     assert _poll("forged").json()["error"] == "invalid_grant"
     other = make_platform(org_b, slug="tv")
-    assert other.pk and Client().post("/api/v1/viewer/shanghai-media/tv/device/token",
-                                      {"grant_type": GRANT, "device_code": code["device_code"], "client_id": TV_CLIENT_ID}).json()["error"] == "invalid_grant"
-    json_poll = Client().post(API + "device/token", {"grant_type": GRANT, "device_code": code["device_code"], "client_id": TV_CLIENT_ID},
-                              content_type="application/json")
+    assert (
+        other.pk
+        and Client()
+        .post(
+            "/api/v1/viewer/shanghai-media/tv/device/token",
+            {"grant_type": GRANT, "device_code": code["device_code"], "client_id": TV_CLIENT_ID},
+        )
+        .json()["error"]
+        == "invalid_grant"
+    )
+    json_poll = Client().post(
+        API + "device/token",
+        {"grant_type": GRANT, "device_code": code["device_code"], "client_id": TV_CLIENT_ID},
+        content_type="application/json",
+    )
     assert json_poll.json()["error"] == "authorization_pending"  # JSON bodies are read too
 
 

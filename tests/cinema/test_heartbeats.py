@@ -45,7 +45,9 @@ def film(org_a, platform):
 
 def _start(platform, viewer, work):
     profile = main_profile(viewer)
-    return playback.start(viewer, profile, storefront.Viewing(platform=platform, territory=viewer.country, max_age=profile.max_age), work.pk)
+    return playback.start(
+        viewer, profile, storefront.Viewing(platform=platform, territory=viewer.country, max_age=profile.max_age), work.pk
+    )
 
 
 class Django:
@@ -132,18 +134,40 @@ def test_heartbeats_with_the_wrong_token_session_or_input_are_refused(app, platf
     assert beat(app, started, session=uuid.uuid4())[0] == 403  # a session that does not exist
     no_token = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", b'{"position": 1, "seconds": 1}')
     assert no_token[0] == 403
-    in_body = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat",
-                   json.dumps({"position": 1, "seconds": 1, "token": started.playback_token}).encode())
+    in_body = call(
+        app,
+        "POST",
+        f"/playback/{started.session.public_id}/heartbeat",
+        json.dumps({"position": 1, "seconds": 1, "token": started.playback_token}).encode(),
+    )
     assert in_body[0] == 200  # navigator.sendBeacon puts the token in the body
-    for bad in ({"position": -1, "seconds": 1}, {"position": "x", "seconds": 1}, {"position": 1, "seconds": 10**6},
-                {"position": True, "seconds": 1}, [1, 2]):
+    for bad in (
+        {"position": -1, "seconds": 1},
+        {"position": "x", "seconds": 1},
+        {"position": 1, "seconds": 10**6},
+        {"position": True, "seconds": 1},
+        [1, 2],
+    ):
         status, _, body = beat(app, started, bad)
         assert status == 400 and json.loads(body)["error"] == "invalid", bad
     for raw in (b"not json", b'{"position": NaN, "seconds": 1}', b"\xff\xfe"):
-        assert call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", raw,
-                    [("authorization", f"Bearer {started.playback_token}")])[0] == 400
-    huge = call(app, "POST", f"/playback/{started.session.public_id}/heartbeat", b" " * 5000,
-                [("authorization", f"Bearer {started.playback_token}")])
+        assert (
+            call(
+                app,
+                "POST",
+                f"/playback/{started.session.public_id}/heartbeat",
+                raw,
+                [("authorization", f"Bearer {started.playback_token}")],
+            )[0]
+            == 400
+        )
+    huge = call(
+        app,
+        "POST",
+        f"/playback/{started.session.public_id}/heartbeat",
+        b" " * 5000,
+        [("authorization", f"Bearer {started.playback_token}")],
+    )
     assert huge[0] == 413
     assert beats.drain() == 1  # only the good beat of the body-token form reached the session
 
@@ -191,8 +215,11 @@ def test_the_fold_caps_seconds_by_the_wall_clock_and_a_replayed_batch_changes_no
     started = _start(platform, viewer, film)
     t0 = started.session.last_heartbeat_at.timestamp()
     sid = str(started.session.public_id)
-    batch = [beats.Beat(1_000, sid, 15.0, 15.0, t0 + 15), beats.Beat(2_000, sid, 30.0, 900.0, t0 + 30),  # claims 900 s in 15
-             beats.Beat(3_000, sid, 45.0, 15.0, t0 + 45)]
+    batch = [
+        beats.Beat(1_000, sid, 15.0, 15.0, t0 + 15),
+        beats.Beat(2_000, sid, 30.0, 900.0, t0 + 30),  # claims 900 s in 15
+        beats.Beat(3_000, sid, 45.0, 15.0, t0 + 45),
+    ]
     assert beats.fold(batch) == 1
     session = PlaybackSession.objects.get(pk=started.session.pk)
     assert session.seconds_watched == pytest.approx(15 + 20 + 15) and session.position == 45.0

@@ -1,6 +1,5 @@
 """Real ffmpeg on a generated clip: the package a player gets is complete, standard and encrypted."""
 
-
 import m3u8
 import pytest
 

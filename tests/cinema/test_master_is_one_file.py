@@ -178,10 +178,26 @@ def test_a_source_replaced_after_hand_in_is_refused_when_the_worker_reads_it(ope
 
 
 def _master(path: Path, container_args: list[str], video: list[str], audio: list[str], *, color: list[str] = ()) -> Path:
-    ffmpeg.run([
-        "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=3",
-        "-f", "lavfi", "-i", "sine=frequency=440:duration=3", *video, *color, *audio, *container_args, str(path),
-    ])
+    ffmpeg.run(
+        [
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25:duration=3",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=3",
+            *video,
+            *color,
+            *audio,
+            *container_args,
+            str(path),
+        ]
+    )
     return path
 
 

@@ -72,7 +72,7 @@ def test_a_subscriber_plays_the_stream_and_gets_the_key_inside_the_session(platf
     folder = started.master_url.rsplit("/", 1)[0] + "/"
     rung = player.get(folder + "stream/180p/index.m3u8")
     assert rung.status_code == 200
-    key_url = f'{folder}key'
+    key_url = f"{folder}key"
     assert f'URI="{key_url}"' in rung.content.decode() and "/cinema/keys/" not in rung.content.decode()
     segment = player.get(folder + "stream/180p/seg_00000.ts")
     assert segment.status_code == 200 and b"".join(segment.streaming_content) == b"\x01" * 376
@@ -181,14 +181,21 @@ def test_a_grant_that_ended_yesterday_is_refused(platform, org_a, org_b, viewer)
     licensed = make_work(org_b, "import", ratings=[("RU", "MKRF", "12+")])
     yesterday_end = timezone.localdate()  # exclusive end: the last day was yesterday
     term = TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", end=yesterday_end)
-    ledger.record_holding(org_b, TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
-                          contract=ContractInput(reference="B-ACQ"))
+    ledger.record_holding(
+        org_b,
+        TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
+        contract=ContractInput(reference="B-ACQ"),
+    )
     ledger.grant(org_b, org_a, term, contract=ContractInput(reference="B-TO-A"))
     ready_asset(org_a, licensed, platform)
     with pytest.raises(NotFound):
         _start(platform, viewer, licensed)
-    ledger.grant(org_b, org_a, TermInput(works=[licensed], territories="RU", media=["svod"], start=yesterday_end, end="2030-01-01"),
-                 contract=ContractInput(reference="B-TO-A-2"))
+    ledger.grant(
+        org_b,
+        org_a,
+        TermInput(works=[licensed], territories="RU", media=["svod"], start=yesterday_end, end="2030-01-01"),
+        contract=ContractInput(reference="B-TO-A-2"),
+    )
     assert _start(platform, viewer, licensed).session.pk  # a new grant shows at once
 
 

@@ -29,7 +29,8 @@ def start_nginx(tmp_path, site: str, port: int) -> subprocess.Popen:
     (tmp_path / "nginx.conf").write_text(
         f"{user} daemon off; pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log; events {{}}\n"
         f"http {{ access_log off; client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path}; "
-        f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path}; include {tmp_path}/site.conf; }}\n")
+        f"fastcgi_temp_path {tmp_path}; uwsgi_temp_path {tmp_path}; scgi_temp_path {tmp_path}; include {tmp_path}/site.conf; }}\n"
+    )
     proc = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.PIPE)
     if not wait_for_port(port, proc, 10, pause=0.05) and proc.poll() is not None:
         pytest.fail(proc.stderr.read().decode())

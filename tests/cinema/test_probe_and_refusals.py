@@ -38,9 +38,11 @@ def summary(monkeypatch, tmp_path):
     def use(text):
         class Done:
             stderr = text
+
         monkeypatch.setattr(probe.ffmpeg, "ffprobe_exe", lambda: None)
         monkeypatch.setattr(probe.subprocess, "run", lambda *a, **k: Done())
         return probe.probe(path)
+
     return use
 
 
@@ -62,14 +64,28 @@ def test_a_rotated_phone_video_is_upright(summary):
 def test_ladder_never_upscales_and_names_audio_by_language(summary):
     found = summary(SUMMARY)
     plan = ladder.plan(found, ladder=[2160, 1080, 720, 480, 360], added_audio=[])
-    assert [(r.name, r.width, r.height) for r in plan.rungs] == [("1080p", 1920, 1080), ("720p", 1280, 720), ("480p", 854, 480), ("360p", 640, 360)]
+    assert [(r.name, r.width, r.height) for r in plan.rungs] == [
+        ("1080p", 1920, 1080),
+        ("720p", 1280, 720),
+        ("480p", 854, 480),
+        ("360p", 640, 360),
+    ]
     assert [a.name for a in plan.audio] == ["audio-ru", "audio-zh", "audio-und"]
     small = ladder.plan(summary(PHONE.replace("1920x1080", "400x240")), ladder=[1080, 720], added_audio=[])
     assert [(r.width, r.height) for r in small.rungs] == [(240, 400)]  # smaller than every rung: its own size
 
 
 def test_language_tags_from_containers():
-    assert [probe.language_tag(c) for c in ("rus", "chi", "zho", "fre", "en", "und", "", "qaa")] == ["ru", "zh", "zh", "fr", "en", "", "", ""]
+    assert [probe.language_tag(c) for c in ("rus", "chi", "zho", "fre", "en", "und", "", "qaa")] == [
+        "ru",
+        "zh",
+        "zh",
+        "fr",
+        "en",
+        "",
+        "",
+        "",
+    ]
 
 
 @pytest.mark.django_db
@@ -82,7 +98,9 @@ def test_files_that_cannot_become_a_stream_are_refused_with_a_reason(operator, f
 
     text = tmp_path / "notes.mp4"
     text.write_text("not a film")
-    assert "notes.mp4 is not a media container Kinomost accepts; hand in a media file in one of these containers: MP4/MOV" in refused(master=text)
+    assert "notes.mp4 is not a media container Kinomost accepts; hand in a media file in one of these containers: MP4/MOV" in refused(
+        master=text
+    )
     broken = tmp_path / "broken.mkv"
     broken.write_bytes(b"\x1a\x45\xdf\xa3" + bytes(500))  # a Matroska header and nothing playable after it
     assert "broken.mkv is not a media file that ffmpeg can read" in refused(master=broken)
@@ -105,9 +123,13 @@ def test_only_operators_ingest_and_only_into_their_own_platforms(org_a, org_b, f
     reader = Actor(organisation=org_a, role="read_only")
     with pytest.raises(PermissionDenied):
         services.start_ingest(reader, services.IngestRequest(work=film, master=media_files["master"]))
-    other = services.create_platform(Actor(organisation=org_b, role="owner"), slug="cn", name="CN", territories_spec="CN", media="svod", languages=["zh-Hans"])
+    other = services.create_platform(
+        Actor(organisation=org_b, role="owner"), slug="cn", name="CN", territories_spec="CN", media="svod", languages=["zh-Hans"]
+    )
     with pytest.raises(InvalidInput):
-        services.start_ingest(Actor(organisation=org_a, role="owner"), services.IngestRequest(work=film, master=media_files["master"], platform=other))
+        services.start_ingest(
+            Actor(organisation=org_a, role="owner"), services.IngestRequest(work=film, master=media_files["master"], platform=other)
+        )
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs the system's ffprobe (Debian's ffmpeg package; .ci/run installs it)")

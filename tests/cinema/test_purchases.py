@@ -98,7 +98,7 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     assert AuditEvent.objects.filter(action="cinema.bought").count() == 1
 
     page = client.get(f"{BASE}titles/{owned_film.pk}/").content.decode()
-    assert f"play/{owned_film.pk}/" in page and "You own this title" in page and 'data-offer=' not in page  # nothing left to sell
+    assert f"play/{owned_film.pk}/" in page and "You own this title" in page and "data-offer=" not in page  # nothing left to sell
     assert client.get(f"{BASE}play/{owned_film.pk}/").status_code == 200
     started = client.post(f"{BASE}play/{owned_film.pk}/start/", HTTP_ACCEPT="application/json")
     assert started.status_code == 200 and started.json()["master_url"].startswith("/hls/")
@@ -193,10 +193,17 @@ def test_a_declined_charge_says_so_and_records_nothing(platform, owned_film, pre
 def test_another_platforms_viewer_cannot_use_the_purchase(platform, owned_film, buyer, org_a, org_b):
     """The same person on another organisation's platform that sells the same film to own: the
     purchase belongs to the account on the platform it was bought on."""
-    ledger.record_holding(org_a, TermInput(works=[owned_film], territories="RU", media=["est"], start="2026-01-01", sublicensable=True),
-                          contract=ContractInput(reference=f"SUB-{uuid.uuid4().hex[:6]}"))
-    ledger.grant(org_a, org_b, TermInput(works=[owned_film], territories="RU", media=["est"], start="2026-01-01"),
-                 contract=ContractInput(reference=f"GRANT-{uuid.uuid4().hex[:6]}"))
+    ledger.record_holding(
+        org_a,
+        TermInput(works=[owned_film], territories="RU", media=["est"], start="2026-01-01", sublicensable=True),
+        contract=ContractInput(reference=f"SUB-{uuid.uuid4().hex[:6]}"),
+    )
+    ledger.grant(
+        org_a,
+        org_b,
+        TermInput(works=[owned_film], territories="RU", media=["est"], start="2026-01-01"),
+        contract=ContractInput(reference=f"GRANT-{uuid.uuid4().hex[:6]}"),
+    )
     other = make_platform(org_b, slug="other", media=("est",))
     ready_asset(org_b, owned_film, other)
     viewers.buy(buyer, _viewing(platform, buyer), owned_film.pk)
@@ -247,8 +254,10 @@ def test_the_demo_storefront_sells_its_premiere_and_films_to_own(db):
     from kinomost.demo import cinema as demo
     from kinomost.parties import services as parties
 
-    orgs = {slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")
-            for slug, kind in (("severny-films", "producer"), ("severny-tv", "broadcaster"), ("longbo-kino", "platform"))}
+    orgs = {
+        slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")
+        for slug, kind in (("severny-films", "producer"), ("severny-tv", "broadcaster"), ("longbo-kino", "platform"))
+    }
     film = make_work(orgs["severny-films"], "SEV-F-0001", ratings=[("RU", "MKRF", "12+")])
     premiere = make_work(orgs["severny-films"], demo.PREMIERE, ratings=[("RU", "MKRF", "12+")])
     platform, queued = demo.open_storefront("demo password 1")

@@ -44,8 +44,11 @@ def test_the_operator_sets_prices_in_the_platforms_currency_and_charges_follow(p
     viewers.buy(viewer, _viewing(platform, viewer), film.pk)
     viewers.subscribe(viewer)
 
-    rows = list(Revenue.objects.order_by("id").values_list("kind", "media", "amount", "currency", "territory", "platform_id", "work_id",
-                                                          "contract_id"))
+    rows = list(
+        Revenue.objects.order_by("id").values_list(
+            "kind", "media", "amount", "currency", "territory", "platform_id", "work_id", "contract_id"
+        )
+    )
     assert rows == [
         ("rental", "tvod", Decimal("199"), "RUB", "RU", platform.pk, film.pk, acquisition.contract_id),
         ("purchase", "est", Decimal("499.50"), "RUB", "RU", platform.pk, film.pk, acquisition.contract_id),
@@ -71,10 +74,17 @@ def test_an_episode_plays_under_its_series_grant_and_the_session_names_it(org_a,
     season = make_work(org_a, "series-s1", kind="season", parent_ref="series", number=1)
     episode = make_work(org_a, "series-s1e1", kind="episode", parent_ref="series-s1", number=1)
     hold(org_a, [series], territories="RU", media=["svod"])
-    ledger.record_holding(org_a, TermInput(works=[series], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
-                          contract=ContractInput(reference="ACQ-SUB"))
-    granted = ledger.grant(org_a, org_b, TermInput(works=[series], territories="RU", media=["svod"], start="2026-01-01"),
-                           contract=ContractInput(reference="LIC-SERIES"))
+    ledger.record_holding(
+        org_a,
+        TermInput(works=[series], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
+        contract=ContractInput(reference="ACQ-SUB"),
+    )
+    granted = ledger.grant(
+        org_a,
+        org_b,
+        TermInput(works=[series], territories="RU", media=["svod"], start="2026-01-01"),
+        contract=ContractInput(reference="LIC-SERIES"),
+    )
     platform = make_platform(org_b, slug="kino-b", media=("svod",))
     ready_asset(org_b, episode, platform)
     viewer = viewer_of(platform, email="v@example.com")

@@ -61,12 +61,17 @@ def s3(moto_server, settings):
     """A fresh private bucket, and Kinomost configured for it exactly as the environment would."""
     bucket = f"kinomost-{uuid.uuid4().hex[:12]}"
     env = {
-        "KINOMOST_S3_BUCKET": bucket, "KINOMOST_S3_ENDPOINT_URL": moto_server.url, "KINOMOST_S3_REGION": "us-east-1",
-        "KINOMOST_S3_ACCESS_KEY_ID": "testing", "KINOMOST_S3_SECRET_ACCESS_KEY": "testing",
-        "KINOMOST_S3_PREFIX": PREFIX, "KINOMOST_S3_ADDRESSING_STYLE": "path",
+        "KINOMOST_S3_BUCKET": bucket,
+        "KINOMOST_S3_ENDPOINT_URL": moto_server.url,
+        "KINOMOST_S3_REGION": "us-east-1",
+        "KINOMOST_S3_ACCESS_KEY_ID": "testing",
+        "KINOMOST_S3_SECRET_ACCESS_KEY": "testing",
+        "KINOMOST_S3_PREFIX": PREFIX,
+        "KINOMOST_S3_ADDRESSING_STYLE": "path",
     }
-    client = boto3.client("s3", endpoint_url=moto_server.url, region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    client = boto3.client(
+        "s3", endpoint_url=moto_server.url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
     client.create_bucket(Bucket=bucket)
     settings.STORAGES = {**settings.STORAGES, **cinema_object_storages(env)}
     assert not storage.serves_locally()
@@ -77,7 +82,7 @@ def _objects(s3, prefix: str) -> dict[str, bytes]:
     found = {}
     for page in s3.client.get_paginator("list_objects_v2").paginate(Bucket=s3.bucket, Prefix=prefix):
         for entry in page.get("Contents", []):
-            found[entry["Key"][len(prefix):]] = s3.client.get_object(Bucket=s3.bucket, Key=entry["Key"])["Body"].read()
+            found[entry["Key"][len(prefix) :]] = s3.client.get_object(Bucket=s3.bucket, Key=entry["Key"])["Body"].read()
     return found
 
 
@@ -92,14 +97,21 @@ def _worker_on_another_machine(s3, scratch: Path, **env) -> None:
     scratch folders, configured from the environment alone."""
     scratch.mkdir()
     environ = {
-        **os.environ, **s3.env, **env,
+        **os.environ,
+        **s3.env,
+        **env,
         "KINOMOST_DATABASE_URL": database_url(),
         "KINOMOST_CINEMA_HLS_DIR": str(scratch / "hls"),
         "KINOMOST_CINEMA_PRIVATE_DIR": str(scratch / "private"),
         "KINOMOST_CINEMA_LEASE_SECONDS": "30",
     }
-    proc = subprocess.run([sys.executable, "-m", "kinomost.cli", "worker", "--until-empty", "-v", "0"], env=environ,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kinomost.cli", "worker", "--until-empty", "-v", "0"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
@@ -113,8 +125,9 @@ def _tree(folder: Path) -> set[str]:
 
 @pytest.fixture
 def operator_client(org_a):
-    user = parties.create_member(email="op@rusmedia.example", organisation=org_a, role="platform_operator",
-                                 password="correct horse battery staple")[0]
+    user = parties.create_member(
+        email="op@rusmedia.example", organisation=org_a, role="platform_operator", password="correct horse battery staple"
+    )[0]
     client = Client()
     client.force_login(user)
     return client
@@ -124,20 +137,28 @@ def _upload(client, path: Path) -> str:
     data = path.read_bytes()
     state = client.post("/api/v1/cinema/uploads", {"filename": path.name, "size": len(data)}, content_type="application/json").json()
     for offset in range(0, len(data), CHUNK):
-        response = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset={offset}", data[offset:offset + CHUNK],
-                              content_type="application/octet-stream")
+        response = client.put(
+            f"/api/v1/cinema/uploads/{state['id']}?offset={offset}", data[offset : offset + CHUNK], content_type="application/octet-stream"
+        )
         assert response.status_code == 200, response.content
     return state["id"]
 
 
 def test_a_worker_elsewhere_publishes_to_the_bucket_and_the_server_streams_from_it(
-        s3, settings, operator, operator_client, film, media_files, full_request, tmp_path):
+    s3, settings, operator, operator_client, film, media_files, full_request, tmp_path
+):
     # The web machine takes the files in through the chunked upload API.
-    response = operator_client.post("/api/v1/cinema/ingest", {
-        "work_id": film.pk, "master": _upload(operator_client, media_files["master"]),
-        "audio": [{"language": "de", "upload": _upload(operator_client, media_files["dub"])}],
-        "subtitles": [{"language": "ru", "upload": _upload(operator_client, media_files["subs"])}], "ladder": TEST_LADDER,
-    }, content_type="application/json")
+    response = operator_client.post(
+        "/api/v1/cinema/ingest",
+        {
+            "work_id": film.pk,
+            "master": _upload(operator_client, media_files["master"]),
+            "audio": [{"language": "de", "upload": _upload(operator_client, media_files["dub"])}],
+            "subtitles": [{"language": "ru", "upload": _upload(operator_client, media_files["subs"])}],
+            "ladder": TEST_LADDER,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     asset = Asset.objects.get(public_id=response.json()["id"])
     private = _objects(s3, f"{PREFIX}/private/")
@@ -280,10 +301,23 @@ def test_the_commented_nginx_alternative_serves_the_bucket_behind_the_same_token
     # Approach (a) of deploy/nginx.conf: anonymous reads of <prefix>/hls/* from the nginx host only.
     # (moto enforces the policy's resource, not its IP condition: what this proves is that the
     # bucket is private, <prefix>/hls/* alone becomes readable, and nginx adds the token check.)
-    s3.client.put_bucket_policy(Bucket=s3.bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{s3.bucket}/{PREFIX}/hls/*",
-        "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.1/32"}},
-    }]}))
+    s3.client.put_bucket_policy(
+        Bucket=s3.bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{s3.bucket}/{PREFIX}/hls/*",
+                        "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.1/32"}},
+                    }
+                ],
+            }
+        ),
+    )
     storage_private = f"{moto_server.url}/{s3.bucket}/{PREFIX}/private/sources/{asset}/master.mp4"
     s3.client.put_object(Bucket=s3.bucket, Key=f"{PREFIX}/private/sources/{asset}/master.mp4", Body=b"master")
     assert _fetch(storage_private)[0] == 403  # the handed-in files stay private

@@ -44,15 +44,30 @@ def served(tmp_path, settings):
     settings.CINEMA_STREAM_SECRET = SECRET
     settings.CINEMA_TOKEN_SECONDS = 3
     port = free_port()
-    env = dict(os.environ, KINOMOST_DATA_DIR=str(tmp_path / "data"), KINOMOST_CINEMA_HLS_DIR=str(settings.CINEMA_HLS_ROOT),
-               KINOMOST_CINEMA_PRIVATE_DIR=str(settings.CINEMA_PRIVATE_ROOT), KINOMOST_STREAM_SECRET=SECRET,
-               KINOMOST_SECRET_KEY=settings.SECRET_KEY, KINOMOST_DATABASE_URL=database_url(), KINOMOST_DB_CONN_MAX_AGE="0", KINOMOST_CINEMA_TOKEN_SECONDS="3",
-               KINOMOST_CINEMA_LIVE_CACHE_SECONDS="1", KINOMOST_CINEMA_BEAT_FLUSH_SECONDS="0.5", KINOMOST_APP_ORIGINS=APP_ORIGIN)
+    env = dict(
+        os.environ,
+        KINOMOST_DATA_DIR=str(tmp_path / "data"),
+        KINOMOST_CINEMA_HLS_DIR=str(settings.CINEMA_HLS_ROOT),
+        KINOMOST_CINEMA_PRIVATE_DIR=str(settings.CINEMA_PRIVATE_ROOT),
+        KINOMOST_STREAM_SECRET=SECRET,
+        KINOMOST_SECRET_KEY=settings.SECRET_KEY,
+        KINOMOST_DATABASE_URL=database_url(),
+        KINOMOST_DB_CONN_MAX_AGE="0",
+        KINOMOST_CINEMA_TOKEN_SECONDS="3",
+        KINOMOST_CINEMA_LIVE_CACHE_SECONDS="1",
+        KINOMOST_CINEMA_BEAT_FLUSH_SECONDS="0.5",
+        KINOMOST_APP_ORIGINS=APP_ORIGIN,
+    )
     env.pop("KINOMOST_REDIS_URL", None)
     log_path = tmp_path / "serve.log"
     log = log_path.open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     if not wait_for_port(port, proc, 60):
         proc.kill()
         pytest.fail(f"kinomost serve did not start: {log_path.read_text()}")
@@ -83,8 +98,9 @@ def package(tmp_path, org_a, operator):
     """A real encrypted package of a 14-second film the demo-like viewer may play."""
     from kinomost.catalog import services as catalog
 
-    film = catalog.save_work(org_a, catalog.WorkInput(ref="LONG-1", kind="feature", titles={"en": "Long"},
-                                                      ratings=[("RU", "MKRF", "12+")]))[0]
+    film = catalog.save_work(
+        org_a, catalog.WorkInput(ref="LONG-1", kind="feature", titles={"en": "Long"}, ratings=[("RU", "MKRF", "12+")])
+    )[0]
     master = make_clip(tmp_path / "long.mp4", seconds=CLIP_SECONDS, languages=("rus",))
     platform = make_platform(org_a)
     services.start_ingest(operator, IngestRequest(work=film, master=master, platform=platform, ladder=[144]))
@@ -113,14 +129,23 @@ def play_with_ffmpeg(master_url: str, tmp_path: Path, name: str) -> tuple[float,
     it took)."""
     began = time.monotonic()
     out = tmp_path / f"{name}.ts"
-    proc = subprocess.run([ffmpeg.ffmpeg_exe(), "-v", "error", "-re", "-i", master_url, "-map", "0:v:0", "-map", "0:a:0", "-c", "copy", "-y", str(out)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-v", "error", "-re", "-i", master_url, "-map", "0:v:0", "-map", "0:a:0", "-c", "copy", "-y", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     took = time.monotonic() - began
     # The wheel's ffmpeg 9, through nginx, sometimes ends a complete run with this one line (the
     # duration below still shows every segment was played); anything else is a failure.
-    complaints = [line for line in proc.stderr.splitlines() if line.strip() and not line.endswith("Error during demuxing: Input/output error")]
+    complaints = [
+        line for line in proc.stderr.splitlines() if line.strip() and not line.endswith("Error during demuxing: Input/output error")
+    ]
     assert proc.returncode == 0 and not complaints, proc.stderr
-    probe = subprocess.run([ffmpeg.ffmpeg_exe(), "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True, check=False)
+    probe = subprocess.run(
+        [ffmpeg.ffmpeg_exe(), "-v", "error", "-i", str(out), "-f", "null", "-"], capture_output=True, text=True, check=False
+    )
     assert probe.returncode == 0 and not probe.stderr.strip(), probe.stderr
     return probe_module.probe(out, mediafile.MASTER_CONTAINERS).duration, took  # with or without ffprobe
 
@@ -190,8 +215,12 @@ def test_heartbeats_reach_the_session_through_the_server_and_survive_its_death(s
     url = served["serve"] + f"/playback/{started.session.public_id}/heartbeat"
 
     def beat(position, seconds):
-        request = urllib.request.Request(url, data=json.dumps({"position": position, "seconds": seconds}).encode(), method="POST",
-                                         headers={"Authorization": f"Bearer {started.playback_token}", "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"position": position, "seconds": seconds}).encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {started.playback_token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
 

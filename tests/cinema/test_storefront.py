@@ -87,8 +87,12 @@ def test_a_required_approval_must_exist(platform, org_a):
 
 
 def test_age_limits_hide_unrated_and_older_works_from_limited_profiles(platform, org_a):
-    for ref, ratings in (("kids", [("RU", "MKRF", "6+")]), ("teen", [("RU", "MKRF", "16+")]), ("unrated", None),
-                         ("us-only", [("US", "MPAA", "R")])):
+    for ref, ratings in (
+        ("kids", [("RU", "MKRF", "6+")]),
+        ("teen", [("RU", "MKRF", "16+")]),
+        ("unrated", None),
+        ("us-only", [("US", "MPAA", "R")]),
+    ):
         work = make_work(org_a, ref, ratings=ratings)
         hold(org_a, [work])
         ready_asset(org_a, work, platform)
@@ -116,5 +120,11 @@ def test_home_rows_list_the_newest_visible_titles_per_genre(platform, org_a, mon
             hold(org_a, [work])
         ready_asset(org_a, work, platform)
     profile = sign_up(platform, email="v@example.com", password="correct horse battery staple", country="RU").profiles.get()
-    rows = {label: [card.work.ref for card in cards] for label, cards in storefront.home_rows(storefront.Viewing(platform, "RU"), profile, "en")}
-    assert rows == {"Recently added": ["new-drama", "comedy", "old-drama"], "Comedy": ["new-drama", "comedy"], "Drama": ["new-drama", "old-drama"]}
+    rows = {
+        label: [card.work.ref for card in cards] for label, cards in storefront.home_rows(storefront.Viewing(platform, "RU"), profile, "en")
+    }
+    assert rows == {
+        "Recently added": ["new-drama", "comedy", "old-drama"],
+        "Comedy": ["new-drama", "comedy"],
+        "Drama": ["new-drama", "old-drama"],
+    }

@@ -18,8 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def scenario_orgs(db):
     """The three organisations of the demo scenario it needs, with one film and one episode."""
-    orgs = {slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")
-            for slug, kind in (("severny-films", "producer"), ("severny-tv", "broadcaster"), ("longbo-kino", "platform"))}
+    orgs = {
+        slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country="RU")
+        for slug, kind in (("severny-films", "producer"), ("severny-tv", "broadcaster"), ("longbo-kino", "platform"))
+    }
     make_work(orgs["severny-films"], "SEV-F-0001", ratings=[("RU", "MKRF", "12+")])
     make_work(orgs["severny-tv"], "SEV-TV-S01", kind="series", ratings=[("RU", "MKRF", "16+")])
     make_work(orgs["severny-tv"], "SEV-TV-S01/S1", kind="season", parent_ref="SEV-TV-S01", number=1)

@@ -22,8 +22,12 @@ WEB = "/watch/rus-media/kino/"
 @pytest.fixture
 def platform(org_a):
     platform = make_platform(org_a, media=("svod", "tvod", "pvod", "est"))
-    prices.set_prices(Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR), platform, currency="RUB",
-                      prices={"svod": "399", "tvod": "199", "pvod": "599", "est": "699"})
+    prices.set_prices(
+        Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR),
+        platform,
+        currency="RUB",
+        prices={"svod": "399", "tvod": "199", "pvod": "599", "est": "699"},
+    )
     return platform
 
 
@@ -64,8 +68,9 @@ def test_a_premium_rental_is_never_dearer_than_buying_unless_the_operator_allows
         prices.set_prices(operator, platform, currency="RUB", prices={"svod": "399", "tvod": "199", "pvod": "799", "est": "699"})
     assert {d["field"] for d in refused.value.details} == {"pvod"}
     assert prices.price(platform, "pvod").amount == Decimal("599")  # nothing changed
-    prices.set_prices(operator, platform, currency="RUB", prices={"svod": "399", "tvod": "199", "pvod": "799", "est": "699"},
-                      pvod_above_est=True)
+    prices.set_prices(
+        operator, platform, currency="RUB", prices={"svod": "399", "tvod": "199", "pvod": "799", "est": "699"}, pvod_above_est=True
+    )
     assert prices.price(platform, "pvod").amount == Decimal("799")
     platform.pvod_above_est = False  # prices stored before the rule: shown and charged at the purchase price
     assert prices.price(platform, "pvod").amount == Decimal("699")
@@ -97,9 +102,13 @@ def test_the_operator_sets_prices_browsing_and_apps_in_the_studio(platform, film
     studio.force_login(operator)
     url = "/studio/cinema/platforms/kino/"
     assert "599.00" in studio.get(url).content.decode()
-    too_dear = studio.post(url, {"action": "prices", "currency": "RUB", "svod": "399", "tvod": "199", "pvod": "900", "est": "699"}, follow=True)
+    too_dear = studio.post(
+        url, {"action": "prices", "currency": "RUB", "svod": "399", "tvod": "199", "pvod": "900", "est": "699"}, follow=True
+    )
     assert "costs at most what buying to own costs" in too_dear.content.decode()
-    studio.post(url, {"action": "prices", "currency": "RUB", "svod": "349", "tvod": "149", "pvod": "549", "est": "699", "browse_signed_out": "1"})
+    studio.post(
+        url, {"action": "prices", "currency": "RUB", "svod": "349", "tvod": "149", "pvod": "549", "est": "699", "browse_signed_out": "1"}
+    )
     platform.refresh_from_db()
     assert platform.prices["svod"] == "349.00" and platform.browse_signed_out
     assert Client().get(f"{WEB}titles/{film.pk}/").status_code == 200  # strangers may browse now

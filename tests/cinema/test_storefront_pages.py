@@ -21,8 +21,9 @@ def platform(org_a):
 
 @pytest.fixture
 def film(org_a, platform):
-    work = make_work(org_a, "brother", ratings=[("RU", "MKRF", "16+")], genres=["drama"],
-                     titles={"en": "Brother", "ru": "Брат", "zh-Hans": "兄弟"})
+    work = make_work(
+        org_a, "brother", ratings=[("RU", "MKRF", "16+")], genres=["drama"], titles={"en": "Brother", "ru": "Брат", "zh-Hans": "兄弟"}
+    )
     hold(org_a, [work])
     ready_asset(org_a, work, platform)
     return work

@@ -15,8 +15,8 @@ def _cues(vtt: str) -> list[tuple[str, str]]:
     for block in vtt.split("\n\n")[1:]:
         lines = [line for line in block.split("\n") if line]
         timing = next(i for i, line in enumerate(lines) if "-->" in line)
-        assert all("-->" not in line for line in lines[timing + 1:]), block
-        found.append((lines[timing], "\n".join(lines[timing + 1:])))
+        assert all("-->" not in line for line in lines[timing + 1 :]), block
+        found.append((lines[timing], "\n".join(lines[timing + 1 :])))
     return found
 
 

@@ -11,8 +11,9 @@ CHUNK = 64 * 1024
 
 @pytest.fixture
 def operator_client(client, org_a):
-    user = parties.create_member(email="op@rusmedia.example", organisation=org_a, role="platform_operator",
-                                 password="correct horse battery staple")[0]
+    user = parties.create_member(
+        email="op@rusmedia.example", organisation=org_a, role="platform_operator", password="correct horse battery staple"
+    )[0]
     client.force_login(user)
     return client
 
@@ -27,7 +28,7 @@ def _upload(client, path, *, interrupt_at=None):
             stale = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset=0", data[:CHUNK], content_type="application/octet-stream")
             assert stale.status_code == 409 and stale.json()["details"] == [{"offset": offset}]
             offset = client.get(f"/api/v1/cinema/uploads/{state['id']}").json()["offset"]  # resume from the server's offset
-        chunk = data[offset:offset + CHUNK]
+        chunk = data[offset : offset + CHUNK]
         response = client.put(f"/api/v1/cinema/uploads/{state['id']}?offset={offset}", chunk, content_type="application/octet-stream")
         assert response.status_code == 200, response.content
         offset = response.json()["offset"]
@@ -39,9 +40,16 @@ def test_chunked_resumable_upload_then_ingest(operator_client, client_b, film, m
     master = _upload(operator_client, media_files["master"], interrupt_at=3 * CHUNK)
     subs = _upload(operator_client, media_files["subs"])
     assert client_b.get(f"/api/v1/cinema/uploads/{master}").status_code == 404
-    response = operator_client.post("/api/v1/cinema/ingest", {
-        "work_id": film.pk, "master": master, "subtitles": [{"language": "ru", "upload": subs}], "ladder": [144],
-    }, content_type="application/json")
+    response = operator_client.post(
+        "/api/v1/cinema/ingest",
+        {
+            "work_id": film.pk,
+            "master": master,
+            "subtitles": [{"language": "ru", "upload": subs}],
+            "ladder": [144],
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     asset = Asset.objects.get(public_id=response.json()["id"])
     assert asset.status == AssetStatus.QUEUED and asset.jobs.count() == 1

@@ -28,8 +28,9 @@ def platform(org_a):
 
 @pytest.fixture
 def film(org_a, platform):
-    work = make_work(org_a, "brother", ratings=[("RU", "MKRF", "16+")], genres=["drama"],
-                     titles={"en": "Brother", "ru": "Брат", "zh-Hans": "兄弟"})
+    work = make_work(
+        org_a, "brother", ratings=[("RU", "MKRF", "16+")], genres=["drama"], titles={"en": "Brother", "ru": "Брат", "zh-Hans": "兄弟"}
+    )
     hold(org_a, [work])
     ready_asset(org_a, work, platform)
     return work
@@ -86,7 +87,10 @@ def test_tokens_belong_to_one_platform_and_never_sign_into_another(platform, fil
     viewer_of(platform)
     app = signed_in()
     other = make_platform(org_b, slug="tv")
-    assert other.pk and App(app.token).client.get("/api/v1/viewer/shanghai-media/tv/home", HTTP_AUTHORIZATION=f"Bearer {app.token}").status_code == 401
+    assert (
+        other.pk
+        and App(app.token).client.get("/api/v1/viewer/shanghai-media/tv/home", HTTP_AUTHORIZATION=f"Bearer {app.token}").status_code == 401
+    )
     assert App("kva_forged").get("home").status_code == 401
     assert App().get("home").status_code == 401  # this platform does not let anyone browse
 
@@ -109,7 +113,10 @@ def test_a_refresh_token_rotates_and_a_reused_one_signs_the_device_out(platform,
 def test_an_expired_access_token_is_refused(platform, film, settings):
     viewer_of(platform)
     settings.CINEMA_APP_ACCESS_SECONDS = -1
-    assert App(App().post("auth/token", {"email": "viewer@example.com", "password": PASSWORD}).json()["access_token"]).get("home").status_code == 401
+    assert (
+        App(App().post("auth/token", {"email": "viewer@example.com", "password": PASSWORD}).json()["access_token"]).get("home").status_code
+        == 401
+    )
 
 
 def test_signed_in_devices_are_listed_and_revoked_on_the_api_and_the_account_page(platform, film):
@@ -208,7 +215,9 @@ def test_refused_to_a_kids_profile_on_both(platform, film):
     browser = Client()
     browser.force_login(viewer.user)
     browser.post(WEB + "profiles/", {"choose": kids.pk})
-    web = browser.post(f"{WEB}play/{film.pk}/start/", data="{}", content_type="application/json", HTTP_ACCEPT="application/json").status_code
+    web = browser.post(
+        f"{WEB}play/{film.pk}/start/", data="{}", content_type="application/json", HTTP_ACCEPT="application/json"
+    ).status_code
     app = signed_in()
     app.post(f"profiles/{kids.pk}/select")
     assert web == app.post(f"titles/{film.pk}/play").status_code == 404
@@ -225,10 +234,17 @@ def test_refused_with_a_lapsed_subscription_on_both(platform, film):
 
 def test_refused_after_the_grant_ended_on_both(platform, org_a, org_b):
     licensed = make_work(org_b, "import", ratings=[("RU", "MKRF", "12+")])
-    ledger.record_holding(org_b, TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
-                          contract=ContractInput(reference="B-ACQ"))
-    ledger.grant(org_b, org_a, TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", end=timezone.localdate()),
-                 contract=ContractInput(reference="B-TO-A"))
+    ledger.record_holding(
+        org_b,
+        TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", sublicensable=True),
+        contract=ContractInput(reference="B-ACQ"),
+    )
+    ledger.grant(
+        org_b,
+        org_a,
+        TermInput(works=[licensed], territories="RU", media=["svod"], start="2026-01-01", end=timezone.localdate()),
+        contract=ContractInput(reference="B-TO-A"),
+    )
     ready_asset(org_a, licensed, platform)
     assert _both(viewer_of(platform), licensed.pk) == (404, 404)
 

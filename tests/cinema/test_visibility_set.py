@@ -30,8 +30,12 @@ from kinomost.rights.licensed import licensed_media
 from .viewing import make_platform, make_work, ready_asset
 
 pytestmark = pytest.mark.django_db
-SETTINGS = settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 BASE = date(2027, 1, 1)
 TERRITORIES, MEDIA = ("RU", "CN"), ("svod", "tvod")  # CN vod needs a screening permit and a per-platform registration
 AGES = ["0+", "6+", "12+", "16+", "18+"]
@@ -51,8 +55,11 @@ class World:
         self.works = [*self.films, series, self.episodes[0].parent, *self.episodes]  # what rights and approvals name
         self.playable = [*self.films, *self.episodes]  # what packages are made of
         Work.objects.filter(owner=org_a).update(is_listed=True)
-        ledger.record_holding(org_b, TermInput(works=self.works, territories="WORLD", media="vod", start=BASE, sublicensable=True),
-                              contract=ContractInput(reference="B-WORLD"))
+        ledger.record_holding(
+            org_b,
+            TermInput(works=self.works, territories="WORLD", media="vod", start=BASE, sublicensable=True),
+            contract=ContractInput(reference="B-WORLD"),
+        )
         self.owner = Actor(organisation=org_a, role=Role.OWNER)
         self.terms, self.assets, self.approvals = [], [], []
 
@@ -72,7 +79,9 @@ class World:
     def _grant(self, work: int, territory: str, medium: str, offset: int, length: int | None):
         start, end = self._window(offset, length)
         term = TermInput(works=[self.works[work]], territories=territory, media=medium, start=start, end=end)
-        self.terms.append((self.org_b, ledger.grant(self.org_b, self.org_a, term, contract=ContractInput(reference=f"G-{len(self.terms)}"))))
+        self.terms.append(
+            (self.org_b, ledger.grant(self.org_b, self.org_a, term, contract=ContractInput(reference=f"G-{len(self.terms)}")))
+        )
 
     def _holdback(self, work: int, territory: str, medium: str, offset: int, length: int | None):
         start, end = self._window(offset, length)
@@ -94,8 +103,17 @@ class World:
     def _approve(self, work: int, territory: str, kind: str, offset: int | None):
         issued = None if offset is None else BASE + timedelta(days=offset)
         platform = self.org_a.slug if kind == "cn_online_registration" else None
-        self.approvals.append(approvals.record_approval(self.owner, work_id=self.works[work].pk, territory=territory, kind=kind,
-                                                        status=ApprovalStatus.GRANTED, issued_on=issued, platform=platform))
+        self.approvals.append(
+            approvals.record_approval(
+                self.owner,
+                work_id=self.works[work].pk,
+                territory=territory,
+                kind=kind,
+                status=ApprovalStatus.GRANTED,
+                issued_on=issued,
+                platform=platform,
+            )
+        )
 
     def _revoke(self, which: int, status: str):
         if self.approvals:
@@ -103,32 +121,55 @@ class World:
 
     def _rate(self, work: int, territory: str, age: str | None):
         work = self.works[work]
-        save_work(self.org_a, WorkInput(ref=work.ref, kind=work.kind, titles={"en": work.ref},
-                                        parent_ref=work.parent.ref if work.parent_id else None, number=work.number,
-                                        ratings=[] if age is None else [(territory, "MKRF", age)]))
+        save_work(
+            self.org_a,
+            WorkInput(
+                ref=work.ref,
+                kind=work.kind,
+                titles={"en": work.ref},
+                parent_ref=work.parent.ref if work.parent_id else None,
+                number=work.number,
+                ratings=[] if age is None else [(territory, "MKRF", age)],
+            ),
+        )
 
 
 def _rows(platform) -> tuple[list, list]:
-    works = sorted(VisibleWork.objects.filter(platform=platform).values_list(
-        "work_id", "top_id", "territory", "media", "valid_from", "valid_to", "minimum_age", "asset_id", "ready_at"))
-    titles = sorted(VisibleTitle.objects.filter(platform=platform).values_list(
-        "top_id", "territory", "valid_from", "valid_to", "minimum_age", "ready_at"))
+    works = sorted(
+        VisibleWork.objects.filter(platform=platform).values_list(
+            "work_id", "top_id", "territory", "media", "valid_from", "valid_to", "minimum_age", "asset_id", "ready_at"
+        )
+    )
+    titles = sorted(
+        VisibleTitle.objects.filter(platform=platform).values_list(
+            "top_id", "territory", "valid_from", "valid_to", "minimum_age", "ready_at"
+        )
+    )
     return works, titles
 
 
 windows = st.tuples(st.sampled_from(TERRITORIES), st.sampled_from(MEDIA), st.integers(0, 60), st.one_of(st.none(), st.integers(1, 90)))
-steps = st.lists(st.one_of(
-    st.tuples(st.just("hold"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
-    st.tuples(st.just("grant"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
-    st.tuples(st.just("holdback"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
-    st.tuples(st.just("terminate"), st.integers(0, 9), st.integers(0, 120)),
-    st.tuples(st.just("package"), st.integers(0, 3), st.booleans()),
-    st.tuples(st.just("remove_package"), st.integers(0, 9)),
-    st.tuples(st.just("approve"), st.integers(0, 4), st.just("CN"), st.sampled_from(["cn_screening_permit", "cn_online_registration"]),
-              st.one_of(st.none(), st.integers(0, 90))),
-    st.tuples(st.just("revoke"), st.integers(0, 9), st.sampled_from([ApprovalStatus.REVOKED, ApprovalStatus.GRANTED])),
-    st.tuples(st.just("rate"), st.integers(0, 4), st.sampled_from(TERRITORIES), st.one_of(st.none(), st.sampled_from(AGES))),
-), min_size=1, max_size=14)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("hold"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
+        st.tuples(st.just("grant"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
+        st.tuples(st.just("holdback"), st.integers(0, 4)).flatmap(lambda t: windows.map(lambda w: (*t, *w))),
+        st.tuples(st.just("terminate"), st.integers(0, 9), st.integers(0, 120)),
+        st.tuples(st.just("package"), st.integers(0, 3), st.booleans()),
+        st.tuples(st.just("remove_package"), st.integers(0, 9)),
+        st.tuples(
+            st.just("approve"),
+            st.integers(0, 4),
+            st.just("CN"),
+            st.sampled_from(["cn_screening_permit", "cn_online_registration"]),
+            st.one_of(st.none(), st.integers(0, 90)),
+        ),
+        st.tuples(st.just("revoke"), st.integers(0, 9), st.sampled_from([ApprovalStatus.REVOKED, ApprovalStatus.GRANTED])),
+        st.tuples(st.just("rate"), st.integers(0, 4), st.sampled_from(TERRITORIES), st.one_of(st.none(), st.sampled_from(AGES))),
+    ),
+    min_size=1,
+    max_size=14,
+)
 
 
 def _rolled_back(test):
@@ -136,6 +177,7 @@ def _rolled_back(test):
         with transaction.atomic():
             test(*args, **kwargs)
             transaction.set_rollback(True)
+
     return run
 
 
@@ -152,6 +194,7 @@ def test_incremental_updates_equal_a_rebuild_and_the_per_day_rules(org_a, org_b,
         assert _rows(world.platform) == kept
         for offset in days:
             _agrees_with_the_rules(world, BASE + timedelta(days=offset))
+
     check()
 
 
@@ -173,15 +216,17 @@ def _agrees_with_the_rules(world: World, day: date) -> None:
 def test_a_revocation_hides_the_work_in_the_same_transaction(org_a):
     platform = make_platform(org_a, territories=("CN",), media=("svod",))
     film = make_work(org_a, "film")
-    ledger.record_holding(org_a, TermInput(works=[film], territories="CN", media="svod", start="2026-01-01"),
-                          contract=ContractInput(reference="A-1"))
+    ledger.record_holding(
+        org_a, TermInput(works=[film], territories="CN", media="svod", start="2026-01-01"), contract=ContractInput(reference="A-1")
+    )
     ready_asset(org_a, film, platform)
     owner = Actor(organisation=org_a, role=Role.OWNER)
     permit = approvals.record_approval(owner, work_id=film.pk, territory="CN", kind="cn_screening_permit", status=ApprovalStatus.GRANTED)
     viewing = storefront.Viewing(platform, "CN")
     assert storefront.playable(viewing, film.pk) is None  # the per-platform registration is missing
-    approvals.record_approval(owner, work_id=film.pk, territory="CN", kind="cn_online_registration", status=ApprovalStatus.GRANTED,
-                              platform=org_a.slug)
+    approvals.record_approval(
+        owner, work_id=film.pk, territory="CN", kind="cn_online_registration", status=ApprovalStatus.GRANTED, platform=org_a.slug
+    )
     assert storefront.playable(viewing, film.pk).media == {"svod"}
     with transaction.atomic():
         approvals.change_status(owner, permit.pk, ApprovalStatus.REVOKED)
@@ -192,19 +237,29 @@ def test_a_revocation_hides_the_work_in_the_same_transaction(org_a):
 def test_windows_open_and_close_with_the_day_without_any_write(org_a):
     platform = make_platform(org_a)
     film = make_work(org_a, "film")
-    ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2030-03-01", end="2030-04-01"),
-                          contract=ContractInput(reference="A-1"))
+    ledger.record_holding(
+        org_a,
+        TermInput(works=[film], territories="RU", media="svod", start="2030-03-01", end="2030-04-01"),
+        contract=ContractInput(reference="A-1"),
+    )
     ready_asset(org_a, film, platform)
-    seen = {day: set(storefront.visible_titles(storefront.Viewing(platform, "RU", day=date(2030, 3, 1) + timedelta(days=day)))
-                     .values_list("ref", flat=True)) for day in (-1, 0, 30, 31)}
+    seen = {
+        day: set(
+            storefront.visible_titles(storefront.Viewing(platform, "RU", day=date(2030, 3, 1) + timedelta(days=day))).values_list(
+                "ref", flat=True
+            )
+        )
+        for day in (-1, 0, 30, 31)
+    }
     assert seen == {-1: set(), 0: {"film"}, 30: {"film"}, 31: set()}
 
 
 def test_a_removed_package_and_a_changed_rating_update_the_set(org_a):
     platform = make_platform(org_a)
     film = make_work(org_a, "film", ratings=[("RU", "MKRF", "6+")])
-    ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"),
-                          contract=ContractInput(reference="A-1"))
+    ledger.record_holding(
+        org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference="A-1")
+    )
     old = ready_asset(org_a, film, platform)
     new = ready_asset(org_a, film, platform)
     kids = storefront.Viewing(platform, "RU", max_age=6)
@@ -222,8 +277,9 @@ def test_a_removed_package_and_a_changed_rating_update_the_set(org_a):
 def test_the_rebuild_command_restores_a_lost_set(org_a, capsys):
     platform = make_platform(org_a)
     film = make_work(org_a, "film")
-    ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"),
-                          contract=ContractInput(reference="A-1"))
+    ledger.record_holding(
+        org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference="A-1")
+    )
     ready_asset(org_a, film, platform)
     kept = _rows(platform)
     VisibleWork.objects.all().delete()
@@ -238,8 +294,9 @@ def test_the_rebuild_command_restores_a_lost_set(org_a, capsys):
 def test_migrate_fills_the_set_of_a_platform_from_before_it_existed(org_a):
     platform = make_platform(org_a)
     film = make_work(org_a, "film")
-    ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"),
-                          contract=ContractInput(reference="A-1"))
+    ledger.record_holding(
+        org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference="A-1")
+    )
     ready_asset(org_a, film, platform)
     kept = _rows(platform)
     VisibleWork.objects.all().delete()

@@ -33,7 +33,11 @@ def test_the_rating_shown_is_the_one_the_age_check_reads(platform, org_a):
     shown = watch.title(who, russian.pk)
     assert (shown.rating.value, shown.minimum_age) == ("16+", 16)
     strictest = watch.title(who, foreign.pk)
-    assert strictest.rating.minimum_age == strictest.minimum_age == AgeRating.objects.filter(work=foreign).order_by("-minimum_age")[0].minimum_age
+    assert (
+        strictest.rating.minimum_age
+        == strictest.minimum_age
+        == AgeRating.objects.filter(work=foreign).order_by("-minimum_age")[0].minimum_age
+    )
 
 
 def test_audio_languages_list_the_readers_language_first(platform, org_a):

@@ -38,13 +38,15 @@ seg_00000.ts
 
 def make_platform(org, slug="kino", territories=("RU", "KZ"), media=("svod", "tvod")):
     operator = Actor(organisation=org, role=Role.PLATFORM_OPERATOR)
-    return services.create_platform(operator, slug=slug, name=slug.title(), territories_spec=list(territories),
-                                    media=list(media), languages=["ru", "en"])
+    return services.create_platform(
+        operator, slug=slug, name=slug.title(), territories_spec=list(territories), media=list(media), languages=["ru", "en"]
+    )
 
 
 def make_work(org, ref, *, kind="feature", parent_ref=None, number=None, ratings=None, genres=None, titles=None):
-    data = WorkInput(ref=ref, kind=kind, titles=titles or {"en": ref.title()}, parent_ref=parent_ref, number=number,
-                     ratings=ratings, genres=genres)
+    data = WorkInput(
+        ref=ref, kind=kind, titles=titles or {"en": ref.title()}, parent_ref=parent_ref, number=number, ratings=ratings, genres=genres
+    )
     return save_work(org, data)[0]
 
 
@@ -55,8 +57,18 @@ def hold(org, works, *, territories="RU", media=("svod", "tvod"), start="2026-01
 
 def ready_asset(org, work, platform=None, *, duration=6.0):
     """A ready asset with a master, one rung, one audio language and one encrypted-looking segment."""
-    asset = Asset.objects.create(organisation=org, work=work, platform=platform, key=KEY, iv=bytes(16), status=AssetStatus.READY,
-                                 master_playlist="master.m3u8", duration=duration, ready_at=timezone.now(), ladder=[180])
+    asset = Asset.objects.create(
+        organisation=org,
+        work=work,
+        platform=platform,
+        key=KEY,
+        iv=bytes(16),
+        status=AssetStatus.READY,
+        master_playlist="master.m3u8",
+        duration=duration,
+        ready_at=timezone.now(),
+        ladder=[180],
+    )
     folder = storage.asset_dir(asset.public_id)
     for sub in ("stream/180p", "stream/audio-ru"):
         (folder / sub).mkdir(parents=True)

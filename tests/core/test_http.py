@@ -39,14 +39,22 @@ def test_a_wrong_trusted_proxy_entry_stops_the_start_with_its_name():
 
 
 def test_the_shipped_nginx_sends_the_address_that_connected_not_the_clients_header():
-    headers = [line.split() for line in NGINX_CONF.read_text().splitlines() if "X-Forwarded-For" in line and not line.lstrip().startswith("#")]
+    headers = [
+        line.split() for line in NGINX_CONF.read_text().splitlines() if "X-Forwarded-For" in line and not line.lstrip().startswith("#")
+    ]
     assert headers and all(h == ["proxy_set_header", "X-Forwarded-For", "$remote_addr;"] for h in headers)
 
 
-@pytest.mark.parametrize("target, kept", [
-    ("/watch/a/b/titles/1/", True), ("https://evil.example/", False), ("//evil.example/x", False),
-    ("javascript:alert(1)", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "target, kept",
+    [
+        ("/watch/a/b/titles/1/", True),
+        ("https://evil.example/", False),
+        ("//evil.example/x", False),
+        ("javascript:alert(1)", False),
+        ("", False),
+    ],
+)
 def test_safe_next_keeps_only_this_sites_addresses(target, kept):
     request = RequestFactory().post("/", {"next": target})
     assert safe_next(request, "/home/") == (target if kept else "/home/")

@@ -11,7 +11,12 @@ def test_check_character_of_real_ids(suffix, check):
 
 @pytest.mark.parametrize(
     "spelling",
-    ["10.5240/77C5-ED35-8FC2-7D9D-9531-1", "urn:eidr:10.5240:77c5-ed35-8fc2-7d9d-9531-1", "https://doi.org/10.5240/77C5-ED35-8FC2-7D9D-9531-1", "77C5ED358FC27D9D95311"],
+    [
+        "10.5240/77C5-ED35-8FC2-7D9D-9531-1",
+        "urn:eidr:10.5240:77c5-ed35-8fc2-7d9d-9531-1",
+        "https://doi.org/10.5240/77C5-ED35-8FC2-7D9D-9531-1",
+        "77C5ED358FC27D9D95311",
+    ],
 )
 def test_every_usual_spelling_normalises_to_the_doi_form(spelling):
     assert normalise_eidr(spelling) == "10.5240/77C5-ED35-8FC2-7D9D-9531-1"

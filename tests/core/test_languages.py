@@ -7,19 +7,49 @@ from kinomost.core.languages import canonical_language_uses, fallback_chain, fro
 # 39 tags as catalogues, containers, browsers and avails write them, with the form BCP 47 (the IANA
 # registry, CLDR) gives them — written from issue 14 and langcodes' answers; None: refused.
 REAL_WORLD_TAGS = [
-    ("ru", "ru"), ("en", "en"), ("zh", "zh"), ("zh-Hans", "zh-Hans"), ("zh-Hant", "zh-Hant"),
-    ("zh-TW", "zh-TW"), ("zh-HK", "zh-HK"), ("zh-CN", "zh-CN"), ("pt-BR", "pt-BR"), ("es-419", "es-419"),
-    ("en-GB", "en-GB"), ("sr-Latn", "sr-Latn"), ("sr-Cyrl-RS", "sr-Cyrl-RS"), ("ja", "ja"), ("ko", "ko"),
-    ("de-CH", "de-CH"), ("fr-CA", "fr-CA"), ("kk", "kk"), ("uz-Cyrl", "uz-Cyrl"), ("yue-Hant-HK", "yue-Hant-HK"),
-    ("ZH-HANS", "zh-Hans"), ("en_us", "en-US"),
+    ("ru", "ru"),
+    ("en", "en"),
+    ("zh", "zh"),
+    ("zh-Hans", "zh-Hans"),
+    ("zh-Hant", "zh-Hant"),
+    ("zh-TW", "zh-TW"),
+    ("zh-HK", "zh-HK"),
+    ("zh-CN", "zh-CN"),
+    ("pt-BR", "pt-BR"),
+    ("es-419", "es-419"),
+    ("en-GB", "en-GB"),
+    ("sr-Latn", "sr-Latn"),
+    ("sr-Cyrl-RS", "sr-Cyrl-RS"),
+    ("ja", "ja"),
+    ("ko", "ko"),
+    ("de-CH", "de-CH"),
+    ("fr-CA", "fr-CA"),
+    ("kk", "kk"),
+    ("uz-Cyrl", "uz-Cyrl"),
+    ("yue-Hant-HK", "yue-Hant-HK"),
+    ("ZH-HANS", "zh-Hans"),
+    ("en_us", "en-US"),
     # ISO 639-2 (T and B) codes that have a 2-letter form are that language
-    ("rus", "ru"), ("eng", "en"), ("zho", "zh"), ("chi", "zh"), ("ger", "de"),
+    ("rus", "ru"),
+    ("eng", "en"),
+    ("zho", "zh"),
+    ("chi", "zh"),
+    ("ger", "de"),
     # deprecated, grandfathered and extlang tags
-    ("iw", "he"), ("in", "id"), ("mo", "ro"), ("sh", "sr-Latn"), ("i-klingon", "tlh"), ("zh-yue", "yue"),
+    ("iw", "he"),
+    ("in", "id"),
+    ("mo", "ro"),
+    ("sh", "sr-Latn"),
+    ("i-klingon", "tlh"),
+    ("zh-yue", "yue"),
     # macrolanguage and suppressed script
-    ("zh-cmn-Hans", "zh-Hans"), ("cmn-Hans", "zh-Hans"), ("ja-Jpan-JP", "ja-JP"),
+    ("zh-cmn-Hans", "zh-Hans"),
+    ("cmn-Hans", "zh-Hans"),
+    ("ja-Jpan-JP", "ja-JP"),
     # no such script, no such country, private use
-    ("zh-Abcd", None), ("en-XX", None), ("qaa", None),
+    ("zh-Abcd", None),
+    ("en-XX", None),
+    ("qaa", None),
 ]
 
 
@@ -43,7 +73,9 @@ def test_unknown_tags_are_refused(bad):
         normalise_tag(bad)
 
 
-@pytest.mark.parametrize("code", ["rus", "chi", "zho", "fre", "fra", "ger", "dut", "cze", "gre", "per", "arm", "geo", "baq", "may", "rum", "en"])
+@pytest.mark.parametrize(
+    "code", ["rus", "chi", "zho", "fre", "fra", "ger", "dut", "cze", "gre", "per", "arm", "geo", "baq", "may", "rum", "en"]
+)
 def test_media_codes_are_the_languages_the_catalogue_stores(code):
     """A container's ISO 639-2/B `chi` and a spreadsheet's `zh` meet (the probe calls this)."""
     assert from_media_code(code) == normalise_tag(code) and len(from_media_code(code)) == 2
@@ -87,5 +119,14 @@ def test_regional_variants_are_relatives_and_unrelated_languages_are_not():
 
 
 def test_stored_term_languages_are_canonicalised_without_duplicates():
-    stored = [{"language": "rus", "use": "dubbed"}, {"language": "ru", "use": "dubbed"}, {"language": "chi", "use": "subtitled"}, {"language": "??", "use": "any"}]
-    assert canonical_language_uses(stored) == [{"language": "ru", "use": "dubbed"}, {"language": "zh", "use": "subtitled"}, {"language": "??", "use": "any"}]
+    stored = [
+        {"language": "rus", "use": "dubbed"},
+        {"language": "ru", "use": "dubbed"},
+        {"language": "chi", "use": "subtitled"},
+        {"language": "??", "use": "any"},
+    ]
+    assert canonical_language_uses(stored) == [
+        {"language": "ru", "use": "dubbed"},
+        {"language": "zh", "use": "subtitled"},
+        {"language": "??", "use": "any"},
+    ]

@@ -49,7 +49,10 @@ def test_amounts_read_as_typed():
 def test_allocate_gives_leftover_units_to_the_largest_remainders():
     # 10.00 in three equal parts: 3.33 each leaves one cent; the first in order takes it.
     assert money.allocate(Decimal("10.00"), {"a": 1, "b": 1, "c": 1}, "USD") == {
-        "a": Decimal("3.34"), "b": Decimal("3.33"), "c": Decimal("3.33")}
+        "a": Decimal("3.34"),
+        "b": Decimal("3.33"),
+        "c": Decimal("3.33"),
+    }
     # 100 by 1:2:3 → 16.666…, 33.333…, 50: the remainders 0.666… and 0.333… decide.
     parts = money.allocate(Decimal("100.00"), {"x": 1, "y": 2, "z": 3}, "USD")
     assert parts == {"x": Decimal("16.67"), "y": Decimal("33.33"), "z": Decimal("50.00")}

@@ -76,9 +76,20 @@ def _requests(handler, count: int) -> list:
         async def send(message):
             sent.append(message)
 
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-                 "path": "/api/v1/me", "raw_path": b"/api/v1/me", "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": "/api/v1/me",
+            "raw_path": b"/api/v1/me",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"127.0.0.1")],
+            "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8000),
+        }
         await handler(scope, receive, send)
         return sent[0]["status"]
 
@@ -123,8 +134,9 @@ def test_serve_starts_the_workers_it_is_asked_for(tmp_path):
     env = dict(os.environ, KINOMOST_DATA_DIR=str(tmp_path), KINOMOST_WEB_WORKERS="2")
     env.pop("KINOMOST_DATABASE_URL", None)
     with (tmp_path / "serve.log").open("wb") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port)],
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
     try:
         assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
         deadline = time.monotonic() + 60  # the socket is bound before the workers are all started
@@ -152,4 +164,3 @@ def _children(pid: int) -> list[int]:
     for task in os.listdir(f"/proc/{pid}/task"):
         found += [int(p) for p in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
     return found
-

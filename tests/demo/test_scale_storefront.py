@@ -26,8 +26,12 @@ def platform(generated, db):
 
 
 def _set(platform):
-    return (sorted(VisibleWork.objects.filter(platform=platform).values_list("work_id", "territory", "media", "valid_from", "valid_to", "asset_id")),
-            sorted(VisibleTitle.objects.filter(platform=platform).values_list("top_id", "territory", "valid_from", "valid_to")))
+    return (
+        sorted(
+            VisibleWork.objects.filter(platform=platform).values_list("work_id", "territory", "media", "valid_from", "valid_to", "asset_id")
+        ),
+        sorted(VisibleTitle.objects.filter(platform=platform).values_list("top_id", "territory", "valid_from", "valid_to")),
+    )
 
 
 def test_every_film_and_episode_is_playable_and_the_set_equals_a_rebuild(platform):

@@ -74,8 +74,13 @@ class Host:
         folder.mkdir(parents=True)
         self.log = folder / "log"
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen([str(Path(sys.executable).with_name("kinomost")), *command], env=env,
-                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [str(Path(sys.executable).with_name("kinomost")), *command],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill(self) -> None:
         """SIGKILL to the whole process group: no graceful stop, as when a machine dies."""
@@ -93,17 +98,39 @@ def cluster(engines, s3, tmp_path, settings):  # noqa: F811 (the fixture importe
     settings.REDIS_URL = REDIS_URL
     prefix = f"kinomost-topology-{uuid.uuid4().hex[:8]}:"
     settings.CINEMA_REDIS_PREFIX = prefix
-    common = dict(os.environ, **s3.env, KINOMOST_DATABASE_URL=database_url(), KINOMOST_REDIS_URL=REDIS_URL,
-                  KINOMOST_REDIS_PREFIX=prefix, KINOMOST_STREAM_SECRET=SECRET, KINOMOST_SECRET_KEY=settings.SECRET_KEY,
-                  KINOMOST_TRUSTED_PROXIES="127.0.0.1", KINOMOST_CINEMA_LEASE_SECONDS="3",
-                  KINOMOST_CINEMA_BEAT_FLUSH_SECONDS="0.5", KINOMOST_CINEMA_READRATE="1", KINOMOST_WEB_WORKERS="1")
+    common = dict(
+        os.environ,
+        **s3.env,
+        KINOMOST_DATABASE_URL=database_url(),
+        KINOMOST_REDIS_URL=REDIS_URL,
+        KINOMOST_REDIS_PREFIX=prefix,
+        KINOMOST_STREAM_SECRET=SECRET,
+        KINOMOST_SECRET_KEY=settings.SECRET_KEY,
+        KINOMOST_TRUSTED_PROXIES="127.0.0.1",
+        KINOMOST_CINEMA_LEASE_SECONDS="3",
+        KINOMOST_CINEMA_BEAT_FLUSH_SECONDS="0.5",
+        KINOMOST_CINEMA_READRATE="1",
+        KINOMOST_WEB_WORKERS="1",
+    )
     hosts, ports = [], [free_port(), free_port()]
     for i, port in enumerate(ports, 1):
-        hosts.append(Host(f"web{i}", tmp_path / f"web{i}", ["serve", "--host", "127.0.0.1", "--port", str(port)],
-                          dict(common, KINOMOST_DATA_DIR=str(tmp_path / f"web{i}" / "data"))))
+        hosts.append(
+            Host(
+                f"web{i}",
+                tmp_path / f"web{i}",
+                ["serve", "--host", "127.0.0.1", "--port", str(port)],
+                dict(common, KINOMOST_DATA_DIR=str(tmp_path / f"web{i}" / "data")),
+            )
+        )
     for i in (1, 2):
-        hosts.append(Host(f"worker{i}", tmp_path / f"worker{i}", ["worker", "-v", "0"],
-                          dict(common, KINOMOST_DATA_DIR=str(tmp_path / f"worker{i}" / "data"))))
+        hosts.append(
+            Host(
+                f"worker{i}",
+                tmp_path / f"worker{i}",
+                ["worker", "-v", "0"],
+                dict(common, KINOMOST_DATA_DIR=str(tmp_path / f"worker{i}" / "data")),
+            )
+        )
     try:
         for host, port in zip(hosts[:2], ports, strict=True):
             assert wait_for_port(port, host.proc, 90), host.log.read_text()
@@ -111,7 +138,13 @@ def cluster(engines, s3, tmp_path, settings):  # noqa: F811 (the fixture importe
         (tmp_path / "nginx").mkdir()
         site = cluster_site(nginx_port, ports)
         nginx = start_nginx(tmp_path / "nginx", site, nginx_port)
-        yield {"url": f"http://127.0.0.1:{nginx_port}", "web": hosts[:2], "workers": hosts[2:], "ports": ports, "nginx_dir": tmp_path / "nginx"}
+        yield {
+            "url": f"http://127.0.0.1:{nginx_port}",
+            "web": hosts[:2],
+            "workers": hosts[2:],
+            "ports": ports,
+            "nginx_dir": tmp_path / "nginx",
+        }
         nginx.terminate()
         nginx.wait(10)
     finally:
@@ -159,21 +192,29 @@ class Viewer:
         status, page = self.request(watch + "login/")
         assert status == 200
         form = urllib.parse.urlencode({"username": email, "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()}).encode()
-        status, page = self.request(watch + "login/", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                             "Referer": self.base + watch + "login/"})
+        status, page = self.request(
+            watch + "login/", form, {"Content-Type": "application/x-www-form-urlencoded", "Referer": self.base + watch + "login/"}
+        )
         assert status == 200, page  # redirected to the storefront, signed in
         assert any(c.name == settings.SESSION_COOKIE_NAME for c in self.jar)
 
     def start(self, watch: str, work_id: int) -> dict:
-        status, body = self.request(f"{watch}play/{work_id}/start/", b"{}", {"X-CSRFToken": self.csrf(), "Content-Type": "application/json",
-                                                                             "Referer": self.base + watch})
+        status, body = self.request(
+            f"{watch}play/{work_id}/start/",
+            b"{}",
+            {"X-CSRFToken": self.csrf(), "Content-Type": "application/json", "Referer": self.base + watch},
+        )
         assert status == 200, body
         return json.loads(body)
 
     def beat(self, started: dict, position: float, seconds: float) -> int:
         body = json.dumps({"position": position, "seconds": seconds}).encode()
-        status, _ = self.request(started["heartbeat_url"], body, {"Authorization": f"Bearer {started['playback_token']}",
-                                                                   "Content-Type": "application/json"}, "POST")
+        status, _ = self.request(
+            started["heartbeat_url"],
+            body,
+            {"Authorization": f"Bearer {started['playback_token']}", "Content-Type": "application/json"},
+            "POST",
+        )
         return status
 
     def play_a_segment(self, started: dict) -> None:
@@ -223,14 +264,20 @@ def test_the_cluster_loses_nothing_when_a_web_node_and_a_worker_die(cluster, org
     second = _film(org_a, "TOPO-2", "Second")
     hold(org_a, [first, second])
     viewer_of(platform, email="viewer@topology.example")
-    services.start_ingest(operator, IngestRequest(work=first, master=make_clip(tmp_path / "first.mp4", seconds=4, languages=("rus",)),
-                                                  platform=platform, ladder=[144]))
+    services.start_ingest(
+        operator,
+        IngestRequest(work=first, master=make_clip(tmp_path / "first.mp4", seconds=4, languages=("rus",)), platform=platform, ladder=[144]),
+    )
     ready = _wait(lambda: Asset.objects.filter(work=first, status=AssetStatus.READY).first(), 240, "the first film's package")
     assert ready.status == AssetStatus.READY
 
     # The second film's ingest, then a viewer through nginx while it transcodes.
-    services.start_ingest(operator, IngestRequest(work=second, master=make_clip(tmp_path / "second.mp4", seconds=12, languages=("rus",)),
-                                                  platform=platform, ladder=[144]))
+    services.start_ingest(
+        operator,
+        IngestRequest(
+            work=second, master=make_clip(tmp_path / "second.mp4", seconds=12, languages=("rus",)), platform=platform, ladder=[144]
+        ),
+    )
     second_asset = Asset.objects.get(work=second)
     watch = f"/watch/{org_a.slug}/{platform.slug}/"
     viewer = Viewer(cluster["url"])
@@ -254,8 +301,11 @@ def test_the_cluster_loses_nothing_when_a_web_node_and_a_worker_die(cluster, org
     assert viewer.start(watch, first.pk)["master_url"]  # and a new play starts too
 
     # The other worker takes the job over once the lease lapses, and finishes it.
-    job = _wait(lambda: IngestJob.objects.filter(asset=second_asset, state=JobState.DONE).first(), 300,
-                "the second film's job, finished by the other worker")
+    job = _wait(
+        lambda: IngestJob.objects.filter(asset=second_asset, state=JobState.DONE).first(),
+        300,
+        "the second film's job, finished by the other worker",
+    )
     assert job.attempts >= 2 and Asset.objects.get(pk=second_asset.pk).status == AssetStatus.READY
     assert not job.lease_owner.endswith(f":{victim.proc.pid}")
 

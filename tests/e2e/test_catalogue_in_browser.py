@@ -13,7 +13,10 @@ def stalingrad(org_a):
     return services.save_work(
         org_a,
         services.WorkInput(
-            ref="RU-001", kind="feature", original_language="ru", year=2013,
+            ref="RU-001",
+            kind="feature",
+            original_language="ru",
+            year=2013,
             titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"},
             synopses={"ru": "Осень 1942 года.", "zh-Hans": "1942年秋天。", "en": "Autumn 1942."},
         ),

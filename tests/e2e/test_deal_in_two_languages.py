@@ -28,7 +28,9 @@ def countered(actor_a, actor_b, org_b):
         WorkLocalization.objects.create(work=w, language="ru", title=ru)
         WorkLocalization.objects.create(work=w, language="zh-Hans", title=zh)
     hold(actor_a.organisation, works, territories=["CN", "RU"])
-    deal = deals.propose(actor_a, deals.create_deal(actor_a, org_b, proposal(works, minimum_guarantee=Decimal("5000")), name="Зимний пакет").pk)
+    deal = deals.propose(
+        actor_a, deals.create_deal(actor_a, org_b, proposal(works, minimum_guarantee=Decimal("5000")), name="Зимний пакет").pk
+    )
     return deals.counter(actor_b, deal.pk, proposal(works[:2], fee_per_work=Decimal("800")), note="两部影片，每部800美元")
 
 
@@ -112,9 +114,16 @@ def test_the_offer_form_in_russian_and_chinese_keeps_iso_dates(live_server, brow
             context.close()
 
 
-STUDIO_PAGES = ("/", "/studio/exchange/", "/studio/exchange/offers/new/", "/studio/rights/",
-                "/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&exclusive=on", "/studio/exchange/quotas/",
-                "/studio/exchange/inbox/", "/studio/exchange/approvals/")
+STUDIO_PAGES = (
+    "/",
+    "/studio/exchange/",
+    "/studio/exchange/offers/new/",
+    "/studio/rights/",
+    "/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&exclusive=on",
+    "/studio/exchange/quotas/",
+    "/studio/exchange/inbox/",
+    "/studio/exchange/approvals/",
+)
 
 
 def test_axe_finds_nothing_serious_on_the_studio_pages(live_server, browser, user_a, user_b, countered):

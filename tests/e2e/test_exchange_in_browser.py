@@ -65,7 +65,9 @@ def test_offer_counter_sign_and_grants(live_server, browser, user_a, user_b, org
 
         seller.goto(deal_url)
         seller.click("#step-sign")
-        assert "2 non-exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01" in seller.locator("#grant-lines").inner_text()
+        assert (
+            "2 non-exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01" in seller.locator("#grant-lines").inner_text()
+        )
         seller.click("#confirm-form button[type=submit]")
         seller.wait_for_selector("#grants")
         assert "Signed" in seller.locator("#deal-state").inner_text()

@@ -22,8 +22,10 @@ def test_the_operator_player_plays_a_ready_asset(live_server, page, org_a, setti
     settings.CINEMA_PRIVATE_ROOT = tmp_path / "private"
     platform = make_platform(org_a, media=("svod",))
     film = make_work(org_a, "film", titles={"en": "Northern Lights"})
-    asset = services.start_ingest(Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR),
-                                  IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), ladder=[180, 144], platform=platform))
+    asset = services.start_ingest(
+        Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR),
+        IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), ladder=[180, 144], platform=platform),
+    )
     assert run_worker(until_empty=True) == 1
     member = Client()
     member.force_login(parties.create_member(email="op@rusmedia.example", organisation=org_a, role=Role.READ_ONLY, password=PASSWORD)[0])

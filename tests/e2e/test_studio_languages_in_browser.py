@@ -14,10 +14,22 @@ from tests.rights.conftest import give, hold, make_work
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
-    "ru": {"lang": "ru", "groups": ["Большой Китай", "Содружество Независимых Государств"], "media": "Видео по запросу",
-           "china": "Китай", "zone": "(Москва, GMT+03:00)", "switch": "Русский"},
-    "zh-Hans": {"lang": "zh-hans", "groups": ["大中华区", "独立国家联合体"], "media": "视频点播",
-                "china": "中国", "zone": "(莫斯科, GMT+03:00)", "switch": "简体中文"},
+    "ru": {
+        "lang": "ru",
+        "groups": ["Большой Китай", "Содружество Независимых Государств"],
+        "media": "Видео по запросу",
+        "china": "Китай",
+        "zone": "(Москва, GMT+03:00)",
+        "switch": "Русский",
+    },
+    "zh-Hans": {
+        "lang": "zh-hans",
+        "groups": ["大中华区", "独立国家联合体"],
+        "media": "视频点播",
+        "china": "中国",
+        "zone": "(莫斯科, GMT+03:00)",
+        "switch": "简体中文",
+    },
 }
 RAW_CODES = re.compile(r"GREATER_CHINA|\bCIS\b|theatrical,|\bsvod\b|\bgranted\b|rus-media|shanghai-media")
 

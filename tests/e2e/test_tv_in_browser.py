@@ -29,12 +29,17 @@ def _tv(browser, language="en-GB"):
     page = watch_console(context.new_page())
     page.set_default_timeout(15_000)
     page.requests_seen = []
-    page.on("requestfinished", lambda r: page.requests_seen.append((r.url.split("/kino/")[-1], r.post_data, r.response().status)) if "/api/" in r.url else None)
+    page.on(
+        "requestfinished",
+        lambda r: page.requests_seen.append((r.url.split("/kino/")[-1], r.post_data, r.response().status)) if "/api/" in r.url else None,
+    )
     return context, page
 
 
 def _focused(page) -> str:
-    return page.evaluate("() => { const e = document.activeElement; return e ? (e.id || e.dataset.profile || e.dataset.work || e.textContent) : ''; }")
+    return page.evaluate(
+        "() => { const e = document.activeElement; return e ? (e.id || e.dataset.profile || e.dataset.work || e.textContent) : ''; }"
+    )
 
 
 def _press(page, *keys):
@@ -161,14 +166,19 @@ def test_the_interface_speaks_the_browsers_language_and_names_languages_in_it(li
 
 def _sign_in_by_api(tv, live_server, platform, viewer):
     """Tokens for the TV as the API's password sign-in gives them (pairing is the test above's)."""
-    answer = tv.request.post(f"{live_server.url}/api/v1/viewer/{platform.organisation.slug}/{platform.slug}/auth/token",
-                             data=json.dumps({"email": viewer.user.email, "password": PASSWORD, "client_id": "kinomost-tv"}),
-                             headers={"Content-Type": "application/json"})
+    answer = tv.request.post(
+        f"{live_server.url}/api/v1/viewer/{platform.organisation.slug}/{platform.slug}/auth/token",
+        data=json.dumps({"email": viewer.user.email, "password": PASSWORD, "client_id": "kinomost-tv"}),
+        headers={"Content-Type": "application/json"},
+    )
     assert answer.ok, answer.text()
     tokens = answer.json()
     key = tv.evaluate("() => JSON.parse(document.getElementById('tv-config').textContent).storageKey")
-    tv.evaluate("([k, t]) => localStorage.setItem(k, JSON.stringify({access: t.access_token, refresh: t.refresh_token, "
-                "expiresAt: Date.now() + t.expires_in * 1000}))", [key, tokens])
+    tv.evaluate(
+        "([k, t]) => localStorage.setItem(k, JSON.stringify({access: t.access_token, refresh: t.refresh_token, "
+        "expiresAt: Date.now() + t.expires_in * 1000}))",
+        [key, tokens],
+    )
     tv.reload()
 
 
@@ -184,8 +194,10 @@ def film_with_languages(org_a, settings, tmp_path):
     subs = tmp_path / "film.ru.srt"
     subs.write_bytes(SUBTITLES_RU.encode("cp1251"))
     operator = Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR)
-    services.start_ingest(operator, IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), subtitles=[("ru", subs)],
-                                                  ladder=[180, 144], platform=platform))
+    services.start_ingest(
+        operator,
+        IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), subtitles=[("ru", subs)], ladder=[180, 144], platform=platform),
+    )
     assert run_worker(until_empty=True) == 1
     return platform, film, viewer_of(platform)
 
@@ -193,8 +205,11 @@ def film_with_languages(org_a, settings, tmp_path):
 SESSION_BOUND_KEYS = hasattr(playback, "session_key")
 
 
-@pytest.mark.skipif(not SESSION_BOUND_KEYS, reason="the key without a cookie (issue 16 §1, branch h-playback) is not merged here yet: "
-                                                   "an app signed in by bearer token cannot decrypt the stream before it")
+@pytest.mark.skipif(
+    not SESSION_BOUND_KEYS,
+    reason="the key without a cookie (issue 16 §1, branch h-playback) is not merged here yet: "
+    "an app signed in by bearer token cannot decrypt the stream before it",
+)
 def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, browser, film_with_languages):
     platform, film, viewer = film_with_languages
     context, tv = _tv(browser)
@@ -224,8 +239,10 @@ def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, br
     tv.wait_for_selector("#player-menu .menu-item")
     assert tv.locator("#player-menu .menu-item").count() == 2
     _press(tv, "ArrowRight", "Enter")
-    tv.wait_for_function("() => window.kinomostTv.player.hls.subtitleTrack === 0 && "
-                         "Array.from(window.kinomostTv.player.video.textTracks).some(t => t.mode === 'showing')")
+    tv.wait_for_function(
+        "() => window.kinomostTv.player.hls.subtitleTrack === 0 && "
+        "Array.from(window.kinomostTv.player.video.textTracks).some(t => t.mode === 'showing')"
+    )
     now = tv.evaluate("window.kinomostTv.player.video.currentTime")
     tv.wait_for_function(f"() => window.kinomostTv.player.video.currentTime > {now + 0.3}")  # still playing after the switches
     shot(tv, "tv-player")

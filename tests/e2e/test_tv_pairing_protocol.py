@@ -17,11 +17,21 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
-CODE = {"device_code": "dev-1", "user_code": "BCDF-GHJK", "verification_uri": "http://tv.test/watch/o/p/activate/",
-        "verification_uri_complete": "http://tv.test/watch/o/p/activate/?code=BCDF-GHJK", "expires_in": 600, "interval": 2}
+CODE = {
+    "device_code": "dev-1",
+    "user_code": "BCDF-GHJK",
+    "verification_uri": "http://tv.test/watch/o/p/activate/",
+    "verification_uri_complete": "http://tv.test/watch/o/p/activate/?code=BCDF-GHJK",
+    "expires_in": 600,
+    "interval": 2,
+}
 TOKENS = {"access_token": "kva_1", "token_type": "Bearer", "expires_in": 900, "refresh_token": "kvr_1"}
-PROFILES = {"profiles": [{"id": 1, "name": "Anna", "is_kids": False, "max_age": None, "current": True},
-                         {"id": 2, "name": "Misha", "is_kids": True, "max_age": 6, "current": False}]}
+PROFILES = {
+    "profiles": [
+        {"id": 1, "name": "Anna", "is_kids": False, "max_age": None, "current": True},
+        {"id": 2, "name": "Misha", "is_kids": True, "max_age": 6, "current": False},
+    ]
+}
 
 
 class Service:
@@ -89,8 +99,13 @@ def _until(page, condition: str):
 def test_code_and_qr_shown_polls_at_the_interval_slowing_down_when_told(tv):
     page, service = tv
     service.answer("device/code", (200, CODE))
-    service.answer("device/token", _pending(), (400, {"error": "slow_down", "message": "slow", "details": [], "error_description": "slow"}),
-                   _pending(), (200, TOKENS))
+    service.answer(
+        "device/token",
+        _pending(),
+        (400, {"error": "slow_down", "message": "slow", "details": [], "error_description": "slow"}),
+        _pending(),
+        (200, TOKENS),
+    )
     service.answer("profiles", (200, PROFILES))
     page.goto(page.url_of_app)
     page.wait_for_selector("#user-code")
@@ -113,7 +128,12 @@ def test_code_and_qr_shown_polls_at_the_interval_slowing_down_when_told(tv):
     page.wait_for_selector("[data-profile='2']")  # two profiles: the TV asks who is watching
     profiles_call = [h for p, _b, h in service.seen if p == "profiles"][0]
     assert profiles_call["authorization"] == "Bearer kva_1"
-    assert json.loads(page.evaluate("localStorage.getItem(JSON.parse(document.getElementById('tv-config').textContent).storageKey)"))["refresh"] == "kvr_1"
+    assert (
+        json.loads(page.evaluate("localStorage.getItem(JSON.parse(document.getElementById('tv-config').textContent).storageKey)"))[
+            "refresh"
+        ]
+        == "kvr_1"
+    )
     assert page.evaluate("document.activeElement.dataset.profile") == "1"  # the device's current profile has the focus
     assert service.count("device/code") == 1  # one code for the whole wait
     assert_clean(page, expected_errors=("/device/token)",))  # RFC 8628 answers "pending" with 400, which Chromium logs
@@ -124,8 +144,12 @@ def test_an_expired_code_is_replaced_and_a_denied_one_can_be_retried_by_the_remo
     second = dict(CODE, device_code="dev-2", user_code="LMNP-QRST", verification_uri_complete=CODE["verification_uri"] + "?code=LMNP-QRST")
     third = dict(CODE, device_code="dev-3", user_code="VWXZ-BCDF")
     service.answer("device/code", (200, CODE), (200, second), (200, third))
-    service.answer("device/token", (400, {"error": "expired_token", "message": "expired", "details": [], "error_description": "x"}),
-                   (400, {"error": "access_denied", "message": "denied", "details": [], "error_description": "x"}), _pending())
+    service.answer(
+        "device/token",
+        (400, {"error": "expired_token", "message": "expired", "details": [], "error_description": "x"}),
+        (400, {"error": "access_denied", "message": "denied", "details": [], "error_description": "x"}),
+        _pending(),
+    )
     page.goto(page.url_of_app)
     page.wait_for_selector("#user-code")
     _advance(page, service, 2100, "device/token", 1)
@@ -145,8 +169,9 @@ def test_a_refused_access_token_is_refreshed_once_and_a_refused_refresh_pairs_ag
     page, service = tv
     page.goto(page.url_of_app + "?lang=en")
     key = page.evaluate("JSON.parse(document.getElementById('tv-config').textContent).storageKey")
-    page.evaluate("([k, t]) => localStorage.setItem(k, JSON.stringify(t))",
-                  [key, {"access": "kva_old", "refresh": "kvr_old", "expiresAt": 10 ** 13}])
+    page.evaluate(
+        "([k, t]) => localStorage.setItem(k, JSON.stringify(t))", [key, {"access": "kva_old", "refresh": "kvr_old", "expiresAt": 10**13}]
+    )
     service.answer("profiles", (401, {"error": "unauthorized", "message": "expired", "details": []}), (200, PROFILES))
     service.answer("auth/refresh", (200, dict(TOKENS, access_token="kva_new", refresh_token="kvr_new")))
     service.seen.clear()  # the first load, signed out, asked for a code

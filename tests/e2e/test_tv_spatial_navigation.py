@@ -113,14 +113,21 @@ def test_focus_first_prefers_autofocus(nav_page):
     assert nav_page.evaluate("document.activeElement.id") == "b3"
 
 
-@pytest.mark.parametrize(("key", "code", "expected"), [
-    ("ArrowLeft", 37, "left"), ("ArrowDown", 40, "down"), ("Enter", 13, "enter"),
-    ("Escape", 27, "back"), ("Backspace", 8, "back"),
-    ("Unidentified", 10009, "back"),  # Samsung Tizen: Return
-    ("Unidentified", 461, "back"),  # LG webOS: Back
-    ("MediaPlayPause", 179, "playpause"), ("Unidentified", 10252, "playpause"),
-    ("a", 65, None),
-])
+@pytest.mark.parametrize(
+    ("key", "code", "expected"),
+    [
+        ("ArrowLeft", 37, "left"),
+        ("ArrowDown", 40, "down"),
+        ("Enter", 13, "enter"),
+        ("Escape", 27, "back"),
+        ("Backspace", 8, "back"),
+        ("Unidentified", 10009, "back"),  # Samsung Tizen: Return
+        ("Unidentified", 461, "back"),  # LG webOS: Back
+        ("MediaPlayPause", 179, "playpause"),
+        ("Unidentified", 10252, "playpause"),
+        ("a", 65, None),
+    ],
+)
 def test_remote_keys(nav_page, key, code, expected):
     got = nav_page.evaluate("([key, code]) => KinomostSpatial.action({key: key, keyCode: code, target: document.body})", [key, code])
     assert got == expected

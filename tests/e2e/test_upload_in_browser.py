@@ -58,7 +58,10 @@ def test_upload_resumes_after_a_reload_and_opens_the_asset_page(live_server, pag
     page.reload()
     page.unroute("**/api/v1/cinema/uploads/*")
     resumed = []
-    page.route("**/api/v1/cinema/uploads/*", lambda route: (resumed.append(route.request.url) if route.request.method == "PUT" else None, route.continue_()))
+    page.route(
+        "**/api/v1/cinema/uploads/*",
+        lambda route: (resumed.append(route.request.url) if route.request.method == "PUT" else None, route.continue_()),
+    )
     _choose(page, work, master, subs)
     page.click("#upload-start")
     page.wait_for_url(f"{live_server.url}/studio/cinema/assets/**")

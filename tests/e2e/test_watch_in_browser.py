@@ -26,8 +26,10 @@ def film_on_platform(org_a, settings, tmp_path):
     subs = tmp_path / "film.ru.srt"
     subs.write_bytes(SUBTITLES_RU.encode("cp1251"))
     operator = Actor(organisation=org_a, role=Role.PLATFORM_OPERATOR)
-    services.start_ingest(operator, IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), subtitles=[("ru", subs)],
-                                                  ladder=[180, 144], platform=platform))
+    services.start_ingest(
+        operator,
+        IngestRequest(work=film, master=make_clip(tmp_path / "film.mp4"), subtitles=[("ru", subs)], ladder=[180, 144], platform=platform),
+    )
     assert run_worker(until_empty=True) == 1
     return platform, film
 
@@ -73,8 +75,10 @@ def test_sign_in_find_play_switch_languages_leave_and_resume(live_server, page, 
     page.select_option("#audio", "1")
     page.wait_for_function("() => window.kinomostPlayer.hls.audioTrack === 1")
     page.select_option("#subtitles", "0")
-    page.wait_for_function("() => window.kinomostPlayer.hls.subtitleTrack === 0 && "
-                           "Array.from(window.kinomostPlayer.video.textTracks).some(t => t.mode === 'showing')")
+    page.wait_for_function(
+        "() => window.kinomostPlayer.hls.subtitleTrack === 0 && "
+        "Array.from(window.kinomostPlayer.video.textTracks).some(t => t.mode === 'showing')"
+    )
     now = _player_time(page)
     page.wait_for_function(f"() => window.kinomostPlayer.video.currentTime > {now + 0.3}")  # still playing after the switches
     shot(page, "watch-player")

@@ -1,7 +1,6 @@
 """Exchange fixtures: a seller (org_a) holding a small catalogue, a buyer (org_b), a stranger
 (org_c), and short ways to draft, propose and agree a deal."""
 
-
 import pytest
 
 from kinomost.exchange import deals

@@ -41,10 +41,17 @@ def _terms():
 @pytest.fixture
 def sent(key_a, catalogue, org_b):
     c = Client()
-    offer = _post(c, "/api/v1/exchange/offers", {
-        "name": "Winter package", "message": "Three films for SVOD", "expires_on": "2030-01-01",
-        "proposal": {"works": [w.pk for w in catalogue], "terms": _terms(), "currency": "cny", "fee_per_work": "12000.50"},
-    }, **key_a)
+    offer = _post(
+        c,
+        "/api/v1/exchange/offers",
+        {
+            "name": "Winter package",
+            "message": "Three films for SVOD",
+            "expires_on": "2030-01-01",
+            "proposal": {"works": [w.pk for w in catalogue], "terms": _terms(), "currency": "cny", "fee_per_work": "12000.50"},
+        },
+        **key_a,
+    )
     assert offer.status_code == 201, offer.content
     deals = _post(c, f"/api/v1/exchange/offers/{offer.json()['id']}/send", {"recipients": ["shanghai-media"]}, **key_a)
     assert deals.status_code == 200, deals.content
@@ -60,8 +67,12 @@ def test_a_negotiation_through_the_api(sent, key_a, key_b, catalogue):
     assert [w["ref"] for w in seen["versions"][0]["works"]] == ["film-1", "film-2", "film-3"]
     assert seen["messages"][0]["body"] == "Three films for SVOD"
 
-    countered = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/counter", {
-        "proposal": {"works": [catalogue[0].pk], "terms": _terms(), "currency": "CNY", "fee_per_work": "9000"}, "note": "one film"}, **key_b)
+    countered = _post(
+        c,
+        f"/api/v1/exchange/deals/{deal_id}/steps/counter",
+        {"proposal": {"works": [catalogue[0].pk], "terms": _terms(), "currency": "CNY", "fee_per_work": "9000"}, "note": "one film"},
+        **key_b,
+    )
     assert countered.json()["state"] == "countered"
     assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_b).status_code == 403
     assert _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/accept", {}, **key_a).json()["state"] == "agreed"
@@ -90,12 +101,20 @@ def test_refusals_are_json_with_a_code(sent, key_a, key_b):
     assert (wrong_state.status_code, wrong_state.json()["error"]) == (409, "step_refused")
     unknown = _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/dance", {}, **key_a)
     assert unknown.status_code == 422
-    bad_proposal = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
-        "works": [], "terms": _terms(), "currency": "XYZ"}}, **key_a)
+    bad_proposal = _post(
+        c,
+        "/api/v1/exchange/deals",
+        {"counterparty": "shanghai-media", "proposal": {"works": [], "terms": _terms(), "currency": "XYZ"}},
+        **key_a,
+    )
     assert bad_proposal.status_code == 422
     assert {d["field"] for d in bad_proposal.json()["details"]} == {"works", "currency"}
-    negative = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
-        "works": [1], "terms": _terms(), "fee_per_work": "-1"}}, **key_a)
+    negative = _post(
+        c,
+        "/api/v1/exchange/deals",
+        {"counterparty": "shanghai-media", "proposal": {"works": [1], "terms": _terms(), "fee_per_work": "-1"}},
+        **key_a,
+    )
     assert negative.status_code == 422
     assert [d["loc"][-1] for d in negative.json()["details"]] == ["fee_per_work"]
 
@@ -109,17 +128,33 @@ def test_a_term_language_that_is_no_pair_is_refused_by_field_not_a_500(key_a, ac
     from tests.factories import proposal
 
     c = Client()
-    for languages, named in (([{"language": 5, "use": "dubbed"}], "'5' is not a language tag"),
-                             ([{"language": "ru", "use": "shouted"}], "language use 'shouted'")):
-        refused = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
-            "works": [catalogue[0].pk], "terms": [{**CN_SVOD, "languages": languages}]}}, **key_a)
+    for languages, named in (
+        ([{"language": 5, "use": "dubbed"}], "'5' is not a language tag"),
+        ([{"language": "ru", "use": "shouted"}], "language use 'shouted'"),
+    ):
+        refused = _post(
+            c,
+            "/api/v1/exchange/deals",
+            {"counterparty": "shanghai-media", "proposal": {"works": [catalogue[0].pk], "terms": [{**CN_SVOD, "languages": languages}]}},
+            **key_a,
+        )
         assert refused.status_code == 422, refused.content
         (problem,) = [d for d in refused.json()["details"] if d["field"] == "terms"]
         assert named in problem["message"]
     with pytest.raises(InvalidInput, match="'rus' is not a language with its use"):
         deals.create_deal(actor_a, org_b, proposal(catalogue[:1], [{**CN_SVOD, "languages": ["rus"]}]))
-    accepted = _post(c, "/api/v1/exchange/deals", {"counterparty": "shanghai-media", "proposal": {
-        "works": [catalogue[0].pk], "terms": [{**CN_SVOD, "languages": [{"language": "zh-hans", "use": "subtitled"}, {"language": "ru"}]}]}}, **key_a)
+    accepted = _post(
+        c,
+        "/api/v1/exchange/deals",
+        {
+            "counterparty": "shanghai-media",
+            "proposal": {
+                "works": [catalogue[0].pk],
+                "terms": [{**CN_SVOD, "languages": [{"language": "zh-hans", "use": "subtitled"}, {"language": "ru"}]}],
+            },
+        },
+        **key_a,
+    )
     assert accepted.status_code == 201, accepted.content
     (term,) = Deal.objects.get(pk=accepted.json()["id"]).versions.get().terms
     assert term["languages"] == [{"language": "zh-Hans", "use": "subtitled"}, {"language": "ru", "use": "original"}]
@@ -151,14 +186,19 @@ def test_a_third_organisation_sees_nothing_of_the_deal(sent, key_c, key_a, catal
         _post(c, f"/api/v1/exchange/offers/{offer_id}/send", {"recipients": ["kazakh-film"]}, **key_c),
         c.get(f"/api/v1/exchange/deals/{deal_id}", **key_c),
         _post(c, f"/api/v1/exchange/deals/{deal_id}/messages", {"body": "hi"}, **key_c),
-        *[_post(c, f"/api/v1/exchange/deals/{deal_id}/steps/{s}", {"on_date": "2027-01-01"}, **key_c)
-          for s in ("propose", "accept", "reject", "withdraw", "call_off", "countersign", "sign", "activate", "terminate", "dance")],
+        *[
+            _post(c, f"/api/v1/exchange/deals/{deal_id}/steps/{s}", {"on_date": "2027-01-01"}, **key_c)
+            for s in ("propose", "accept", "reject", "withdraw", "call_off", "countersign", "sign", "activate", "terminate", "dance")
+        ],
         _post(c, f"/api/v1/exchange/approvals/{approval.pk}/status", {"status": "revoked"}, **key_c),
         c.get("/api/v1/exchange/balance?a=rus-media&b=shanghai-media", **key_c),
         c.get(f"/api/v1/exchange/clearance?work={catalogue[0].pk}&territory=CN&media=svod", **key_c),
     ]
     assert [r.status_code for r in refused] == [404] * len(refused)
-    lists = [c.get(u, **key_c).json() for u in ("/api/v1/exchange/offers", "/api/v1/exchange/deals", "/api/v1/exchange/approvals", "/api/v1/exchange/inbox")]
+    lists = [
+        c.get(u, **key_c).json()
+        for u in ("/api/v1/exchange/offers", "/api/v1/exchange/deals", "/api/v1/exchange/approvals", "/api/v1/exchange/inbox")
+    ]
     assert lists == [[], [], [], []]
     assert Deal.objects.get(pk=deal_id).state == S.PROPOSED
     assert _post(c, "/api/v1/exchange/inbox/read", {"ids": [1]}, **key_c).status_code in (200, 404)

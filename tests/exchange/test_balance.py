@@ -41,7 +41,12 @@ def test_by_quarter(scenario, actor_a):
     result = exchange_balance.balance(actor_a, "rus-media", "shanghai-media", by="quarter")
     q1, q2 = result.rows
     assert (q1.period, len(q1.a_to_b.works), q1.a_to_b.hours, q1.a_to_b.money["USD"], len(q1.b_to_a.works)) == (
-        "2027-Q1", 2, Decimal("3.5"), Decimal("2500.00"), 0)
+        "2027-Q1",
+        2,
+        Decimal("3.5"),
+        Decimal("2500.00"),
+        0,
+    )
     assert (q2.period, len(q2.b_to_a.works), q2.b_to_a.hours, q2.b_to_a.money["USD"]) == ("2027-Q2", 1, Decimal("1.7"), Decimal("2500.00"))
     assert q1.index()["works"] == Decimal("0")
     index = result.total.index()

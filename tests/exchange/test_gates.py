@@ -32,7 +32,14 @@ def test_a_hard_quota_refuses_with_the_count(actor_a, actor_b, org_b, catalogue)
     with pytest.raises(QuotaExceeded) as refused:
         deals.sign(actor_a, deal.pk, on_date="2027-01-10")
     (breach,) = refused.value.details
-    assert (breach["name"], breach["year"], breach["used"], breach["adding"], breach["after"], breach["limit"]) == ("KZ cinema", 2027, "0", 3, "3", "2")
+    assert (breach["name"], breach["year"], breach["used"], breach["adding"], breach["after"], breach["limit"]) == (
+        "KZ cinema",
+        2027,
+        "0",
+        3,
+        "3",
+        "2",
+    )
     assert not RightAtom.objects.filter(licensee=org_b).exists()
     assert Deal.objects.get(pk=deal.pk).state == S.COUNTERSIGNED
 
@@ -102,15 +109,33 @@ def test_a_deal_does_not_become_active_without_its_approvals(signed, actor_a, ac
     assert missing == {(w.ref, kind) for w in catalogue for kind in ("cn_screening_permit", "cn_online_registration")}
 
     for work in catalogue:
-        approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted", number=f"SP-{work.pk}", issued_on="2026-11-01")
-        approvals.record_approval(actor_b, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="shanghai-media", issued_on="2026-11-01")
+        approvals.record_approval(
+            actor_a,
+            work_id=work.pk,
+            territory="CN",
+            kind="cn_screening_permit",
+            status="granted",
+            number=f"SP-{work.pk}",
+            issued_on="2026-11-01",
+        )
+        approvals.record_approval(
+            actor_b,
+            work_id=work.pk,
+            territory="CN",
+            kind="cn_online_registration",
+            status="granted",
+            platform="shanghai-media",
+            issued_on="2026-11-01",
+        )
     assert deals.activate(actor_b, signed.pk, on_date="2027-01-02").state == S.ACTIVE
 
 
 def test_a_registration_for_another_platform_does_not_count(signed, actor_a, org_a, org_b, catalogue):
     work = catalogue[0]
     approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted")
-    approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="rus-media")
+    approvals.record_approval(
+        actor_a, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="rus-media"
+    )
     assert clearance.approvals_missing(work, "CN", "svod", "2027-02-01", platform=org_b) == [
         {"territory": "CN", "media": "vod", "approval": "cn_online_registration", "per_platform": True}
     ]
@@ -119,8 +144,12 @@ def test_a_registration_for_another_platform_does_not_count(signed, actor_a, org
 
 def test_revoking_an_approval_makes_the_work_unavailable_at_once(signed, actor_a, actor_b, org_b, catalogue):
     work = catalogue[0]
-    permit = approvals.record_approval(actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted", number="SP-1")
-    approvals.record_approval(actor_b, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="shanghai-media")
+    permit = approvals.record_approval(
+        actor_a, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted", number="SP-1"
+    )
+    approvals.record_approval(
+        actor_b, work_id=work.pk, territory="CN", kind="cn_online_registration", status="granted", platform="shanghai-media"
+    )
     # the storefront's question: licensed there that day, and cleared by the regulator
     assert is_licensed(org_b, work, "CN", "svod", date(2027, 6, 1))
     assert clearance.is_cleared(work, "CN", "svod", date(2027, 6, 1), platform=org_b)

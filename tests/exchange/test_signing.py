@@ -61,7 +61,8 @@ def test_the_refusal_lists_conflicts_of_every_term(actor_a, actor_b, org_a, org_
     with pytest.raises(SigningRefused) as refused:
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert sorted((d["term"], d["work_ref"], d["territory"], d["contract"]) for d in refused.value.details) == [
-        (1, "film-1", "CN", "C-CN"), (2, "film-3", "RU", "C-RU"),
+        (1, "film-1", "CN", "C-CN"),
+        (2, "film-3", "RU", "C-RU"),
     ]
     assert not RightAtom.objects.filter(licensee=org_b).exists()
 
@@ -84,7 +85,8 @@ def test_a_deal_for_a_language_the_licensor_does_not_hold_is_refused_before_sign
     deal = _agreed(actor_a, actor_b, org_b, works, terms=[zh])
     found = deals.conflicts_of(org_a, works, [zh])
     assert [(d["territory"], d["media"], d["reason"], d.get("language")) for d in found] == [
-        ("CN", "svod", "missing_holding", "zh-Hans subtitled")]
+        ("CN", "svod", "missing_holding", "zh-Hans subtitled")
+    ]
     with pytest.raises(SigningRefused):
         deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     assert not RightAtom.objects.filter(licensee=org_b).exists()

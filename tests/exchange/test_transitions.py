@@ -85,7 +85,10 @@ def test_accepting_fewer_works_is_a_counter_proposal(proposed, actor_a, actor_b,
     assert deal.state == S.COUNTERED  # the package's money must be re-agreed: the seller answers
     latest = deal.versions.order_by("-number").first()
     assert (latest.number, latest.author_id, set(latest.works.values_list("pk", flat=True))) == (
-        2, actor_b.organisation_id, {catalogue[0].pk, catalogue[2].pk})
+        2,
+        actor_b.organisation_id,
+        {catalogue[0].pk, catalogue[2].pk},
+    )
     assert "re-agreed" in latest.note
     assert deals.steps_for(actor_a, deal) == ["counter", "accept", "reject"]
     assert deals.accept(actor_a, proposed.pk).state == S.AGREED
@@ -94,9 +97,13 @@ def test_accepting_fewer_works_is_a_counter_proposal(proposed, actor_a, actor_b,
 def test_steps_from_the_wrong_state_are_refused(countersigned, actor_a, actor_b):
     agreed = countersigned
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
-    for step in (lambda: deals.accept(actor_b, agreed.pk), lambda: deals.call_off(actor_b, agreed.pk),
-                 lambda: deals.propose(actor_a, agreed.pk), lambda: deals.sign(actor_a, agreed.pk),
-                 lambda: deals.countersign(actor_b, agreed.pk)):
+    for step in (
+        lambda: deals.accept(actor_b, agreed.pk),
+        lambda: deals.call_off(actor_b, agreed.pk),
+        lambda: deals.propose(actor_a, agreed.pk),
+        lambda: deals.sign(actor_a, agreed.pk),
+        lambda: deals.countersign(actor_b, agreed.pk),
+    ):
         with pytest.raises(StepRefused):
             step()
 
@@ -114,8 +121,11 @@ def test_read_only_members_take_no_step(proposed, reader_a, actor_b):
 
 
 def test_a_third_organisation_does_not_see_the_deal(proposed, actor_c):
-    for step in (lambda: deals.accept(actor_c, proposed.pk), lambda: deals.withdraw(actor_c, proposed.pk),
-                 lambda: deals.post_message(actor_c, proposed.pk, "hello")):
+    for step in (
+        lambda: deals.accept(actor_c, proposed.pk),
+        lambda: deals.withdraw(actor_c, proposed.pk),
+        lambda: deals.post_message(actor_c, proposed.pk, "hello"),
+    ):
         with pytest.raises(NotFound):
             step()
 
@@ -144,6 +154,7 @@ def test_termination_ends_the_remaining_grants(countersigned, actor_a, catalogue
     deal = deals.terminate(actor_a, agreed.pk, on_date="2028-01-01", reason="breach")
     assert deal.state == S.TERMINATED
     from datetime import date
+
     assert is_licensed(org_b, catalogue[0], "CN", "svod", date(2027, 6, 1))
     assert not is_licensed(org_b, catalogue[0], "CN", "svod", date(2028, 6, 1))
 
@@ -157,10 +168,17 @@ def test_offers_past_their_expiry_lapse(actor_a, org_b, catalogue):
 def test_every_step_is_audited_with_who_and_what_changed(countersigned, actor_a):
     agreed = countersigned
     deals.sign(actor_a, agreed.pk, on_date="2026-12-01")
-    actions = list(AuditEvent.objects.filter(object_type="exchange.deal", object_id=str(agreed.pk)).order_by("id").values_list("action", "data"))
+    actions = list(
+        AuditEvent.objects.filter(object_type="exchange.deal", object_id=str(agreed.pk)).order_by("id").values_list("action", "data")
+    )
     names = [a for a, _ in actions]
-    assert names[:5] == ["exchange.deal.drafted", "exchange.deal.propose", "exchange.deal.accept", "exchange.deal.countersign",
-                         "exchange.deal.sign"]
+    assert names[:5] == [
+        "exchange.deal.drafted",
+        "exchange.deal.propose",
+        "exchange.deal.accept",
+        "exchange.deal.countersign",
+        "exchange.deal.sign",
+    ]
     sign = dict(actions)["exchange.deal.sign"]
     assert (sign["before"], sign["after"], sign["signed_on"]) == ("countersigned", "signed", "2026-12-01")
 

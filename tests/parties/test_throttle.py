@@ -49,8 +49,10 @@ def test_the_lock_ends_after_its_minutes(user_a, settings):
 def test_one_address_is_bounded_across_usernames(user_a, settings):
     settings.KINOMOST_LOGIN_FAILURES_PER_IP = 6
     client = Client()
-    assert set(_wrong(client, "/login/", "nobody-{}@example.com", 1) + [
-        client.post("/login/", {"username": f"n{i}@example.com", "password": "x"}).status_code for i in range(5)]) == {200}
+    assert set(
+        _wrong(client, "/login/", "nobody-{}@example.com", 1)
+        + [client.post("/login/", {"username": f"n{i}@example.com", "password": "x"}).status_code for i in range(5)]
+    ) == {200}
     refused = client.post("/login/", {"username": user_a.email, "password": PASSWORD})  # even the right password
     assert refused.status_code == 429 and "Sign-in is locked" in refused.content.decode()
     assert 0 < int(refused["Retry-After"]) <= 15 * 60

@@ -26,15 +26,24 @@ SHARED = next((folder for folder in _CANDIDATES if folder.is_dir()), _CANDIDATES
 SAMPLES = SHARED / "conformance" / "avails"
 SCHEMAS = SAMPLES / "xsd"
 needs_samples = pytest.mark.skipif(
-    not SAMPLES.is_dir(),
-    reason=f"conformance samples not found in {' or '.join(str(c / 'conformance' / 'avails') for c in _CANDIDATES)}")
+    not SAMPLES.is_dir(), reason=f"conformance samples not found in {' or '.join(str(c / 'conformance' / 'avails') for c in _CANDIDATES)}"
+)
 needs_schemas = pytest.mark.skipif(
     not SCHEMAS.is_dir(),
-    reason=f"avails XML Schemas not found in {' or '.join(str(c / 'conformance' / 'avails' / 'xsd') for c in _CANDIDATES)}")
+    reason=f"avails XML Schemas not found in {' or '.join(str(c / 'conformance' / 'avails' / 'xsd') for c in _CANDIDATES)}",
+)
 #: Every sample that is meant to be valid (the README); Avails_withErrors.xml is invalid on purpose.
-VALID_SAMPLES = ["Movies_v1.7.3.xlsx", "Movies_v1.8.xlsx", "Movies_v1.9.xlsx", "TV_v1.8.xlsx", "TV_v1.9.xlsx",
-                 "Bonus_v1.9.xlsx", "Avails_noErrors_v2.4.xml", "Avails_Volume_no-err_v2.4.xml",
-                 "TPT-test_v1.9_v2.5.xml"]
+VALID_SAMPLES = [
+    "Movies_v1.7.3.xlsx",
+    "Movies_v1.8.xlsx",
+    "Movies_v1.9.xlsx",
+    "TV_v1.8.xlsx",
+    "TV_v1.9.xlsx",
+    "Bonus_v1.9.xlsx",
+    "Avails_noErrors_v2.4.xml",
+    "Avails_Volume_no-err_v2.4.xml",
+    "TPT-test_v1.9_v2.5.xml",
+]
 _NAMESPACE = re.compile(r"^http://www\.movielabs\.com/schema/avails/v(2(?:\.\d+)+)/avails$")
 
 
@@ -82,11 +91,16 @@ def demo_exports() -> dict[str, bytes]:
     from kinomost.rights.avails.from_ledger import export_avails
     from kinomost.rights.models import AtomKind, Term
 
-    pairs = (Term.objects.filter(kind=AtomKind.GRANT, contract__licensor__isnull=False, contract__licensee__isnull=False)
-             .values_list("contract__licensor", "contract__licensee").distinct())
+    pairs = (
+        Term.objects.filter(kind=AtomKind.GRANT, contract__licensor__isnull=False, contract__licensee__isnull=False)
+        .values_list("contract__licensor", "contract__licensee")
+        .distinct()
+    )
     orgs = Organisation.objects.in_bulk({org for pair in pairs for org in pair})
-    return {f"{orgs[licensor].slug} -> {orgs[licensee].slug}":
-            export_avails(orgs[licensor], "xml", licensee=orgs[licensee]).data for licensor, licensee in sorted(set(pairs))}
+    return {
+        f"{orgs[licensor].slug} -> {orgs[licensee].slug}": export_avails(orgs[licensor], "xml", licensee=orgs[licensee]).data
+        for licensor, licensee in sorted(set(pairs))
+    }
 
 
 def _count(label: str, data: bytes) -> int:
@@ -128,8 +142,7 @@ def main() -> None:
     print("samples: imported into a fresh organisation, exported from the ledger as XML")
     ledger_total = 0
     for number, name in enumerate(VALID_SAMPLES):
-        org = create_organisation(slug=f"schema-count-{number}", name=f"Schema count {number}", kind="platform",
-                                  country="RU")
+        org = create_organisation(slug=f"schema-count-{number}", name=f"Schema count {number}", kind="platform", country="RU")
         data = (SAMPLES / name).read_bytes()
         import_avails(org, data, name)
         for licensor in sorted({row.licensor for row in read_avails(data, name).rows}) or ["(no rows)"]:

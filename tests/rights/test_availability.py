@@ -44,7 +44,11 @@ def cell(result, work, territory="CN", media="svod"):
 def test_free_sub_windows_and_reasons_for_every_gap(org_a, org_b, org_c, film):
     hold(org_a, [film], start="2026-01-01", end="2029-07-01")
     give(org_a, org_b, [film], start="2027-06-01", end="2028-01-01", exclusive=False, ref="LIC-B")
-    ledger.record_holdback(org_a, TermInput(works=[film], territories="CN", media="svod", start="2028-03-01", end="2028-04-01"), contract=ContractInput(reference="HB"))
+    ledger.record_holdback(
+        org_a,
+        TermInput(works=[film], territories="CN", media="svod", start="2028-03-01", end="2028-04-01"),
+        contract=ContractInput(reference="HB"),
+    )
     result = availability(org_a, [film], ["CN"], ["svod"], WINDOW, exclusive=True)
     c = cell(result, film)
     assert not result[film.pk].available
@@ -163,7 +167,9 @@ def test_find_available_through_a_received_grant(org_a, org_b, film):
 def test_each_organisation_sees_only_its_own_positions(org_a, org_b, org_c, actor_a, actor_b, film):
     hold(org_a, [film])
     give(org_a, org_b, [film])
-    ledger.record_holdback(org_a, TermInput(works=[film], territories="RU", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB"))
+    ledger.record_holdback(
+        org_a, TermInput(works=[film], territories="RU", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB")
+    )
     assert set(holdings_of(actor_a).values_list("kind", flat=True)) == {"holding"}
     assert set(holdings_of(actor_b).values_list("kind", flat=True)) == {"grant"}
     assert grants_by(actor_a).count() == 1 and not grants_by(actor_b).exists()

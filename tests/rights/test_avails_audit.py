@@ -15,9 +15,23 @@ from kinomost.rights.avails.model import AvailRow
 
 def _file(alids) -> bytes:
     out = BytesIO()
-    write_xlsx([AvailRow(licensor="Rus Media Group", work_type="Movie", alid=alid, territory="RU", title_alias=alid.title(),
-                         license_type="SVOD", format_profile="HD", start=dt.date(2027, 1, 1), end=dt.date(2029, 1, 1))
-                for alid in alids], out)
+    write_xlsx(
+        [
+            AvailRow(
+                licensor="Rus Media Group",
+                work_type="Movie",
+                alid=alid,
+                territory="RU",
+                title_alias=alid.title(),
+                license_type="SVOD",
+                format_profile="HD",
+                start=dt.date(2027, 1, 1),
+                end=dt.date(2029, 1, 1),
+            )
+            for alid in alids
+        ],
+        out,
+    )
     return out.getvalue()
 
 

@@ -18,8 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_kinomost_help_lists_the_avails_commands():
-    out = subprocess.run([sys.executable, "-c", "from kinomost.cli import main; main(['kinomost', '--help'])"],
-                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", "from kinomost.cli import main; main(['kinomost', '--help'])"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     assert "import-avails" in out and "export-avails" in out
 
 

@@ -31,9 +31,19 @@ def counts() -> tuple[int, int, int, int]:
 def movie(alid, territory="RU", license_type="SVOD", fmt="HD", start="2027-01-01", end="2029-01-01", licensor="Rus Media Group", **extra):
     import datetime as dt
 
-    return AvailRow(licensor=licensor, work_type="Movie", alid=alid, territory=territory, title_alias=alid.title(),
-                    license_type=license_type, format_profile=fmt, start=dt.date.fromisoformat(start),
-                    end=dt.date.fromisoformat(end) if end else None, end_condition=None if end else "Open", **extra)
+    return AvailRow(
+        licensor=licensor,
+        work_type="Movie",
+        alid=alid,
+        territory=territory,
+        title_alias=alid.title(),
+        license_type=license_type,
+        format_profile=fmt,
+        start=dt.date.fromisoformat(start),
+        end=dt.date.fromisoformat(end) if end else None,
+        end_condition=None if end else "Open",
+        **extra,
+    )
 
 
 def xlsx(rows) -> bytes:
@@ -73,8 +83,14 @@ def test_the_sample_with_errors_is_refused_field_by_field_and_changes_nothing(or
     with pytest.raises(ImportRejected) as caught:
         records.import_avails(org_b, sample("Avails_withErrors.xml"), "Avails_withErrors.xml")
     found = {(p["field"], p["message"].split("'")[1]) for p in caught.value.problems}
-    assert found == {("Territory", "JJ"), ("RatingValue", "6"), ("AllowedLanguages", "XYZ"), ("AllowedLanguages", "fr-xx"),
-                     ("AssetLanguage", "ENg"), ("LicenseRightsDescription", "Librry")}
+    assert found == {
+        ("Territory", "JJ"),
+        ("RatingValue", "6"),
+        ("AllowedLanguages", "XYZ"),
+        ("AllowedLanguages", "fr-xx"),
+        ("AssetLanguage", "ENg"),
+        ("LicenseRightsDescription", "Librry"),
+    }
     assert all(p["path"].startswith("/AvailList/Avail[") for p in caught.value.problems)
     assert counts() == before
     assert gc.isenabled(), "the import holds the garbage collector off only while it runs (core.collector)"
@@ -220,9 +236,13 @@ def test_grants_export_to_their_licensee_and_round_trip(org_a, org_b, fmt):
     film = make_work(org_a, "brother")
     Identifier.objects.create(work=film, namespace="alid", value="BROTHER")
     hold(org_a, [film], territories="WORLD", media="vod", start="2026-01-01")
-    data = xlsx([movie("BROTHER", fmt="SD", price_type="Tier", price_value="3", license_type="TVOD"),
-                 movie("BROTHER", fmt="HD", price_type="Tier", price_value="4", license_type="TVOD"),
-                 movie("BROTHER", territory="KZ", exclusive=True, end=None)])
+    data = xlsx(
+        [
+            movie("BROTHER", fmt="SD", price_type="Tier", price_value="3", license_type="TVOD"),
+            movie("BROTHER", fmt="HD", price_type="Tier", price_value="4", license_type="TVOD"),
+            movie("BROTHER", territory="KZ", exclusive=True, end=None),
+        ]
+    )
     records.import_avails(org_a, data, "a.xlsx", licensee=org_b)
     exported = from_ledger.export_avails(org_a, fmt, licensee=org_b).data
     rows = (records.read_avails(exported)).rows
@@ -268,12 +288,18 @@ def term_languages(term) -> set[tuple[str, str]]:
 
 
 def test_allowed_languages_and_localization_become_the_terms_languages(org_b):
-    records.import_avails(org_b, xlsx([
-        movie("DUBBED", allowed_languages=("ru", "kk"), localization_type="dub"),
-        movie("ANY-USE", allowed_languages=("zh-Hans",)),
-        movie("TV-STYLE", asset_language="fr", localization_type="subdub"),
-        movie("DESCRIBED", asset_language="en"),  # AssetLanguage alone restricts nothing
-    ]), "a.xlsx")
+    records.import_avails(
+        org_b,
+        xlsx(
+            [
+                movie("DUBBED", allowed_languages=("ru", "kk"), localization_type="dub"),
+                movie("ANY-USE", allowed_languages=("zh-Hans",)),
+                movie("TV-STYLE", asset_language="fr", localization_type="subdub"),
+                movie("DESCRIBED", asset_language="en"),  # AssetLanguage alone restricts nothing
+            ]
+        ),
+        "a.xlsx",
+    )
     by_alid = {t.works.get().ref: t for t in Term.objects.filter(contract__licensee=org_b)}
     assert term_languages(by_alid["DUBBED"]) == {("ru", "dubbed"), ("kk", "dubbed")}
     assert term_languages(by_alid["ANY-USE"]) == {("zh-Hans", "original"), ("zh-Hans", "dubbed"), ("zh-Hans", "subtitled")}
@@ -282,12 +308,18 @@ def test_allowed_languages_and_localization_become_the_terms_languages(org_b):
 
 
 def test_formats_of_one_right_join_their_languages_and_one_allowing_all_frees_them(org_b):
-    records.import_avails(org_b, xlsx([
-        movie("JOINED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
-        movie("JOINED", fmt="HD", allowed_languages=("en",), localization_type="sub"),
-        movie("FREED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
-        movie("FREED", fmt="HD"),
-    ]), "a.xlsx")
+    records.import_avails(
+        org_b,
+        xlsx(
+            [
+                movie("JOINED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
+                movie("JOINED", fmt="HD", allowed_languages=("en",), localization_type="sub"),
+                movie("FREED", fmt="SD", allowed_languages=("ru",), localization_type="dub"),
+                movie("FREED", fmt="HD"),
+            ]
+        ),
+        "a.xlsx",
+    )
     by_alid = {t.works.get().ref: t for t in Term.objects.filter(contract__licensee=org_b)}
     assert term_languages(by_alid["JOINED"]) == {("ru", "dubbed"), ("en", "subtitled")}
     assert by_alid["FREED"].languages == []
@@ -296,17 +328,34 @@ def test_formats_of_one_right_join_their_languages_and_one_allowing_all_frees_th
 def test_imported_holdings_limit_by_language_what_the_importer_can_grant(org_b, org_c):
     from tests.factories import give
 
-    records.import_avails(org_b, xlsx([movie("DUBBED", territory="CN", allowed_languages=("zh-Hans",),
-                                             localization_type="dub", exclusive=True)]), "a.xlsx")
+    records.import_avails(
+        org_b, xlsx([movie("DUBBED", territory="CN", allowed_languages=("zh-Hans",), localization_type="dub", exclusive=True)]), "a.xlsx"
+    )
     Term.objects.filter(contract__licensee=org_b).update(sublicensable=True)
     RightAtom.objects.filter(holder=org_b).update(sublicensable=True)
     film = Work.objects.get(ref="DUBBED")
     with pytest.raises(Conflict) as refused:
-        give(org_b, org_c, [film], territories="CN", media="svod", start="2027-06-01", end="2028-01-01",
-             languages=[{"language": "zh-Hans", "use": "subtitled"}])
+        give(
+            org_b,
+            org_c,
+            [film],
+            territories="CN",
+            media="svod",
+            start="2027-06-01",
+            end="2028-01-01",
+            languages=[{"language": "zh-Hans", "use": "subtitled"}],
+        )
     assert refused.value.details[0]["language"] == "zh-Hans subtitled"
-    give(org_b, org_c, [film], territories="CN", media="svod", start="2027-06-01", end="2028-01-01",
-         languages=[{"language": "zh-Hans", "use": "dubbed"}])
+    give(
+        org_b,
+        org_c,
+        [film],
+        territories="CN",
+        media="svod",
+        start="2027-06-01",
+        end="2028-01-01",
+        languages=[{"language": "zh-Hans", "use": "dubbed"}],
+    )
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "xml"])
@@ -315,14 +364,17 @@ def test_a_grant_naming_languages_exports_them_and_imports_back_with_the_same_la
 
     film = make_work(org_a, "brother")
     hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")
-    languages = [{"language": "ru", "use": "dubbed"}, {"language": "kk", "use": "dubbed"},
-                 {"language": "zh-Hans", "use": "subtitled"}, {"language": "en", "use": "dubbed"},
-                 {"language": "en", "use": "subtitled"}]
+    languages = [
+        {"language": "ru", "use": "dubbed"},
+        {"language": "kk", "use": "dubbed"},
+        {"language": "zh-Hans", "use": "subtitled"},
+        {"language": "en", "use": "dubbed"},
+        {"language": "en", "use": "subtitled"},
+    ]
     give(org_a, org_b, [film], territories="KZ", media="svod", languages=languages)
     exported = from_ledger.export_avails(org_a, fmt, licensee=org_b).data
     rows = records.read_avails(exported).rows
-    assert {(r.allowed_languages, r.localization_type) for r in rows} == {
-        (("ru", "kk"), "dub"), (("zh-Hans",), "sub"), (("en",), "subdub")}
+    assert {(r.allowed_languages, r.localization_type) for r in rows} == {(("ru", "kk"), "dub"), (("zh-Hans",), "sub"), (("en",), "subdub")}
     records.import_avails(org_c, exported, f"a.{fmt}")
     received = Term.objects.get(contract__licensee=org_c)
     assert term_languages(received) == {(d["language"], d["use"]) for d in languages}

@@ -17,8 +17,7 @@ from kinomost.catalog.models import Identifier
 from kinomost.core.errors import InvalidInput
 from kinomost.rights.avails import from_ledger, records
 from kinomost.rights.avails.export import write_xml
-from tests.rights.avails_schema import (SAMPLES, VALID_SAMPLES, needs_samples, needs_schemas, round_trip_xml,
-                                        validate_avails_xml)
+from tests.rights.avails_schema import SAMPLES, VALID_SAMPLES, needs_samples, needs_schemas, round_trip_xml, validate_avails_xml
 from tests.factories import give, hold, make_work
 from tests.rights.test_avails_export import sample_rows
 
@@ -49,15 +48,43 @@ def test_the_validator_finds_what_the_old_writer_got_wrong():
 def test_generated_movies_and_tv_with_every_kind_of_field_validate():
     episode = sample_rows()[4]
     rows = sample_rows() + [
-        dataclasses.replace(episode, work_type="Series", season_number=None, episode_number=None,
-                            episode_title_alias=None, alid="md:alid:org:mosfilm:series", content_id=None,
-                            rating_system="TVPG", rating_value="TV-14", release_year=1973),
-        dataclasses.replace(episode, work_type="Volume", volume_number=None, volume_title_alias="Box",
-                            season_number=None, runtime=dt.timedelta(hours=9), alid="md:alid:org:mosfilm:box"),
-        dataclasses.replace(episode, work_type="Episode", season_content_id=None, series_content_id=None,
-                            season_number=None, rating_system="MKRF", rating_value="12+",
-                            runtime=dt.timedelta(minutes=64), localization_type="dub", allowed_languages=("kk",),
-                            price_type="NA", price_value="NA", license_type="TVOD", alid="md:alid:org:mosfilm:e3"),
+        dataclasses.replace(
+            episode,
+            work_type="Series",
+            season_number=None,
+            episode_number=None,
+            episode_title_alias=None,
+            alid="md:alid:org:mosfilm:series",
+            content_id=None,
+            rating_system="TVPG",
+            rating_value="TV-14",
+            release_year=1973,
+        ),
+        dataclasses.replace(
+            episode,
+            work_type="Volume",
+            volume_number=None,
+            volume_title_alias="Box",
+            season_number=None,
+            runtime=dt.timedelta(hours=9),
+            alid="md:alid:org:mosfilm:box",
+        ),
+        dataclasses.replace(
+            episode,
+            work_type="Episode",
+            season_content_id=None,
+            series_content_id=None,
+            season_number=None,
+            rating_system="MKRF",
+            rating_value="12+",
+            runtime=dt.timedelta(minutes=64),
+            localization_type="dub",
+            allowed_languages=("kk",),
+            price_type="NA",
+            price_value="NA",
+            license_type="TVOD",
+            alid="md:alid:org:mosfilm:e3",
+        ),
         dataclasses.replace(sample_rows()[0], price_type="Category", price_value="New Release", price_currency="USD", avail_id="9"),
     ]
     data, notes = xml_of(rows)
@@ -113,8 +140,17 @@ def test_grants_of_films_and_episodes_recorded_by_hand_export_valid_with_derived
     episode = make_work(org_a, "moments-s1e1", kind="episode", parent_ref="moments-s1")
     Identifier.objects.create(work=season, namespace="content_id", value="md:cid:org:rmg:moments-s1")
     hold(org_a, [film, series, season, episode], territories="WORLD", media="all", start="2026-01-01")
-    give(org_a, org_b, [film, episode], territories="KZ;001", media="svod;est", start="2027-01-01", end=None,
-         exclusive=False, languages=[{"language": "ru", "use": "dubbed"}])
+    give(
+        org_a,
+        org_b,
+        [film, episode],
+        territories="KZ;001",
+        media="svod;est",
+        start="2027-01-01",
+        end=None,
+        exclusive=False,
+        languages=[{"language": "ru", "use": "dubbed"}],
+    )
     exported = from_ledger.export_avails(org_a, "xml", licensee=org_b)
     assert validate_avails_xml(exported.data) == []
     assert set(texts(exported.data, ".//a:SeasonContentID")) == {"md:cid:org:rmg:moments-s1"}
@@ -132,8 +168,7 @@ def test_an_export_with_nothing_in_it_is_refused_by_every_interface(org_a, org_b
             from_ledger.export_avails(org_a, fmt, licensee=org_b)
     with pytest.raises(CommandError, match="nothing to export"):
         call_command("export-avails", "--org", org_a.slug, "--licensee", org_b.slug, "--format", "xml")
-    r = client_a.get(f"/api/v1/rights/avails/export?licensee={org_b.slug}&format=xml",
-                     HTTP_AUTHORIZATION=f"Bearer {token_a}")
+    r = client_a.get(f"/api/v1/rights/avails/export?licensee={org_b.slug}&format=xml", HTTP_AUTHORIZATION=f"Bearer {token_a}")
     assert r.status_code == 422 and r.json()["error"] == "invalid_input" and "nothing to export" in r.json()["message"]
     r = client_a.get(f"/studio/rights/avails/export/?licensee={org_b.slug}&format=xml")
     assert r.status_code == 422 and b"avails-export-refused" in r.content and b"nothing to export" in r.content
@@ -143,14 +178,11 @@ def test_the_notes_reach_the_cli_the_api_and_the_page(org_a, org_b, client_a, to
     film = make_work(org_a, "brother")
     hold(org_a, [film], territories="WORLD", media="all", start="2026-01-01")
     give(org_a, org_b, [film], territories="KZ", media="svod", start="2027-01-01", end="2030-01-01")
-    call_command("export-avails", "--org", org_a.slug, "--licensee", org_b.slug, "--format", "xml",
-                 "--output", str(tmp_path / "out.xml"))
+    call_command("export-avails", "--org", org_a.slug, "--licensee", org_b.slug, "--format", "xml", "--output", str(tmp_path / "out.xml"))
     assert "ShortDescription" in capsys.readouterr().err
-    r = client_a.get(f"/api/v1/rights/avails/export?licensee={org_b.slug}&format=xml",
-                     HTTP_AUTHORIZATION=f"Bearer {token_a}")
+    r = client_a.get(f"/api/v1/rights/avails/export?licensee={org_b.slug}&format=xml", HTTP_AUTHORIZATION=f"Bearer {token_a}")
     assert r.status_code == 200 and validate_avails_xml(r.content) == []
     assert {note["field"] for note in json.loads(r["X-Avails-Notes"])} == {"ShortDescription", "Asset/@contentID"}
-    r = client_a.get(f"/studio/rights/avails/export/?licensee={org_b.slug}&format=xml&check=1",
-                     HTTP_ACCEPT_LANGUAGE="ru")
+    r = client_a.get(f"/studio/rights/avails/export/?licensee={org_b.slug}&format=xml&check=1", HTTP_ACCEPT_LANGUAGE="ru")
     assert r.status_code == 200 and b"avails-export-check" in r.content and b"ShortDescription" in r.content
     assert f"licensee={org_b.slug}&amp;format=xml".encode() in r.content  # the download link, without check

@@ -9,8 +9,9 @@ from kinomost.rights.avails import values as v
 from kinomost.rights.avails.build import LICENSE_TYPE
 
 
-@pytest.mark.parametrize("cell", [41439, 41439.0, "41439", "2013-06-14", "2013-06-14T00:00:00",
-                                  dt.datetime(2013, 6, 14), dt.date(2013, 6, 14)])
+@pytest.mark.parametrize(
+    "cell", [41439, 41439.0, "41439", "2013-06-14", "2013-06-14T00:00:00", dt.datetime(2013, 6, 14), dt.date(2013, 6, 14)]
+)
 def test_excel_serial_and_iso_spellings_give_the_same_date(cell):
     assert v.when(cell, is_end=False) == (dt.date(2013, 6, 14), None)
 
@@ -37,9 +38,16 @@ def test_open_cannot_start_a_window_and_nonsense_is_named():
         v.when("2013-13-01", is_end=True)
 
 
-@pytest.mark.parametrize("cell, seconds", [
-    (dt.time(1, 56, 20), 6980), (0.0807, 6972), ("1:56:20", 6980), ("1:56", 6960), ("PT1H56M20S", 6980),
-])
+@pytest.mark.parametrize(
+    "cell, seconds",
+    [
+        (dt.time(1, 56, 20), 6980),
+        (0.0807, 6972),
+        ("1:56:20", 6980),
+        ("1:56", 6960),
+        ("PT1H56M20S", 6980),
+    ],
+)
 def test_running_time_spellings(cell, seconds):
     duration, note = v.runtime(cell)
     assert duration.total_seconds() == seconds and note is None
@@ -51,8 +59,9 @@ def test_two_part_running_time_of_ten_or_more_is_minutes_and_seconds_with_a_warn
     assert "56 min 20 s" in note
 
 
-@pytest.mark.parametrize("cell, expected", [(1, True), (0, False), ("Yes", True), ("no", False), ("TRUE", True),
-                                            ("=FALSE()", False), (True, True), ("y", True)])
+@pytest.mark.parametrize(
+    "cell, expected", [(1, True), (0, False), ("Yes", True), ("no", False), ("TRUE", True), ("=FALSE()", False), (True, True), ("y", True)]
+)
 def test_booleans(cell, expected):
     assert v.boolean(cell) is expected
 

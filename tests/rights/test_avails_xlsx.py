@@ -12,9 +12,7 @@ from kinomost.rights.avails.xlsx import read_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / ".." / "shared" / "conformance" / "avails"
-needs_fixtures = pytest.mark.skipif(
-    not FIXTURES.is_dir(), reason=f"shared conformance fixtures not present: {FIXTURES.resolve()}"
-)
+needs_fixtures = pytest.mark.skipif(not FIXTURES.is_dir(), reason=f"shared conformance fixtures not present: {FIXTURES.resolve()}")
 
 
 def fixture(name: str) -> Path:
@@ -24,10 +22,20 @@ def fixture(name: str) -> Path:
 def movie(**overrides) -> dict:
     """A valid Movies v1.9 row."""
     row = {
-        "DisplayName": "Rockstar Films", "Territory": "US", "WorkType": "Movie", "EntryType": "Full Extract",
-        "TitleInternalAlias": "View from a Mountain, The", "LicenseType": "EST", "FormatProfile": "HD",
-        "Start": dt.datetime(2013, 6, 14), "End": "Open", "PriceType": "Tier", "PriceValue": 4,
-        "ContentID": "md:cid:org:rockstar:view", "ALID": "md:alid:org:rockstar:view", "AvailID": "A-1",
+        "DisplayName": "Rockstar Films",
+        "Territory": "US",
+        "WorkType": "Movie",
+        "EntryType": "Full Extract",
+        "TitleInternalAlias": "View from a Mountain, The",
+        "LicenseType": "EST",
+        "FormatProfile": "HD",
+        "Start": dt.datetime(2013, 6, 14),
+        "End": "Open",
+        "PriceType": "Tier",
+        "PriceValue": 4,
+        "ContentID": "md:cid:org:rockstar:view",
+        "ALID": "md:alid:org:rockstar:view",
+        "AvailID": "A-1",
     }
     row.update(overrides)
     return row
@@ -56,7 +64,11 @@ def test_movies_1_9_reads_every_row_with_its_facts():
     assert result.version == "1.9" and len(result.rows) == 26
     first = result.rows[0]
     assert (first.title_alias, first.territory, first.license_type, first.format_profile) == (
-        "View from a Mountain, The", "US", "EST", "HD")
+        "View from a Mountain, The",
+        "US",
+        "EST",
+        "HD",
+    )
     assert first.start == dt.date(2013, 6, 14) and first.open_ended and first.end_condition == "Open"
     assert first.exclusive is True and first.runtime == dt.timedelta(hours=1, minutes=56, seconds=20)
     assert first.release_year == 2006 and first.rating_value == "PG" and first.price_value == "4"
@@ -94,9 +106,14 @@ def test_tv_1_9_reads_seasons_and_episodes_with_their_numbers():
 
 
 @needs_fixtures
-@pytest.mark.parametrize("name, count, version", [
-    ("Movies_v1.8.xlsx", 27, "1.8"), ("TV_v1.8.xlsx", 38, "1.8"), ("Movies_v1.7.3.xlsx", 6, None),
-])
+@pytest.mark.parametrize(
+    "name, count, version",
+    [
+        ("Movies_v1.8.xlsx", 27, "1.8"),
+        ("TV_v1.8.xlsx", 38, "1.8"),
+        ("Movies_v1.7.3.xlsx", 6, None),
+    ],
+)
 def test_older_templates_read(name, count, version):
     result = read_xlsx(fixture(name))
     assert len(result.rows) == count and result.version == version
@@ -130,8 +147,7 @@ def test_bonus_sheet_is_skipped_with_a_reason():
 
 
 @needs_fixtures
-@pytest.mark.parametrize("name", ["Movies_v1.9.xlsx", "TV_v1.9.xlsx", "Movies_v1.8.xlsx", "TV_v1.8.xlsx",
-                                  "Movies_v1.7.3.xlsx"])
+@pytest.mark.parametrize("name", ["Movies_v1.9.xlsx", "TV_v1.9.xlsx", "Movies_v1.8.xlsx", "TV_v1.8.xlsx", "Movies_v1.7.3.xlsx"])
 def test_fast_cell_scanner_agrees_with_openpyxl(name):
     fast, reference = read_xlsx(fixture(name)), read_xlsx(fixture(name), engine="openpyxl")
     assert fast.rows == reference.rows and fast.warnings == reference.warnings
@@ -151,8 +167,12 @@ def test_one_bad_row_among_many_names_row_and_column_and_nothing_is_returned(tmp
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path):
-    rows = [movie(), movie(LicenseType="PVOD", Start="soon"), movie(End=dt.datetime(2010, 1, 1)), movie(ALID=None,
-            ContentID=None, TitleInternalAlias=None)]
+    rows = [
+        movie(),
+        movie(LicenseType="PVOD", Start="soon"),
+        movie(End=dt.datetime(2010, 1, 1)),
+        movie(ALID=None, ContentID=None, TitleInternalAlias=None),
+    ]
     with pytest.raises(ImportRejected) as refused:
         read_xlsx(make_sheet(tmp_path / "bad.xlsx", rows))
     found = {(p["row"], p["column"]) for p in refused.value.problems}
@@ -160,8 +180,11 @@ def test_every_problem_is_reported_not_only_the_first(tmp_path):
 
 
 def test_excel_serials_and_iso_text_read_as_the_same_dates(tmp_path):
-    rows = [movie(Start=41439, End=41500), movie(Start="2013-06-14", End="2013-08-14"),
-            movie(Start=dt.datetime(2013, 6, 14), End=dt.date(2013, 8, 14))]
+    rows = [
+        movie(Start=41439, End=41500),
+        movie(Start="2013-06-14", End="2013-08-14"),
+        movie(Start=dt.datetime(2013, 6, 14), End=dt.date(2013, 8, 14)),
+    ]
     result = read_xlsx(make_sheet(tmp_path / "dates.xlsx", rows))
     assert {(row.start, row.end) for row in result.rows} == {(dt.date(2013, 6, 14), dt.date(2013, 8, 14))}
 
@@ -175,11 +198,29 @@ def test_formulas_are_refused_but_template_booleans_are_values(tmp_path):
 
 
 def test_columns_in_any_order_empty_rows_skipped_and_extensions_read(tmp_path):
-    columns = ["ALID", "End", "Start", "LicenseType", "FormatProfile", "TitleInternalAlias", "EntryType",
-               "WorkType", "Territory", "DisplayName", "PriceType", "PriceValue", "Exclusive", "TotalRunTime"]
-    rows = [movie(LicenseType="AVOD", PriceType=None, PriceValue=None, Exclusive="Yes", TotalRunTime="1:56:20"),
-            {}, {}, movie(LicenseType="FVOD", PriceType=None, PriceValue=None, Exclusive=0),
-            movie(LicenseType="TVOD", Territory="ru")]
+    columns = [
+        "ALID",
+        "End",
+        "Start",
+        "LicenseType",
+        "FormatProfile",
+        "TitleInternalAlias",
+        "EntryType",
+        "WorkType",
+        "Territory",
+        "DisplayName",
+        "PriceType",
+        "PriceValue",
+        "Exclusive",
+        "TotalRunTime",
+    ]
+    rows = [
+        movie(LicenseType="AVOD", PriceType=None, PriceValue=None, Exclusive="Yes", TotalRunTime="1:56:20"),
+        {},
+        {},
+        movie(LicenseType="FVOD", PriceType=None, PriceValue=None, Exclusive=0),
+        movie(LicenseType="TVOD", Territory="ru"),
+    ]
     result = read_xlsx(make_sheet(tmp_path / "order.xlsx", rows, columns=columns))
     assert [row.license_type for row in result.rows] == ["AVOD", "FVOD", "TVOD"]
     assert [row.exclusive for row in result.rows] == [True, False, None]
@@ -206,9 +247,16 @@ def test_a_workbook_without_avails_sheet_is_refused(tmp_path):
 def test_scanner_agrees_with_openpyxl_across_chunk_boundaries_and_odd_text(tmp_path, monkeypatch):
     from kinomost.rights.avails import xlsx
 
-    rows = [movie(TitleInternalAlias=f"Tom & Jerry <{i}> \"quoted\" ёжик", AvailID=f"A-{i}", PriceValue=i + 0.99,
-                  End=dt.datetime(2030, 1, 1, 23, 59, 59) if i % 2 else "Open", Exclusive=bool(i % 3))
-            for i in range(300)]
+    rows = [
+        movie(
+            TitleInternalAlias=f'Tom & Jerry <{i}> "quoted" ёжик',
+            AvailID=f"A-{i}",
+            PriceValue=i + 0.99,
+            End=dt.datetime(2030, 1, 1, 23, 59, 59) if i % 2 else "Open",
+            Exclusive=bool(i % 3),
+        )
+        for i in range(300)
+    ]
     path = make_sheet(tmp_path / "odd.xlsx", rows)
     monkeypatch.setattr(xlsx, "_CHUNK", 997)  # rows and characters split across reads
     fast, reference = read_xlsx(path), read_xlsx(path, engine="openpyxl")
@@ -218,9 +266,16 @@ def test_scanner_agrees_with_openpyxl_across_chunk_boundaries_and_odd_text(tmp_p
 
 
 def episode(**overrides) -> dict:
-    row = movie(WorkType="Episode", TitleInternalAlias=None, SeriesTitleInternalAlias="Detectives, The",
-                SeasonNumber=1, EpisodeNumber=3, EpisodeTitleInternalAlias="Elemental Five, The",
-                EpisodeContentID="md:cid:org:rockstar:e3", ContentID=None)
+    row = movie(
+        WorkType="Episode",
+        TitleInternalAlias=None,
+        SeriesTitleInternalAlias="Detectives, The",
+        SeasonNumber=1,
+        EpisodeNumber=3,
+        EpisodeTitleInternalAlias="Elemental Five, The",
+        EpisodeContentID="md:cid:org:rockstar:e3",
+        ContentID=None,
+    )
     row.update(overrides)
     return row
 
@@ -229,8 +284,7 @@ def test_merged_all_avails_layout_reads_movies_and_episodes_from_one_sheet(tmp_p
     names = list(dict.fromkeys([n for n, _, _ in layout.MOVIES] + [n for n, _, _ in layout.TV]))
     result = read_xlsx(make_sheet(tmp_path / "all.xlsx", [movie(), episode()], columns=names, version="1.8"))
     film, show = result.rows
-    assert (film.work_type, film.title_alias, film.content_id) == ("Movie", "View from a Mountain, The",
-                                                                   "md:cid:org:rockstar:view")
+    assert (film.work_type, film.title_alias, film.content_id) == ("Movie", "View from a Mountain, The", "md:cid:org:rockstar:view")
     assert (show.work_type, show.season_number, show.episode_number) == ("Episode", 1, 3)
     assert show.content_id == "md:cid:org:rockstar:e3" and show.title_alias is None and result.version == "1.8"
 
@@ -241,6 +295,8 @@ def test_tv_rows_need_their_numbers_and_episode_title(tmp_path):
     with pytest.raises(ImportRejected) as refused:
         read_xlsx(make_sheet(tmp_path / "tv.xlsx", rows, columns=names))
     assert [(p["row"], p["column"]) for p in refused.value.problems] == [
-        (5, "EpisodeTitleInternalAlias"), (5, "SeasonNumber"), (6, "EpisodeNumber")]
+        (5, "EpisodeTitleInternalAlias"),
+        (5, "SeasonNumber"),
+        (6, "EpisodeNumber"),
+    ]
     assert refused.value.problems[2]["message"] == "'three' is not a whole number"
-

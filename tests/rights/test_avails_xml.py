@@ -36,8 +36,7 @@ DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
 </avails:AvailList>"""
 
 
-def document(minor=5, license="SVOD", start="2024-01-01T00:00:00",
-             end="<avails:EndCondition>Open</avails:EndCondition>") -> io.BytesIO:
+def document(minor=5, license="SVOD", start="2024-01-01T00:00:00", end="<avails:EndCondition>Open</avails:EndCondition>") -> io.BytesIO:
     return io.BytesIO(DOCUMENT.format(minor=minor, license=license, start=start, end=end).encode())
 
 
@@ -112,8 +111,9 @@ def test_extension_license_types(license):
 def test_bad_window_is_refused_once_per_transaction_not_per_territory():
     with pytest.raises(ImportRejected) as refused:
         read_xml(document(start="2024-02-01", end="<avails:End>2024-01-01</avails:End>"))
-    assert refused.value.problems == [{"path": "/AvailList/Avail[1]/Transaction[1]/End", "field": "End",
-                                       "message": "End 2024-01-01 is not after Start 2024-02-01"}]
+    assert refused.value.problems == [
+        {"path": "/AvailList/Avail[1]/Transaction[1]/End", "field": "End", "message": "End 2024-01-01 is not after Start 2024-02-01"}
+    ]
 
 
 def test_missing_end_and_foreign_documents_are_refused():
@@ -128,11 +128,12 @@ def test_missing_end_and_foreign_documents_are_refused():
     assert "not well-formed" in refused.value.problems[0]["message"]
 
 
-BOMB = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-        + b"".join(b'<!ENTITY %c "%s">' % (bytes([ord("a") + i + 1]), (b"&%c;" % (ord("a") + i)) * 10)
-                   for i in range(7))
-        + b']><avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
-          b"<avails:Avail><avails:ALID>&h;</avails:ALID></avails:Avail></avails:AvailList>")
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(b'<!ENTITY %c "%s">' % (bytes([ord("a") + i + 1]), (b"&%c;" % (ord("a") + i)) * 10) for i in range(7))
+    + b']><avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
+    b"<avails:Avail><avails:ALID>&h;</avails:ALID></avails:Avail></avails:AvailList>"
+)
 
 
 @pytest.mark.skipif(__import__("pyexpat").version_info < (2, 4, 0), reason="expat < 2.4 has no amplification limit")
@@ -140,8 +141,10 @@ def test_entity_expansion_bombs_and_external_entities_are_refused():
     with pytest.raises(ImportRejected) as refused:
         read_xml(io.BytesIO(BOMB))
     assert "amplification" in refused.value.problems[0]["message"]
-    external = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                b'<avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
-                b"<avails:Avail><avails:ALID>&x;</avails:ALID></avails:Avail></avails:AvailList>")
+    external = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<avails:AvailList xmlns:avails="http://www.movielabs.com/schema/avails/v2.5/avails">'
+        b"<avails:Avail><avails:ALID>&x;</avails:ALID></avails:Avail></avails:AvailList>"
+    )
     with pytest.raises(ImportRejected, match="problem"):
         read_xml(io.BytesIO(external))

@@ -18,8 +18,11 @@ def test_each_blocker_names_what_blocks_and_until_when(org_a, org_b):
     granted, held_back, free, not_held = (make_work(org_a, ref) for ref in ("granted", "held-back", "free", "not-held"))
     hold(org_a, [granted, held_back, free], territories=["CN"], media="svod")
     give(org_a, org_b, [granted], ref="KM-DEAL-7", end="2029-06-01")
-    record_holdback(org_a, TermInput(works=[held_back], territories=["CN"], media=["svod"], start="2026-06-01", end=None),
-                    contract=ContractInput(reference="HB-1"))
+    record_holdback(
+        org_a,
+        TermInput(works=[held_back], territories=["CN"], media=["svod"], start="2026-06-01", end=None),
+        contract=ContractInput(reference="HB-1"),
+    )
     found = blocking.blockers(org_a, [granted.pk, held_back.pk, free.pk, not_held.pk], ["CN"], ["svod"], WINDOW, True)
     assert free.pk not in found
     assert found[granted.pk] == [blocking.Blocker(blocking.GRANTED, org_b.name, "KM-DEAL-7", date(2029, 6, 1))]

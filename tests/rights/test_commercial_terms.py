@@ -13,13 +13,28 @@ from tests.factories import proposal
 from tests.factories import hold
 
 API = "/api/v1/rights"
-MONEY = {"currency": "usd", "minimum_guarantee": "6000", "revenue_share": "40", "per_hour": "0.5", "withholding_tax": "6",
-         "cross_collateralised": False, "period": "half"}
+MONEY = {
+    "currency": "usd",
+    "minimum_guarantee": "6000",
+    "revenue_share": "40",
+    "per_hour": "0.5",
+    "withholding_tax": "6",
+    "cross_collateralised": False,
+    "period": "half",
+}
 
 
 def _grant(client, token, film, money, ref="LIC-M"):
-    body = {"works": [film.pk], "territories": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01", "reference": ref,
-            "licensee": "shanghai-media", "money": money}
+    body = {
+        "works": [film.pk],
+        "territories": "CN",
+        "media": "svod",
+        "start": "2027-01-01",
+        "end": "2030-01-01",
+        "reference": ref,
+        "licensee": "shanghai-media",
+        "money": money,
+    }
     return client.post(f"{API}/grants", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
@@ -27,22 +42,33 @@ def test_a_grant_keeps_its_commercial_terms_and_the_api_shows_them(client, org_a
     hold(org_a, [film])
     r = _grant(client, token_a, film, MONEY)
     assert r.status_code == 201, r.content
-    assert r.json()["money"] == {"currency": "USD", "flat_fee": "0", "minimum_guarantee": "6000", "revenue_share": "40",
-                                 "per_hour": "0.5", "cross_collateralised": False, "withholding_tax": "6", "period": "half"}
+    assert r.json()["money"] == {
+        "currency": "USD",
+        "flat_fee": "0",
+        "minimum_guarantee": "6000",
+        "revenue_share": "40",
+        "per_hour": "0.5",
+        "cross_collateralised": False,
+        "withholding_tax": "6",
+        "period": "half",
+    }
     terms = commercial.terms_of(Contract.objects.get(reference="LIC-M"))
     assert terms.minimum_guarantee == Decimal("6000") and terms.revenue_share == Decimal("40") and not terms.cross_collateralised
     listed = client.get(f"{API}/contracts?kind=grant", HTTP_AUTHORIZATION=f"Bearer {token_a}").json()["results"]
     assert listed[0]["money"]["per_hour"] == "0.5"
 
 
-@pytest.mark.parametrize("money, field", [
-    ({"currency": "XYZ"}, "currency"),
-    ({"currency": "USD", "revenue_share": "140"}, "revenue_share"),
-    ({"currency": "USD", "minimum_guarantee": "-5"}, "minimum_guarantee"),
-    ({"currency": "USD", "minimum_guarantee": "1" + "0" * 30}, "minimum_guarantee"),
-    ({"currency": "USD", "flat_fee": "1.000001"}, "flat_fee"),
-    ({"currency": "USD", "period": "week"}, "period"),
-])
+@pytest.mark.parametrize(
+    "money, field",
+    [
+        ({"currency": "XYZ"}, "currency"),
+        ({"currency": "USD", "revenue_share": "140"}, "revenue_share"),
+        ({"currency": "USD", "minimum_guarantee": "-5"}, "minimum_guarantee"),
+        ({"currency": "USD", "minimum_guarantee": "1" + "0" * 30}, "minimum_guarantee"),
+        ({"currency": "USD", "flat_fee": "1.000001"}, "flat_fee"),
+        ({"currency": "USD", "period": "week"}, "period"),
+    ],
+)
 def test_bad_money_is_refused_naming_the_field_and_writes_nothing(client, org_a, org_b, film, token_a, money, field):
     hold(org_a, [film])
     r = _grant(client, token_a, film, money)
@@ -71,12 +97,21 @@ def test_a_signed_deal_copies_its_agreed_money_into_the_ledger(actor_a, actor_b,
 
     works = [make_work(org_a, f"pkg-{i}") for i in range(3)]
     hold(org_a, works, territories="CN", media="svod")
-    deal = deals.create_deal(actor_a, org_b, proposal(works, fee_per_work=Decimal("1000"), flat_fee=Decimal("500"),
-                                                        revenue_share=Decimal("40"), minimum_guarantee=Decimal("6000")))
+    deal = deals.create_deal(
+        actor_a,
+        org_b,
+        proposal(
+            works, fee_per_work=Decimal("1000"), flat_fee=Decimal("500"), revenue_share=Decimal("40"), minimum_guarantee=Decimal("6000")
+        ),
+    )
     deals.propose(actor_a, deal.pk)
     deals.accept(actor_b, deal.pk)
     deals.countersign(actor_b, deal.pk)
     deals.sign(actor_a, deal.pk, on_date="2026-12-01")
     terms = commercial.terms_of(Contract.objects.get(external_ref=f"exchange.deal:{deal.pk}"))
     assert (terms.currency, terms.flat_fee, terms.minimum_guarantee, terms.revenue_share) == (
-        "USD", Decimal("3500.00"), Decimal("6000.00"), Decimal("40.00"))
+        "USD",
+        Decimal("3500.00"),
+        Decimal("6000.00"),
+        Decimal("40.00"),
+    )

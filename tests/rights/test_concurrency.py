@@ -166,7 +166,8 @@ def test_the_constraint_refuses_a_raw_overlapping_exclusive_grant(setup):
         pytest.skip("the exclusion constraint exists only on PostgreSQL")
     licensor, buyers, film = setup
     term = ledger.grant(
-        licensor, buyers[0],
+        licensor,
+        buyers[0],
         TermInput(works=[film], territories="CN", media="svod", start="2027-01-01", end="2028-01-01", exclusive=True),
         contract=ContractInput(reference="LIC"),
     )

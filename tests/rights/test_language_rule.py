@@ -33,7 +33,9 @@ def test_a_grant_of_a_language_not_held_is_refused_naming_the_pair_cell_and_wind
         give(org_a, org_b, [film], languages=ZH_SUB)
     message, details = _refusal(exc)
     assert "work brother, CN, svod, [2027-01-01, 2030-01-01)" in message and "for zh-Hans subtitled" in message
-    assert [(d["territory"], d["media"], d["reason"], d.get("language", "")) for d in details] == [("CN", "svod", MISSING_HOLDING, "zh-Hans subtitled")]
+    assert [(d["territory"], d["media"], d["reason"], d.get("language", "")) for d in details] == [
+        ("CN", "svod", MISSING_HOLDING, "zh-Hans subtitled")
+    ]
     assert details[0]["window"] == str(Period(date(2027, 1, 1), date(2030, 1, 1)))
     assert not Term.objects.filter(kind="grant").exists()
 
@@ -139,7 +141,9 @@ def test_the_availability_api_takes_languages_and_names_the_one_not_held(client,
     body = {"works": ["brother"], "territories": ["CN"], "media": ["svod"], "start": "2027-01-01", "end": "2030-01-01", "exclusive": True}
 
     def ask(**extra):
-        r = client.post("/api/v1/rights/availability", {**body, **extra}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_a}")
+        r = client.post(
+            "/api/v1/rights/availability", {**body, **extra}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token_a}"
+        )
         assert r.status_code == 200, r.content
         return r.json()["works"][0]
 

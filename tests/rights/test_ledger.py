@@ -28,7 +28,13 @@ def test_a_holding_explodes_into_one_atom_per_work_country_and_media_leaf(org_a,
 
     assert atoms.count() == 2 * len(territories.expand("CIS")) * len(media.expand("vod"))
     atom = atoms.get(work=film, territory="KZ", media="svod")
-    assert (atom.kind, atom.holder_id, atom.start, atom.end, atom.effective_end) == (AtomKind.HOLDING, org_a.pk, D(2026, 1, 1), D(2031, 1, 1), D(2031, 1, 1))
+    assert (atom.kind, atom.holder_id, atom.start, atom.end, atom.effective_end) == (
+        AtomKind.HOLDING,
+        org_a.pk,
+        D(2026, 1, 1),
+        D(2031, 1, 1),
+        D(2031, 1, 1),
+    )
     assert AuditEvent.objects.filter(action="rights.holding_recorded", organisation_id=org_a.pk).exists()
 
 
@@ -52,7 +58,9 @@ def test_invalid_terms_are_refused_with_every_problem_named(org_a, film):
         hold(org_a, [film], territories="XX", media="cinema", start="2027-01-01", end="2026-01-01", languages=[("ru", "whispered")])
     assert set(exc.value.field_problems()) == {"territories", "media", "window", "languages"}
     with pytest.raises(InvalidInput, match="reference"):
-        ledger.record_holding(org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference=" "))
+        ledger.record_holding(
+            org_a, TermInput(works=[film], territories="RU", media="svod", start="2026-01-01"), contract=ContractInput(reference=" ")
+        )
 
 
 def test_languages_are_kept_on_the_term(org_a, film):
@@ -169,7 +177,9 @@ def test_other_territories_and_media_are_independent(org_a, org_b, org_c, film):
     give(org_a, org_c, [film], territories="HK", media="svod", ref="LIC-2")
     give(org_a, org_c, [film], territories="CN", media="avod", ref="LIC-3")
     assert [(licensee, territory, media) for licensee, territory, media, _start, _end in _exclusive_grants(film)] == [
-        ("kazakh-film", "CN", "avod"), ("kazakh-film", "HK", "svod"), ("shanghai-media", "CN", "svod"),
+        ("kazakh-film", "CN", "avod"),
+        ("kazakh-film", "HK", "svod"),
+        ("shanghai-media", "CN", "svod"),
     ]
 
 
@@ -192,7 +202,11 @@ def test_media_group_grant_is_checked_leaf_by_leaf(org_a, org_b, org_c, film):
 
 def test_holdback_blocks_grants_in_its_window_only(org_a, org_b, film):
     hold(org_a, [film])
-    ledger.record_holdback(org_a, TermInput(works=[film], territories="CN", media="vod", start="2027-01-01", end="2028-01-01"), contract=ContractInput(reference="HB-1"))
+    ledger.record_holdback(
+        org_a,
+        TermInput(works=[film], territories="CN", media="vod", start="2027-01-01", end="2028-01-01"),
+        contract=ContractInput(reference="HB-1"),
+    )
     with pytest.raises(Conflict) as exc:
         give(org_a, org_b, [film])
     [detail] = exc.value.details
@@ -203,8 +217,12 @@ def test_holdback_blocks_grants_in_its_window_only(org_a, org_b, film):
 
 def test_another_organisations_holdback_does_not_bind_the_licensor(org_a, org_b, org_c, film):
     hold(org_a, [film])
-    give(org_a, org_b, [film], territories="RU", media="svod", start="2026-01-01", end=None, sublicensable=True, exclusive=False, ref="LIC-B")
-    ledger.record_holdback(org_b, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB-B"))
+    give(
+        org_a, org_b, [film], territories="RU", media="svod", start="2026-01-01", end=None, sublicensable=True, exclusive=False, ref="LIC-B"
+    )
+    ledger.record_holdback(
+        org_b, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB-B")
+    )
     give(org_a, org_c, [film])
     assert ("kazakh-film", "CN", "svod", date(2027, 1, 1), date(2030, 1, 1)) in _exclusive_grants(film)
 
@@ -296,15 +314,26 @@ def test_a_refusal_serialises_for_the_api(org_a, org_b, film):
     body = json.loads(json.dumps(exc.value.as_dict()))
     assert body["error"] == "conflict"
     assert body["details"][0] | {"atom": None} == {
-        "work": film.pk, "work_ref": "brother", "territory": "CN", "media": "svod", "reason": "conflicting_grant",
-        "window": "[2027-01-01, 2030-01-01)", "atom": None, "on_work": film.pk, "contract": "LIC-EX",
-        "licensee": org_b.name, "licensee_id": org_b.pk, "exclusive": True,
+        "work": film.pk,
+        "work_ref": "brother",
+        "territory": "CN",
+        "media": "svod",
+        "reason": "conflicting_grant",
+        "window": "[2027-01-01, 2030-01-01)",
+        "atom": None,
+        "on_work": film.pk,
+        "contract": "LIC-EX",
+        "licensee": org_b.name,
+        "licensee_id": org_b.pk,
+        "exclusive": True,
     }
 
 
 def test_holdbacks_are_audited_and_can_be_lifted_by_termination(org_a, org_b, film):
     hold(org_a, [film])
-    term = ledger.record_holdback(org_a, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB"))
+    term = ledger.record_holdback(
+        org_a, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"), contract=ContractInput(reference="HB")
+    )
     assert AuditEvent.objects.filter(action="rights.holdback_recorded", organisation_id=org_a.pk).exists()
     with pytest.raises(Conflict, match="held back"):
         give(org_a, org_b, [film])
@@ -324,7 +353,9 @@ def test_terminating_a_holding_narrows_what_can_be_granted(org_a, org_b, film):
 def test_contract_keeps_its_external_reference(org_a, org_b, film):
     hold(org_a, [film])
     term = ledger.grant(
-        org_a, org_b, TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"),
+        org_a,
+        org_b,
+        TermInput(works=[film], territories="CN", media="svod", start="2027-01-01"),
         contract=ContractInput(reference="LIC-9", signed_on="2026-11-01", external_ref="exchange.deal:42"),
     )
     assert (term.contract.external_ref, term.contract.signed_on, term.contract.kind) == ("exchange.deal:42", D(2026, 11, 1), "licence")

@@ -32,7 +32,22 @@ def _post(client, url, body, token):
 
 
 def test_record_a_holding_then_list_and_read_it(client, org_a, film, token_a):
-    r = _post(client, f"{API}/holdings", {"works": ["brother"], "territories": ["WORLD"], "territories_excluded": ["CN"], "media": ["vod"], "start": "2026-01-01", "exclusive": True, "sublicensable": True, "reference": "ACQ-7", "licensor_name": "CTB Film"}, token_a)
+    r = _post(
+        client,
+        f"{API}/holdings",
+        {
+            "works": ["brother"],
+            "territories": ["WORLD"],
+            "territories_excluded": ["CN"],
+            "media": ["vod"],
+            "start": "2026-01-01",
+            "exclusive": True,
+            "sublicensable": True,
+            "reference": "ACQ-7",
+            "licensor_name": "CTB Film",
+        },
+        token_a,
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["side"] == "holding" and body["counterparty"] == "CTB Film"
@@ -46,7 +61,21 @@ def test_record_a_holding_then_list_and_read_it(client, org_a, film, token_a):
 
 def test_grant_by_slug_is_seen_by_both_parties_from_their_own_side(client, org_a, org_b, film, token_a, token_b):
     hold(org_a, [film])
-    r = _post(client, f"{API}/grants", {"works": [film.pk], "territories": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01", "exclusive": True, "reference": "LIC-9", "licensee": "shanghai-media"}, token_a)
+    r = _post(
+        client,
+        f"{API}/grants",
+        {
+            "works": [film.pk],
+            "territories": "CN",
+            "media": "svod",
+            "start": "2027-01-01",
+            "end": "2030-01-01",
+            "exclusive": True,
+            "reference": "LIC-9",
+            "licensee": "shanghai-media",
+        },
+        token_a,
+    )
     assert r.status_code == 201, r.content
     assert r.json()["side"] == "grant" and r.json()["counterparty"] == "Shanghai Media Group"
     received = client.get(f"{API}/contracts?kind=received", **_auth(token_b)).json()["results"]
@@ -56,23 +85,49 @@ def test_grant_by_slug_is_seen_by_both_parties_from_their_own_side(client, org_a
 
 
 def test_a_refused_grant_answers_409_with_every_conflict(client, org_a, org_b, org_c, granted, token_a):
-    r = _post(client, f"{API}/grants", {"works": ["brother"], "territories": ["CN", "KZ"], "media": "svod", "start": "2028-01-01", "end": "2029-01-01", "exclusive": True, "reference": "LIC-X", "licensee": "kazakh-film"}, token_a)
+    r = _post(
+        client,
+        f"{API}/grants",
+        {
+            "works": ["brother"],
+            "territories": ["CN", "KZ"],
+            "media": "svod",
+            "start": "2028-01-01",
+            "end": "2029-01-01",
+            "exclusive": True,
+            "reference": "LIC-X",
+            "licensee": "kazakh-film",
+        },
+        token_a,
+    )
     assert r.status_code == 409
     details = r.json()["details"]
-    assert [(d["territory"], d["reason"], d["contract"], d["licensee"]) for d in details] == [("CN", "conflicting_grant", "LIC-CN", "Shanghai Media Group")]
+    assert [(d["territory"], d["reason"], d["contract"], d["licensee"]) for d in details] == [
+        ("CN", "conflicting_grant", "LIC-CN", "Shanghai Media Group")
+    ]
     assert not Contract.objects.filter(reference="LIC-X").exists()
 
 
 def test_read_only_keys_may_read_but_not_record(client, org_a, film, token_a):
     token = parties.create_api_key(organisation=org_a, name="ro", role=Role.READ_ONLY)[1]
-    r = _post(client, f"{API}/holdings", {"works": ["brother"], "territories": "RU", "media": "svod", "start": "2026-01-01", "reference": "ACQ-RO"}, token)
+    r = _post(
+        client,
+        f"{API}/holdings",
+        {"works": ["brother"], "territories": "RU", "media": "svod", "start": "2026-01-01", "reference": "ACQ-RO"},
+        token,
+    )
     assert r.status_code == 403
     assert client.get(f"{API}/contracts", **_auth(token)).status_code == 200
 
 
 def test_holdback_then_terminate(client, org_a, film, token_a):
     hold(org_a, [film])
-    r = _post(client, f"{API}/holdbacks", {"works": ["brother"], "territories": "RU", "media": "free_tv", "start": "2026-06-01", "end": "2027-06-01", "reference": "HB-1"}, token_a)
+    r = _post(
+        client,
+        f"{API}/holdbacks",
+        {"works": ["brother"], "territories": "RU", "media": "free_tv", "start": "2026-06-01", "end": "2027-06-01", "reference": "HB-1"},
+        token_a,
+    )
     assert r.status_code == 201 and r.json()["side"] == "holdback"
     cid = r.json()["id"]
     done = _post(client, f"{API}/contracts/{cid}/terminate", {"on": "2026-09-01"}, token_a)
@@ -87,7 +142,19 @@ def test_licensee_may_not_terminate_a_grant_it_received(client, granted, token_b
 
 
 def test_availability_names_free_windows_and_gaps(client, granted, token_a):
-    r = _post(client, f"{API}/availability", {"works": ["brother"], "territories": ["CN", "RU"], "media": ["svod"], "start": "2026-01-01", "end": "2031-01-01", "exclusive": True}, token_a)
+    r = _post(
+        client,
+        f"{API}/availability",
+        {
+            "works": ["brother"],
+            "territories": ["CN", "RU"],
+            "media": ["svod"],
+            "start": "2026-01-01",
+            "end": "2031-01-01",
+            "exclusive": True,
+        },
+        token_a,
+    )
     assert r.status_code == 200, r.content
     work = r.json()["works"][0]
     assert work["available"] is False
@@ -95,8 +162,19 @@ def test_availability_names_free_windows_and_gaps(client, granted, token_a):
     assert cells["RU"]["available"] is True
     assert cells["CN"]["free"] == [{"start": "2026-01-01", "end": "2027-01-01"}, {"start": "2030-01-01", "end": "2031-01-01"}]
     gap = cells["CN"]["gaps"][0]
-    assert (gap["reason"], gap["start"], gap["end"], gap["contract"], gap["licensee"]) == ("conflicting_grant", "2027-01-01", "2030-01-01", "LIC-CN", "Shanghai Media Group")
-    problems = _post(client, f"{API}/availability", {"catalogue": True, "territories": ["CN", "RU"], "media": "svod", "start": "2026-01-01", "exclusive": True, "detail": "problems"}, token_a).json()
+    assert (gap["reason"], gap["start"], gap["end"], gap["contract"], gap["licensee"]) == (
+        "conflicting_grant",
+        "2027-01-01",
+        "2030-01-01",
+        "LIC-CN",
+        "Shanghai Media Group",
+    )
+    problems = _post(
+        client,
+        f"{API}/availability",
+        {"catalogue": True, "territories": ["CN", "RU"], "media": "svod", "start": "2026-01-01", "exclusive": True, "detail": "problems"},
+        token_a,
+    ).json()
     assert [c["territory"] for c in problems["works"][0]["cells"]] == ["CN"]
 
 
@@ -111,7 +189,12 @@ def test_availability_refuses_an_answer_too_large(client, org_a, token_a):
     r = _post(client, f"{API}/availability", {"works": works, "territories": "WORLD", "media": "all", "start": "2026-01-01"}, token_a)
     assert r.status_code == 200
     many = [make_work(org_a, f"m{i}").pk for i in range(40)]
-    assert _post(client, f"{API}/availability", {"works": many, "territories": "WORLD", "media": "all", "start": "2026-01-01"}, token_a).status_code == 422
+    assert (
+        _post(
+            client, f"{API}/availability", {"works": many, "territories": "WORLD", "media": "all", "start": "2026-01-01"}, token_a
+        ).status_code
+        == 422
+    )
 
 
 def test_find_available_pages_with_titles_and_the_free_stretch(client, org_a, org_b, token_a):
@@ -178,6 +261,11 @@ def test_an_episode_of_a_series_licensed_to_us_is_readable_through_the_series(cl
     body = client.get(f"{API}/works/{episode.pk}?on=2028-01-01", **_auth(token_b)).json()
     assert [b["contract"] for b in body["timeline"]] == ["LIC-SERIES"] and body["timeline"][0]["inherited"] is True
     assert body["matrix"]["rows"][0]["cells"][0]["marks"][0]["inherited"] is True
-    r = _post(client, f"{API}/availability", {"works": ["the-series-s1e1", season.pk], "territories": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01"}, token_b)
+    r = _post(
+        client,
+        f"{API}/availability",
+        {"works": ["the-series-s1e1", season.pk], "territories": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01"},
+        token_b,
+    )
     assert r.status_code == 200 and [w["id"] for w in r.json()["works"]] == [episode.pk, season.pk]
     assert client.get(f"{API}/works/{other.pk}", **_auth(token_b)).status_code == 404

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_closed_royalties_show_in_the_balance_each_way(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     contract = world.licence([film], {"currency": "USD", "revenue_share": "50", "minimum_guarantee": "100"})
     world.usage(contract, film, "2027-02", receipts="1000")  # 500 earned, 100 recoups the MG: 400 beyond it
     actor = Actor(organisation=world.licensor, role=Role.READ_ONLY)

@@ -20,21 +20,22 @@ def _doc(contract, label):
 
 
 def test_flat_fee_only_falls_due_in_the_signing_period(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     contract = world.licence([film], {"currency": "USD", "flat_fee": "10000"}, signed_on="2027-02-10")
     world.session(film, contract, seconds=3600, at="2027-02-11T20:00")  # viewing earns nothing without a share
     q1, q2 = _doc(contract, "2027-Q1"), _doc(contract, "2027-Q2")
     assert (q1["flat_fee_due"], q1["royalty"], q1["payable"]) == ("10000.00", "0.00", "10000.00")
-    assert q1["lines"] == [{"work": "film", "work_id": film.pk, "views": 1, "hours": "1.0000", "receipts": "0.00", "royalty": "0.00",
-                            "adjusts": None}]
+    assert q1["lines"] == [
+        {"work": "film", "work_id": film.pk, "views": 1, "hours": "1.0000", "receipts": "0.00", "royalty": "0.00", "adjusts": None}
+    ]
     assert (q2["flat_fee_due"], q2["payable"]) == ("0.00", "0.00")
 
 
 def test_a_share_with_a_minimum_guarantee_recouped_over_three_periods_then_withholding(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     contract = world.licence([film], {"currency": "USD", "revenue_share": "40", "minimum_guarantee": "6000", "withholding_tax": "6"})
-    world.usage(contract, film, "2027-02", receipts="5000")   # Q1: 40 % → 2000 earned, all recoups the MG
-    world.usage(contract, film, "2027-05", receipts="7500")   # Q2: 3000 earned, recouped 2000+3000 = 5000
+    world.usage(contract, film, "2027-02", receipts="5000")  # Q1: 40 % → 2000 earned, all recoups the MG
+    world.usage(contract, film, "2027-05", receipts="7500")  # Q2: 3000 earned, recouped 2000+3000 = 5000
     world.usage(contract, film, "2027-08", receipts="10000")  # Q3: 4000 earned, 1000 ends the MG, 3000 payable
     q1, q2, q3 = (_doc(contract, p) for p in ("2027-Q1", "2027-Q2", "2027-Q3"))
     assert q1["minimum_guarantee"] == {"amount": "6000.00", "recouped_before": "0.00", "recouped_now": "2000.00", "remaining": "4000.00"}
@@ -53,30 +54,39 @@ def test_a_per_hour_rate_pays_hours_watched(world):
     film, other = world.works("film", "other")
     contract = world.licence([film, other], {"currency": "CNY", "per_hour": "3", "period": "month"})
     world.usage(contract, film, "2027-03", receipts="0", currency="CNY", views=5000, seconds=7_200_000)  # 2000 h × ¥3 = ¥6000
-    world.usage(contract, other, "2027-03", receipts="0", currency="CNY", views=1, seconds=5_401)       # 1.5003 h × ¥3 = ¥4.5009 → 4.50
+    world.usage(contract, other, "2027-03", receipts="0", currency="CNY", views=1, seconds=5_401)  # 1.5003 h × ¥3 = ¥4.5009 → 4.50
     doc = _doc(contract, "2027-03")
     assert [(l["work"], l["hours"], l["royalty"]) for l in doc["lines"]] == [("film", "2000.0000", "6000.00"), ("other", "1.5003", "4.50")]
     assert (doc["royalty"], doc["payable"]) == ("6004.50", "6004.50")
 
 
-@pytest.mark.parametrize("crossed, expected", [
-    # one MG of 1000 against 1500 + 100 earned: 1000 recouped, 600 payable
-    (True, {"recouped_now": "1000.00", "remaining": "0.00", "payable": "600.00"}),
-    # 500 per work: A recoups 500 and pays 1000 beyond it; B recoups 100 and still owes 400; payable 1000
-    (False, {"recouped_now": "600.00", "remaining": "400.00", "payable": "1000.00"}),
-])
+@pytest.mark.parametrize(
+    "crossed, expected",
+    [
+        # one MG of 1000 against 1500 + 100 earned: 1000 recouped, 600 payable
+        (True, {"recouped_now": "1000.00", "remaining": "0.00", "payable": "600.00"}),
+        # 500 per work: A recoups 500 and pays 1000 beyond it; B recoups 100 and still owes 400; payable 1000
+        (False, {"recouped_now": "600.00", "remaining": "400.00", "payable": "1000.00"}),
+    ],
+)
 def test_cross_collateralised_versus_per_work_guarantee(world, crossed, expected):
     a, b = world.works("a", "b")
-    contract = world.licence([a, b], {"currency": "USD", "revenue_share": "50", "minimum_guarantee": "1000", "cross_collateralised": crossed})
+    contract = world.licence(
+        [a, b], {"currency": "USD", "revenue_share": "50", "minimum_guarantee": "1000", "cross_collateralised": crossed}
+    )
     world.usage(contract, a, "2027-01", receipts="3000")  # 1500 earned
-    world.usage(contract, b, "2027-01", receipts="200")   # 100 earned
+    world.usage(contract, b, "2027-01", receipts="200")  # 100 earned
     doc = _doc(contract, "2027-Q1")
-    got = {"recouped_now": doc["minimum_guarantee"]["recouped_now"], "remaining": doc["minimum_guarantee"]["remaining"], "payable": doc["payable"]}
+    got = {
+        "recouped_now": doc["minimum_guarantee"]["recouped_now"],
+        "remaining": doc["minimum_guarantee"]["remaining"],
+        "payable": doc["payable"],
+    }
     assert got == expected and doc["royalty"] == "1600.00"
 
 
 def test_rub_receipts_are_converted_at_the_periods_average_rate_named_with_its_source(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     contract = world.licence([film], {"currency": "USD", "revenue_share": "40"})
     for _ in range(3):
         world.charge("199", at="2027-02-01T10:00", kind="rental", media="tvod", work=film, contract=contract)  # 597 RUB
@@ -94,7 +104,7 @@ def test_rub_receipts_are_converted_at_the_periods_average_rate_named_with_its_s
 
 
 def test_a_late_report_after_closing_goes_into_the_next_open_period_as_an_adjustment(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     contract = world.licence([film], {"currency": "USD", "revenue_share": "50"})
     world.usage(contract, film, "2027-01", receipts="100")
     closed = close("2027-Q1", now=moment("2027-04-02T00:00"))
@@ -120,7 +130,10 @@ def test_a_shared_pool_is_split_by_largest_remainder_and_lines_add_up(world):
     doc = _doc(contract, "2027-03")
     # 100.00 / 3 = 33.333…: 33.33 each, the leftover kopeck to the first; 50 % → 16.67, 16.665 → 16.66 (half-even), 16.66
     assert [(l["work"], l["views"], l["receipts"], l["royalty"]) for l in doc["lines"]] == [
-        ("a", 1, "33.34", "16.67"), ("b", 1, "33.33", "16.66"), ("c", 1, "33.33", "16.66")]
+        ("a", 1, "33.34", "16.67"),
+        ("b", 1, "33.33", "16.66"),
+        ("c", 1, "33.33", "16.66"),
+    ]
     assert (doc["receipts"], doc["royalty"]) == ("100.00", "49.99")
 
 
@@ -139,7 +152,9 @@ def test_the_worked_example_of_docs_royalties(world):
         world.rate(day, "USD", "RUB", rate)
     doc = _doc(contract, "2027-Q1")
     assert [(l["work"], l["views"], l["hours"], l["receipts"], l["royalty"]) for l in doc["lines"]] == [
-        ("A", 20, "2000.0000", "735.79", "294.32"), ("B", 20, "1000.0000", "263.16", "105.26")]
+        ("A", 20, "2000.0000", "735.79", "294.32"),
+        ("B", 20, "1000.0000", "263.16", "105.26"),
+    ]
     assert doc["royalty"] == "399.58"
     assert doc["minimum_guarantee"] == {"amount": "6000.00", "recouped_before": "0.00", "recouped_now": "399.58", "remaining": "5600.42"}
     assert (doc["overage"], doc["withholding"], doc["payable"]) == ("0.00", "0.00", "0.00")

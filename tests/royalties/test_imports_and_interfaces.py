@@ -29,7 +29,7 @@ RATES = "date,base,quote,rate,source\n2027-01-10,USD,RUB,100,CBR\n2027-02-10,USD
 
 @pytest.fixture
 def licensed(world):
-    film, = world.works("film")
+    (film,) = world.works("film")
     film.eidr = "10.5240/7791-8534-2C23-9030-8610-5"
     film.save(update_fields=["eidr"])
     contract = world.licence([film], {"currency": "USD", "revenue_share": "40"})
@@ -45,7 +45,10 @@ def test_usage_import_attributes_rows_to_the_licence_and_a_second_import_changes
     data = USAGE.format(eidr=film.eidr).encode()
     first = usage.import_usage(_licensee(world), data, "march.csv")
     assert (first.rows, first.created) == (2, 2)
-    assert sorted(UsageRow.objects.values_list("contract_id", "views", "receipts")) == [(contract.pk, 80, Decimal("500")), (contract.pk, 120, Decimal("1500"))]
+    assert sorted(UsageRow.objects.values_list("contract_id", "views", "receipts")) == [
+        (contract.pk, 80, Decimal("500")),
+        (contract.pk, 120, Decimal("1500")),
+    ]
     again = usage.import_usage(_licensee(world), data, "march.csv")
     same_rows_new_file = usage.import_usage(_licensee(world), data + b"\n", "copy.csv")
     assert again.already_imported and same_rows_new_file.created == 0 and UsageRow.objects.count() == 2
@@ -53,16 +56,24 @@ def test_usage_import_attributes_rows_to_the_licence_and_a_second_import_changes
 
 
 def test_a_bad_usage_file_names_every_bad_row_and_imports_nothing(world, licensed):
-    bad = (USAGE.format(eidr="unknown-work")
-           + "2027-13,iQIYI,film,RU,svod,1,1,1,USD\n"
-           + "2027-03,iQIYI,film,XX,svod,1,1,1,USD\n"
-           + "2027-03,iQIYI,film,RU,svod,-1,1,1,USD\n"
-           + "2027-03,iQIYI,film,RU,svod,1,1,1,XYZ\n"
-           + "2027-03,iQIYI,film,CN,svod,1,1,1,USD\n")  # no licence in CN
+    bad = (
+        USAGE.format(eidr="unknown-work")
+        + "2027-13,iQIYI,film,RU,svod,1,1,1,USD\n"
+        + "2027-03,iQIYI,film,XX,svod,1,1,1,USD\n"
+        + "2027-03,iQIYI,film,RU,svod,-1,1,1,USD\n"
+        + "2027-03,iQIYI,film,RU,svod,1,1,1,XYZ\n"
+        + "2027-03,iQIYI,film,CN,svod,1,1,1,USD\n"
+    )  # no licence in CN
     with pytest.raises(ImportRejected) as refused:
         usage.import_usage(_licensee(world), bad.encode(), "bad.csv")
     assert [(p["row"], p["column"]) for p in refused.value.problems] == [
-        (3, "work"), (4, "period"), (5, "territory"), (6, "views"), (7, "currency"), (8, "work")]
+        (3, "work"),
+        (4, "period"),
+        (5, "territory"),
+        (6, "views"),
+        (7, "currency"),
+        (8, "work"),
+    ]
     assert not UsageRow.objects.exists()
 
 
@@ -88,16 +99,56 @@ def test_the_cli_imports_and_writes_json_xlsx_and_pdf(world, licensed, tmp_path)
     call_command("royalties", "import-usage", str(source), "--org", "shanghai-media", stdout=out)
     assert "2 rows: 2 recorded" in out.getvalue()
     out = io.StringIO()
-    call_command("royalties", "statement", "--org", "rus-media", "--licensee", "shanghai-media", "--period", "2027-Q1", "--contract", "LIC-1",
-                 "--format", "json", stdout=out)
+    call_command(
+        "royalties",
+        "statement",
+        "--org",
+        "rus-media",
+        "--licensee",
+        "shanghai-media",
+        "--period",
+        "2027-Q1",
+        "--contract",
+        "LIC-1",
+        "--format",
+        "json",
+        stdout=out,
+    )
     doc = json.loads(out.getvalue())
-    assert {"licensor", "licensee", "contract", "period", "currency", "lines", "royalty", "minimum_guarantee", "withholding", "payable", "fx"} <= set(doc)
+    assert {
+        "licensor",
+        "licensee",
+        "contract",
+        "period",
+        "currency",
+        "lines",
+        "royalty",
+        "minimum_guarantee",
+        "withholding",
+        "payable",
+        "fx",
+    } <= set(doc)
     assert (doc["licensor"], doc["licensee"], doc["contract"], doc["royalty"]) == ("rus-media", "shanghai-media", "LIC-1", "800.00")
     for fmt, magic in (("xlsx", b"PK"),):
         for language in ("ru", "zh-hans"):
             target = tmp_path / f"s-{language}.{fmt}"
-            call_command("royalties", "statement", "--org", "rus-media", "--licensee", "shanghai-media", "--period", "2027-Q1",
-                         "--format", fmt, "--language", language, "--output", str(target), stdout=io.StringIO())
+            call_command(
+                "royalties",
+                "statement",
+                "--org",
+                "rus-media",
+                "--licensee",
+                "shanghai-media",
+                "--period",
+                "2027-Q1",
+                "--format",
+                fmt,
+                "--language",
+                language,
+                "--output",
+                str(target),
+                stdout=io.StringIO(),
+            )
             assert target.read_bytes().startswith(magic)
     from openpyxl import load_workbook
 
@@ -133,8 +184,10 @@ def test_the_pdf_statement_is_written_in_each_language_with_a_cjk_font(world, li
 def test_the_api_shows_each_party_its_statement_and_nobody_else(client, world, licensed, org_c):
     film, contract = licensed
     world.usage(contract, film, "2027-02", receipts="100")
-    tokens = {org.slug: parties.create_api_key(organisation=org, name="t", role=Role.LICENSING_MANAGER)[1]
-              for org in (world.licensor, world.licensee, org_c)}
+    tokens = {
+        org.slug: parties.create_api_key(organisation=org, name="t", role=Role.LICENSING_MANAGER)[1]
+        for org in (world.licensor, world.licensee, org_c)
+    }
 
     def get(slug, query):
         return client.get(f"/api/v1/royalties/statements?{query}", HTTP_AUTHORIZATION=f"Bearer {tokens[slug]}")
@@ -166,7 +219,9 @@ def test_the_api_imports_usage_and_refuses_closing_an_unfinished_period(client, 
 def test_the_studio_page_shows_the_licensor_what_it_is_owed_and_the_licensee_what_it_owes(client, world, licensed):
     film, contract = licensed
     world.usage(contract, film, "2027-02", receipts="100")
-    licensor_user = parties.create_member(email="l@rus.example", organisation=world.licensor, role=Role.LICENSING_MANAGER, password="x" * 12)[0]
+    licensor_user = parties.create_member(
+        email="l@rus.example", organisation=world.licensor, role=Role.LICENSING_MANAGER, password="x" * 12
+    )[0]
     licensee_user = parties.create_member(email="l@sh.example", organisation=world.licensee, role=Role.READ_ONLY, password="x" * 12)[0]
     client.force_login(licensor_user)
     page = client.get("/studio/royalties/?period=2027-Q1").content.decode()

@@ -16,7 +16,12 @@ from .conftest import World, moment
 
 pytestmark = pytest.mark.django_db
 # No shrinking: each example builds a small world in the database, and shrinking one took minutes.
-SETTINGS = settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 sessions = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5000), st.integers(1, 90), st.integers(0, 23)), min_size=1, max_size=25)
 pools = st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2), min_size=1, max_size=4)
@@ -27,6 +32,7 @@ def _rolled_back(test):
         with transaction.atomic():
             test(*args, **kwargs)
             transaction.set_rollback(True)
+
     return run
 
 
@@ -46,6 +52,7 @@ def test_the_pool_shares_add_up_to_the_pool_exactly(org_a, org_b, viewing, charg
         total = sum(charges, Decimal(0))
         watched = any(seconds >= world.platform.qualifying_seconds for _w, seconds, _d, _h in viewing)
         assert sum(Decimal(line["receipts"]) for line in doc["lines"]) == (total if watched else 0)
+
     check()
 
 
@@ -68,6 +75,7 @@ def test_no_viewing_or_receipt_is_counted_twice_or_in_two_periods(org_a, org_b, 
         qualifying = sum(1 for _w, seconds, _d, _h in viewing if seconds >= world.platform.qualifying_seconds)
         assert sum(d["views"] for d in docs) == qualifying + 3 * len(reported)
         assert sum(Decimal(d["receipts"]) for d in docs) == sum(reported.values())
+
     check()
 
 
@@ -87,6 +95,8 @@ def test_closing_then_recomputing_changes_nothing(org_a, org_b, reports, late):
         world.usage(contract, works[0], "2027-03", receipts=str(Decimal(late) / 100), platform="late")
         after = compute(contract, q1).document
         assert {k: v for k, v in after.items() if k not in ("status", "closed_at")} == {
-            k: v for k, v in before.items() if k not in ("status", "closed_at")}
+            k: v for k, v in before.items() if k not in ("status", "closed_at")
+        }
         assert compute(contract, periods.parse("2027-Q2")).document["lines"][0]["adjusts"] == "2027-Q1"
+
     check()

@@ -37,13 +37,16 @@ def test_an_unknown_platform_is_not_found(client, org_a):
     assert client.get("/tv/nobody/kino/").status_code == 404
 
 
-@pytest.mark.parametrize(("asked", "lang", "title"), [
-    ("?lang=ru", "ru", "Войдите на телевизоре"),
-    ("?lang=zh-Hans", "zh-Hans", "在电视上登录"),
-    ("?lang=ZH_hans", "zh-Hans", "在电视上登录"),
-    ("?lang=en", "en", "Sign in on your TV"),
-    ("?lang=xx", "en", "Sign in on your TV"),  # a language the site does not speak: the browser's, here none → English
-])
+@pytest.mark.parametrize(
+    ("asked", "lang", "title"),
+    [
+        ("?lang=ru", "ru", "Войдите на телевизоре"),
+        ("?lang=zh-Hans", "zh-Hans", "在电视上登录"),
+        ("?lang=ZH_hans", "zh-Hans", "在电视上登录"),
+        ("?lang=en", "en", "Sign in on your TV"),
+        ("?lang=xx", "en", "Sign in on your TV"),  # a language the site does not speak: the browser's, here none → English
+    ],
+)
 def test_the_interface_language_comes_from_lang(client, org_a, asked, lang, title):
     platform = make_platform(org_a)
     response = client.get(f"/tv/{org_a.slug}/{platform.slug}/{asked}")

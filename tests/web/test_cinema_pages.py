@@ -40,15 +40,30 @@ def film(org_a):
 
 @pytest.fixture
 def platform(org_a):
-    return services.create_platform(Actor(organisation=org_a, role="owner"), slug="kino", name="Kino Plus",
-                                     territories_spec="RU; BY", media=["svod", "tvod"], languages=["ru", "en"])
+    return services.create_platform(
+        Actor(organisation=org_a, role="owner"),
+        slug="kino",
+        name="Kino Plus",
+        territories_spec="RU; BY",
+        media=["svod", "tvod"],
+        languages=["ru", "en"],
+    )
 
 
 @pytest.fixture
 def encoding(org_a, film, platform):
-    return Asset.objects.create(organisation=org_a, work=film, platform=platform, key=b"k" * 16, iv=b"i" * 16,
-                                status=AssetStatus.PROCESSING, step="transcode", progress=42.5, eta_seconds=125,
-                                preview_playlist="preview.m3u8")
+    return Asset.objects.create(
+        organisation=org_a,
+        work=film,
+        platform=platform,
+        key=b"k" * 16,
+        iv=b"i" * 16,
+        status=AssetStatus.PROCESSING,
+        step="transcode",
+        progress=42.5,
+        eta_seconds=125,
+        preview_playlist="preview.m3u8",
+    )
 
 
 def test_cinema_home_lists_platforms_and_assets_with_progress(operator, encoding):
@@ -68,9 +83,14 @@ def test_a_failed_asset_says_why_in_words(operator, encoding):
 
 
 def test_operator_opens_a_platform_and_a_refusal_is_shown_in_words(operator, org_a):
-    response = operator.post("/studio/cinema/", {"slug": "vod", "name": "Vod Club", "territories": "CIS", "media": ["svod"], "languages": "ru; en"})
+    response = operator.post(
+        "/studio/cinema/", {"slug": "vod", "name": "Vod Club", "territories": "CIS", "media": ["svod"], "languages": "ru; en"}
+    )
     assert response.status_code == 302
-    assert Platform.objects.get(organisation=org_a, slug="vod").territories[:1] and "Vod Club" in operator.get("/studio/cinema/").content.decode()
+    assert (
+        Platform.objects.get(organisation=org_a, slug="vod").territories[:1]
+        and "Vod Club" in operator.get("/studio/cinema/").content.decode()
+    )
     again = operator.post("/studio/cinema/", {"slug": "vod", "name": "Again", "territories": "RU", "media": ["svod"], "languages": "ru"})
     assert again.status_code == 422 and "already has a platform" in again.content.decode()
 
@@ -102,7 +122,9 @@ def test_the_progress_fragment_shows_percent_and_time_left_and_polls_until_finis
 def test_a_ready_asset_shows_its_tracks_and_poster(operator, encoding):
     encoding.status, encoding.progress, encoding.poster, encoding.master_playlist = AssetStatus.READY, 100.0, "poster.jpg", "master.m3u8"
     encoding.save()
-    Track.objects.create(asset=encoding, kind=TrackKind.VIDEO, name="720p", playlist="stream/720p/index.m3u8", width=1280, height=720, bandwidth=3_080_000)
+    Track.objects.create(
+        asset=encoding, kind=TrackKind.VIDEO, name="720p", playlist="stream/720p/index.m3u8", width=1280, height=720, bandwidth=3_080_000
+    )
     Track.objects.create(asset=encoding, kind=TrackKind.AUDIO, name="audio-ru", language="ru", playlist="a.m3u8", is_default=True)
     Track.objects.create(asset=encoding, kind=TrackKind.SUBTITLES, name="subs-en", language="en", playlist="s.m3u8")
     html = operator.get(f"/studio/cinema/assets/{encoding.public_id}/").content.decode()

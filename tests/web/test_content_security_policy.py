@@ -12,9 +12,20 @@ from tests.cinema.viewing import make_platform, viewer_of
 
 pytestmark = pytest.mark.django_db
 
-STUDIO_PAGES = ["web:home", "web:work-list", "web:search", "web:rights", "web:rights-find", "web:exchange",
-                "web:exchange-balance", "web:exchange-quotas", "web:exchange-inbox", "web:cinema", "web:cinema-upload",
-                "web:organisation"]
+STUDIO_PAGES = [
+    "web:home",
+    "web:work-list",
+    "web:search",
+    "web:rights",
+    "web:rights-find",
+    "web:exchange",
+    "web:exchange-balance",
+    "web:exchange-quotas",
+    "web:exchange-inbox",
+    "web:cinema",
+    "web:cinema-upload",
+    "web:organisation",
+]
 
 
 def policy_of(response) -> dict[str, list[str]]:

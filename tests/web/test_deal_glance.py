@@ -36,7 +36,7 @@ def _page(client, deal, language="en", query=""):
 
 def test_the_summary_says_whose_step_and_the_terms_in_russian(client_a, countered):
     page = _page(client_a, countered, "ru")
-    summary_html = page[page.index('id="summary"'):page.index('id="works"')]
+    summary_html = page[page.index('id="summary"') : page.index('id="works"')]
     assert "Ваш шаг" in summary_html  # the seller must answer the counter
     assert "Китай" in summary_html and "31 декабря 2029" in summary_html  # a country's name, a Russian date
     assert "22 400,00" in summary_html and "$" in summary_html  # 28 × 800 + 0 + 0 in Russian number format
@@ -50,12 +50,12 @@ def test_the_other_side_reads_that_it_waits(client_b, countered, org_a):
 
 def test_a_version_shows_what_it_changed(client_a, countered):
     page = _page(client_a, countered)
-    version = page[page.index('id="version-2"'):page.index('id="version-1"')]
+    version = page[page.index('id="version-2"') : page.index('id="version-1"')]
     assert "What changed" in version
     assert "<del>Jan. 1, 2030</del>" in version and "<ins>Dec. 31, 2029</ins>" in version
     assert "<del>$1,000.00</del>" in version and "<ins>$800.00</ins>" in version
     assert "Works removed" in version and "film-29" not in version.split("Works removed")[0]
-    assert "28 films until 2029" in page[page.index('id="thread"'):]  # the counter's note is in the thread
+    assert "28 films until 2029" in page[page.index('id="thread"') :]  # the counter's note is in the thread
 
 
 def test_the_works_are_paged_and_filtered(client_a, countered):
@@ -86,7 +86,25 @@ def test_version_changes_lists_terms_money_and_works(countered, catalogue):
 
 
 def test_quota_sentence_for_a_count_and_a_share():
-    count = {"name": "CN films", "year": 2027, "measure": "count", "after": "35", "limit": "34", "over": True, "near_limit": True, "hard": True}
-    share = {"name": "CN share", "year": 2027, "measure": "share", "after": "28.0", "limit": "30", "over": False, "near_limit": True, "hard": False}
+    count = {
+        "name": "CN films",
+        "year": 2027,
+        "measure": "count",
+        "after": "35",
+        "limit": "34",
+        "over": True,
+        "near_limit": True,
+        "hard": True,
+    }
+    share = {
+        "name": "CN share",
+        "year": 2027,
+        "measure": "share",
+        "after": "28.0",
+        "limit": "30",
+        "over": False,
+        "near_limit": True,
+        "hard": False,
+    }
     assert summary.quota_sentence(count) == "CN films (2027): 35 of 34 works a year: over the limit (a hard quota: signing is refused)"
     assert summary.quota_sentence(share) == "CN share (2027): 28.0 % of a 30 % cap: near the limit"

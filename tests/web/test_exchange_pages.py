@@ -14,9 +14,21 @@ from tests.factories import CN_SVOD, proposal
 from tests.factories import give, hold, make_work
 
 OFFER_POST = {
-    "name": "Winter package", "works": "film-1\nfilm-2", "territories": "CN", "territories_excluded": "", "media": "svod",
-    "start": "2027-01-01", "end": "2030-01-01", "exclusive": "on", "currency": "USD", "fee_per_work": "1000",
-    "flat_fee": "", "revenue_share": "", "minimum_guarantee": "500", "message": "Best of our catalogue", "expires_on": "",
+    "name": "Winter package",
+    "works": "film-1\nfilm-2",
+    "territories": "CN",
+    "territories_excluded": "",
+    "media": "svod",
+    "start": "2027-01-01",
+    "end": "2030-01-01",
+    "exclusive": "on",
+    "currency": "USD",
+    "fee_per_work": "1000",
+    "flat_fee": "",
+    "revenue_share": "",
+    "minimum_guarantee": "500",
+    "message": "Best of our catalogue",
+    "expires_on": "",
 }
 
 
@@ -162,8 +174,18 @@ def test_a_read_only_member_reads_the_thread_but_cannot_post(client, actor_a, or
 
 
 def test_approvals_recorded_and_revoked(client_a, org_a, catalogue):
-    response = client_a.post("/studio/exchange/approvals/", {"work": "film-1", "territory": "CN", "kind": "cn_screening_permit",
-                                                               "status": "granted", "number": "PERMIT-7", "issued_on": "2026-05-01", "platform": ""})
+    response = client_a.post(
+        "/studio/exchange/approvals/",
+        {
+            "work": "film-1",
+            "territory": "CN",
+            "kind": "cn_screening_permit",
+            "status": "granted",
+            "number": "PERMIT-7",
+            "issued_on": "2026-05-01",
+            "platform": "",
+        },
+    )
     assert response.status_code == 302
     approval = org_a.approvals.get()
     assert "PERMIT-7" in client_a.get("/studio/exchange/approvals/").content.decode()
@@ -173,8 +195,9 @@ def test_approvals_recorded_and_revoked(client_a, org_a, catalogue):
 
 
 def test_approval_for_a_stranger_work_is_refused_in_words(client_b, catalogue):
-    response = client_b.post("/studio/exchange/approvals/", {"work": str(catalogue[0].pk), "territory": "CN", "kind": "cn_screening_permit",
-                                                               "status": "granted"})
+    response = client_b.post(
+        "/studio/exchange/approvals/", {"work": str(catalogue[0].pk), "territory": "CN", "kind": "cn_screening_permit", "status": "granted"}
+    )
     assert response.status_code == 200 and "No such work." in response.content.decode()
 
 

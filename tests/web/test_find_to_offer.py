@@ -8,8 +8,15 @@ from tests.rights.conftest import give, hold, make_work
 
 pytestmark = pytest.mark.django_db
 
-FIND = {"territory": "CN", "media": "svod", "start": "2027-01-01", "end": "2030-01-01", "exclusive": "on", "kind": "feature",
-        "languages": ""}
+FIND = {
+    "territory": "CN",
+    "media": "svod",
+    "start": "2027-01-01",
+    "end": "2030-01-01",
+    "exclusive": "on",
+    "kind": "feature",
+    "languages": "",
+}
 
 
 @pytest.fixture
@@ -22,9 +29,9 @@ def catalogue(org_a, org_b):
 
 def test_find_says_why_each_missing_work_is_not_available(client_a, catalogue, org_b):
     page = client_a.get("/studio/rights/find/", FIND).content.decode()
-    found = page[page.index('id="found"'):page.index('id="why-not"')]
+    found = page[page.index('id="found"') : page.index('id="why-not"')]
     assert 'value="%d"' % catalogue[0].pk in found and 'value="%d"' % catalogue[2].pk not in found
-    why = page[page.index('id="why-not"'):]
+    why = page[page.index('id="why-not"') :]
     assert f"granted to {org_b.name} under KM-DEAL-9 until Jan. 1, 2029" in why
     assert "not held with the right to sublicense" in why.split('data-ref="film-4"')[1].split("</tr>")[0]
 
@@ -37,7 +44,12 @@ def test_ticked_results_become_a_draft_offer_on_the_same_terms(client_a, catalog
     assert sorted(offer.items.values_list("work__ref", flat=True)) == ["film-1", "film-2"]
     (term,) = offer.terms
     assert (term["territories"], term["media"], term["start"], term["end"], term["exclusive"]) == (
-        ["CN"], ["svod"], "2027-01-01", "2030-01-01", True)
+        ["CN"],
+        ["svod"],
+        "2027-01-01",
+        "2030-01-01",
+        True,
+    )
 
 
 def test_all_found_works_in_one_step_and_nothing_ticked_is_said(client_a, catalogue):
@@ -57,9 +69,20 @@ def test_a_draft_offer_is_edited_and_a_sent_one_is_not(client_a, catalogue):
     offer = Offer.objects.get()
     form = client_a.get(f"/studio/exchange/offers/{offer.pk}/edit/").content.decode()
     assert 'value="2027-01-01"' in form and "film-1" in form
-    edited = {**FIND, "territories": "CN", "territories_excluded": "", "name": "Spring selection", "works": "film-1\nfilm-2",
-              "currency": "USD", "fee_per_work": "1500", "flat_fee": "", "revenue_share": "", "minimum_guarantee": "",
-              "message": "", "expires_on": ""}
+    edited = {
+        **FIND,
+        "territories": "CN",
+        "territories_excluded": "",
+        "name": "Spring selection",
+        "works": "film-1\nfilm-2",
+        "currency": "USD",
+        "fee_per_work": "1500",
+        "flat_fee": "",
+        "revenue_share": "",
+        "minimum_guarantee": "",
+        "message": "",
+        "expires_on": "",
+    }
     response = client_a.post(f"/studio/exchange/offers/{offer.pk}/edit/", edited)
     assert response.status_code == 302
     offer.refresh_from_db()

@@ -26,10 +26,16 @@ from tests.web.test_pickers import works  # noqa: F401 - the fixture
 def situation(org_a, org_b, works):  # noqa: F811
     mine, _hidden = works
     soon = timezone.localdate() + timedelta(days=5)
-    deal = Deal.objects.create(licensor=org_b, licensee=org_a, initiator=org_b, name="Pearl package", state=DealState.PROPOSED, expires_on=soon)
-    Approval.objects.create(organisation=org_a, work=mine, territory="CN", kind=ApprovalKind.CN_SCREENING_PERMIT, status=ApprovalStatus.REVOKED)
+    deal = Deal.objects.create(
+        licensor=org_b, licensee=org_a, initiator=org_b, name="Pearl package", state=DealState.PROPOSED, expires_on=soon
+    )
+    Approval.objects.create(
+        organisation=org_a, work=mine, territory="CN", kind=ApprovalKind.CN_SCREENING_PERMIT, status=ApprovalStatus.REVOKED
+    )
     Notification.objects.create(organisation=org_a, kind=NotificationKind.OFFER_RECEIVED, deal=deal, data={"deal_name": deal.name})
-    platform = Platform.objects.create(organisation=org_a, slug="kino", name="Kino Plus", territories=["RU"], media=["svod"], languages=["ru"])
+    platform = Platform.objects.create(
+        organisation=org_a, slug="kino", name="Kino Plus", territories=["RU"], media=["svod"], languages=["ru"]
+    )
     Asset.objects.create(organisation=org_a, work=mine, platform=platform, key=b"k" * 16, iv=b"i" * 16)
     return deal
 

@@ -22,7 +22,9 @@ def test_bad_file_shows_every_problem_and_changes_nothing(client_a, org_a):
 
 
 def test_read_only_members_cannot_import_but_can_export(client, org_a):
-    user, _ = parties.create_member(email="ro@rusmedia.example", organisation=org_a, role=Role.READ_ONLY, password="correct horse battery staple")
+    user, _ = parties.create_member(
+        email="ro@rusmedia.example", organisation=org_a, role=Role.READ_ONLY, password="correct horse battery staple"
+    )
     client.force_login(user)
     assert client.post("/studio/works/import/", {"file": SimpleUploadedFile("w.csv", GOOD)}).status_code == 403
     assert client.get("/studio/works/export/?format=csv").status_code == 200

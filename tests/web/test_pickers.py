@@ -8,9 +8,19 @@ from kinomost.catalog.services import WorkInput, save_work
 
 @pytest.fixture
 def works(org_a, org_b):
-    mine = save_work(org_a, WorkInput(ref="STAL-1", kind="feature", original_title="Сталинград", original_language="ru",
-                                      titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"}))[0]
-    hidden = save_work(org_b, WorkInput(ref="HID-1", kind="feature", original_title="秘密", titles={"zh-Hans": "秘密", "en": "Hidden Thing"}))[0]
+    mine = save_work(
+        org_a,
+        WorkInput(
+            ref="STAL-1",
+            kind="feature",
+            original_title="Сталинград",
+            original_language="ru",
+            titles={"ru": "Сталинград", "zh-Hans": "斯大林格勒", "en": "Stalingrad"},
+        ),
+    )[0]
+    hidden = save_work(
+        org_b, WorkInput(ref="HID-1", kind="feature", original_title="秘密", titles={"zh-Hans": "秘密", "en": "Hidden Thing"})
+    )[0]
     return mine, hidden
 
 
@@ -56,14 +66,25 @@ def test_the_holding_form_has_pickers_and_the_media_tree_in_the_readers_language
     client_a.post("/i18n/setlang/", {"language": "ru", "next": "/"})
     page = client_a.get("/studio/rights/holdings/new/").content.decode()
     assert 'data-picker="/studio/lookup/works/?own=1"' in page and 'data-picker="/studio/lookup/territories/"' in page
-    assert 'data-media-tree' in page and "Видео по запросу" in page and "· svod" not in page
+    assert "data-media-tree" in page and "Видео по запросу" in page and "· svod" not in page
     assert "GREATER_CHINA" not in page and "kinomost/picker.js" in page
 
 
 def test_a_media_group_and_typed_codes_record_a_holding(client_a, works):
-    response = client_a.post("/studio/rights/holdings/new/", {
-        "works": "STAL-1", "territories": "CIS; CN", "territories_excluded": "", "media": ["vod"], "languages": "",
-        "start": "2027-01-01", "end": "2030-01-01", "reference": "PICK-1", "licensor_name": "Producer"})
+    response = client_a.post(
+        "/studio/rights/holdings/new/",
+        {
+            "works": "STAL-1",
+            "territories": "CIS; CN",
+            "territories_excluded": "",
+            "media": ["vod"],
+            "languages": "",
+            "start": "2027-01-01",
+            "end": "2030-01-01",
+            "reference": "PICK-1",
+            "licensor_name": "Producer",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     from kinomost.rights.models import RightAtom
 

@@ -22,11 +22,14 @@ def test_money_is_rounded_to_the_currency_minor_unit():
     assert format_money("10.005", "RUB", "ru") == "10,00\xa0₽"
 
 
-@pytest.mark.parametrize("language, words", [
-    ("ru", "Большой Китай, Содружество Независимых Государств, кроме: Гонконг"),
-    ("zh-hans", "大中华区, 独立国家联合体（不含中国香港特别行政区）"),
-    ("en", "Greater China, Commonwealth of Independent States excluding Hong Kong SAR China"),
-])
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("ru", "Большой Китай, Содружество Независимых Государств, кроме: Гонконг"),
+        ("zh-hans", "大中华区, 独立国家联合体（不含中国香港特别行政区）"),
+        ("en", "Greater China, Commonwealth of Independent States excluding Hong Kong SAR China"),
+    ],
+)
 def test_territory_groups_and_countries_are_named(language, words):
     assert territories_text(["GREATER_CHINA", "CIS"], ["HK"], language).startswith(words.split(",")[0])
     assert "GREATER_CHINA" not in territories_text(["GREATER_CHINA"], [], language)
@@ -57,11 +60,22 @@ def test_the_zone_is_the_users_choice_else_their_organisations_country(user_a, o
 def work_a(org_a):
     from kinomost.catalog.services import WorkInput, save_work
 
-    return save_work(org_a, WorkInput(ref="ZD-1", kind="feature", original_title="Зимний день", original_language="ru",
-                                      titles={"ru": "Зимний день", "en": "A Winter Day"}))[0]
+    return save_work(
+        org_a,
+        WorkInput(
+            ref="ZD-1",
+            kind="feature",
+            original_title="Зимний день",
+            original_language="ru",
+            titles={"ru": "Зимний день", "en": "A Winter Day"},
+        ),
+    )[0]
 
 
-@pytest.mark.parametrize("language, shown, hidden", [("zh-hans", "安德烈·奥尔洛夫", "Андрей Орлов"), ("en", "Andrei Orlov", "Андрей Орлов"), ("ru", "Андрей Орлов", "安德烈")])
+@pytest.mark.parametrize(
+    "language, shown, hidden",
+    [("zh-hans", "安德烈·奥尔洛夫", "Андрей Орлов"), ("en", "Andrei Orlov", "Андрей Орлов"), ("ru", "Андрей Орлов", "安德烈")],
+)
 def test_credited_people_are_named_in_the_interface_language(client_a, work_a, language, shown, hidden):
     person = Person.objects.create(name="Андрей Орлов", names={"ru": "Андрей Орлов", "zh-Hans": "安德烈·奥尔洛夫", "en": "Andrei Orlov"})
     Credit.objects.create(work=work_a, person=person, role=Credit._meta.get_field("role").choices[0][0])

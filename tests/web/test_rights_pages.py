@@ -77,37 +77,77 @@ def test_work_detail_links_to_its_rights(client_a, film):
 
 
 def test_record_a_holding_from_the_form(client_a, film):
-    r = client_a.post("/studio/rights/holdings/new/", {
-        "works": "brother", "territories": "WORLD", "territories_excluded": "CN", "media": ["vod"], "start": "2026-01-01",
-        "exclusive": "on", "sublicensable": "on", "reference": "ACQ-FORM", "licensor_name": "CTB",
-    })
+    r = client_a.post(
+        "/studio/rights/holdings/new/",
+        {
+            "works": "brother",
+            "territories": "WORLD",
+            "territories_excluded": "CN",
+            "media": ["vod"],
+            "start": "2026-01-01",
+            "exclusive": "on",
+            "sublicensable": "on",
+            "reference": "ACQ-FORM",
+            "licensor_name": "CTB",
+        },
+    )
     assert r.status_code == 302
     page = _page(client_a.get(r.url))
     assert "ACQ-FORM" in page and "CTB" in page and "World excluding China" in page
 
 
 def test_form_problems_are_shown_beside_the_fields(client_a, film):
-    page = _page(client_a.post("/studio/rights/holdings/new/", {"works": "nope", "territories": "ATLANTIS", "media": ["vod"], "start": "2026-01-01", "reference": "X"}))
+    page = _page(
+        client_a.post(
+            "/studio/rights/holdings/new/",
+            {"works": "nope", "territories": "ATLANTIS", "media": ["vod"], "start": "2026-01-01", "reference": "X"},
+        )
+    )
     assert "No such work: nope." in page
-    page = _page(client_a.post("/studio/rights/holdings/new/", {"works": "brother", "territories": "ATLANTIS", "media": ["vod"], "start": "2026-01-01", "reference": "X"}))
+    page = _page(
+        client_a.post(
+            "/studio/rights/holdings/new/",
+            {"works": "brother", "territories": "ATLANTIS", "media": ["vod"], "start": "2026-01-01", "reference": "X"},
+        )
+    )
     assert "ATLANTIS" in page and not Contract.objects.filter(reference="X").exists()
 
 
 def test_a_refused_grant_lists_every_conflict(client_a, org_c, granted):
-    page = _page(client_a.post("/studio/rights/grants/new/", {
-        "works": "brother", "territories": "CN; KZ", "media": ["svod"], "start": "2028-01-01", "end": "2029-01-01",
-        "exclusive": "on", "reference": "LIC-NO", "licensee": "kazakh-film",
-    }))
+    page = _page(
+        client_a.post(
+            "/studio/rights/grants/new/",
+            {
+                "works": "brother",
+                "territories": "CN; KZ",
+                "media": ["svod"],
+                "start": "2028-01-01",
+                "end": "2029-01-01",
+                "exclusive": "on",
+                "reference": "LIC-NO",
+                "licensee": "kazakh-film",
+            },
+        )
+    )
     assert "These rights cannot be granted:" in page
     assert "already granted" in page and "LIC-CN" in page and "Shanghai Media Group" in page
     assert not Contract.objects.filter(reference="LIC-NO").exists()
 
 
 def test_a_grant_from_the_form(client_a, org_c, granted):
-    r = client_a.post("/studio/rights/grants/new/", {
-        "works": "brother", "territories": "KZ", "media": ["svod"], "start": "2028-01-01", "end": "2029-01-01",
-        "exclusive": "on", "reference": "LIC-KZ", "licensee": "kazakh-film",
-    })
+    r = client_a.post(
+        "/studio/rights/grants/new/",
+        {
+            "works": "brother",
+            "territories": "KZ",
+            "media": ["svod"],
+            "start": "2028-01-01",
+            "end": "2029-01-01",
+            "exclusive": "on",
+            "reference": "LIC-KZ",
+            "licensee": "kazakh-film",
+        },
+    )
     assert r.status_code == 302
     assert "Kazakhfilm" in _page(client_a.get(r.url))
 
@@ -121,7 +161,7 @@ def test_read_only_members_cannot_open_the_forms(client, org_a, film):
 
 def _found(page: str) -> str:
     """The results table of "find available" (the works not found follow it, with why)."""
-    return page[page.index('id="found"'):page.index("</table>", page.index('id="found"'))]
+    return page[page.index('id="found"') : page.index("</table>", page.index('id="found"'))]
 
 
 def test_find_available_lists_titles_and_free_windows(client_a, org_a, org_b):
@@ -131,7 +171,7 @@ def test_find_available_lists_titles_and_free_windows(client_a, org_a, org_b):
     page = _page(client_a.get("/studio/rights/find/?territory=CN&media=svod&start=2027-01-01&end=2029-12-31&exclusive=on&kind=feature"))
     found = _found(page)
     assert "Film-0" in found and "Film-2" in found and "Film-1" not in found
-    assert "granted to Shanghai Media Group under LIC-1" in page[page.index('id="why-not"'):]  # and why it is missing
+    assert "granted to Shanghai Media Group under LIC-1" in page[page.index('id="why-not"') :]  # and why it is missing
     assert "free 2026-01-01 → 2035-01-01" in page
     assert "2 works are free for this window" in page
 

@@ -78,8 +78,15 @@ def _secret_royalties(w):
     and licensor carrying the marker: A's royalty statement names both."""
     if not Contract.objects.filter(reference="Secret Picture ROY").exists():
         term = ledger.TermInput(works=[w], territories="KZ", media="tvod", start="2026-01-01")
-        ledger.record_holding(w.owner, term, contract=ledger.ContractInput(reference="Secret Picture ROY", counterparty_name="Secret Picture Licensor",
-                                                                           money={"currency": "USD", "revenue_share": "10"}))
+        ledger.record_holding(
+            w.owner,
+            term,
+            contract=ledger.ContractInput(
+                reference="Secret Picture ROY",
+                counterparty_name="Secret Picture Licensor",
+                money={"currency": "USD", "revenue_share": "10"},
+            ),
+        )
     return "2026-Q1"
 
 
@@ -94,11 +101,17 @@ def _exchange(w):
         seller = Actor(organisation=w.owner, role="owner")
         third = parties.create_organisation(slug="secret-buyer", name="Third Party", kind="distributor", country="KZ")
         term = {"territories": ["KZ"], "media": ["svod"], "start": "2027-01-01", "end": "2028-01-01"}
-        offer = offers.create_offer(seller, name="Secret Picture offer", message="Secret Picture terms",
-                                    proposal=ProposalInput(works=[w.pk], terms=[term], currency="EUR", fee_per_work=5))
+        offer = offers.create_offer(
+            seller,
+            name="Secret Picture offer",
+            message="Secret Picture terms",
+            proposal=ProposalInput(works=[w.pk], terms=[term], currency="EUR", fee_per_work=5),
+        )
         (deal,) = offers.send_offer(seller, offer.pk, ["secret-buyer"])
         deals.post_message(Actor(organisation=third, role="owner"), deal.pk, "Secret Picture reply")
-        approval = approvals.record_approval(seller, work_id=w.pk, territory="RU", kind="ru_distribution_certificate", number="Secret Picture 1")
+        approval = approvals.record_approval(
+            seller, work_id=w.pk, territory="RU", kind="ru_distribution_certificate", number="Secret Picture 1"
+        )
         w._exchange = (offer.pk, deal.pk, approval.pk)
     return w._exchange
 
@@ -108,8 +121,9 @@ def _secret_asset(w):
     if not hasattr(w, "_asset"):
         from kinomost.cinema.models import Asset, Platform
 
-        platform = Platform.objects.create(organisation=w.owner, slug="secret", name="Secret Picture platform",
-                                           territories=["RU"], media=["svod"], languages=["ru"])
+        platform = Platform.objects.create(
+            organisation=w.owner, slug="secret", name="Secret Picture platform", territories=["RU"], media=["svod"], languages=["ru"]
+        )
         w._asset = Asset.objects.create(organisation=w.owner, work=w, platform=platform, key=b"k" * 16, iv=b"i" * 16)
     return w._asset
 
@@ -119,10 +133,19 @@ def _secret_storefront(w):
     if not hasattr(w, "_storefront"):
         from kinomost.cinema.models import Asset, AssetStatus, Platform
 
-        platform = Platform.objects.create(organisation=w.owner, slug="shop", name="Shop", territories=["RU"], media=["svod"], languages=["ru"])
+        platform = Platform.objects.create(
+            organisation=w.owner, slug="shop", name="Shop", territories=["RU"], media=["svod"], languages=["ru"]
+        )
         _secret_contract(w)
-        Asset.objects.create(organisation=w.owner, work=w, platform=platform, key=b"k" * 16, iv=b"i" * 16, status=AssetStatus.READY,
-                             master_playlist="master.m3u8")
+        Asset.objects.create(
+            organisation=w.owner,
+            work=w,
+            platform=platform,
+            key=b"k" * 16,
+            iv=b"i" * 16,
+            status=AssetStatus.READY,
+            master_playlist="master.m3u8",
+        )
         w._storefront = f"/watch/{w.owner.slug}/shop/"
     return w._storefront
 
@@ -130,7 +153,10 @@ def _secret_storefront(w):
 PRIVATE_CHECKS = {
     "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
-    "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: ("post", f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/"),
+    "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: (
+        "post",
+        f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/",
+    ),
     "studio/works/": lambda c, w: ("get", "/studio/works/?scope=all"),
     "studio/works/import/": lambda c, w: ("get", "/studio/works/import/"),
     "studio/works/export/": lambda c, w: ("get", "/studio/works/export/?format=csv"),
@@ -153,25 +179,43 @@ PRIVATE_CHECKS = {
     "api/v1/search": lambda c, w: ("get", "/api/v1/search?q=Zzyzx"),
     "api/v1/rights/contracts": lambda c, w: ("get", f"/api/v1/rights/contracts?_={_secret_contract(w).pk}"),
     "api/v1/rights/contracts/<contract_id>": lambda c, w: ("get", f"/api/v1/rights/contracts/{_secret_contract(w).pk}"),
-    "api/v1/rights/contracts/<contract_id>/terminate": lambda c, w: ("post", f"/api/v1/rights/contracts/{_secret_contract(w).pk}/terminate"),
+    "api/v1/rights/contracts/<contract_id>/terminate": lambda c, w: (
+        "post",
+        f"/api/v1/rights/contracts/{_secret_contract(w).pk}/terminate",
+    ),
     "api/v1/rights/holdings": lambda c, w: ("post", "/api/v1/rights/holdings"),
     "api/v1/rights/grants": lambda c, w: ("post", "/api/v1/rights/grants"),
     "api/v1/rights/holdbacks": lambda c, w: ("post", "/api/v1/rights/holdbacks"),
     "api/v1/rights/availability": lambda c, w: ("post", "/api/v1/rights/availability"),
-    "api/v1/rights/find-available": lambda c, w: ("get", f"/api/v1/rights/find-available?territory=RU&media=svod&start=2026-01-01&_={_secret_contract(w).pk}"),
+    "api/v1/rights/find-available": lambda c, w: (
+        "get",
+        f"/api/v1/rights/find-available?territory=RU&media=svod&start=2026-01-01&_={_secret_contract(w).pk}",
+    ),
     "api/v1/rights/works/<work_id>": lambda c, w: ("get", f"/api/v1/rights/works/{_secret_contract(w) and w.pk}"),
     "studio/works/<int:work_id>/rights/": lambda c, w: ("get", f"/studio/works/{_secret_contract(w) and w.pk}/rights/"),
     "studio/rights/": lambda c, w: ("get", f"/studio/rights/?_={_secret_contract(w).pk}"),
-    "studio/rights/find/": lambda c, w: ("get", f"/studio/rights/find/?territory=RU&media=svod&start=2026-01-01&_={_secret_contract(w).pk}"),
+    "studio/rights/find/": lambda c, w: (
+        "get",
+        f"/studio/rights/find/?territory=RU&media=svod&start=2026-01-01&_={_secret_contract(w).pk}",
+    ),
     "studio/rights/holdings/new/": lambda c, w: ("post", "/studio/rights/holdings/new/"),
     "studio/rights/avails/": lambda c, w: ("get", f"/studio/rights/avails/?_={_secret_contract(w).pk}"),
-    "studio/rights/avails/export/": lambda c, w: ("get", f"/studio/rights/avails/export/?licensor=rus-media&format=xml&_={_secret_contract(w).pk}"),
+    "studio/rights/avails/export/": lambda c, w: (
+        "get",
+        f"/studio/rights/avails/export/?licensor=rus-media&format=xml&_={_secret_contract(w).pk}",
+    ),
     "api/v1/rights/avails/import": lambda c, w: ("post", "/api/v1/rights/avails/import"),
-    "api/v1/rights/avails/export": lambda c, w: ("get", f"/api/v1/rights/avails/export?licensor=rus-media&format=xml&_={_secret_contract(w).pk}"),
+    "api/v1/rights/avails/export": lambda c, w: (
+        "get",
+        f"/api/v1/rights/avails/export?licensor=rus-media&format=xml&_={_secret_contract(w).pk}",
+    ),
     "studio/rights/grants/new/": lambda c, w: ("post", "/studio/rights/grants/new/"),
     "studio/rights/holdbacks/new/": lambda c, w: ("post", "/studio/rights/holdbacks/new/"),
     "studio/rights/contracts/<int:contract_id>/": lambda c, w: ("get", f"/studio/rights/contracts/{_secret_contract(w).pk}/"),
-    "studio/rights/contracts/<int:contract_id>/terminate/": lambda c, w: ("post", f"/studio/rights/contracts/{_secret_contract(w).pk}/terminate/"),
+    "studio/rights/contracts/<int:contract_id>/terminate/": lambda c, w: (
+        "post",
+        f"/studio/rights/contracts/{_secret_contract(w).pk}/terminate/",
+    ),
     "api/v1/cinema/assets": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/assets"))[1],
     "api/v1/cinema/assets/<asset_id>": lambda c, w: ("get", f"/api/v1/cinema/assets/{_secret_asset(w).public_id}"),
     "api/v1/cinema/platforms": lambda c, w: (_secret_asset(w), ("get", "/api/v1/cinema/platforms"))[1],
@@ -200,13 +244,22 @@ PRIVATE_CHECKS = {
     "studio/exchange/offers/<int:offer_id>/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/"),
     "studio/exchange/offers/<int:offer_id>/send/": lambda c, w: ("post", f"/studio/exchange/offers/{_exchange(w)[0]}/send/"),
     "studio/exchange/offers/<int:offer_id>/edit/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/edit/"),
-    "studio/exchange/offers/from-available/": lambda c, w: ("post", f"/studio/exchange/offers/from-available/?territory=CN&media=svod&start=2027-01-01&works={w.pk}"),
+    "studio/exchange/offers/from-available/": lambda c, w: (
+        "post",
+        f"/studio/exchange/offers/from-available/?territory=CN&media=svod&start=2027-01-01&works={w.pk}",
+    ),
     "studio/exchange/offers/<int:offer_id>/mec/": lambda c, w: ("get", f"/studio/exchange/offers/{_exchange(w)[0]}/mec/"),
     "studio/exchange/deals/<int:deal_id>/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/"),
     "studio/exchange/deals/<int:deal_id>/counter/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/counter/"),
     "studio/exchange/deals/<int:deal_id>/messages/": lambda c, w: ("post", f"/studio/exchange/deals/{_exchange(w)[1]}/messages/"),
-    "studio/exchange/deals/<int:deal_id>/steps/<str:step>/": lambda c, w: ("post", f"/studio/exchange/deals/{_exchange(w)[1]}/steps/accept/"),
-    "studio/exchange/deals/<int:deal_id>/confirm/<str:step>/": lambda c, w: ("get", f"/studio/exchange/deals/{_exchange(w)[1]}/confirm/sign/"),
+    "studio/exchange/deals/<int:deal_id>/steps/<str:step>/": lambda c, w: (
+        "post",
+        f"/studio/exchange/deals/{_exchange(w)[1]}/steps/accept/",
+    ),
+    "studio/exchange/deals/<int:deal_id>/confirm/<str:step>/": lambda c, w: (
+        "get",
+        f"/studio/exchange/deals/{_exchange(w)[1]}/confirm/sign/",
+    ),
     "studio/exchange/approvals/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/approvals/"))[1],
     "studio/exchange/approvals/<int:approval_id>/status/": lambda c, w: ("post", f"/studio/exchange/approvals/{_exchange(w)[2]}/status/"),
     "studio/exchange/quotas/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/quotas/?territory=KZ"))[1],
@@ -214,7 +267,10 @@ PRIVATE_CHECKS = {
     "studio/exchange/inbox/": lambda c, w: (_exchange(w), ("get", "/studio/exchange/inbox/"))[1],
     "studio/exchange/inbox/read/": lambda c, w: (_exchange(w), ("post", "/studio/exchange/inbox/read/"))[1],
     "studio/royalties/": lambda c, w: ("get", f"/studio/royalties/?period={_secret_royalties(w)}"),
-    "api/v1/royalties/statements": lambda c, w: ("get", f"/api/v1/royalties/statements?period={_secret_royalties(w)}&contract=Secret Picture ROY"),
+    "api/v1/royalties/statements": lambda c, w: (
+        "get",
+        f"/api/v1/royalties/statements?period={_secret_royalties(w)}&contract=Secret Picture ROY",
+    ),
     "api/v1/royalties/usage": lambda c, w: ("post", "/api/v1/royalties/usage"),
     "api/v1/royalties/close": lambda c, w: ("post", "/api/v1/royalties/close"),
     "studio/cinema/": lambda c, w: (_secret_asset(w), ("get", "/studio/cinema/"))[1],
@@ -222,7 +278,10 @@ PRIVATE_CHECKS = {
     "studio/cinema/assets/<uuid:asset_id>/": lambda c, w: ("get", f"/studio/cinema/assets/{_secret_asset(w).public_id}/"),
     "studio/cinema/assets/<uuid:asset_id>/progress/": lambda c, w: ("get", f"/studio/cinema/assets/{_secret_asset(w).public_id}/progress/"),
     # Viewers' streams: files need a token signed for the asset, keys a live playback session.
-    "hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: ("get", f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8"),
+    "hls/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: (
+        "get",
+        f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8",
+    ),
     "cinema/keys/<uuid:asset_id>/": lambda c, w: ("get", f"/cinema/keys/{_secret_asset(w).public_id}/"),
     # A storefront shows its catalogue only to its viewers: others are sent to sign in or offered an account.
     "watch/<slug:org>/<slug:slug>/": lambda c, w: ("get", _secret_storefront(w)),
@@ -232,29 +291,50 @@ PRIVATE_CHECKS = {
     "watch/<slug:org>/<slug:slug>/titles/<int:work_id>/buy/": lambda c, w: ("post", f"{_secret_storefront(w)}titles/{w.pk}/buy/"),
     "watch/<slug:org>/<slug:slug>/play/<int:work_id>/": lambda c, w: ("get", f"{_secret_storefront(w)}play/{w.pk}/"),
     "watch/<slug:org>/<slug:slug>/play/<int:work_id>/start/": lambda c, w: ("post", f"{_secret_storefront(w)}play/{w.pk}/start/"),
-    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/heartbeat/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/heartbeat/"),
-    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/stop/": lambda c, w: ("post", f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/stop/"),
+    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/heartbeat/": lambda c, w: (
+        "post",
+        f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/heartbeat/",
+    ),
+    "watch/<slug:org>/<slug:slug>/sessions/<uuid:session_id>/stop/": lambda c, w: (
+        "post",
+        f"{_secret_storefront(w)}sessions/{_secret_asset(w).public_id}/stop/",
+    ),
     "watch/<slug:org>/<slug:slug>/profiles/": lambda c, w: ("get", _secret_storefront(w) + "profiles/"),
     "watch/<slug:org>/<slug:slug>/account/": lambda c, w: ("get", _secret_storefront(w) + "account/"),
     "watch/<slug:org>/<slug:slug>/account/devices/": lambda c, w: ("post", _secret_storefront(w) + "account/devices/"),
     "watch/<slug:org>/<slug:slug>/activate/": lambda c, w: ("get", _secret_storefront(w) + "activate/"),
     "studio/cinema/platforms/<slug:slug>/": lambda c, w: ("get", f"/studio/cinema/platforms/{_secret_asset(w).platform.slug}/"),
-    **{f"api/v1/viewer/<org>/<platform>/{route}": (lambda method, tail: lambda c, w: (method, _secret_viewer_api(w) + tail.format(w=w)))(method, tail)  # noqa: B023 (bound by the outer lambda)
-       for route, method, tail in [
-           ("home", "get", "home"), ("search", "get", "search?q=Zzyzx"), ("titles/<work_id>", "get", "titles/{w.pk}"),
-           ("titles/<work_id>/play", "post", "titles/{w.pk}/play"), ("titles/<work_id>/rent", "post", "titles/{w.pk}/rent"),
-           ("titles/<work_id>/buy", "post", "titles/{w.pk}/buy"), ("continue-watching", "get", "continue-watching"),
-           ("account", "get", "account"), ("subscription", "post", "subscription"), ("profiles", "get", "profiles"),
-           ("profiles/<profile_id>/select", "post", "profiles/1/select"), ("devices", "get", "devices"),
-           ("devices/<device_id>", "delete", "devices/00000000-0000-4000-8000-000000000000"), ("auth/signout", "post", "auth/signout"),
-           ("sessions/<session_id>/heartbeat", "post", "sessions/00000000-0000-4000-8000-000000000000/heartbeat"),
-           ("sessions/<session_id>/stop", "post", "sessions/00000000-0000-4000-8000-000000000000/stop")]},
+    **{
+        f"api/v1/viewer/<org>/<platform>/{route}": (lambda method, tail: lambda c, w: (method, _secret_viewer_api(w) + tail.format(w=w)))(
+            method, tail
+        )  # noqa: B023 (bound by the outer lambda)
+        for route, method, tail in [
+            ("home", "get", "home"),
+            ("search", "get", "search?q=Zzyzx"),
+            ("titles/<work_id>", "get", "titles/{w.pk}"),
+            ("titles/<work_id>/play", "post", "titles/{w.pk}/play"),
+            ("titles/<work_id>/rent", "post", "titles/{w.pk}/rent"),
+            ("titles/<work_id>/buy", "post", "titles/{w.pk}/buy"),
+            ("continue-watching", "get", "continue-watching"),
+            ("account", "get", "account"),
+            ("subscription", "post", "subscription"),
+            ("profiles", "get", "profiles"),
+            ("profiles/<profile_id>/select", "post", "profiles/1/select"),
+            ("devices", "get", "devices"),
+            ("devices/<device_id>", "delete", "devices/00000000-0000-4000-8000-000000000000"),
+            ("auth/signout", "post", "auth/signout"),
+            ("sessions/<session_id>/heartbeat", "post", "sessions/00000000-0000-4000-8000-000000000000/heartbeat"),
+            ("sessions/<session_id>/stop", "post", "sessions/00000000-0000-4000-8000-000000000000/stop"),
+        ]
+    },
 }
 
 
 def _secret_viewer_api(w):
     """The viewer API of A's storefront "shop" (a bearer token of its viewer is needed: a member's session is not one)."""
     return _secret_storefront(w).replace("/watch/", "/api/v1/viewer/")
+
+
 EXTRA_METHOD_CHECKS = [
     ("delete", "/api/v1/works/{pk}"),
 ]
@@ -262,7 +342,8 @@ EXTRA_METHOD_CHECKS = [
 
 def test_every_route_is_classified():
     unclassified = [
-        r for r in set(_routes(get_resolver().url_patterns))
+        r
+        for r in set(_routes(get_resolver().url_patterns))
         if r not in PUBLIC and r not in PRIVATE_CHECKS and not r.startswith(ADMIN_PREFIX) and not r.startswith("static/")
     ]
     assert unclassified == [], "classify these routes in tests/web/test_tenancy_coverage.py"

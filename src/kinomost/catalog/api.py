@@ -186,8 +186,11 @@ class MecImportOut(Schema):
     works: list[MecImportedWork]
 
 
-@router.get("/works/{work_id}/mec", summary="One work as a MEC XML file (a work this organisation may see)",
-            openapi_extra={"responses": {200: {"description": "mdmec:CoreMetadata, one work", "content": {"application/xml": {}}}}})
+@router.get(
+    "/works/{work_id}/mec",
+    summary="One work as a MEC XML file (a work this organisation may see)",
+    openapi_extra={"responses": {200: {"description": "mdmec:CoreMetadata, one work", "content": {"application/xml": {}}}}},
+)
 def get_work_mec(request, work_id: int):
     name, data = work_mec(request.auth, work_id)
     response = HttpResponse(data, content_type="application/xml; charset=utf-8")
@@ -195,8 +198,11 @@ def get_work_mec(request, work_id: int):
     return response
 
 
-@router.post("/works/mec/import", response=MecImportOut,
-             summary="Create or update works from MEC XML files (at most 100, 10 MB each); any bad file refuses all (422, every problem listed)")
+@router.post(
+    "/works/mec/import",
+    response=MecImportOut,
+    summary="Create or update works from MEC XML files (at most 100, 10 MB each); any bad file refuses all (422, every problem listed)",
+)
 def import_mec_endpoint(request, files: File[list[UploadedFile]], dry_run: Form[bool] = False):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "import works")
@@ -204,6 +210,7 @@ def import_mec_endpoint(request, files: File[list[UploadedFile]], dry_run: Form[
     if too_big:
         message = gettext("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // 2**20}
         raise ImportRejected(message, problems=[{"file": name, "element": "", "line": 0, "message": message} for name in too_big])
-    result = import_mec([(f.name or "upload.xml", f.read()) for f in files], actor.organisation, actor=actor, dry_run=dry_run,
-                        max_files=MEC_API_MAX_FILES)
+    result = import_mec(
+        [(f.name or "upload.xml", f.read()) for f in files], actor.organisation, actor=actor, dry_run=dry_run, max_files=MEC_API_MAX_FILES
+    )
     return {"files": result.files, "created": result.created, "updated": result.updated, "dry_run": dry_run, "works": result.works}

@@ -19,16 +19,24 @@ class ImportOut(Schema):
     dry_run: bool
 
 
-@router.post("/works/import", response=ImportOut, summary="Import works from CSV or XLSX; any bad row refuses the file (422, every problem listed)")
+@router.post(
+    "/works/import", response=ImportOut, summary="Import works from CSV or XLSX; any bad row refuses the file (422, every problem listed)"
+)
 def import_endpoint(request, file: File[UploadedFile], encoding: Form[str] = "", dry_run: Form[bool] = False):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "import works")
-    result = import_works(read_upload(file), file.name or "upload.csv", actor.organisation, actor=actor, encoding=encoding or None, dry_run=dry_run)
+    result = import_works(
+        read_upload(file), file.name or "upload.csv", actor.organisation, actor=actor, encoding=encoding or None, dry_run=dry_run
+    )
     return {"rows": result.rows, "created": result.created, "updated": result.updated, "dry_run": dry_run}
 
 
-@router.get("/works/export", response={200: None}, summary="This organisation's works as CSV or XLSX, in the import format",
-            openapi_extra=download("text/csv", XLSX))
+@router.get(
+    "/works/export",
+    response={200: None},
+    summary="This organisation's works as CSV or XLSX, in the import format",
+    openapi_extra=download("text/csv", XLSX),
+)
 def export_endpoint(request, format: str = "csv"):
     fmt = "xlsx" if format == "xlsx" else "csv"
     data = export_works(request.auth.organisation, fmt)

@@ -82,7 +82,7 @@ def descendants(work_ids) -> dict[int, int]:
         next_level: dict[int, int] = {}
         parents = list(level)
         for start in range(0, len(parents), 500):
-            for child, parent in Work.objects.filter(parent_id__in=parents[start:start + 500]).values_list("id", "parent_id"):
+            for child, parent in Work.objects.filter(parent_id__in=parents[start : start + 500]).values_list("id", "parent_id"):
                 found[child] = level[parent]
                 next_level[child] = level[parent]
         level = next_level
@@ -98,7 +98,7 @@ def by_ids(work_ids) -> dict[int, Work]:
     """id → Work for the ids that exist (in chunks well inside SQLite's parameter limit)."""
     ids, found = list(work_ids), {}
     for start in range(0, len(ids), 5000):
-        found.update((w.pk, w) for w in Work.objects.filter(pk__in=ids[start:start + 5000]))
+        found.update((w.pk, w) for w in Work.objects.filter(pk__in=ids[start : start + 5000]))
     return found
 
 
@@ -116,7 +116,7 @@ def of_kinds(work_ids, kinds) -> list[int]:
     """The ids among `work_ids` of works of the given kinds (feature, series, episode …)."""
     ids, found = list(work_ids), []
     for start in range(0, len(ids), 5000):
-        found += Work.objects.filter(pk__in=ids[start:start + 5000], kind__in=list(kinds)).values_list("id", flat=True)
+        found += Work.objects.filter(pk__in=ids[start : start + 5000], kind__in=list(kinds)).values_list("id", flat=True)
     return sorted(found)
 
 
@@ -126,8 +126,11 @@ def runtimes(works) -> dict[int, int]:
     out = {w.pk: w.runtime_minutes for w in works if w.runtime_minutes}
     missing = {w.pk for w in works if not w.runtime_minutes}
     out.update(dict.fromkeys(missing, 0))
-    episodes = dict(Work.objects.filter(pk__in=list(descendants(missing)), kind=WorkKind.EPISODE)
-                    .exclude(runtime_minutes=None).values_list("id", "runtime_minutes"))
+    episodes = dict(
+        Work.objects.filter(pk__in=list(descendants(missing)), kind=WorkKind.EPISODE)
+        .exclude(runtime_minutes=None)
+        .values_list("id", "runtime_minutes")
+    )
     for episode_id, chain in lineage(episodes).items():
         for ancestor in missing.intersection(chain[1:]):  # a series and its season may both be asked
             out[ancestor] += episodes[episode_id]
@@ -163,7 +166,9 @@ def display_countries(work: Work, language: str | None) -> list[str]:
 
 
 def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
-    return qs.prefetch_related(Prefetch("localizations", queryset=WorkLocalization.objects.only("work_id", "language", "title", "synopsis")))
+    return qs.prefetch_related(
+        Prefetch("localizations", queryset=WorkLocalization.objects.only("work_id", "language", "title", "synopsis"))
+    )
 
 
 def children_of(work: Work) -> QuerySet[Work]:

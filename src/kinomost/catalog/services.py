@@ -154,7 +154,9 @@ def _apply_related(work: Work, data: WorkInput) -> None:
         Identifier.objects.update_or_create(work=work, namespace=namespace, defaults={"value": value})
 
 
-def save_work(owner, data: WorkInput, *, actor=None, pending_parents: dict[str, Work] | None = None, reindex: bool = True) -> tuple[Work, bool]:
+def save_work(
+    owner, data: WorkInput, *, actor=None, pending_parents: dict[str, Work] | None = None, reindex: bool = True
+) -> tuple[Work, bool]:
     """Create or update (by `ref`) one work of `owner`. Returns (work, created).
 
     `pending_parents` lets a batch refer to parents created earlier in the same batch;
@@ -198,8 +200,10 @@ def delete_work(actor, work: Work) -> None:
             audit.record("work.deleted", actor=actor, obj=work, ref=work.ref)
             work.delete()
     except ProtectedError:
-        raise Conflict(_("%(ref)s cannot be deleted: rights, offers or deals name it.") % {"ref": work.ref},
-                       details=[{"work": work.pk, "reason": "referenced"}]) from None
+        raise Conflict(
+            _("%(ref)s cannot be deleted: rights, offers or deals name it.") % {"ref": work.ref},
+            details=[{"work": work.pk, "reason": "referenced"}],
+        ) from None
 
 
 def set_credits(work: Work, credits) -> None:

@@ -26,8 +26,10 @@ class AssetStatusOut(Schema):
     error: str
     duration: float | None
     preview_url: str = Field(description="lowest rung, playable while the ladder is still encoding (a token URL)")
-    master_url: str = Field(description="the ladder once ready (a token URL; segments are AES-128, the key is given "
-                                        "to a signed-in studio member's browser session)")
+    master_url: str = Field(
+        description="the ladder once ready (a token URL; segments are AES-128, the key is given "
+        "to a signed-in studio member's browser session)"
+    )
     poster_url: str
     thumbnails_url: str
     urls_expire_at: int = Field(description="Unix seconds until which the token URLs above are valid")
@@ -45,8 +47,9 @@ class PlatformOut(Schema):
 
 
 class AppOriginsIn(Schema):
-    app_origins: list[str] = Field(..., examples=[["https://tv.example"]],
-                                   description="origins (scheme://host[:port]) of the platform's apps: they get CORS")
+    app_origins: list[str] = Field(
+        ..., examples=[["https://tv.example"]], description="origins (scheme://host[:port]) of the platform's apps: they get CORS"
+    )
 
 
 class PlatformIn(Schema):
@@ -58,8 +61,14 @@ class PlatformIn(Schema):
 
 
 def _platform_out(platform) -> dict:
-    return {"slug": platform.slug, "name": platform.name, "territories": platform.territories,
-            "media": platform.media, "languages": platform.languages, "app_origins": platform.app_origins}
+    return {
+        "slug": platform.slug,
+        "name": platform.name,
+        "territories": platform.territories,
+        "media": platform.media,
+        "languages": platform.languages,
+        "app_origins": platform.app_origins,
+    }
 
 
 @router.get("/assets", response=list[AssetStatusOut], summary="This organisation's assets, newest first, with ingest progress")
@@ -80,14 +89,21 @@ def list_platforms(request):
 @router.post("/platforms", response={201: PlatformOut}, summary="Open a platform: where it sells, by which media, in which languages")
 def create_platform(request, payload: PlatformIn):
     platform = services.create_platform(
-        request.auth, slug=payload.slug, name=payload.name, territories_spec=payload.territories,
-        media=payload.media, languages=payload.languages,
+        request.auth,
+        slug=payload.slug,
+        name=payload.name,
+        territories_spec=payload.territories,
+        media=payload.media,
+        languages=payload.languages,
     )
     return Status(201, _platform_out(platform))
 
 
-@router.put("/platforms/{slug}/app-origins", response=PlatformOut,
-            summary="Set the web origins of the platform's apps (CORS on the viewer API, streams, keys and heartbeats)")
+@router.put(
+    "/platforms/{slug}/app-origins",
+    response=PlatformOut,
+    summary="Set the web origins of the platform's apps (CORS on the viewer API, streams, keys and heartbeats)",
+)
 def set_app_origins(request, slug: str, payload: AppOriginsIn):
     platform = selectors.platform_for(request.auth, slug)
     return _platform_out(services.set_app_origins(request.auth, platform, payload.app_origins))
@@ -130,8 +146,11 @@ def upload_state(request, upload_id: UUID):
     return uploads.upload_state(request.auth, upload_id)
 
 
-@router.put("/uploads/{upload_id}", response=UploadOut,
-            summary="Append a chunk (raw body, at most 16 MB) at ?offset=, which must equal the bytes received")
+@router.put(
+    "/uploads/{upload_id}",
+    response=UploadOut,
+    summary="Append a chunk (raw body, at most 16 MB) at ?offset=, which must equal the bytes received",
+)
 def append_chunk(request, upload_id: UUID, offset: Annotated[int, Field(ge=0, le=uploads.MAX_FILE_BYTES)]):
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     return uploads.append_chunk(request.auth, upload_id, offset=offset, stream=request, length=length)
@@ -140,14 +159,17 @@ def append_chunk(request, upload_id: UUID, offset: Annotated[int, Field(ge=0, le
 @router.post("/ingest", response={201: AssetStatusOut}, summary="Ingest completed uploads: a master, dubs and subtitles")
 def ingest(request, payload: IngestIn):
     actor = request.auth
-    asset = services.start_ingest(actor, services.IngestRequest(
-        work=selectors.work_for_ingest(actor, str(payload.work_id)),
-        master=uploads.completed_file(actor, payload.master),
-        audio=[(a.language, uploads.completed_file(actor, a.upload)) for a in payload.audio],
-        subtitles=[(s.language, uploads.completed_file(actor, s.upload)) for s in payload.subtitles],
-        platform=selectors.platform_for(actor, payload.platform) if payload.platform else None,
-        ladder=payload.ladder,
-    ))
+    asset = services.start_ingest(
+        actor,
+        services.IngestRequest(
+            work=selectors.work_for_ingest(actor, str(payload.work_id)),
+            master=uploads.completed_file(actor, payload.master),
+            audio=[(a.language, uploads.completed_file(actor, a.upload)) for a in payload.audio],
+            subtitles=[(s.language, uploads.completed_file(actor, s.upload)) for s in payload.subtitles],
+            platform=selectors.platform_for(actor, payload.platform) if payload.platform else None,
+            ladder=payload.ladder,
+        ),
+    )
     for upload_id in {payload.master, *(a.upload for a in payload.audio), *(s.upload for s in payload.subtitles)}:
         uploads.discard(actor, upload_id)
     return Status(201, selectors.asset_status(asset))

@@ -42,8 +42,11 @@ def _platform_of(request) -> Platform | None:
     """The platform named in the path (cached on the request: auth runs before the view)."""
     if not hasattr(request, "_viewer_api_platform"):
         kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-        request._viewer_api_platform = (Platform.objects.select_related("organisation")
-                                        .filter(organisation__slug=kwargs.get("org", ""), slug=kwargs.get("platform", "")).first())
+        request._viewer_api_platform = (
+            Platform.objects.select_related("organisation")
+            .filter(organisation__slug=kwargs.get("org", ""), slug=kwargs.get("platform", ""))
+            .first()
+        )
     return request._viewer_api_platform
 
 
@@ -359,14 +362,28 @@ def _tokens(pair: app_auth.TokenPair) -> dict:
     return {"access_token": pair.access_token, "token_type": "Bearer", "expires_in": pair.expires_in, "refresh_token": pair.refresh_token}
 
 
-@router.post(P + "/auth/token", auth=None, response=_answers({200: TokenOut}), summary="Sign in with email and password: access and refresh tokens")
+@router.post(
+    P + "/auth/token", auth=None, response=_answers({200: TokenOut}), summary="Sign in with email and password: access and refresh tokens"
+)
 def sign_in(request, org: str, platform: str, payload: SignInIn):
-    return _tokens(app_auth.sign_in(request, _signed_in_platform(request), email=payload.email, password=payload.password,
-                                    client_id=payload.client_id, device_name=payload.device_name))
+    return _tokens(
+        app_auth.sign_in(
+            request,
+            _signed_in_platform(request),
+            email=payload.email,
+            password=payload.password,
+            client_id=payload.client_id,
+            device_name=payload.device_name,
+        )
+    )
 
 
-@router.post(P + "/auth/refresh", auth=None, response=_answers({200: TokenOut}),
-             summary="A new pair for a refresh token (single use; a reused one signs the device out)")
+@router.post(
+    P + "/auth/refresh",
+    auth=None,
+    response=_answers({200: TokenOut}),
+    summary="A new pair for a refresh token (single use; a reused one signs the device out)",
+)
 def refresh(request, org: str, platform: str, payload: RefreshIn):
     return _tokens(app_auth.refresh(_signed_in_platform(request), payload.refresh_token))
 
@@ -377,8 +394,12 @@ def sign_out(request, org: str, platform: str):
     return Status(204, None)
 
 
-@router.post(P + "/signup", auth=None, response=_answers({202: MessageOut}),
-             summary="Sign up: the address gets a link to choose a password (the same answer whether or not it has an account)")
+@router.post(
+    P + "/signup",
+    auth=None,
+    response=_answers({202: MessageOut}),
+    summary="Sign up: the address gets a link to choose a password (the same answer whether or not it has an account)",
+)
 def sign_up(request, org: str, platform: str, payload: SignUpIn):
     found = _signed_in_platform(request)
 
@@ -390,21 +411,35 @@ def sign_up(request, org: str, platform: str, payload: SignUpIn):
     return Status(202, {"message": _("Check your email: we sent a link to finish signing up.")})
 
 
-@router.post(P + "/device/code", auth=None, response=_answers({200: DeviceCodeOut, 400: ErrorOut}), openapi_extra=_form_body("client_id"),
-             summary="RFC 8628: a code for a TV to show; the viewer approves it on the storefront's activation page")
+@router.post(
+    P + "/device/code",
+    auth=None,
+    response=_answers({200: DeviceCodeOut, 400: ErrorOut}),
+    openapi_extra=_form_body("client_id"),
+    summary="RFC 8628: a code for a TV to show; the viewer approves it on the storefront's activation page",
+)
 def device_code(request, org: str, platform: str):
     found = _signed_in_platform(request)
     started = device_flow.start(found, _fields(request, ("client_id",))["client_id"])
     page = request.build_absolute_uri(reverse("cinema:activate", args=[org, platform]))
-    return {"device_code": started.device_code, "user_code": started.user_code, "verification_uri": page,
-            "verification_uri_complete": f"{page}?code={started.user_code}", "expires_in": device_flow.expires_in(started.authorization),
-            "interval": started.authorization.interval}
+    return {
+        "device_code": started.device_code,
+        "user_code": started.user_code,
+        "verification_uri": page,
+        "verification_uri_complete": f"{page}?code={started.user_code}",
+        "expires_in": device_flow.expires_in(started.authorization),
+        "interval": started.authorization.interval,
+    }
 
 
-@router.post(P + "/device/token", auth=None, response=_answers({200: TokenOut, 400: ErrorOut}),
-             openapi_extra=_form_body("grant_type", "device_code", "client_id"),
-             summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)",
-             description="A refusal is 400 with `error` as RFC 8628 §3.5 names it, and `error_description` beside `message`.")
+@router.post(
+    P + "/device/token",
+    auth=None,
+    response=_answers({200: TokenOut, 400: ErrorOut}),
+    openapi_extra=_form_body("grant_type", "device_code", "client_id"),
+    summary="RFC 8628 §3.4: poll for the tokens (authorization_pending, slow_down, access_denied, expired_token)",
+    description="A refusal is 400 with `error` as RFC 8628 §3.5 names it, and `error_description` beside `message`.",
+)
 def device_token(request, org: str, platform: str):
     fields = _fields(request, ("grant_type", "device_code", "client_id"))
     return _tokens(device_flow.poll(_signed_in_platform(request), **fields))
@@ -414,26 +449,42 @@ def device_token(request, org: str, platform: str):
 
 
 def _profile_out(profile, current) -> dict:
-    return {"id": profile.pk, "name": profile.name, "is_kids": profile.is_kids, "max_age": profile.max_age,
-            "current": current is not None and profile.pk == current.pk}
+    return {
+        "id": profile.pk,
+        "name": profile.name,
+        "is_kids": profile.is_kids,
+        "max_age": profile.max_age,
+        "current": current is not None and profile.pk == current.pk,
+    }
 
 
-@router.get(P + "/profiles", auth=VIEWER, response=_answers({200: ProfilesOut}), summary="The account's profiles; `current` is this device's")
+@router.get(
+    P + "/profiles", auth=VIEWER, response=_answers({200: ProfilesOut}), summary="The account's profiles; `current` is this device's"
+)
 def list_profiles(request, org: str, platform: str):
     current = request.auth.profile
     return {"profiles": [_profile_out(p, current) for p in request.auth.viewer.profiles.all()]}
 
 
-@router.post(P + "/profiles", auth=VIEWER, response=_answers({201: ProfileOut}),
-             summary="Add a profile (a kids profile has an age limit and a PIN to leave it; not from a kids profile)")
+@router.post(
+    P + "/profiles",
+    auth=VIEWER,
+    response=_answers({201: ProfileOut}),
+    summary="Add a profile (a kids profile has an age limit and a PIN to leave it; not from a kids profile)",
+)
 def create_profile(request, org: str, platform: str, payload: ProfileIn):
-    profile = viewers.create_profile(request.auth.viewer, name=payload.name, is_kids=payload.is_kids, max_age=payload.max_age,
-                                     pin=payload.pin, by=request.auth.profile)
+    profile = viewers.create_profile(
+        request.auth.viewer, name=payload.name, is_kids=payload.is_kids, max_age=payload.max_age, pin=payload.pin, by=request.auth.profile
+    )
     return Status(201, _profile_out(profile, request.auth.profile))
 
 
-@router.post(P + "/profiles/{profile_id}/select", auth=VIEWER, response=_answers({200: ProfileOut}),
-             summary="Watch as this profile on this device (leaving a kids profile needs its PIN)")
+@router.post(
+    P + "/profiles/{profile_id}/select",
+    auth=VIEWER,
+    response=_answers({200: ProfileOut}),
+    summary="Watch as this profile on this device (leaving a kids profile needs its PIN)",
+)
 def choose_profile(request, org: str, platform: str, profile_id: RecordId, payload: ChooseProfileIn):
     auth: SignedIn = request.auth
     chosen = watch.own_profile(auth.viewer, profile_id)
@@ -451,19 +502,34 @@ def _poster(work) -> str | None:
 
 def _card(card) -> dict:
     work = card.work
-    return {"work_id": work.pk, "title": card.title, "year": work.year, "poster_url": _poster(work), "position": card.position,
-            "duration": card.duration, "play_work_id": card.play_work_id}
+    return {
+        "work_id": work.pk,
+        "title": card.title,
+        "year": work.year,
+        "poster_url": _poster(work),
+        "position": card.position,
+        "duration": card.duration,
+        "play_work_id": card.play_work_id,
+    }
 
 
-@router.get(P + "/home", auth=VIEWER_OR_BROWSING, response=_answers({200: HomeOut}),
-            summary="Home rows: continue watching, recently added, genres")
+@router.get(
+    P + "/home", auth=VIEWER_OR_BROWSING, response=_answers({200: HomeOut}), summary="Home rows: continue watching, recently added, genres"
+)
 def home(request, org: str, platform: str):
     rows = watch.home(_who(request))
-    return {"signed_in": request.auth.viewer is not None, "rows": [{"label": label, "titles": [_card(c) for c in cards]} for label, cards in rows]}
+    return {
+        "signed_in": request.auth.viewer is not None,
+        "rows": [{"label": label, "titles": [_card(c) for c in cards]} for label, cards in rows],
+    }
 
 
-@router.get(P + "/search", auth=VIEWER_OR_BROWSING, response=_answers({200: SearchOut}),
-            summary="Search titles in any script, and people (cast, director)")
+@router.get(
+    P + "/search",
+    auth=VIEWER_OR_BROWSING,
+    response=_answers({200: SearchOut}),
+    summary="Search titles in any script, and people (cast, director)",
+)
 def search(request, org: str, platform: str, q: Annotated[str, Field("", max_length=200)] = ""):
     return {"query": q.strip(), "results": [_card(c) for c in watch.search(_who(request), q)]}
 
@@ -473,23 +539,42 @@ def continue_watching(request, org: str, platform: str):
     return [_card(c) for c in watch.continue_watching(_who(request))]
 
 
-@router.get(P + "/titles/{work_id}", auth=VIEWER_OR_BROWSING, response=_answers({200: TitleOut}),
-            summary="A title: seasons, episodes, audio and subtitle languages, entitlement and offers")
+@router.get(
+    P + "/titles/{work_id}",
+    auth=VIEWER_OR_BROWSING,
+    response=_answers({200: TitleOut}),
+    summary="A title: seasons, episodes, audio and subtitle languages, entitlement and offers",
+)
 def title(request, org: str, platform: str, work_id: RecordId):
     view = watch.title(_who(request), work_id)
     work, entitlement = view.work, view.entitlement
     rating = view.rating
     return {
-        "work_id": work.pk, "kind": work.kind, "title": view.title, "synopsis": view.synopsis, "year": work.year,
-        "runtime_minutes": work.runtime_minutes, "poster_url": _poster(work),
+        "work_id": work.pk,
+        "kind": work.kind,
+        "title": view.title,
+        "synopsis": view.synopsis,
+        "year": work.year,
+        "runtime_minutes": work.runtime_minutes,
+        "poster_url": _poster(work),
         "rating": {"system": rating.system, "value": rating.value, "minimum_age": rating.minimum_age} if rating else None,
         "minimum_age": view.minimum_age,
         "credits": [{"role": c.role, "name": name, "character": c.character} for c, name in view.credits],
-        "seasons": [{"label": s.label, "number": s.number, "episodes": [{"work_id": e.work.pk, "number": e.work.number, "title": e.title}
-                                                                          for e in s.episodes]} for s in view.seasons],
-        "audio": [{"language": t, "name": n} for t, n in view.audio], "subtitles": [{"language": t, "name": n} for t, n in view.subtitles],
-        "play_work_id": view.play_work_id, "signed_in": entitlement is not None, "entitled": view.entitled,
-        "entitled_by": entitlement.media if entitlement else None, "owned": bool(entitlement and entitlement.owned),
+        "seasons": [
+            {
+                "label": s.label,
+                "number": s.number,
+                "episodes": [{"work_id": e.work.pk, "number": e.work.number, "title": e.title} for e in s.episodes],
+            }
+            for s in view.seasons
+        ],
+        "audio": [{"language": t, "name": n} for t, n in view.audio],
+        "subtitles": [{"language": t, "name": n} for t, n in view.subtitles],
+        "play_work_id": view.play_work_id,
+        "signed_in": entitlement is not None,
+        "entitled": view.entitled,
+        "entitled_by": entitlement.media if entitlement else None,
+        "owned": bool(entitlement and entitlement.owned),
         "rental_expires_at": entitlement.rental.expires_at if entitlement and entitlement.rental else None,
         "offers": [{"media": o.media, "price": o.price.amount, "currency": o.price.currency, "hours": o.hours} for o in view.offers],
     }
@@ -498,17 +583,30 @@ def title(request, org: str, platform: str, work_id: RecordId):
 # --- playing -------------------------------------------------------------------------------------
 
 
-@router.post(P + "/titles/{work_id}/play", auth=VIEWER, response=_answers({200: PlayOut}),
-             summary="Start playing a film or episode: a session, its master playlist URL and where to resume")
+@router.post(
+    P + "/titles/{work_id}/play",
+    auth=VIEWER,
+    response=_answers({200: PlayOut}),
+    summary="Start playing a film or episode: a session, its master playlist URL and where to resume",
+)
 def play(request, org: str, platform: str, work_id: RecordId):
     who = _who(request)
     started = playback.start(who.viewer, who.profile, who.viewing, work_id)
-    return {"session_id": started.session.public_id, "master_url": request.build_absolute_uri(started.master_url),
-            "resume_position": started.resume_at, "expires": started.expires, "heartbeat_seconds": HEARTBEAT_SECONDS}
+    return {
+        "session_id": started.session.public_id,
+        "master_url": request.build_absolute_uri(started.master_url),
+        "resume_position": started.resume_at,
+        "expires": started.expires,
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
+    }
 
 
-@router.post(P + "/sessions/{session_id}/heartbeat", auth=VIEWER, response=_answers({200: HeartbeatOut}),
-             summary="Every ~15 s while playing: stores the position, renews the stream; refused once the title is no longer allowed")
+@router.post(
+    P + "/sessions/{session_id}/heartbeat",
+    auth=VIEWER,
+    response=_answers({200: HeartbeatOut}),
+    summary="Every ~15 s while playing: stores the position, renews the stream; refused once the title is no longer allowed",
+)
 def heartbeat(request, org: str, platform: str, session_id: UUID, payload: HeartbeatIn):
     who = _who(request)
     beat = playback.heartbeat(who.viewer, session_id, who.viewing, position=payload.position, seconds=payload.seconds)
@@ -525,47 +623,84 @@ def stop(request, org: str, platform: str, session_id: UUID, payload: StopIn):
 
 
 def _rental_out(rental, name: str) -> dict:
-    return {"work_id": rental.work_id, "title": name, "media": rental.media, "hours": rental.hours, "paid_at": rental.paid_at,
-            "start_by": rental.start_by, "expires_at": rental.expires_at}
+    return {
+        "work_id": rental.work_id,
+        "title": name,
+        "media": rental.media,
+        "hours": rental.hours,
+        "paid_at": rental.paid_at,
+        "start_by": rental.start_by,
+        "expires_at": rental.expires_at,
+    }
 
 
 def _purchase_out(purchase, name: str) -> dict:
-    return {"work_id": purchase.work_id, "title": name, "paid_at": purchase.paid_at, "price": purchase.amount, "currency": purchase.currency}
+    return {
+        "work_id": purchase.work_id,
+        "title": name,
+        "paid_at": purchase.paid_at,
+        "price": purchase.amount,
+        "currency": purchase.currency,
+    }
 
 
 def _subscription_out(view: watch.AccountView) -> dict:
     sub = view.subscription
-    return {"active": view.subscribed, "active_until": sub.active_until if sub else None, "price": view.price.amount,
-            "currency": view.price.currency}
+    return {
+        "active": view.subscribed,
+        "active_until": sub.active_until if sub else None,
+        "price": view.price.amount,
+        "currency": view.price.currency,
+    }
 
 
-@router.get(P + "/account", auth=VIEWER, response=_answers({200: AccountOut}),
-            summary="Account, subscription and entitlements: rentals and purchases")
+@router.get(
+    P + "/account",
+    auth=VIEWER,
+    response=_answers({200: AccountOut}),
+    summary="Account, subscription and entitlements: rentals and purchases",
+)
 def account(request, org: str, platform: str):
     who = _who(request)
     view = watch.account(who)
-    return {"email": who.viewer.user.email, "country": who.viewer.country, "territory": view.territory,
-            "subscription": _subscription_out(view), "rentals": [_rental_out(r, n) for r, n in view.rentals],
-            "purchases": [_purchase_out(p, n) for p, n in view.purchases], "live_sessions": view.live_sessions}
+    return {
+        "email": who.viewer.user.email,
+        "country": who.viewer.country,
+        "territory": view.territory,
+        "subscription": _subscription_out(view),
+        "rentals": [_rental_out(r, n) for r, n in view.rentals],
+        "purchases": [_purchase_out(p, n) for p, n in view.purchases],
+        "live_sessions": view.live_sessions,
+    }
 
 
-@router.post(P + "/subscription", auth=VIEWER, response=_answers({200: SubscriptionOut}),
-             summary="Subscribe (or extend) for 30 days at the confirmed price, through the payment provider")
+@router.post(
+    P + "/subscription",
+    auth=VIEWER,
+    response=_answers({200: SubscriptionOut}),
+    summary="Subscribe (or extend) for 30 days at the confirmed price, through the payment provider",
+)
 def subscribe(request, org: str, platform: str, payload: ConfirmIn):
     who = _who(request)
     viewers.subscribe(who.viewer, confirmed=(payload.price, payload.currency))
     return _subscription_out(watch.account(who))
 
 
-@router.post(P + "/titles/{work_id}/rent", auth=VIEWER, response=_answers({201: RentalOut}),
-             summary="Rent (tvod) or rent premium (pvod) at the confirmed price; the hours run from the first play")
+@router.post(
+    P + "/titles/{work_id}/rent",
+    auth=VIEWER,
+    response=_answers({201: RentalOut}),
+    summary="Rent (tvod) or rent premium (pvod) at the confirmed price; the hours run from the first play",
+)
 def rent(request, org: str, platform: str, work_id: RecordId, payload: RentIn):
     who = _who(request)
     rental = viewers.rent(who.viewer, who.viewing, work_id, payload.media, confirmed=(payload.price, payload.currency))
     return Status(201, _rental_out(rental, watch.title_name(work_id, who.language)))
 
 
-@router.post(P + "/titles/{work_id}/buy", auth=VIEWER, response=_answers({201: PurchaseOut}), summary="Buy to own (est) at the confirmed price")
+@router.post(
+    P + "/titles/{work_id}/buy", auth=VIEWER, response=_answers({201: PurchaseOut}), summary="Buy to own (est) at the confirmed price"
+)
 def buy(request, org: str, platform: str, work_id: RecordId, payload: ConfirmIn):
     who = _who(request)
     purchase = viewers.buy(who.viewer, who.viewing, work_id, confirmed=(payload.price, payload.currency))
@@ -578,11 +713,22 @@ def buy(request, org: str, platform: str, work_id: RecordId, payload: ConfirmIn)
 @router.get(P + "/devices", auth=VIEWER, response=_answers({200: list[DeviceOut]}), summary="Signed-in devices")
 def list_devices(request, org: str, platform: str):
     own = request.auth.session.pk
-    return [{"id": s.public_id, "name": s.device_name, "app": s.app.client_id if s.app else None, "signed_in_at": s.created_at,
-             "last_used_at": s.last_used_at, "current": s.pk == own} for s in app_auth.devices(request.auth.viewer)]
+    return [
+        {
+            "id": s.public_id,
+            "name": s.device_name,
+            "app": s.app.client_id if s.app else None,
+            "signed_in_at": s.created_at,
+            "last_used_at": s.last_used_at,
+            "current": s.pk == own,
+        }
+        for s in app_auth.devices(request.auth.viewer)
+    ]
 
 
-@router.delete(P + "/devices/{device_id}", auth=VIEWER, response=_answers({204: None}), summary="Sign a device out: its tokens stop at once")
+@router.delete(
+    P + "/devices/{device_id}", auth=VIEWER, response=_answers({204: None}), summary="Sign a device out: its tokens stop at once"
+)
 def revoke_device(request, org: str, platform: str, device_id: UUID):
     app_auth.revoke(request.auth.viewer, device_id)
     return Status(204, None)

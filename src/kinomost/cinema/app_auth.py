@@ -77,11 +77,17 @@ def registered_app(platform: Platform, client_id: str) -> RegisteredApp:
 def issue(viewer: Viewer, *, app: RegisteredApp | None = None, device_name: str = "") -> TokenPair:
     """A new signed-in device with its first pair of tokens."""
     with transaction.atomic():
-        session = AppSession.objects.create(viewer=viewer, app=app, device_name=(device_name or (app.name if app else ""))[:120],
-                                            last_used_at=timezone.now())
+        session = AppSession.objects.create(
+            viewer=viewer, app=app, device_name=(device_name or (app.name if app else ""))[:120], last_used_at=timezone.now()
+        )
         pair = _pair(session)
-        record("cinema.app_signed_in", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
-               app=app.client_id if app else "")
+        record(
+            "cinema.app_signed_in",
+            actor=viewer.user,
+            organisation=viewer.platform.organisation_id,
+            obj=session,
+            app=app.client_id if app else "",
+        )
     return pair
 
 
@@ -89,10 +95,12 @@ def _pair(session: AppSession) -> TokenPair:
     now = timezone.now()
     access, refresh = ACCESS_PREFIX + secrets.token_urlsafe(32), REFRESH_PREFIX + secrets.token_urlsafe(32)
     refresh_days = int(getattr(settings, "CINEMA_APP_REFRESH_DAYS", 30))
-    AppToken.objects.bulk_create([
-        AppToken(session=session, kind=TokenKind.ACCESS, digest=digest(access), expires_at=now + timedelta(seconds=access_seconds())),
-        AppToken(session=session, kind=TokenKind.REFRESH, digest=digest(refresh), expires_at=now + timedelta(days=refresh_days)),
-    ])
+    AppToken.objects.bulk_create(
+        [
+            AppToken(session=session, kind=TokenKind.ACCESS, digest=digest(access), expires_at=now + timedelta(seconds=access_seconds())),
+            AppToken(session=session, kind=TokenKind.REFRESH, digest=digest(refresh), expires_at=now + timedelta(days=refresh_days)),
+        ]
+    )
     return TokenPair(access, refresh, access_seconds(), session)
 
 
@@ -101,8 +109,12 @@ def refresh(platform: Platform, refresh_token: str) -> TokenPair:
     the device: whoever holds a copy, and the device itself, must sign in again."""
     now = timezone.now()
     with transaction.atomic():
-        token = (AppToken.objects.select_for_update(of=("self",)).select_related("session__viewer__platform")
-                 .filter(digest=digest(refresh_token or ""), kind=TokenKind.REFRESH, session__viewer__platform=platform).first())
+        token = (
+            AppToken.objects.select_for_update(of=("self",))
+            .select_related("session__viewer__platform")
+            .filter(digest=digest(refresh_token or ""), kind=TokenKind.REFRESH, session__viewer__platform=platform)
+            .first()
+        )
         if token is None or token.session.revoked_at is not None or token.expires_at <= now:
             raise NotSignedIn(_("This sign-in has ended: sign in again."))
         session = token.session
@@ -122,9 +134,17 @@ def authenticated(platform: Platform, access_token: str) -> AppSession | None:
     if not access_token.startswith(ACCESS_PREFIX):
         return None
     now = timezone.now()
-    token = (AppToken.objects.select_related("session__viewer__platform__organisation", "session__viewer__user", "session__profile")
-             .filter(digest=digest(access_token), kind=TokenKind.ACCESS, expires_at__gt=now,
-                     session__revoked_at__isnull=True, session__viewer__platform=platform).first())
+    token = (
+        AppToken.objects.select_related("session__viewer__platform__organisation", "session__viewer__user", "session__profile")
+        .filter(
+            digest=digest(access_token),
+            kind=TokenKind.ACCESS,
+            expires_at__gt=now,
+            session__revoked_at__isnull=True,
+            session__viewer__platform=platform,
+        )
+        .first()
+    )
     if token is None:
         return None
     session = token.session

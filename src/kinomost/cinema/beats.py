@@ -64,8 +64,12 @@ def record(session_id, position: float, seconds: float, now: float | None = None
     at = time.time() if now is None else now
     client = live.redis_client()
     if client is not None:
-        client.xadd(stream(), {"s": str(session_id), "p": repr(float(position)), "w": repr(float(seconds)), "t": repr(at)},
-                    maxlen=STREAM_MAXLEN, approximate=True)
+        client.xadd(
+            stream(),
+            {"s": str(session_id), "p": repr(float(position)), "w": repr(float(seconds)), "t": repr(at)},
+            maxlen=STREAM_MAXLEN,
+            approximate=True,
+        )
     else:
         _buffer.add(str(session_id), float(position), float(seconds), at)
     ensure_folder()
@@ -88,7 +92,9 @@ def fold(beats: list[Beat]) -> int:
         for session in sessions:
             if _fold_into(session, [b for b in by_session[str(session.public_id)] if b.key > session.folded_through]):
                 changed.append(session)
-        PlaybackSession.objects.bulk_update(changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through"])
+        PlaybackSession.objects.bulk_update(
+            changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through"]
+        )
     return len(changed)
 
 
@@ -182,6 +188,7 @@ class RedisFolder:
 def _parse(entry_id, fields) -> Beat | None:
     try:
         ms, seq = (entry_id.decode() if isinstance(entry_id, bytes) else entry_id).split("-")
+
         def get(k: str) -> str:
             return fields[k.encode()].decode()
 

@@ -7,8 +7,16 @@ from __future__ import annotations
 import mimetypes
 from pathlib import PurePosixPath
 
-CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".vtt": "text/vtt", ".jpg": "image/jpeg",
-                 ".m4s": "video/iso.segment", ".mp4": "video/mp4", ".aac": "audio/aac", ".json": "application/json"}
+CONTENT_TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".vtt": "text/vtt",
+    ".jpg": "image/jpeg",
+    ".m4s": "video/iso.segment",
+    ".mp4": "video/mp4",
+    ".aac": "audio/aac",
+    ".json": "application/json",
+}
 
 
 def content_type(relative: str) -> str:

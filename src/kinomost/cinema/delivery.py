@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from kinomost.cinema import live, origins, storage, tokens
 from kinomost.cinema.content_types import CONTENT_TYPES, content_type  # noqa: F401 (views_stream reads delivery.content_type)
+
 PUBLIC_SUFFIXES = frozenset({".m3u8", ".ts", ".vtt", ".jpg", ".m4s", ".mp4", ".aac"})  # stream.json stays unserved
 UNFINISHED_MARKS = (".partial-", ".tmp-")  # temporary folders and files of storage's all-or-nothing writes
 # Playlists and segments are immutable; the token in the path keeps shared caches per viewer.
@@ -38,11 +39,15 @@ FILE_NAME = re.compile(r"[A-Za-z0-9_./-]+")
 # The URL form of tokens.stream_url, as deploy/nginx.conf's location matches it. Anything else
 # goes on to Django (whose URL pattern answers 404).
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-HLS_PATH = re.compile(r"^/hls/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
-                      r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z")
+HLS_PATH = re.compile(
+    r"^/hls/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
+    r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z"
+)
 # A playback session's folder (tokens.session_base): the session, then the same form as above.
-SESSION_PATH = re.compile(r"^/hls/s/(?P<session>" + _UUID + r")/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
-                          r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z")
+SESSION_PATH = re.compile(
+    r"^/hls/s/(?P<session>" + _UUID + r")/(?P<token>[A-Za-z0-9_-]{22})/(?P<expires>[0-9]{1,12})/"
+    r"(?P<asset>" + _UUID + r")/(?P<file>" + FILE_NAME.pattern + r")\Z"
+)
 CHUNK = 512 * 1024
 PATHSEND = "http.response.pathsend"
 
@@ -154,7 +159,7 @@ class HLSDelivery:
             return
         if published.path.suffix == ".m3u8":
             data = await asyncio.to_thread(published.path.read_bytes)
-            base = match.string[:match.start("file")]
+            base = match.string[: match.start("file")]
             await _bytes(send, session_playlist(data, match["asset"], base), published.content_type, head, origin)
             return
         await _send_file(scope, send, published, head, origin)
@@ -191,8 +196,9 @@ async def _session_key(session_id: str, asset_id: str) -> bytes | None:
         from kinomost.cinema.viewing_models import PlaybackSession
 
         def read():
-            return (PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_id)
-                    .values_list("asset__key", flat=True).first())
+            return (
+                PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_id).values_list("asset__key", flat=True).first()
+            )
 
         key = await sync_to_async(read, thread_sensitive=True)()
         if key is None:
@@ -204,16 +210,35 @@ async def _session_key(session_id: str, asset_id: str) -> bytes | None:
 
 
 async def _bytes(send, body: bytes, content_type: str, head: bool, origin: str | None, cache: str = CACHE_CONTROL) -> None:
-    await send({"type": "http.response.start", "status": 200, "headers": [
-        (b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
-        (b"cache-control", cache.encode()), (b"x-content-type-options", b"nosniff"), *origins.cors_headers(origin)]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", content_type.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", cache.encode()),
+                (b"x-content-type-options", b"nosniff"),
+                *origins.cors_headers(origin),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": b"" if head else body})
 
 
 async def _plain(send, status: int, body: bytes, head: bool, origin: str | None = None) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"), *origins.cors_headers(origin)]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-content-type-options", b"nosniff"),
+                *origins.cors_headers(origin),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": b"" if head else body})
 
 

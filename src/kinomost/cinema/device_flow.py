@@ -86,8 +86,9 @@ def start(platform: Platform, client_id: str) -> Started:
         user_code = "".join(secrets.choice(USER_CODE_ALPHABET) for _ in range(USER_CODE_LENGTH))
         if not DeviceAuthorization.objects.filter(user_code=user_code, expires_at__gt=now, app__platform=platform).exists():
             break
-    authorization = DeviceAuthorization.objects.create(app=app, device_digest=app_auth.digest(device_code), user_code=user_code,
-                                                       interval=INTERVAL, expires_at=expires)
+    authorization = DeviceAuthorization.objects.create(
+        app=app, device_digest=app_auth.digest(device_code), user_code=user_code, interval=INTERVAL, expires_at=expires
+    )
     return Started(authorization, device_code, shown(user_code))
 
 
@@ -97,8 +98,12 @@ def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: st
         raise DeviceGrantError("unsupported_grant_type", _("Use the device code grant type."))
     now = timezone.now()
     with transaction.atomic():
-        found = (DeviceAuthorization.objects.select_for_update(of=("self",)).select_related("app", "viewer__platform", "viewer__user")
-                 .filter(device_digest=app_auth.digest(device_code or ""), app__platform=platform).first())
+        found = (
+            DeviceAuthorization.objects.select_for_update(of=("self",))
+            .select_related("app", "viewer__platform", "viewer__user")
+            .filter(device_digest=app_auth.digest(device_code or ""), app__platform=platform)
+            .first()
+        )
         if found is None or found.status == DeviceStatus.USED:
             raise DeviceGrantError("invalid_grant", _("This device code is not valid: ask for a new one."))
         if found.app.client_id != client_id or not found.app.is_active:
@@ -113,7 +118,9 @@ def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: st
             found.interval += SLOW_DOWN_STEP
         found.save(update_fields=["last_polled_at", "interval"])
         if too_soon:
-            outcome = DeviceGrantError("slow_down", _("Polling too fast: wait %(seconds)d seconds between polls.") % {"seconds": found.interval})
+            outcome = DeviceGrantError(
+                "slow_down", _("Polling too fast: wait %(seconds)d seconds between polls.") % {"seconds": found.interval}
+            )
         elif found.status == DeviceStatus.PENDING:
             outcome = DeviceGrantError("authorization_pending", _("Waiting for the viewer to approve the sign-in."))
         else:
@@ -133,8 +140,11 @@ def pending_for_code(request, platform: Platform, typed: str) -> DeviceAuthoriza
     code = normalise_user_code(typed)
     found = None
     if code is not None:
-        found = (DeviceAuthorization.objects.select_related("app").filter(
-            user_code=code, app__platform=platform, status=DeviceStatus.PENDING, expires_at__gt=timezone.now()).first())
+        found = (
+            DeviceAuthorization.objects.select_related("app")
+            .filter(user_code=code, app__platform=platform, status=DeviceStatus.PENDING, expires_at__gt=timezone.now())
+            .first()
+        )
     if found is None:
         throttle.note_failure(throttle.DEVICE_CODE, ip)
         raise NotFound(_("No device is waiting for this code: check it, or ask the device for a new one."))
@@ -148,10 +158,16 @@ def decide(request, viewer: Viewer, typed: str, *, approve: bool, profile=None) 
         raise PermissionDenied(_("Switch to your own profile to approve a device."))
     found = pending_for_code(request, viewer.platform, typed)
     updated = DeviceAuthorization.objects.filter(pk=found.pk, status=DeviceStatus.PENDING).update(
-        status=DeviceStatus.APPROVED if approve else DeviceStatus.DENIED, viewer=viewer, decided_at=timezone.now())
+        status=DeviceStatus.APPROVED if approve else DeviceStatus.DENIED, viewer=viewer, decided_at=timezone.now()
+    )
     if not updated:  # decided in another tab a moment ago
         raise NotFound(_("No device is waiting for this code: check it, or ask the device for a new one."))
     found.refresh_from_db()
-    record("cinema.device_approved" if approve else "cinema.device_denied", actor=viewer.user,
-           organisation=viewer.platform.organisation_id, obj=found, app=found.app.client_id)
+    record(
+        "cinema.device_approved" if approve else "cinema.device_denied",
+        actor=viewer.user,
+        organisation=viewer.platform.organisation_id,
+        obj=found,
+        app=found.app.client_id,
+    )
     return found

@@ -79,7 +79,12 @@ def execute(command: Sequence[str], *, timeout: float | None = None) -> subproce
     Every path in `command` must be absolute: a relative one would name a file in that folder."""
     with empty_working_folder() as folder:
         return subprocess.run(
-            list(command), capture_output=True, text=True, errors="replace", timeout=timeout, cwd=folder,
+            list(command),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            cwd=folder,
             preexec_fn=_die_with_parent,
         )
 
@@ -96,10 +101,18 @@ def run_with_progress(args: Sequence[str], on_progress: Callable[[float, float],
     """Run ffmpeg, calling `on_progress(seconds_done, speed)` at each progress report (about twice a
     second). If the callback answers False (the lease was lost) ffmpeg is stopped."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
-    with empty_working_folder() as folder, subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", cwd=folder,
-        preexec_fn=_die_with_parent,
-    ) as proc:
+    with (
+        empty_working_folder() as folder,
+        subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            cwd=folder,
+            preexec_fn=_die_with_parent,
+        ) as proc,
+    ):
         log: list[str] = []
         reader = threading.Thread(target=_keep_tail, args=(proc.stderr, log), daemon=True)
         reader.start()

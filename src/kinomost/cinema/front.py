@@ -41,7 +41,7 @@ def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live
     """The heartbeat rules, for both paths: (status, JSON answer)."""
     fields = parse_body(body)
     if fields is None:
-        return 400, {"error": "invalid", "detail": "The body is a JSON object: {\"position\": seconds, \"seconds\": seconds}."}
+        return 400, {"error": "invalid", "detail": 'The body is a JSON object: {"position": seconds, "seconds": seconds}.'}
     token = bearer(authorization) or fields.get("token")
     expires = tokens.check_playback_token(session_id, token if isinstance(token, str) else "")
     if expires is None:

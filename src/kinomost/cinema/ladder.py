@@ -97,7 +97,9 @@ def _unique(name: str, taken: set[str]) -> str:
 JPEG_PIXELS = "format=yuvj420p"
 
 
-def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, sprites: bool = True, readrate: float | None = None) -> list[str]:
+def transcode_args(
+    p: Plan, master: Path, out_dir: Path, key_info: Path, *, sprites: bool = True, readrate: float | None = None
+) -> list[str]:
     """ffmpeg arguments writing the whole ladder as encrypted HLS into `out_dir`:
     `<rung>/index.m3u8`, `<audio>/index.m3u8`, their `seg_NNNNN.ts`, `thumbs/thumb_NNNNN.jpg`
     and ffmpeg's own `ffmpeg-master.m3u8` (read for the CODECS strings)."""
@@ -118,18 +120,55 @@ def transcode_args(p: Plan, master: Path, out_dir: Path, key_info: Path, *, spri
         graph.append(f"[s{len(p.rungs)}]fps=1/{p.sprite_interval},scale={sw}:{sh},setsar=1,{JPEG_PIXELS}[thumbs]")
     args += ["-filter_complex", ";".join(graph)]
     for i, rung in enumerate(p.rungs):
-        args += ["-map", f"[v{i}]", f"-b:v:{i}", f"{rung.kbps}k", f"-maxrate:v:{i}", f"{int(rung.kbps * 1.1)}k", f"-bufsize:v:{i}", f"{rung.kbps * 2}k"]
+        args += [
+            "-map",
+            f"[v{i}]",
+            f"-b:v:{i}",
+            f"{rung.kbps}k",
+            f"-maxrate:v:{i}",
+            f"{int(rung.kbps * 1.1)}k",
+            f"-bufsize:v:{i}",
+            f"{rung.kbps * 2}k",
+        ]
     for a in p.audio:
         args += ["-map", f"{a.input_index}:a:{a.stream_index}"]
     args += [
-        "-c:v", "libx264", "-preset", PRESET, "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-force_key_frames", f"expr:gte(t,n_forced*{SEGMENT_SECONDS})", "-sc_threshold", "0",
-        "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k", "-ac", "2", "-ar", "48000",
-        "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "event",
-        "-hls_list_size", "0", "-hls_key_info_file", str(key_info),
-        "-hls_segment_filename", str(out_dir / "%v" / "seg_%05d.ts"),
-        "-master_pl_name", "ffmpeg-master.m3u8",
-        "-var_stream_map", _var_stream_map(p),
+        "-c:v",
+        "libx264",
+        "-preset",
+        PRESET,
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{SEGMENT_SECONDS})",
+        "-sc_threshold",
+        "0",
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{AUDIO_KBPS}k",
+        "-ac",
+        "2",
+        "-ar",
+        "48000",
+        "-f",
+        "hls",
+        "-hls_time",
+        str(SEGMENT_SECONDS),
+        "-hls_playlist_type",
+        "event",
+        "-hls_list_size",
+        "0",
+        "-hls_key_info_file",
+        str(key_info),
+        "-hls_segment_filename",
+        str(out_dir / "%v" / "seg_%05d.ts"),
+        "-master_pl_name",
+        "ffmpeg-master.m3u8",
+        "-var_stream_map",
+        _var_stream_map(p),
         str(out_dir / "%v" / "index.m3u8"),
     ]
     if sprites:

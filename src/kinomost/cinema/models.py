@@ -42,12 +42,19 @@ class Platform(models.Model):
     qualifying_seconds = models.PositiveIntegerField(_("a view counts from (seconds)"), default=60)
     # Web origins of the platform's own apps (a TV app, a partner's site: "https://tv.example"),
     # which get CORS on the viewer API, streams, keys and heartbeats (cinema/origins.py).
-    app_origins = models.JSONField(_("app origins"), default=list, blank=True,
-                                   help_text="origins (scheme://host[:port]) of the platform's apps")
-    browse_signed_out = models.BooleanField(_("browsing before signing in"), default=False,
-                                            help_text="anyone may see the rows, search and title pages; playing needs an account")
-    pvod_above_est = models.BooleanField(_("a premium rental may cost more than buying"), default=False,
-                                         help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)")
+    app_origins = models.JSONField(
+        _("app origins"), default=list, blank=True, help_text="origins (scheme://host[:port]) of the platform's apps"
+    )
+    browse_signed_out = models.BooleanField(
+        _("browsing before signing in"),
+        default=False,
+        help_text="anyone may see the rows, search and title pages; playing needs an account",
+    )
+    pvod_above_est = models.BooleanField(
+        _("a premium rental may cost more than buying"),
+        default=False,
+        help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

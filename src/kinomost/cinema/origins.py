@@ -73,11 +73,13 @@ def cors_headers(origin: str | None, preflight: bool = False) -> list[tuple[byte
     answer depends on it)."""
     if not origin:
         return [(b"vary", b"origin")]
-    headers = [(b"access-control-allow-origin", origin.encode()), (b"vary", b"origin"),
-               (b"access-control-expose-headers", EXPOSE_HEADERS)]
+    headers = [(b"access-control-allow-origin", origin.encode()), (b"vary", b"origin"), (b"access-control-expose-headers", EXPOSE_HEADERS)]
     if preflight:
-        headers += [(b"access-control-allow-methods", ALLOW_METHODS), (b"access-control-allow-headers", ALLOW_HEADERS),
-                    (b"access-control-max-age", MAX_AGE)]
+        headers += [
+            (b"access-control-allow-methods", ALLOW_METHODS),
+            (b"access-control-allow-headers", ALLOW_HEADERS),
+            (b"access-control-max-age", MAX_AGE),
+        ]
     return headers
 
 

@@ -46,6 +46,9 @@ class TestProvider(PaymentProvider):
 def provider() -> PaymentProvider:
     """The configured provider: the setting CINEMA_PAYMENT_PROVIDER, else the environment's
     KINOMOST_PAYMENT_PROVIDER (as documented above), else the test provider."""
-    path = (getattr(settings, "CINEMA_PAYMENT_PROVIDER", "") or os.environ.get("KINOMOST_PAYMENT_PROVIDER", "")
-            or "kinomost.cinema.payments.TestProvider")
+    path = (
+        getattr(settings, "CINEMA_PAYMENT_PROVIDER", "")
+        or os.environ.get("KINOMOST_PAYMENT_PROVIDER", "")
+        or "kinomost.cinema.payments.TestProvider"
+    )
     return import_string(path)()

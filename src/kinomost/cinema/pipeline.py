@@ -36,8 +36,12 @@ STEPS = (("probe", 2), ("transcode", 88), ("subtitles", 2), ("thumbnails", 3), (
 REPORT_EVERY_SECONDS = 1.0
 PREVIEW_UPLOAD_EVERY_SECONDS = 2.0
 # What each step leaves in the asset's folder (what a worker on another machine fetches).
-STEP_OUTPUTS = {"transcode": ("stream",), "subtitles": ("subs",), "thumbnails": ("poster.jpg", "sprites", "thumbnails.vtt"),
-                "publish": ("master.m3u8",)}
+STEP_OUTPUTS = {
+    "transcode": ("stream",),
+    "subtitles": ("subs",),
+    "thumbnails": ("poster.jpg", "sprites", "thumbnails.vtt"),
+    "publish": ("master.m3u8",),
+}
 
 
 class LeaseLost(Exception):
@@ -79,8 +83,11 @@ class Attempt:
         done = sum(w for name, w in STEPS if name in self.job.done_steps)
         weight = dict(STEPS)[step]
         Asset.objects.filter(pk=self.asset.pk).update(
-            status=AssetStatus.PROCESSING, step=step, progress=round(min(99.9, done + weight * min(max(fraction, 0), 1)), 1),
-            eta_seconds=None if eta is None else max(0, int(eta)), updated_at=timezone.now(),
+            status=AssetStatus.PROCESSING,
+            step=step,
+            progress=round(min(99.9, done + weight * min(max(fraction, 0), 1)), 1),
+            eta_seconds=None if eta is None else max(0, int(eta)),
+            updated_at=timezone.now(),
         )
         return True
 
@@ -281,12 +288,16 @@ def _finish_preview(attempt: Attempt, plan: ladder.Plan, final: Path) -> None:
 
 def _write_preview_master(attempt: Attempt, plan: ladder.Plan) -> None:
     lines = ["#EXTM3U", "#EXT-X-VERSION:4"]
-    stream_inf = f"#EXT-X-STREAM-INF:BANDWIDTH={(plan.lowest.kbps + ladder.AUDIO_KBPS) * 1000},RESOLUTION={plan.lowest.width}x{plan.lowest.height}"
+    stream_inf = (
+        f"#EXT-X-STREAM-INF:BANDWIDTH={(plan.lowest.kbps + ladder.AUDIO_KBPS) * 1000},RESOLUTION={plan.lowest.width}x{plan.lowest.height}"
+    )
     if plan.audio:
         a = plan.audio[0]
         lang = f',LANGUAGE="{a.language}"' if a.language else ""
-        lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{a.name}"{lang},DEFAULT=YES,AUTOSELECT=YES,'
-                     f'URI="{PREVIEW_FOLDER}/{a.name}/index.m3u8"')
+        lines.append(
+            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{a.name}"{lang},DEFAULT=YES,AUTOSELECT=YES,'
+            f'URI="{PREVIEW_FOLDER}/{a.name}/index.m3u8"'
+        )
         stream_inf += ',AUDIO="audio"'
     lines += [stream_inf, f"{PREVIEW_FOLDER}/{plan.lowest.name}/index.m3u8"]
     storage.write_atomic(attempt.folder / PREVIEW_PLAYLIST, "\n".join(lines) + "\n")
@@ -369,17 +380,37 @@ def step_thumbnails(attempt: Attempt) -> None:
     sprites = attempt.folder / "sprites"
     if not sprites.exists():
         partial = storage.partial_dir(sprites, attempt.lease.token)
-        ffmpeg.run([
-            "-v", "error", "-y", "-framerate", "1", "-i", str(attempt.folder / "stream" / "thumbs" / "thumb_%05d.jpg"),
-            "-vf", f"tile={ladder.SPRITE_COLUMNS}x{ladder.SPRITE_ROWS}", "-q:v", "4", "-f", "image2", str(partial / "sprite_%03d.jpg"),
-        ], timeout=300)
+        ffmpeg.run(
+            [
+                "-v",
+                "error",
+                "-y",
+                "-framerate",
+                "1",
+                "-i",
+                str(attempt.folder / "stream" / "thumbs" / "thumb_%05d.jpg"),
+                "-vf",
+                f"tile={ladder.SPRITE_COLUMNS}x{ladder.SPRITE_ROWS}",
+                "-q:v",
+                "4",
+                "-f",
+                "image2",
+                str(partial / "sprite_%03d.jpg"),
+            ],
+            timeout=300,
+        )
         storage.publish_dir(partial, sprites)
     index = attempt.folder / "thumbnails.vtt"
     if not index.exists():
         count = len(list((attempt.folder / "stream" / "thumbs").glob("thumb_*.jpg")))
         text = playlists.thumbnails_vtt(
-            count, plan.sprite_interval, plan.sprite_size, "sprites/sprite_%03d.jpg",
-            plan.duration, ladder.SPRITE_COLUMNS, ladder.SPRITE_COLUMNS * ladder.SPRITE_ROWS,
+            count,
+            plan.sprite_interval,
+            plan.sprite_size,
+            "sprites/sprite_%03d.jpg",
+            plan.duration,
+            ladder.SPRITE_COLUMNS,
+            ladder.SPRITE_COLUMNS * ladder.SPRITE_ROWS,
         )
         storage.write_atomic(index, text)
     storage.publish(attempt.asset.public_id, *STEP_OUTPUTS["thumbnails"])
@@ -392,8 +423,19 @@ def _poster_frame(attempt: Attempt, plan: ladder.Plan, target: Path) -> None:
     width, height = plan.rungs[0].width, plan.rungs[0].height
     at = ["-ss", f"{plan.duration * 0.1:.3f}"]
     source = mediafile.input_args(attempt.master_path(), mediafile.MASTER_CONTAINERS)
-    output = ["-frames:v", "1", "-vf", f"scale={width}:{height},setsar=1,{ladder.JPEG_PIXELS}", "-q:v", "3",
-              "-f", "image2", "-update", "1", str(target)]
+    output = [
+        "-frames:v",
+        "1",
+        "-vf",
+        f"scale={width}:{height},setsar=1,{ladder.JPEG_PIXELS}",
+        "-q:v",
+        "3",
+        "-f",
+        "image2",
+        "-update",
+        "1",
+        str(target),
+    ]
     for args in ([*at, *source, *output], [*source, *at, *output]):
         ffmpeg.run(["-v", "error", "-y", *args], timeout=300)
         if target.exists():
@@ -435,15 +477,48 @@ def _record_ready(asset: Asset, video, audio, subtitles) -> None:
     with transaction.atomic():
         asset.tracks.all().delete()
         Track.objects.bulk_create(
-            [Track(asset=asset, kind=TrackKind.VIDEO, name=v.name, playlist=v.uri, width=v.width, height=v.height,
-                   bandwidth=v.peak, average_bandwidth=v.average, codecs=v.codecs) for v in video]
-            + [Track(asset=asset, kind=TrackKind.AUDIO, name=a.name, language=a.language, playlist=a.uri, bandwidth=a.peak,
-                     average_bandwidth=a.average, codecs="mp4a.40.2", is_default=i == 0) for i, a in enumerate(audio)]
+            [
+                Track(
+                    asset=asset,
+                    kind=TrackKind.VIDEO,
+                    name=v.name,
+                    playlist=v.uri,
+                    width=v.width,
+                    height=v.height,
+                    bandwidth=v.peak,
+                    average_bandwidth=v.average,
+                    codecs=v.codecs,
+                )
+                for v in video
+            ]
+            + [
+                Track(
+                    asset=asset,
+                    kind=TrackKind.AUDIO,
+                    name=a.name,
+                    language=a.language,
+                    playlist=a.uri,
+                    bandwidth=a.peak,
+                    average_bandwidth=a.average,
+                    codecs="mp4a.40.2",
+                    is_default=i == 0,
+                )
+                for i, a in enumerate(audio)
+            ]
             + [Track(asset=asset, kind=TrackKind.SUBTITLES, name=s.name, language=s.language, playlist=s.uri) for s in subtitles]
         )
         Asset.objects.filter(pk=asset.pk).update(
-            status=AssetStatus.READY, step="", progress=100.0, eta_seconds=0, error="", master_playlist="master.m3u8",
-            preview_playlist="", poster="poster.jpg", thumbnails="thumbnails.vtt", ready_at=timezone.now(), updated_at=timezone.now(),
+            status=AssetStatus.READY,
+            step="",
+            progress=100.0,
+            eta_seconds=0,
+            error="",
+            master_playlist="master.m3u8",
+            preview_playlist="",
+            poster="poster.jpg",
+            thumbnails="thumbnails.vtt",
+            ready_at=timezone.now(),
+            updated_at=timezone.now(),
         )
         record("cinema.asset_ready", organisation=asset.organisation_id, obj=asset, work=asset.work_id)
         visibility.asset_changed(asset)  # on the storefront in the same transaction

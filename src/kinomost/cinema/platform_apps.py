@@ -29,7 +29,9 @@ def set_browsing(actor, platform: Platform, *, browse_signed_out: bool) -> Platf
     _own(actor, platform)
     Platform.objects.filter(pk=platform.pk).update(browse_signed_out=bool(browse_signed_out))
     platform.browse_signed_out = bool(browse_signed_out)
-    record("cinema.platform_browsing_set", actor=actor.user, organisation=actor.organisation, obj=platform, browse=platform.browse_signed_out)
+    record(
+        "cinema.platform_browsing_set", actor=actor.user, organisation=actor.organisation, obj=platform, browse=platform.browse_signed_out
+    )
     return platform
 
 
@@ -43,8 +45,9 @@ def register_app(actor, platform: Platform, *, client_id: str, name: str) -> Reg
     if not name or len(name) > 120:
         problems["name"] = _("a name of at most 120 characters")
     if problems:
-        raise InvalidInput(_("The app is not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())},
-                           details=problems)
+        raise InvalidInput(
+            _("The app is not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details=problems
+        )
     try:
         with transaction.atomic():
             app = RegisteredApp.objects.create(platform=platform, client_id=client_id, name=name)

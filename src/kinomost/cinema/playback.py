@@ -119,8 +119,11 @@ def offers(viewer: Viewer, found: storefront.Playable, now: datetime | None = No
 def active_rentals(viewer: Viewer, work_ids, now: datetime | None = None) -> list[Rental]:
     """Rentals of these works not yet started (and still startable) or started and not expired."""
     now = now or timezone.now()
-    return [r for r in Rental.objects.filter(viewer=viewer, work_id__in=list(work_ids))
-            if (r.first_played_at is None and r.start_by > now) or (r.expires_at is not None and r.expires_at > now)]
+    return [
+        r
+        for r in Rental.objects.filter(viewer=viewer, work_id__in=list(work_ids))
+        if (r.first_played_at is None and r.start_by > now) or (r.expires_at is not None and r.expires_at > now)
+    ]
 
 
 def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id: int) -> Started:
@@ -146,14 +149,32 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
         if entitled.rental is not None:
             _start_rental_clock(entitled.rental, now)
         hard_end = _hard_end(viewer, media, entitled.rental, now)
-        contract_id, term_id = licensed.licence_of(viewer.platform.organisation_id, work_id, viewing.territory, media, viewing.on) or (None, None)
-        session = PlaybackSession.objects.create(
-            viewer=viewer, profile=profile, asset_id=found.asset_id, work_id=work_id, territory=viewing.territory,
-            media=media, last_heartbeat_at=now, token_expires_at=datetime.fromtimestamp(hard_end, tz=dt_timezone.utc),
-            position=resume_position(profile, work_id), contract_id=contract_id, term_id=term_id,
+        contract_id, term_id = licensed.licence_of(viewer.platform.organisation_id, work_id, viewing.territory, media, viewing.on) or (
+            None,
+            None,
         )
-        record("cinema.playback_started", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=session,
-               work=work_id, territory=viewing.territory, media=media)
+        session = PlaybackSession.objects.create(
+            viewer=viewer,
+            profile=profile,
+            asset_id=found.asset_id,
+            work_id=work_id,
+            territory=viewing.territory,
+            media=media,
+            last_heartbeat_at=now,
+            token_expires_at=datetime.fromtimestamp(hard_end, tz=dt_timezone.utc),
+            position=resume_position(profile, work_id),
+            contract_id=contract_id,
+            term_id=term_id,
+        )
+        record(
+            "cinema.playback_started",
+            actor=viewer.user,
+            organisation=viewer.platform.organisation_id,
+            obj=session,
+            work=work_id,
+            territory=viewing.territory,
+            media=media,
+        )
     live.ended(displaced)
     live.opened(session.public_id, hard_end)
     beats.ensure_folder()  # this process folds beats and rechecks licences from now on
@@ -178,7 +199,9 @@ def _make_room(viewer: Viewer, now: datetime) -> list:
     """Silent sessions (no heartbeat for STALE_AFTER) no longer count, but their URLs would
     still play in a player that does not beat: end the oldest of them so that at most
     CINEMA_MAX_STREAMS sessions of the account can stream once this one starts."""
-    open_ = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).order_by("last_heartbeat_at", "id")
+    open_ = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).order_by(
+        "last_heartbeat_at", "id"
+    )
     surplus = open_.count() - (settings.CINEMA_MAX_STREAMS - 1)
     if surplus <= 0:
         return []
@@ -191,13 +214,19 @@ def live_sessions(viewer: Viewer, now: datetime | None = None):
     """Sessions that count against the stream limit: not ended, URLs not past their hard end,
     and a heartbeat within STALE_AFTER (a player that stops beating stops counting)."""
     now = now or timezone.now()
-    return PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now,
-                                          last_heartbeat_at__gt=now - STALE_AFTER)
+    return PlaybackSession.objects.filter(
+        viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now, last_heartbeat_at__gt=now - STALE_AFTER
+    )
 
 
 def resume_position(profile: Profile, work_id: int) -> float:
     """Where this profile left the work; from the start if it was (nearly) finished."""
-    last = PlaybackSession.objects.filter(profile=profile, work_id=work_id).select_related("asset").order_by("-last_heartbeat_at", "-id").first()
+    last = (
+        PlaybackSession.objects.filter(profile=profile, work_id=work_id)
+        .select_related("asset")
+        .order_by("-last_heartbeat_at", "-id")
+        .first()
+    )
     if last is None:
         return 0.0
     duration = last.asset.duration or 0
@@ -209,7 +238,8 @@ def resume_position(profile: Profile, work_id: int) -> float:
 def _start_rental_clock(rental: Rental, now: datetime) -> None:
     """The first play of a rental (TVOD or PVOD) starts its window; later plays change nothing."""
     started = Rental.objects.filter(pk=rental.pk, first_played_at__isnull=True).update(
-        first_played_at=now, expires_at=now + timedelta(hours=rental.hours))
+        first_played_at=now, expires_at=now + timedelta(hours=rental.hours)
+    )
     if started:
         rental.refresh_from_db(fields=["first_played_at", "expires_at"])
 
@@ -249,11 +279,17 @@ def stop_session(session: PlaybackSession, *, position: float | None = None) -> 
         checked = _checked(position, 0)[0] if position is not None else None
         with transaction.atomic():
             updated = PlaybackSession.objects.filter(pk=session.pk, ended_at__isnull=True).update(
-                ended_at=timezone.now(), **({"position": checked} if checked is not None else {}))
+                ended_at=timezone.now(), **({"position": checked} if checked is not None else {})
+            )
             session.refresh_from_db()
             if updated:
-                record("cinema.playback_stopped", actor=session.viewer.user, organisation=session.viewer.platform.organisation_id,
-                       obj=session, seconds_watched=round(session.seconds_watched, 1))
+                record(
+                    "cinema.playback_stopped",
+                    actor=session.viewer.user,
+                    organisation=session.viewer.platform.organisation_id,
+                    obj=session,
+                    seconds_watched=round(session.seconds_watched, 1),
+                )
         live.ended([session.public_id])
     return session
 
@@ -282,8 +318,9 @@ def end_lapsed(now: datetime | None = None) -> int:
     ended = 0
     for org_id, work_id, territory, media in groups:
         if licensed.licence_of(org_id, work_id, territory, media, today) is None:
-            ended += revoke(open_.filter(viewer__platform__organisation_id=org_id, work_id=work_id, territory=territory, media=media),
-                            "licence lapsed")
+            ended += revoke(
+                open_.filter(viewer__platform__organisation_id=org_id, work_id=work_id, territory=territory, media=media), "licence lapsed"
+            )
     lapsed = Subscription.objects.filter(active_until__lte=now).values("viewer_id")
     ended += revoke(open_.filter(media="svod", viewer_id__in=lapsed), "subscription lapsed")
     return ended
@@ -305,8 +342,9 @@ def key_for(user, asset_public_id, actor=None) -> bytes:
         if own is not None:
             return bytes(own)
     now = timezone.now()
-    sessions = (PlaybackSession.objects.filter(viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True,
-                                               token_expires_at__gt=now).select_related("asset"))
+    sessions = PlaybackSession.objects.filter(
+        viewer__user=user, asset__public_id=asset_public_id, ended_at__isnull=True, token_expires_at__gt=now
+    ).select_related("asset")
     session = next((s for s in sessions if live.is_live(s.public_id)), None)
     if session is None:
         raise PermissionDenied(_("No playback session."))
@@ -318,8 +356,11 @@ def session_key(session_id, asset_public_id) -> bytes:
     must be live and of that asset."""
     if not live.is_live(session_id):
         raise PermissionDenied(_("This playback has ended: start it again."))
-    key = (PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_public_id, ended_at__isnull=True)
-           .values_list("asset__key", flat=True).first())
+    key = (
+        PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_public_id, ended_at__isnull=True)
+        .values_list("asset__key", flat=True)
+        .first()
+    )
     if key is None:
         raise PermissionDenied(_("No playback session."))
     return bytes(key)

@@ -90,10 +90,21 @@ def _quoted(text: str) -> str:
 
 def subtitle_playlist(vtt_name: str, duration: float) -> str:
     """One WebVTT segment spanning the programme (RFC 8216 allows any segment length per playlist)."""
-    return "\n".join([
-        "#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{max(1, math.ceil(duration))}",
-        "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD", f"#EXTINF:{duration:.3f},", vtt_name, "#EXT-X-ENDLIST",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "#EXTM3U",
+                "#EXT-X-VERSION:3",
+                f"#EXT-X-TARGETDURATION:{max(1, math.ceil(duration))}",
+                "#EXT-X-MEDIA-SEQUENCE:0",
+                "#EXT-X-PLAYLIST-TYPE:VOD",
+                f"#EXTINF:{duration:.3f},",
+                vtt_name,
+                "#EXT-X-ENDLIST",
+            ]
+        )
+        + "\n"
+    )
 
 
 def with_timestamp_map(vtt: str, mpegts: int) -> str:

@@ -58,13 +58,24 @@ def set_prices(actor, platform: Platform, *, currency: str, prices: dict, pvod_a
             problems[media] = exc.message
     allow_dearer = platform.pvod_above_est if pvod_above_est is None else bool(pvod_above_est)
     if not problems and not allow_dearer and Decimal(cleaned["pvod"]) > Decimal(cleaned["est"]):
-        problems["pvod"] = _("a premium rental costs at most what buying to own costs (%(est)s), unless you allow it") % {"est": cleaned["est"]}
+        problems["pvod"] = _("a premium rental costs at most what buying to own costs (%(est)s), unless you allow it") % {
+            "est": cleaned["est"]
+        }
     if problems:
-        raise InvalidInput(_("The prices are not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())},
-                           details=problems)
+        raise InvalidInput(
+            _("The prices are not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())},
+            details=problems,
+        )
     with transaction.atomic():
         Platform.objects.filter(pk=platform.pk).update(currency=code, prices=cleaned, pvod_above_est=allow_dearer)
         platform.currency, platform.prices, platform.pvod_above_est = code, cleaned, allow_dearer
-        record("cinema.prices_set", actor=actor.user, organisation=actor.organisation, obj=platform, currency=code,
-               pvod_above_est=allow_dearer, **cleaned)
+        record(
+            "cinema.prices_set",
+            actor=actor.user,
+            organisation=actor.organisation,
+            obj=platform,
+            currency=code,
+            pvod_above_est=allow_dearer,
+            **cleaned,
+        )
     return platform

@@ -100,9 +100,7 @@ def _decode_start(path: Path, allowed: tuple[mediafile.Container, ...]) -> None:
         ffmpeg.run(["-v", "error", "-xerror", "-t", "2", *mediafile.input_args(path, allowed), "-f", "null", "-"], timeout=120)
     except (ffmpeg.FfmpegFailed, subprocess.TimeoutExpired) as exc:
         detail = getattr(exc, "detail", "")
-        raise InvalidInput(
-            _("%(name)s cannot be decoded: %(reason)s") % {"name": Path(path).name, "reason": _last_line(detail)}
-        ) from None
+        raise InvalidInput(_("%(name)s cannot be decoded: %(reason)s") % {"name": Path(path).name, "reason": _last_line(detail)}) from None
 
 
 def language_tag(code: str | None) -> str:
@@ -126,7 +124,9 @@ def _with_ffmpeg(path: Path, source: list[str]) -> Probe:
     proc = ffmpeg.execute([ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostdin", *source], timeout=120)
     text = proc.stderr
     if "Input #0" not in text:
-        raise InvalidInput(_("%(name)s is not a media file that ffmpeg can read: %(reason)s") % {"name": Path(path).name, "reason": _last_line(text)})
+        raise InvalidInput(
+            _("%(name)s is not a media file that ffmpeg can read: %(reason)s") % {"name": Path(path).name, "reason": _last_line(text)}
+        )
     duration = 0.0
     streams: list[Stream] = []
     for line in text.splitlines():
@@ -172,7 +172,10 @@ def _with_ffprobe(path: Path, source: list[str]) -> Probe:
         [ffmpeg.ffprobe_exe(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams", *source], timeout=120
     )
     if proc.returncode != 0:
-        raise InvalidInput(_("%(name)s is not a media file that ffmpeg can read: %(reason)s") % {"name": Path(path).name, "reason": _last_line(proc.stderr)})
+        raise InvalidInput(
+            _("%(name)s is not a media file that ffmpeg can read: %(reason)s")
+            % {"name": Path(path).name, "reason": _last_line(proc.stderr)}
+        )
     data = json.loads(proc.stdout or "{}")
     streams = []
     for s in data.get("streams", []):

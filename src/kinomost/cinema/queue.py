@@ -51,9 +51,9 @@ def claim(owner: str | None = None) -> Lease | None:
     owner = owner or worker_name()
     now = timezone.now()
     with transaction.atomic():
-        takeable = IngestJob.objects.filter(
-            Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)
-        ).order_by("created_at", "id")
+        takeable = IngestJob.objects.filter(Q(state=JobState.QUEUED) | Q(state=JobState.RUNNING, lease_expires_at__lt=now)).order_by(
+            "created_at", "id"
+        )
         if connection.features.has_select_for_update_skip_locked:
             takeable = takeable.select_for_update(skip_locked=True)
         job = takeable.first()
@@ -61,8 +61,11 @@ def claim(owner: str | None = None) -> Lease | None:
             return None
         token = new_token()
         taken = IngestJob.objects.filter(pk=job.pk, lease_token=job.lease_token, state=job.state).update(
-            state=JobState.RUNNING, lease_owner=owner, lease_token=token,
-            lease_expires_at=now + timedelta(seconds=lease_seconds()), attempts=F("attempts") + 1,
+            state=JobState.RUNNING,
+            lease_owner=owner,
+            lease_token=token,
+            lease_expires_at=now + timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1,
             started_at=job.started_at or now,
         )
     return Lease(job.pk, token, owner) if taken else None

@@ -41,8 +41,12 @@ def signed_urls(asset: Asset, expires: int | None = None) -> dict[str, str]:
     browser session, or to a viewer inside a playback session (playback.key_for)."""
     expires = expires or tokens.expiry()
     url = lambda rel: tokens.stream_url(asset.public_id, rel, expires) if rel else ""  # noqa: E731
-    return {"preview_url": url(asset.preview_playlist), "master_url": url(asset.master_playlist),
-            "poster_url": url(asset.poster), "thumbnails_url": url(asset.thumbnails)}
+    return {
+        "preview_url": url(asset.preview_playlist),
+        "master_url": url(asset.master_playlist),
+        "poster_url": url(asset.poster),
+        "thumbnails_url": url(asset.thumbnails),
+    }
 
 
 def operator_source(asset: Asset, expires: int | None = None) -> dict | None:

@@ -22,8 +22,9 @@ from kinomost.parties.roles import OPERATE_PLATFORM
 SUBTITLE_SUFFIXES = {".srt", ".vtt", ".webvtt", ".ass", ".ssa"}
 
 
-def create_platform(actor: Actor, *, slug: str, name: str, territories_spec: list[str] | str,
-                    media: list[str] | str, languages: list[str]) -> Platform:
+def create_platform(
+    actor: Actor, *, slug: str, name: str, territories_spec: list[str] | str, media: list[str] | str, languages: list[str]
+) -> Platform:
     """A platform sells in countries (groups such as CIS are expanded), by VOD media, in languages."""
     actor.require(OPERATE_PLATFORM, _("run a platform"))
     countries = territories.expand(territories_spec)
@@ -93,8 +94,16 @@ def start_ingest(actor: Actor, request: IngestRequest) -> Asset:
     for _lang, path in subtitles:
         check_subtitles(path)
     key, iv = keys.new_key()
-    asset = Asset(organisation=actor.organisation, work=request.work, platform=request.platform, ladder=rungs, key=key, iv=iv,
-                  probe={"master": found.as_dict(), "audio": audio_found}, duration=found.duration)
+    asset = Asset(
+        organisation=actor.organisation,
+        work=request.work,
+        platform=request.platform,
+        ladder=rungs,
+        key=key,
+        iv=iv,
+        probe={"master": found.as_dict(), "audio": audio_found},
+        duration=found.duration,
+    )
     sources = _store_sources(asset, Path(request.master), audio, subtitles)
     try:
         with transaction.atomic():
@@ -103,8 +112,14 @@ def start_ingest(actor: Actor, request: IngestRequest) -> Asset:
                 source.asset = asset
             AssetSource.objects.bulk_create(sources)
             queue.enqueue(asset)
-            record("cinema.ingest_started", actor=actor, organisation=actor.organisation, obj=asset,
-                   work=request.work.pk, files=[s.original_name for s in sources])
+            record(
+                "cinema.ingest_started",
+                actor=actor,
+                organisation=actor.organisation,
+                obj=asset,
+                work=request.work.pk,
+                files=[s.original_name for s in sources],
+            )
     except Exception:
         storage.remove_sources(asset.public_id)
         raise
@@ -127,6 +142,9 @@ def _store_sources(asset: Asset, master: Path, audio, subtitles) -> list[AssetSo
     sources = []
     for kind, lang, path, name in files:
         stored = storage.store_source(asset.public_id, path, name)
-        sources.append(AssetSource(kind=kind, language=lang, path=storage.relative_to_private(stored),
-                                   original_name=path.name, size=stored.stat().st_size))
+        sources.append(
+            AssetSource(
+                kind=kind, language=lang, path=storage.relative_to_private(stored), original_name=path.name, size=stored.stat().st_size
+            )
+        )
     return sources

@@ -213,7 +213,7 @@ def fetch(public_id, *relatives: str) -> None:
     folder = asset_dir(public_id)
     for relative in relatives:
         for obj in _objects(backend, f"{public_id}/{relative}"):
-            name = _name(backend, obj.key)[len(f"{public_id}/"):]
+            name = _name(backend, obj.key)[len(f"{public_id}/") :]
             if (name == relative or name.startswith(f"{relative}/")) and not (folder / name).exists():
                 _download(backend, f"{public_id}/{name}", folder / name)
 
@@ -273,19 +273,21 @@ def _objects(backend, prefix: str):
 
 def _name(backend, key: str) -> str:
     """An object key back to a name relative to the storage's location."""
-    return key[len(backend.location):].lstrip("/") if backend.location else key
+    return key[len(backend.location) :].lstrip("/") if backend.location else key
 
 
 def _delete_prefix(backend, prefix: str) -> None:
     """The object named `prefix`, or every object of the folder named so."""
     base = prefix.rstrip("/")
-    _delete_keys(backend, [obj.key for obj in _objects(backend, prefix)
-                           if _name(backend, obj.key) == base or _name(backend, obj.key).startswith(f"{base}/")])
+    _delete_keys(
+        backend,
+        [obj.key for obj in _objects(backend, prefix) if _name(backend, obj.key) == base or _name(backend, obj.key).startswith(f"{base}/")],
+    )
 
 
 def _delete_keys(backend, keys: list[str]) -> None:
     for start in range(0, len(keys), 1000):  # DeleteObjects takes up to 1000 keys
-        backend.bucket.delete_objects(Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+        backend.bucket.delete_objects(Delete={"Objects": [{"Key": k} for k in keys[start : start + 1000]], "Quiet": True})
 
 
 def readiness_problem() -> str | None:

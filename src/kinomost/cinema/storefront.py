@@ -139,7 +139,8 @@ def _playable(viewing: Viewing, which: Q | None) -> dict[int, Playable]:
     media: dict[int, set[str]] = {}
     first: dict[int, tuple] = {}
     for work_id, top_id, asset_id, public_id, medium, age in rows.values_list(
-            "work_id", "top_id", "asset_id", "asset__public_id", "media", "minimum_age").order_by("work_id", "media"):
+        "work_id", "top_id", "asset_id", "asset__public_id", "media", "minimum_age"
+    ).order_by("work_id", "media"):
         media.setdefault(work_id, set()).add(medium)
         first.setdefault(work_id, (top_id, asset_id, str(public_id), age))
     return {wid: Playable(wid, top, asset, public, frozenset(media[wid]), age) for wid, (top, asset, public, age) in first.items()}
@@ -174,7 +175,9 @@ def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[
     tops = _titles({c[0] for c in resumed} | set(newest) | {t for ids in by_genre for t in ids}, language)
     rows: list[tuple[str, list[Card]]] = []
     if resumed:
-        rows.append((_("Continue watching"), [Card(*tops[top], position, duration, work_id) for top, work_id, position, duration in resumed]))
+        rows.append(
+            (_("Continue watching"), [Card(*tops[top], position, duration, work_id) for top, work_id, position, duration in resumed])
+        )
     rows.append((_("Recently added"), [Card(*tops[t]) for t in newest]))
     labelled = sorted(((str(GENRES.get(slug, slug)), ids) for slug, ids in zip(genres, by_genre) if ids), key=lambda row: row[0])
     rows += [(label, [Card(*tops[t]) for t in ids]) for label, ids in labelled]
@@ -199,15 +202,21 @@ def _newest_titles(viewing: Viewing, genres: list[str | None], length: int = ROW
     near, near_params = _where(rows.filter(ready_at__gte=bound)) if bound is not None else (where, params)
     table = f'"{VisibleTitle._meta.db_table}"'
     order = f"ORDER BY {table}.ready_at DESC, {table}.top_id DESC LIMIT {length * 2}"
-    arms = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} WHERE {where} {order}) AS arm{n}" if genre is None else
-            f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} CROSS JOIN {_GENRE_LINKS} g WHERE {near} "
-            f"AND g.work_id = {table}.top_id AND g.genre_id = %s {order}) AS arm{n}"  # CROSS JOIN: SQLite walks the titles first
-            for n, genre in enumerate(genres)]
+    arms = [
+        f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} WHERE {where} {order}) AS arm{n}"
+        if genre is None
+        else f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {table} CROSS JOIN {_GENRE_LINKS} g WHERE {near} "
+        f"AND g.work_id = {table}.top_id AND g.genre_id = %s {order}) AS arm{n}"  # CROSS JOIN: SQLite walks the titles first
+        for n, genre in enumerate(genres)
+    ]
     found = _arms(arms, [a for genre in genres for a in (params if genre is None else [*near_params, genre])], len(genres), length)
     short = [n for n, genre in enumerate(genres) if genre is not None and len(found[n]) < length and bound is not None]
     if short:
-        own = [f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {_GENRE_LINKS} g JOIN {table} ON {table}.top_id = g.work_id "
-               f"WHERE {where} AND g.genre_id = %s {order}) AS arm{n}" for n in short]
+        own = [
+            f"SELECT {n} AS arm, top_id FROM (SELECT {table}.top_id FROM {_GENRE_LINKS} g JOIN {table} ON {table}.top_id = g.work_id "
+            f"WHERE {where} AND g.genre_id = %s {order}) AS arm{n}"
+            for n in short
+        ]
         again = _arms(own, [a for n in short for a in [*params, genres[n]]], len(genres), length)
         for n in short:
             found[n] = again[n]
@@ -238,8 +247,11 @@ def _continue_watching(viewing: Viewing, profile) -> list[tuple[int, int, float,
     first, one per title, only what is still playable."""
     from kinomost.cinema.viewing_models import PlaybackSession
 
-    recent = list(PlaybackSession.objects.filter(profile=profile).order_by("-last_heartbeat_at", "-id")
-                  .values_list("work_id", "position", "asset__duration")[:100])
+    recent = list(
+        PlaybackSession.objects.filter(profile=profile)
+        .order_by("-last_heartbeat_at", "-id")
+        .values_list("work_id", "position", "asset__duration")[:100]
+    )
     found = playable_among(viewing, {work_id for work_id, _p, _d in recent})
     out, seen = [], set()
     for work_id, position, duration in recent:

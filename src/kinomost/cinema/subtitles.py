@@ -55,7 +55,9 @@ def to_webvtt(path: Path) -> str:
 def read_text(path: Path) -> str:
     """The file decoded; refused when it is too big, not text, or in no encoding we can tell."""
     if path.stat().st_size > MAX_BYTES:
-        raise InvalidInput(_("%(name)s is larger than a subtitle file can be (%(limit)d MB).") % {"name": path.name, "limit": MAX_BYTES // 2**20})
+        raise InvalidInput(
+            _("%(name)s is larger than a subtitle file can be (%(limit)d MB).") % {"name": path.name, "limit": MAX_BYTES // 2**20}
+        )
     data = path.read_bytes()
     text = encodings.decode_text(data)
     if text is None:
@@ -71,9 +73,7 @@ def read_text(path: Path) -> str:
 
 # Reading ----------------------------------------------------------------------------------
 
-_SRT_TIMING = re.compile(
-    r"^\s*(\d{1,3}):(\d{2}):(\d{2})[,.](\d{1,3})\s*-->\s*(\d{1,3}):(\d{2}):(\d{2})[,.](\d{1,3})", re.MULTILINE
-)
+_SRT_TIMING = re.compile(r"^\s*(\d{1,3}):(\d{2}):(\d{2})[,.](\d{1,3})\s*-->\s*(\d{1,3}):(\d{2}):(\d{2})[,.](\d{1,3})", re.MULTILINE)
 _VTT_TIMING = re.compile(r"^\s*((?:\d+:)?\d{2}:\d{2}\.\d{3})\s+-->\s+((?:\d+:)?\d{2}:\d{2}\.\d{3})")
 _SRT_TAG = re.compile(r"<(/?)([a-zA-Z]+)(?:\s[^>]*)?>|\{\\([ibu])([01])\}")
 
@@ -103,7 +103,7 @@ def _parse_srt(text: str) -> list[Cue]:
         for i, line in enumerate(block[:2]):
             if timing := _SRT_TIMING.match(line):
                 g = timing.groups()
-                cues.append(Cue(_ms(*g[:4]), _ms(*g[4:]), _styled_runs("\n".join(block[i + 1:]))))
+                cues.append(Cue(_ms(*g[:4]), _ms(*g[4:]), _styled_runs("\n".join(block[i + 1 :]))))
                 break
     return cues
 
@@ -115,7 +115,7 @@ def _runs(text: str, markup: re.Pattern, read_tag, plain=lambda t: t) -> list[tu
     runs, styles, at = [], set(), 0
     for tag in markup.finditer(text):
         if tag.start() > at:
-            runs.append((plain(text[at:tag.start()]), frozenset(styles)))
+            runs.append((plain(text[at : tag.start()]), frozenset(styles)))
         at = tag.end()
         kept = read_tag(tag, styles)
         if kept:
@@ -160,7 +160,7 @@ def _parse_webvtt(text: str) -> list[Cue]:
         for i, line in enumerate(block[:2]):
             if timing := _VTT_TIMING.match(line):
                 lines = []
-                for cue_line in block[i + 1:]:
+                for cue_line in block[i + 1 :]:
                     if "-->" in cue_line:
                         break
                     lines.append(cue_line)

@@ -70,13 +70,17 @@ def start_sign_up(platform: Platform, *, email: str, country: str, link_for) -> 
     email, code = _valid_email(email), _valid_country(country)
     if get_user_model().objects.filter(email=email).exists():
         subject = _("Your account on %(platform)s") % {"platform": platform.name}
-        body = _("Someone (perhaps you) tried to sign up on %(platform)s with this address. You already have an account: "
-                 "sign in at %(link)s\n\nIf it was not you, you can ignore this email.") % {"platform": platform.name, "link": link_for(None)}
+        body = _(
+            "Someone (perhaps you) tried to sign up on %(platform)s with this address. You already have an account: "
+            "sign in at %(link)s\n\nIf it was not you, you can ignore this email."
+        ) % {"platform": platform.name, "link": link_for(None)}
     else:
         token = signing.dumps({"platform": platform.pk, "email": email, "country": code}, salt=SIGN_UP_SALT)
         subject = _("Finish signing up on %(platform)s") % {"platform": platform.name}
-        body = _("To finish signing up on %(platform)s, choose your password at %(link)s (the link works for %(days)d days).\n\n"
-                 "If it was not you, you can ignore this email.") % {"platform": platform.name, "link": link_for(token), "days": SIGN_UP_LINK_DAYS}
+        body = _(
+            "To finish signing up on %(platform)s, choose your password at %(link)s (the link works for %(days)d days).\n\n"
+            "If it was not you, you can ignore this email."
+        ) % {"platform": platform.name, "link": link_for(token), "days": SIGN_UP_LINK_DAYS}
     send_mail(subject, body, None, [email])
 
 
@@ -131,8 +135,9 @@ def join(platform: Platform, user) -> Viewer:
 PIN_DIGITS = (4, 8)
 
 
-def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | None = None, pin: str = "",
-                   by: Profile | None = None) -> Profile:
+def create_profile(
+    viewer: Viewer, *, name: str, is_kids: bool, max_age: int | None = None, pin: str = "", by: Profile | None = None
+) -> Profile:
     """A kids profile always has an age limit (12 unless chosen) and a PIN of 4 to 8 digits that
     leaves it (choose_profile). From a kids profile (`by`) no profile can be added."""
     if by is not None and by.is_kids:
@@ -146,9 +151,13 @@ def create_profile(viewer: Viewer, *, name: str, is_kids: bool, max_age: int | N
         raise InvalidInput(_("The maximum age rating is between 0 and 18."))
     pin = (pin or "").strip()
     if is_kids and not (pin.isascii() and pin.isdigit() and PIN_DIGITS[0] <= len(pin) <= PIN_DIGITS[1]):
-        raise InvalidInput(_("A kids profile needs a PIN of 4 to 8 digits: it is asked for to leave the profile."), details={"pin": "required"})
+        raise InvalidInput(
+            _("A kids profile needs a PIN of 4 to 8 digits: it is asked for to leave the profile."), details={"pin": "required"}
+        )
     with transaction.atomic():
-        profile = Profile.objects.create(viewer=viewer, name=name, is_kids=is_kids, max_age=max_age, pin=make_password(pin) if is_kids else "")
+        profile = Profile.objects.create(
+            viewer=viewer, name=name, is_kids=is_kids, max_age=max_age, pin=make_password(pin) if is_kids else ""
+        )
         record("cinema.profile_created", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=profile, kids=is_kids)
     return profile
 
@@ -179,8 +188,10 @@ def confirm_price(platform: Platform, media: str, amount, currency: str) -> None
     except InvalidInput:
         raise InvalidInput(_("Confirm the price shown before paying."), details={"price": "required"}) from None
     if confirmed != cost:
-        raise Conflict(_("The price is now %(price)s: confirm it to pay.") % {"price": str(cost)},
-                       details=[{"field": "price", "price": str(cost.amount), "currency": cost.currency}])
+        raise Conflict(
+            _("The price is now %(price)s: confirm it to pay.") % {"price": str(cost)},
+            details=[{"field": "price", "price": str(cost.amount), "currency": cost.currency}],
+        )
 
 
 def subscribe(viewer: Viewer, confirmed: tuple | None = None) -> Subscription:
@@ -195,10 +206,17 @@ def subscribe(viewer: Viewer, confirmed: tuple | None = None) -> Subscription:
         start = max(now, sub.active_until) if sub else now
         until = start + timedelta(days=SUBSCRIPTION_DAYS)
         sub, _created = Subscription.objects.update_or_create(
-            viewer=viewer, defaults={"active_until": until, "provider": charge.provider, "reference": charge.reference})
+            viewer=viewer, defaults={"active_until": until, "provider": charge.provider, "reference": charge.reference}
+        )
         _receipt(viewer, charge, RevenueKind.SUBSCRIPTION, "svod", viewer.country, now)
-        record("cinema.subscribed", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=sub,
-               until=until.isoformat(), reference=charge.reference)
+        record(
+            "cinema.subscribed",
+            actor=viewer.user,
+            organisation=viewer.platform.organisation_id,
+            obj=sub,
+            until=until.isoformat(),
+            reference=charge.reference,
+        )
     return sub
 
 
@@ -215,11 +233,27 @@ def rent(viewer: Viewer, viewing: storefront.Viewing, work_id: int, media: str =
     now = timezone.now()
     hours = PVOD_HOURS if media == "pvod" else RENTAL_HOURS
     with transaction.atomic():
-        rental = Rental.objects.create(viewer=viewer, work_id=work_id, media=media, paid_at=now, start_by=now + RENTAL_START_WITHIN,
-                                       hours=hours, provider=charge.provider, reference=charge.reference)
+        rental = Rental.objects.create(
+            viewer=viewer,
+            work_id=work_id,
+            media=media,
+            paid_at=now,
+            start_by=now + RENTAL_START_WITHIN,
+            hours=hours,
+            provider=charge.provider,
+            reference=charge.reference,
+        )
         _receipt(viewer, charge, RevenueKind.RENTAL, media, viewing.territory, now, work_id=work_id, found=found)
-        record("cinema.rented", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=rental, work=work_id,
-               media=media, top=found.top_id, reference=charge.reference)
+        record(
+            "cinema.rented",
+            actor=viewer.user,
+            organisation=viewer.platform.organisation_id,
+            obj=rental,
+            work=work_id,
+            media=media,
+            top=found.top_id,
+            reference=charge.reference,
+        )
     return rental
 
 
@@ -235,11 +269,26 @@ def buy(viewer: Viewer, viewing: storefront.Viewing, work_id: int, confirmed: tu
     now = timezone.now()
     try:
         with transaction.atomic():
-            purchase = Purchase.objects.create(viewer=viewer, work_id=work_id, paid_at=now, amount=cost.amount, currency=cost.currency,
-                                               provider=charge.provider, reference=charge.reference)
+            purchase = Purchase.objects.create(
+                viewer=viewer,
+                work_id=work_id,
+                paid_at=now,
+                amount=cost.amount,
+                currency=cost.currency,
+                provider=charge.provider,
+                reference=charge.reference,
+            )
             _receipt(viewer, charge, RevenueKind.PURCHASE, "est", viewing.territory, now, work_id=work_id, found=found)
-            record("cinema.bought", actor=viewer.user, organisation=viewer.platform.organisation_id, obj=purchase, work=work_id,
-                   amount=str(cost.amount), currency=cost.currency, reference=charge.reference)
+            record(
+                "cinema.bought",
+                actor=viewer.user,
+                organisation=viewer.platform.organisation_id,
+                obj=purchase,
+                work=work_id,
+                amount=str(cost.amount),
+                currency=cost.currency,
+                reference=charge.reference,
+            )
     except IntegrityError:  # a second tab bought it at the same moment: one purchase stands
         raise Conflict(_("You already own this title.")) from None
     return purchase
@@ -269,8 +318,17 @@ def _charge(viewer: Viewer, media: str, description: str) -> payments.Charge:
     return charge
 
 
-def _receipt(viewer: Viewer, charge: payments.Charge, kind: str, media: str, territory: str, at, *, work_id: int | None = None,
-             found: storefront.Playable | None = None) -> Revenue:
+def _receipt(
+    viewer: Viewer,
+    charge: payments.Charge,
+    kind: str,
+    media: str,
+    territory: str,
+    at,
+    *,
+    work_id: int | None = None,
+    found: storefront.Playable | None = None,
+) -> Revenue:
     """The charge as a revenue row (inside the caller's transaction). A rental or purchase names
     the licence the title is sold under in that territory: the listed title's own, else the
     playable's (an episode's series grant is found from the episode too)."""
@@ -283,9 +341,22 @@ def _receipt(viewer: Viewer, charge: payments.Charge, kind: str, media: str, ter
         if licence is None and found is not None:
             licence = licensed.licence_of(platform.organisation_id, found.work_id, territory, media, day)
     contract_id, term_id = licence or (None, None)
-    return Revenue.objects.create(platform=platform, organisation_id=platform.organisation_id, viewer=viewer, kind=kind, media=media,
-                                  work_id=work_id, contract_id=contract_id, term_id=term_id, territory=territory, amount=cost.amount,
-                                  currency=cost.currency, at=at, provider=charge.provider, reference=charge.reference)
+    return Revenue.objects.create(
+        platform=platform,
+        organisation_id=platform.organisation_id,
+        viewer=viewer,
+        kind=kind,
+        media=media,
+        work_id=work_id,
+        contract_id=contract_id,
+        term_id=term_id,
+        territory=territory,
+        amount=cost.amount,
+        currency=cost.currency,
+        at=at,
+        provider=charge.provider,
+        reference=charge.reference,
+    )
 
 
 def active_rental(viewer: Viewer, work_id: int, now=None) -> Rental | None:

@@ -118,7 +118,9 @@ class PlaybackSession(models.Model):
     # Heartbeats are folded in batches (cinema/beats.py): the first beat folded, and the key of the
     # last one, so that a batch folded twice changes nothing. last_heartbeat_at is the last beat.
     first_beat_at = models.DateTimeField(null=True, blank=True)
-    folded_through = models.BigIntegerField(default=0, db_default=0)  # a database default too: bulk loaders (bench/royalties.py) insert rows by hand
+    folded_through = models.BigIntegerField(
+        default=0, db_default=0
+    )  # a database default too: bulk loaders (bench/royalties.py) insert rows by hand
     # The licence it plays under (rights.licensed.licence_of at start): an episode played under a
     # series grant names that grant. Royalty statements read viewing by contract.
     contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -126,12 +128,17 @@ class PlaybackSession(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["viewer", "ended_at", "last_heartbeat_at"]), models.Index(fields=["profile", "work"]),
-                   models.Index(fields=["contract", "started_at"], name="cinema_session_contract"),
-                   # Covers the royalty statements' aggregate of a platform-month of viewing (every column it
-                   # reads, the month's range first): the database reads the index alone, never a session row.
-                   models.Index(fields=["started_at", "viewer", "seconds_watched", "contract", "work", "media", "territory"],
-                                name="cinema_session_royalties")]
+        indexes = [
+            models.Index(fields=["viewer", "ended_at", "last_heartbeat_at"]),
+            models.Index(fields=["profile", "work"]),
+            models.Index(fields=["contract", "started_at"], name="cinema_session_contract"),
+            # Covers the royalty statements' aggregate of a platform-month of viewing (every column it
+            # reads, the month's range first): the database reads the index alone, never a session row.
+            models.Index(
+                fields=["started_at", "viewer", "seconds_watched", "contract", "work", "media", "territory"],
+                name="cinema_session_royalties",
+            ),
+        ]
 
 
 class RevenueKind(models.TextChoices):
@@ -164,5 +171,7 @@ class Revenue(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["platform", "kind", "at"], name="cinema_revenue_pool"),
-                   models.Index(fields=["contract", "at"], name="cinema_revenue_contract")]
+        indexes = [
+            models.Index(fields=["platform", "kind", "at"], name="cinema_revenue_pool"),
+            models.Index(fields=["contract", "at"], name="cinema_revenue_contract"),
+        ]

@@ -109,7 +109,7 @@ def session_live(request):
 @require_POST
 def session_heartbeat(request, session_id):
     """The heartbeat through Django, for servers without cinema/front.py in front (same rules)."""
-    status, answer = front.beat_answer(str(session_id), request.headers.get("Authorization"), request.body[:front.MAX_BODY + 1])
+    status, answer = front.beat_answer(str(session_id), request.headers.get("Authorization"), request.body[: front.MAX_BODY + 1])
     return JsonResponse(answer, status=status)
 
 
@@ -118,7 +118,7 @@ def session_heartbeat(request, session_id):
 @require_POST
 def session_stop(request, session_id):
     """Stop a session by its playback token (apps and players without the site's cookie)."""
-    fields = front.parse_body(request.body[:front.MAX_BODY]) or {}
+    fields = front.parse_body(request.body[: front.MAX_BODY]) or {}
     token = front.bearer(request.headers.get("Authorization")) or fields.get("token")
     try:
         session = playback.session_by_token(session_id, token if isinstance(token, str) else "")
@@ -143,8 +143,9 @@ def _from_object_storage(request, asset_id, path: str):
         chunks.close()
         response = HttpResponse(content_type=published.content_type)
     else:
-        response = StreamingHttpResponse(_relay(chunks) if isinstance(request, ASGIRequest) else chunks,
-                                         content_type=published.content_type)
+        response = StreamingHttpResponse(
+            _relay(chunks) if isinstance(request, ASGIRequest) else chunks, content_type=published.content_type
+        )
     for name, value in delivery.response_headers(published):
         response[name.decode()] = value.decode()
     return response

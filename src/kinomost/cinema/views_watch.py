@@ -121,13 +121,32 @@ def search(request, here: Here):
 def title(request, here: Here, work_id: int):
     view = watch.title(here.who, work_id)
     entitlement = view.entitlement
-    return render(request, "cinema/watch/title.html", here.context(
-        view=view, work=view.work, title=view.title, synopsis=view.synopsis, rating=view.rating, credits=view.credits,
-        seasons=view.seasons, audio=[name for _tag, name in view.audio], subtitles=[name for _tag, name in view.subtitles],
-        entitled=view.entitled, free=view.free, owned=bool(entitlement and entitlement.owned), rental=entitlement.rental if entitlement else None,
-        signed_out=here.viewer is None, login_url=here.url("login") + "?next=" + quote(request.get_full_path()), play_work_id=view.play_work_id,
-        offers=view.offers, currency=view.currency, acquire_id=work_id, test_payments=payments.provider().name == TestProvider.name,
-    ))
+    return render(
+        request,
+        "cinema/watch/title.html",
+        here.context(
+            view=view,
+            work=view.work,
+            title=view.title,
+            synopsis=view.synopsis,
+            rating=view.rating,
+            credits=view.credits,
+            seasons=view.seasons,
+            audio=[name for _tag, name in view.audio],
+            subtitles=[name for _tag, name in view.subtitles],
+            entitled=view.entitled,
+            free=view.free,
+            owned=bool(entitlement and entitlement.owned),
+            rental=entitlement.rental if entitlement else None,
+            signed_out=here.viewer is None,
+            login_url=here.url("login") + "?next=" + quote(request.get_full_path()),
+            play_work_id=view.play_work_id,
+            offers=view.offers,
+            currency=view.currency,
+            acquire_id=work_id,
+            test_payments=payments.provider().name == TestProvider.name,
+        ),
+    )
 
 
 @viewer_page
@@ -141,8 +160,13 @@ def player(request, here: Here, work_id: int):
         messages.error(request, exc.message)
         return redirect(here.url("title", found.top_id))
     work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
-    return render(request, "cinema/watch/player.html", here.context(work=work, title=display_title(work, here.language),
-                                                                     back=here.url("title", found.top_id), start_url=here.url("start", work_id)))
+    return render(
+        request,
+        "cinema/watch/player.html",
+        here.context(
+            work=work, title=display_title(work, here.language), back=here.url("title", found.top_id), start_url=here.url("start", work_id)
+        ),
+    )
 
 
 @require_POST
@@ -150,12 +174,18 @@ def player(request, here: Here, work_id: int):
 def start(request, here: Here, work_id: int):
     started = playback.start(here.viewer, here.profile, here.viewing, work_id)
     session_id = started.session.public_id
-    return JsonResponse({
-        "session": str(session_id), "master_url": started.master_url, "expires": started.expires,
-        "resume_at": started.resume_at, "playback_token": started.playback_token,
-        "heartbeat_url": reverse("cinema:session-heartbeat", args=[session_id]), "stop_url": reverse("cinema:session-stop", args=[session_id]),
-        "heartbeat_seconds": 15,
-    })
+    return JsonResponse(
+        {
+            "session": str(session_id),
+            "master_url": started.master_url,
+            "expires": started.expires,
+            "resume_at": started.resume_at,
+            "playback_token": started.playback_token,
+            "heartbeat_url": reverse("cinema:session-heartbeat", args=[session_id]),
+            "stop_url": reverse("cinema:session-stop", args=[session_id]),
+            "heartbeat_seconds": 15,
+        }
+    )
 
 
 @require_POST
@@ -197,9 +227,14 @@ def profiles(request, here: Here):
             return redirect(here.url("home"))
         max_age = request.POST.get("max_age") or None
         try:
-            viewers.create_profile(here.viewer, name=request.POST.get("name", ""), is_kids=bool(request.POST.get("is_kids")),
-                                   max_age=int(max_age) if max_age and max_age.isdigit() else None, pin=request.POST.get("pin", ""),
-                                   by=here.profile)
+            viewers.create_profile(
+                here.viewer,
+                name=request.POST.get("name", ""),
+                is_kids=bool(request.POST.get("is_kids")),
+                max_age=int(max_age) if max_age and max_age.isdigit() else None,
+                pin=request.POST.get("pin", ""),
+                by=here.profile,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(here.url("profiles"))
@@ -220,10 +255,23 @@ def account(request, here: Here):
         messages.success(request, _("Thank you: your subscription is active."))
         return redirect(back)
     view = watch.account(here.who)
-    return render(request, "cinema/watch/account.html", here.context(
-        view=view, subscription=view.subscription, active=view.subscribed, price=view.price.amount, currency=view.price.currency,
-        rentals=view.rentals, purchases=view.purchases, now=timezone.now(), live=view.live_sessions, territory=view.territory,
-        devices=app_auth.devices(here.viewer)))
+    return render(
+        request,
+        "cinema/watch/account.html",
+        here.context(
+            view=view,
+            subscription=view.subscription,
+            active=view.subscribed,
+            price=view.price.amount,
+            currency=view.price.currency,
+            rentals=view.rentals,
+            purchases=view.purchases,
+            now=timezone.now(),
+            live=view.live_sessions,
+            territory=view.territory,
+            devices=app_auth.devices(here.viewer),
+        ),
+    )
 
 
 @require_POST
@@ -240,16 +288,28 @@ def revoke_device(request, here: Here):
 def rent(request, here: Here, work_id: int):
     """Rent the title: TVOD, or PVOD (premium) when the form says media=pvod."""
     media = "pvod" if request.POST.get("media") == "pvod" else "tvod"
-    return _acquire(request, here, work_id, media, lambda: viewers.rent(here.viewer, here.viewing, work_id, media, _confirmed(request)),
-                    lambda rental: _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours})
+    return _acquire(
+        request,
+        here,
+        work_id,
+        media,
+        lambda: viewers.rent(here.viewer, here.viewing, work_id, media, _confirmed(request)),
+        lambda rental: _("Rented: you have %(hours)d hours from the first play.") % {"hours": rental.hours},
+    )
 
 
 @require_POST
 @viewer_page
 def buy(request, here: Here, work_id: int):
     """Buy the title to own (EST)."""
-    return _acquire(request, here, work_id, "est", lambda: viewers.buy(here.viewer, here.viewing, work_id, _confirmed(request)),
-                    lambda purchase: _("Bought: it is yours to watch for as long as this platform may show it in your country."))
+    return _acquire(
+        request,
+        here,
+        work_id,
+        "est",
+        lambda: viewers.buy(here.viewer, here.viewing, work_id, _confirmed(request)),
+        lambda purchase: _("Bought: it is yours to watch for as long as this platform may show it in your country."),
+    )
 
 
 def _acquire(request, here: Here, work_id: int, media: str, action, thanks):
@@ -279,8 +339,11 @@ def _confirmed(request) -> tuple[str, str]:
 def _confirm(request, here: Here, media: str, action: str, back: str, *, title: str):
     """The step before any charge: what is bought, for how long, at which price; pay or cancel."""
     offer = watch.offers_priced(here.platform, [media])[0]
-    return render(request, "cinema/watch/confirm.html", here.context(offer=offer, action=action, back=back, title=title,
-                                                                      test_payments=payments.provider().name == TestProvider.name))
+    return render(
+        request,
+        "cinema/watch/confirm.html",
+        here.context(offer=offer, action=action, back=back, title=title, test_payments=payments.provider().name == TestProvider.name),
+    )
 
 
 @viewer_page
@@ -321,8 +384,12 @@ def signup(request, org: str, slug: str):
             return render(request, "cinema/watch/signup_sent.html", {"platform": platform, "email": values["email"].strip()})
     language = get_language() or "en"
     countries = sorted(((c, territories.country_name(c, language)) for c in platform.territories), key=lambda pair: pair[1])
-    return render(request, "cinema/watch/signup.html", {"platform": platform, "error": error, "values": values, "countries": countries},
-                  status=422 if error else 200)
+    return render(
+        request,
+        "cinema/watch/signup.html",
+        {"platform": platform, "error": error, "values": values, "countries": countries},
+        status=422 if error else 200,
+    )
 
 
 def signup_finish(request, org: str, slug: str, token: str):

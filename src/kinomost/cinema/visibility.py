@@ -116,9 +116,20 @@ def compute(platform: Platform, work_ids: list[int]) -> list[VisibleWork]:
             if since is None:
                 continue
             for span in periods.intersection(spans, [Period(None if since == date.min else since, None)]):
-                rows.append(VisibleWork(platform=platform, work_id=wid, top_id=family[wid][-1], territory=country, media=leaf,
-                                        valid_from=span.lo, valid_to=span.end or OPEN_END, minimum_age=ages.get((wid, country)),
-                                        asset_id=asset_id, ready_at=ready_at))
+                rows.append(
+                    VisibleWork(
+                        platform=platform,
+                        work_id=wid,
+                        top_id=family[wid][-1],
+                        territory=country,
+                        media=leaf,
+                        valid_from=span.lo,
+                        valid_to=span.end or OPEN_END,
+                        minimum_age=ages.get((wid, country)),
+                        asset_id=asset_id,
+                        ready_at=ready_at,
+                    )
+                )
     return rows
 
 
@@ -131,11 +142,15 @@ def _retitle(platform: Platform, top_ids, *, fresh: bool = False) -> None:
         if not fresh:
             VisibleTitle.objects.filter(platform=platform, top_id__in=chunk).delete()
         spans: dict[tuple, list[tuple]] = defaultdict(list)
-        for top, country, begin, end, age, ready in (VisibleWork.objects.filter(platform=platform, top_id__in=chunk)
-                                                      .values_list("top_id", "territory", "valid_from", "valid_to", "minimum_age", "ready_at")):
+        for top, country, begin, end, age, ready in VisibleWork.objects.filter(platform=platform, top_id__in=chunk).values_list(
+            "top_id", "territory", "valid_from", "valid_to", "minimum_age", "ready_at"
+        ):
             spans[(top, country, age)].append((begin, end, ready))
-        titles = [VisibleTitle(platform=platform, top_id=top, territory=country, minimum_age=age, valid_from=begin, valid_to=end, ready_at=ready)
-                  for (top, country, age), found in spans.items() for begin, end, ready in _merged(found)]
+        titles = [
+            VisibleTitle(platform=platform, top_id=top, territory=country, minimum_age=age, valid_from=begin, valid_to=end, ready_at=ready)
+            for (top, country, age), found in spans.items()
+            for begin, end, ready in _merged(found)
+        ]
         VisibleTitle.objects.bulk_create(titles, batch_size=_BATCH)
 
 
@@ -154,8 +169,11 @@ def _merged(spans: list[tuple]) -> list[tuple]:
 
 def _ready_packages(platform: Platform):
     """The organisation's ready packages this platform may stream: its own, or the organisation's for any platform."""
-    return (Asset.objects.filter(organisation_id=platform.organisation_id, status=AssetStatus.READY)
-            .filter(Q(platform__isnull=True) | Q(platform=platform)).exclude(master_playlist=""))
+    return (
+        Asset.objects.filter(organisation_id=platform.organisation_id, status=AssetStatus.READY)
+        .filter(Q(platform__isnull=True) | Q(platform=platform))
+        .exclude(master_playlist="")
+    )
 
 
 def _newest_packages(platform: Platform, work_ids: list[int]) -> dict[int, tuple[int, object]]:

@@ -29,9 +29,11 @@ class VisibleWork(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["platform", "work", "territory"], name="cinema_visible_work"),
-                   models.Index(fields=["platform", "top", "territory"], name="cinema_visible_work_top"),
-                   models.Index(fields=["asset"], name="cinema_visible_work_asset")]
+        indexes = [
+            models.Index(fields=["platform", "work", "territory"], name="cinema_visible_work"),
+            models.Index(fields=["platform", "top", "territory"], name="cinema_visible_work_top"),
+            models.Index(fields=["asset"], name="cinema_visible_work_asset"),
+        ]
 
 
 class VisibleTitle(models.Model):
@@ -49,5 +51,7 @@ class VisibleTitle(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True, help_text="its newest package: the order of 'Recently added'")
 
     class Meta:
-        indexes = [models.Index(fields=["platform", "territory", "ready_at", "top"], name="cinema_visible_title_new"),
-                   models.Index(fields=["platform", "top", "territory"], name="cinema_visible_title_top")]
+        indexes = [
+            models.Index(fields=["platform", "territory", "ready_at", "top"], name="cinema_visible_title_new"),
+            models.Index(fields=["platform", "top", "territory"], name="cinema_visible_title_top"),
+        ]

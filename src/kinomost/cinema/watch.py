@@ -92,8 +92,7 @@ def people_search(who: Audience, query: str, limit: int = 50) -> list[storefront
     visible = set(storefront.visible_titles(who.viewing).values_list("pk", flat=True))
     if not visible:
         return []
-    credits = (Credit.objects.filter(work_id__in=visible, role__in=PEOPLE_ROLES)
-               .select_related("person").order_by("order", "work_id"))
+    credits = Credit.objects.filter(work_id__in=visible, role__in=PEOPLE_ROLES).select_related("person").order_by("order", "work_id")
     works = []
     for credit in credits:
         names = [credit.person.name, *[str(n) for n in (credit.person.names or {}).values()]]
@@ -174,11 +173,19 @@ def title(who: Audience, work_id: int) -> TitleView:
     media = playback.offers(who.viewer, first) if who.viewer is not None else [m for m in playback.OFFER_ORDER if m in first.media]
     audio, subtitles = _languages({p.asset_id for p in found.values()}, who.language)
     return TitleView(
-        work=work, title=display_title(work, who.language), synopsis=display_synopsis(work, who.language),
-        rating=age_rating(list(work.ratings.all()), who.viewing.territory), minimum_age=first.minimum_age,
-        credits=_credits(work, who.language), seasons=_seasons(work, found, who.language) if int(work_id) not in found else [],
-        audio=audio, subtitles=subtitles, play_work_id=first.work_id, entitlement=entitled,
-        offers=offers_priced(who.platform, media), currency=who.platform.currency,
+        work=work,
+        title=display_title(work, who.language),
+        synopsis=display_synopsis(work, who.language),
+        rating=age_rating(list(work.ratings.all()), who.viewing.territory),
+        minimum_age=first.minimum_age,
+        credits=_credits(work, who.language),
+        seasons=_seasons(work, found, who.language) if int(work_id) not in found else [],
+        audio=audio,
+        subtitles=subtitles,
+        play_work_id=first.work_id,
+        entitlement=entitled,
+        offers=offers_priced(who.platform, media),
+        currency=who.platform.currency,
     )
 
 
@@ -273,9 +280,13 @@ def account(who: Audience) -> AccountView:
     viewer = who.viewer
     subscription = Subscription.objects.filter(viewer=viewer).first()
     return AccountView(
-        subscription=subscription, subscribed=subscription_active(subscription), price=prices.price(viewer.platform, "svod"),
-        rentals=_named(viewer.rentals.all()[:20], who.language), purchases=_named(viewer.purchases.all(), who.language),
-        live_sessions=playback.live_sessions(viewer).count(), territory=who.viewing.territory,
+        subscription=subscription,
+        subscribed=subscription_active(subscription),
+        price=prices.price(viewer.platform, "svod"),
+        rentals=_named(viewer.rentals.all()[:20], who.language),
+        purchases=_named(viewer.purchases.all(), who.language),
+        live_sessions=playback.live_sessions(viewer).count(),
+        territory=who.viewing.territory,
     )
 
 
@@ -300,4 +311,3 @@ def own_profile(viewer: Viewer, profile_id) -> Profile:
     if profile is None:
         raise NotFound(_("No such profile."))
     return profile
-

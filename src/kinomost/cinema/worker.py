@@ -22,8 +22,9 @@ from kinomost.core.errors import DomainError
 log = logging.getLogger(__name__)
 
 
-def run_worker(*, owner: str | None = None, until_empty: bool = False, poll_seconds: float = 2.0,
-               stop: threading.Event | None = None) -> int:
+def run_worker(
+    *, owner: str | None = None, until_empty: bool = False, poll_seconds: float = 2.0, stop: threading.Event | None = None
+) -> int:
     """Work until stopped (or, with `until_empty`, until no job is left). Answers the jobs handled."""
     owner = owner or queue.worker_name()
     stop = stop or threading.Event()

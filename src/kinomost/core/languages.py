@@ -40,8 +40,10 @@ def normalise_tag(tag: str) -> str:
         raise InvalidInput(_("'%(tag)s' is not a language tag of the IANA registry (%(example)s)") % {"tag": tag, "example": _example()})
     subtags = canonical.split("-")
     if any(len(s) == 1 for s in subtags) or _private_use(canonical) or len(canonical) > MAX_TAG_LENGTH:
-        raise InvalidInput(_("'%(tag)s' has extensions or private-use parts, which metadata does not keep (%(example)s)")
-                           % {"tag": tag, "example": _example()})
+        raise InvalidInput(
+            _("'%(tag)s' has extensions or private-use parts, which metadata does not keep (%(example)s)")
+            % {"tag": tag, "example": _example()}
+        )
     region = langcodes.Language.get(canonical).territory
     if region and region.isalpha():
         from kinomost.core.territories import is_current_country
@@ -156,8 +158,7 @@ def _relatives(tag: str, available) -> list[str]:
     script too: zh-TW → zh-Hant, zh-HK, then zh-Hans; yue-Hant-HK → zh-Hant, then zh-Hans."""
     near = [(_distance(tag, other), other) for other in available]
     macro = _macrolanguage(tag)
-    return [other for distance, other in sorted(near)
-            if distance < _RELATIVE_DISTANCE or (macro and _macrolanguage(other) == macro)]
+    return [other for distance, other in sorted(near) if distance < _RELATIVE_DISTANCE or (macro and _macrolanguage(other) == macro)]
 
 
 def fallback_chain(preferred: str | None, original: str | None = None, available=()) -> list[str]:

@@ -11,8 +11,23 @@ TREE: dict[str, dict[str, object]] = {
     "theatrical": {"theatrical_exhibition": _("Theatrical"), "non_theatrical": _("Non-theatrical"), "public_video": _("Public video")},
     "ancillary": {"airline": _("Airline"), "ship": _("Ship"), "hotel": _("Hotel"), "train": _("Train")},
     "home_video": {"rental": _("Video rental"), "sell_through": _("Video sell-through")},
-    "tv": {"free_tv": _("Free TV"), "basic_cable": _("Basic cable"), "pay_tv": _("Pay TV"), "ppv": _("Pay-per-view"), "nvod": _("Near video on demand"), "catch_up": _("Catch-up TV")},
-    "vod": {"tvod": _("TVOD (rental)"), "pvod": _("Premium VOD"), "est": _("EST (download to own)"), "poest": _("Pre-order EST"), "svod": _("SVOD (subscription)"), "avod": _("AVOD (advertising)"), "fvod": _("FVOD (free)")},
+    "tv": {
+        "free_tv": _("Free TV"),
+        "basic_cable": _("Basic cable"),
+        "pay_tv": _("Pay TV"),
+        "ppv": _("Pay-per-view"),
+        "nvod": _("Near video on demand"),
+        "catch_up": _("Catch-up TV"),
+    },
+    "vod": {
+        "tvod": _("TVOD (rental)"),
+        "pvod": _("Premium VOD"),
+        "est": _("EST (download to own)"),
+        "poest": _("Pre-order EST"),
+        "svod": _("SVOD (subscription)"),
+        "avod": _("AVOD (advertising)"),
+        "fvod": _("FVOD (free)"),
+    },
     "derivative": {"remake": _("Remake"), "format": _("Format"), "merchandising": _("Merchandising"), "clips": _("Clips")},
 }
 GROUP_NAMES = {

@@ -56,8 +56,11 @@ def refusal(message: str, *, limit: str) -> ImportRejected:
 def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        raise refusal(_("The file is %(size)s; an import takes at most %(limit)s (KINOMOST_IMPORT_MAX_BYTES).")
-                      % {"size": filesizeformat(size), "limit": filesizeformat(limit)}, limit="KINOMOST_IMPORT_MAX_BYTES")
+        raise refusal(
+            _("The file is %(size)s; an import takes at most %(limit)s (KINOMOST_IMPORT_MAX_BYTES).")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
+            limit="KINOMOST_IMPORT_MAX_BYTES",
+        )
 
 
 def read_upload(upload) -> bytes:
@@ -75,8 +78,10 @@ def read_path(path) -> bytes:
 def check_rows(count: int) -> None:
     limit = settings.IMPORT_MAX_ROWS
     if count > limit:
-        raise refusal(_("The file has more than %(limit)s rows (KINOMOST_IMPORT_MAX_ROWS); split it into smaller files.")
-                      % {"limit": f"{limit:,}"}, limit="KINOMOST_IMPORT_MAX_ROWS")
+        raise refusal(
+            _("The file has more than %(limit)s rows (KINOMOST_IMPORT_MAX_ROWS); split it into smaller files.") % {"limit": f"{limit:,}"},
+            limit="KINOMOST_IMPORT_MAX_ROWS",
+        )
 
 
 def counted(rows: Iterable[T]) -> Iterator[T]:
@@ -90,11 +95,14 @@ def counted(rows: Iterable[T]) -> Iterator[T]:
 
 def _expanded_refusal(limit: int, shared_strings: bool) -> ImportRejected:
     if shared_strings:
-        message = _("The workbook's shared strings unzip to more than %(limit)s (a quarter of "
-                    "KINOMOST_IMPORT_MAX_EXPANDED_BYTES); a spreadsheet this large is not imported.")
+        message = _(
+            "The workbook's shared strings unzip to more than %(limit)s (a quarter of "
+            "KINOMOST_IMPORT_MAX_EXPANDED_BYTES); a spreadsheet this large is not imported."
+        )
     else:
-        message = _("The workbook unzips to more than %(limit)s (KINOMOST_IMPORT_MAX_EXPANDED_BYTES); "
-                    "a spreadsheet this large is not imported.")
+        message = _(
+            "The workbook unzips to more than %(limit)s (KINOMOST_IMPORT_MAX_EXPANDED_BYTES); a spreadsheet this large is not imported."
+        )
     return refusal(message % {"limit": filesizeformat(limit)}, limit="KINOMOST_IMPORT_MAX_EXPANDED_BYTES")
 
 
@@ -139,7 +147,7 @@ class _Counted(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def close(self) -> None:
@@ -223,6 +231,8 @@ class Formula(str):
     """A cell that is a live formula in the file read — an XLSX formula cell, or CSV text that
     begins with '=' unescaped — as its "=…" text: the importers refuse it (paste the values), while
     a string cell or an escaped CSV cell with the same text is plain text."""
+
+
 _ESCAPED = re.compile("'+[" + re.escape(FORMULA_START) + "]")
 
 

@@ -82,7 +82,10 @@ def read_country(code: str) -> tuple[str, str | None]:
     alias = ALIASES.get(raw.upper())
     if alias:
         return alias, _("'%(code)s' read as %(country)s (%(name)s), its ISO 3166 code") % {
-            "code": raw, "country": alias, "name": country_name(alias, _current_language())}
+            "code": raw,
+            "country": alias,
+            "name": country_name(alias, _current_language()),
+        }
     found = _current(raw)
     if found is not None:
         return found, None
@@ -106,8 +109,7 @@ def normalise_origin_country(code: str) -> str:
         return ALIASES[raw.upper()]
     found = _current(raw) or _historic(raw)
     if found is None:
-        raise InvalidInput(_("'%(code)s' is neither an ISO 3166-1 country code nor a former country of ISO 3166-3")
-                           % {"code": code})
+        raise InvalidInput(_("'%(code)s' is neither an ISO 3166-1 country code nor a former country of ISO 3166-3") % {"code": code})
     return found
 
 
@@ -126,8 +128,13 @@ def historic_refusal(written: str, alpha_4: str) -> str:
     names["successors"] = "; ".join(successors(alpha_4))
     if group:
         names["group"] = group
-        return _("'%(code)s' (%(name)s) is a former country; a licence names countries of today: write its "
-                 "successor states (%(successors)s) or a group such as %(group)s") % names
+        return (
+            _(
+                "'%(code)s' (%(name)s) is a former country; a licence names countries of today: write its "
+                "successor states (%(successors)s) or a group such as %(group)s"
+            )
+            % names
+        )
     return _("'%(code)s' (%(name)s) is a former country; a licence names countries of today: write %(successors)s") % names
 
 
@@ -172,8 +179,9 @@ def group_members(name: str) -> frozenset[str]:
         return frozenset(M49_SUBREGIONS[key][1].split())
     if key in M49_REGIONS:
         return frozenset(c for sub in M49_REGIONS[key][1] for c in M49_SUBREGIONS[sub][1].split())
-    raise InvalidInput(_("'%(name)s' is neither a country nor a territory group (WORLD, CIS, EU, GREATER_CHINA, or a UN M.49 region)")
-                       % {"name": name})
+    raise InvalidInput(
+        _("'%(name)s' is neither a country nor a territory group (WORLD, CIS, EU, GREATER_CHINA, or a UN M.49 region)") % {"name": name}
+    )
 
 
 def is_group(name: str) -> bool:
@@ -251,6 +259,8 @@ def describe_territories(countries, limit: int = 12) -> str:
 
 def _group_name(key: str) -> str:
     return key if key in NAMED_GROUPS else f"{(M49_REGIONS.get(key) or M49_SUBREGIONS[key])[0]} ({key})"
+
+
 # Our own groups, named in the .po files; UN M.49 regions and the EU have CLDR names (Babel).
 _GROUP_NAMES = {"CIS": "Commonwealth of Independent States", "GREATER_CHINA": "Greater China"}
 
@@ -287,4 +297,6 @@ def territories_text(include, exclude=(), in_language: str | None = None) -> str
         return named
     with override(language.lower()):
         return _("%(territories)s excluding %(excluded)s") % {
-            "territories": named, "excluded": ", ".join(territory_name(c, language) for c in exclude if c.strip())}
+            "territories": named,
+            "excluded": ", ".join(territory_name(c, language) for c in exclude if c.strip()),
+        }

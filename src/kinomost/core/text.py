@@ -52,5 +52,4 @@ def controls_in(cells: dict) -> list[tuple[object, str]]:
     texts = [value for value in cells.values() if value.__class__ is str]
     if not texts or _CONTROL.search("".join(texts)) is None:
         return []
-    return [(key, char) for key, value in cells.items()
-            if value.__class__ is str and (char := first_control_character(value)) is not None]
+    return [(key, char) for key, value in cells.items() if value.__class__ is str and (char := first_control_character(value)) is not None]

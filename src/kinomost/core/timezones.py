@@ -15,11 +15,26 @@ from babel.core import get_global
 
 # Countries of several zones: the zone of the capital's business day.
 PRIMARY_ZONES = {
-    "RU": "Europe/Moscow", "US": "America/New_York", "CA": "America/Toronto", "AU": "Australia/Sydney",
-    "BR": "America/Sao_Paulo", "MX": "America/Mexico_City", "KZ": "Asia/Almaty", "ID": "Asia/Jakarta",
-    "CN": "Asia/Shanghai", "MN": "Asia/Ulaanbaatar", "UA": "Europe/Kyiv", "ES": "Europe/Madrid",
-    "PT": "Europe/Lisbon", "DE": "Europe/Berlin", "AR": "America/Argentina/Buenos_Aires", "CL": "America/Santiago",
-    "NZ": "Pacific/Auckland", "MY": "Asia/Kuala_Lumpur", "UZ": "Asia/Tashkent", "CD": "Africa/Kinshasa",
+    "RU": "Europe/Moscow",
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "MX": "America/Mexico_City",
+    "KZ": "Asia/Almaty",
+    "ID": "Asia/Jakarta",
+    "CN": "Asia/Shanghai",
+    "MN": "Asia/Ulaanbaatar",
+    "UA": "Europe/Kyiv",
+    "ES": "Europe/Madrid",
+    "PT": "Europe/Lisbon",
+    "DE": "Europe/Berlin",
+    "AR": "America/Argentina/Buenos_Aires",
+    "CL": "America/Santiago",
+    "NZ": "Pacific/Auckland",
+    "MY": "Asia/Kuala_Lumpur",
+    "UZ": "Asia/Tashkent",
+    "CD": "Africa/Kinshasa",
 }
 DEFAULT_ZONE = "UTC"
 
@@ -27,7 +42,10 @@ DEFAULT_ZONE = "UTC"
 @lru_cache(maxsize=1)
 def all_zones() -> tuple[str, ...]:
     """Every IANA zone a person may choose (sorted)."""
-    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))) + ["UTC"])
+    return tuple(
+        sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+        + ["UTC"]
+    )
 
 
 def is_zone(name: str) -> bool:

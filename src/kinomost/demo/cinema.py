@@ -63,12 +63,26 @@ def open_storefront(password: str) -> tuple[Platform, int]:
     platform = Platform.objects.filter(organisation=cinema, slug=PLATFORM_SLUG).first()
     if platform is None:
         with transaction.atomic():
-            platform = services.create_platform(operator, slug=PLATFORM_SLUG, name="Лунбо Кино · Longbo Kino", territories_spec=["RU"],
-                                                media=["svod", "tvod", "pvod", "est"], languages=["ru", "en", "zh-Hans"])
+            platform = services.create_platform(
+                operator,
+                slug=PLATFORM_SLUG,
+                name="Лунбо Кино · Longbo Kino",
+                territories_spec=["RU"],
+                media=["svod", "tvod", "pvod", "est"],
+                languages=["ru", "en", "zh-Hans"],
+            )
             prices.set_prices(operator, platform, currency="RUB", prices=PRICES_RUB)
-            _license(orgs["severny-films"], cinema, films, "SEV-LBK-FILMS", [
-                ([f for f in films if f.ref != PREMIERE], FILM_MEDIA), ([f for f in films if f.ref == PREMIERE], PREMIERE_MEDIA)], FILMS_MONEY)
-            _license(orgs["severny-tv"], cinema, [series] if series else [], "SEV-TV-LBK-SERIES", [([series], ["svod", "tvod"])], SERIES_MONEY)
+            _license(
+                orgs["severny-films"],
+                cinema,
+                films,
+                "SEV-LBK-FILMS",
+                [([f for f in films if f.ref != PREMIERE], FILM_MEDIA), ([f for f in films if f.ref == PREMIERE], PREMIERE_MEDIA)],
+                FILMS_MONEY,
+            )
+            _license(
+                orgs["severny-tv"], cinema, [series] if series else [], "SEV-TV-LBK-SERIES", [([series], ["svod", "tvod"])], SERIES_MONEY
+            )
             viewer = viewers.sign_up(platform, email=VIEWER_EMAIL, password=password, country="RU")
             viewers.subscribe(viewer)
     register_tv_app(platform)
@@ -90,21 +104,42 @@ def register_tv_app(platform: Platform) -> RegisteredApp:
     return app
 
 
-def _license(owner: Organisation, cinema: Organisation, works: list[Work], reference: str, grants: list[tuple[list[Work], list[str]]],
-             money: dict | None = None) -> None:
+def _license(
+    owner: Organisation,
+    cinema: Organisation,
+    works: list[Work],
+    reference: str,
+    grants: list[tuple[list[Work], list[str]]],
+    money: dict | None = None,
+) -> None:
     """The owner holds the works worldwide (sublicensable) and grants the cinema, for each
     (works, media) of `grants`, those media in Russia, from LICENCE_DAYS ago (so a quarter of
     simulated viewing fits: royalties.demo), with the commercial terms `money`."""
     if not works:
         return
     today = timezone.localdate()
-    ledger.record_holding(owner, TermInput(works=works, territories="WORLD", media="all", start=today - timedelta(days=3650),
-                                           sublicensable=True), contract=ContractInput(reference=f"{reference}-RIGHTS"))
+    ledger.record_holding(
+        owner,
+        TermInput(works=works, territories="WORLD", media="all", start=today - timedelta(days=3650), sublicensable=True),
+        contract=ContractInput(reference=f"{reference}-RIGHTS"),
+    )
     for n, (granted, media) in enumerate((g for g in grants if g[0]), start=1):
-        ledger.grant(owner, cinema, TermInput(works=granted, territories="RU", media=media, start=today - timedelta(days=LICENCE_DAYS),
-                                              end=today + timedelta(days=3 * 365)),
-                     contract=ContractInput(reference=reference if n == 1 else f"{reference}-{n}", signed_on=today - timedelta(days=LICENCE_DAYS),
-                                            money=money if n == 1 or not money else {**money, "minimum_guarantee": "0"}))
+        ledger.grant(
+            owner,
+            cinema,
+            TermInput(
+                works=granted,
+                territories="RU",
+                media=media,
+                start=today - timedelta(days=LICENCE_DAYS),
+                end=today + timedelta(days=3 * 365),
+            ),
+            contract=ContractInput(
+                reference=reference if n == 1 else f"{reference}-{n}",
+                signed_on=today - timedelta(days=LICENCE_DAYS),
+                money=money if n == 1 or not money else {**money, "minimum_guarantee": "0"},
+            ),
+        )
 
 
 def _queue_masters(operator: Actor, platform: Platform, works: list[Work]) -> None:
@@ -126,10 +161,41 @@ def _master(path):
     """A short test picture with a Russian and an English audio track (two tones)."""
     if path.exists():
         return path
-    args = ["-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=25:duration={SECONDS}",
-            "-f", "lavfi", "-i", f"sine=frequency=440:duration={SECONDS}", "-f", "lavfi", "-i", f"sine=frequency=660:duration={SECONDS}",
-            "-map", "0:v", "-map", "1:a", "-map", "2:a", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-metadata:s:a:0", "language=rus", "-metadata:s:a:1", "language=eng"]
+    args = [
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=320x180:rate=25:duration={SECONDS}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:duration={SECONDS}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=660:duration={SECONDS}",
+        "-map",
+        "0:v",
+        "-map",
+        "1:a",
+        "-map",
+        "2:a",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-metadata:s:a:0",
+        "language=rus",
+        "-metadata:s:a:1",
+        "language=eng",
+    ]
     tmp = path.with_name(f"{path.stem}.tmp-{storage.new_token()}{path.suffix}")
     ffmpeg.run([*args, str(tmp)])
     tmp.replace(path)

@@ -61,12 +61,17 @@ def _holdings(orgs, features, chinese) -> None:
     package, and the demo loads in every test run."""
     start = "2020-01-01"
     markets, media = "GREATER_CHINA,CIS", "theatrical,tv,vod"
-    ledger.record_holding(orgs["severny-media"], TermInput(works=features, territories=markets, media=media, start=start,
-                                                            exclusive=True, sublicensable=True),
-                          contract=ContractInput(reference="SEV-GROUP-LIBRARY"), licensor=orgs["severny-films"])
-    ledger.record_holding(orgs["pearl-media"], TermInput(works=chinese, territories=markets, media=media, start=start,
-                                                          exclusive=True, sublicensable=True),
-                          contract=ContractInput(reference="PEARL-LIBRARY"))
+    ledger.record_holding(
+        orgs["severny-media"],
+        TermInput(works=features, territories=markets, media=media, start=start, exclusive=True, sublicensable=True),
+        contract=ContractInput(reference="SEV-GROUP-LIBRARY"),
+        licensor=orgs["severny-films"],
+    )
+    ledger.record_holding(
+        orgs["pearl-media"],
+        TermInput(works=chinese, territories=markets, media=media, start=start, exclusive=True, sublicensable=True),
+        contract=ContractInput(reference="PEARL-LIBRARY"),
+    )
 
 
 def _expiry():
@@ -76,17 +81,28 @@ def _expiry():
 def _main_package(severny: Actor, pearl: Actor, features):
     """300 features for Chinese SVOD: offered, countered, accepted, countersigned, signed."""
     offer = offers.create_offer(
-        severny, name="Северный свет: 300 фильмов · Northern Light: 300 features",
-        proposal=ProposalInput(works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("2000"), minimum_guarantee=Decimal("100000")),
+        severny,
+        name="Северный свет: 300 фильмов · Northern Light: 300 features",
+        proposal=ProposalInput(
+            works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("2000"), minimum_guarantee=Decimal("100000")
+        ),
         message="Дорогие коллеги, предлагаем весь наш пакет игрового кино для онлайн-показа в Китае. "
-                "Dear colleagues, our whole feature package for online in China.",
+        "Dear colleagues, our whole feature package for online in China.",
         expires_on=_expiry(),
     )
     (deal,) = offers.send_offer(severny, offer.pk, ["pearl-media"])
-    counter = ProposalInput(works=features, terms=[CN_SVOD], currency="USD", fee_per_work=Decimal("1500"), minimum_guarantee=Decimal("100000"),
-                            revenue_share=Decimal("20"))
+    counter = ProposalInput(
+        works=features,
+        terms=[CN_SVOD],
+        currency="USD",
+        fee_per_work=Decimal("1500"),
+        minimum_guarantee=Decimal("100000"),
+        revenue_share=Decimal("20"),
+    )
     deals.counter(pearl, deal.pk, counter, note="1500 USD per film · 每部1500美元")
-    deals.post_message(pearl, deal.pk, "我们对整个片库很感兴趣，但每部1500美元更合适。We like the whole library; 1,500 USD a film fits better.")
+    deals.post_message(
+        pearl, deal.pk, "我们对整个片库很感兴趣，但每部1500美元更合适。We like the whole library; 1,500 USD a film fits better."
+    )
     deals.accept(severny, deal.pk)
     deals.countersign(pearl, deal.pk, on_date="2026-04-18")
     deals.sign(severny, deal.pk, on_date="2026-04-20")
@@ -95,9 +111,19 @@ def _main_package(severny: Actor, pearl: Actor, features):
 
 def _headliners_in_cinemas(severny: Actor, pearl: Actor, headliners) -> None:
     """Theatrical on revenue share: counted against China's foreign-film quota."""
-    deal = deals.create_deal(severny, pearl.organisation, ProposalInput(
-        works=headliners, terms=[CN_THEATRICAL], currency="USD", revenue_share=Decimal("25"), minimum_guarantee=Decimal("50000"),
-    ), name="Хиты в кинотеатрах Китая · Headliners in Chinese cinemas", expires_on=_expiry())
+    deal = deals.create_deal(
+        severny,
+        pearl.organisation,
+        ProposalInput(
+            works=headliners,
+            terms=[CN_THEATRICAL],
+            currency="USD",
+            revenue_share=Decimal("25"),
+            minimum_guarantee=Decimal("50000"),
+        ),
+        name="Хиты в кинотеатрах Китая · Headliners in Chinese cinemas",
+        expires_on=_expiry(),
+    )
     deals.propose(severny, deal.pk)
     deals.accept(pearl, deal.pk)
     deals.countersign(pearl, deal.pk, on_date="2026-05-14")
@@ -108,9 +134,11 @@ def _chinese_films_to_russia(severny: Actor, pearl: Actor, chinese) -> None:
     """The other direction: Pearl's features for Russian SVOD; Severny's selection is a
     counter-proposal that Pearl accepts."""
     offer = offers.create_offer(
-        pearl, name="明珠影业精选 · Pearl selection for Russia",
+        pearl,
+        name="明珠影业精选 · Pearl selection for Russia",
         proposal=ProposalInput(works=chinese, terms=[RU_SVOD], currency="USD", fee_per_work=Decimal("1800")),
-        message="欢迎选择。Choose what suits your audience.", expires_on=_expiry(),
+        message="欢迎选择。Choose what suits your audience.",
+        expires_on=_expiry(),
     )
     (deal,) = offers.send_offer(pearl, offer.pk, ["severny-media"])
     deals.accept(severny, deal.pk, works=chinese[: max(1, len(chinese) - 5)])  # fewer works: a counter-proposal
@@ -122,5 +150,12 @@ def _chinese_films_to_russia(severny: Actor, pearl: Actor, chinese) -> None:
 def _permits(pearl: Actor, works) -> None:
     """Pearl records the public screening permits of two headliners (it now holds rights in China)."""
     for n, work in enumerate(works, start=1):
-        approvals.record_approval(pearl, work_id=work.pk, territory="CN", kind="cn_screening_permit", status="granted",
-                                  number=f"电审进字2026第{n:03d}号", issued_on="2026-06-01")
+        approvals.record_approval(
+            pearl,
+            work_id=work.pk,
+            territory="CN",
+            kind="cn_screening_permit",
+            status="granted",
+            number=f"电审进字2026第{n:03d}号",
+            issued_on="2026-06-01",
+        )

@@ -21,21 +21,66 @@ from kinomost.parties.models import Organisation
 
 OWNER = "scale-cinema"
 NOUNS = [
-    ("Город", "城市", "The City"), ("Море", "大海", "The Sea"), ("Ветер", "风", "The Wind"), ("Дорога", "道路", "The Road"),
-    ("Река", "河流", "The River"), ("Гора", "高山", "The Mountain"), ("Звезда", "星辰", "The Star"), ("Сердце", "心", "The Heart"),
-    ("Луна", "月亮", "The Moon"), ("Огонь", "火焰", "The Fire"), ("Лес", "森林", "The Forest"), ("Снег", "雪", "The Snow"),
-    ("Дом", "家", "The House"), ("Мост", "桥", "The Bridge"), ("Поезд", "列车", "The Train"), ("Сад", "花园", "The Garden"),
-    ("Остров", "岛屿", "The Island"), ("Небо", "天空", "The Sky"), ("Тень", "影子", "The Shadow"), ("Песня", "歌声", "The Song"),
-    ("Мечта", "梦想", "The Dream"), ("Память", "记忆", "Memory"), ("Граница", "边境", "The Border"), ("Весна", "春天", "Spring"),
-    ("Осень", "秋天", "Autumn"), ("Зима", "冬天", "Winter"), ("Лето", "夏天", "Summer"), ("Рассвет", "黎明", "Dawn"),
-    ("Закат", "日落", "Sunset"), ("Ночь", "夜晚", "The Night"), ("Тайна", "秘密", "The Secret"), ("Война", "战争", "War"),
-    ("Любовь", "爱情", "Love"), ("Семья", "家庭", "The Family"), ("Друг", "朋友", "The Friend"), ("Учитель", "老师", "The Teacher"),
-    ("Доктор", "医生", "The Doctor"), ("Капитан", "船长", "The Captain"), ("Сыщик", "侦探", "The Detective"), ("Пилот", "飞行员", "The Pilot"),
-    ("Империя", "帝国", "The Empire"), ("Пустыня", "沙漠", "The Desert"), ("Степь", "草原", "The Steppe"), ("Озеро", "湖泊", "The Lake"),
-    ("Корабль", "船", "The Ship"), ("Крепость", "城堡", "The Fortress"), ("Облако", "云朵", "The Cloud"), ("Ключ", "钥匙", "The Key"),
-    ("Письмо", "信", "The Letter"), ("Танец", "舞蹈", "The Dance"), ("Чай", "茶", "Tea"), ("Шёлк", "丝绸", "Silk"),
-    ("Нефрит", "玉", "Jade"), ("Дракон", "龙", "The Dragon"), ("Тигр", "老虎", "The Tiger"), ("Журавль", "仙鹤", "The Crane"),
-    ("Волк", "狼", "The Wolf"), ("Медведь", "熊", "The Bear"), ("Феникс", "凤凰", "The Phoenix"), ("Лотос", "莲花", "The Lotus"),
+    ("Город", "城市", "The City"),
+    ("Море", "大海", "The Sea"),
+    ("Ветер", "风", "The Wind"),
+    ("Дорога", "道路", "The Road"),
+    ("Река", "河流", "The River"),
+    ("Гора", "高山", "The Mountain"),
+    ("Звезда", "星辰", "The Star"),
+    ("Сердце", "心", "The Heart"),
+    ("Луна", "月亮", "The Moon"),
+    ("Огонь", "火焰", "The Fire"),
+    ("Лес", "森林", "The Forest"),
+    ("Снег", "雪", "The Snow"),
+    ("Дом", "家", "The House"),
+    ("Мост", "桥", "The Bridge"),
+    ("Поезд", "列车", "The Train"),
+    ("Сад", "花园", "The Garden"),
+    ("Остров", "岛屿", "The Island"),
+    ("Небо", "天空", "The Sky"),
+    ("Тень", "影子", "The Shadow"),
+    ("Песня", "歌声", "The Song"),
+    ("Мечта", "梦想", "The Dream"),
+    ("Память", "记忆", "Memory"),
+    ("Граница", "边境", "The Border"),
+    ("Весна", "春天", "Spring"),
+    ("Осень", "秋天", "Autumn"),
+    ("Зима", "冬天", "Winter"),
+    ("Лето", "夏天", "Summer"),
+    ("Рассвет", "黎明", "Dawn"),
+    ("Закат", "日落", "Sunset"),
+    ("Ночь", "夜晚", "The Night"),
+    ("Тайна", "秘密", "The Secret"),
+    ("Война", "战争", "War"),
+    ("Любовь", "爱情", "Love"),
+    ("Семья", "家庭", "The Family"),
+    ("Друг", "朋友", "The Friend"),
+    ("Учитель", "老师", "The Teacher"),
+    ("Доктор", "医生", "The Doctor"),
+    ("Капитан", "船长", "The Captain"),
+    ("Сыщик", "侦探", "The Detective"),
+    ("Пилот", "飞行员", "The Pilot"),
+    ("Империя", "帝国", "The Empire"),
+    ("Пустыня", "沙漠", "The Desert"),
+    ("Степь", "草原", "The Steppe"),
+    ("Озеро", "湖泊", "The Lake"),
+    ("Корабль", "船", "The Ship"),
+    ("Крепость", "城堡", "The Fortress"),
+    ("Облако", "云朵", "The Cloud"),
+    ("Ключ", "钥匙", "The Key"),
+    ("Письмо", "信", "The Letter"),
+    ("Танец", "舞蹈", "The Dance"),
+    ("Чай", "茶", "Tea"),
+    ("Шёлк", "丝绸", "Silk"),
+    ("Нефрит", "玉", "Jade"),
+    ("Дракон", "龙", "The Dragon"),
+    ("Тигр", "老虎", "The Tiger"),
+    ("Журавль", "仙鹤", "The Crane"),
+    ("Волк", "狼", "The Wolf"),
+    ("Медведь", "熊", "The Bear"),
+    ("Феникс", "凤凰", "The Phoenix"),
+    ("Лотос", "莲花", "The Lotus"),
 ]
 
 
@@ -49,7 +94,13 @@ def _titles(count: int, rng: random.Random) -> list[dict[str, str]]:
             if len(out) >= count:
                 break
             suffix_ru, suffix_zh, suffix_en = ("", "", "") if part == 1 else (f", часть {part}", f"第{part}部", f", Part {part}")
-            out.append({"ru": f"{a[0]} и {b[0].lower()}{suffix_ru}", "zh-Hans": f"{a[1]}与{b[1]}{suffix_zh}", "en": f"{a[2]} and {b[2].removeprefix('The ').lower()}{suffix_en}"})
+            out.append(
+                {
+                    "ru": f"{a[0]} и {b[0].lower()}{suffix_ru}",
+                    "zh-Hans": f"{a[1]}与{b[1]}{suffix_zh}",
+                    "en": f"{a[2]} and {b[2].removeprefix('The ').lower()}{suffix_en}",
+                }
+            )
         part += 1
     return out
 
@@ -68,7 +119,9 @@ def generate(films: int = 5000, series: int = 100000, *, seed: int = 105, progre
     if owner is not None:
         top = Work.objects.filter(owner=owner, kind__in=["feature", "series"]).count()
         if top != films + series:
-            raise ValueError(f"a scale library of {top} films and series is already here, not {films + series}; start from an empty database")
+            raise ValueError(
+                f"a scale library of {top} films and series is already here, not {films + series}; start from an empty database"
+            )
     else:
         _library(films, series, seed, progress)
         owner = Organisation.objects.get(slug=OWNER)
@@ -94,10 +147,20 @@ def _library(films: int, series: int, seed: int, progress: bool) -> None:
             for i in range(start, min(start + step, films + series)):
                 kind = "feature" if i < films else "series"
                 lang = rng.choice(["ru", "zh-Hans", "en"])
-                batch.append({"work": {"ref": f"S-{i:06d}", "kind": kind, "original_title": titles[i][lang], "original_language": lang,
-                                        "year": rng.randint(1950, 2026), "popularity": round(rng.random() * 1000, 1),
-                                        "runtime_minutes": rng.randint(80, 160) if kind == "feature" else None},
-                              "titles": titles[i]})
+                batch.append(
+                    {
+                        "work": {
+                            "ref": f"S-{i:06d}",
+                            "kind": kind,
+                            "original_title": titles[i][lang],
+                            "original_language": lang,
+                            "year": rng.randint(1950, 2026),
+                            "popularity": round(rng.random() * 1000, 1),
+                            "runtime_minutes": rng.randint(80, 160) if kind == "feature" else None,
+                        },
+                        "titles": titles[i],
+                    }
+                )
             works = _bulk(owner, batch, rng)
             top_ids += [w.pk for w in works]
             _children(owner, [w for w in works if w.kind == "series"], rng)
@@ -112,16 +175,41 @@ def _library(films: int, series: int, seed: int, progress: bool) -> None:
 
 
 def _children(owner: Organisation, series: list[Work], rng: random.Random) -> None:
-    seasons = _bulk(owner, [
-        {"work": {"ref": f"{s.ref}/S1", "kind": "season", "parent": s, "number": 1, "original_title": "Сезон 1", "original_language": "ru"},
-         "titles": {"ru": "Сезон 1", "zh-Hans": "第1季", "en": "Season 1"}} for s in series
-    ], rng)
+    seasons = _bulk(
+        owner,
+        [
+            {
+                "work": {
+                    "ref": f"{s.ref}/S1",
+                    "kind": "season",
+                    "parent": s,
+                    "number": 1,
+                    "original_title": "Сезон 1",
+                    "original_language": "ru",
+                },
+                "titles": {"ru": "Сезон 1", "zh-Hans": "第1季", "en": "Season 1"},
+            }
+            for s in series
+        ],
+        rng,
+    )
     episodes = []
     for season in seasons:
         for e in range(1, rng.randint(2, 3) + 1):
-            episodes.append({"work": {"ref": f"{season.ref}E{e}", "kind": "episode", "parent": season, "number": e, "original_title": f"Серия {e}",
-                                      "original_language": "ru", "runtime_minutes": 50},
-                             "titles": {"ru": f"Серия {e}", "zh-Hans": f"第{e}集", "en": f"Episode {e}"}})
+            episodes.append(
+                {
+                    "work": {
+                        "ref": f"{season.ref}E{e}",
+                        "kind": "episode",
+                        "parent": season,
+                        "number": e,
+                        "original_title": f"Серия {e}",
+                        "original_language": "ru",
+                        "runtime_minutes": 50,
+                    },
+                    "titles": {"ru": f"Серия {e}", "zh-Hans": f"第{e}集", "en": f"Episode {e}"},
+                }
+            )
     _bulk(owner, episodes, rng)
 
 
@@ -136,21 +224,53 @@ def _children(owner: Organisation, series: list[Work], rng: random.Random) -> No
 # one cell overlap unless both are non-exclusive; holdbacks sit on cells nobody was granted.
 
 LICENSEES = [
-    ("scale-lic-ru-svod", "Volna Online", "RU"), ("scale-lic-cn-video", "Jinhe Video 金河视频", "CN"),
-    ("scale-lic-kz-tv", "Dala TV", "KZ"), ("scale-lic-eu-stream", "Eurostream", "DE"),
-    ("scale-lic-asia-vod", "Lotus VOD", "TH"), ("scale-lic-global", "Globe Screens", "US"),
+    ("scale-lic-ru-svod", "Volna Online", "RU"),
+    ("scale-lic-cn-video", "Jinhe Video 金河视频", "CN"),
+    ("scale-lic-kz-tv", "Dala TV", "KZ"),
+    ("scale-lic-eu-stream", "Eurostream", "DE"),
+    ("scale-lic-asia-vod", "Lotus VOD", "TH"),
+    ("scale-lic-global", "Globe Screens", "US"),
 ]
 # (territories, excluded, media, weight): what an online cinema buys, from one market to the world.
 HOLDING_PROFILES = [
-    (["RU"], [], ["vod"], 16), (["CN"], [], ["vod"], 8), (["KZ"], [], ["vod", "tv"], 3), (["BY"], [], ["svod", "avod"], 2),
-    (["UZ"], [], ["tv"], 2), (["US"], [], ["svod"], 3), (["DE"], [], ["svod", "tvod"], 2), (["TR"], [], ["vod"], 2),
-    (["VN"], [], ["svod", "avod"], 2), (["TH"], [], ["svod"], 2), (["RU"], [], ["all"], 6), (["RU", "BY", "KZ"], [], ["vod"], 8),
-    (["CIS"], [], ["svod", "avod", "tvod"], 9), (["GREATER_CHINA"], [], ["vod"], 8), (["030"], [], ["svod"], 5),
-    (["035"], [], ["svod", "avod"], 4), (["151"], [], ["svod", "est"], 4), (["155"], [], ["svod"], 3), (["EU"], [], ["svod"], 3),
-    (["WORLD"], ["CN", "RU"], ["svod"], 0.8), (["WORLD"], [], ["svod", "avod"], 0.2),
+    (["RU"], [], ["vod"], 16),
+    (["CN"], [], ["vod"], 8),
+    (["KZ"], [], ["vod", "tv"], 3),
+    (["BY"], [], ["svod", "avod"], 2),
+    (["UZ"], [], ["tv"], 2),
+    (["US"], [], ["svod"], 3),
+    (["DE"], [], ["svod", "tvod"], 2),
+    (["TR"], [], ["vod"], 2),
+    (["VN"], [], ["svod", "avod"], 2),
+    (["TH"], [], ["svod"], 2),
+    (["RU"], [], ["all"], 6),
+    (["RU", "BY", "KZ"], [], ["vod"], 8),
+    (["CIS"], [], ["svod", "avod", "tvod"], 9),
+    (["GREATER_CHINA"], [], ["vod"], 8),
+    (["030"], [], ["svod"], 5),
+    (["035"], [], ["svod", "avod"], 4),
+    (["151"], [], ["svod", "est"], 4),
+    (["155"], [], ["svod"], 3),
+    (["EU"], [], ["svod"], 3),
+    (["WORLD"], ["CN", "RU"], ["svod"], 0.8),
+    (["WORLD"], [], ["svod", "avod"], 0.2),
 ]
-ATOM_COLUMNS = ("kind", "work_id", "territory", "media", "start", "end", "ends_early_on", "effective_end", "holder_id",
-                "licensee_id", "exclusive", "sublicensable", "term_id", "contract_id")
+ATOM_COLUMNS = (
+    "kind",
+    "work_id",
+    "territory",
+    "media",
+    "start",
+    "end",
+    "ends_early_on",
+    "effective_end",
+    "holder_id",
+    "licensee_id",
+    "exclusive",
+    "sublicensable",
+    "term_id",
+    "contract_id",
+)
 
 
 @dataclass
@@ -186,7 +306,8 @@ def generate_rights(owner: Organisation, *, seed: int = 105, progress: bool = Fa
     rng = random.Random(seed)
     top = list(Work.objects.filter(owner=owner, kind__in=["feature", "series"]).order_by("id").values_list("id", flat=True))
     licensees = [
-        Organisation.objects.filter(slug=slug).first() or parties.create_organisation(slug=slug, name=name, kind="platform", country=country)
+        Organisation.objects.filter(slug=slug).first()
+        or parties.create_organisation(slug=slug, name=name, kind="platform", country=country)
         for slug, name, country in LICENSEES
     ]
     contracts, terms = _plan_ledger(owner.pk, [o.pk for o in licensees], top, rng)
@@ -214,8 +335,19 @@ def _plan_ledger(owner_id: int, licensee_ids: list[int], top: list[int], rng: ra
         held = []
         for profile in _profiles(rng, weights):
             territories_, excluded, media_, _ = profile
-            term = _term(len(contracts) - 1, "holding", batch, territories_, excluded, media_, start, end,
-                         exclusive=rng.random() < 0.6, sublicensable=rng.random() < 0.85, holder=owner_id)
+            term = _term(
+                len(contracts) - 1,
+                "holding",
+                batch,
+                territories_,
+                excluded,
+                media_,
+                start,
+                end,
+                exclusive=rng.random() < 0.6,
+                sublicensable=rng.random() < 0.85,
+                holder=owner_id,
+            )
             if any(set(term.countries) & set(h.countries) and set(term.leaves) & set(h.leaves) for h in held):
                 continue  # one holding per cell: a second acquisition covers other cells
             held.append(term)
@@ -233,7 +365,9 @@ def _plan_ledger(owner_id: int, licensee_ids: list[int], top: list[int], rng: ra
     return contracts, terms
 
 
-def _every_kind(terms: list[_PlannedTerm], ungranted: list[_PlannedTerm], contracts: list, owner_id: int, licensee_ids: list[int], rng) -> None:
+def _every_kind(
+    terms: list[_PlannedTerm], ungranted: list[_PlannedTerm], contracts: list, owner_id: int, licensee_ids: list[int], rng
+) -> None:
     """Even a tiny library has a holdback and a termination, so tests see every kind of row."""
     if ungranted and not any(t.kind == "holdback" for t in terms):
         terms.append(_holdback(ungranted[-1], contracts, owner_id, licensee_ids, rng))
@@ -281,8 +415,20 @@ def _grants(holding: _PlannedTerm, contracts: list, owner_id: int, licensee_ids:
         if start >= end:
             break
         contracts.append(("licence", owner_id, "", licensee, f"LIC-{len(contracts) + 1:05d}", start))
-        term = _term(len(contracts) - 1, "grant", works, where[0], where[1], leaves, start, end,
-                     exclusive=exclusive, sublicensable=rng.random() < 0.2, holder=owner_id, licensee=licensee)
+        term = _term(
+            len(contracts) - 1,
+            "grant",
+            works,
+            where[0],
+            where[1],
+            leaves,
+            start,
+            end,
+            exclusive=exclusive,
+            sublicensable=rng.random() < 0.2,
+            holder=owner_id,
+            licensee=licensee,
+        )
         if rng.random() < 0.06:
             term.ends_early_on = start + (end - start) * rng.uniform(0.1, 0.9)
         out.append(term)
@@ -292,8 +438,19 @@ def _grants(holding: _PlannedTerm, contracts: list, owner_id: int, licensee_ids:
 def _holdback(holding: _PlannedTerm, contracts: list, owner_id: int, licensee_ids: list[int], rng: random.Random) -> _PlannedTerm:
     start = _add_months(holding.start, rng.randint(0, 12))
     contracts.append(("holdback", owner_id, "", rng.choice(licensee_ids), f"HB-{len(contracts) + 1:05d}", start))
-    return _term(len(contracts) - 1, "holdback", holding.works, [holding.countries[0]], [], [rng.choice(holding.leaves)],
-                 start, _add_months(start, 12 * rng.randint(1, 2)), exclusive=False, sublicensable=False, holder=owner_id)
+    return _term(
+        len(contracts) - 1,
+        "holdback",
+        holding.works,
+        [holding.countries[0]],
+        [],
+        [rng.choice(holding.leaves)],
+        start,
+        _add_months(start, 12 * rng.randint(1, 2)),
+        exclusive=False,
+        sublicensable=False,
+        holder=owner_id,
+    )
 
 
 def _add_months(day: date, months: int) -> date:
@@ -305,15 +462,29 @@ def _write_ledger(contracts: list[tuple], planned: list[_PlannedTerm], progress:
     from kinomost.rights.models import Contract, Term
 
     made = Contract.objects.bulk_create(
-        [Contract(kind=k, licensor_id=lor, licensor_name=name, licensee_id=lee, reference=ref, signed_on=signed)
-         for k, lor, name, lee, ref, signed in contracts],
+        [
+            Contract(kind=k, licensor_id=lor, licensor_name=name, licensee_id=lee, reference=ref, signed_on=signed)
+            for k, lor, name, lee, ref, signed in contracts
+        ],
         batch_size=5000,
     )
     contract_ids = [c.pk for c in made]
     terms = Term.objects.bulk_create(
-        [Term(contract_id=contract_ids[p.contract], kind=p.kind, territories=p.territories, territories_excluded=p.excluded,
-              media=p.media, start=p.start, end=p.end, ends_early_on=p.ends_early_on, exclusive=p.exclusive,
-              sublicensable=p.sublicensable) for p in planned],
+        [
+            Term(
+                contract_id=contract_ids[p.contract],
+                kind=p.kind,
+                territories=p.territories,
+                territories_excluded=p.excluded,
+                media=p.media,
+                start=p.start,
+                end=p.end,
+                ends_early_on=p.ends_early_on,
+                exclusive=p.exclusive,
+                sublicensable=p.sublicensable,
+            )
+            for p in planned
+        ],
         batch_size=5000,
     )
     Through = Term.works.through
@@ -330,7 +501,18 @@ def _atom_rows(contract_ids: list[int], terms: list, planned: list[_PlannedTerm]
     for term, p in zip(terms, planned):
         end = p.end or OPEN_END
         effective = end if p.ends_early_on is None else max(p.start, min(end, p.ends_early_on))
-        shared = (p.start, end, p.ends_early_on, effective, p.holder, p.licensee, p.exclusive, p.sublicensable, term.pk, contract_ids[p.contract])
+        shared = (
+            p.start,
+            end,
+            p.ends_early_on,
+            effective,
+            p.holder,
+            p.licensee,
+            p.exclusive,
+            p.sublicensable,
+            term.pk,
+            contract_ids[p.contract],
+        )
         for work in p.works:
             for country in p.countries:
                 for leaf in p.leaves:
@@ -409,8 +591,15 @@ def generate_storefront(owner: Organisation, *, progress: bool = False) -> int:
     if platform is not None:
         return VisibleWork.objects.filter(platform=platform).count()
     with transaction.atomic():
-        platform = Platform.objects.create(organisation=owner, slug=PLATFORM, name="Scale Cinema 规模影院", territories=["RU"],
-                                           media=["svod"], languages=["ru", "zh-Hans", "en"], currency="RUB")
+        platform = Platform.objects.create(
+            organisation=owner,
+            slug=PLATFORM,
+            name="Scale Cinema 规模影院",
+            territories=["RU"],
+            media=["svod"],
+            languages=["ru", "zh-Hans", "en"],
+            currency="RUB",
+        )
         _storefront_holding(owner)
         _genres(owner)
         packages = _packages(owner, platform)
@@ -436,14 +625,30 @@ def _storefront_holding(owner: Organisation) -> None:
 
     top = list(Work.objects.filter(owner=owner, kind__in=["feature", "series"]).order_by("id").values_list("id", flat=True))
     start = date(2020, 1, 1)
-    contract = Contract.objects.create(kind=ContractKind.ACQUISITION, licensee=owner, licensor_name="Scale Studios",
-                                       reference=STOREFRONT_CONTRACT, signed_on=start)
+    contract = Contract.objects.create(
+        kind=ContractKind.ACQUISITION, licensee=owner, licensor_name="Scale Studios", reference=STOREFRONT_CONTRACT, signed_on=start
+    )
     term = Term.objects.create(contract=contract, kind=AtomKind.HOLDING, territories=["RU"], media=["svod"], start=start)
     Through = Term.works.through
     Through.objects.bulk_create([Through(term_id=term.pk, work_id=w) for w in top], batch_size=20000)
     RightAtom.objects.bulk_create(
-        [RightAtom(kind=AtomKind.HOLDING, work_id=w, territory="RU", media="svod", start=start, end=OPEN_END, effective_end=OPEN_END,
-                   holder_id=owner.pk, term_id=term.pk, contract_id=contract.pk) for w in top], batch_size=20000)
+        [
+            RightAtom(
+                kind=AtomKind.HOLDING,
+                work_id=w,
+                territory="RU",
+                media="svod",
+                start=start,
+                end=OPEN_END,
+                effective_end=OPEN_END,
+                holder_id=owner.pk,
+                term_id=term.pk,
+                contract_id=contract.pk,
+            )
+            for w in top
+        ],
+        batch_size=20000,
+    )
 
 
 def _genres(owner: Organisation) -> None:
@@ -456,7 +661,9 @@ def _genres(owner: Organisation) -> None:
     rng = random.Random(106)
     slugs = list(Genre.objects.order_by("slug").values_list("slug", flat=True))
     top = Work.objects.filter(owner=owner, kind__in=["feature", "series"]).order_by("id").values_list("id", flat=True)
-    Through.objects.bulk_create([Through(work_id=w, genre_id=g) for w in top for g in rng.sample(slugs, rng.randint(1, 2))], batch_size=20000)
+    Through.objects.bulk_create(
+        [Through(work_id=w, genre_id=g) for w in top for g in rng.sample(slugs, rng.randint(1, 2))], batch_size=20000
+    )
 
 
 def _packages(owner: Organisation, platform) -> int:
@@ -473,9 +680,24 @@ def _packages(owner: Organisation, platform) -> int:
     now = timezone.now()
     for first in range(0, len(playable), 20000):
         Asset.objects.bulk_create(
-            [Asset(organisation=owner, work_id=w, platform=platform, status=AssetStatus.READY, progress=100.0, master_playlist="master.m3u8",
-                   duration=50 * 60.0, key=key, iv=iv, ladder=[360], ready_at=now - timedelta(seconds=len(playable) - i))
-             for i, w in enumerate(playable[first : first + 20000], start=first)], batch_size=5000)
+            [
+                Asset(
+                    organisation=owner,
+                    work_id=w,
+                    platform=platform,
+                    status=AssetStatus.READY,
+                    progress=100.0,
+                    master_playlist="master.m3u8",
+                    duration=50 * 60.0,
+                    key=key,
+                    iv=iv,
+                    ladder=[360],
+                    ready_at=now - timedelta(seconds=len(playable) - i),
+                )
+                for i, w in enumerate(playable[first : first + 20000], start=first)
+            ],
+            batch_size=5000,
+        )
     return len(playable)
 
 

@@ -156,8 +156,11 @@ class Catalogue:
 
     def _credits(self, work: Work, people: list[Person]) -> None:
         director, writer, composer, *cast = self.rng.sample(people, 6)
-        self.credits += [add_credit(work, director, CreditRole.DIRECTOR), add_credit(work, writer, CreditRole.WRITER),
-                         add_credit(work, composer, CreditRole.COMPOSER)]
+        self.credits += [
+            add_credit(work, director, CreditRole.DIRECTOR),
+            add_credit(work, writer, CreditRole.WRITER),
+            add_credit(work, composer, CreditRole.COMPOSER),
+        ]
         self.credits += [add_credit(work, p, CreditRole.CAST, order=i) for i, p in enumerate(cast)]
 
     # --- one work -----------------------------------------------------------------------------
@@ -182,13 +185,20 @@ class Catalogue:
         rng = self.rng
         mkrf = extra.pop("mkrf", None) or rng.choice(MKRF[1:] if kind == "feature" else MKRF[:3])
         data = services.WorkInput(
-            ref=ref, kind=kind, titles=titles.with_traditional(names, rng), synopses=self._synopses(),
-            original_language=lang, original_title=names[lang], countries=extra.pop("countries", ["RU" if lang == "ru" else "CN"]),
+            ref=ref,
+            kind=kind,
+            titles=titles.with_traditional(names, rng),
+            synopses=self._synopses(),
+            original_language=lang,
+            original_title=names[lang],
+            countries=extra.pop("countries", ["RU" if lang == "ru" else "CN"]),
             year=extra.pop("year", None) or rng.randint(1958, 2025),
             runtime_minutes=None if kind == "series" else extra.pop("runtime", None) or rng.randint(85, 150),
-            genres=extra.pop("genres"), ratings=self._ratings(mkrf, extra.pop("rating", None), lang != "ru"),
+            genres=extra.pop("genres"),
+            ratings=self._ratings(mkrf, extra.pop("rating", None), lang != "ru"),
             eidr=extra.pop("eidr", None) or (eidr(rng) if rng.random() < 0.3 else None),
-            is_listed=extra.pop("listed", True), popularity=extra.pop("popularity", None) or round(rng.random() * 60, 1),
+            is_listed=extra.pop("listed", True),
+            popularity=extra.pop("popularity", None) or round(rng.random() * 60, 1),
         )
         work, _ = services.save_work(owner, data, reindex=False)
         work.production_companies.add(owner)
@@ -211,8 +221,20 @@ class Catalogue:
         """The first package: 300 Russian features (headliners first), all listed for partners."""
         films = self.orgs["severny-films"]
         for n, (names, year, genres, mkrf, rating) in enumerate(words.RU_HEADLINERS, start=1):
-            work = self.work(films, f"SEV-F-{n:04d}", "feature", names, "ru", year=year, genres=genres, mkrf=mkrf,
-                             rating=rating, eidr=eidr(self.rng), poster=True, popularity=100 - n)
+            work = self.work(
+                films,
+                f"SEV-F-{n:04d}",
+                "feature",
+                names,
+                "ru",
+                year=year,
+                genres=genres,
+                mkrf=mkrf,
+                rating=rating,
+                eidr=eidr(self.rng),
+                poster=True,
+                popularity=100 - n,
+            )
             self._credits(work, self.ru_people)
         for n in range(len(words.RU_HEADLINERS) + 1, PACKAGE_SIZE + 1):
             work = self.work(films, f"SEV-F-{n:04d}", "feature", self.names.next(), "ru", genres=self.rng.sample(RU_GENRES, 2))
@@ -222,8 +244,16 @@ class Catalogue:
         """Animations and documentaries in the marketplace; the channel's own programmes stay private."""
         films, tv = self.orgs["severny-films"], self.orgs["severny-tv"]
         for n in range(1, 9):
-            self.work(films, f"SEV-A-{n:03d}", "animation", self.names.next(), "ru", genres=["animation", "family"],
-                      runtime=self.rng.randint(70, 95), mkrf=self.rng.choice(MKRF[:2]))
+            self.work(
+                films,
+                f"SEV-A-{n:03d}",
+                "animation",
+                self.names.next(),
+                "ru",
+                genres=["animation", "family"],
+                runtime=self.rng.randint(70, 95),
+                mkrf=self.rng.choice(MKRF[:2]),
+            )
         for n, (subject, place) in enumerate(((s, p) for s in words.DOC_SUBJECTS for p in words.PLACES[:4]), start=1):
             names = titles.documentary(subject, place)
             self.work(films, f"SEV-D-{n:03d}", "documentary", names, "ru", genres=["documentary"], runtime=self.rng.randint(45, 90))
@@ -237,12 +267,25 @@ class Catalogue:
         """Pearl's features (mostly listed), and the films the state distributor offers abroad."""
         pearl, huaxia = self.orgs["pearl-media"], self.orgs["huaxia-film"]
         for n, (names, year, genres, mkrf, rating) in enumerate(words.CN_HEADLINERS, start=1):
-            work = self.work(pearl, f"PEARL-F-{n:04d}", "feature", names, "zh-Hans", year=year, genres=genres, mkrf=mkrf,
-                             rating=rating, eidr=eidr(self.rng), poster=True, popularity=95 - n)
+            work = self.work(
+                pearl,
+                f"PEARL-F-{n:04d}",
+                "feature",
+                names,
+                "zh-Hans",
+                year=year,
+                genres=genres,
+                mkrf=mkrf,
+                rating=rating,
+                eidr=eidr(self.rng),
+                poster=True,
+                popularity=95 - n,
+            )
             self._credits(work, self.cn_people)
         for n in range(len(words.CN_HEADLINERS) + 1, 61):
-            work = self.work(pearl, f"PEARL-F-{n:04d}", "feature", self.names.next(), "zh-Hans",
-                             genres=self.rng.sample(CN_GENRES, 2), listed=n <= 50)
+            work = self.work(
+                pearl, f"PEARL-F-{n:04d}", "feature", self.names.next(), "zh-Hans", genres=self.rng.sample(CN_GENRES, 2), listed=n <= 50
+            )
             self._credits(work, self.cn_people)
         for n in range(1, 21):
             work = self.work(huaxia, f"HX-{n:04d}", "feature", self.names.next(), "zh-Hans", genres=self.rng.sample(CN_GENRES, 2))
@@ -262,16 +305,39 @@ class Catalogue:
 
     def _series(self, owner: Organisation, ref: str, names: dict[str, str], lang: str) -> None:
         """A series with 1–3 seasons of 4–10 episodes; episodes carry their own MKRF label (436-FZ)."""
-        self.work(owner, ref, "series", names, lang, genres=self.rng.sample(RU_GENRES if lang == "ru" else CN_GENRES, 2),
-                  poster=True, mkrf="16+")
+        self.work(
+            owner, ref, "series", names, lang, genres=self.rng.sample(RU_GENRES if lang == "ru" else CN_GENRES, 2), poster=True, mkrf="16+"
+        )
         for s in range(1, self.rng.randint(1, 3) + 1):
             season_names = {"ru": f"Сезон {s}", "zh-Hans": f"第{s}季", "en": f"Season {s}"}
             season_ref = f"{ref}/S{s}"
-            services.save_work(owner, services.WorkInput(ref=season_ref, kind="season", titles=season_names, parent_ref=ref,
-                                                         number=s, is_listed=True, ratings=[("RU", "MKRF", "16+")]), reindex=False)
+            services.save_work(
+                owner,
+                services.WorkInput(
+                    ref=season_ref,
+                    kind="season",
+                    titles=season_names,
+                    parent_ref=ref,
+                    number=s,
+                    is_listed=True,
+                    ratings=[("RU", "MKRF", "16+")],
+                ),
+                reindex=False,
+            )
             for e in range(1, self.rng.randint(4, 10) + 1):
                 episode_names = {"ru": f"Серия {e}", "zh-Hans": f"第{e}集", "en": f"Episode {e}"}
-                services.save_work(owner, services.WorkInput(
-                    ref=f"{season_ref}E{e}", kind="episode", titles=episode_names, synopses=self._synopses(), parent_ref=season_ref,
-                    number=e, runtime_minutes=self.rng.randint(42, 55), ratings=[("RU", "MKRF", "16+")], is_listed=True,
-                ), reindex=False)
+                services.save_work(
+                    owner,
+                    services.WorkInput(
+                        ref=f"{season_ref}E{e}",
+                        kind="episode",
+                        titles=episode_names,
+                        synopses=self._synopses(),
+                        parent_ref=season_ref,
+                        number=e,
+                        runtime_minutes=self.rng.randint(42, 55),
+                        ratings=[("RU", "MKRF", "16+")],
+                        is_listed=True,
+                    ),
+                    reindex=False,
+                )

@@ -22,8 +22,16 @@ router = Router(tags=["exchange"])
 
 # ---------------------------------------------------------------- schemas
 
-Amount = Annotated[Decimal, Field(ge=0, lt=money.MAX_AMOUNT, max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_PLACES,
-                                  description="an amount in the currency (below core.money's bound)")]
+Amount = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        lt=money.MAX_AMOUNT,
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=AMOUNT_PLACES,
+        description="an amount in the currency (below core.money's bound)",
+    ),
+]
 Share = Annotated[Decimal, Field(ge=0, le=100, decimal_places=AMOUNT_PLACES, description="percent of revenue to the licensor")]
 
 
@@ -48,8 +56,9 @@ class ProposalIn(Schema):
     minimum_guarantee: Amount = Decimal("0")
 
     def to_input(self) -> ProposalInput:
-        return ProposalInput(works=self.works, terms=[t.dict() for t in self.terms], currency=self.currency,
-                             **{f: getattr(self, f) for f in MONEY_FIELDS})
+        return ProposalInput(
+            works=self.works, terms=[t.dict() for t in self.terms], currency=self.currency, **{f: getattr(self, f) for f in MONEY_FIELDS}
+        )
 
 
 class FilterIn(Schema):
@@ -88,8 +97,11 @@ class StepIn(Schema):
     note: str = ""
     reason: str = ""
     on_date: date | None = None
-    confirm: bool = Field(False, description="countersign, sign: true once the person read what the signature does "
-                                             "(unconfirmed, the step is refused with 409 confirmation_needed, stating it)")
+    confirm: bool = Field(
+        False,
+        description="countersign, sign: true once the person read what the signature does "
+        "(unconfirmed, the step is refused with 409 confirmation_needed, stating it)",
+    )
 
 
 class MessageIn(Schema):
@@ -289,14 +301,33 @@ def _money(obj) -> dict:
 
 def _works(works) -> list[dict]:
     lang = reader_language()
-    return [{"id": w.pk, "ref": w.ref, "kind": w.kind, "year": w.year, "runtime_minutes": w.runtime_minutes,
-             "title": catalog_selectors.display_title(w, lang)} for w in works]
+    return [
+        {
+            "id": w.pk,
+            "ref": w.ref,
+            "kind": w.kind,
+            "year": w.year,
+            "runtime_minutes": w.runtime_minutes,
+            "title": catalog_selectors.display_title(w, lang),
+        }
+        for w in works
+    ]
 
 
 def _deal_summary(deal) -> dict:
-    return {"id": deal.pk, "reference": deal.reference, "name": deal.name, "state": deal.state, "licensor": _org(deal.licensor),
-            "licensee": _org(deal.licensee), "expires_on": deal.expires_on, "countersigned_on": deal.countersigned_on, "signed_on": deal.signed_on,
-            "terminated_on": deal.terminated_on, "closed_reason": deal.closed_reason}
+    return {
+        "id": deal.pk,
+        "reference": deal.reference,
+        "name": deal.name,
+        "state": deal.state,
+        "licensor": _org(deal.licensor),
+        "licensee": _org(deal.licensee),
+        "expires_on": deal.expires_on,
+        "countersigned_on": deal.countersigned_on,
+        "signed_on": deal.signed_on,
+        "terminated_on": deal.terminated_on,
+        "closed_reason": deal.closed_reason,
+    }
 
 
 def _deal(request, deal) -> dict:
@@ -304,22 +335,50 @@ def _deal(request, deal) -> dict:
     return {
         **_deal_summary(deal),
         "steps": deals.steps_for(request.auth, deal),
-        "versions": [{"number": v.number, "author": v.author_id, "note": v.note, "created_at": v.created_at, "terms": v.terms,
-                      "works": _works(i.work for i in v.items.all()), **_money(v)} for v in deal.versions.all()],
+        "versions": [
+            {
+                "number": v.number,
+                "author": v.author_id,
+                "note": v.note,
+                "created_at": v.created_at,
+                "terms": v.terms,
+                "works": _works(i.work for i in v.items.all()),
+                **_money(v),
+            }
+            for v in deal.versions.all()
+        ],
         "messages": [{"author": m.author_id, "body": m.body, "created_at": m.created_at} for m in deal.messages.all()],
     }
 
 
 def _offer(offer) -> dict:
-    return {"id": offer.pk, "name": offer.name, "sender": _org(offer.sender), "status": offer.status, "message": offer.message,
-            "expires_on": offer.expires_on, "filter": offer.saved_filter, "terms": offer.terms, **_money(offer),
-            "works": _works(i.work for i in offer.items.select_related("work").prefetch_related("work__localizations"))}
+    return {
+        "id": offer.pk,
+        "name": offer.name,
+        "sender": _org(offer.sender),
+        "status": offer.status,
+        "message": offer.message,
+        "expires_on": offer.expires_on,
+        "filter": offer.saved_filter,
+        "terms": offer.terms,
+        **_money(offer),
+        "works": _works(i.work for i in offer.items.select_related("work").prefetch_related("work__localizations")),
+    }
 
 
 def _approval(a) -> dict:
-    return {"id": a.pk, "work": a.work_id, "territory": a.territory, "kind": a.kind, "status": a.status, "number": a.number,
-            "issued_on": a.issued_on, "platform": a.platform.slug if a.platform_id else None,
-            "permitted_use": a.permitted_use, "age_category": a.age_category}
+    return {
+        "id": a.pk,
+        "work": a.work_id,
+        "territory": a.territory,
+        "kind": a.kind,
+        "status": a.status,
+        "number": a.number,
+        "issued_on": a.issued_on,
+        "platform": a.platform.slug if a.platform_id else None,
+        "permitted_use": a.permitted_use,
+        "age_category": a.age_category,
+    }
 
 
 # ---------------------------------------------------------------- offers
@@ -335,9 +394,17 @@ def create_offer(request, payload: OfferIn):
     flt = None
     if payload.filter is not None:
         data = payload.filter.dict()
-        flt = offers.PackageFilter(**{**data, "available_for": payload.filter.available_for.dict() if payload.filter.available_for else None})
-    offer = offers.create_offer(request.auth, name=payload.name, proposal=payload.proposal.to_input(), package_filter=flt,
-                                message=payload.message, expires_on=payload.expires_on)
+        flt = offers.PackageFilter(
+            **{**data, "available_for": payload.filter.available_for.dict() if payload.filter.available_for else None}
+        )
+    offer = offers.create_offer(
+        request.auth,
+        name=payload.name,
+        proposal=payload.proposal.to_input(),
+        package_filter=flt,
+        message=payload.message,
+        expires_on=payload.expires_on,
+    )
     return Status(201, _offer(offer))
 
 
@@ -364,8 +431,15 @@ def create_deal(request, payload: DealIn):
     from kinomost.parties.models import Organisation
 
     other = Organisation.objects.filter(slug=payload.counterparty).first()
-    deal = deals.create_deal(request.auth, other.pk if other else 0, payload.proposal.to_input(), as_licensor=payload.as_licensor,
-                             name=payload.name, expires_on=payload.expires_on, message=payload.message)
+    deal = deals.create_deal(
+        request.auth,
+        other.pk if other else 0,
+        payload.proposal.to_input(),
+        as_licensor=payload.as_licensor,
+        name=payload.name,
+        expires_on=payload.expires_on,
+        message=payload.message,
+    )
     return Status(201, _deal(request, deal))
 
 
@@ -374,10 +448,20 @@ def get_deal(request, deal_id: RecordId):
     return _deal(request, selectors.deal_detail(request.auth, deal_id))
 
 
-@router.post("/deals/{deal_id}/steps/{step}", response=DealOut, summary="Take a step: propose, counter, accept, reject, withdraw, call_off, countersign, sign, activate, terminate")
+@router.post(
+    "/deals/{deal_id}/steps/{step}",
+    response=DealOut,
+    summary="Take a step: propose, counter, accept, reject, withdraw, call_off, countersign, sign, activate, terminate",
+)
 def take_step(request, deal_id: RecordId, step: str, payload: StepIn):
-    data = steps.StepInput(proposal=payload.proposal.to_input() if payload.proposal else None, works=payload.works,
-                           note=payload.note, reason=payload.reason, on_date=payload.on_date, confirmed=payload.confirm)
+    data = steps.StepInput(
+        proposal=payload.proposal.to_input() if payload.proposal else None,
+        works=payload.works,
+        note=payload.note,
+        reason=payload.reason,
+        on_date=payload.on_date,
+        confirmed=payload.confirm,
+    )
     result = steps.take_step(request.auth, deal_id, step, data)
     deal = getattr(result, "deal", result)
     body = _deal(request, deal)
@@ -412,7 +496,9 @@ def change_approval(request, approval_id: RecordId, payload: ApprovalStatusIn):
     return _approval(approvals.change_status(request.auth, approval_id, payload.status, number=payload.number, issued_on=payload.issued_on))
 
 
-@router.get("/clearance", response={200: ClearanceOut, 404: ErrorOut}, summary="Which approvals a work still needs in a territory and media")
+@router.get(
+    "/clearance", response={200: ClearanceOut, 404: ErrorOut}, summary="Which approvals a work still needs in a territory and media"
+)
 def clearance(request, params: Query[ClearanceQuery]):
     work = catalog_selectors.work_for(request.auth, params.work)
     missing = selectors.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
@@ -427,13 +513,23 @@ def quota_counters(request, params: Query[QuotaQuery]):
 # ---------------------------------------------------------------- balance, inbox
 
 
-@router.get("/balance", response={200: BalanceOut, 404: ErrorOut}, summary="Balance of the exchange: works, hours and money each way, equal-exchange index",
-            openapi_extra=download("text/csv", XLSX))
+@router.get(
+    "/balance",
+    response={200: BalanceOut, 404: ErrorOut},
+    summary="Balance of the exchange: works, hours and money each way, equal-exchange index",
+    openapi_extra=download("text/csv", XLSX),
+)
 def balance(request, params: Query[BalanceQuery]):
     result = selectors.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)
     if params.format == "json":
-        return {"scope": result.scope, "a": result.a, "b": result.b, "by": result.by,
-                "rows": [r.as_dict() for r in result.rows], "total": result.total.as_dict()}
+        return {
+            "scope": result.scope,
+            "a": result.a,
+            "b": result.b,
+            "by": result.by,
+            "rows": [r.as_dict() for r in result.rows],
+            "total": result.total.as_dict(),
+        }
     content_type = "text/csv; charset=utf-8" if params.format == "csv" else XLSX
     response = HttpResponse(exports.export_balance(result, params.format), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="balance-{params.a}-{params.b}.{params.format}"'
@@ -442,8 +538,10 @@ def balance(request, params: Query[BalanceQuery]):
 
 @router.get("/inbox", response=list[NotificationOut], summary="Notifications for this organisation")
 def inbox(request, unread: bool = False):
-    return [{"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
-            for n, read in selectors.inbox_page(request.auth, unread_only=unread)]
+    return [
+        {"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
+        for n, read in selectors.inbox_page(request.auth, unread_only=unread)
+    ]
 
 
 @router.post("/inbox/read", response=MarkedOut, summary="Mark notifications read")

@@ -26,8 +26,19 @@ from kinomost.rights.models import RightAtom
 AGE_CATEGORIES = ("0+", "6+", "12+", "16+", "18+")  # Russia, 436-FZ
 
 
-def record_approval(actor, *, work_id: int, territory: str, kind: str, status: str = ApprovalStatus.PENDING, number: str = "",
-                    issued_on=None, platform: str | None = None, permitted_use: str = "", age_category: str = "") -> Approval:
+def record_approval(
+    actor,
+    *,
+    work_id: int,
+    territory: str,
+    kind: str,
+    status: str = ApprovalStatus.PENDING,
+    number: str = "",
+    issued_on=None,
+    platform: str | None = None,
+    permitted_use: str = "",
+    age_category: str = "",
+) -> Approval:
     actor.require(NEGOTIATE, _("record approvals"))
     problems = {}
     country = _country(territory, problems)
@@ -44,11 +55,27 @@ def record_approval(actor, *, work_id: int, territory: str, kind: str, status: s
     platform_org = _platform(platform)
     with transaction.atomic():
         approval = Approval.objects.create(
-            organisation=actor.organisation, work=work, territory=country, kind=kind, status=status, number=number.strip(),
-            issued_on=day, platform=platform_org, permitted_use=permitted_use.strip(), age_category=age_category,
+            organisation=actor.organisation,
+            work=work,
+            territory=country,
+            kind=kind,
+            status=status,
+            number=number.strip(),
+            issued_on=day,
+            platform=platform_org,
+            permitted_use=permitted_use.strip(),
+            age_category=age_category,
         )
-        audit.record("exchange.approval_recorded", actor=actor, obj=approval,
-                     work=work.pk, territory=country, kind=kind, status=status, number=approval.number)
+        audit.record(
+            "exchange.approval_recorded",
+            actor=actor,
+            obj=approval,
+            work=work.pk,
+            territory=country,
+            kind=kind,
+            status=status,
+            number=approval.number,
+        )
         approvals_changed.send(sender=Approval, works={work.pk}, territory=country)
         _tell_parties(approval)
     return approval
@@ -74,8 +101,15 @@ def change_status(actor, approval_id: int, status: str, *, number: str | None = 
         if day is not None:
             approval.issued_on = day
         approval.save()
-        audit.record("exchange.approval_changed", actor=actor, obj=approval,
-                     before=before, after=status, work=approval.work_id, territory=approval.territory)
+        audit.record(
+            "exchange.approval_changed",
+            actor=actor,
+            obj=approval,
+            before=before,
+            after=status,
+            work=approval.work_id,
+            territory=approval.territory,
+        )
         approvals_changed.send(sender=Approval, works={approval.work_id}, territory=approval.territory)  # a revocation hides it now
         _tell_parties(approval)
     return approval
@@ -148,5 +182,11 @@ def _tell_parties(approval: Approval) -> None:
         parties |= {deal.licensor_id, deal.licensee_id}
     parties.add(approval.organisation_id)
     for org_id in parties:
-        notify(org_id, NotificationKind.APPROVAL_CHANGED, approval=approval, work=approval.work.ref,
-               territory=approval.territory, status=approval.status)
+        notify(
+            org_id,
+            NotificationKind.APPROVAL_CHANGED,
+            approval=approval,
+            work=approval.work.ref,
+            territory=approval.territory,
+            status=approval.status,
+        )

@@ -53,8 +53,12 @@ class Flow:
         return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
 
     def as_dict(self) -> dict:
-        return {"works": len(self.works), "hours": str(self.hours), "money": {c: str(v) for c, v in sorted(self.money.items())},
-                "royalties": {c: str(v) for c, v in sorted(self.royalties.items())}}
+        return {
+            "works": len(self.works),
+            "hours": str(self.hours),
+            "money": {c: str(v) for c, v in sorted(self.money.items())},
+            "royalties": {c: str(v) for c, v in sorted(self.royalties.items())},
+        }
 
 
 @dataclass
@@ -66,15 +70,18 @@ class BalanceRow:
     def index(self) -> dict:
         """Equal-exchange index: the smaller flow divided by the larger (1 = equal; None when
         nothing moved either way)."""
-        out = {"works": _ratio(len(self.a_to_b.works), len(self.b_to_a.works)),
-               "hours": _ratio(self.a_to_b.minutes, self.b_to_a.minutes)}
+        out = {"works": _ratio(len(self.a_to_b.works), len(self.b_to_a.works)), "hours": _ratio(self.a_to_b.minutes, self.b_to_a.minutes)}
         for currency in sorted(set(self.a_to_b.money) | set(self.b_to_a.money)):
             out[f"money_{currency}"] = _ratio(self.a_to_b.money.get(currency, 0), self.b_to_a.money.get(currency, 0))
         return out
 
     def as_dict(self) -> dict:
-        return {"period": self.period, "a_to_b": self.a_to_b.as_dict(), "b_to_a": self.b_to_a.as_dict(),
-                "index": {k: (None if v is None else str(v)) for k, v in self.index().items()}}
+        return {
+            "period": self.period,
+            "a_to_b": self.a_to_b.as_dict(),
+            "b_to_a": self.b_to_a.as_dict(),
+            "index": {k: (None if v is None else str(v)) for k, v in self.index().items()},
+        }
 
 
 def _ratio(x, y) -> Decimal | None:

@@ -64,7 +64,9 @@ def cleared_since(family: dict[int, tuple[int, ...]], countries, media_leaves, *
         return out
     earliest: dict[tuple[int, str, str, bool], date] = {}  # (work in a family, territory, kind, for this platform)
     every = {a for chain in family.values() for a in chain}
-    granted = Approval.objects.filter(work_id__in=list(every), territory__in=sorted({r.territory for r, _ in rules}), status=ApprovalStatus.GRANTED)
+    granted = Approval.objects.filter(
+        work_id__in=list(every), territory__in=sorted({r.territory for r, _ in rules}), status=ApprovalStatus.GRANTED
+    )
     for wid, territory, kind, on_platform, issued in granted.values_list("work_id", "territory", "kind", "platform_id", "issued_on"):
         day = issued or date.min
         for ours in {False, on_platform == platform_id and platform_id is not None}:
@@ -114,8 +116,16 @@ def missing_for_deal(deal: Deal, version: DealVersion, day: date) -> list[dict]:
         for rule in rules:
             for w in works:
                 if not _has(granted, rule.territory, rule, deal.licensee_id, families[w.pk]):
-                    missing.append({"work": w.pk, "work_ref": w.ref, "territory": rule.territory, "media": rule.media,
-                                    "approval": rule.kind, "per_platform": rule.per_platform})
+                    missing.append(
+                        {
+                            "work": w.pk,
+                            "work_ref": w.ref,
+                            "territory": rule.territory,
+                            "media": rule.media,
+                            "approval": rule.kind,
+                            "per_platform": rule.per_platform,
+                        }
+                    )
     return missing
 
 

@@ -115,9 +115,7 @@ def _check(actor, deal: Deal, action: str) -> Step:
         )
     actor.require(NEGOTIATE, _("negotiate deals"))
     if step.who == SYSTEM or not may_take(actor.organisation_id, deal, action):
-        raise NotYourStep(
-            _("This step belongs to the other party."), details=[{"state": deal.state, "step": action, "who": step.who}]
-        )
+        raise NotYourStep(_("This step belongs to the other party."), details=[{"state": deal.state, "step": action, "who": step.who}])
     return step
 
 
@@ -131,8 +129,12 @@ def _take(actor, deal: Deal, action: str, *, checked: bool = False, **changes) -
         setattr(deal, name, value)
     deal.save()
     audit.record(
-        f"exchange.deal.{action}", actor=actor,
-        obj=deal, before=before, after=deal.state, **{k: _plain(v) for k, v in changes.items()},
+        f"exchange.deal.{action}",
+        actor=actor,
+        obj=deal,
+        before=before,
+        after=deal.state,
+        **{k: _plain(v) for k, v in changes.items()},
     )
     return deal
 
@@ -158,8 +160,17 @@ def deal_for(actor, deal_id: int, *, lock: bool = False) -> Deal:
 # ---------------------------------------------------------------- drafting and negotiating
 
 
-def create_deal(actor, counterparty, data: proposals.ProposalInput, *, as_licensor: bool = True, name: str = "",
-                expires_on=None, message: str = "", offer=None) -> Deal:
+def create_deal(
+    actor,
+    counterparty,
+    data: proposals.ProposalInput,
+    *,
+    as_licensor: bool = True,
+    name: str = "",
+    expires_on=None,
+    message: str = "",
+    offer=None,
+) -> Deal:
     """A draft between the actor's organisation and a counterparty; the actor may be either side
     (a buyer may draft a request for works in the seller's catalogue)."""
     actor.require(NEGOTIATE, _("negotiate deals"))
@@ -172,15 +183,17 @@ def create_deal(actor, counterparty, data: proposals.ProposalInput, *, as_licens
     proposal = proposals.validate(data, licensor)
     with transaction.atomic():
         deal = Deal.objects.create(
-            licensor=licensor, licensee=licensee, initiator=actor.organisation, offer=offer,
+            licensor=licensor,
+            licensee=licensee,
+            initiator=actor.organisation,
+            offer=offer,
             name=(name or "").strip() or _("Package of %(count)s works") % {"count": len(proposal.works)},
             expires_on=periods.parse_date(expires_on),
         )
         _write_version(deal, actor, proposal, note="")
         if message.strip():
             DealMessage.objects.create(deal=deal, author=actor.organisation, author_user=actor.user, body=message.strip())
-        audit.record("exchange.deal.drafted", actor=actor, obj=deal,
-                     licensor=licensor.pk, licensee=licensee.pk, works=len(proposal.works))
+        audit.record("exchange.deal.drafted", actor=actor, obj=deal, licensor=licensor.pk, licensee=licensee.pk, works=len(proposal.works))
     return deal
 
 
@@ -213,7 +226,13 @@ def counter(actor, deal_id: int, data: proposals.ProposalInput, *, note: str = "
         version = _write_version(deal, actor, proposals.validate(data, deal.licensor), note=note)
         _take(actor, deal, "counter", checked=True)
         audit.record("exchange.deal.version", actor=actor, obj=deal, version=version.number)
-        notify(deal.other_party_id(actor.organisation_id), NotificationKind.COUNTER_PROPOSAL, deal=deal, deal_name=deal.name, version=version.number)
+        notify(
+            deal.other_party_id(actor.organisation_id),
+            NotificationKind.COUNTER_PROPOSAL,
+            deal=deal,
+            deal_name=deal.name,
+            version=version.number,
+        )
     return deal
 
 
@@ -227,15 +246,25 @@ def accept(actor, deal_id: int, *, works=None) -> Deal:
         current = selectors.latest_version(deal)
         chosen = _selection(current, works)
         if chosen is not None:
-            data = proposals.ProposalInput(works=chosen, terms=current.terms, currency=current.currency,
-                                           **{f: getattr(current, f) for f in proposals.MONEY_FIELDS})
-            version = _write_version(deal, actor, proposals.validate(data, deal.licensor),
-                                     note=_("Accepted %(chosen)s of %(offered)s works; the package's money must be re-agreed.")
-                                     % {"chosen": len(chosen), "offered": current.items.count()})
+            data = proposals.ProposalInput(
+                works=chosen, terms=current.terms, currency=current.currency, **{f: getattr(current, f) for f in proposals.MONEY_FIELDS}
+            )
+            version = _write_version(
+                deal,
+                actor,
+                proposals.validate(data, deal.licensor),
+                note=_("Accepted %(chosen)s of %(offered)s works; the package's money must be re-agreed.")
+                % {"chosen": len(chosen), "offered": current.items.count()},
+            )
             _take(actor, deal, "counter", checked=True)
             audit.record("exchange.deal.version", actor=actor, obj=deal, version=version.number)
-            notify(deal.other_party_id(actor.organisation_id), NotificationKind.COUNTER_PROPOSAL, deal=deal, deal_name=deal.name,
-                   version=version.number)
+            notify(
+                deal.other_party_id(actor.organisation_id),
+                NotificationKind.COUNTER_PROPOSAL,
+                deal=deal,
+                deal_name=deal.name,
+                version=version.number,
+            )
             return deal
         _take(actor, deal, "accept", checked=True)
         notify(deal.other_party_id(actor.organisation_id), NotificationKind.ACCEPTED, deal=deal, deal_name=deal.name)
@@ -249,7 +278,9 @@ def _selection(current: DealVersion, works) -> list[int] | None:
     chosen = [w.pk if hasattr(w, "pk") else int(w) for w in works]
     offered = list(current.items.values_list("work_id", flat=True))
     if not chosen or set(chosen) - set(offered):
-        raise InvalidInput(_("Select works from the latest version only."), details=[{"field": "works", "not_offered": sorted(set(chosen) - set(offered))}])
+        raise InvalidInput(
+            _("Select works from the latest version only."), details=[{"field": "works", "not_offered": sorted(set(chosen) - set(offered))}]
+        )
     return None if set(chosen) == set(offered) else chosen
 
 
@@ -319,9 +350,7 @@ def _write_version(deal: Deal, actor, proposal: proposals.Proposal, *, note: str
     version = DealVersion.objects.create(
         deal=deal, number=last + 1, author=actor.organisation, author_user=actor.user, note=note, **proposal.fields()
     )
-    DealVersionWork.objects.bulk_create(
-        DealVersionWork(version=version, work=w, position=i) for i, w in enumerate(proposal.works)
-    )
+    DealVersionWork.objects.bulk_create(DealVersionWork(version=version, work=w, position=i) for i, w in enumerate(proposal.works))
     return version
 
 
@@ -351,9 +380,17 @@ def sign(actor, deal_id: int, *, on_date=None) -> SignResult:
         for i, term in enumerate(version.terms, start=1):
             reference = deal.reference if len(version.terms) == 1 else f"{deal.reference}/{i}"
             try:
-                created = ledger.grant(actor, deal.licensee, proposals.term_input(term, works), contract=ContractInput(
-                    reference=reference, signed_on=day, external_ref=f"exchange.deal:{deal.pk}",
-                    money=proposals.contract_money(version, len(works), first=i == 1)))
+                created = ledger.grant(
+                    actor,
+                    deal.licensee,
+                    proposals.term_input(term, works),
+                    contract=ContractInput(
+                        reference=reference,
+                        signed_on=day,
+                        external_ref=f"exchange.deal:{deal.pk}",
+                        money=proposals.contract_money(version, len(works), first=i == 1),
+                    ),
+                )
             except Conflict as exc:  # a rival grant committed after our check: the ledger names it
                 details = [{"term": i, **d} for d in exc.details]
                 raise SigningRefused(_signing_message(details) if details else exc.message, details=details) from exc
@@ -375,8 +412,7 @@ def conflicts_of(licensor, works, terms: list[dict]) -> list[dict]:
     found = []
     for index, term in enumerate(terms, start=1):
         countries, leaves, window = proposals.term_cells(term)
-        result = avail.availability(licensor, works, countries, leaves, window, term.get("exclusive", False),
-                                    term.get("languages") or [])
+        result = avail.availability(licensor, works, countries, leaves, window, term.get("exclusive", False), term.get("languages") or [])
         found += [
             {"term": index, "work": wid, "work_ref": refs.get(wid, ""), "territory": cell.territory, "media": cell.media, **gap.as_dict()}
             for wid, work in result.items()
@@ -389,7 +425,10 @@ def conflicts_of(licensor, works, terms: list[dict]) -> list[dict]:
 def _signing_message(conflicts: list[dict]) -> str:
     works = sorted({c["work_ref"] or str(c["work"]) for c in conflicts})
     return _("Nothing was signed: %(count)s conflicts on %(works)s work(s) (%(first)s).") % {
-        "count": len(conflicts), "works": len(works), "first": ", ".join(works[:5])}
+        "count": len(conflicts),
+        "works": len(works),
+        "first": ", ".join(works[:5]),
+    }
 
 
 def activate(actor, deal_id: int, *, on_date=None) -> Deal:
@@ -410,7 +449,9 @@ def _refuse_activation(deal: Deal, day: date) -> None:
     version = selectors.latest_version(deal)
     first_start = min(periods.parse_date(t["start"]) for t in version.terms)
     if not periods.Period(first_start).contains_date(day):  # the window has not begun
-        raise StepRefused(_("The deal's window begins on %(date)s.") % {"date": first_start.isoformat()}, details=[{"starts": first_start.isoformat()}])
+        raise StepRefused(
+            _("The deal's window begins on %(date)s.") % {"date": first_start.isoformat()}, details=[{"starts": first_start.isoformat()}]
+        )
     clearance.require_approvals(deal, version, day)
 
 
@@ -469,12 +510,28 @@ def _remind(day: date, within: int) -> int:
     for deal in Deal.objects.filter(state__in=[S.PROPOSED, S.COUNTERED], expires_on__isnull=False):
         if (deal.expires_on - day).days <= within:
             for org_id in (deal.licensor_id, deal.licensee_id):
-                sent += bool(notify(org_id, NotificationKind.OFFER_EXPIRING, deal=deal, key=f"offer:{deal.pk}",
-                                    deal_name=deal.name, on=deal.expires_on.isoformat()))
+                sent += bool(
+                    notify(
+                        org_id,
+                        NotificationKind.OFFER_EXPIRING,
+                        deal=deal,
+                        key=f"offer:{deal.pk}",
+                        deal_name=deal.name,
+                        on=deal.expires_on.isoformat(),
+                    )
+                )
     for deal in Deal.objects.filter(state__in=[S.SIGNED, S.ACTIVE]):
         end = deal_ends(deal)
         if end is not None and (end - day).days <= within:
             for org_id in (deal.licensor_id, deal.licensee_id):
-                sent += bool(notify(org_id, NotificationKind.WINDOW_EXPIRING, deal=deal, key=f"window:{deal.pk}:{end}",
-                                    deal_name=deal.name, on=end.isoformat()))
+                sent += bool(
+                    notify(
+                        org_id,
+                        NotificationKind.WINDOW_EXPIRING,
+                        deal=deal,
+                        key=f"window:{deal.pk}:{end}",
+                        deal_name=deal.name,
+                        on=end.isoformat(),
+                    )
+                )
     return sent

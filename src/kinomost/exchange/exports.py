@@ -21,8 +21,15 @@ def balance_table(result: Balance) -> tuple[list[str], list[list]]:
 
 def _row(row: BalanceRow, currencies: list[str]) -> list:
     index = row.index()
-    out = [str(row.period), len(row.a_to_b.works), len(row.b_to_a.works), str(row.a_to_b.hours), str(row.b_to_a.hours),
-           _text(index["works"]), _text(index["hours"])]
+    out = [
+        str(row.period),
+        len(row.a_to_b.works),
+        len(row.b_to_a.works),
+        str(row.a_to_b.hours),
+        str(row.b_to_a.hours),
+        _text(index["works"]),
+        _text(index["hours"]),
+    ]
     for c in currencies:
         out += [str(row.a_to_b.money.get(c, 0)), str(row.b_to_a.money.get(c, 0)), _text(index.get(f"money_{c}"))]
     return out

@@ -23,7 +23,11 @@ def inbox_page(actor, *, unread_only: bool = False, limit: int = 200) -> list[tu
     read = set()
     if actor.user is not None and notices:
         through = Notification.read_by.through
-        read = set(through.objects.filter(user_id=actor.user.pk, notification_id__in=[n.pk for n in notices]).values_list("notification_id", flat=True))
+        read = set(
+            through.objects.filter(user_id=actor.user.pk, notification_id__in=[n.pk for n in notices]).values_list(
+                "notification_id", flat=True
+            )
+        )
     return [(n, n.pk in read) for n in notices]
 
 
@@ -70,8 +74,17 @@ def _in_reader_words(n: Notification, data: dict) -> dict:
 
 
 def notification_text(n: Notification) -> str:
-    data = {"deal": n.data.get("deal_name") or (n.deal.name if n.deal_id else ""), "on": "", "work": "", "territory": "",
-            "status": "", "name": "", "after": "", "limit": "", **n.data}
+    data = {
+        "deal": n.data.get("deal_name") or (n.deal.name if n.deal_id else ""),
+        "on": "",
+        "work": "",
+        "territory": "",
+        "status": "",
+        "name": "",
+        "after": "",
+        "limit": "",
+        **n.data,
+    }
     data["deal"] = data.get("deal_name") or data["deal"]
     data.update(_in_reader_words(n, data))
     try:

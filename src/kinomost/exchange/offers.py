@@ -59,8 +59,15 @@ def works_matching(actor, flt: PackageFilter) -> list[int]:
     return ids
 
 
-def create_offer(actor, *, name: str, proposal: proposals.ProposalInput | None = None, package_filter: PackageFilter | None = None,
-                 message: str = "", expires_on=None) -> Offer:
+def create_offer(
+    actor,
+    *,
+    name: str,
+    proposal: proposals.ProposalInput | None = None,
+    package_filter: PackageFilter | None = None,
+    message: str = "",
+    expires_on=None,
+) -> Offer:
     """A draft offer. With a filter, the works are those it selects now (the filter is kept so
     the package can be rebuilt); works given by hand are added to them."""
     actor.require(NEGOTIATE, _("build offers"))
@@ -76,13 +83,16 @@ def create_offer(actor, *, name: str, proposal: proposals.ProposalInput | None =
         raise InvalidInput(_("An offer needs a name."), details={"name": "required"})
     with transaction.atomic():
         offer = Offer.objects.create(
-            sender=actor.organisation, created_by=actor.user, name=name.strip(), message=(message or "").strip(),
-            expires_on=periods.parse_date(expires_on), saved_filter=package_filter.as_dict() if package_filter else {},
+            sender=actor.organisation,
+            created_by=actor.user,
+            name=name.strip(),
+            message=(message or "").strip(),
+            expires_on=periods.parse_date(expires_on),
+            saved_filter=package_filter.as_dict() if package_filter else {},
             **cleaned.fields(),
         )
         OfferItem.objects.bulk_create(OfferItem(offer=offer, work=w, position=i) for i, w in enumerate(cleaned.works))
-        audit.record("exchange.offer_created", actor=actor, obj=offer,
-                     works=len(cleaned.works), filter=offer.saved_filter)
+        audit.record("exchange.offer_created", actor=actor, obj=offer, works=len(cleaned.works), filter=offer.saved_filter)
     return offer
 
 
@@ -99,8 +109,12 @@ def revise_offer(actor, offer_id: int, *, name: str, proposal: proposals.Proposa
             raise NotFound(_("No such offer."))
         if offer.status != OfferStatus.DRAFT:
             raise StepRefused(_("This offer was already sent."), details=[{"status": offer.status}])
-        for field, value in {"name": name.strip(), "message": (message or "").strip(), "expires_on": periods.parse_date(expires_on),
-                             **cleaned.fields()}.items():
+        for field, value in {
+            "name": name.strip(),
+            "message": (message or "").strip(),
+            "expires_on": periods.parse_date(expires_on),
+            **cleaned.fields(),
+        }.items():
             setattr(offer, field, value)
         offer.save()
         offer.items.all().delete()
@@ -126,20 +140,25 @@ def send_offer(actor, offer_id: int, recipients: list[str]) -> list[Deal]:
         found = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
         missing = [s for s in slugs if s not in found]
         if missing or actor.organisation.slug in slugs:
-            raise InvalidInput(_("Unknown or own organisation: %(slugs)s") % {"slugs": ", ".join(missing or [actor.organisation.slug])},
-                               details=[{"recipients": missing or [actor.organisation.slug]}])
+            raise InvalidInput(
+                _("Unknown or own organisation: %(slugs)s") % {"slugs": ", ".join(missing or [actor.organisation.slug])},
+                details=[{"recipients": missing or [actor.organisation.slug]}],
+            )
         data = proposals.ProposalInput(
-            works=list(offer.items.values_list("work_id", flat=True)), terms=offer.terms, currency=offer.currency,
+            works=list(offer.items.values_list("work_id", flat=True)),
+            terms=offer.terms,
+            currency=offer.currency,
             **{f: getattr(offer, f) for f in proposals.MONEY_FIELDS},
         )
         opened = []
         for slug in slugs:
-            deal = deals.create_deal(actor, found[slug], data, name=offer.name, expires_on=offer.expires_on, message=offer.message, offer=offer)
+            deal = deals.create_deal(
+                actor, found[slug], data, name=offer.name, expires_on=offer.expires_on, message=offer.message, offer=offer
+            )
             opened.append(deals.propose(actor, deal.pk))
         offer.recipients.add(*found.values())
         offer.status = OfferStatus.SENT
         offer.sent_at = timezone.now()
         offer.save(update_fields=["status", "sent_at"])
-        audit.record("exchange.offer_sent", actor=actor, obj=offer,
-                     recipients=[found[s].pk for s in slugs], deals=[d.pk for d in opened])
+        audit.record("exchange.offer_sent", actor=actor, obj=offer, recipients=[found[s].pk for s in slugs], deals=[d.pk for d in opened])
     return opened

@@ -76,7 +76,10 @@ def validate(data: ProposalInput, licensor) -> Proposal:
         except InvalidInput as exc:
             problems[name] = exc.message
     if problems:
-        raise InvalidInput(_("The proposal is not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details=problems)
+        raise InvalidInput(
+            _("The proposal is not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())},
+            details=problems,
+        )
     return Proposal(works=works, terms=terms, currency=currency, money=money)
 
 
@@ -108,8 +111,17 @@ def clean_term(raw: dict) -> dict:
     terr = _as_list(raw.get("territories"))
     excl = _as_list(raw.get("territories_excluded"))
     media = _as_list(raw.get("media"))
-    _countries, _leaves, window, langs = check_term(TermInput(works=(), territories=terr, territories_excluded=excl, media=media,
-                                                              start=raw.get("start"), end=raw.get("end"), languages=raw.get("languages") or []))
+    _countries, _leaves, window, langs = check_term(
+        TermInput(
+            works=(),
+            territories=terr,
+            territories_excluded=excl,
+            media=media,
+            start=raw.get("start"),
+            end=raw.get("end"),
+            languages=raw.get("languages") or [],
+        )
+    )
     return {
         "territories": terr,
         "territories_excluded": excl,
@@ -137,8 +149,10 @@ def clean_amount(value, name: str) -> Decimal:
     decimals), so an amount the database cannot hold is refused here and not by the database."""
     amount = money.percent(value, field=name) if name == "revenue_share" else money.amount(value, field=name)
     if amount.adjusted() >= AMOUNT_DIGITS - AMOUNT_PLACES:
-        raise InvalidInput(_("an amount has at most %(digits)s digits before the decimal point") % {"digits": AMOUNT_DIGITS - AMOUNT_PLACES},
-                           details={name: str(value)})
+        raise InvalidInput(
+            _("an amount has at most %(digits)s digits before the decimal point") % {"digits": AMOUNT_DIGITS - AMOUNT_PLACES},
+            details={name: str(value)},
+        )
     return amount.quantize(Decimal("0.01"))
 
 

@@ -59,8 +59,10 @@ def years_of(version: DealVersion) -> set[int]:
 def count_used(rule: QuotaRule, year: int, *, exclude_deal: int | None = None) -> set[int]:
     """Works counted against a count rule in a year, over every signed deal (nationwide)."""
     used: set[int] = set()
-    deals = Deal.objects.filter(state__in=SIGNED_STATES).exclude(pk=exclude_deal).prefetch_related(
-        Prefetch("versions", queryset=DealVersion.objects.order_by("-number").prefetch_related("works__owner"))
+    deals = (
+        Deal.objects.filter(state__in=SIGNED_STATES)
+        .exclude(pk=exclude_deal)
+        .prefetch_related(Prefetch("versions", queryset=DealVersion.objects.order_by("-number").prefetch_related("works__owner")))
     )
     for deal in deals:
         version = deal.versions.all()[0]
@@ -100,10 +102,20 @@ class QuotaCounter:
         return self.used is not None and Decimal(self.used) > self.limit
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule.pk, "name": self.rule.name, "territory": self.rule.territory, "media": self.rule.media,
-                "measure": self.rule.measure, "scope": self.rule.scope, "hard": self.rule.hard, "year": self.year,
-                "used": None if self.used is None else str(self.used), "limit": format(self.limit.normalize(), "f"), "near_limit": self.near_limit,
-                "over_limit": self.over_limit}
+        return {
+            "rule": self.rule.pk,
+            "name": self.rule.name,
+            "territory": self.rule.territory,
+            "media": self.rule.media,
+            "measure": self.rule.measure,
+            "scope": self.rule.scope,
+            "hard": self.rule.hard,
+            "year": self.year,
+            "used": None if self.used is None else str(self.used),
+            "limit": format(self.limit.normalize(), "f"),
+            "near_limit": self.near_limit,
+            "over_limit": self.over_limit,
+        }
 
 
 def quota_counters(actor=None, *, territory: str | None = None, year: int | None = None) -> list[QuotaCounter]:

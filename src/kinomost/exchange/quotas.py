@@ -22,8 +22,9 @@ from kinomost.exchange.models import QuotaMeasure, QuotaRule, QuotaScope
 _LOCK_NAMESPACE = 7302  # pg_advisory_xact_lock(7302, rule id): "exchange quota"; 7301 is the ledger's
 
 
-def define_rule(*, name: str, territory: str, media: str, measure: str, limit, hard: bool = True,
-                scope: str = QuotaScope.FOREIGN) -> QuotaRule:
+def define_rule(
+    *, name: str, territory: str, media: str, measure: str, limit, hard: bool = True, scope: str = QuotaScope.FOREIGN
+) -> QuotaRule:
     """Rules are regulation, the same for every organisation: set by operators (CLI, admin)."""
     problems = {}
     try:
@@ -43,8 +44,15 @@ def define_rule(*, name: str, territory: str, media: str, measure: str, limit, h
     if problems:
         raise InvalidInput(_("The quota rule is not valid."), details=problems)
     with transaction.atomic():
-        rule = QuotaRule.objects.create(name=name.strip() or territory, territory=territory, media=media, measure=measure,
-                                        scope=scope, limit=Decimal(str(limit)), hard=hard)
+        rule = QuotaRule.objects.create(
+            name=name.strip() or territory,
+            territory=territory,
+            media=media,
+            measure=measure,
+            scope=scope,
+            limit=Decimal(str(limit)),
+            hard=hard,
+        )
         audit.record("exchange.quota_defined", obj=rule, name=rule.name, limit=str(rule.limit), hard=hard)
     return rule
 
@@ -106,9 +114,19 @@ def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:
         adding = len({w.pk for w in works} - catalogue)
     limit = format(rule.limit.normalize(), "f")
     return {
-        "rule": rule.pk, "name": rule.name, "territory": rule.territory, "media": rule.media, "measure": rule.measure,
-        "year": year, "used": str(used), "adding": adding, "after": str(after), "limit": str(limit), "hard": rule.hard,
-        "over": Decimal(str(after)) > rule.limit, "near_limit": Decimal(str(after)) >= rule.limit * Decimal("0.9"),
+        "rule": rule.pk,
+        "name": rule.name,
+        "territory": rule.territory,
+        "media": rule.media,
+        "measure": rule.measure,
+        "year": year,
+        "used": str(used),
+        "adding": adding,
+        "after": str(after),
+        "limit": str(limit),
+        "hard": rule.hard,
+        "over": Decimal(str(after)) > rule.limit,
+        "near_limit": Decimal(str(after)) >= rule.limit * Decimal("0.9"),
     }
 
 

@@ -63,7 +63,25 @@ def offer_for(actor, offer_id: int) -> Offer:
 # The reads moved to their domain modules stay importable from here for callers outside the
 # exchange that are being rewritten this wave (web/views/exchange.py, cinema/storefront.py);
 # new code imports the module itself. To delete once those import the modules.
-from kinomost.exchange.clearance import approvals_missing, approvals_of, family_ids, is_cleared, missing_for_deal, require_approvals, rules_for  # noqa: E402,F401
-from kinomost.exchange.quota_usage import QuotaCounter, count_used, deal_works_for, foreign_share, is_foreign, origin_countries, platform_catalogue, quota_counters, years_of  # noqa: E402,F401
+from kinomost.exchange.clearance import (
+    approvals_missing,
+    approvals_of,
+    family_ids,
+    is_cleared,
+    missing_for_deal,
+    require_approvals,
+    rules_for,
+)  # noqa: E402,F401
+from kinomost.exchange.quota_usage import (
+    QuotaCounter,
+    count_used,
+    deal_works_for,
+    foreign_share,
+    is_foreign,
+    origin_countries,
+    platform_catalogue,
+    quota_counters,
+    years_of,
+)  # noqa: E402,F401
 from kinomost.exchange.balance import Balance, BalanceRow, Flow, PERIODS, balance, period_label  # noqa: E402,F401
 from kinomost.exchange.inbox import inbox, inbox_page, notification_text  # noqa: E402,F401

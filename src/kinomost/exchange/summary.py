@@ -64,11 +64,14 @@ def quota_level(finding: dict) -> str:
 
 
 def quota_sentence(finding: dict) -> str:
-    """"Foreign share CN (2027): 60.4 % of a 30 % cap: over the limit" — what a count or a share
+    """ "Foreign share CN (2027): 60.4 % of a 30 % cap: over the limit" — what a count or a share
     means, in the reader's number format, instead of two bare numbers."""
-    values = {"name": finding["name"], "year": finding["year"],
-              "after": number_format(Decimal(str(finding["after"])), use_l10n=True),
-              "limit": number_format(Decimal(str(finding["limit"])), use_l10n=True)}
+    values = {
+        "name": finding["name"],
+        "year": finding["year"],
+        "after": number_format(Decimal(str(finding["after"])), use_l10n=True),
+        "limit": number_format(Decimal(str(finding["limit"])), use_l10n=True),
+    }
     if finding["measure"] == QuotaMeasure.SHARE:
         amount = _("%(after)s %% of a %(limit)s %% cap") % values
     else:
@@ -76,7 +79,9 @@ def quota_sentence(finding: dict) -> str:
     verdict = {"over": _("over the limit"), "near": _("near the limit"), "within": _("within the limit")}[quota_level(finding)]
     consequence = ""
     if finding["over"]:
-        consequence = _(" (a hard quota: signing is refused)") if finding["hard"] else _(" (a soft quota: signing is allowed, with a warning)")
+        consequence = (
+            _(" (a hard quota: signing is refused)") if finding["hard"] else _(" (a soft quota: signing is allowed, with a warning)")
+        )
     return _("%(name)s (%(year)s): %(amount)s: %(verdict)s") % {**values, "amount": amount, "verdict": verdict} + consequence
 
 
@@ -94,27 +99,47 @@ def signing_preview(deal: Deal, version: DealVersion | None = None) -> list[dict
     these territories, media and window. The confirmation step states exactly this."""
     version = version or selectors.latest_version(deal)
     count = version.items.count()
-    return [{"term": i, "grants": count, "exclusive": bool(t.get("exclusive")), "territories": list(t["territories"]),
-             "territories_excluded": list(t.get("territories_excluded") or []), "media": list(t["media"]),
-             "start": t["start"], "end": t.get("end")}
-            for i, t in enumerate(version.terms, start=1)]
+    return [
+        {
+            "term": i,
+            "grants": count,
+            "exclusive": bool(t.get("exclusive")),
+            "territories": list(t["territories"]),
+            "territories_excluded": list(t.get("territories_excluded") or []),
+            "media": list(t["media"]),
+            "start": t["start"],
+            "end": t.get("end"),
+        }
+        for i, t in enumerate(version.terms, start=1)
+    ]
 
 
 def signing_sentences(deal: Deal, version: DealVersion | None = None) -> list[str]:
-    """"61 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01", one a term,
+    """ "61 exclusive grants: China × SVOD (subscription) × 2027-01-01 → 2030-01-01", one a term,
     in the reader's language: what the confirmation of a signature states, on the page and in the
     API's refusal to sign unconfirmed."""
     lang = from_interface_code(get_language() or "en")
     lines = []
     for p in signing_preview(deal, version):
-        values = {"count": p["grants"], "territories": territories_text(p["territories"], p["territories_excluded"], lang),
-                  "media": media_text(p["media"]), "start": p["start"], "end": p["end"] or _("open")}
+        values = {
+            "count": p["grants"],
+            "territories": territories_text(p["territories"], p["territories_excluded"], lang),
+            "media": media_text(p["media"]),
+            "start": p["start"],
+            "end": p["end"] or _("open"),
+        }
         if p["exclusive"]:
-            text = ngettext("%(count)s exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
-                            "%(count)s exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+            text = ngettext(
+                "%(count)s exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                "%(count)s exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s",
+                p["grants"],
+            )
         else:
-            text = ngettext("%(count)s non-exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
-                            "%(count)s non-exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s", p["grants"])
+            text = ngettext(
+                "%(count)s non-exclusive grant: %(territories)s × %(media)s × %(start)s → %(end)s",
+                "%(count)s non-exclusive grants: %(territories)s × %(media)s × %(start)s → %(end)s",
+                p["grants"],
+            )
         lines.append(text % values)
     return lines
 
@@ -144,10 +169,16 @@ def version_changes(before: DealVersion | None, after: DealVersion) -> dict:
     for index in range(max(len(before.terms), len(after.terms))):
         old = before.terms[index] if index < len(before.terms) else {}
         new = after.terms[index] if index < len(after.terms) else {}
-        terms += [{"term": index + 1, "field": f, "before": old.get(f), "after": new.get(f)}
-                  for f in TERM_FIELDS if _norm(old.get(f)) != _norm(new.get(f))]
-    money = [{"field": f, "before": getattr(before, f), "after": getattr(after, f)}
-             for f in ("currency", *proposals.MONEY_FIELDS) if getattr(before, f) != getattr(after, f)]
+        terms += [
+            {"term": index + 1, "field": f, "before": old.get(f), "after": new.get(f)}
+            for f in TERM_FIELDS
+            if _norm(old.get(f)) != _norm(new.get(f))
+        ]
+    money = [
+        {"field": f, "before": getattr(before, f), "after": getattr(after, f)}
+        for f in ("currency", *proposals.MONEY_FIELDS)
+        if getattr(before, f) != getattr(after, f)
+    ]
     old_works = set(before.items.values_list("work_id", flat=True))
     new_works = set(after.items.values_list("work_id", flat=True))
     committed = (proposals.committed_money(before, len(old_works)), proposals.committed_money(after, len(new_works)))

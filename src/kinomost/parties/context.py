@@ -31,5 +31,7 @@ class Actor:
             from kinomost.parties.models import Role
 
             role = Role(self.role).label if self.role in Role.values else self.role
-            raise PermissionDenied(_("Your role (%(role)s) in %(organisation)s may not %(what)s.")
-                                   % {"role": role, "organisation": self.organisation.name, "what": _(what).rstrip(".")})
+            raise PermissionDenied(
+                _("Your role (%(role)s) in %(organisation)s may not %(what)s.")
+                % {"role": role, "organisation": self.organisation.name, "what": _(what).rstrip(".")}
+            )

@@ -9,5 +9,7 @@ OPERATE_PLATFORM = frozenset({Role.OWNER, Role.PLATFORM_OPERATOR})
 
 def can(role: str | None, permission: frozenset) -> bool:
     return role in permission
+
+
 REPORT_USAGE = frozenset({Role.OWNER, Role.LICENSING_MANAGER, Role.PLATFORM_OPERATOR})  # usage reports for royalties
 CLOSE_STATEMENTS = frozenset({Role.OWNER, Role.LICENSING_MANAGER})  # freeze a period's royalty statements

@@ -86,9 +86,7 @@ def create_api_key(*, organisation: Organisation, name: str, role: str = Role.RE
         raise InvalidInput(f"unknown role '{role}'")
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    key = ApiKey.objects.create(
-        organisation=organisation, name=name or "API key", prefix=prefix, secret_hash=_hash(secret), role=role
-    )
+    key = ApiKey.objects.create(organisation=organisation, name=name or "API key", prefix=prefix, secret_hash=_hash(secret), role=role)
     audit.record("api_key.created", actor=actor, organisation=organisation, obj=key, name=key.name, role=role)
     return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
 

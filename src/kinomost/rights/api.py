@@ -45,7 +45,9 @@ class TermIn(Schema):
     territories_excluded: list[str] | str = Field(default_factory=list, examples=[["CN"]])
     media: list[str] | str = Field(..., examples=[["vod"]])
     languages: list[LanguageIn] = Field(
-        default_factory=list, description="empty: the contract names no language (all languages)", examples=[[{"language": "ru", "use": "dubbed"}]]
+        default_factory=list,
+        description="empty: the contract names no language (all languages)",
+        examples=[[{"language": "ru", "use": "dubbed"}]],
     )
     start: date
     end: date | None = Field(None, description="exclusive; empty = open")
@@ -61,11 +63,29 @@ class MoneyIn(Schema):
 
     currency: str = Field(..., min_length=3, max_length=3, description="ISO 4217", examples=["USD"])
     flat_fee: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES)
-    minimum_guarantee: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, description="advance recouped from royalties")
-    revenue_share: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent of receipts")
-    per_hour: Decimal = Field(Decimal(0), ge=0, lt=money.MAX_AMOUNT, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, description="price per hour watched")
+    minimum_guarantee: Decimal = Field(
+        Decimal(0),
+        ge=0,
+        lt=money.MAX_AMOUNT,
+        max_digits=money.MAX_DIGITS,
+        decimal_places=money.DECIMAL_PLACES,
+        description="advance recouped from royalties",
+    )
+    revenue_share: Decimal = Field(
+        Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent of receipts"
+    )
+    per_hour: Decimal = Field(
+        Decimal(0),
+        ge=0,
+        lt=money.MAX_AMOUNT,
+        max_digits=money.MAX_DIGITS,
+        decimal_places=money.DECIMAL_PLACES,
+        description="price per hour watched",
+    )
     cross_collateralised: bool = Field(True, description="one MG across the contract's works")
-    withholding_tax: Decimal = Field(Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent withheld at source")
+    withholding_tax: Decimal = Field(
+        Decimal(0), ge=0, le=100, max_digits=7, decimal_places=money.DECIMAL_PLACES, description="percent withheld at source"
+    )
     period: Literal["month", "quarter", "half", "year"] = "quarter"
 
 
@@ -167,7 +187,8 @@ class AvailabilityIn(Schema):
     end: date | None = None
     exclusive: bool = False
     languages: list[LanguageIn] | None = Field(
-        None, description="omitted: languages not considered; a list (empty: naming no language) — only holdings covering it count, as for a grant"
+        None,
+        description="omitted: languages not considered; a list (empty: naming no language) — only holdings covering it count, as for a grant",
     )
     detail: Literal["all", "problems", "none"] = Field("all", description="which cells to return")
 
@@ -215,8 +236,10 @@ class FindParams(Schema):
     exclusive: bool = False
     kind: list[str] = Field(default_factory=list, description="work kinds, e.g. feature")
     language: list[str] = Field(
-        default_factory=list, description="repeatable, `tag:use` (ru:dubbed, zh-Hans:subtitled; a bare tag is original): only works whose "
-        "holdings cover every one, as for a grant; `all`: holdings naming no language; omitted: languages not considered")
+        default_factory=list,
+        description="repeatable, `tag:use` (ru:dubbed, zh-Hans:subtitled; a bare tag is original): only works whose "
+        "holdings cover every one, as for a grant; `all`: holdings naming no language; omitted: languages not considered",
+    )
     offset: Offset = 0
     limit: int = limit_field(50, 500)
 
@@ -337,8 +360,15 @@ def _cell_out(cell: avail.Cell) -> dict:
         "available": cell.available,
         "free": [_period(p) for p in cell.free],
         "gaps": [
-            {**_period(g.period), "reason": g.reason, "contract": g.contract_ref, "licensee": g.licensee, "exclusive": g.exclusive, "on_work": g.work_id,
-             "language": g.language}
+            {
+                **_period(g.period),
+                "reason": g.reason,
+                "contract": g.contract_ref,
+                "licensee": g.licensee,
+                "exclusive": g.exclusive,
+                "on_work": g.work_id,
+                "language": g.language,
+            }
             for g in cell.gaps
         ],
     }
@@ -346,16 +376,27 @@ def _cell_out(cell: avail.Cell) -> dict:
 
 def _term_input(payload: TermIn, works) -> TermInput:
     return TermInput(
-        works=works, territories=payload.territories, territories_excluded=payload.territories_excluded, media=payload.media,
+        works=works,
+        territories=payload.territories,
+        territories_excluded=payload.territories_excluded,
+        media=payload.media,
         languages=[item.model_dump(mode="json") for item in payload.languages],
-        start=payload.start, end=payload.end, exclusive=payload.exclusive, sublicensable=payload.sublicensable,
+        start=payload.start,
+        end=payload.end,
+        exclusive=payload.exclusive,
+        sublicensable=payload.sublicensable,
     )
 
 
 def _contract_input(payload: TermIn, counterparty_name: str = "") -> ContractInput:
     money = getattr(payload, "money", None)
-    return ContractInput(reference=payload.reference, signed_on=payload.signed_on, external_ref=payload.external_ref, counterparty_name=counterparty_name,
-                         money=money.model_dump(mode="json") if money else None)
+    return ContractInput(
+        reference=payload.reference,
+        signed_on=payload.signed_on,
+        external_ref=payload.external_ref,
+        counterparty_name=counterparty_name,
+        money=money.model_dump(mode="json") if money else None,
+    )
 
 
 def _created(actor, term) -> Status:
@@ -376,9 +417,7 @@ def list_contracts(request, filters: Query[ContractFilters]):
 def get_contract(request, contract_id: RecordId):
     view = overview.contract_detail(request.auth, contract_id)
     body = _contract_out(request.auth, view.contract)
-    body["terms"] = [
-        {**_term_out(t.term), "atoms": t.atoms, "countries": t.countries, "media_leaves": t.leaves} for t in view.terms
-    ]
+    body["terms"] = [{**_term_out(t.term), "atoms": t.atoms, "countries": t.countries, "media_leaves": t.leaves} for t in view.terms]
     body["can_terminate"] = view.can_terminate
     return body
 
@@ -437,8 +476,15 @@ def post_availability(request, payload: AvailabilityIn):
 @router.get("/find-available", response=FoundPageOut, summary="Works free for one territory, medium and window (paged, with titles)")
 def find_available(request, params: Query[FindParams]):
     page = overview.find_available_page(
-        request.auth, params.territory, params.media, Period(params.start, params.end), params.exclusive, params.kind or None,
-        limit=params.limit, offset=params.offset, languages=_languages_query(params.language),
+        request.auth,
+        params.territory,
+        params.media,
+        Period(params.start, params.end),
+        params.exclusive,
+        params.kind or None,
+        limit=params.limit,
+        offset=params.offset,
+        languages=_languages_query(params.language),
     )
     results = [{**catalog.work_summary(f.work), "free": _period(f.free) if f.free else None} for f in page.rows]
     return {"total": page.total, "offset": params.offset, "limit": params.limit, "results": results}
@@ -466,15 +512,29 @@ def work_rights(request, work_id: RecordId, on: date | None = None):
             "on": matrix.on,
             "columns": [{"code": c, "name": n} for c, n in matrix.columns],
             "rows": [
-                {"label": r.label, "countries": r.countries, "cells": [{"status": c.status, "marks": [_mark_out(m) for m in c.marks]} for c in r.cells]}
+                {
+                    "label": r.label,
+                    "countries": r.countries,
+                    "cells": [{"status": c.status, "marks": [_mark_out(m) for m in c.marks]} for c in r.cells],
+                }
                 for r in matrix.rows
             ],
         },
         "timeline": [
             {
-                "term_id": b.term.pk, "contract_id": b.term.contract_id, "contract": b.term.contract.reference, "side": b.side,
-                "counterparty": b.counterparty, "start": b.start, "end": b.end, "signed_end": b.signed_end, "terminated_on": b.terminated_on,
-                "exclusive": b.term.exclusive, "territories": overview.territory_text(b.term), "media": b.term.media, "languages": b.term.languages,
+                "term_id": b.term.pk,
+                "contract_id": b.term.contract_id,
+                "contract": b.term.contract.reference,
+                "side": b.side,
+                "counterparty": b.counterparty,
+                "start": b.start,
+                "end": b.end,
+                "signed_end": b.signed_end,
+                "terminated_on": b.terminated_on,
+                "exclusive": b.term.exclusive,
+                "territories": overview.territory_text(b.term),
+                "media": b.term.media,
+                "languages": b.term.languages,
                 "inherited": b.inherited,
             }
             for b in timeline.bars
@@ -484,6 +544,11 @@ def work_rights(request, work_id: RecordId, on: date | None = None):
 
 def _mark_out(m: overview.Mark) -> dict:
     return {
-        "state": m.state, "party": m.party, "exclusive": m.exclusive, "sublicensable": m.sublicensable,
-        "contract_id": m.contract_id, "contract": m.contract_ref, "inherited": m.inherited,
+        "state": m.state,
+        "party": m.party,
+        "exclusive": m.exclusive,
+        "sublicensable": m.sublicensable,
+        "contract_id": m.contract_id,
+        "contract": m.contract_ref,
+        "inherited": m.inherited,
     }

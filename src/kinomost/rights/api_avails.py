@@ -29,8 +29,11 @@ class AvailsImportOut(Schema):
     warnings: list[dict]
 
 
-@router.post("/import", response=AvailsImportOut,
-             summary="Import EMA avails (xlsx 1.7.3-1.9 or XML 2.x) into the ledger; any bad or refused row refuses the file (422, every problem listed)")
+@router.post(
+    "/import",
+    response=AvailsImportOut,
+    summary="Import EMA avails (xlsx 1.7.3-1.9 or XML 2.x) into the ledger; any bad or refused row refuses the file (422, every problem listed)",
+)
 def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = ""):
     actor = request.auth
     actor.require(WRITE_CATALOGUE, "import avails")
@@ -38,10 +41,14 @@ def import_endpoint(request, file: File[UploadedFile], licensee: Form[str] = "")
     return import_avails(actor, read_upload(file), file.name or "avails", licensee=receiver).as_dict()
 
 
-@router.get("/export", response={200: None, 404: ErrorOut}, openapi_extra=download(*sorted({media for media, _ in FORMATS.values()})),
-            summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "
-            "header X-Avails-Notes: JSON list of what the XML schema required that the ledger did not say, and how it was filled; "
-            "nothing to export is 422")
+@router.get(
+    "/export",
+    response={200: None, 404: ErrorOut},
+    openapi_extra=download(*sorted({media for media, _ in FORMATS.values()})),
+    summary="Your grants to `licensee`, or what `licensor` (a slug, or an outside licensor's name) granted you, as EMA avails; "
+    "header X-Avails-Notes: JSON list of what the XML schema required that the ledger did not say, and how it was filled; "
+    "nothing to export is 422",
+)
 def export_endpoint(request, licensee: str = "", licensor: str = "", format: str = "xlsx"):
     actor = request.auth
     if format not in FORMATS:

@@ -38,7 +38,13 @@ from kinomost.parties.models import Organisation
 from kinomost.rights import availability_rules as rules
 from kinomost.rights import language_pairs
 from kinomost.rights.availability_rules import (  # noqa: F401 (the names callers read from here)
-    ALL_LANGUAGES, CONFLICTING_GRANT, HOLDBACK, MISSING_HOLDING, Cell, Gap, WorkAvailability,
+    ALL_LANGUAGES,
+    CONFLICTING_GRANT,
+    HOLDBACK,
+    MISSING_HOLDING,
+    Cell,
+    Gap,
+    WorkAvailability,
 )
 from kinomost.rights.models import OPEN_END, AtomKind, Contract, LanguageUse, RightAtom, Term
 
@@ -56,8 +62,9 @@ def to_period(window) -> Period:
     return Period(periods.parse_date(start), periods.parse_date(end))
 
 
-def availability(licensor, works: Iterable, territory_codes, media_codes, window, exclusive: bool,
-                 languages: Iterable | None = None) -> dict[int, WorkAvailability]:
+def availability(
+    licensor, works: Iterable, territory_codes, media_codes, window, exclusive: bool, languages: Iterable | None = None
+) -> dict[int, WorkAvailability]:
     """Per work: is the whole request free, the free sub-windows per cell, and every gap's reason.
 
     `territory_codes` and `media_codes` may be groups (expanded here); `window` is a Period or
@@ -102,8 +109,9 @@ def _expand_cached(expand, codes) -> tuple[str, ...]:
     return tuple(expand(codes if isinstance(codes, str) else list(codes)))
 
 
-def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period,
-                      with_languages: bool = False):
+def _family_and_atoms(
+    db, licensor_id: int, work_ids: list[int], countries: list[str], leaves: list[str], wanted: Period, with_languages: bool = False
+):
     """The works' ancestors and descendants, and the licensor's atoms (held, granted, held back,
     received) on all of them for these cells overlapping `wanted` — one statement.
 
@@ -115,8 +123,11 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
         return rules.Family({}, {}), {}, {}
     pg = db.vendor == "postgresql"
     ids = _bound(pg, work_ids)
-    rows = _fetch(db, _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves), with_languages),
-                  [*ids, *ids, *ids, *_bound(pg, countries), *_bound(pg, leaves), licensor_id, licensor_id, wanted.hi, wanted.hi, wanted.lo])
+    rows = _fetch(
+        db,
+        _family_atoms_sql(pg, len(work_ids), len(countries), len(leaves), with_languages),
+        [*ids, *ids, *ids, *_bound(pg, countries), *_bound(pg, leaves), licensor_id, licensor_id, wanted.hi, wanted.hi, wanted.lo],
+    )
     term_languages: dict[int, frozenset] = {}
     if with_languages:
         term_languages, rows = _split_languages(rows)
@@ -132,8 +143,20 @@ def _family_and_atoms(db, licensor_id: int, work_ids: list[int], countries: list
             if ancestor in wanted_ids and wid not in descendants[ancestor]:
                 descendants[ancestor].append(wid)
         end = _day(end)
-        atom = rules.Atom(atom_id, kind, wid, country, leaf, Period(_day(start), None if end == OPEN_END else end),
-                     holder, licensee, name or "", bool(excl), bool(subl), ref)
+        atom = rules.Atom(
+            atom_id,
+            kind,
+            wid,
+            country,
+            leaf,
+            Period(_day(start), None if end == OPEN_END else end),
+            holder,
+            licensee,
+            name or "",
+            bool(excl),
+            bool(subl),
+            ref,
+        )
         by_cell[(wid, country, leaf)].append(atom)
     return rules.Family(ancestors, dict(descendants)), by_cell, term_languages
 
@@ -155,8 +178,13 @@ def _split_languages(rows) -> tuple[dict[int, frozenset], list[tuple]]:
     return found, [row[:15] for row in rows]
 
 
-_TABLES = {"atom": RightAtom._meta.db_table, "work": Work._meta.db_table, "org": Organisation._meta.db_table, "contract": Contract._meta.db_table,
-           "term": Term._meta.db_table}
+_TABLES = {
+    "atom": RightAtom._meta.db_table,
+    "work": Work._meta.db_table,
+    "org": Organisation._meta.db_table,
+    "contract": Contract._meta.db_table,
+    "term": Term._meta.db_table,
+}
 # `fam`: the works (lvl 0), their children and grandchildren, each with its parent and
 # grandparent; the atoms are read on those and on the works' ancestors. Only the works' own
 # family rows come back (their ancestors); an atom on a descendant carries its parent and
@@ -189,10 +217,20 @@ def _family_atoms_sql(pg: bool, ids: int, countries: int, leaves: int, with_lang
     column — holdbacks' terms are not read, their languages never matter."""
     extra = {"no_languages": "", "languages": "", "term_join": ""}
     if with_languages:
-        extra = {"no_languages": ", NULL", "languages": ", t.languages",
-                 "term_join": " LEFT JOIN {term} t ON t.id = a.term_id AND a.kind <> 'holdback'".format(**_TABLES)}
-    sql = _FAMILY_ATOMS_SQL.format(ids=_in(pg, ids, "int"), countries=_in(pg, countries), leaves=_in(pg, leaves),
-                                   cast=_int_cast(pg), start_guard=_start_guard(pg), **extra, **_TABLES)
+        extra = {
+            "no_languages": ", NULL",
+            "languages": ", t.languages",
+            "term_join": " LEFT JOIN {term} t ON t.id = a.term_id AND a.kind <> 'holdback'".format(**_TABLES),
+        }
+    sql = _FAMILY_ATOMS_SQL.format(
+        ids=_in(pg, ids, "int"),
+        countries=_in(pg, countries),
+        leaves=_in(pg, leaves),
+        cast=_int_cast(pg),
+        start_guard=_start_guard(pg),
+        **extra,
+        **_TABLES,
+    )
     return _for(pg, sql)
 
 
@@ -290,8 +328,9 @@ def _day(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def find_available(licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None,
-                   languages: Iterable | None = None) -> list[int]:
+def find_available(
+    licensor, territory: str, media: str, window, exclusive: bool, kinds: Iterable[str] | None = None, languages: Iterable | None = None
+) -> list[int]:
     """Ids of works free for the whole request ("features free for exclusive SVOD in CN 2027–29").
 
     For films and series only (`kinds` all top-level), one statement over the
@@ -331,12 +370,41 @@ def _find_top_level(licensor_id: int, country: str, leaves: list[str], wanted: P
     cast = _int_cast(pg)
     usable = "AND a.exclusive" if exclusive else ""
     blocking = "x.kind IN ('holdback', 'grant')" if exclusive else "(x.kind = 'holdback' OR (x.kind = 'grant' AND x.exclusive))"
-    sql = _FIND_TOP_LEVEL_SQL.format(leaves=_in(pg, len(leaves)), kinds=_in(pg, len(kinds)), cast=cast, usable=usable, blocking=blocking,
-                                     start_guard=_start_guard(pg), start_guard_x=_start_guard(pg).replace("a.", "x."), **_TABLES)
+    sql = _FIND_TOP_LEVEL_SQL.format(
+        leaves=_in(pg, len(leaves)),
+        kinds=_in(pg, len(kinds)),
+        cast=cast,
+        usable=usable,
+        blocking=blocking,
+        start_guard=_start_guard(pg),
+        start_guard_x=_start_guard(pg).replace("a.", "x."),
+        **_TABLES,
+    )
     sql = _for(pg, sql)
-    rows = _fetch(db, sql, [wanted.lo, wanted.hi, wanted.lo, wanted.hi, country, *_bound(pg, leaves), wanted.hi, wanted.hi, wanted.lo,
-                            licensor_id, licensor_id, *_bound(pg, kinds), country, *_bound(pg, leaves), wanted.hi, wanted.hi, wanted.lo,
-                            licensor_id])
+    rows = _fetch(
+        db,
+        sql,
+        [
+            wanted.lo,
+            wanted.hi,
+            wanted.lo,
+            wanted.hi,
+            country,
+            *_bound(pg, leaves),
+            wanted.hi,
+            wanted.hi,
+            wanted.lo,
+            licensor_id,
+            licensor_id,
+            *_bound(pg, kinds),
+            country,
+            *_bound(pg, leaves),
+            wanted.hi,
+            wanted.hi,
+            wanted.lo,
+            licensor_id,
+        ],
+    )
     covered: dict[int, set[str]] = defaultdict(set)
     partial: dict[tuple[int, str], list[Period]] = defaultdict(list)
     for wid, leaf, start, end in rows:  # dates only where one holding does not cover the window

@@ -103,8 +103,10 @@ class LanguageRule:
         """(label, covers(atom)) per requirement: one per pair, or "no language named"."""
         if not self.wanted:
             return [(ALL_LANGUAGES, lambda a: not self.of_atom.get(a.id))]
-        return [(f"{tag} {use}", lambda a, pair=(tag, use): not self.of_atom.get(a.id) or pair in self.of_atom[a.id])
-                for tag, use in self.wanted]
+        return [
+            (f"{tag} {use}", lambda a, pair=(tag, use): not self.of_atom.get(a.id) or pair in self.of_atom[a.id])
+            for tag, use in self.wanted
+        ]
 
 
 @dataclass

@@ -48,8 +48,13 @@ def blockers(licensor, work_ids, territories, media, window, exclusive: bool, la
     out = {}
     for wid, found_gaps in gaps.items():
         distinct = dict.fromkeys(
-            Blocker(g.reason, g.licensee if g.reason == GRANTED else "", g.contract_ref if g.reason != NOT_HELD else "",
-                    ends.get(g.atom_id) if g.reason != NOT_HELD else None, g.language)
+            Blocker(
+                g.reason,
+                g.licensee if g.reason == GRANTED else "",
+                g.contract_ref if g.reason != NOT_HELD else "",
+                ends.get(g.atom_id) if g.reason != NOT_HELD else None,
+                g.language,
+            )
             for g in found_gaps
         )
         if distinct:

@@ -28,8 +28,12 @@ DEFAULT_PERIOD = "quarter"  # the most common royalty statement frequency (see d
 AMOUNT_FIELDS = ("flat_fee", "minimum_guarantee", "per_hour")
 PERCENT_FIELDS = ("revenue_share", "withholding_tax")
 FIELDS = ("currency", *AMOUNT_FIELDS, *PERCENT_FIELDS, "cross_collateralised", "period")
-PERIOD_LABELS = {"month": gettext_lazy("monthly"), "quarter": gettext_lazy("quarterly"), "half": gettext_lazy("half-yearly"),
-                 "year": gettext_lazy("yearly")}
+PERIOD_LABELS = {
+    "month": gettext_lazy("monthly"),
+    "quarter": gettext_lazy("quarterly"),
+    "half": gettext_lazy("half-yearly"),
+    "year": gettext_lazy("yearly"),
+}
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,10 @@ def clean(raw: dict | None) -> dict:
         problems["period"] = _("one of %(choices)s") % {"choices": ", ".join(ACCOUNTING_PERIODS)}
     values["period"] = period
     if problems:
-        raise InvalidInput(_("The commercial terms are not valid: %(problems)s") % {
-            "problems": "; ".join(f"{k}: {v}" for k, v in problems.items())}, details={f"money.{k}": v for k, v in problems.items()})
+        raise InvalidInput(
+            _("The commercial terms are not valid: %(problems)s") % {"problems": "; ".join(f"{k}: {v}" for k, v in problems.items())},
+            details={f"money.{k}": v for k, v in problems.items()},
+        )
     return CommercialTerms(**values).stored()
 
 

@@ -17,14 +17,23 @@ from kinomost.rights.models import LanguageUse
 from kinomost.core.widgets import IsoDateInput
 
 # The ledger's problem keys → the fields that show them.
-FIELD_OF = {"works": "works", "territories": "territories", "media": "media", "window": "start", "reference": "reference", "languages": "languages"}
+FIELD_OF = {
+    "works": "works",
+    "territories": "territories",
+    "media": "media",
+    "window": "start",
+    "reference": "reference",
+    "languages": "languages",
+}
 
 
 def media_choices():
     """The media tree in the reader's words: all media, then each group (the whole group first,
     then its leaves)."""
-    tree = [(str(media_taxonomy.name(group)), [(group, _("%(group)s — all") % {"group": media_taxonomy.name(group)}), *leaves.items()])
-            for group, leaves in media_taxonomy.TREE.items()]
+    tree = [
+        (str(media_taxonomy.name(group)), [(group, _("%(group)s — all") % {"group": media_taxonomy.name(group)}), *leaves.items()])
+        for group, leaves in media_taxonomy.TREE.items()
+    ]
     return [("all", media_taxonomy.GROUP_NAMES["all"]), *tree]
 
 
@@ -111,7 +120,7 @@ def _segment(token: str, words: dict[str, str]) -> list[str]:
         if word is None:
             return [token]
         pieces.append(word)
-        rest = rest[len(word):]
+        rest = rest[len(word) :]
     return pieces
 
 
@@ -125,13 +134,19 @@ def _no_use(tag: str) -> str:
 
 class TermForm(forms.Form):
     works = forms.CharField(label=_("Works"), help_text=_("References or ids, separated by ; or ,"), max_length=20000)
-    territories = forms.CharField(label=_("Territories"), help_text=_("Countries and groups: WORLD, CIS, EU, GREATER_CHINA, RU; CN"), max_length=2000)
+    territories = forms.CharField(
+        label=_("Territories"), help_text=_("Countries and groups: WORLD, CIS, EU, GREATER_CHINA, RU; CN"), max_length=2000
+    )
     territories_excluded = forms.CharField(label=_("Excluding"), required=False, help_text=_("e.g. CN; HK"), max_length=2000)
     media = forms.MultipleChoiceField(label=_("Media"), choices=media_choices, widget=forms.SelectMultiple(attrs={"size": 8}))
     languages = forms.CharField(
-        label=_("Languages"), required=False, max_length=2000,
-        help_text=_("Each language with its use (original, dubbed or subtitled), separated by ;, e.g. ru dubbed subtitled; zh-Hans original. "
-                    "Empty: the contract names no language, so the term covers all languages. A grant needs holdings that cover each language it names (or name none)."),
+        label=_("Languages"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Each language with its use (original, dubbed or subtitled), separated by ;, e.g. ru dubbed subtitled; zh-Hans original. "
+            "Empty: the contract names no language, so the term covers all languages. A grant needs holdings that cover each language it names (or name none)."
+        ),
         widget=forms.TextInput(attrs={"placeholder": "ru dubbed subtitled; zh-Hans original"}),
     )
     start = forms.DateField(label=_("From"), widget=IsoDateInput())
@@ -150,12 +165,21 @@ class TermForm(forms.Form):
     def term(self, works) -> TermInput:
         d = self.cleaned_data
         return TermInput(
-            works=works, territories=d["territories"], territories_excluded=d["territories_excluded"], media=list(d["media"]),
-            languages=d["languages"], start=d["start"], end=d["end"], exclusive=d["exclusive"], sublicensable=d["sublicensable"],
+            works=works,
+            territories=d["territories"],
+            territories_excluded=d["territories_excluded"],
+            media=list(d["media"]),
+            languages=d["languages"],
+            start=d["start"],
+            end=d["end"],
+            exclusive=d["exclusive"],
+            sublicensable=d["sublicensable"],
         )
 
     def contract(self, counterparty_name: str = "") -> ContractInput:
-        return ContractInput(reference=self.cleaned_data["reference"], signed_on=self.cleaned_data["signed_on"], counterparty_name=counterparty_name)
+        return ContractInput(
+            reference=self.cleaned_data["reference"], signed_on=self.cleaned_data["signed_on"], counterparty_name=counterparty_name
+        )
 
     def add_problems(self, problems) -> None:
         """Show the ledger's per-field problems beside the fields they concern."""
@@ -168,7 +192,9 @@ class TermForm(forms.Form):
 
 
 class HoldingForm(TermForm):
-    licensor_name = forms.CharField(label=_("Licensor"), required=False, max_length=200, help_text=_("who granted these rights, if outside Kinomost"))
+    licensor_name = forms.CharField(
+        label=_("Licensor"), required=False, max_length=200, help_text=_("who granted these rights, if outside Kinomost")
+    )
 
 
 def _other_organisations(actor):
@@ -203,9 +229,13 @@ class FindForm(forms.Form):
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *WorkKind.choices])
     languages = forms.CharField(
-        label=_("Languages"), required=False, max_length=2000,
-        help_text=_("Only works whose holdings cover each of these, as for a grant: e.g. zh-Hans dubbed; ru subtitled. "
-                    "Empty: languages are not taken into account."),
+        label=_("Languages"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Only works whose holdings cover each of these, as for a grant: e.g. zh-Hans dubbed; ru subtitled. "
+            "Empty: languages are not taken into account."
+        ),
         widget=forms.TextInput(attrs={"placeholder": "zh-Hans dubbed"}),
     )
 

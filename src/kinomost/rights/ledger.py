@@ -153,9 +153,14 @@ def terminate(actor_or_org, target: Contract | Term, on_date: date | str) -> int
         for term in Term.objects.select_for_update().filter(pk__in=[t.pk for t in terms]):
             changed += _terminate_term(org, term, day)
         ends = RightAtom.objects.filter(term__in=[t.pk for t in terms])
-        ledger_changed.send(sender=Term, organisations={org.pk} | set(ends.exclude(licensee=None).values_list("licensee_id", flat=True)),
-                            works=set(ends.values_list("work_id", flat=True)))
-        audit.record("rights.terminated", actor=who, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed)
+        ledger_changed.send(
+            sender=Term,
+            organisations={org.pk} | set(ends.exclude(licensee=None).values_list("licensee_id", flat=True)),
+            works=set(ends.values_list("work_id", flat=True)),
+        )
+        audit.record(
+            "rights.terminated", actor=who, organisation=org, obj=terms[0], terms=[t.pk for t in terms], on=day.isoformat(), atoms=changed
+        )
     return changed
 
 
@@ -170,8 +175,9 @@ class TermRecord:
     avail: dict = field(default_factory=dict)
 
 
-def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, licensee=None, counterparty: Organisation | None = None,
-                 source: str = "") -> list[int]:
+def record_terms(
+    actor_or_org, kind: str, records: Sequence[TermRecord], *, licensee=None, counterparty: Organisation | None = None, source: str = ""
+) -> list[int]:
     """Many holdings or grants at once (returns the new terms' ids, in the order given), all or nothing, under the same rules as
     `record_holding` and `grant`: one query for the works, one `availability` call per kind of
     exclusivity for the conflict check, bulk inserts, one audit event with counts. Per-term
@@ -204,12 +210,18 @@ def record_terms(actor_or_org, kind: str, records: Sequence[TermRecord], *, lice
                 raise
             _refuse_batch_conflicts(org, records, prepared)
             raise Conflict("Another exclusive grant of these rights was recorded at the same time.") from exc
-        ledger_changed.send(sender=Term, organisations={org.pk} | ({receiver.pk} if receiver else set()),
-                            works={w.pk for p in prepared for w in p.works})
+        ledger_changed.send(
+            sender=Term, organisations={org.pk} | ({receiver.pk} if receiver else set()), works={w.pk for p in prepared for w in p.works}
+        )
         audit.record(
             "rights.holdings_recorded" if kind == AtomKind.HOLDING else "rights.granted_in_bulk",
-            actor=who, organisation=org, obj=Term.objects.get(pk=ids[0]), licensee=receiver.pk if receiver else None,
-            terms=len(ids), atoms=sum(len(p.works) * len(p.countries) * len(p.leaves) for p in prepared), source=source,
+            actor=who,
+            organisation=org,
+            obj=Term.objects.get(pk=ids[0]),
+            licensee=receiver.pk if receiver else None,
+            terms=len(ids),
+            atoms=sum(len(p.works) * len(p.countries) * len(p.leaves) for p in prepared),
+            source=source,
         )
     return ids
 
@@ -284,8 +296,17 @@ def _ledger_conflicts(org: Organisation, group, exclusive: bool) -> list[dict]:
                     for gap in cell.gaps if cell else ():
                         part = gap.period.intersection(p.period)
                         if part is not None:
-                            details.append({"row": record.label, "work": w.pk, "work_ref": w.ref, "territory": c, "media": m,
-                                            **gap.as_dict(), "window": str(part)})
+                            details.append(
+                                {
+                                    "row": record.label,
+                                    "work": w.pk,
+                                    "work_ref": w.ref,
+                                    "territory": c,
+                                    "media": m,
+                                    **gap.as_dict(),
+                                    "window": str(part),
+                                }
+                            )
     return details
 
 
@@ -301,9 +322,23 @@ def _conflicts_within(pairs) -> list[dict]:
                     for label, other in earlier:
                         part = other.period.intersection(p.period)
                         if part is not None and (other.term.exclusive or p.term.exclusive):
-                            details.append({"row": record.label, "work": w.pk, "work_ref": w.ref, "territory": c, "media": m,
-                                            "reason": avail.CONFLICTING_GRANT, "window": str(part), "atom": None, "on_work": w.pk,
-                                            "contract": label, "licensee": "", "licensee_id": None, "exclusive": other.term.exclusive})
+                            details.append(
+                                {
+                                    "row": record.label,
+                                    "work": w.pk,
+                                    "work_ref": w.ref,
+                                    "territory": c,
+                                    "media": m,
+                                    "reason": avail.CONFLICTING_GRANT,
+                                    "window": str(part),
+                                    "atom": None,
+                                    "on_work": w.pk,
+                                    "contract": label,
+                                    "licensee": "",
+                                    "licensee_id": None,
+                                    "exclusive": other.term.exclusive,
+                                }
+                            )
                     earlier.append((record.label, p))
     return details
 
@@ -319,27 +354,40 @@ def _write_batch(kind: str, org: Organisation, receiver, counterparty, records, 
     term_rows = []
     for r, p in zip(records, prepared):
         t = p.term
-        term_rows.append((
-            contracts[r.contract.external_ref or r.contract.reference].pk, kind, _json(_as_list(t.territories)),
-            _json(_as_list(t.territories_excluded)), _json(_as_list(t.media)), _json(p.languages), p.period.start, p.period.end,
-            None, t.exclusive, t.sublicensable, _json(r.avail), now,
-        ))
+        term_rows.append(
+            (
+                contracts[r.contract.external_ref or r.contract.reference].pk,
+                kind,
+                _json(_as_list(t.territories)),
+                _json(_as_list(t.territories_excluded)),
+                _json(_as_list(t.media)),
+                _json(p.languages),
+                p.period.start,
+                p.period.end,
+                None,
+                t.exclusive,
+                t.sublicensable,
+                _json(r.avail),
+                now,
+            )
+        )
     contract_ids = sorted({row[0] for row in term_rows})
     json_mark = "%s::jsonb" if pg else "%s"
     with connection.cursor() as cursor:
         before = Term.objects.aggregate(top=Max("id"))["top"] or 0
         cursor.executemany(
-            f"INSERT INTO {Term._meta.db_table} (contract_id, kind, territories, territories_excluded, media, languages, start, \"end\", "
+            f'INSERT INTO {Term._meta.db_table} (contract_id, kind, territories, territories_excluded, media, languages, start, "end", '
             f"ends_early_on, exclusive, sublicensable, avail, created_at) VALUES (%s, %s, {json_mark}, {json_mark}, {json_mark}, "
             f"{json_mark}, %s, %s, %s, %s, %s, {json_mark}, %s)",
             term_rows,
         )
         ids = list(Term.objects.filter(contract_id__in=contract_ids, id__gt=before).order_by("id").values_list("id", flat=True))
         through = Term.works.through._meta.db_table
-        cursor.executemany(f"INSERT INTO {through} (term_id, work_id) VALUES (%s, %s)",
-                           [(tid, w.pk) for tid, p in zip(ids, prepared) for w in p.works])
         cursor.executemany(
-            f"INSERT INTO {RightAtom._meta.db_table} (kind, work_id, territory, media, start, \"end\", ends_early_on, effective_end, "
+            f"INSERT INTO {through} (term_id, work_id) VALUES (%s, %s)", [(tid, w.pk) for tid, p in zip(ids, prepared) for w in p.works]
+        )
+        cursor.executemany(
+            f'INSERT INTO {RightAtom._meta.db_table} (kind, work_id, territory, media, start, "end", ends_early_on, effective_end, '
             "holder_id, licensee_id, exclusive, sublicensable, term_id, contract_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             _atom_rows(kind, org, receiver, ids, term_rows, prepared),
         )
@@ -359,8 +407,7 @@ def _atom_rows(kind: str, org: Organisation, receiver, ids: list[int], term_rows
             work_id = w.pk
             for c in p.countries:
                 for m in p.leaves:
-                    append((kind, work_id, c, m, start, end, None, end, holder_id, licensee_id, exclusive, sublicensable,
-                            tid, contract_id))
+                    append((kind, work_id, c, m, start, end, None, end, holder_id, licensee_id, exclusive, sublicensable, tid, contract_id))
     return rows
 
 
@@ -396,11 +443,18 @@ def _batch_contracts(kind: str, org: Organisation, receiver, counterparty, recor
             continue
         if not (data.reference or "").strip():
             raise InvalidInput("A contract needs a reference.", details={"reference": "required"})
-        missing.append(Contract(
-            kind=contract_kind, licensor=licensor, licensor_name=data.counterparty_name.strip(), licensee=licensee,
-            reference=data.reference.strip(), signed_on=periods.parse_date(data.signed_on), external_ref=data.external_ref.strip(),
-            money=commercial.clean(data.money),
-        ))
+        missing.append(
+            Contract(
+                kind=contract_kind,
+                licensor=licensor,
+                licensor_name=data.counterparty_name.strip(),
+                licensee=licensee,
+                reference=data.reference.strip(),
+                signed_on=periods.parse_date(data.signed_on),
+                external_ref=data.external_ref.strip(),
+                money=commercial.clean(data.money),
+            )
+        )
     Contract.objects.bulk_create(missing)
     found.update({c.external_ref or c.reference: c for c in missing})
     return found
@@ -463,8 +517,11 @@ def _term_sets(term: TermInput, cache: dict):
     countries = leaves = langs = []
     window = None
     try:
-        countries = _cached(cache, ("territories", _key(term.territories), _key(term.territories_excluded)),
-                            lambda: territories.expand(_spec(term.territories), _spec(term.territories_excluded)))
+        countries = _cached(
+            cache,
+            ("territories", _key(term.territories), _key(term.territories_excluded)),
+            lambda: territories.expand(_spec(term.territories), _spec(term.territories_excluded)),
+        )
         if not countries:
             problems["territories"] = _("the territory expression leaves no country")
     except InvalidInput as exc:
@@ -540,8 +597,9 @@ def _lock_licensor(org: Organisation) -> None:
 
 def _refuse_conflicts(org: Organisation, prepared: _Prepared) -> None:
     """Raise Conflict listing every (work, territory, media, window) the grant may not cover."""
-    result = avail.availability(org, prepared.works, prepared.countries, prepared.leaves, prepared.period, prepared.term.exclusive,
-                                prepared.languages)
+    result = avail.availability(
+        org, prepared.works, prepared.countries, prepared.leaves, prepared.period, prepared.term.exclusive, prepared.languages
+    )
     refs = {w.pk: w.ref for w in prepared.works}
     details = [
         {"work": wid, "work_ref": refs.get(wid, ""), "territory": cell.territory, "media": cell.media, **gap.as_dict()}
@@ -591,9 +649,16 @@ def _write(kind: str, contract: Contract, p: _Prepared, *, holder: Organisation,
     """The term as stated, and its atoms: one per work × country × media leaf."""
     t = p.term
     term = Term.objects.create(
-        contract=contract, kind=kind, territories=_as_list(t.territories), territories_excluded=_as_list(t.territories_excluded),
-        media=_as_list(t.media), languages=p.languages, start=p.period.start, end=p.period.end,
-        exclusive=t.exclusive, sublicensable=t.sublicensable,
+        contract=contract,
+        kind=kind,
+        territories=_as_list(t.territories),
+        territories_excluded=_as_list(t.territories_excluded),
+        media=_as_list(t.media),
+        languages=p.languages,
+        start=p.period.start,
+        end=p.period.end,
+        exclusive=t.exclusive,
+        sublicensable=t.sublicensable,
     )
     term.works.set(p.works)
     RightAtom.objects.bulk_create(_atoms_of(kind, contract, term, p, holder, licensee), batch_size=_BATCH)
@@ -607,9 +672,19 @@ def _atoms_of(kind: str, contract: Contract, term: Term, p: _Prepared, holder: O
         for c in p.countries:
             for m in p.leaves:
                 yield RightAtom(
-                    kind=kind, work_id=w.pk, territory=c, media=m, start=p.period.start, end=end, effective_end=end,
-                    holder_id=holder.pk, licensee_id=licensee.pk if licensee else None, exclusive=t.exclusive,
-                    sublicensable=t.sublicensable, term_id=term.pk, contract_id=contract.pk,
+                    kind=kind,
+                    work_id=w.pk,
+                    territory=c,
+                    media=m,
+                    start=p.period.start,
+                    end=end,
+                    effective_end=end,
+                    holder_id=holder.pk,
+                    licensee_id=licensee.pk if licensee else None,
+                    exclusive=t.exclusive,
+                    sublicensable=t.sublicensable,
+                    term_id=term.pk,
+                    contract_id=contract.pk,
                 )
 
 

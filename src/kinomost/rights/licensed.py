@@ -103,7 +103,9 @@ def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, 
         rows = _licensing_atoms(org_id).filter(territory__in=countries, media__in=leaves, effective_end__gt=F("start"))
         for first in range(0, len(wanted), _CHUNK):
             chunk = list(wanted)[first : first + _CHUNK]
-            for work_id, country, leaf, begin, end in rows.filter(work_id__in=chunk).values_list("work_id", "territory", "media", "start", "effective_end"):
+            for work_id, country, leaf, begin, end in rows.filter(work_id__in=chunk).values_list(
+                "work_id", "territory", "media", "start", "effective_end"
+            ):
                 held[work_id][(country, leaf)].append(Period(begin, None if end == OPEN_END else end))
         for wid, chain in family.items():
             cells: dict[tuple[str, str], list[Period]] = defaultdict(list)
@@ -118,7 +120,6 @@ def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, 
 def _licensing_atoms(org_id: int):
     """The atoms that let an organisation exploit a work: its holdings and the grants it received."""
     return RightAtom.objects.filter(Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id))
-
 
 
 def _licensed_rows(org_id: int, country: str, leaves: list[str], window: Period, work_ids: set[int] | None) -> dict[int, set[str]]:

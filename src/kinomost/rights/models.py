@@ -112,8 +112,9 @@ class RightAtom(models.Model):
     ends_early_on = models.DateField(null=True, blank=True)
     effective_end = models.DateField(help_text="min(end, ends_early_on): what every query reads")
     holder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="right_atoms_held", db_index=False)
-    licensee = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="right_atoms_received",
-                                 db_index=False)
+    licensee = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="right_atoms_received", db_index=False
+    )
     exclusive = models.BooleanField(default=False)
     sublicensable = models.BooleanField(default=False)
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="atoms")

@@ -58,28 +58,64 @@ def simulate(today: date | None = None) -> dict:
             start = timezone.make_aware(datetime(month.start.year, month.start.month, 1))
             days = (month.end - month.start).days
             Revenue.objects.bulk_create(
-                Revenue(platform=platform, organisation_id=platform.organisation_id, viewer=viewer, kind=RevenueKind.SUBSCRIPTION, media="svod",
-                        territory="RU", amount=Decimal(platform.prices["svod"]), currency=platform.currency,
-                        at=start + timedelta(minutes=rng.randrange(days * 1440)), provider=PROVIDER, reference=f"sub-{month}-{n}")
-                for n in range(SUBSCRIBERS))
+                Revenue(
+                    platform=platform,
+                    organisation_id=platform.organisation_id,
+                    viewer=viewer,
+                    kind=RevenueKind.SUBSCRIPTION,
+                    media="svod",
+                    territory="RU",
+                    amount=Decimal(platform.prices["svod"]),
+                    currency=platform.currency,
+                    at=start + timedelta(minutes=rng.randrange(days * 1440)),
+                    provider=PROVIDER,
+                    reference=f"sub-{month}-{n}",
+                )
+                for n in range(SUBSCRIBERS)
+            )
             for n in range(RENTALS):
                 work_id = rng.choice(playable)
                 at = start + timedelta(minutes=rng.randrange(days * 1440))
                 licence = licensed.licence_of(platform.organisation_id, work_id, "RU", "tvod", at.date())
                 if licence:
-                    Revenue.objects.create(platform=platform, organisation_id=platform.organisation_id, viewer=viewer, kind=RevenueKind.RENTAL,
-                                           media="tvod", work_id=work_id, contract_id=licence[0], term_id=licence[1], territory="RU",
-                                           amount=Decimal(platform.prices["tvod"]), currency=platform.currency, at=at, provider=PROVIDER,
-                                           reference=f"rent-{month}-{n}")
+                    Revenue.objects.create(
+                        platform=platform,
+                        organisation_id=platform.organisation_id,
+                        viewer=viewer,
+                        kind=RevenueKind.RENTAL,
+                        media="tvod",
+                        work_id=work_id,
+                        contract_id=licence[0],
+                        term_id=licence[1],
+                        territory="RU",
+                        amount=Decimal(platform.prices["tvod"]),
+                        currency=platform.currency,
+                        at=at,
+                        provider=PROVIDER,
+                        reference=f"rent-{month}-{n}",
+                    )
             sessions = []
             for _ in range(SESSIONS):
                 work_id = rng.choices(playable, weights=[1 / (k + 1) for k in range(len(playable))])[0]
                 at = start + timedelta(minutes=rng.randrange(days * 1440))
                 licence = licensed.licence_of(platform.organisation_id, work_id, "RU", "svod", at.date()) or (None, None)
                 seconds = float(rng.choice([30, rng.randrange(600, 6000)]))
-                sessions.append(PlaybackSession(viewer=viewer, profile=profile, asset=assets[work_id], work_id=work_id, territory="RU", media="svod",
-                                                last_heartbeat_at=at, token_expires_at=at, ended_at=at + timedelta(seconds=seconds),
-                                                seconds_watched=seconds, contract_id=licence[0], term_id=licence[1]))
+                sessions.append(
+                    PlaybackSession(
+                        viewer=viewer,
+                        profile=profile,
+                        asset=assets[work_id],
+                        work_id=work_id,
+                        territory="RU",
+                        media="svod",
+                        last_heartbeat_at=at,
+                        token_expires_at=at,
+                        ended_at=at + timedelta(seconds=seconds),
+                        seconds_watched=seconds,
+                        contract_id=licence[0],
+                        term_id=licence[1],
+                    )
+                )
             made = PlaybackSession.objects.bulk_create(sessions)
             for session, original in zip(made, sessions):  # started_at is set on creation: move it into the month
                 PlaybackSession.objects.filter(pk=session.pk).update(started_at=original.last_heartbeat_at)
@@ -89,8 +125,9 @@ def simulate(today: date | None = None) -> dict:
 
 def _rates_csv(month, base, quote, rate, source) -> bytes:
     days = [month.start + timedelta(days=d) for d in (0, 10, 20)]
-    lines = ["date,base,quote,rate,source"] + [f"{d.isoformat()},{base},{quote},{Decimal(rate) + Decimal(k) / 10},{source}"
-                                               for k, d in enumerate(days)]
+    lines = ["date,base,quote,rate,source"] + [
+        f"{d.isoformat()},{base},{quote},{Decimal(rate) + Decimal(k) / 10},{source}" for k, d in enumerate(days)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -110,5 +147,7 @@ def _pearl_usage(rng) -> int:
             views = rng.randrange(2000, 60000)
             rows.append(f"{month.label},Pearl Video,{ref},CN,svod,{views},{views * rng.randrange(1800, 5400)},{views * 2}.00,CNY")
         month = month.next()
-    result = usage.import_usage(Actor(organisation=pearl, role=Role.LICENSING_MANAGER), ("\n".join(rows) + "\n").encode(), "pearl-video.csv")
+    result = usage.import_usage(
+        Actor(organisation=pearl, role=Role.LICENSING_MANAGER), ("\n".join(rows) + "\n").encode(), "pearl-video.csv"
+    )
     return result.created

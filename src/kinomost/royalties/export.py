@@ -38,25 +38,54 @@ def render(documents: list[dict], fmt: str, language: str = "en") -> bytes:
 
 def _labels() -> dict:
     return {
-        "work": _("Work"), "views": _("Views"), "hours": _("Hours"), "receipts": _("Receipts"), "royalty": _("Royalty"),
-        "adjusts": _("Adjusts"), "statement": _("Royalty statement"), "licensor": _("Licensor"), "licensee": _("Licensee"),
-        "contract": _("Contract"), "period": _("Period"), "currency": _("Currency"), "status": _("Status"),
-        "mg": _("Minimum guarantee"), "recouped_before": _("Recouped before"), "recouped_now": _("Recouped now"),
-        "remaining": _("Remaining to recoup"), "overage": _("Royalty beyond the guarantee"), "flat_fee_due": _("Flat fee due"),
-        "advance_due": _("Guarantee due"), "before_tax": _("Payable before tax"), "withholding": _("Withholding tax"),
-        "payable": _("Payable"), "fx": _("Exchange rates"), "total": _("Total"),
+        "work": _("Work"),
+        "views": _("Views"),
+        "hours": _("Hours"),
+        "receipts": _("Receipts"),
+        "royalty": _("Royalty"),
+        "adjusts": _("Adjusts"),
+        "statement": _("Royalty statement"),
+        "licensor": _("Licensor"),
+        "licensee": _("Licensee"),
+        "contract": _("Contract"),
+        "period": _("Period"),
+        "currency": _("Currency"),
+        "status": _("Status"),
+        "mg": _("Minimum guarantee"),
+        "recouped_before": _("Recouped before"),
+        "recouped_now": _("Recouped now"),
+        "remaining": _("Remaining to recoup"),
+        "overage": _("Royalty beyond the guarantee"),
+        "flat_fee_due": _("Flat fee due"),
+        "advance_due": _("Guarantee due"),
+        "before_tax": _("Payable before tax"),
+        "withholding": _("Withholding tax"),
+        "payable": _("Payable"),
+        "fx": _("Exchange rates"),
+        "total": _("Total"),
     }
 
 
 def _summary(doc: dict, l: dict) -> list[tuple[str, str]]:
     mg = doc["minimum_guarantee"]
     return [
-        (l["licensor"], doc["licensor"]), (l["licensee"], doc["licensee"]), (l["contract"], doc["contract"]),
-        (l["period"], doc["period"]), (l["currency"], doc["currency"]), (l["status"], doc["status"]),
-        (l["royalty"], doc["royalty"]), (l["mg"], mg["amount"]), (l["recouped_before"], mg["recouped_before"]),
-        (l["recouped_now"], mg["recouped_now"]), (l["remaining"], mg["remaining"]), (l["overage"], doc["overage"]),
-        (l["flat_fee_due"], doc["flat_fee_due"]), (l["advance_due"], doc["advance_due"]), (l["before_tax"], doc["payable_before_tax"]),
-        (f'{l["withholding"]} ({doc["withholding_tax"]} %)', doc["withholding"]), (l["payable"], doc["payable"]),
+        (l["licensor"], doc["licensor"]),
+        (l["licensee"], doc["licensee"]),
+        (l["contract"], doc["contract"]),
+        (l["period"], doc["period"]),
+        (l["currency"], doc["currency"]),
+        (l["status"], doc["status"]),
+        (l["royalty"], doc["royalty"]),
+        (l["mg"], mg["amount"]),
+        (l["recouped_before"], mg["recouped_before"]),
+        (l["recouped_now"], mg["recouped_now"]),
+        (l["remaining"], mg["remaining"]),
+        (l["overage"], doc["overage"]),
+        (l["flat_fee_due"], doc["flat_fee_due"]),
+        (l["advance_due"], doc["advance_due"]),
+        (l["before_tax"], doc["payable_before_tax"]),
+        (f"{l['withholding']} ({doc['withholding_tax']} %)", doc["withholding"]),
+        (l["payable"], doc["payable"]),
     ]
 
 
@@ -72,9 +101,16 @@ def _xlsx(documents: list[dict]) -> bytes:
     book.remove(book.active)
     for doc in documents:
         sheet = book.create_sheet(title=f"{doc['contract']} {doc['period']}"[:31].replace("/", "-"))
-        rows = [[l["statement"]], *([k, v] for k, v in _summary(doc, l)), [],
-                [l["work"], l["views"], l["hours"], l["receipts"], l["royalty"], l["adjusts"]], *_line_rows(doc), [],
-                [l["fx"]], *([r["currency"], r["into"], r["rate"], r["source"], r["period"]] for r in doc["fx"])]
+        rows = [
+            [l["statement"]],
+            *([k, v] for k, v in _summary(doc, l)),
+            [],
+            [l["work"], l["views"], l["hours"], l["receipts"], l["royalty"], l["adjusts"]],
+            *_line_rows(doc),
+            [],
+            [l["fx"]],
+            *([r["currency"], r["into"], r["rate"], r["source"], r["period"]] for r in doc["fx"]),
+        ]
         for row in rows:
             sheet.append(row)
         for row in sheet.iter_rows():
@@ -105,7 +141,7 @@ def _pdf(documents: list[dict]) -> bytes:
     for doc in documents:
         pdf.add_page()
         pdf.set_font_size(14)
-        pdf.cell(0, 8, f'{l["statement"]} · {doc["contract"]} · {doc["period"]}', new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, f"{l['statement']} · {doc['contract']} · {doc['period']}", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font_size(9)
         with pdf.table(col_widths=(60, 40), first_row_as_headings=False) as table:
             for key, value in _summary(doc, l):
@@ -122,5 +158,5 @@ def _pdf(documents: list[dict]) -> bytes:
             pdf.ln(4)
             pdf.cell(0, 6, l["fx"], new_x="LMARGIN", new_y="NEXT")
             for r in doc["fx"]:
-                pdf.cell(0, 5, f'1 {r["currency"]} = {r["rate"]} {r["into"]} ({r["source"]}, {r["period"]})', new_x="LMARGIN", new_y="NEXT")
+                pdf.cell(0, 5, f"1 {r['currency']} = {r['rate']} {r['into']} ({r['source']}, {r['period']})", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -37,8 +37,10 @@ def import_rates(data: bytes, *, actor=None) -> RatesImported:
     header, rows = read_csv(data)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ImportRejected(_("The file lacks columns: %(columns)s") % {"columns": ", ".join(missing)},
-                             problems=[{"row": 1, "column": c, "message": _("missing column")} for c in missing])
+        raise ImportRejected(
+            _("The file lacks columns: %(columns)s") % {"columns": ", ".join(missing)},
+            problems=[{"row": 1, "column": c, "message": _("missing column")} for c in missing],
+        )
     problems, parsed = [], {}
     for number, row in rows:
         try:
@@ -56,8 +58,7 @@ def import_rates(data: bytes, *, actor=None) -> RatesImported:
                 raise InvalidInput(_("a source (e.g. CBR) of at most 40 characters is needed"), details=[{"column": "source"}])
         except InvalidInput as exc:
             column = next((d.get("column") or d.get("field", "") for d in exc.details), "")
-            problems.append({"row": number, "column": column,
-                             "message": exc.message})
+            problems.append({"row": number, "column": column, "message": exc.message})
             continue
         key = (day, base, quote, source)
         if key in parsed and parsed[key] != rate:
@@ -66,17 +67,29 @@ def import_rates(data: bytes, *, actor=None) -> RatesImported:
     if problems:
         raise ImportRejected(_("%(n)d bad rows: nothing was imported.") % {"n": len(problems)}, problems=problems)
     with transaction.atomic():
-        existing = {(r.day, r.base, r.quote, r.source): r.rate for r in
-                    ExchangeRate.objects.filter(day__in={k[0] for k in parsed}, base__in={k[1] for k in parsed})}
+        existing = {
+            (r.day, r.base, r.quote, r.source): r.rate
+            for r in ExchangeRate.objects.filter(day__in={k[0] for k in parsed}, base__in={k[1] for k in parsed})
+        }
         clashes = [k for k, v in parsed.items() if k in existing and existing[k] != v]
         if clashes:
-            raise ImportRejected(_("Rates already imported with other values: nothing was imported."), problems=[
-                {"row": None, "column": "rate", "message": f"{d} {b}/{q} {s}: {existing[(d, b, q, s)]}"} for d, b, q, s in clashes])
+            raise ImportRejected(
+                _("Rates already imported with other values: nothing was imported."),
+                problems=[
+                    {"row": None, "column": "rate", "message": f"{d} {b}/{q} {s}: {existing[(d, b, q, s)]}"} for d, b, q, s in clashes
+                ],
+            )
         new = [ExchangeRate(day=d, base=b, quote=q, rate=v, source=s) for (d, b, q, s), v in parsed.items() if (d, b, q, s) not in existing]
         ExchangeRate.objects.bulk_create(new)
         if new:
-            record("royalties.rates_imported", actor=getattr(actor, "user", None), organisation=getattr(actor, "organisation", None),
-                   obj=None, rows=len(parsed), created=len(new))
+            record(
+                "royalties.rates_imported",
+                actor=getattr(actor, "user", None),
+                organisation=getattr(actor, "organisation", None),
+                obj=None,
+                rows=len(parsed),
+                created=len(new),
+            )
     return RatesImported(len(parsed), len(new), len(parsed) - len(new))
 
 
@@ -90,8 +103,14 @@ class Rate:
     published: int  # how many published rates were averaged
 
     def as_dict(self) -> dict:
-        return {"currency": self.currency, "into": self.into, "rate": str(self.rate), "source": self.source, "period": self.period,
-                "published": self.published}
+        return {
+            "currency": self.currency,
+            "into": self.into,
+            "rate": str(self.rate),
+            "source": self.source,
+            "period": self.period,
+            "published": self.published,
+        }
 
 
 def period_rate(currency: str, into: str, period: StatementPeriod) -> Rate:
@@ -101,12 +120,16 @@ def period_rate(currency: str, into: str, period: StatementPeriod) -> Rate:
         return Rate(currency, into, Decimal(1), "", period.label, 0)
     for base, quote, invert in ((currency, into, False), (into, currency, True)):
         # The mean is taken in Python's Decimal (SQLite's AVG is a float) so both databases agree.
-        rows = list(ExchangeRate.objects.filter(base=base, quote=quote, day__gte=period.start, day__lt=period.end)
-                    .values_list("rate", "source"))
+        rows = list(
+            ExchangeRate.objects.filter(base=base, quote=quote, day__gte=period.start, day__lt=period.end).values_list("rate", "source")
+        )
         if rows:
             average = sum((r for r, _s in rows), Decimal(0)) / len(rows)
             rate = (Decimal(1) / average) if invert else average
             sources = ", ".join(sorted({s for _r, s in rows}))
             return Rate(currency, into, rate.quantize(RATE_PLACES), sources, period.label, len(rows))
-    raise InvalidInput(_("No %(from)s→%(to)s exchange rate published in %(period)s: import one (kinomost fx import).") % {
-        "from": currency, "to": into, "period": period.label}, details=[{"currency": currency, "into": into, "period": period.label}])
+    raise InvalidInput(
+        _("No %(from)s→%(to)s exchange rate published in %(period)s: import one (kinomost fx import).")
+        % {"from": currency, "to": into, "period": period.label},
+        details=[{"currency": currency, "into": into, "period": period.label}],
+    )

@@ -58,8 +58,9 @@ class UsageRow(models.Model):
 
     class Meta:
         ordering = ["month", "id"]
-        constraints = [models.UniqueConstraint(fields=["contract", "month", "platform", "work", "territory", "media"],
-                                               name="royalties_usage_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "month", "platform", "work", "territory", "media"], name="royalties_usage_once")
+        ]
         indexes = [models.Index(fields=["contract", "month"], name="royalties_usage_contract")]
 
 

@@ -42,7 +42,9 @@ class StatementPeriod:
     @property
     def label(self) -> str:
         y, m = self.start.year, self.start.month
-        return {"month": f"{y}-{m:02d}", "quarter": f"{y}-Q{(m - 1) // 3 + 1}", "half": f"{y}-H{(m - 1) // 6 + 1}", "year": str(y)}[self.kind]
+        return {"month": f"{y}-{m:02d}", "quarter": f"{y}-Q{(m - 1) // 3 + 1}", "half": f"{y}-H{(m - 1) // 6 + 1}", "year": str(y)}[
+            self.kind
+        ]
 
     def next(self) -> "StatementPeriod":
         return StatementPeriod(self.end, self.kind)
@@ -71,8 +73,10 @@ def parse(label: str) -> StatementPeriod:
         if not 1900 <= year <= 9998:
             break
         return StatementPeriod(date(year, first_month, 1), kind)
-    raise InvalidInput(_("'%(period)s' is not a period: write 2027-04, 2027-Q1, 2027-H1 or 2027.") % {"period": label},
-                       details={"period": str(label or "")})
+    raise InvalidInput(
+        _("'%(period)s' is not a period: write 2027-04, 2027-Q1, 2027-H1 or 2027.") % {"period": label},
+        details={"period": str(label or "")},
+    )
 
 
 def containing(day: date, kind: str) -> StatementPeriod:

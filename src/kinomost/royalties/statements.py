@@ -90,7 +90,9 @@ class Computation:
         """(contract id, work id) → its share of this pool, by qualifying seconds watched under SVOD."""
         key = (platform_id, territory, currency, period)
         if key not in self.pools:
-            weights = {(u.contract_id, u.work_id): u.svod[territory] for u in self.platform_usage(platform_id, period) if u.svod.get(territory)}
+            weights = {
+                (u.contract_id, u.work_id): u.svod[territory] for u in self.platform_usage(platform_id, period) if u.svod.get(territory)
+            }
             self.pools[key] = money.allocate(pool, dict(sorted(weights.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1]))), currency)
         return self.pools[key]
 
@@ -115,15 +117,18 @@ def _usage(platform: Platform, period: StatementPeriod) -> list[_Usage]:
     sessions = _qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform.pk), period, platform.qualifying_seconds)
     territories = sorted(set(platform.territories or []))
     columns = {f"svod_{i}": Sum("seconds_watched", filter=Q(media="svod", territory=t)) for i, t in enumerate(territories)}
-    rows = (sessions.values_list("work_id", "contract_id")
-            .annotate(views=Count("*"), seconds=Sum("seconds_watched"), elsewhere=Count("work_id", filter=~Q(territory__in=territories)), **columns)
-            .order_by())
+    rows = (
+        sessions.values_list("work_id", "contract_id")
+        .annotate(
+            views=Count("*"), seconds=Sum("seconds_watched"), elsewhere=Count("work_id", filter=~Q(territory__in=territories)), **columns
+        )
+        .order_by()
+    )
     found = []
     for work_id, contract_id, views, seconds, elsewhere, *svod in rows:
         if elsewhere:
             return _usage_by_territory(sessions)
-        found.append(_Usage(contract_id, work_id, views, _seconds(seconds),
-                            {t: _seconds(s) for t, s in zip(territories, svod) if s}))
+        found.append(_Usage(contract_id, work_id, views, _seconds(seconds), {t: _seconds(s) for t, s in zip(territories, svod) if s}))
     return found
 
 
@@ -131,8 +136,11 @@ def _usage_by_territory(sessions) -> list[_Usage]:
     """The general grouping, (work, contract, territory): for platforms whose sessions lie outside
     the territories they list now."""
     merged: dict[tuple, _Usage] = {}
-    rows = (sessions.values_list("work_id", "contract_id", "territory")
-            .annotate(views=Count("*"), seconds=Sum("seconds_watched"), svod=Sum("seconds_watched", filter=Q(media="svod"))).order_by())
+    rows = (
+        sessions.values_list("work_id", "contract_id", "territory")
+        .annotate(views=Count("*"), seconds=Sum("seconds_watched"), svod=Sum("seconds_watched", filter=Q(media="svod")))
+        .order_by()
+    )
     for work_id, contract_id, territory, views, seconds, svod in rows:
         usage = merged.setdefault((contract_id, work_id), _Usage(contract_id, work_id, 0, Decimal(0), {}))
         usage.views += views
@@ -146,8 +154,9 @@ def _qualifying(sessions, period: StatementPeriod, qualifying_seconds: int):
     """Sessions (of one platform) started in the period that watched at least the platform's
     qualifying seconds. The threshold is passed in, read once, rather than joined from the platform
     for every session: the join made the aggregate over a month of viewing dearer than it needs be."""
-    return sessions.filter(started_at__gte=_moment(period.start), started_at__lt=_moment(period.end),
-                           seconds_watched__gte=qualifying_seconds)
+    return sessions.filter(
+        started_at__gte=_moment(period.start), started_at__lt=_moment(period.end), seconds_watched__gte=qualifying_seconds
+    )
 
 
 def _moment(day: date) -> datetime:
@@ -165,11 +174,19 @@ def contracts_between(actor, *, counterparty: str | None = None, reference: str 
     """Contracts with commercial terms the actor's organisation is party to (licensor or licensee),
     optionally with one counterparty (slug, or the name of a licensor outside Kinomost) or one reference."""
     org = actor.organisation
-    qs = (Contract.objects.filter(Q(licensor=org) | Q(licensee=org)).exclude(kind=ContractKind.HOLDBACK).exclude(money={})
-          .select_related("licensor", "licensee").order_by("reference", "id"))
+    qs = (
+        Contract.objects.filter(Q(licensor=org) | Q(licensee=org))
+        .exclude(kind=ContractKind.HOLDBACK)
+        .exclude(money={})
+        .select_related("licensor", "licensee")
+        .order_by("reference", "id")
+    )
     if counterparty:
-        qs = qs.filter(Q(licensor__slug=counterparty, licensee=org) | Q(licensee__slug=counterparty, licensor=org)
-                       | Q(licensor__isnull=True, licensor_name=counterparty, licensee=org))
+        qs = qs.filter(
+            Q(licensor__slug=counterparty, licensee=org)
+            | Q(licensee__slug=counterparty, licensor=org)
+            | Q(licensor__isnull=True, licensor_name=counterparty, licensee=org)
+        )
     if reference:
         qs = qs.filter(reference=reference)
     return qs
@@ -187,9 +204,11 @@ def statements_for(actor, period_label: str, *, counterparty: str | None = None,
     found = [compute(c, period, run=run).document for c in contracts if commercial.terms_of(c).period == period.kind]
     if reference and not found:
         terms = commercial.terms_of(contracts[0])
-        raise InvalidInput(_("This contract is accounted %(kind)s: ask for a period such as %(example)s.") % {
-            "kind": terms.period_label, "example": periods.containing(period.start, terms.period).label},
-            details=[{"period": period.label, "accounting": terms.period}])
+        raise InvalidInput(
+            _("This contract is accounted %(kind)s: ask for a period such as %(example)s.")
+            % {"kind": terms.period_label, "example": periods.containing(period.start, terms.period).label},
+            details=[{"period": period.label, "accounting": terms.period}],
+        )
     return found
 
 
@@ -214,8 +233,9 @@ def compute(contract: Contract, period: StatementPeriod, *, run: Computation | N
     while current <= period:
         key = (contract.pk, current)
         if key not in run.statements:
-            run.statements[key] = _frozen(closed[current.label]) if current.label in closed else \
-                _compute(contract, terms, current, recouped, closed, run)
+            run.statements[key] = (
+                _frozen(closed[current.label]) if current.label in closed else _compute(contract, terms, current, recouped, closed, run)
+            )
         recouped = run.statements[key].recouped
         current = current.next()
     return run.statements[(contract.pk, period)]
@@ -245,8 +265,14 @@ def _frozen(closed: ClosedStatement) -> Statement:
     return Statement(closed.document, list(closed.usage_rows), closed.document.get("recouped", {}))
 
 
-def _compute(contract: Contract, terms: commercial.CommercialTerms, period: StatementPeriod, recouped_before: dict,
-             closed: dict[str, ClosedStatement], run: Computation) -> Statement:
+def _compute(
+    contract: Contract,
+    terms: commercial.CommercialTerms,
+    period: StatementPeriod,
+    recouped_before: dict,
+    closed: dict[str, ClosedStatement],
+    run: Computation,
+) -> Statement:
     code = terms.currency
     own_id = contract.pk
     covered = _covered_works(contract)  # work id → the contract's work that covers it (itself, its season or series)
@@ -258,15 +284,22 @@ def _compute(contract: Contract, terms: commercial.CommercialTerms, period: Stat
 
     # The cinema's own facts, on the licensee's platforms.
     window = Q(at__gte=_moment(period.start), at__lt=_moment(period.end))
-    sold = (Revenue.objects.filter(window, contract=contract, kind__in=[RevenueKind.RENTAL, RevenueKind.PURCHASE])
-            .values("work_id", "currency").annotate(total=Sum("amount")))
+    sold = (
+        Revenue.objects.filter(window, contract=contract, kind__in=[RevenueKind.RENTAL, RevenueKind.PURCHASE])
+        .values("work_id", "currency")
+        .annotate(total=Sum("amount"))
+    )
     for r in sold:
         target = line(r["work_id"])
         if target is not None:
             target.receipts.append((Decimal(r["total"]), r["currency"], period))
     if contract.licensee_id:
-        pools = (Revenue.objects.filter(window, organisation_id=contract.licensee_id, kind=RevenueKind.SUBSCRIPTION)
-                 .values("platform_id", "territory", "currency").annotate(total=Sum("amount")).order_by("platform_id", "territory", "currency"))
+        pools = (
+            Revenue.objects.filter(window, organisation_id=contract.licensee_id, kind=RevenueKind.SUBSCRIPTION)
+            .values("platform_id", "territory", "currency")
+            .annotate(total=Sum("amount"))
+            .order_by("platform_id", "territory", "currency")
+        )
         for pool in pools:
             total = money.round_to(Decimal(pool["total"]), pool["currency"])
             shares = run.pool_shares(pool["platform_id"], pool["territory"], pool["currency"], total, period)
@@ -316,8 +349,17 @@ def _compute(contract: Contract, terms: commercial.CommercialTerms, period: Stat
         receipts = money.round_to(converted, code)
         hours = (item.seconds / 3600).quantize(HOURS)
         royalty = money.round_to(receipts * terms.revenue_share / 100 + hours * terms.per_hour, code)
-        out_lines.append({"work": refs.get(work_id, str(work_id)), "work_id": work_id, "views": item.views, "hours": str(hours),
-                          "receipts": str(receipts), "royalty": str(royalty), "adjusts": adjusts})
+        out_lines.append(
+            {
+                "work": refs.get(work_id, str(work_id)),
+                "work_id": work_id,
+                "views": item.views,
+                "hours": str(hours),
+                "receipts": str(receipts),
+                "royalty": str(royalty),
+                "adjusts": adjusts,
+            }
+        )
 
     mg, recouped = _recoup(terms, covered, out_lines, recouped_before)
     signing = _beginning(contract) if contract.signed_on is None else contract.signed_on
@@ -423,8 +465,10 @@ def close(period_label: str, *, actor=None, organisation=None, now: datetime | N
     period = periods.parse(period_label)
     now = now or timezone.now()
     if _moment(period.end) + STALE_AFTER > now:
-        raise Conflict(_("%(period)s has not ended: it can be closed from %(day)s.") % {"period": period.label, "day": period.end.isoformat()},
-                       details={"period": period.label})
+        raise Conflict(
+            _("%(period)s has not ended: it can be closed from %(day)s.") % {"period": period.label, "day": period.end.isoformat()},
+            details={"period": period.label},
+        )
     contracts = Contract.objects.exclude(money={}).exclude(kind=ContractKind.HOLDBACK).order_by("id")
     if organisation is not None:
         contracts = contracts.filter(Q(licensor=organisation) | Q(licensee=organisation))
@@ -438,11 +482,20 @@ def close(period_label: str, *, actor=None, organisation=None, now: datetime | N
                 continue
             statement = compute(contract, period, run=run)
             document = {**statement.document, "status": "closed", "closed_at": now.isoformat()}
-            made.append(ClosedStatement.objects.create(contract=contract, period=period.label, document=document,
-                                                       usage_rows=statement.usage_row_ids, closed_at=now))
+            made.append(
+                ClosedStatement.objects.create(
+                    contract=contract, period=period.label, document=document, usage_rows=statement.usage_row_ids, closed_at=now
+                )
+            )
         if made:
-            record("royalties.period_closed", actor=getattr(actor, "user", None), organisation=organisation, obj=made[0],
-                   period=period.label, statements=len(made))
+            record(
+                "royalties.period_closed",
+                actor=getattr(actor, "user", None),
+                organisation=organisation,
+                obj=made[0],
+                period=period.label,
+                statements=len(made),
+            )
     return made
 
 

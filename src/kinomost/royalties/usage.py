@@ -52,8 +52,10 @@ def import_usage(actor, data: bytes, filename: str = "") -> UsageImported:
     header, rows = read_csv(data)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ImportRejected(_("The file lacks columns: %(columns)s") % {"columns": ", ".join(missing)},
-                             problems=[{"row": 1, "column": c, "message": _("missing column")} for c in missing])
+        raise ImportRejected(
+            _("The file lacks columns: %(columns)s") % {"columns": ", ".join(missing)},
+            problems=[{"row": 1, "column": c, "message": _("missing column")} for c in missing],
+        )
     problems: list[dict] = []
     parsed: dict[tuple, dict] = {}
     works = _works_named(org)
@@ -62,8 +64,9 @@ def import_usage(actor, data: bytes, filename: str = "") -> UsageImported:
             item = _row(row, works)
             item["contract_id"] = _licence(org, item)
         except InvalidInput as exc:
-            problems.append({"row": number, "column": next((d["column"] for d in exc.details if "column" in d), ""),
-                             "message": exc.message})
+            problems.append(
+                {"row": number, "column": next((d["column"] for d in exc.details if "column" in d), ""), "message": exc.message}
+            )
             continue
         key = _key(item)
         if key in parsed and _figures(parsed[key]) != _figures(item):
@@ -72,16 +75,36 @@ def import_usage(actor, data: bytes, filename: str = "") -> UsageImported:
     if problems:
         raise ImportRejected(_("%(n)d bad rows: nothing was imported.") % {"n": len(problems)}, problems=problems)
     with transaction.atomic():
-        existing = {_key(r): r for r in UsageRow.objects.filter(contract_id__in={i["contract_id"] for i in parsed.values()},
-                                                                 month__in={i["month"] for i in parsed.values()})}
+        existing = {
+            _key(r): r
+            for r in UsageRow.objects.filter(
+                contract_id__in={i["contract_id"] for i in parsed.values()}, month__in={i["month"] for i in parsed.values()}
+            )
+        }
         clashes = [k for k, item in parsed.items() if k in existing and _figures(_stored(existing[k])) != _figures(item)]
         if clashes:
-            raise ImportRejected(_("Usage already imported with other figures: nothing was imported."), problems=[
-                {"row": None, "column": "", "message": _("%(month)s %(platform)s %(work)s %(territory)s %(media)s: already imported")
-                 % {"month": k[1].strftime("%Y-%m"), "platform": k[2], "work": parsed[k]["work_ref"], "territory": k[4], "media": k[5]}}
-                for k in clashes])
+            raise ImportRejected(
+                _("Usage already imported with other figures: nothing was imported."),
+                problems=[
+                    {
+                        "row": None,
+                        "column": "",
+                        "message": _("%(month)s %(platform)s %(work)s %(territory)s %(media)s: already imported")
+                        % {
+                            "month": k[1].strftime("%Y-%m"),
+                            "platform": k[2],
+                            "work": parsed[k]["work_ref"],
+                            "territory": k[4],
+                            "media": k[5],
+                        },
+                    }
+                    for k in clashes
+                ],
+            )
         report = UsageReport.objects.create(organisation=org, sha256=digest, filename=filename[:300], rows=len(parsed))
-        new = [UsageRow(report=report, **{k: v for k, v in item.items() if k != "work_ref"}) for k, item in parsed.items() if k not in existing]
+        new = [
+            UsageRow(report=report, **{k: v for k, v in item.items() if k != "work_ref"}) for k, item in parsed.items() if k not in existing
+        ]
         UsageRow.objects.bulk_create(new)
         record("royalties.usage_imported", actor=actor.user, organisation=org, obj=report, rows=len(parsed), created=len(new))
     return UsageImported(len(parsed), len(new), len(parsed) - len(new))
@@ -139,8 +162,18 @@ def _row(row: dict, works: dict[str, int]) -> dict:
         receipts = money.amount(text("receipts"), field="receipts")
     except InvalidInput as exc:
         fail("receipts", exc.message)
-    return {"month": month, "platform": platform, "work_id": work_id, "work_ref": ref, "territory": territory, "media": media,
-            "views": counts["views"], "seconds": counts["seconds"], "receipts": receipts, "currency": code}
+    return {
+        "month": month,
+        "platform": platform,
+        "work_id": work_id,
+        "work_ref": ref,
+        "territory": territory,
+        "media": media,
+        "views": counts["views"],
+        "seconds": counts["seconds"],
+        "receipts": receipts,
+        "currency": code,
+    }
 
 
 def _eidr(value: str) -> str:
@@ -168,10 +201,25 @@ def _licence(org, item: dict) -> int:
     and media during the month: a licence out or in first, then any."""
     month: date = item["month"]
     end = periods.containing(month, "month").end
-    found = (RightAtom.objects.filter(Q(contract__licensee=org) | Q(contract__licensor=org), work_id=item["work_id"],
-                                      territory=item["territory"], media=item["media"], start__lt=end, effective_end__gt=month)
-             .exclude(contract__money={}).exclude(kind="holdback").order_by("contract_id").values_list("contract_id", flat=True).first())
+    found = (
+        RightAtom.objects.filter(
+            Q(contract__licensee=org) | Q(contract__licensor=org),
+            work_id=item["work_id"],
+            territory=item["territory"],
+            media=item["media"],
+            start__lt=end,
+            effective_end__gt=month,
+        )
+        .exclude(contract__money={})
+        .exclude(kind="holdback")
+        .order_by("contract_id")
+        .values_list("contract_id", flat=True)
+        .first()
+    )
     if found is None:
-        raise InvalidInput(_("no licence with commercial terms covers this work in %(territory)s for %(media)s in %(month)s") % {
-            "territory": item["territory"], "media": item["media"], "month": month.strftime("%Y-%m")}, details=[{"column": "work"}])
+        raise InvalidInput(
+            _("no licence with commercial terms covers this work in %(territory)s for %(media)s in %(month)s")
+            % {"territory": item["territory"], "media": item["media"], "month": month.strftime("%Y-%m")},
+            details=[{"column": "work"}],
+        )
     return found

@@ -11,8 +11,9 @@ def kinomost(request):
         a page draws the switcher, once per request."""
         if not getattr(request, "acting_options", None):
             request.acting_options = acting_options(getattr(request, "memberships", []))
-        return [{"organisation": org, "role": role, "depth": depth, "indent": "\u2003" * depth}
-                for org, role, depth in request.acting_options]
+        return [
+            {"organisation": org, "role": role, "depth": depth, "indent": "\u2003" * depth} for org, role, depth in request.acting_options
+        ]
 
     return {
         "site_name": settings.KINOMOST_SITE_NAME,

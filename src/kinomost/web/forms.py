@@ -29,7 +29,9 @@ class WorkForm(forms.Form):
         super().__init__(*args, **kwargs)
         for tag, name in EDIT_LANGUAGES:
             self.fields[f"title:{tag}"] = forms.CharField(label=f"{TITLE} · {name}", max_length=500, required=False)
-            self.fields[f"synopsis:{tag}"] = forms.CharField(label=f"{SYNOPSIS} · {name}", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields[f"synopsis:{tag}"] = forms.CharField(
+                label=f"{SYNOPSIS} · {name}", required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
 
     def language_fields(self):
         return [(name, self[f"title:{tag}"], self[f"synopsis:{tag}"]) for tag, name in EDIT_LANGUAGES]
@@ -58,10 +60,18 @@ class WorkForm(forms.Form):
     @classmethod
     def initial_for(cls, work) -> dict:
         initial = {
-            "ref": work.ref, "kind": work.kind, "parent_ref": work.parent.ref if work.parent else "", "number": work.number,
-            "original_title": work.original_title, "original_language": work.original_language, "year": work.year,
-            "runtime_minutes": work.runtime_minutes, "countries": "; ".join(work.countries), "eidr": work.eidr,
-            "genres": [g.slug for g in work.genres.all()], "is_listed": work.is_listed,
+            "ref": work.ref,
+            "kind": work.kind,
+            "parent_ref": work.parent.ref if work.parent else "",
+            "number": work.number,
+            "original_title": work.original_title,
+            "original_language": work.original_language,
+            "year": work.year,
+            "runtime_minutes": work.runtime_minutes,
+            "countries": "; ".join(work.countries),
+            "eidr": work.eidr,
+            "genres": [g.slug for g in work.genres.all()],
+            "is_listed": work.is_listed,
         }
         for loc in work.localizations.all():
             initial[f"title:{loc.language}"] = loc.title

@@ -32,10 +32,14 @@ class _Searchable:
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         url = str(LOOKUPS[self.kind]) + (f"?{self.params}" if self.params else "")
-        context["widget"]["attrs"].update({
-            "data-picker": url, "autocomplete": "off", "aria-autocomplete": "list",
-            **({"data-separator": self.separator} if self.multiple else {}),
-        })
+        context["widget"]["attrs"].update(
+            {
+                "data-picker": url,
+                "autocomplete": "off",
+                "aria-autocomplete": "list",
+                **({"data-separator": self.separator} if self.multiple else {}),
+            }
+        )
         return context
 
 
@@ -84,9 +88,16 @@ class MediaTree(forms.CheckboxSelectMultiple):
         chosen = {str(v) for v in (value or [])}
         base_id = (attrs or {}).get("id") or f"id_{name}"
         context["groups"] = [
-            {"code": group, "name": media_taxonomy.name(group), "checked": group in chosen, "id": f"{base_id}_{group}",
-             "leaves": [{"code": leaf, "name": label, "checked": leaf in chosen or group in chosen, "id": f"{base_id}_{leaf}"}
-                        for leaf, label in leaves.items()]}
+            {
+                "code": group,
+                "name": media_taxonomy.name(group),
+                "checked": group in chosen,
+                "id": f"{base_id}_{group}",
+                "leaves": [
+                    {"code": leaf, "name": label, "checked": leaf in chosen or group in chosen, "id": f"{base_id}_{leaf}"}
+                    for leaf, label in leaves.items()
+                ],
+            }
             for group, leaves in media_taxonomy.TREE.items()
         ]
         context["all_checked"] = "all" in chosen
@@ -95,8 +106,11 @@ class MediaTree(forms.CheckboxSelectMultiple):
 
 def media_tree_choices() -> list[tuple[str, str]]:
     """Every code the tree may post: "all", the groups and the leaves."""
-    return [("all", str(media_taxonomy.name("all"))), *((g, str(media_taxonomy.name(g))) for g in media_taxonomy.TREE),
-            *((leaf, str(name)) for leaf, name in media_taxonomy.LEAVES.items())]
+    return [
+        ("all", str(media_taxonomy.name("all"))),
+        *((g, str(media_taxonomy.name(g))) for g in media_taxonomy.TREE),
+        *((leaf, str(name)) for leaf, name in media_taxonomy.LEAVES.items()),
+    ]
 
 
 HINT_ONE = _("Type a name in any language and pick it from the list, or type its code.")

@@ -2,7 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kinomost.parties.throttle import ThrottledAuthenticationForm
-from kinomost.web.views import account, avails, catalog, cinema, cinema_platform, exchange, home, imports, lookups, mec, organisation, rights, royalties
+from kinomost.web.views import (
+    account,
+    avails,
+    catalog,
+    cinema,
+    cinema_platform,
+    exchange,
+    home,
+    imports,
+    lookups,
+    mec,
+    organisation,
+    rights,
+    royalties,
+)
 
 app_name = "web"
 

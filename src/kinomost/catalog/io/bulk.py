@@ -19,8 +19,7 @@ from kinomost.core.territories import normalise_country
 BATCH = 500
 
 
-def create_fresh(owner, items: list[services.WorkInput], *, actor=None, audit_each: bool = True,
-                 source: str = "") -> list[Work]:
+def create_fresh(owner, items: list[services.WorkInput], *, actor=None, audit_each: bool = True, source: str = "") -> list[Work]:
     """Insert new, parentless works with their titles, genres and ratings; returns them with pks.
 
     The catalogue's own import audits each work (`work.created`, as `save_work` does). An import
@@ -33,9 +32,7 @@ def create_fresh(owner, items: list[services.WorkInput], *, actor=None, audit_ea
         services.apply_fields(work, data)
         works.append(work)
     Work.objects.bulk_create(works, batch_size=BATCH)
-    WorkLocalization.objects.bulk_create(
-        [loc for work, data in zip(works, items) for loc in _localizations(work, data)], batch_size=BATCH
-    )
+    WorkLocalization.objects.bulk_create([loc for work, data in zip(works, items) for loc in _localizations(work, data)], batch_size=BATCH)
     _link_genres(works, items)
     AgeRating.objects.bulk_create([r for work, data in zip(works, items) for r in _ratings(work, data)], batch_size=BATCH)
     user = getattr(actor, "user", None)
@@ -43,8 +40,9 @@ def create_fresh(owner, items: list[services.WorkInput], *, actor=None, audit_ea
         for work in works:
             audit.record("work.created", actor=user, organisation=owner, obj=work, ref=work.ref)
     elif works:
-        audit.record("works.created_in_bulk", actor=user, organisation=owner, works=[w.pk for w in works],
-                     refs=[w.ref for w in works], source=source)
+        audit.record(
+            "works.created_in_bulk", actor=user, organisation=owner, works=[w.pk for w in works], refs=[w.ref for w in works], source=source
+        )
     return works
 
 
@@ -55,7 +53,9 @@ def _localizations(work: Work, data: services.WorkInput) -> list[WorkLocalizatio
         title = (data.titles.get(lang) or "").strip()
         synopsis = data.synopses.get(lang)
         if title or synopsis:
-            out.append(WorkLocalization(work=work, language=normalise_tag(lang), title=title or work.original_title, synopsis=synopsis or ""))
+            out.append(
+                WorkLocalization(work=work, language=normalise_tag(lang), title=title or work.original_title, synopsis=synopsis or "")
+            )
     return out
 
 

@@ -13,8 +13,19 @@ from kinomost.core.languages import normalise_tag
 from kinomost.core.territories import normalise_country
 
 PLAIN = [
-    "ref", "kind", "original_title", "original_language", "year", "runtime", "countries", "genres",
-    "keywords", "eidr", "series_ref", "season", "episode",
+    "ref",
+    "kind",
+    "original_title",
+    "original_language",
+    "year",
+    "runtime",
+    "countries",
+    "genres",
+    "keywords",
+    "eidr",
+    "series_ref",
+    "season",
+    "episode",
 ]
 PREFIXED = ("title", "synopsis", "rating")
 

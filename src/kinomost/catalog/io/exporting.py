@@ -23,10 +23,19 @@ def _works(owner):
 
 def _row(work: Work) -> dict[str, str]:
     row = {
-        "ref": work.ref, "kind": work.kind, "original_title": work.original_title, "original_language": work.original_language,
-        "year": str(work.year or ""), "runtime": str(work.runtime_minutes or ""), "countries": ";".join(work.countries),
-        "genres": ";".join(sorted(g.slug for g in work.genres.all())), "keywords": ";".join(work.keywords), "eidr": work.eidr,
-        "series_ref": "", "season": "", "episode": "",
+        "ref": work.ref,
+        "kind": work.kind,
+        "original_title": work.original_title,
+        "original_language": work.original_language,
+        "year": str(work.year or ""),
+        "runtime": str(work.runtime_minutes or ""),
+        "countries": ";".join(work.countries),
+        "genres": ";".join(sorted(g.slug for g in work.genres.all())),
+        "keywords": ";".join(work.keywords),
+        "eidr": work.eidr,
+        "series_ref": "",
+        "season": "",
+        "episode": "",
     }
     if work.kind == "season" and work.parent:
         row.update(series_ref=work.parent.ref, season=str(work.number or ""))
@@ -67,4 +76,3 @@ def export_works(owner, fmt: str = "csv") -> bytes:
     writer.writerow(header)
     writer.writerows([csv_cell(row.get(h, "")) for h in header] for row in rows)
     return ("\ufeff" + text.getvalue()).encode("utf-8")
-

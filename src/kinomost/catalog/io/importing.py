@@ -132,7 +132,9 @@ def _season_for(owner, series: Work, number: int, pending: dict[str, Work], acto
     if found:
         return found, False
     titles = {lang: t.format(n=number) for lang, t in SEASON_TITLES.items()}
-    data = services.WorkInput(ref=f"{series.ref}/S{number}", kind="season", titles=titles, parent_ref=series.ref, number=number, is_listed=series.is_listed)
+    data = services.WorkInput(
+        ref=f"{series.ref}/S{number}", kind="season", titles=titles, parent_ref=series.ref, number=number, is_listed=series.is_listed
+    )
     season, _ = services.save_work(owner, data, actor=actor, pending_parents=pending, reindex=False)
     pending[season.ref] = season
     return season, True
@@ -167,8 +169,16 @@ def _write(parsed: list[_Parsed], owner, actor, progress) -> ImportResult:
     return result
 
 
-def import_works(data: bytes, filename: str, owner, *, actor=None, encoding: str | None = None, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_works(
+    data: bytes,
+    filename: str,
+    owner,
+    *,
+    actor=None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Check every row, then write all (or, with `dry_run`, nothing). Raises ImportRejected listing every problem."""
     header, rows = read_file(data, filename, encoding)
     problems: list[dict] = []
@@ -180,7 +190,10 @@ def import_works(data: bytes, filename: str, owner, *, actor=None, encoding: str
     _check_parents(parsed, owner, problems)
     if problems or not header:
         problems = problems or [_problem(1, "", "the file has no header row")]
-        raise ImportRejected(f"{len({p['row'] for p in problems})} row(s) have problems; nothing was imported", problems=sorted(problems, key=lambda p: p["row"]))
+        raise ImportRejected(
+            f"{len({p['row'] for p in problems})} row(s) have problems; nothing was imported",
+            problems=sorted(problems, key=lambda p: p["row"]),
+        )
     if dry_run:
         return ImportResult(rows=len(parsed))
     with transaction.atomic():

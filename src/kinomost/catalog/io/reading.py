@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 
 from kinomost.core import encodings
 from kinomost.core.errors import ImportRejected
-from kinomost.core.spreadsheets import (Formula, check_rows, check_size, counted, not_a_workbook, opening, unescape,
-                                        workbook_reader)
+from kinomost.core.spreadsheets import Formula, check_rows, check_size, counted, not_a_workbook, opening, unescape, workbook_reader
 
 Row = tuple[int, dict[str, str]]
 
@@ -44,8 +43,10 @@ def read_csv(data: bytes, encoding: str | None = None) -> tuple[list[str], Itera
         try:
             encoding = codecs.lookup(encoding).name  # utf8, UTF-8 → utf-8
         except LookupError:
-            raise ImportRejected(_("unknown encoding '%(encoding)s'") % {"encoding": encoding},
-                                 problems=[{"row": 0, "column": "", "message": f"unknown encoding {encoding!r}"}]) from None
+            raise ImportRejected(
+                _("unknown encoding '%(encoding)s'") % {"encoding": encoding},
+                problems=[{"row": 0, "column": "", "message": f"unknown encoding {encoding!r}"}],
+            ) from None
     scan = _Scan(encoding or ("utf-8" if bom else None))
     scan.read(_records(data, dialect, "latin-1"))
     chosen = scan.decide()
@@ -78,8 +79,9 @@ def _records(data: bytes, dialect, encoding: str, errors: str = "strict") -> Ite
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportRejected(f"row {number + 1} cannot be read: {exc}",
-                                 problems=[{"row": number + 1, "column": "", "message": str(exc)}]) from None
+            raise ImportRejected(
+                f"row {number + 1} cannot be read: {exc}", problems=[{"row": number + 1, "column": "", "message": str(exc)}]
+            ) from None
         number += 1
         yield values
 
@@ -138,15 +140,20 @@ class _Scan:
                 chinese = raw.decode("gb18030")
             except UnicodeDecodeError:
                 chinese = ""
-            self.utf8_rows.append((number, encodings.plausible(text), encodings.plausible(cyrillic), encodings.plausible(chinese) if chinese else 0.0))
+            self.utf8_rows.append(
+                (number, encodings.plausible(text), encodings.plausible(cyrillic), encodings.plausible(chinese) if chinese else 0.0)
+            )
 
     def _check_given(self, number: int, values: list[str]) -> None:
         for index, value in enumerate(values):
             try:
                 value.encode("latin-1").decode("utf-8-sig" if self.encoding == "utf-8" and number == 1 else self.encoding)
             except UnicodeDecodeError as exc:
-                self.problems.append(self._problem(number, index, _("the bytes are not %(encoding)s (%(error)s)")
-                                                   % {"encoding": self.encoding, "error": exc.reason}))
+                self.problems.append(
+                    self._problem(
+                        number, index, _("the bytes are not %(encoding)s (%(error)s)") % {"encoding": self.encoding, "error": exc.reason}
+                    )
+                )
                 return
 
     def _other(self, number: int, values: list[str], raw: bytes) -> None:
@@ -182,12 +189,18 @@ class _Scan:
             if utf8:
                 shown = ", ".join(str(n) for n in utf8[:5]) + (" …" if len(utf8) > 5 else "")
                 for number, index in self.other_rows:
-                    self.problems.append(self._problem(number, index, _(
-                        "the text is not UTF-8, while row(s) %(rows)s are: the file mixes encodings; "
-                        "save it again as UTF-8") % {"rows": shown}))
+                    self.problems.append(
+                        self._problem(
+                            number,
+                            index,
+                            _("the text is not UTF-8, while row(s) %(rows)s are: the file mixes encodings; save it again as UTF-8")
+                            % {"rows": shown},
+                        )
+                    )
         if self.problems:
-            raise ImportRejected(_("%(count)s row(s) are not readable text; nothing was imported") % {"count": len(self.problems)},
-                                 problems=self.problems)
+            raise ImportRejected(
+                _("%(count)s row(s) are not readable text; nothing was imported") % {"count": len(self.problems)}, problems=self.problems
+            )
         return chosen
 
 

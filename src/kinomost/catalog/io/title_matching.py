@@ -24,8 +24,15 @@ from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.models import Organisation
 
 #: WorkType → catalogue kind for works the import creates (Collection and Volume are bundles).
-KIND_OF_WORK_TYPE = {"Movie": "feature", "Short": "short", "Collection": "feature", "Volume": "programme",
-                     "Series": "series", "Season": "season", "Episode": "episode"}
+KIND_OF_WORK_TYPE = {
+    "Movie": "feature",
+    "Short": "short",
+    "Collection": "feature",
+    "Volume": "programme",
+    "Series": "series",
+    "Season": "season",
+    "Episode": "episode",
+}
 
 
 class TitleMatcher:
@@ -52,7 +59,9 @@ class TitleMatcher:
             if work is not None:
                 found[id(row)] = work
         self._create_movies([r for r in movies if id(r) not in found], found)
-        tv = sorted((r for r in rows if r.is_tv and r.work_type != "Volume"), key=lambda r: ("Series", "Season", "Episode").index(r.work_type))
+        tv = sorted(
+            (r for r in rows if r.is_tv and r.work_type != "Volume"), key=lambda r: ("Series", "Season", "Episode").index(r.work_type)
+        )
         for row in tv:
             found[id(row)] = self._tv_work(row)
         if self.created_ids:
@@ -92,8 +101,10 @@ class TitleMatcher:
         inputs = [self._input(ref, row, KIND_OF_WORK_TYPE[row.work_type], _title(row)) for ref, row in by_ref.items()]
         problems = [(row, p) for (ref, row), data in zip(by_ref.items(), inputs) if (p := _validate(data))]
         if problems:
-            raise ImportRejected("Some titles cannot be catalogued; nothing was imported",
-                                 problems=[self.problem(row.source, "TitleInternalAlias", p) for row, p in problems])
+            raise ImportRejected(
+                "Some titles cannot be catalogued; nothing was imported",
+                problems=[self.problem(row.source, "TitleInternalAlias", p) for row, p in problems],
+            )
         created = bulk.create_fresh(self.org, inputs, actor=self.actor, audit_each=False, source=self.source)
         for row, work in zip(by_ref.values(), created):
             self._remember(work, row.alid, row.content_id)
@@ -105,9 +116,17 @@ class TitleMatcher:
         identifiers = {k: v for k, v in (("alid", row.alid), ("content_id", row.content_id)) if v}
         eidr = _valid_eidr(row.title_id) if kind not in ("series", "season") else None
         runtime = int(row.runtime.total_seconds() // 60) or None if row.runtime else None
-        return WorkInput(ref=ref, kind=kind, original_title=title, original_language=row.asset_language or None,
-                         year=row.release_year if kind not in ("series", "season") else None, runtime_minutes=runtime,
-                         eidr=eidr, identifiers=identifiers, **extra)
+        return WorkInput(
+            ref=ref,
+            kind=kind,
+            original_title=title,
+            original_language=row.asset_language or None,
+            year=row.release_year if kind not in ("series", "season") else None,
+            runtime_minutes=runtime,
+            eidr=eidr,
+            identifiers=identifiers,
+            **extra,
+        )
 
     def _tv_work(self, row) -> Work:
         own = self._match(row.alid, row.content_id)
@@ -133,8 +152,12 @@ class TitleMatcher:
             found = Work.objects.filter(owner=self.org, kind="series", ref=_ref(f"series:{key}")).first()
         if found is None:
             title = row.series_title_display or row.series_title_alias
-            data = WorkInput(ref=_ref(f"series:{key}"), kind="series", original_title=title,
-                             identifiers={"content_id": row.series_content_id} if row.series_content_id else None)
+            data = WorkInput(
+                ref=_ref(f"series:{key}"),
+                kind="series",
+                original_title=title,
+                identifiers={"content_id": row.series_content_id} if row.series_content_id else None,
+            )
             found = self._save(row, data, None)
         self.by_id[("series", key)] = found
         return self._remember(found, None, row.series_content_id)
@@ -156,13 +179,24 @@ class TitleMatcher:
 
     def _save(self, row, data: WorkInput, parent: Work | None) -> Work:
         if parent is not None and parent.owner_id != self.org.pk:
-            raise ImportRejected("A title belongs to another organisation's series; nothing was imported",
-                                 problems=[self.problem(row.source, "SeriesContentID", f"'{parent.original_title}' belongs to another organisation: its seasons and episodes cannot be catalogued here")])
+            raise ImportRejected(
+                "A title belongs to another organisation's series; nothing was imported",
+                problems=[
+                    self.problem(
+                        row.source,
+                        "SeriesContentID",
+                        f"'{parent.original_title}' belongs to another organisation: its seasons and episodes cannot be catalogued here",
+                    )
+                ],
+            )
         try:
-            work, created = save_work(self.org, data, actor=self.actor, pending_parents={parent.ref: parent} if parent else None, reindex=False)
+            work, created = save_work(
+                self.org, data, actor=self.actor, pending_parents={parent.ref: parent} if parent else None, reindex=False
+            )
         except (InvalidInput, NotFound) as exc:
-            raise ImportRejected("A title cannot be catalogued; nothing was imported",
-                                 problems=[self.problem(row.source, "", exc.message)]) from exc
+            raise ImportRejected(
+                "A title cannot be catalogued; nothing was imported", problems=[self.problem(row.source, "", exc.message)]
+            ) from exc
         if created:
             self.created_ids.append(work.pk)
         return work

@@ -24,11 +24,17 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def with_mec_fields(qs):
     """Everything the writer reads, in a fixed number of queries."""
-    return qs.select_related("owner", "parent", "parent__parent").prefetch_related(
-        "localizations", "genres", "identifiers",
-        Prefetch("ratings", queryset=AgeRating.objects.order_by("territory")),
-        Prefetch("credits", queryset=Credit.objects.select_related("person")),
-    ).order_by("id")
+    return (
+        qs.select_related("owner", "parent", "parent__parent")
+        .prefetch_related(
+            "localizations",
+            "genres",
+            "identifiers",
+            Prefetch("ratings", queryset=AgeRating.objects.order_by("territory")),
+            Prefetch("credits", queryset=Credit.objects.select_related("person")),
+        )
+        .order_by("id")
+    )
 
 
 def mec_filename(work: Work) -> str:
@@ -66,8 +72,7 @@ def export_mec(owner, refs: list[str] | None = None) -> MecExport:
         found = set(works.filter(ref__in=refs).values_list("ref", flat=True))
         missing = [ref for ref in refs if ref not in found]
         if missing:
-            raise NotFound(_("No work with ref %(refs)s in this catalogue.") % {"refs": ", ".join(missing)},
-                           details={"refs": missing})
+            raise NotFound(_("No work with ref %(refs)s in this catalogue.") % {"refs": ", ".join(missing)}, details={"refs": missing})
         works = works.filter(ref__in=refs)
     return _export(with_mec_fields(works))
 
@@ -81,7 +86,7 @@ def work_mec(actor, work_id: int) -> tuple[str, bytes]:
 
 
 def offer_mec_zip(actor, offer) -> tuple[bytes, MecExport]:
-    """"Metadata for the buyer": a zip of the MEC files of the offer's works the actor may see
+    """ "Metadata for the buyer": a zip of the MEC files of the offer's works the actor may see
     (a recipient never gets an unlisted work of the sender this way), plus a README listing the
     works MEC could not describe."""
     works = with_mec_fields(visible_works(actor).filter(pk__in=offer.items.values("work_id")))

@@ -41,8 +41,13 @@ def _check_batch(works: list[MecWork], owner, problems: list[dict]) -> None:
     for work in works:
         other = seen.setdefault(work.data.ref, work)
         if other is not work:
-            problems.append(_problem(work, "/CoreMetadata/Basic/@ContentID", _("Ref '%(ref)s' is also in %(file)s.")
-                                     % {"ref": work.data.ref, "file": other.file}))
+            problems.append(
+                _problem(
+                    work,
+                    "/CoreMetadata/Basic/@ContentID",
+                    _("Ref '%(ref)s' is also in %(file)s.") % {"ref": work.data.ref, "file": other.file},
+                )
+            )
     wanted = {w.data.parent_ref for w in works if w.data.parent_ref}
     existing = dict(Work.objects.filter(owner=owner, ref__in=wanted).values_list("ref", "kind"))
     in_batch = {w.data.ref: w.data.kind for w in works}
@@ -52,15 +57,25 @@ def _check_batch(works: list[MecWork], owner, problems: list[dict]) -> None:
             continue
         kind = in_batch.get(ref, existing.get(ref))
         if kind is None:
-            problems.append(_problem(work, "/CoreMetadata/Basic/Parent", _("No work with ref '%(ref)s' in these files or in "
-                                     "the catalogue to be the parent.") % {"ref": ref}))
+            problems.append(
+                _problem(
+                    work,
+                    "/CoreMetadata/Basic/Parent",
+                    _("No work with ref '%(ref)s' in these files or in the catalogue to be the parent.") % {"ref": ref},
+                )
+            )
         elif kind != expected:
-            problems.append(_problem(work, "/CoreMetadata/Basic/Parent", _("The parent of a %(kind)s must be a %(expected)s; "
-                                     "'%(ref)s' is a %(actual)s.") % {"kind": work.data.kind, "expected": expected, "ref": ref, "actual": kind}))
+            problems.append(
+                _problem(
+                    work,
+                    "/CoreMetadata/Basic/Parent",
+                    _("The parent of a %(kind)s must be a %(expected)s; '%(ref)s' is a %(actual)s.")
+                    % {"kind": work.data.kind, "expected": expected, "ref": ref, "actual": kind},
+                )
+            )
 
 
-def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bool = False,
-               max_files: int = MAX_FILES) -> MecImportResult:
+def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bool = False, max_files: int = MAX_FILES) -> MecImportResult:
     """Read every file, then write every work (or, with `dry_run`, nothing). Raises
     ImportRejected listing every problem; nothing is written then."""
     if not files:
@@ -76,8 +91,9 @@ def import_mec(files: list[tuple[str, bytes]], owner, *, actor=None, dry_run: bo
     _check_batch(works, owner, problems)
     if problems:
         bad = len({p["file"] for p in problems})
-        message = ngettext("%(count)d file has problems; nothing was imported.",
-                           "%(count)d files have problems; nothing was imported.", bad) % {"count": bad}
+        message = ngettext(
+            "%(count)d file has problems; nothing was imported.", "%(count)d files have problems; nothing was imported.", bad
+        ) % {"count": bad}
         raise ImportRejected(message, problems=problems)
     result = MecImportResult(files=len(files))
     if dry_run:

@@ -25,9 +25,19 @@ from kinomost.core.languages import normalise_tag
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a MEC file describes one work (or a list of a few); ours are ~5 KB
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 #: services.validate's field names → the MEC element that carries the value
-_ELEMENT_OF = {"ref": "@ContentID", "kind": "WorkType", "series_ref": "Parent", "title": "LocalizedInfo",
-               "original_language": "OriginalLanguage", "eidr": "AltIdentifier", "countries": "CountryOfOrigin",
-               "year": "ReleaseYear", "runtime": "RunLength", "genres": "LocalizedInfo/Genre", "rating": "RatingSet"}
+_ELEMENT_OF = {
+    "ref": "@ContentID",
+    "kind": "WorkType",
+    "series_ref": "Parent",
+    "title": "LocalizedInfo",
+    "original_language": "OriginalLanguage",
+    "eidr": "AltIdentifier",
+    "countries": "CountryOfOrigin",
+    "year": "ReleaseYear",
+    "runtime": "RunLength",
+    "genres": "LocalizedInfo/Genre",
+    "rating": "RatingSet",
+}
 
 
 @dataclass
@@ -81,8 +91,7 @@ class _Problems:
 
     def add(self, element, message: str, child: str = "") -> None:
         path = _path(element) + (f"/{child}" if child else "")
-        self.items.append({"file": self.file, "element": path, "line": getattr(element, "sourceline", None) or 0,
-                           "message": message})
+        self.items.append({"file": self.file, "element": path, "line": getattr(element, "sourceline", None) or 0, "message": message})
 
 
 def parse(data: bytes, file: str) -> etree._Element:
@@ -90,8 +99,15 @@ def parse(data: bytes, file: str) -> etree._Element:
     problems = _Problems(file)
     if len(data) > MAX_FILE_BYTES:
         raise _refusal(file, _("The file is larger than %(limit)d MB.") % {"limit": MAX_FILE_BYTES // 2**20})
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
@@ -101,8 +117,11 @@ def parse(data: bytes, file: str) -> etree._Element:
     root = tree.getroot()
     namespace = etree.QName(root).namespace or ""
     if not terms.MDMEC_NAMESPACE.match(namespace) or _local(root) not in ("CoreMetadata", "CoreMetadataList"):
-        problems.add(root, _("The root element is %(tag)s; a MEC file has mdmec:CoreMetadata or mdmec:CoreMetadataList "
-                             "in an mdmec 2.x namespace.") % {"tag": root.tag})
+        problems.add(
+            root,
+            _("The root element is %(tag)s; a MEC file has mdmec:CoreMetadata or mdmec:CoreMetadataList in an mdmec 2.x namespace.")
+            % {"tag": root.tag},
+        )
         raise InvalidInput(problems.items[0]["message"], details=problems.items)
     return root
 
@@ -157,7 +176,9 @@ def _localized(basic, data: services.WorkInput, problems: _Problems) -> None:
     default = next((i for i in infos if i.get("default") in ("true", "1")), infos[0] if infos else None)
     for info in infos:
         language = _tag(info.get("language", ""), info, problems, "@language")
-        title = next((t for t in (_text(info, n) for n in ("TitleDisplayUnlimited", "TitleDisplay60", "TitleDisplay19", "TitleSort")) if t), "")
+        title = next(
+            (t for t in (_text(info, n) for n in ("TitleDisplayUnlimited", "TitleDisplay60", "TitleDisplay19", "TitleSort")) if t), ""
+        )
         synopsis = next((s for s in (_text(info, n) for n in ("Summary4000", "Summary400", "Summary190")) if s), "")
         if language and language != "und":  # "und": the writer's stand-in for a work with no titles but its original one
             if title:
@@ -236,15 +257,20 @@ def _credits(basic, problems: _Problems) -> list[CreditInput] | None:
             function = _text(job, "JobFunction")
             role = terms.role_of(function)
             if role is None:
-                problems.add(job, _("Job function '%(function)s' is not one we catalogue; one of: %(known)s.")
-                             % {"function": function, "known": ", ".join(terms.JOB_FUNCTIONS.values())}, "JobFunction")
+                problems.add(
+                    job,
+                    _("Job function '%(function)s' is not one we catalogue; one of: %(known)s.")
+                    % {"function": function, "known": ", ".join(terms.JOB_FUNCTIONS.values())},
+                    "JobFunction",
+                )
                 continue
             order_text = _text(job, "BillingBlockOrder")
             if order_text and not order_text.isdigit():
                 problems.add(job, _("'%(value)s' is not a whole number.") % {"value": order_text}, "BillingBlockOrder")
                 continue
-            credits.append(CreditInput(role=role, name=plain[:200], names=names, character=_text(job, "Character")[:200],
-                                       order=int(order_text or 0)))
+            credits.append(
+                CreditInput(role=role, name=plain[:200], names=names, character=_text(job, "Character")[:200], order=int(order_text or 0))
+            )
     return credits
 
 
@@ -255,8 +281,12 @@ def _read_basic(basic, file: str, problems: _Problems) -> MecWork:
     work_type = _text(basic, "WorkType")
     kind = terms.kind_of(work_type, [(d.text or "") for d in _children(basic, "WorkTypeDetail")])
     if kind is None:
-        problems.add(basic, _("WorkType '%(type)s' is not one we catalogue; one of: %(known)s.")
-                     % {"type": work_type, "known": ", ".join(sorted({t for t, _d in terms.WORK_TYPES.values()}))}, "WorkType")
+        problems.add(
+            basic,
+            _("WorkType '%(type)s' is not one we catalogue; one of: %(known)s.")
+            % {"type": work_type, "known": ", ".join(sorted({t for t, _d in terms.WORK_TYPES.values()}))},
+            "WorkType",
+        )
     data.kind = kind or work_type
     _localized(basic, data, problems)
     for name, target in (("ReleaseYear", "year"), ("RunLength", "runtime_minutes")):
@@ -275,7 +305,9 @@ def _read_basic(basic, file: str, problems: _Problems) -> MecWork:
         try:
             data.number = int(_text(sequence, "Number"))
         except ValueError:
-            problems.add(sequence, _("'%(value)s' is not a valid %(element)s.") % {"value": _text(sequence, "Number"), "element": "Number"}, "Number")
+            problems.add(
+                sequence, _("'%(value)s' is not a valid %(element)s.") % {"value": _text(sequence, "Number"), "element": "Number"}, "Number"
+            )
     parent = _child(basic, "Parent")
     if parent is not None and _text(parent, "ParentContentID"):
         data.parent_ref = terms.ref_from_content_id(_text(parent, "ParentContentID"))

@@ -44,12 +44,26 @@ RELATIONSHIP = {"season": "isseasonof", "episode": "isepisodeof"}
 
 #: our credit role → MEC JobFunction (MovieLabs cast and crew vocabulary); extra spellings read
 JOB_FUNCTIONS = {
-    "director": "Director", "writer": "Writer", "producer": "Producer", "cast": "Actor",
-    "composer": "Composer", "cinematographer": "Director of Photography", "editor": "Editor",
+    "director": "Director",
+    "writer": "Writer",
+    "producer": "Producer",
+    "cast": "Actor",
+    "composer": "Composer",
+    "cinematographer": "Director of Photography",
+    "editor": "Editor",
 }
 _ROLE_OF = {job.casefold(): role for role, job in JOB_FUNCTIONS.items()}
-_ROLE_OF.update({"cast": "cast", "performer": "cast", "voice": "cast", "cinematographer": "cinematographer",
-                 "directorofphotography": "cinematographer", "screenplay": "writer", "music": "composer"})
+_ROLE_OF.update(
+    {
+        "cast": "cast",
+        "performer": "cast",
+        "voice": "cast",
+        "cinematographer": "cinematographer",
+        "directorofphotography": "cinematographer",
+        "screenplay": "writer",
+        "music": "composer",
+    }
+)
 
 
 def role_of(job_function: str) -> str | None:

@@ -50,8 +50,10 @@ def release_year(work: Work) -> int:
         if node.year:
             return node.year
         node = node.parent
-    raise InvalidInput(_("Work '%(ref)s' has no release year, which a MEC file requires.") % {"ref": work.ref},
-                       details=[{"ref": work.ref, "field": "year"}])
+    raise InvalidInput(
+        _("Work '%(ref)s' has no release year, which a MEC file requires.") % {"ref": work.ref},
+        details=[{"ref": work.ref, "field": "year"}],
+    )
 
 
 def _genre_name(slug: str, language: str) -> str:

@@ -5,93 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AgeRating',
+            name="AgeRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(max_length=2)),
-                ('system', models.CharField(max_length=16)),
-                ('value', models.CharField(max_length=16)),
-                ('minimum_age', models.PositiveSmallIntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("territory", models.CharField(max_length=2)),
+                ("system", models.CharField(max_length=16)),
+                ("value", models.CharField(max_length=16)),
+                ("minimum_age", models.PositiveSmallIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='Genre',
+            name="Genre",
             fields=[
-                ('slug', models.SlugField(max_length=40, primary_key=True, serialize=False)),
+                ("slug", models.SlugField(max_length=40, primary_key=True, serialize=False)),
             ],
         ),
         migrations.CreateModel(
-            name='Identifier',
+            name="Identifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('namespace', models.CharField(max_length=40)),
-                ('value', models.CharField(max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("namespace", models.CharField(max_length=40)),
+                ("value", models.CharField(max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('names', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("names", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkLocalization',
+            name="WorkLocalization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=16)),
-                ('title', models.CharField(max_length=500)),
-                ('synopsis', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("language", models.CharField(max_length=16)),
+                ("title", models.CharField(max_length=500)),
+                ("synopsis", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Credit',
+            name="Credit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('director', 'Director'), ('writer', 'Writer'), ('producer', 'Producer'), ('cast', 'Cast'), ('composer', 'Composer'), ('cinematographer', 'Cinematographer'), ('editor', 'Editor')], max_length=20)),
-                ('character', models.CharField(blank=True, max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='catalog.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("director", "Director"),
+                            ("writer", "Writer"),
+                            ("producer", "Producer"),
+                            ("cast", "Cast"),
+                            ("composer", "Composer"),
+                            ("cinematographer", "Cinematographer"),
+                            ("editor", "Editor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("character", models.CharField(blank=True, max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("person", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="credits", to="catalog.person")),
             ],
             options={
-                'ordering': ['role', 'order', 'id'],
+                "ordering": ["role", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(max_length=100, verbose_name='reference')),
-                ('kind', models.CharField(choices=[('feature', 'Feature film'), ('animation', 'Animated film'), ('documentary', 'Documentary'), ('short', 'Short film'), ('series', 'Series'), ('season', 'Season'), ('episode', 'Episode'), ('programme', 'TV programme'), ('news', 'News item')], max_length=16, verbose_name='kind')),
-                ('number', models.PositiveIntegerField(blank=True, help_text='season or episode number', null=True)),
-                ('original_title', models.CharField(max_length=500, verbose_name='original title')),
-                ('original_language', models.CharField(blank=True, max_length=16, verbose_name='original language')),
-                ('countries', models.JSONField(blank=True, default=list, verbose_name='countries of origin')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('runtime_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='runtime (minutes)')),
-                ('keywords', models.JSONField(blank=True, default=list)),
-                ('eidr', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='EIDR')),
-                ('poster', models.FileField(blank=True, upload_to='posters/')),
-                ('popularity', models.FloatField(default=0, help_text='ranks search ties; e.g. views in the last 30 days')),
-                ('is_listed', models.BooleanField(default=False, verbose_name='listed in the marketplace')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('genres', models.ManyToManyField(blank=True, related_name='works', to='catalog.genre')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ref", models.CharField(max_length=100, verbose_name="reference")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("feature", "Feature film"),
+                            ("animation", "Animated film"),
+                            ("documentary", "Documentary"),
+                            ("short", "Short film"),
+                            ("series", "Series"),
+                            ("season", "Season"),
+                            ("episode", "Episode"),
+                            ("programme", "TV programme"),
+                            ("news", "News item"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(blank=True, help_text="season or episode number", null=True)),
+                ("original_title", models.CharField(max_length=500, verbose_name="original title")),
+                ("original_language", models.CharField(blank=True, max_length=16, verbose_name="original language")),
+                ("countries", models.JSONField(blank=True, default=list, verbose_name="countries of origin")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                ("runtime_minutes", models.PositiveIntegerField(blank=True, null=True, verbose_name="runtime (minutes)")),
+                ("keywords", models.JSONField(blank=True, default=list)),
+                ("eidr", models.CharField(blank=True, db_index=True, max_length=40, verbose_name="EIDR")),
+                ("poster", models.FileField(blank=True, upload_to="posters/")),
+                ("popularity", models.FloatField(default=0, help_text="ranks search ties; e.g. views in the last 30 days")),
+                ("is_listed", models.BooleanField(default=False, verbose_name="listed in the marketplace")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("genres", models.ManyToManyField(blank=True, related_name="works", to="catalog.genre")),
             ],
             options={
-                'ordering': ['original_title', 'id'],
+                "ordering": ["original_title", "id"],
             },
         ),
     ]

@@ -5,76 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('parties', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("parties", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='works', to='parties.organisation'),
+            model_name="work",
+            name="owner",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="works", to="parties.organisation"),
         ),
         migrations.AddField(
-            model_name='work',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='catalog.work'),
+            model_name="work",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="children", to="catalog.work"
+            ),
         ),
         migrations.AddField(
-            model_name='work',
-            name='production_companies',
-            field=models.ManyToManyField(blank=True, related_name='produced_works', to='parties.organisation'),
+            model_name="work",
+            name="production_companies",
+            field=models.ManyToManyField(blank=True, related_name="produced_works", to="parties.organisation"),
         ),
         migrations.AddField(
-            model_name='identifier',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identifiers', to='catalog.work'),
+            model_name="identifier",
+            name="work",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="identifiers", to="catalog.work"),
         ),
         migrations.AddField(
-            model_name='credit',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credits', to='catalog.work'),
+            model_name="credit",
+            name="work",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="credits", to="catalog.work"),
         ),
         migrations.AddField(
-            model_name='agerating',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='catalog.work'),
+            model_name="agerating",
+            name="work",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="catalog.work"),
         ),
         migrations.AddField(
-            model_name='worklocalization',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='localizations', to='catalog.work'),
+            model_name="worklocalization",
+            name="work",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="localizations", to="catalog.work"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['owner', 'kind'], name='catalog_wor_owner_i_f4e1f4_idx'),
+            model_name="work",
+            index=models.Index(fields=["owner", "kind"], name="catalog_wor_owner_i_f4e1f4_idx"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['parent', 'number'], name='catalog_wor_parent__f91474_idx'),
+            model_name="work",
+            index=models.Index(fields=["parent", "number"], name="catalog_wor_parent__f91474_idx"),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.UniqueConstraint(fields=('owner', 'ref'), name='work_ref_unique_per_owner'),
+            model_name="work",
+            constraint=models.UniqueConstraint(fields=("owner", "ref"), name="work_ref_unique_per_owner"),
         ),
         migrations.AddIndex(
-            model_name='identifier',
-            index=models.Index(fields=['namespace', 'value'], name='catalog_ide_namespa_a9ed6e_idx'),
+            model_name="identifier",
+            index=models.Index(fields=["namespace", "value"], name="catalog_ide_namespa_a9ed6e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='identifier',
-            constraint=models.UniqueConstraint(fields=('work', 'namespace'), name='one_identifier_per_namespace'),
+            model_name="identifier",
+            constraint=models.UniqueConstraint(fields=("work", "namespace"), name="one_identifier_per_namespace"),
         ),
         migrations.AddConstraint(
-            model_name='agerating',
-            constraint=models.UniqueConstraint(fields=('work', 'territory', 'system'), name='one_rating_per_system'),
+            model_name="agerating",
+            constraint=models.UniqueConstraint(fields=("work", "territory", "system"), name="one_rating_per_system"),
         ),
         migrations.AddConstraint(
-            model_name='worklocalization',
-            constraint=models.UniqueConstraint(fields=('work', 'language'), name='one_localization_per_language'),
+            model_name="worklocalization",
+            constraint=models.UniqueConstraint(fields=("work", "language"), name="one_localization_per_language"),
         ),
     ]

@@ -5,42 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0003_genres'),
+        ("catalog", "0003_genres"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HanGram',
+            name="HanGram",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('a', models.IntegerField()),
-                ('b', models.IntegerField()),
-                ('position', models.SmallIntegerField()),
-                ('owner_id', models.BigIntegerField()),
-                ('is_listed', models.BooleanField()),
-                ('popularity', models.FloatField()),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("a", models.IntegerField()),
+                ("b", models.IntegerField()),
+                ("position", models.SmallIntegerField()),
+                ("owner_id", models.BigIntegerField()),
+                ("is_listed", models.BooleanField()),
+                ("popularity", models.FloatField()),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.work")),
             ],
             options={
-                'indexes': [models.Index(fields=['a', 'b', '-popularity'], name='hangram_ab_pop'), models.Index(fields=['a', 'position', '-popularity'], name='hangram_a_pos_pop'), models.Index(fields=['work'], name='hangram_work')],
+                "indexes": [
+                    models.Index(fields=["a", "b", "-popularity"], name="hangram_ab_pop"),
+                    models.Index(fields=["a", "position", "-popularity"], name="hangram_a_pos_pop"),
+                    models.Index(fields=["work"], name="hangram_work"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchKey',
+            name="SearchKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=8)),
-                ('key', models.CharField(max_length=500)),
-                ('owner_id', models.BigIntegerField()),
-                ('is_listed', models.BooleanField()),
-                ('popularity', models.FloatField()),
-                ('year', models.PositiveSmallIntegerField(null=True)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=8)),
+                ("key", models.CharField(max_length=500)),
+                ("owner_id", models.BigIntegerField()),
+                ("is_listed", models.BooleanField()),
+                ("popularity", models.FloatField()),
+                ("year", models.PositiveSmallIntegerField(null=True)),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.work")),
             ],
             options={
-                'indexes': [models.Index(fields=['key'], name='searchkey_key'), models.Index(fields=['work'], name='searchkey_work')],
+                "indexes": [models.Index(fields=["key"], name="searchkey_key"), models.Index(fields=["work"], name="searchkey_work")],
             },
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_search_engines'),
+        ("catalog", "0005_search_engines"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='hangram',
-            index=models.Index(fields=['a', '-popularity'], name='hangram_a_pop'),
+            model_name="hangram",
+            index=models.Index(fields=["a", "-popularity"], name="hangram_a_pop"),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_hangram_popularity_index'),
+        ("catalog", "0006_hangram_popularity_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='hangram',
-            index=models.Index(fields=['a', 'b', 'position', '-popularity'], name='hangram_ab_pos_pop'),
+            model_name="hangram",
+            index=models.Index(fields=["a", "b", "position", "-popularity"], name="hangram_ab_pos_pop"),
         ),
     ]

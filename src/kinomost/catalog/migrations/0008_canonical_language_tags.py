@@ -37,7 +37,6 @@ def canonicalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalog", "0007_hangram_starts_with_index"),
     ]

@@ -17,11 +17,13 @@ def index_existing_keys(apps, schema_editor):
     SearchKey = apps.get_model("catalog", "SearchKey")
     Variant = apps.get_model("catalog", "SearchTypoVariant")
     batch = []
-    for key_id, work_id, key in SearchKey.objects.filter(kind__in=["latin", "pinyin"]).values_list("id", "work_id", "key").iterator(chunk_size=5000):
+    for key_id, work_id, key in (
+        SearchKey.objects.filter(kind__in=["latin", "pinyin"]).values_list("id", "work_id", "key").iterator(chunk_size=5000)
+    ):
         head = key[:PREFIX]
         if len(head) < SHORTEST:
             continue
-        for form in {head} | {head[:i] + head[i + 1:] for i in range(len(head))}:
+        for form in {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}:
             batch.append(Variant(variant=_hash64(form), key_id=key_id, work_id=work_id))
         if len(batch) >= 20000:
             Variant.objects.bulk_create(batch)
@@ -30,22 +32,34 @@ def index_existing_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_canonical_language_tags'),
+        ("catalog", "0008_canonical_language_tags"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchTypoVariant',
+            name="SearchTypoVariant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('variant', models.BigIntegerField()),
-                ('key', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.searchkey')),
-                ('work', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("variant", models.BigIntegerField()),
+                (
+                    "key",
+                    models.ForeignKey(
+                        db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.searchkey"
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.work"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['variant'], name='typovariant_variant'), models.Index(fields=['work'], name='typovariant_work')],
+                "indexes": [
+                    models.Index(fields=["variant"], name="typovariant_variant"),
+                    models.Index(fields=["work"], name="typovariant_work"),
+                ],
             },
         ),
         migrations.RunPython(index_existing_keys, migrations.RunPython.noop),

@@ -99,8 +99,13 @@ def han_candidate_ids(a: int, b: int | None, owner_id: int | None, per_list: int
     cond, params = _tenancy("g", owner_id, scope)
     match = "g.a = CAST(%s AS INTEGER)" + ("" if b is None else " AND g.b = CAST(%s AS INTEGER)")
     args = [a] if b is None else [a, b]
-    first = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params])
-    rest = _fetch(f"SELECT g.work_id FROM catalog_hangram g WHERE {match}{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params])
+    first = _fetch(
+        f"SELECT g.work_id FROM catalog_hangram g WHERE {match} AND g.position = 0{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}",
+        [*args, *params],
+    )
+    rest = _fetch(
+        f"SELECT g.work_id FROM catalog_hangram g WHERE {match}{cond} ORDER BY g.popularity DESC LIMIT {int(per_list)}", [*args, *params]
+    )
     return [r[0] for r in first + rest]
 
 

@@ -39,8 +39,12 @@ def _rows_for(work: dict, titles: set[str]) -> tuple[list[SearchKey], list[HanGr
 
 
 def _typo_rows(key_rows: list[SearchKey]) -> list[SearchTypoVariant]:
-    return [SearchTypoVariant(variant=variant, key_id=row.pk, work_id=row.work_id)
-            for row in key_rows if row.kind in TYPO_KINDS for variant in typo_variants(row.key)]
+    return [
+        SearchTypoVariant(variant=variant, key_id=row.pk, work_id=row.work_id)
+        for row in key_rows
+        if row.kind in TYPO_KINDS
+        for variant in typo_variants(row.key)
+    ]
 
 
 def index_works(work_ids: Iterable[int]) -> int:

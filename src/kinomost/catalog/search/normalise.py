@@ -22,18 +22,67 @@ _NON_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5](?=\s|$|[a-z])")
 
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
-    "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
     # Ukrainian, Belarusian and Kazakh letters that titles of the region use
-    "і": "i", "ї": "i", "є": "e", "ґ": "g", "ў": "u", "ә": "a", "ғ": "g", "қ": "k", "ң": "n",
-    "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+    "і": "i",
+    "ї": "i",
+    "є": "e",
+    "ґ": "g",
+    "ў": "u",
+    "ә": "a",
+    "ғ": "g",
+    "қ": "k",
+    "ң": "n",
+    "ө": "o",
+    "ұ": "u",
+    "ү": "u",
+    "һ": "h",
 }
 # Applied in order to Latin text: several schemes' spellings of one sound become one.
 _FOLDS = [
-    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("kh", "h"), ("tz", "c"), ("ts", "c"),
-    ("x", "ks"), ("w", "v"), ("ph", "f"), ("j", "i"), ("y", "i"), ("ie", "e"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("kh", "h"),
+    ("tz", "c"),
+    ("ts", "c"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("ph", "f"),
+    ("j", "i"),
+    ("y", "i"),
+    ("ie", "e"),
 ]
 _DOUBLES = re.compile(r"([a-z])\1+")
 
@@ -150,7 +199,7 @@ def typo_variants(key: str) -> set[int]:
     head = key[:TYPO_PREFIX]
     if len(head) < TYPO_MIN:
         return set()
-    forms = {head} | {head[:i] + head[i + 1:] for i in range(len(head))}
+    forms = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
     return {_hash64(form) for form in forms}
 
 

@@ -62,6 +62,7 @@ def _typos(best: dict[int, SearchHit], query: str, owner_id: int | None, scope) 
     """One typo in a title's first characters (or anywhere in a shorter title) is found through
     the typo index by equality lookups; only when that finds nothing one typo away does the
     trigram similarity scan run (several typos, or a mistyped word inside a longer title)."""
+
     def fuzzy(key: str) -> float | None:
         # The whole title mistyped, or (for longer queries) a mistyped part of a longer title.
         ratio = fuzz.ratio(query, key)

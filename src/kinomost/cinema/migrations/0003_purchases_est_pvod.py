@@ -8,33 +8,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_hangram_starts_with_index'),
-        ('cinema', '0002_viewing'),
+        ("catalog", "0007_hangram_starts_with_index"),
+        ("cinema", "0002_viewing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rental',
-            name='media',
-            field=models.CharField(default='tvod', help_text='tvod or pvod: the right the rental plays under', max_length=8),
+            model_name="rental",
+            name="media",
+            field=models.CharField(default="tvod", help_text="tvod or pvod: the right the rental plays under", max_length=8),
         ),
         migrations.CreateModel(
-            name='Purchase',
+            name="Purchase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paid_at', models.DateTimeField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10)),
-                ('currency', models.CharField(max_length=3)),
-                ('provider', models.CharField(max_length=32)),
-                ('reference', models.CharField(max_length=100)),
-                ('viewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='purchases', to='cinema.viewer')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("paid_at", models.DateTimeField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=10)),
+                ("currency", models.CharField(max_length=3)),
+                ("provider", models.CharField(max_length=32)),
+                ("reference", models.CharField(max_length=100)),
+                ("viewer", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="purchases", to="cinema.viewer")),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.work")),
             ],
             options={
-                'ordering': ['-paid_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('viewer', 'work'), name='purchase_once_per_viewer_work')],
+                "ordering": ["-paid_at", "-id"],
+                "constraints": [models.UniqueConstraint(fields=("viewer", "work"), name="purchase_once_per_viewer_work")],
             },
         ),
     ]

@@ -22,7 +22,6 @@ def canonicalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("cinema", "0003_purchases_est_pvod"),
     ]

@@ -6,87 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_hangram_starts_with_index'),
-        ('cinema', '0003_purchases_est_pvod'),
-        ('rights', '0005_contract_money'),
+        ("catalog", "0007_hangram_starts_with_index"),
+        ("cinema", "0003_purchases_est_pvod"),
+        ("rights", "0005_contract_money"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Revenue',
+            name="Revenue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organisation_id', models.BigIntegerField(help_text="the platform's organisation, as on viewing events")),
-                ('kind', models.CharField(choices=[('subscription', 'Subscription period'), ('rental', 'Rental'), ('purchase', 'Purchase')], max_length=16)),
-                ('media', models.CharField(max_length=8)),
-                ('territory', models.CharField(max_length=2)),
-                ('amount', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('at', models.DateTimeField()),
-                ('provider', models.CharField(max_length=32)),
-                ('reference', models.CharField(max_length=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("organisation_id", models.BigIntegerField(help_text="the platform's organisation, as on viewing events")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("subscription", "Subscription period"), ("rental", "Rental"), ("purchase", "Purchase")], max_length=16
+                    ),
+                ),
+                ("media", models.CharField(max_length=8)),
+                ("territory", models.CharField(max_length=2)),
+                ("amount", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("at", models.DateTimeField()),
+                ("provider", models.CharField(max_length=32)),
+                ("reference", models.CharField(max_length=100)),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='platform',
-            name='currency',
-            field=models.CharField(default='EUR', help_text='ISO 4217: what the platform sells in', max_length=3, verbose_name='currency'),
+            model_name="platform",
+            name="currency",
+            field=models.CharField(default="EUR", help_text="ISO 4217: what the platform sells in", max_length=3, verbose_name="currency"),
         ),
         migrations.AddField(
-            model_name='platform',
-            name='prices',
-            field=models.JSONField(default=kinomost.cinema.models.opening_prices, help_text="media → price in the platform's currency (cinema.prices)", verbose_name='prices'),
+            model_name="platform",
+            name="prices",
+            field=models.JSONField(
+                default=kinomost.cinema.models.opening_prices,
+                help_text="media → price in the platform's currency (cinema.prices)",
+                verbose_name="prices",
+            ),
         ),
         migrations.AddField(
-            model_name='playbacksession',
-            name='contract',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.contract'),
+            model_name="playbacksession",
+            name="contract",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.contract"
+            ),
         ),
         migrations.AddField(
-            model_name='playbacksession',
-            name='term',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.term'),
+            model_name="playbacksession",
+            name="term",
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.term"),
         ),
         migrations.AddIndex(
-            model_name='playbacksession',
-            index=models.Index(fields=['contract', 'started_at'], name='cinema_session_contract'),
+            model_name="playbacksession",
+            index=models.Index(fields=["contract", "started_at"], name="cinema_session_contract"),
         ),
         migrations.AddField(
-            model_name='revenue',
-            name='contract',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.contract'),
+            model_name="revenue",
+            name="contract",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.contract"
+            ),
         ),
         migrations.AddField(
-            model_name='revenue',
-            name='platform',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue', to='cinema.platform'),
+            model_name="revenue",
+            name="platform",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="revenue", to="cinema.platform"),
         ),
         migrations.AddField(
-            model_name='revenue',
-            name='term',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.term'),
+            model_name="revenue",
+            name="term",
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.term"),
         ),
         migrations.AddField(
-            model_name='revenue',
-            name='viewer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cinema.viewer'),
+            model_name="revenue",
+            name="viewer",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="cinema.viewer"
+            ),
         ),
         migrations.AddField(
-            model_name='revenue',
-            name='work',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.work'),
+            model_name="revenue",
+            name="work",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.work"
+            ),
         ),
         migrations.AddIndex(
-            model_name='revenue',
-            index=models.Index(fields=['platform', 'kind', 'at'], name='cinema_revenue_pool'),
+            model_name="revenue",
+            index=models.Index(fields=["platform", "kind", "at"], name="cinema_revenue_pool"),
         ),
         migrations.AddIndex(
-            model_name='revenue',
-            index=models.Index(fields=['contract', 'at'], name='cinema_revenue_contract'),
+            model_name="revenue",
+            index=models.Index(fields=["contract", "at"], name="cinema_revenue_contract"),
         ),
     ]

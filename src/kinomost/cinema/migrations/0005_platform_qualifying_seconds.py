@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0004_revenue_prices_session_licence'),
+        ("cinema", "0004_revenue_prices_session_licence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='platform',
-            name='qualifying_seconds',
-            field=models.PositiveIntegerField(default=60, verbose_name='a view counts from (seconds)'),
+            model_name="platform",
+            name="qualifying_seconds",
+            field=models.PositiveIntegerField(default=60, verbose_name="a view counts from (seconds)"),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0004_canonical_language_tags'),
-        ('cinema', '0005_platform_qualifying_seconds'),
+        ("cinema", "0004_canonical_language_tags"),
+        ("cinema", "0005_platform_qualifying_seconds"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,16 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_canonical_language_tags'),
-        ('cinema', '0006_merge_language_tags_and_royalties'),
-        ('rights', '0006_merge_language_tags_and_royalties'),
+        ("catalog", "0008_canonical_language_tags"),
+        ("cinema", "0006_merge_language_tags_and_royalties"),
+        ("rights", "0006_merge_language_tags_and_royalties"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='playbacksession',
-            index=models.Index(fields=['started_at', 'viewer', 'seconds_watched', 'contract', 'work', 'media', 'territory'], name='cinema_session_royalties'),
+            model_name="playbacksession",
+            index=models.Index(
+                fields=["started_at", "viewer", "seconds_watched", "contract", "work", "media", "territory"],
+                name="cinema_session_royalties",
+            ),
         ),
     ]

@@ -6,101 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0007_session_royalties_index'),
+        ("cinema", "0007_session_royalties_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='platform',
-            name='browse_signed_out',
-            field=models.BooleanField(default=False, help_text='anyone may see the rows, search and title pages; playing needs an account', verbose_name='browsing before signing in'),
+            model_name="platform",
+            name="browse_signed_out",
+            field=models.BooleanField(
+                default=False,
+                help_text="anyone may see the rows, search and title pages; playing needs an account",
+                verbose_name="browsing before signing in",
+            ),
         ),
         migrations.AddField(
-            model_name='platform',
-            name='pvod_above_est',
-            field=models.BooleanField(default=False, help_text='otherwise a premium rental is never dearer than buying to own (cinema.prices)', verbose_name='a premium rental may cost more than buying'),
+            model_name="platform",
+            name="pvod_above_est",
+            field=models.BooleanField(
+                default=False,
+                help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)",
+                verbose_name="a premium rental may cost more than buying",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='pin',
-            field=models.CharField(blank=True, help_text='hash of the PIN that leaves a kids profile', max_length=128),
+            model_name="profile",
+            name="pin",
+            field=models.CharField(blank=True, help_text="hash of the PIN that leaves a kids profile", max_length=128),
         ),
         migrations.CreateModel(
-            name='RegisteredApp',
+            name="RegisteredApp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('client_id', models.SlugField(max_length=64, verbose_name='client id')),
-                ('name', models.CharField(help_text='what the viewer is shown when approving a device', max_length=120, verbose_name='name')),
-                ('origins', models.JSONField(blank=True, default=list, help_text='origins of a web app, e.g. https://tv.example.com', verbose_name='web origins')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='apps', to='cinema.platform')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("client_id", models.SlugField(max_length=64, verbose_name="client id")),
+                (
+                    "name",
+                    models.CharField(help_text="what the viewer is shown when approving a device", max_length=120, verbose_name="name"),
+                ),
+                (
+                    "origins",
+                    models.JSONField(
+                        blank=True, default=list, help_text="origins of a web app, e.g. https://tv.example.com", verbose_name="web origins"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("platform", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="apps", to="cinema.platform")),
             ],
             options={
-                'verbose_name': 'registered app',
-                'verbose_name_plural': 'registered apps',
-                'ordering': ['platform', 'client_id'],
+                "verbose_name": "registered app",
+                "verbose_name_plural": "registered apps",
+                "ordering": ["platform", "client_id"],
             },
         ),
         migrations.CreateModel(
-            name='DeviceAuthorization',
+            name="DeviceAuthorization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('device_digest', models.CharField(help_text='SHA-256 of the device code, hex', max_length=64, unique=True)),
-                ('user_code', models.CharField(db_index=True, help_text='8 letters of BCDFGHJKLMNPQRSTVWXZ, without the dash', max_length=8)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('denied', 'Denied'), ('used', 'Signed in')], default='pending', max_length=8)),
-                ('interval', models.PositiveSmallIntegerField(default=5, help_text='seconds the device waits between polls')),
-                ('expires_at', models.DateTimeField()),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('viewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cinema.viewer')),
-                ('app', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='device_authorizations', to='cinema.registeredapp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("device_digest", models.CharField(help_text="SHA-256 of the device code, hex", max_length=64, unique=True)),
+                (
+                    "user_code",
+                    models.CharField(db_index=True, help_text="8 letters of BCDFGHJKLMNPQRSTVWXZ, without the dash", max_length=8),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("used", "Signed in"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("interval", models.PositiveSmallIntegerField(default=5, help_text="seconds the device waits between polls")),
+                ("expires_at", models.DateTimeField()),
+                ("last_polled_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "viewer",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cinema.viewer"
+                    ),
+                ),
+                (
+                    "app",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="device_authorizations", to="cinema.registeredapp"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AppSession',
+            name="AppSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('device_name', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cinema.profile')),
-                ('viewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='app_sessions', to='cinema.viewer')),
-                ('app', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sessions', to='cinema.registeredapp')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("device_name", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="cinema.profile"
+                    ),
+                ),
+                ("viewer", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="app_sessions", to="cinema.viewer")),
+                (
+                    "app",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sessions",
+                        to="cinema.registeredapp",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AppToken',
+            name="AppToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('access', 'Access'), ('refresh', 'Refresh')], max_length=8)),
-                ('digest', models.CharField(help_text='SHA-256 of the token, hex', max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField()),
-                ('used_at', models.DateTimeField(blank=True, help_text='a refresh token, once rotated', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='cinema.appsession')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("access", "Access"), ("refresh", "Refresh")], max_length=8)),
+                ("digest", models.CharField(help_text="SHA-256 of the token, hex", max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField()),
+                ("used_at", models.DateTimeField(blank=True, help_text="a refresh token, once rotated", null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("session", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="tokens", to="cinema.appsession")),
             ],
             options={
-                'indexes': [models.Index(fields=['session', 'kind'], name='cinema_appt_session_a91001_idx')],
+                "indexes": [models.Index(fields=["session", "kind"], name="cinema_appt_session_a91001_idx")],
             },
         ),
         migrations.AddConstraint(
-            model_name='registeredapp',
-            constraint=models.UniqueConstraint(fields=('platform', 'client_id'), name='app_client_id_unique_per_platform'),
+            model_name="registeredapp",
+            constraint=models.UniqueConstraint(fields=("platform", "client_id"), name="app_client_id_unique_per_platform"),
         ),
         migrations.AddIndex(
-            model_name='appsession',
-            index=models.Index(fields=['viewer', 'revoked_at'], name='cinema_apps_viewer__d5b2f5_idx'),
+            model_name="appsession",
+            index=models.Index(fields=["viewer", "revoked_at"], name="cinema_apps_viewer__d5b2f5_idx"),
         ),
     ]

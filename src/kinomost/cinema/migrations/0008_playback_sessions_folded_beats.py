@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0007_session_royalties_index'),
+        ("cinema", "0007_session_royalties_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='playbacksession',
-            name='first_beat_at',
+            model_name="playbacksession",
+            name="first_beat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='playbacksession',
-            name='folded_through',
+            model_name="playbacksession",
+            name="folded_through",
             field=models.BigIntegerField(db_default=0, default=0),
         ),
         migrations.DeleteModel(
-            name='ViewingEvent',
+            name="ViewingEvent",
         ),
     ]

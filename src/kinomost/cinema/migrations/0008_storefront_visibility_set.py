@@ -5,46 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_canonical_language_tags'),
-        ('cinema', '0007_session_royalties_index'),
+        ("catalog", "0008_canonical_language_tags"),
+        ("cinema", "0007_session_royalties_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VisibleTitle',
+            name="VisibleTitle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(max_length=2)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField()),
-                ('minimum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('ready_at', models.DateTimeField(blank=True, help_text="its newest package: the order of 'Recently added'", null=True)),
-                ('platform', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cinema.platform')),
-                ('top', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("territory", models.CharField(max_length=2)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField()),
+                ("minimum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("ready_at", models.DateTimeField(blank=True, help_text="its newest package: the order of 'Recently added'", null=True)),
+                (
+                    "platform",
+                    models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cinema.platform"),
+                ),
+                (
+                    "top",
+                    models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.work"),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['platform', 'territory', 'ready_at', 'top'], name='cinema_visible_title_new'), models.Index(fields=['platform', 'top', 'territory'], name='cinema_visible_title_top')],
+                "indexes": [
+                    models.Index(fields=["platform", "territory", "ready_at", "top"], name="cinema_visible_title_new"),
+                    models.Index(fields=["platform", "top", "territory"], name="cinema_visible_title_top"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VisibleWork',
+            name="VisibleWork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(max_length=2)),
-                ('media', models.CharField(max_length=24)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(help_text='exclusive; rights.models.OPEN_END = open')),
-                ('minimum_age', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('ready_at', models.DateTimeField(blank=True, null=True)),
-                ('asset', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cinema.asset')),
-                ('platform', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cinema.platform')),
-                ('top', models.ForeignKey(db_index=False, help_text="the film, or the episode's series", on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
-                ('work', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("territory", models.CharField(max_length=2)),
+                ("media", models.CharField(max_length=24)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(help_text="exclusive; rights.models.OPEN_END = open")),
+                ("minimum_age", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("ready_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "asset",
+                    models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cinema.asset"),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cinema.platform"),
+                ),
+                (
+                    "top",
+                    models.ForeignKey(
+                        db_index=False,
+                        help_text="the film, or the episode's series",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.work",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.work"),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['platform', 'work', 'territory'], name='cinema_visible_work'), models.Index(fields=['platform', 'top', 'territory'], name='cinema_visible_work_top'), models.Index(fields=['asset'], name='cinema_visible_work_asset')],
+                "indexes": [
+                    models.Index(fields=["platform", "work", "territory"], name="cinema_visible_work"),
+                    models.Index(fields=["platform", "top", "territory"], name="cinema_visible_work_top"),
+                    models.Index(fields=["asset"], name="cinema_visible_work_asset"),
+                ],
             },
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0008_playback_sessions_folded_beats'),
+        ("cinema", "0008_playback_sessions_folded_beats"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='platform',
-            name='app_origins',
-            field=models.JSONField(blank=True, default=list, help_text="origins (scheme://host[:port]) of the platform's apps", verbose_name='app origins'),
+            model_name="platform",
+            name="app_origins",
+            field=models.JSONField(
+                blank=True, default=list, help_text="origins (scheme://host[:port]) of the platform's apps", verbose_name="app origins"
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0008_storefront_visibility_set'),
-        ('cinema', '0009_platform_app_origins'),
+        ("cinema", "0008_storefront_visibility_set"),
+        ("cinema", "0009_platform_app_origins"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cinema', '0008_apps_devices_pins_browsing'),
-        ('cinema', '0010_merge_20261203_1502'),
+        ("cinema", "0008_apps_devices_pins_browsing"),
+        ("cinema", "0010_merge_20261203_1502"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_initial'),
+        ("core", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='api_key_id',
+            model_name="auditevent",
+            name="api_key_id",
             field=models.BigIntegerField(blank=True, db_index=True, null=True),
         ),
     ]

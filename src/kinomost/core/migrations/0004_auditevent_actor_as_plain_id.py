@@ -8,7 +8,6 @@ import django.db.models.deletion
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0003_auditevent_api_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -18,14 +17,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="auditevent",
             name="actor",
-            field=models.ForeignKey(blank=True, null=True, db_constraint=False, on_delete=django.db.models.deletion.SET_NULL,
-                                    to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True, null=True, db_constraint=False, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.RemoveField(model_name="auditevent", name="actor"),
-                migrations.AddField(model_name="auditevent", name="actor_id",
-                                    field=models.IntegerField(blank=True, null=True, db_index=True)),
+                migrations.AddField(
+                    model_name="auditevent", name="actor_id", field=models.IntegerField(blank=True, null=True, db_index=True)
+                ),
             ],
         ),
         migrations.AlterField(

@@ -24,240 +24,413 @@ def seed_rules(apps, schema_editor):
     ApprovalRule = apps.get_model("exchange", "ApprovalRule")
     QuotaRule = apps.get_model("exchange", "QuotaRule")
     for territory, media, kind, per_platform, note in APPROVAL_RULES:
-        ApprovalRule.objects.get_or_create(territory=territory, media=media, kind=kind, defaults={"per_platform": per_platform, "note": note})
+        ApprovalRule.objects.get_or_create(
+            territory=territory, media=media, kind=kind, defaults={"per_platform": per_platform, "note": note}
+        )
     for name, territory, media, measure, scope, limit, hard in QUOTA_RULES:
-        QuotaRule.objects.get_or_create(name=name, defaults=dict(territory=territory, media=media, measure=measure, scope=scope, limit=limit, hard=hard))
+        QuotaRule.objects.get_or_create(
+            name=name, defaults=dict(territory=territory, media=media, measure=measure, scope=scope, limit=limit, hard=hard)
+        )
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0007_hangram_starts_with_index'),
-        ('parties', '0001_initial'),
-        ('rights', '0003_term_avail'),
+        ("catalog", "0007_hangram_starts_with_index"),
+        ("parties", "0001_initial"),
+        ("rights", "0003_term_avail"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuotaRule',
+            name="QuotaRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('territory', models.CharField(max_length=2, verbose_name='territory')),
-                ('media', models.CharField(max_length=24, verbose_name='media')),
-                ('measure', models.CharField(choices=[('count', 'Works per period'), ('share', "Share of the platform's catalogue (%)")], max_length=8, verbose_name='measure')),
-                ('scope', models.CharField(choices=[('all', 'All works'), ('foreign', 'Foreign works'), ('revenue_share_foreign', 'Foreign works on revenue share')], default='foreign', max_length=24, verbose_name='counts')),
-                ('limit', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='limit')),
-                ('hard', models.BooleanField(default=True, verbose_name='hard (refuses)')),
-                ('period', models.CharField(default='year', help_text='calendar year', max_length=8, verbose_name='period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("territory", models.CharField(max_length=2, verbose_name="territory")),
+                ("media", models.CharField(max_length=24, verbose_name="media")),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("count", "Works per period"), ("share", "Share of the platform's catalogue (%)")],
+                        max_length=8,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("all", "All works"),
+                            ("foreign", "Foreign works"),
+                            ("revenue_share_foreign", "Foreign works on revenue share"),
+                        ],
+                        default="foreign",
+                        max_length=24,
+                        verbose_name="counts",
+                    ),
+                ),
+                ("limit", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="limit")),
+                ("hard", models.BooleanField(default=True, verbose_name="hard (refuses)")),
+                ("period", models.CharField(default="year", help_text="calendar year", max_length=8, verbose_name="period")),
             ],
             options={
-                'ordering': ['territory', 'media', 'id'],
+                "ordering": ["territory", "media", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Approval',
+            name="Approval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(max_length=2, verbose_name='territory')),
-                ('kind', models.CharField(choices=[('cn_screening_permit', 'China: public screening permit'), ('cn_online_registration', 'China: online distribution registration'), ('ru_distribution_certificate', 'Russia: distribution certificate'), ('other', 'Other permit')], max_length=32, verbose_name='kind')),
-                ('number', models.CharField(blank=True, max_length=100, verbose_name='number')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('granted', 'Granted'), ('refused', 'Refused'), ('revoked', 'Revoked')], default='pending', max_length=8, verbose_name='status')),
-                ('permitted_use', models.CharField(blank=True, max_length=200, verbose_name='permitted use')),
-                ('age_category', models.CharField(blank=True, max_length=8, verbose_name='age category')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='parties.organisation')),
-                ('platform', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approvals', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("territory", models.CharField(max_length=2, verbose_name="territory")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cn_screening_permit", "China: public screening permit"),
+                            ("cn_online_registration", "China: online distribution registration"),
+                            ("ru_distribution_certificate", "Russia: distribution certificate"),
+                            ("other", "Other permit"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=100, verbose_name="number")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("granted", "Granted"), ("refused", "Refused"), ("revoked", "Revoked")],
+                        default="pending",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("permitted_use", models.CharField(blank=True, max_length=200, verbose_name="permitted use")),
+                ("age_category", models.CharField(blank=True, max_length=8, verbose_name="age category")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="approvals", to="parties.organisation"),
+                ),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.organisation"
+                    ),
+                ),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="approvals", to="catalog.work")),
             ],
             options={
-                'ordering': ['territory', 'kind', 'id'],
+                "ordering": ["territory", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ApprovalRule',
+            name="ApprovalRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('territory', models.CharField(max_length=2, verbose_name='territory')),
-                ('media', models.CharField(help_text='a media group or leaf', max_length=24, verbose_name='media')),
-                ('kind', models.CharField(choices=[('cn_screening_permit', 'China: public screening permit'), ('cn_online_registration', 'China: online distribution registration'), ('ru_distribution_certificate', 'Russia: distribution certificate'), ('other', 'Other permit')], max_length=32, verbose_name='approval')),
-                ('per_platform', models.BooleanField(default=False, verbose_name='one per platform')),
-                ('note', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("territory", models.CharField(max_length=2, verbose_name="territory")),
+                ("media", models.CharField(help_text="a media group or leaf", max_length=24, verbose_name="media")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cn_screening_permit", "China: public screening permit"),
+                            ("cn_online_registration", "China: online distribution registration"),
+                            ("ru_distribution_certificate", "Russia: distribution certificate"),
+                            ("other", "Other permit"),
+                        ],
+                        max_length=32,
+                        verbose_name="approval",
+                    ),
+                ),
+                ("per_platform", models.BooleanField(default=False, verbose_name="one per platform")),
+                ("note", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['territory', 'media', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('territory', 'media', 'kind'), name='exchange_approval_rule_once')],
+                "ordering": ["territory", "media", "kind"],
+                "constraints": [models.UniqueConstraint(fields=("territory", "media", "kind"), name="exchange_approval_rule_once")],
             },
         ),
         migrations.CreateModel(
-            name='Deal',
+            name="Deal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('countered', 'Countered'), ('agreed', 'Agreed'), ('signed', 'Signed'), ('active', 'Active'), ('expired', 'Expired'), ('cancelled', 'Cancelled'), ('terminated', 'Terminated')], db_index=True, default='draft', max_length=12, verbose_name='state')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='offer expires on')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
-                ('terminated_on', models.DateField(blank=True, null=True, verbose_name='terminated on')),
-                ('closed_reason', models.CharField(blank=True, help_text='why a deal was cancelled: rejected, withdrawn, expired…', max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('contracts', models.ManyToManyField(blank=True, related_name='+', to='rights.contract')),
-                ('initiator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation')),
-                ('licensee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals_as_licensee', to='parties.organisation')),
-                ('licensor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals_as_licensor', to='parties.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("proposed", "Proposed"),
+                            ("countered", "Countered"),
+                            ("agreed", "Agreed"),
+                            ("signed", "Signed"),
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("cancelled", "Cancelled"),
+                            ("terminated", "Terminated"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="offer expires on")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
+                ("terminated_on", models.DateField(blank=True, null=True, verbose_name="terminated on")),
+                (
+                    "closed_reason",
+                    models.CharField(blank=True, help_text="why a deal was cancelled: rejected, withdrawn, expired…", max_length=40),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("contracts", models.ManyToManyField(blank=True, related_name="+", to="rights.contract")),
+                ("initiator", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.organisation")),
+                (
+                    "licensee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deals_as_licensee", to="parties.organisation"
+                    ),
+                ),
+                (
+                    "licensor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="deals_as_licensor", to="parties.organisation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DealMessage',
+            name="DealMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exchange.deal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("author", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.organisation")),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("deal", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="exchange.deal")),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DealVersion',
+            name="DealVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.JSONField(default=list, verbose_name='terms')),
-                ('currency', models.CharField(default='USD', max_length=3, verbose_name='currency')),
-                ('fee_per_work', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='fee per work')),
-                ('flat_fee', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='flat fee for the package')),
-                ('revenue_share', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, verbose_name='revenue share (%)')),
-                ('minimum_guarantee', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='minimum guarantee')),
-                ('number', models.PositiveIntegerField()),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='exchange.deal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("terms", models.JSONField(default=list, verbose_name="terms")),
+                ("currency", models.CharField(default="USD", max_length=3, verbose_name="currency")),
+                ("fee_per_work", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="fee per work")),
+                (
+                    "flat_fee",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="flat fee for the package"),
+                ),
+                (
+                    "revenue_share",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=5, verbose_name="revenue share (%)"),
+                ),
+                (
+                    "minimum_guarantee",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="minimum guarantee"),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("author", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.organisation")),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("deal", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="exchange.deal")),
             ],
             options={
-                'ordering': ['deal', 'number'],
+                "ordering": ["deal", "number"],
             },
         ),
         migrations.CreateModel(
-            name='DealVersionWork',
+            name="DealVersionWork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='exchange.dealversion')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "version",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="items", to="exchange.dealversion"),
+                ),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.work")),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='dealversion',
-            name='works',
-            field=models.ManyToManyField(related_name='+', through='exchange.DealVersionWork', to='catalog.work'),
+            model_name="dealversion",
+            name="works",
+            field=models.ManyToManyField(related_name="+", through="exchange.DealVersionWork", to="catalog.work"),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('offer_received', 'Offer received'), ('counter_proposal', 'Counter-proposal'), ('accepted', 'Proposal accepted'), ('rejected', 'Proposal rejected'), ('withdrawn', 'Proposal withdrawn'), ('signed', 'Deal signed'), ('activated', 'Deal active'), ('terminated', 'Deal terminated'), ('message', 'New message'), ('offer_expiring', 'Offer expiring'), ('window_expiring', 'Window expiring'), ('approval_changed', 'Approval changed'), ('quota_near_limit', 'Quota near its limit')], max_length=24)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('key', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approval', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.approval')),
-                ('deal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exchange.deal')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exchange_notifications', to='parties.organisation')),
-                ('read_by', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("offer_received", "Offer received"),
+                            ("counter_proposal", "Counter-proposal"),
+                            ("accepted", "Proposal accepted"),
+                            ("rejected", "Proposal rejected"),
+                            ("withdrawn", "Proposal withdrawn"),
+                            ("signed", "Deal signed"),
+                            ("activated", "Deal active"),
+                            ("terminated", "Deal terminated"),
+                            ("message", "New message"),
+                            ("offer_expiring", "Offer expiring"),
+                            ("window_expiring", "Window expiring"),
+                            ("approval_changed", "Approval changed"),
+                            ("quota_near_limit", "Quota near its limit"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("key", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.approval"
+                    ),
+                ),
+                (
+                    "deal",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exchange.deal"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="exchange_notifications", to="parties.organisation"
+                    ),
+                ),
+                ("read_by", models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.JSONField(default=list, verbose_name='terms')),
-                ('currency', models.CharField(default='USD', max_length=3, verbose_name='currency')),
-                ('fee_per_work', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='fee per work')),
-                ('flat_fee', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='flat fee for the package')),
-                ('revenue_share', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, verbose_name='revenue share (%)')),
-                ('minimum_guarantee', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=16, verbose_name='minimum guarantee')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
-                ('saved_filter', models.JSONField(blank=True, default=dict, verbose_name='saved filter')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent')], default='draft', max_length=8, verbose_name='status')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipients', models.ManyToManyField(blank=True, related_name='offers_received', to='parties.organisation')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers_sent', to='parties.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("terms", models.JSONField(default=list, verbose_name="terms")),
+                ("currency", models.CharField(default="USD", max_length=3, verbose_name="currency")),
+                ("fee_per_work", models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="fee per work")),
+                (
+                    "flat_fee",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="flat fee for the package"),
+                ),
+                (
+                    "revenue_share",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=5, verbose_name="revenue share (%)"),
+                ),
+                (
+                    "minimum_guarantee",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=16, verbose_name="minimum guarantee"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires on")),
+                ("saved_filter", models.JSONField(blank=True, default=dict, verbose_name="saved filter")),
+                (
+                    "status",
+                    models.CharField(choices=[("draft", "Draft"), ("sent", "Sent")], default="draft", max_length=8, verbose_name="status"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                ("recipients", models.ManyToManyField(blank=True, related_name="offers_received", to="parties.organisation")),
+                (
+                    "sender",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="offers_sent", to="parties.organisation"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='deal',
-            name='offer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deals', to='exchange.offer'),
+            model_name="deal",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="deals", to="exchange.offer"
+            ),
         ),
         migrations.CreateModel(
-            name='OfferItem',
+            name="OfferItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='exchange.offer')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("offer", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="items", to="exchange.offer")),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.work")),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='offer',
-            name='works',
-            field=models.ManyToManyField(related_name='+', through='exchange.OfferItem', to='catalog.work'),
+            model_name="offer",
+            name="works",
+            field=models.ManyToManyField(related_name="+", through="exchange.OfferItem", to="catalog.work"),
         ),
         migrations.AddIndex(
-            model_name='approval',
-            index=models.Index(fields=['work', 'territory', 'kind', 'status'], name='exchange_approval_lookup'),
+            model_name="approval",
+            index=models.Index(fields=["work", "territory", "kind", "status"], name="exchange_approval_lookup"),
         ),
         migrations.AddConstraint(
-            model_name='dealversionwork',
-            constraint=models.UniqueConstraint(fields=('version', 'work'), name='exchange_version_work_once'),
+            model_name="dealversionwork",
+            constraint=models.UniqueConstraint(fields=("version", "work"), name="exchange_version_work_once"),
         ),
         migrations.AddConstraint(
-            model_name='dealversion',
-            constraint=models.UniqueConstraint(fields=('deal', 'number'), name='exchange_version_number_once'),
+            model_name="dealversion",
+            constraint=models.UniqueConstraint(fields=("deal", "number"), name="exchange_version_number_once"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['organisation', '-created_at'], name='exchange_inbox'),
+            model_name="notification",
+            index=models.Index(fields=["organisation", "-created_at"], name="exchange_inbox"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['licensor', 'state'], name='exchange_de_licenso_4ecbc1_idx'),
+            model_name="deal",
+            index=models.Index(fields=["licensor", "state"], name="exchange_de_licenso_4ecbc1_idx"),
         ),
         migrations.AddIndex(
-            model_name='deal',
-            index=models.Index(fields=['licensee', 'state'], name='exchange_de_license_d9ed80_idx'),
+            model_name="deal",
+            index=models.Index(fields=["licensee", "state"], name="exchange_de_license_d9ed80_idx"),
         ),
         migrations.AddConstraint(
-            model_name='offeritem',
-            constraint=models.UniqueConstraint(fields=('offer', 'work'), name='exchange_offer_item_once'),
+            model_name="offeritem",
+            constraint=models.UniqueConstraint(fields=("offer", "work"), name="exchange_offer_item_once"),
         ),
         migrations.RunPython(seed_rules, migrations.RunPython.noop),
     ]

@@ -4,25 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0002_canonical_language_tags'),
+        ("exchange", "0002_canonical_language_tags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deal',
-            name='countersigned_on',
-            field=models.DateField(blank=True, null=True, verbose_name='countersigned on'),
+            model_name="deal",
+            name="countersigned_on",
+            field=models.DateField(blank=True, null=True, verbose_name="countersigned on"),
         ),
         migrations.AlterField(
-            model_name='deal',
-            name='state',
-            field=models.CharField(choices=[('draft', 'Draft'), ('proposed', 'Proposed'), ('countered', 'Countered'), ('agreed', 'Agreed'), ('countersigned', 'Countersigned by the licensee'), ('signed', 'Signed'), ('active', 'Active'), ('expired', 'Expired'), ('cancelled', 'Cancelled'), ('terminated', 'Terminated')], db_index=True, default='draft', max_length=16, verbose_name='state'),
+            model_name="deal",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("proposed", "Proposed"),
+                    ("countered", "Countered"),
+                    ("agreed", "Agreed"),
+                    ("countersigned", "Countersigned by the licensee"),
+                    ("signed", "Signed"),
+                    ("active", "Active"),
+                    ("expired", "Expired"),
+                    ("cancelled", "Cancelled"),
+                    ("terminated", "Terminated"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=16,
+                verbose_name="state",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('offer_received', 'Offer received'), ('counter_proposal', 'Counter-proposal'), ('accepted', 'Proposal accepted'), ('rejected', 'Proposal rejected'), ('withdrawn', 'Proposal withdrawn'), ('countersigned', 'Countersigned: the deal awaits your signature'), ('signed', 'Deal signed'), ('activated', 'Deal active'), ('terminated', 'Deal terminated'), ('message', 'New message'), ('offer_expiring', 'Offer expiring'), ('window_expiring', 'Window expiring'), ('approval_changed', 'Approval changed'), ('quota_near_limit', 'Quota near its limit')], max_length=24),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("offer_received", "Offer received"),
+                    ("counter_proposal", "Counter-proposal"),
+                    ("accepted", "Proposal accepted"),
+                    ("rejected", "Proposal rejected"),
+                    ("withdrawn", "Proposal withdrawn"),
+                    ("countersigned", "Countersigned: the deal awaits your signature"),
+                    ("signed", "Deal signed"),
+                    ("activated", "Deal active"),
+                    ("terminated", "Deal terminated"),
+                    ("message", "New message"),
+                    ("offer_expiring", "Offer expiring"),
+                    ("window_expiring", "Window expiring"),
+                    ("approval_changed", "Approval changed"),
+                    ("quota_near_limit", "Quota near its limit"),
+                ],
+                max_length=24,
+            ),
         ),
     ]

@@ -33,38 +33,54 @@ REFUSED = object()
 
 # AvailRow attribute → source field, by kind of value
 TEXT_FIELDS = {
-    "licensor": "DisplayName", "licensee": "Licensee", "avail_id": "AvailID",
-    "contract_id": "ContractID", "title_alias": "TitleInternalAlias", "title_display": "TitleDisplayUnlimited",
-    "series_title_alias": "SeriesTitleInternalAlias", "series_title_display": "SeriesTitleDisplayUnlimited",
-    "season_title_alias": "SeasonTitleInternalAlias", "season_title_display": "SeasonTitleDisplayUnlimited",
-    "episode_title_alias": "EpisodeTitleInternalAlias", "episode_title_display": "EpisodeTitleDisplayUnlimited",
-    "volume_title_alias": "VolumeTitleInternalAlias", "volume_title_display": "VolumeTitleDisplayUnlimited",
-    "series_content_id": "SeriesContentID", "season_content_id": "SeasonContentID",
-    "exclusive_attributes": "ExclusiveAttributes", "start_lag": "StartLag", "end_lag": "EndLag",
+    "licensor": "DisplayName",
+    "licensee": "Licensee",
+    "avail_id": "AvailID",
+    "contract_id": "ContractID",
+    "title_alias": "TitleInternalAlias",
+    "title_display": "TitleDisplayUnlimited",
+    "series_title_alias": "SeriesTitleInternalAlias",
+    "series_title_display": "SeriesTitleDisplayUnlimited",
+    "season_title_alias": "SeasonTitleInternalAlias",
+    "season_title_display": "SeasonTitleDisplayUnlimited",
+    "episode_title_alias": "EpisodeTitleInternalAlias",
+    "episode_title_display": "EpisodeTitleDisplayUnlimited",
+    "volume_title_alias": "VolumeTitleInternalAlias",
+    "volume_title_display": "VolumeTitleDisplayUnlimited",
+    "series_content_id": "SeriesContentID",
+    "season_content_id": "SeasonContentID",
+    "exclusive_attributes": "ExclusiveAttributes",
+    "start_lag": "StartLag",
+    "end_lag": "EndLag",
     "price_value": "PriceValue",
 }
 _TEXT_ATTR = {name: attr for attr, name in TEXT_FIELDS.items()}
 INT_FIELDS = {
-    "season_number": "SeasonNumber", "episode_number": "EpisodeNumber", "volume_number": "VolumeNumber",
+    "season_number": "SeasonNumber",
+    "episode_number": "EpisodeNumber",
+    "volume_number": "VolumeNumber",
     "episode_count": "EpisodeCount",
 }
 EIDR_FIELDS = {
-    "title_id": "TitleID", "edit_id": "EditID", "series_id": "SeriesID", "season_id": "SeasonID",
-    "volume_id": "VolumeID", "episode_title_id": "EpisodeTitleID", "episode_id": "EpisodeID",
+    "title_id": "TitleID",
+    "edit_id": "EditID",
+    "series_id": "SeriesID",
+    "season_id": "SeasonID",
+    "volume_id": "VolumeID",
+    "episode_title_id": "EpisodeTitleID",
+    "episode_id": "EpisodeID",
 }
 CHOICE_FIELDS = {
     "entry_type": ("EntryType", v.Vocabulary(ENTRY_TYPES, "entry type")),
     "format_profile": ("FormatProfile", v.Vocabulary(FORMAT_PROFILES, "format profile")),
     "localization_type": ("LocalizationType", v.Vocabulary(LOCALIZATION_TYPES, "localization type")),
-    "license_rights_description": ("LicenseRightsDescription",
-                                   v.Vocabulary(LICENSE_RIGHTS_DESCRIPTIONS, "license rights description")),
+    "license_rights_description": ("LicenseRightsDescription", v.Vocabulary(LICENSE_RIGHTS_DESCRIPTIONS, "license rights description")),
     "price_type": ("PriceType", v.Vocabulary(PRICE_TYPES, "price type")),
 }
 WORK_TYPE = v.Vocabulary(WORK_TYPES, "work type")
 LICENSE_TYPE = v.Vocabulary(LICENSE_TYPES, "license type")
 #: The asset's own content ID sits in a different column for each TV level.
-CONTENT_ID_FIELD = {"Episode": "EpisodeContentID", "Volume": "VolumeContentID", "Season": "SeasonContentID",
-                    "Series": "SeriesContentID"}
+CONTENT_ID_FIELD = {"Episode": "EpisodeContentID", "Volume": "VolumeContentID", "Season": "SeasonContentID", "Series": "SeriesContentID"}
 
 REQUIRED = ("DisplayName", "Territory", "WorkType", "EntryType", "LicenseType", "FormatProfile", "Start", "End")
 REQUIRED_BY_WORK_TYPE = {
@@ -89,11 +105,27 @@ def _end(value) -> tuple:
 #: halves the cost of checking a large spreadsheet. Refusals are not remembered (their message
 #: is made again, the same). Only str, int and date values are keys: 1, 1.0 and True hash
 #: alike but do not read alike.
-_MEMO: dict[Callable, dict] = {parser: {} for parser in (
-    WORK_TYPE, LICENSE_TYPE, *(vocabulary for _, vocabulary in CHOICE_FIELDS.values()), v.integer, v.eidr,
-    v.territory, v.country_list, v.moment, _start, _end, v.boolean, v.currency, v.language, v.language_list,
-    v.year, v.runtime,
-)}
+_MEMO: dict[Callable, dict] = {
+    parser: {}
+    for parser in (
+        WORK_TYPE,
+        LICENSE_TYPE,
+        *(vocabulary for _, vocabulary in CHOICE_FIELDS.values()),
+        v.integer,
+        v.eidr,
+        v.territory,
+        v.country_list,
+        v.moment,
+        _start,
+        _end,
+        v.boolean,
+        v.currency,
+        v.language,
+        v.language_list,
+        v.year,
+        v.runtime,
+    )
+}
 _MEMO_KEYS = frozenset({str, int, dt.date, dt.datetime})  # not float, not bool (1.0 == True == 1)
 _MEMO_SIZE = 4096
 _MISSING = object()
@@ -103,8 +135,11 @@ class _Fields:
     """Reads one raw record, recording each failure against the field it came from."""
 
     def __init__(self, raw: Mapping[str, Any], where: Where, problems: list, warnings: list, clean: bool = False):
-        self.raw = raw if clean else {name: value for name, value in raw.items()
-                                      if value is not None and (value.__class__ is not str or value.strip())}
+        self.raw = (
+            raw
+            if clean
+            else {name: value for name, value in raw.items() if value is not None and (value.__class__ is not str or value.strip())}
+        )
         self.where, self.problems, self.warnings = where, problems, warnings
         self.failed = False
 
@@ -151,8 +186,16 @@ class _Fields:
         return value
 
 
-def build_row(raw: Mapping[str, Any], *, where: Where, problems: list, warnings: list,
-              relaxed: frozenset[str] = frozenset(), source: str = "", clean: bool = False) -> AvailRow | None:
+def build_row(
+    raw: Mapping[str, Any],
+    *,
+    where: Where,
+    problems: list,
+    warnings: list,
+    relaxed: frozenset[str] = frozenset(),
+    source: str = "",
+    clean: bool = False,
+) -> AvailRow | None:
     """One raw record → AvailRow, or None after recording why not. `clean`: the caller already
     left out blank values (the spreadsheet reader does, while looking for formulas)."""
     f = _Fields(raw, where, problems, warnings, clean)
@@ -194,8 +237,7 @@ def _plain(f: _Fields) -> dict:
             out[attr] = value.strip() if value.__class__ is str else f.take(name, v.text)
     out.update({attr: f.take(name, v.integer) for attr, name in INT_FIELDS.items() if name in present})
     out.update({attr: f.take_noted(name, v.eidr) for attr, name in EIDR_FIELDS.items() if name in present})
-    out.update({attr: f.take(name, vocabulary)
-                for attr, (name, vocabulary) in CHOICE_FIELDS.items() if name in present})
+    out.update({attr: f.take(name, vocabulary) for attr, (name, vocabulary) in CHOICE_FIELDS.items() if name in present})
     out["entry_type"] = out.get("entry_type") or "Full Extract"
     return out
 
@@ -228,11 +270,17 @@ def _window(f: _Fields) -> dict:
     for lag, moment in (("StartLag", start), ("EndLag", end)):
         if f.present(lag) and moment is not None:
             f.error(lag, f"{lag} is an offset from a keyword (e.g. Theatrical); it cannot follow a date")
-    if start is not None and end is not None and (end <= start if start.__class__ is end.__class__ is dt.date
-                                                  else _as_naive(end) <= _as_naive(start)):
+    if (
+        start is not None
+        and end is not None
+        and (end <= start if start.__class__ is end.__class__ is dt.date else _as_naive(end) <= _as_naive(start))
+    ):
         f.error("End", f"End {end} is not after Start {start}")
     return {
-        "start": start, "start_condition": start_condition, "end": end, "end_condition": end_condition,
+        "start": start,
+        "start_condition": start_condition,
+        "end": end,
+        "end_condition": end_condition,
         "exclusive": f.take("Exclusive", v.boolean),
         "suppression_lift_date": f.take("SuppressionLiftDate", v.moment),
     }

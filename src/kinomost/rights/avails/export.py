@@ -39,8 +39,15 @@ from kinomost.rights.avails.model import EXPORT_LICENSE_TYPE, AvailRow
 
 AVAILS_NS = "http://www.movielabs.com/schema/avails/v2.5/avails"
 MD_NS = "http://www.movielabs.com/schema/md/v2.8/md"
-AVAIL_TYPE = {"Movie": "single", "Short": "single", "Collection": "collection", "Episode": "episode",
-              "Season": "season", "Series": "series", "Volume": "volume"}
+AVAIL_TYPE = {
+    "Movie": "single",
+    "Short": "single",
+    "Collection": "collection",
+    "Episode": "episode",
+    "Season": "season",
+    "Series": "series",
+    "Volume": "volume",
+}
 Target = str | Path | IO[bytes]
 
 
@@ -51,8 +58,7 @@ def write_xlsx(rows: Iterable[AvailRow], target: Target) -> None:
     """Movies and TV sheets of the v1.9 template, written in openpyxl's streaming mode; text that
     starts with '=' (a title another organisation chose) is a string cell, never a formula."""
     workbook = openpyxl.Workbook(write_only=True)
-    sheets = {"Movies": _template_sheet(workbook, "Movies", layout.MOVIES),
-              "TV": _template_sheet(workbook, "TV", layout.TV)}
+    sheets = {"Movies": _template_sheet(workbook, "Movies", layout.MOVIES), "TV": _template_sheet(workbook, "TV", layout.TV)}
     for row in rows:
         columns = layout.TV if row.is_tv else layout.MOVIES
         cells = spreadsheet_cells(row)
@@ -73,19 +79,33 @@ def spreadsheet_cells(row: AvailRow) -> dict[str, object]:
     """Field name → cell value; the inverse of what build_row reads."""
     cells: dict[str, object] = {name: getattr(row, attr) for attr, name in {**TEXT_FIELDS, **INT_FIELDS}.items()}
     cells.update({name: getattr(row, attr) for attr, name in EIDR_FIELDS.items()})
-    cells.update({
-        "DisplayName": row.licensor, "ALID": row.alid, "WorkType": row.work_type, "EntryType": row.entry_type,
-        "Territory": row.territory, "TerritoryExclusion": ", ".join(row.territory_exclusions) or None,
-        "LicenseType": EXPORT_LICENSE_TYPE.get(row.license_type, row.license_type),
-        "LicenseRightsDescription": row.license_rights_description, "FormatProfile": row.format_profile,
-        "Start": _cell_moment(row.start) or row.start_condition, "End": _cell_moment(row.end) or row.end_condition,
-        "PriceType": row.price_type, "PriceCurrency": row.price_currency, "SRP": dict(row.terms).get("SRP"),
-        "Exclusive": row.exclusive, "SuppressionLiftDate": _cell_moment(row.suppression_lift_date),
-        "AssetLanguage": row.asset_language, "LocalizationType": row.localization_type,
-        "AllowedLanguages": ", ".join(row.allowed_languages) or None, "ReleaseYear": row.release_year,
-        "TotalRunTime": v.clock_text(row.runtime) if row.runtime is not None else None,
-        "RatingSystem": row.rating_system, "RatingValue": row.rating_value,
-    })
+    cells.update(
+        {
+            "DisplayName": row.licensor,
+            "ALID": row.alid,
+            "WorkType": row.work_type,
+            "EntryType": row.entry_type,
+            "Territory": row.territory,
+            "TerritoryExclusion": ", ".join(row.territory_exclusions) or None,
+            "LicenseType": EXPORT_LICENSE_TYPE.get(row.license_type, row.license_type),
+            "LicenseRightsDescription": row.license_rights_description,
+            "FormatProfile": row.format_profile,
+            "Start": _cell_moment(row.start) or row.start_condition,
+            "End": _cell_moment(row.end) or row.end_condition,
+            "PriceType": row.price_type,
+            "PriceCurrency": row.price_currency,
+            "SRP": dict(row.terms).get("SRP"),
+            "Exclusive": row.exclusive,
+            "SuppressionLiftDate": _cell_moment(row.suppression_lift_date),
+            "AssetLanguage": row.asset_language,
+            "LocalizationType": row.localization_type,
+            "AllowedLanguages": ", ".join(row.allowed_languages) or None,
+            "ReleaseYear": row.release_year,
+            "TotalRunTime": v.clock_text(row.runtime) if row.runtime is not None else None,
+            "RatingSystem": row.rating_system,
+            "RatingValue": row.rating_value,
+        }
+    )
     cells[_content_id_field(row)] = row.content_id
     if row.work_type == "Season":
         cells["SeasonContentID"] = row.season_content_id or row.content_id
@@ -120,8 +140,7 @@ def write_xml(rows: Iterable[AvailRow], target: Target, notes: SchemaNotes | Non
             avail, key, count = _avail(root, row, notes), _avail_key(row), count + 1
         _transaction(avail, row, notes)
     if count == 0:
-        raise InvalidInput(gettext("There is nothing to export: an avails XML holds at least one avail, and "
-                                   "there are no rows."))
+        raise InvalidInput(gettext("There is nothing to export: an avails XML holds at least one avail, and there are no rows."))
     _write_document(root, target)
     return notes.as_list()
 
@@ -144,22 +163,21 @@ class SchemaNotes:
 
     def as_list(self) -> list[dict]:
         """Translated into the active language when asked for (the writer runs without one)."""
-        return [{"field": field, "count": count, "message": str(NOTES[note])}
-                for (field, note), count in self.counts.items()]
+        return [{"field": field, "count": count, "message": str(NOTES[note])} for (field, note), count in self.counts.items()]
 
 
 #: Each note worded once; `count` beside it says on how many Avails (or rows, for a price).
 NOTES = {
-    "short_description": _("written from the title: the schema requires a short description, which avails rows "
-                           "do not carry"),
+    "short_description": _("written from the title: the schema requires a short description, which avails rows do not carry"),
     "content_id": _("derived from the ALID: the schema requires a content ID and the row had none"),
     "level_content_id": _("derived from the EIDR or the series title: the schema requires it and the row had none"),
-    "parent_content_id": _("derived from the series' or season's ALID (or reference): the schema requires it and "
-                           "the work has no content ID"),
-    "rating_region": _("taken from the territory: the schema requires the rating's region, and Kinomost does not "
-                       "know the rating system's country"),
-    "price_as_text": _("written as text without its currency: the price is not a number, and the schema's money "
-                       "is one"),
+    "parent_content_id": _(
+        "derived from the series' or season's ALID (or reference): the schema requires it and the work has no content ID"
+    ),
+    "rating_region": _(
+        "taken from the territory: the schema requires the rating's region, and Kinomost does not know the rating system's country"
+    ),
+    "price_as_text": _("written as text without its currency: the price is not a number, and the schema's money is one"),
     "not_in_level": _("left out: the schema has no place for it on a season, series or volume"),
 }
 
@@ -180,10 +198,30 @@ def _sub(parent: ET.Element, tag: str, text=None, **attributes) -> ET.Element:
 
 
 _TRANSACTION_FIELDS = {
-    "avail_id", "contract_id", "licensee", "territory", "territory_exclusions", "license_type",
-    "license_rights_description", "format_profile", "start", "start_condition", "start_lag", "end",
-    "end_condition", "end_lag", "exclusive", "exclusive_attributes", "suppression_lift_date", "price_type",
-    "price_value", "price_currency", "terms", "asset_language", "allowed_languages", "source",
+    "avail_id",
+    "contract_id",
+    "licensee",
+    "territory",
+    "territory_exclusions",
+    "license_type",
+    "license_rights_description",
+    "format_profile",
+    "start",
+    "start_condition",
+    "start_lag",
+    "end",
+    "end_condition",
+    "end_lag",
+    "exclusive",
+    "exclusive_attributes",
+    "suppression_lift_date",
+    "price_type",
+    "price_value",
+    "price_currency",
+    "terms",
+    "asset_language",
+    "allowed_languages",
+    "source",
 }
 
 
@@ -218,12 +256,16 @@ def short_description(row: AvailRow) -> str:
     if not row.is_tv:
         return row.title_display or row.title_alias or row.alid
     series = row.series_title_display or row.series_title_alias or row.alid
-    numbers = " ".join(f"{letter}{number}" for letter, number in
-                       (("S", row.season_number), ("V", row.volume_number), ("E", row.episode_number))
-                       if number is not None)
-    own = {"Episode": row.episode_title_display or row.episode_title_alias,
-           "Season": row.season_title_display or row.season_title_alias,
-           "Volume": row.volume_title_display or row.volume_title_alias}.get(row.work_type)
+    numbers = " ".join(
+        f"{letter}{number}"
+        for letter, number in (("S", row.season_number), ("V", row.volume_number), ("E", row.episode_number))
+        if number is not None
+    )
+    own = {
+        "Episode": row.episode_title_display or row.episode_title_alias,
+        "Season": row.season_title_display or row.season_title_alias,
+        "Volume": row.volume_title_display or row.volume_title_alias,
+    }.get(row.work_type)
     return ": ".join(part for part in (" ".join(p for p in (series, numbers) if p), own) if part)
 
 
@@ -248,21 +290,33 @@ def _asset_metadata(asset: ET.Element, row: AvailRow, content_id: str, notes: Sc
     """The metadata element of the asset's level, with the levels above nested inside it."""
     if not row.is_tv:
         metadata = _sub(asset, _a("Metadata"))
-        _texts(metadata, [("TitleDisplayUnlimited", row.title_display), ("TitleInternalAlias", row.title_alias),
-                          ("EditEIDR-URN", _urn(row.edit_id)), ("TitleEIDR-URN", _urn(row.title_id))])
+        _texts(
+            metadata,
+            [
+                ("TitleDisplayUnlimited", row.title_display),
+                ("TitleInternalAlias", row.title_alias),
+                ("EditEIDR-URN", _urn(row.edit_id)),
+                ("TitleEIDR-URN", _urn(row.title_id)),
+            ],
+        )
         _shared_metadata(metadata, row, notes)
         return
-    {"Episode": _episode, "Volume": _volume, "Season": _season, "Series": _series}[row.work_type](
-        asset, row, notes, own=content_id)
+    {"Episode": _episode, "Volume": _volume, "Season": _season, "Series": _series}[row.work_type](asset, row, notes, own=content_id)
 
 
 def _episode(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None) -> ET.Element:
     """AvailMetadata's sequence (titles, EIDRs, release date, run length, ratings, localization),
     then EpisodeNumber (required; empty when unknown), then the season."""
     metadata = _sub(parent, _a("EpisodeMetadata"))
-    _texts(metadata, [("TitleDisplayUnlimited", row.episode_title_display),
-                      ("TitleInternalAlias", row.episode_title_alias),
-                      ("EditEIDR-URN", _urn(row.episode_id)), ("TitleEIDR-URN", _urn(row.episode_title_id))])
+    _texts(
+        metadata,
+        [
+            ("TitleDisplayUnlimited", row.episode_title_display),
+            ("TitleInternalAlias", row.episode_title_alias),
+            ("EditEIDR-URN", _urn(row.episode_id)),
+            ("TitleEIDR-URN", _urn(row.episode_title_id)),
+        ],
+    )
     _shared_metadata(metadata, row, notes)
     _number(metadata, "EpisodeNumber", row.episode_number)
     _season(metadata, row, notes, own_level=False)
@@ -271,17 +325,22 @@ def _episode(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | N
 
 def _volume(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None) -> ET.Element:
     metadata = _sub(parent, _a("VolumeMetadata"))
-    _texts(metadata, [("VolumeContentID", own), ("VolumeEIDR-URN", _urn(row.volume_id)),
-                      ("VolumeTitleDisplayUnlimited", row.volume_title_display),
-                      ("VolumeTitleInternalAlias", row.volume_title_alias)])
+    _texts(
+        metadata,
+        [
+            ("VolumeContentID", own),
+            ("VolumeEIDR-URN", _urn(row.volume_id)),
+            ("VolumeTitleDisplayUnlimited", row.volume_title_display),
+            ("VolumeTitleInternalAlias", row.volume_title_alias),
+        ],
+    )
     _number(metadata, "VolumeNumber", row.volume_number)
     _level_metadata(metadata, row, notes)
     _season(metadata, row, notes, own_level=False)
     return metadata
 
 
-def _season(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None,
-            own_level: bool = True) -> ET.Element:
+def _season(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None, own_level: bool = True) -> ET.Element:
     """SeasonContentID and SeasonNumber are required (an unknown number is an empty element, as
     the MovieLabs Volume sample writes it); release date and ratings sit here when the season is
     the asset."""
@@ -290,9 +349,15 @@ def _season(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | No
     if content_id is None:
         content_id = _level_content_id(row.season_id, row.series_title_alias, "season", str(row.season_number or ""))
         notes.add("SeasonContentID", "level_content_id")
-    _texts(metadata, [("SeasonContentID", content_id), ("SeasonEIDR-URN", _urn(row.season_id)),
-                      ("SeasonTitleDisplayUnlimited", row.season_title_display),
-                      ("SeasonTitleInternalAlias", row.season_title_alias)])
+    _texts(
+        metadata,
+        [
+            ("SeasonContentID", content_id),
+            ("SeasonEIDR-URN", _urn(row.season_id)),
+            ("SeasonTitleDisplayUnlimited", row.season_title_display),
+            ("SeasonTitleInternalAlias", row.season_title_alias),
+        ],
+    )
     _number(metadata, "SeasonNumber", row.season_number)
     if own_level:
         _level_metadata(metadata, row, notes)
@@ -301,16 +366,21 @@ def _season(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | No
     return metadata
 
 
-def _series(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None,
-            own_level: bool = True) -> ET.Element:
+def _series(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | None = None, own_level: bool = True) -> ET.Element:
     metadata = _sub(parent, _a("SeriesMetadata"))
     content_id = own or row.series_content_id
     if content_id is None:
         content_id = _level_content_id(row.series_id, row.series_title_alias)
         notes.add("SeriesContentID", "level_content_id")
-    _texts(metadata, [("SeriesContentID", content_id), ("SeriesEIDR-URN", _urn(row.series_id)),
-                      ("SeriesTitleDisplayUnlimited", row.series_title_display),
-                      ("SeriesTitleInternalAlias", row.series_title_alias)])
+    _texts(
+        metadata,
+        [
+            ("SeriesContentID", content_id),
+            ("SeriesEIDR-URN", _urn(row.series_id)),
+            ("SeriesTitleDisplayUnlimited", row.series_title_display),
+            ("SeriesTitleInternalAlias", row.series_title_alias),
+        ],
+    )
     if own_level:
         _level_metadata(metadata, row, notes)
     return metadata
@@ -318,8 +388,9 @@ def _series(parent: ET.Element, row: AvailRow, notes: SchemaNotes, own: str | No
 
 def _shared_metadata(metadata: ET.Element, row: AvailRow, notes: SchemaNotes) -> None:
     """ReleaseDate, RunLength, Ratings, LocalizationOffering: in this order (AvailMetadata-type)."""
-    _texts(metadata, [("ReleaseDate", row.release_year),
-                      ("RunLength", v.iso_duration_text(row.runtime) if row.runtime is not None else None)])
+    _texts(
+        metadata, [("ReleaseDate", row.release_year), ("RunLength", v.iso_duration_text(row.runtime) if row.runtime is not None else None)]
+    )
     _ratings(metadata, row, notes)
     _texts(metadata, [("LocalizationOffering", row.localization_type)])
 
@@ -389,9 +460,15 @@ def _transaction(avail: ET.Element, row: AvailRow, notes: SchemaNotes) -> None:
     _edge(transaction, "End", row.end, row.end_condition, row.end_lag)
     for language in row.allowed_languages:
         _sub(transaction, _a("AllowedLanguage"), language)
-    _texts(transaction, [("AssetLanguage", row.asset_language),
-                         ("LicenseRightsDescription", row.license_rights_description),
-                         ("FormatProfile", row.format_profile), ("ContractID", row.contract_id)])
+    _texts(
+        transaction,
+        [
+            ("AssetLanguage", row.asset_language),
+            ("LicenseRightsDescription", row.license_rights_description),
+            ("FormatProfile", row.format_profile),
+            ("ContractID", row.contract_id),
+        ],
+    )
     _terms(transaction, row, notes)
 
 
@@ -410,8 +487,7 @@ def _terms(transaction: ET.Element, row: AvailRow, notes: SchemaNotes) -> None:
     if row.exclusive_attributes:
         _sub(_sub(transaction, _a("Term"), termName="ExclusiveAttributes"), _a("Text"), row.exclusive_attributes)
     if row.suppression_lift_date is not None:
-        _sub(_sub(transaction, _a("Term"), termName="SuppressionLiftDate"), _a("Event"),
-             row.suppression_lift_date.isoformat())
+        _sub(_sub(transaction, _a("Term"), termName="SuppressionLiftDate"), _a("Event"), row.suppression_lift_date.isoformat())
     for name, value in row.terms:
         _sub(_sub(transaction, _a("Term"), termName=name), _a("Text"), value)
 

@@ -42,8 +42,9 @@ class AvailsExport:
     rows: int
 
 
-def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = None,
-                  licensor: Organisation | str | None = None) -> AvailsExport:
+def export_avails(
+    actor_or_org, fmt: str, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None
+) -> AvailsExport:
     """The file (xlsx or xml) of `avail_rows`. Nothing to export is refused (InvalidInput), in
     either format: an avails XML without an Avail is invalid, and an empty sheet says nothing."""
     if fmt not in FORMATS:
@@ -52,9 +53,11 @@ def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = Non
     rows = avail_rows(actor_or_org, licensee=licensee, licensor=licensor, notes=notes)
     if not rows:
         counterparty = licensee.name if licensee is not None else getattr(licensor, "name", licensor)
-        raise InvalidInput(gettext("There is nothing to export: no rights between you and %(counterparty)s can be "
-                                   "written as avails.") % {"counterparty": counterparty},
-                           details={"licensee" if licensee is not None else "licensor": "no avails"})
+        raise InvalidInput(
+            gettext("There is nothing to export: no rights between you and %(counterparty)s can be written as avails.")
+            % {"counterparty": counterparty},
+            details={"licensee" if licensee is not None else "licensor": "no avails"},
+        )
     out = BytesIO()
     if fmt == "xlsx":
         write_xlsx(rows, out)
@@ -63,16 +66,18 @@ def export_avails(actor_or_org, fmt: str, *, licensee: Organisation | None = Non
     return AvailsExport(out.getvalue(), notes.as_list(), len(rows))
 
 
-def avail_rows(actor_or_org, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None,
-               notes: SchemaNotes | None = None) -> list[AvailRow]:
+def avail_rows(
+    actor_or_org, *, licensee: Organisation | None = None, licensor: Organisation | str | None = None, notes: SchemaNotes | None = None
+) -> list[AvailRow]:
     """As licensor: the organisation's grants to `licensee`. As licensee: what it received from
     `licensor` — grants from that Kinomost organisation, or holdings acquired from a licensor of
     that name (an avails import). Nothing else is ever read, so tenancy holds by construction.
     `notes` collects what was derived for the XML schema (the content IDs of series and seasons)."""
     org = actor_or_org if isinstance(actor_or_org, Organisation) else actor_or_org.organisation
     if (licensee is None) == (licensor is None):
-        raise InvalidInput("Say either the licensee (your grants to it) or the licensor (what it granted you).",
-                           details={"licensee": "or licensor"})
+        raise InvalidInput(
+            "Say either the licensee (your grants to it) or the licensor (what it granted you).", details={"licensee": "or licensor"}
+        )
     terms = _terms(org, licensee, licensor)
     notes = notes if notes is not None else SchemaNotes()
     rows: list[AvailRow] = []
@@ -90,11 +95,17 @@ def _terms(org: Organisation, licensee, licensor):
     else:
         name = str(licensor).strip()
         received = Q(kind=AtomKind.GRANT, contract__licensee=org, contract__licensor__name__iexact=name)
-        held = Q(kind=AtomKind.HOLDING, contract__kind=ContractKind.ACQUISITION, contract__licensee=org,
-                 contract__licensor__isnull=True, contract__licensor_name__iexact=name)
+        held = Q(
+            kind=AtomKind.HOLDING,
+            contract__kind=ContractKind.ACQUISITION,
+            contract__licensee=org,
+            contract__licensor__isnull=True,
+            contract__licensor_name__iexact=name,
+        )
         qs = qs.filter(received | held)
     works = Work.objects.select_related("parent", "parent__parent").prefetch_related(
-        "identifiers", "parent__identifiers", "parent__parent__identifiers")
+        "identifiers", "parent__identifiers", "parent__parent__identifiers"
+    )
     return qs.prefetch_related(Prefetch("works", queryset=works)).order_by("id")
 
 
@@ -131,16 +142,27 @@ def _rows_from_term(term: Term, notes: SchemaNotes) -> list[AvailRow]:
         identity = _identity(work, notes)
         for territory in _territories(term.territories):
             for license_type, languages in itertools.product(licenses, _language_fields(term.languages)):
-                rows.append(AvailRow(
-                    licensor=licensor, licensee=licensee, work_type=WORK_TYPE_OF_KIND.get(work.kind, "Movie"),
-                    territory=territory, territory_exclusions=excluded,
-                    license_type=license_type, format_profile="HD", start=term.start, end=end,
-                    end_condition=None if end else "Open", exclusive=term.exclusive,
-                    suppression_lift_date=term.start if license_type == "POEST" else None,
-                    price_type=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
-                    price_value=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
-                    contract_id=term.contract.reference, **languages, **identity,
-                ))
+                rows.append(
+                    AvailRow(
+                        licensor=licensor,
+                        licensee=licensee,
+                        work_type=WORK_TYPE_OF_KIND.get(work.kind, "Movie"),
+                        territory=territory,
+                        territory_exclusions=excluded,
+                        license_type=license_type,
+                        format_profile="HD",
+                        start=term.start,
+                        end=end,
+                        end_condition=None if end else "Open",
+                        exclusive=term.exclusive,
+                        suppression_lift_date=term.start if license_type == "POEST" else None,
+                        price_type=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
+                        price_value=None if license_type in ("SVOD", "AVOD", "FVOD") else "NA",
+                        contract_id=term.contract.reference,
+                        **languages,
+                        **identity,
+                    )
+                )
     return rows
 
 
@@ -157,8 +179,7 @@ def _language_fields(languages: list[dict]) -> list[dict]:
     tags_of: dict[frozenset, list[str]] = {}
     for tag, uses in uses_of.items():
         tags_of.setdefault(frozenset(uses), []).append(tag)
-    return [{"allowed_languages": tuple(tags), "localization_type": LOCALIZATION_OF_USES.get(uses)}
-            for uses, tags in tags_of.items()]
+    return [{"allowed_languages": tuple(tags), "localization_type": LOCALIZATION_OF_USES.get(uses)} for uses, tags in tags_of.items()]
 
 
 def _territories(codes: list[str]) -> list[str]:
@@ -187,12 +208,21 @@ def _identity(work: Work, notes: SchemaNotes) -> dict:
     out = {"alid": alid, "content_id": idents.get("content_id"), "title_id": work.eidr or None}
     if work.kind == "episode":
         season, series = work.parent, work.parent.parent if work.parent else None
-        out.update(episode_title_alias=work.original_title, episode_number=work.number,
-                   season_number=season.number if season else None, series_title_alias=series.original_title if series else work.original_title,
-                   season_content_id=_parent_content_id(season, notes), series_content_id=_parent_content_id(series, notes))
+        out.update(
+            episode_title_alias=work.original_title,
+            episode_number=work.number,
+            season_number=season.number if season else None,
+            series_title_alias=series.original_title if series else work.original_title,
+            season_content_id=_parent_content_id(season, notes),
+            series_content_id=_parent_content_id(series, notes),
+        )
     elif work.kind == "season":
-        out.update(season_number=work.number, series_title_alias=work.parent.original_title if work.parent else work.original_title,
-                   season_content_id=out["content_id"], series_content_id=_parent_content_id(work.parent, notes))
+        out.update(
+            season_number=work.number,
+            series_title_alias=work.parent.original_title if work.parent else work.original_title,
+            season_content_id=out["content_id"],
+            series_content_id=_parent_content_id(work.parent, notes),
+        )
     elif work.kind == "series":
         out.update(series_title_alias=work.original_title, series_content_id=out["content_id"])
     else:

@@ -27,14 +27,26 @@ UNPRICED_LICENSE_TYPES = ("SVOD", "AVOD", "FVOD")
 FORMAT_PROFILES = ("SD", "HD", "UHD", "3D", "3DSD", "3DHD", "3DUHD", "HFR", "4K", "3D4K")
 LOCALIZATION_TYPES = ("sub", "dub", "subdub", "any")
 LICENSE_RIGHTS_DESCRIPTIONS = (
-    "New Release", "Library", "Mega-Library", "Priority Library", "DD-Theatrical", "Pre-Theatrical", "DD-DVD",
-    "Early EST", "Preorder EST", "Early VOD", "Preorder VOD", "DTV", "Next Day TV", "Season Only", "Free",
-    "TempPromo", "POD",
+    "New Release",
+    "Library",
+    "Mega-Library",
+    "Priority Library",
+    "DD-Theatrical",
+    "Pre-Theatrical",
+    "DD-DVD",
+    "Early EST",
+    "Preorder EST",
+    "Early VOD",
+    "Preorder VOD",
+    "DTV",
+    "Next Day TV",
+    "Season Only",
+    "Free",
+    "TempPromo",
+    "POD",
 )
 _BASE_PRICE_TYPES = ("Tier", "WSP", "SRP", "DMRP", "SMRP", "Category", "LicenseFee", "NA", "EpisodeWSP", "SeasonWSP")
-PRICE_TYPES = tuple(
-    f"{pre}{base}{post}" for base in _BASE_PRICE_TYPES for pre in ("", "TPR-") for post in ("", "-PostTax")
-)
+PRICE_TYPES = tuple(f"{pre}{base}{post}" for base in _BASE_PRICE_TYPES for pre in ("", "TPR-") for post in ("", "-PostTax"))
 #: DateTimeCondition vocabulary (avails v2.5+). `Open` is an End keyword only.
 CONDITIONS = ("Open", "Immediate", "ESTStart", "EST", "Broadcast", "Completed", "Theatrical", "TBD")
 

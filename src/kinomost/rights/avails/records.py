@@ -35,18 +35,49 @@ if TYPE_CHECKING:
     from kinomost.catalog.models import Work
 
 #: LicenseType → media leaf of core.media. VOD is the standard name for transactional VOD.
-MEDIA_OF_LICENSE = {"EST": "est", "POEST": "poest", "VOD": "tvod", "TVOD": "tvod", "SVOD": "svod", "AVOD": "avod",
-                    "FVOD": "fvod", "Pre-Release": "pvod"}
+MEDIA_OF_LICENSE = {
+    "EST": "est",
+    "POEST": "poest",
+    "VOD": "tvod",
+    "TVOD": "tvod",
+    "SVOD": "svod",
+    "AVOD": "avod",
+    "FVOD": "fvod",
+    "Pre-Release": "pvod",
+}
 #: Fields that make two rows the same right; rows equal on these merge into one term.
-RIGHT_FIELDS = ("licensor", "licensee", "work_type", "alid", "content_id", "series_content_id", "season_content_id",
-                "season_number", "episode_number", "volume_number", "territory", "territory_exclusions", "license_type",
-                "start", "start_condition", "start_lag", "end", "end_condition", "end_lag", "exclusive", "contract_id")
+RIGHT_FIELDS = (
+    "licensor",
+    "licensee",
+    "work_type",
+    "alid",
+    "content_id",
+    "series_content_id",
+    "season_content_id",
+    "season_number",
+    "episode_number",
+    "volume_number",
+    "territory",
+    "territory_exclusions",
+    "license_type",
+    "start",
+    "start_condition",
+    "start_lag",
+    "end",
+    "end_condition",
+    "end_lag",
+    "exclusive",
+    "contract_id",
+)
 _EXCLUSIVE = RIGHT_FIELDS.index("exclusive")
 _CONTENT_ID = RIGHT_FIELDS.index("content_id")
 WITHDRAWALS = ("Delete", "Full Delete")
 #: LocalizationType → the uses of a language it allows; blank and "any" allow every use.
-USES_OF_LOCALIZATION = {"sub": (LanguageUse.SUBTITLED.value,), "dub": (LanguageUse.DUBBED.value,),
-                        "subdub": (LanguageUse.DUBBED.value, LanguageUse.SUBTITLED.value)}
+USES_OF_LOCALIZATION = {
+    "sub": (LanguageUse.SUBTITLED.value,),
+    "dub": (LanguageUse.DUBBED.value,),
+    "subdub": (LanguageUse.DUBBED.value, LanguageUse.SUBTITLED.value),
+}
 EVERY_USE = tuple(LanguageUse.values)
 _MOMENTS = ("start", "end", "suppression_lift_date")
 _TUPLES = ("territory_exclusions", "allowed_languages")
@@ -68,8 +99,19 @@ class AvailsImport:
     warnings: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("rows", "role", "terms_created", "terms_already_recorded", "rows_skipped",
-                                              "works_created", "works_matched", "warnings")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "rows",
+                "role",
+                "terms_created",
+                "terms_already_recorded",
+                "rows_skipped",
+                "works_created",
+                "works_matched",
+                "warnings",
+            )
+        }
 
 
 def read_avails(data: bytes, filename: str = "") -> AvailsFile:
@@ -82,8 +124,9 @@ def read_avails(data: bytes, filename: str = "") -> AvailsFile:
 
 
 @collector.paused()
-def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Organisation | None = None,
-                  progress: Callable[[int], None] | None = None) -> AvailsImport:
+def import_avails(
+    actor_or_org, data: bytes, filename: str = "", *, licensee: Organisation | None = None, progress: Callable[[int], None] | None = None
+) -> AvailsImport:
     """Read, check and record a whole avails file, or raise ImportRejected listing every problem.
     The cyclic garbage collector waits until the end (core.collector: it was a fifth of the time)."""
     if isinstance(actor_or_org, Organisation):
@@ -98,18 +141,29 @@ def import_avails(actor_or_org, data: bytes, filename: str = "", *, licensee: Or
     rows = _recordable(parsed.rows, result)
     as_licensor = [r for r in rows if _names(r.licensor, org)]
     if as_licensor and len(as_licensor) != len(rows):
-        raise ImportRejected("A file is either this organisation's own avails or avails it received, not both.",
-                             problems=[_problem(rows[0].source, "DisplayName", "the file mixes this organisation and others as licensor")])
+        raise ImportRejected(
+            "A file is either this organisation's own avails or avails it received, not both.",
+            problems=[_problem(rows[0].source, "DisplayName", "the file mixes this organisation and others as licensor")],
+        )
     result.role = "licensor" if as_licensor else "licensee"
     if result.role == "licensor" and licensee is None:
-        raise ImportRejected("These are this organisation's own avails: say which organisation they license to (--licensee).",
-                             problems=[_problem(rows[0].source, "Licensee", "the licensee organisation is required")])
+        raise ImportRejected(
+            "These are this organisation's own avails: say which organisation they license to (--licensee).",
+            problems=[_problem(rows[0].source, "Licensee", "the licensee organisation is required")],
+        )
     if result.role == "licensee" and licensee is not None:
-        result.warnings.append(_problem(rows[0].source if rows else "", "Licensee",
-                                        f"these are {rows[0].licensor if rows else 'another licensor'}'s avails: they are recorded as your holdings and the licensee given is not used"))
+        result.warnings.append(
+            _problem(
+                rows[0].source if rows else "",
+                "Licensee",
+                f"these are {rows[0].licensor if rows else 'another licensor'}'s avails: they are recorded as your holdings and the licensee given is not used",
+            )
+        )
     if licensee is not None and licensee.pk == org.pk:
-        raise ImportRejected("An organisation cannot license rights to itself.",
-                             problems=[_problem(rows[0].source if rows else "", "Licensee", "the licensee is the importer")])
+        raise ImportRejected(
+            "An organisation cannot license rights to itself.",
+            problems=[_problem(rows[0].source if rows else "", "Licensee", "the licensee is the importer")],
+        )
     skipped: list[dict] = []
     windows = _resolve_windows(rows, skipped)
     result.warnings += skipped
@@ -146,13 +200,29 @@ def _recordable(rows: list[AvailRow], result: AvailsImport) -> list[AvailRow]:
     keep, problems = [], []
     for row in rows:
         if row.entry_type in WITHDRAWALS:
-            result.warnings.append(_problem(row.source, "EntryType", f"{row.entry_type}: a withdrawal is not applied to the ledger; terminate the contract instead"))
+            result.warnings.append(
+                _problem(
+                    row.source, "EntryType", f"{row.entry_type}: a withdrawal is not applied to the ledger; terminate the contract instead"
+                )
+            )
         elif row.start is None:
-            result.warnings.append(_problem(row.source, "Start", f"Start {row.start_condition} has no date yet: the row is not recorded until it is sent with one"))
+            result.warnings.append(
+                _problem(
+                    row.source, "Start", f"Start {row.start_condition} has no date yet: the row is not recorded until it is sent with one"
+                )
+            )
         elif row.end is None and row.end_condition not in ("Open", "ESTStart"):
-            result.warnings.append(_problem(row.source, "End", f"End {row.end_condition} has no date yet: the row is not recorded until it is sent with one"))
+            result.warnings.append(
+                _problem(row.source, "End", f"End {row.end_condition} has no date yet: the row is not recorded until it is sent with one")
+            )
         elif row.license_type not in MEDIA_OF_LICENSE:
-            problems.append(_problem(row.source, "LicenseType", f"license type {row.license_type} names no medium; send EST, POEST, VOD, TVOD, SVOD, AVOD or FVOD"))
+            problems.append(
+                _problem(
+                    row.source,
+                    "LicenseType",
+                    f"license type {row.license_type} names no medium; send EST, POEST, VOD, TVOD, SVOD, AVOD or FVOD",
+                )
+            )
         else:
             keep.append(row)
     if problems:
@@ -173,11 +243,21 @@ def _resolve_windows(rows: list[AvailRow], skipped: list[dict]) -> dict[int, tup
     for row in rows:
         start = _day(row.start)
         if row.end is not None:
-            end = _day(row.end) if not isinstance(row.end, dt.datetime) or row.end.time() == dt.time(0) else _day(row.end) + dt.timedelta(days=1)
+            end = (
+                _day(row.end)
+                if not isinstance(row.end, dt.datetime) or row.end.time() == dt.time(0)
+                else _day(row.end) + dt.timedelta(days=1)
+            )
         elif row.end_condition == "ESTStart":
             end = est_start.get((row.alid, row.territory))
             if end is None:
-                skipped.append(_problem(row.source, "End", "End ESTStart: the file has no EST window of this title and territory, so the pre-order has no end date yet; the row is not recorded until it is sent with one"))
+                skipped.append(
+                    _problem(
+                        row.source,
+                        "End",
+                        "End ESTStart: the file has no EST window of this title and territory, so the pre-order has no end date yet; the row is not recorded until it is sent with one",
+                    )
+                )
                 continue
         else:
             end = None
@@ -209,12 +289,19 @@ class _Group:
         contract_ref = row.contract_id or f"Avails {row.licensor}"
         return ledger.TermRecord(
             term=ledger.TermInput(
-                works=[work], territories=[row.territory], territories_excluded=list(row.territory_exclusions),
-                media=[MEDIA_OF_LICENSE[row.license_type]], start=self.window[0], end=self.window[1],
-                exclusive=bool(row.exclusive), sublicensable=False, languages=term_languages(self.rows),
+                works=[work],
+                territories=[row.territory],
+                territories_excluded=list(row.territory_exclusions),
+                media=[MEDIA_OF_LICENSE[row.license_type]],
+                start=self.window[0],
+                end=self.window[1],
+                exclusive=bool(row.exclusive),
+                sublicensable=False,
+                languages=term_languages(self.rows),
             ),
             contract=ledger.ContractInput(
-                reference=contract_ref[:100], counterparty_name=row.licensor[:200],
+                reference=contract_ref[:100],
+                counterparty_name=row.licensor[:200],
                 external_ref=f"{EXTERNAL_PREFIX}{row.licensor}:{row.contract_id or '-'}"[:200],
             ),
             label=row.source,
@@ -253,13 +340,13 @@ def row_languages(row: AvailRow) -> list[tuple[str, str]]:
 
 def _merge(rows: list[AvailRow], windows: dict) -> list[_Group]:
     groups: dict[tuple, _Group] = {}
-    right_of = attrgetter(*RIGHT_FIELDS[:_EXCLUSIVE], *RIGHT_FIELDS[_EXCLUSIVE + 1:])
+    right_of = attrgetter(*RIGHT_FIELDS[:_EXCLUSIVE], *RIGHT_FIELDS[_EXCLUSIVE + 1 :])
     for row in rows:
         values = (*right_of(row), bool(row.exclusive))  # Exclusive blank and No: the same right, last
         if row.content_id is not None and row.content_id == derived_content_id(row.alid):
             # the XML writer's stand-in for a missing content ID says nothing the ALID does not:
             # our own export of a row without one is the same right when it comes back
-            values = (*values[:_CONTENT_ID], None, *values[_CONTENT_ID + 1:])
+            values = (*values[:_CONTENT_ID], None, *values[_CONTENT_ID + 1 :])
         group = groups.get(values)
         if group is None:
             groups[values] = _Group([row], windows[id(row)], _right_key(values))
@@ -300,8 +387,7 @@ def _ledger_problems(exc, groups: list[_Group]) -> list[dict]:
     return list({(p.get("sheet"), p.get("row"), p.get("path"), p["message"]): p for p in problems}.values())
 
 
-_REASONS = {"missing_holding": "not held with the right to sublicense", "conflicting_grant": "already granted",
-            "holdback": "held back"}
+_REASONS = {"missing_holding": "not held with the right to sublicense", "conflicting_grant": "already granted", "holdback": "held back"}
 
 
 def _conflict_text(d: dict) -> str:
@@ -329,9 +415,11 @@ _ROW_DEFAULT_VALUES = tuple(default for _, default in _ROW_DEFAULTS)
 
 def row_to_json(row: AvailRow) -> dict:
     """Only the fields that differ from their default, in JSON types (dates as ISO text)."""
-    return {name: _json_value(value)
-            for name, default, value in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row))
-            if value is not None and value != default}
+    return {
+        name: _json_value(value)
+        for name, default, value in zip(_ROW_NAMES, _ROW_DEFAULT_VALUES, _ROW_VALUES(row))
+        if value is not None and value != default
+    }
 
 
 def _json_value(value):

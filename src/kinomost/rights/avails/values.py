@@ -152,9 +152,7 @@ def when(value, *, is_end: bool) -> tuple[dt.date | dt.datetime | None, str | No
         return moment(value), None
     keyword = _CONDITION.get(value.strip().lower())
     if keyword is None:
-        raise InvalidInput(
-            f"'{value.strip()}' is neither a date (YYYY-MM-DD or an Excel date) nor a keyword ({', '.join(CONDITIONS)})"
-        )
+        raise InvalidInput(f"'{value.strip()}' is neither a date (YYYY-MM-DD or an Excel date) nor a keyword ({', '.join(CONDITIONS)})")
     if keyword == "Open" and not is_end:
         raise InvalidInput("'Open' can only end a window; a start needs a date, Immediate or TBD")
     return None, keyword
@@ -245,7 +243,6 @@ def language(value: str) -> str:
     """BCP 47 tag in its canonical form, as core.languages reads every tag; 'eng' is refused
     (use 'en') as a validator refuses it."""
     return normalise_registry_tag(text(value).split(":")[0].strip())  # 1.7 wrote 'EN:audio'
-
 
 
 def language_list(value) -> tuple[str, ...]:

@@ -53,8 +53,14 @@ def read_xlsx(source: str | Path | IO[bytes], *, engine: str = "fast") -> Avails
     finally:
         book.close()
     if not any(found) and not problems:
-        problems.append({"sheet": None, "row": HEADER_ROW, "column": None, "message": "no avails sheet: row 2 "
-                         "must name the fields (DisplayName, Territory, WorkType, LicenseType …)"})
+        problems.append(
+            {
+                "sheet": None,
+                "row": HEADER_ROW,
+                "column": None,
+                "message": "no avails sheet: row 2 must name the fields (DisplayName, Territory, WorkType, LicenseType …)",
+            }
+        )
     if problems:
         message = f"{len(problems)} problem(s) in the avails spreadsheet; nothing was imported"
         raise ImportRejected(message, problems=problems)
@@ -74,8 +80,11 @@ class _Book:
             spreadsheets.opening(reader.read_workbook)
             spreadsheets.opening(lambda: apply_stylesheet(reader.archive, reader.wb))
             self.reader, self.workbook, self.strings = reader, reader.wb, reader.shared_strings
-            self.sheets = [(sheet.name, rel.target) for sheet, rel in spreadsheets.opening(reader.parser.find_sheets)
-                           if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+            self.sheets = [
+                (sheet.name, rel.target)
+                for sheet, rel in spreadsheets.opening(reader.parser.find_sheets)
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
         except ImportRejected:
             reader.archive.close()
             raise
@@ -100,8 +109,9 @@ def _read_sheet(book: _Book, sheet: str, path: str, engine: str, result: AvailsF
     header = {letter: v.text(name) for letter, name in top.get(HEADER_ROW, {}).items() if not v.blank(name)}
     names = set(header.values())
     if names & BONUS_FIELDS:
-        result.warnings.append(_sheet_note(sheet, "skipped: a Bonus sheet offers extras attached to other avails "
-                                                  "(RefALID); it grants no rights of its own"))
+        result.warnings.append(
+            _sheet_note(sheet, "skipped: a Bonus sheet offers extras attached to other avails (RefALID); it grants no rights of its own")
+        )
         return True
     if not AVAILS_FIELDS <= names:
         result.warnings.append(_sheet_note(sheet, "skipped: row 2 does not name the avails fields"))
@@ -141,8 +151,7 @@ def _sheet_note(sheet: str, message: str) -> dict:
     return {"sheet": sheet, "row": None, "column": None, "message": f"sheet '{sheet}' {message}"}
 
 
-def _read_row(sheet: str, number: int, clean: dict, formulas: list, suspect: bool, result: AvailsFile,
-              problems: list) -> None:
+def _read_row(sheet: str, number: int, clean: dict, formulas: list, suspect: bool, result: AvailsFile, problems: list) -> None:
     """One data row, its cells already named by the header with blank ones left out: empty rows
     are skipped, formulas and text with control characters (looked for when the reader calls the
     row `suspect`) refused, the rest goes to build_row."""
@@ -154,8 +163,7 @@ def _read_row(sheet: str, number: int, clean: dict, formulas: list, suspect: boo
     for name, char in controls_in(clean) if suspect else ():
         problems.append({**where(name), "message": refusal(char)})
         clean[name] = REFUSED
-    row = build_row(clean, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}",
-                    clean=True)
+    row = build_row(clean, where=where, problems=problems, warnings=result.warnings, source=f"{sheet}!{number}", clean=True)
     if row is not None:
         result.rows.append(row)
 
@@ -164,6 +172,7 @@ def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list, 
     """Cells by column letter → (cells by field name, formulas found), unnamed columns and blank
     cells left out. A formula (a Formula: text starting with '=' in a string cell is text) is
     REFUSED (reported by `_read_row`); the constant =TRUE()/=FALSE() of the templates are values."""
+
     def named(cells: dict) -> tuple[dict, list, bool]:
         clean, formulas = {}, []
         for letter, value in cells.items():
@@ -171,6 +180,7 @@ def _named_reader(header: dict[str, str]) -> Callable[[dict], tuple[dict, list, 
             if name is not None:
                 _keep(clean, formulas, name, value)
         return clean, formulas, True
+
     return named
 
 
@@ -239,7 +249,7 @@ def _fast_rows(book: _Book, path: str) -> Iterator[tuple[int, str]]:
                     continue
                 head_end = piece.index(">", start)
                 previous = _row_number(piece[start:head_end], previous, piece.count(open_, 0, start))
-                yield previous, piece[head_end + 1:]
+                yield previous, piece[head_end + 1 :]
             buffer = buffer[cut:]
             if not chunk:
                 return
@@ -323,6 +333,7 @@ class _CellContext:
                 elif value is not None:
                     clean[name] = value
             return clean, formulas, not strings_clean or first_control_character(body) is not None
+
         return named
 
     def plain(self, kind: tuple[str, bool, bool], raw: str) -> Any:
@@ -379,5 +390,11 @@ def _unescape(text: str) -> str:
 def _openpyxl_cells(sheet) -> Cells:
     """The same stream through openpyxl's own read-only cells (slower; the reference)."""
     for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=False), start=1):
-        yield number, {get_column_letter(i): Formula(cell.value) if cell.data_type == "f" else cell.value
-                       for i, cell in enumerate(row, start=1) if cell.value is not None}
+        yield (
+            number,
+            {
+                get_column_letter(i): Formula(cell.value) if cell.data_type == "f" else cell.value
+                for i, cell in enumerate(row, start=1)
+                if cell.value is not None
+            },
+        )

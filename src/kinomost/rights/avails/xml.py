@@ -25,33 +25,49 @@ RELAXED = frozenset({"SeasonNumber", "PriceType", "PriceValue"})
 #: metadata element → {child element: field}; nested *Metadata elements are read recursively.
 METADATA = {
     "Metadata": {
-        "TitleDisplayUnlimited": "TitleDisplayUnlimited", "TitleInternalAlias": "TitleInternalAlias",
-        "TitleEIDR-URN": "TitleID", "EditEIDR-URN": "EditID",
+        "TitleDisplayUnlimited": "TitleDisplayUnlimited",
+        "TitleInternalAlias": "TitleInternalAlias",
+        "TitleEIDR-URN": "TitleID",
+        "EditEIDR-URN": "EditID",
     },
     "EpisodeMetadata": {
-        "TitleDisplayUnlimited": "EpisodeTitleDisplayUnlimited", "TitleInternalAlias": "EpisodeTitleInternalAlias",
-        "TitleEIDR-URN": "EpisodeTitleID", "EditEIDR-URN": "EpisodeID", "EpisodeNumber": "EpisodeNumber",
+        "TitleDisplayUnlimited": "EpisodeTitleDisplayUnlimited",
+        "TitleInternalAlias": "EpisodeTitleInternalAlias",
+        "TitleEIDR-URN": "EpisodeTitleID",
+        "EditEIDR-URN": "EpisodeID",
+        "EpisodeNumber": "EpisodeNumber",
     },
     "SeasonMetadata": {
-        "SeasonContentID": "SeasonContentID", "SeasonTitleDisplayUnlimited": "SeasonTitleDisplayUnlimited",
-        "SeasonTitleInternalAlias": "SeasonTitleInternalAlias", "SeasonEIDR-URN": "SeasonID",
-        "SeasonNumber": "SeasonNumber", "NumberOfEpisodes": "EpisodeCount",
+        "SeasonContentID": "SeasonContentID",
+        "SeasonTitleDisplayUnlimited": "SeasonTitleDisplayUnlimited",
+        "SeasonTitleInternalAlias": "SeasonTitleInternalAlias",
+        "SeasonEIDR-URN": "SeasonID",
+        "SeasonNumber": "SeasonNumber",
+        "NumberOfEpisodes": "EpisodeCount",
     },
     "SeriesMetadata": {
-        "SeriesContentID": "SeriesContentID", "SeriesTitleDisplayUnlimited": "SeriesTitleDisplayUnlimited",
-        "SeriesTitleInternalAlias": "SeriesTitleInternalAlias", "SeriesEIDR-URN": "SeriesID",
+        "SeriesContentID": "SeriesContentID",
+        "SeriesTitleDisplayUnlimited": "SeriesTitleDisplayUnlimited",
+        "SeriesTitleInternalAlias": "SeriesTitleInternalAlias",
+        "SeriesEIDR-URN": "SeriesID",
     },
     "VolumeMetadata": {
-        "VolumeContentID": "VolumeContentID", "VolumeTitleDisplayUnlimited": "VolumeTitleDisplayUnlimited",
-        "VolumeTitleInternalAlias": "VolumeTitleInternalAlias", "VolumeEIDR-URN": "VolumeID",
+        "VolumeContentID": "VolumeContentID",
+        "VolumeTitleDisplayUnlimited": "VolumeTitleDisplayUnlimited",
+        "VolumeTitleInternalAlias": "VolumeTitleInternalAlias",
+        "VolumeEIDR-URN": "VolumeID",
         "VolumeNumber": "VolumeNumber",
     },
 }
 #: fields any metadata level may carry; the asset's own level (read before those nested in it) wins
-SHARED_METADATA = {"ReleaseDate": "ReleaseYear", "RunLength": "TotalRunTime",
-                   "LocalizationOffering": "LocalizationType"}
-TRANSACTION_TEXT = {"LicenseType": "LicenseType", "LicenseRightsDescription": "LicenseRightsDescription",
-                    "FormatProfile": "FormatProfile", "ContractID": "ContractID", "Licensee": "Licensee"}
+SHARED_METADATA = {"ReleaseDate": "ReleaseYear", "RunLength": "TotalRunTime", "LocalizationOffering": "LocalizationType"}
+TRANSACTION_TEXT = {
+    "LicenseType": "LicenseType",
+    "LicenseRightsDescription": "LicenseRightsDescription",
+    "FormatProfile": "FormatProfile",
+    "ContractID": "ContractID",
+    "Licensee": "Licensee",
+}
 _PRICE_TERMS = set(PRICE_TYPES)
 
 
@@ -107,8 +123,14 @@ def _check_root(root: ET.Element, result: AvailsFile, problems: list) -> bool:
     namespace, _, name = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     match = AVAILS_NAMESPACE.match(namespace)
     if name != "AvailList" or not match:
-        problems.append({"path": "/", "field": None, "message": f"not an Avails 2.x document: the root is {root.tag}, "
-                         "expected AvailList in http://www.movielabs.com/schema/avails/v2.N/avails"})
+        problems.append(
+            {
+                "path": "/",
+                "field": None,
+                "message": f"not an Avails 2.x document: the root is {root.tag}, "
+                "expected AvailList in http://www.movielabs.com/schema/avails/v2.N/avails",
+            }
+        )
         return False
     result.version = f"2.{match.group(1)}"
     return True
@@ -125,11 +147,9 @@ def _read_avail(avail: ET.Element, index: int, result: AvailsFile, problems: lis
         _read_asset(asset, record, f"{base}/Asset")
     transactions = _children(avail, "Transaction")
     if not transactions:
-        problems.append({"path": f"{base}/Transaction", "field": None,
-                         "message": "an Avail needs at least one Transaction"})
+        problems.append({"path": f"{base}/Transaction", "field": None, "message": "an Avail needs at least one Transaction"})
     for number, transaction in enumerate(transactions, start=1):
-        _read_transaction(transaction, _Record(f"{base}/Transaction[{number}]", record.fields, record.paths),
-                          result, problems)
+        _read_transaction(transaction, _Record(f"{base}/Transaction[{number}]", record.fields, record.paths), result, problems)
 
 
 def _read_asset(asset: ET.Element, record: _Record, path: str) -> None:
@@ -176,14 +196,17 @@ def _read_transaction(transaction: ET.Element, record: _Record, result: AvailsFi
     _read_window(transaction, record)
     _read_lists(transaction, record)
     _read_terms(transaction, record)
-    territories = [(_text(code), f"{base}/Territory[{i}]/{_local(code.tag)}")
-                   for i, territory in enumerate(_children(transaction, "Territory"), start=1)
-                   for code in territory]
+    territories = [
+        (_text(code), f"{base}/Territory[{i}]/{_local(code.tag)}")
+        for i, territory in enumerate(_children(transaction, "Territory"), start=1)
+        for code in territory
+    ]
     for code, path in territories or [(None, f"{base}/Territory")]:
         row_record = _Record(base, record.fields, record.paths)
         row_record.put("Territory", code, path)
-        row = build_row(row_record.fields, where=row_record.where, problems=problems, warnings=result.warnings,
-                        relaxed=RELAXED, source=path)
+        row = build_row(
+            row_record.fields, where=row_record.where, problems=problems, warnings=result.warnings, relaxed=RELAXED, source=path
+        )
         if row is not None:
             result.rows.append(row)
 

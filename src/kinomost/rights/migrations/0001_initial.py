@@ -5,75 +5,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0006_hangram_popularity_index'),
-        ('parties', '0001_initial'),
+        ("catalog", "0006_hangram_popularity_index"),
+        ("parties", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acquisition', 'Acquisition (rights in)'), ('licence', 'Licence (rights out)'), ('holdback', 'Holdback')], max_length=12, verbose_name='kind')),
-                ('licensor_name', models.CharField(blank=True, max_length=200, verbose_name='licensor (outside Kinomost)')),
-                ('reference', models.CharField(max_length=100, verbose_name='reference')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
-                ('external_ref', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='external reference')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('licensee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rights_contracts_in', to='parties.organisation')),
-                ('licensor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rights_contracts_out', to='parties.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("acquisition", "Acquisition (rights in)"), ("licence", "Licence (rights out)"), ("holdback", "Holdback")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("licensor_name", models.CharField(blank=True, max_length=200, verbose_name="licensor (outside Kinomost)")),
+                ("reference", models.CharField(max_length=100, verbose_name="reference")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
+                ("external_ref", models.CharField(blank=True, db_index=True, max_length=200, verbose_name="external reference")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "licensee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights_contracts_in",
+                        to="parties.organisation",
+                    ),
+                ),
+                (
+                    "licensor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights_contracts_out",
+                        to="parties.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('holding', 'Holding (rights in)'), ('grant', 'Grant (rights out)'), ('holdback', 'Holdback')], max_length=12, verbose_name='kind')),
-                ('territories', models.JSONField(default=list, help_text="countries and groups included, e.g. ['WORLD']", verbose_name='territories')),
-                ('territories_excluded', models.JSONField(default=list, verbose_name='excluding')),
-                ('media', models.JSONField(default=list, help_text='media groups or leaves as written', verbose_name='media')),
-                ('languages', models.JSONField(default=list, help_text="[{'language': 'ru', 'use': 'dubbed'}]", verbose_name='languages')),
-                ('start', models.DateField(verbose_name='start')),
-                ('end', models.DateField(blank=True, help_text='empty = open', null=True, verbose_name='end (exclusive)')),
-                ('ends_early_on', models.DateField(blank=True, null=True, verbose_name='terminated on')),
-                ('exclusive', models.BooleanField(default=False, verbose_name='exclusive')),
-                ('sublicensable', models.BooleanField(default=False, verbose_name='sublicensable')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terms', to='rights.contract')),
-                ('works', models.ManyToManyField(related_name='rights_terms', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holding", "Holding (rights in)"), ("grant", "Grant (rights out)"), ("holdback", "Holdback")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "territories",
+                    models.JSONField(default=list, help_text="countries and groups included, e.g. ['WORLD']", verbose_name="territories"),
+                ),
+                ("territories_excluded", models.JSONField(default=list, verbose_name="excluding")),
+                ("media", models.JSONField(default=list, help_text="media groups or leaves as written", verbose_name="media")),
+                ("languages", models.JSONField(default=list, help_text="[{'language': 'ru', 'use': 'dubbed'}]", verbose_name="languages")),
+                ("start", models.DateField(verbose_name="start")),
+                ("end", models.DateField(blank=True, help_text="empty = open", null=True, verbose_name="end (exclusive)")),
+                ("ends_early_on", models.DateField(blank=True, null=True, verbose_name="terminated on")),
+                ("exclusive", models.BooleanField(default=False, verbose_name="exclusive")),
+                ("sublicensable", models.BooleanField(default=False, verbose_name="sublicensable")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("contract", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="terms", to="rights.contract")),
+                ("works", models.ManyToManyField(related_name="rights_terms", to="catalog.work")),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='RightAtom',
+            name="RightAtom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('holding', 'Holding (rights in)'), ('grant', 'Grant (rights out)'), ('holdback', 'Holdback')], max_length=12)),
-                ('territory', models.CharField(max_length=2)),
-                ('media', models.CharField(max_length=24)),
-                ('start', models.DateField()),
-                ('end', models.DateField(help_text='exclusive; 9999-12-31 = open')),
-                ('ends_early_on', models.DateField(blank=True, null=True)),
-                ('effective_end', models.DateField(help_text='min(end, ends_early_on): what every query reads')),
-                ('exclusive', models.BooleanField(default=False)),
-                ('sublicensable', models.BooleanField(default=False)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='atoms', to='rights.contract')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms_held', to='parties.organisation')),
-                ('licensee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms_received', to='parties.organisation')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms', to='catalog.work')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='atoms', to='rights.term')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holding", "Holding (rights in)"), ("grant", "Grant (rights out)"), ("holdback", "Holdback")],
+                        max_length=12,
+                    ),
+                ),
+                ("territory", models.CharField(max_length=2)),
+                ("media", models.CharField(max_length=24)),
+                ("start", models.DateField()),
+                ("end", models.DateField(help_text="exclusive; 9999-12-31 = open")),
+                ("ends_early_on", models.DateField(blank=True, null=True)),
+                ("effective_end", models.DateField(help_text="min(end, ends_early_on): what every query reads")),
+                ("exclusive", models.BooleanField(default=False)),
+                ("sublicensable", models.BooleanField(default=False)),
+                ("contract", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="atoms", to="rights.contract")),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="right_atoms_held", to="parties.organisation"
+                    ),
+                ),
+                (
+                    "licensee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="right_atoms_received",
+                        to="parties.organisation",
+                    ),
+                ),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="right_atoms", to="catalog.work")),
+                ("term", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="atoms", to="rights.term")),
             ],
             options={
-                'indexes': [models.Index(fields=['work', 'territory', 'media', 'start'], name='rights_atom_cell'), models.Index(fields=['territory', 'media', 'start', 'effective_end'], name='rights_atom_on_date'), models.Index(fields=['holder', 'kind'], name='rights_atom_holder'), models.Index(fields=['licensee', 'kind'], name='rights_atom_licensee')],
+                "indexes": [
+                    models.Index(fields=["work", "territory", "media", "start"], name="rights_atom_cell"),
+                    models.Index(fields=["territory", "media", "start", "effective_end"], name="rights_atom_on_date"),
+                    models.Index(fields=["holder", "kind"], name="rights_atom_holder"),
+                    models.Index(fields=["licensee", "kind"], name="rights_atom_licensee"),
+                ],
             },
         ),
     ]

@@ -12,28 +12,38 @@ def analyze_atoms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_hangram_starts_with_index'),
-        ('parties', '0001_initial'),
-        ('rights', '0003_term_avail'),
+        ("catalog", "0007_hangram_starts_with_index"),
+        ("parties", "0001_initial"),
+        ("rights", "0003_term_avail"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rightatom',
-            name='holder',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms_held', to='parties.organisation'),
+            model_name="rightatom",
+            name="holder",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="right_atoms_held", to="parties.organisation"
+            ),
         ),
         migrations.AlterField(
-            model_name='rightatom',
-            name='licensee',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms_received', to='parties.organisation'),
+            model_name="rightatom",
+            name="licensee",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="right_atoms_received",
+                to="parties.organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='rightatom',
-            name='work',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='right_atoms', to='catalog.work'),
+            model_name="rightatom",
+            name="work",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="right_atoms", to="catalog.work"
+            ),
         ),
         migrations.RunPython(analyze_atoms, migrations.RunPython.noop, elidable=True),
     ]

@@ -15,7 +15,6 @@ def canonicalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("rights", "0004_atoms_without_redundant_indexes"),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rights', '0004_atoms_without_redundant_indexes'),
+        ("rights", "0004_atoms_without_redundant_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contract',
-            name='money',
-            field=models.JSONField(blank=True, default=dict, verbose_name='commercial terms'),
+            model_name="contract",
+            name="money",
+            field=models.JSONField(blank=True, default=dict, verbose_name="commercial terms"),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rights', '0005_canonical_language_tags'),
-        ('rights', '0005_contract_money'),
+        ("rights", "0005_canonical_language_tags"),
+        ("rights", "0005_contract_money"),
     ]
 
-    operations = [
-    ]
+    operations = []

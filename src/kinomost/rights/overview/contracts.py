@@ -50,7 +50,12 @@ def contracts_of(actor, side: str | None = None) -> QuerySet[Contract]:
     return (
         Contract.objects.filter(own_contracts_q(oid, side=side))
         .select_related("licensor", "licensee")
-        .prefetch_related(Prefetch("terms", queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.with_localizations(Work.objects.order_by("id"))))))
+        .prefetch_related(
+            Prefetch(
+                "terms",
+                queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.with_localizations(Work.objects.order_by("id")))),
+            )
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -119,7 +124,16 @@ def contract_detail(actor, contract_id: int) -> ContractView:
         row = counts.get(term.pk, {})
         works = list(catalog.with_localizations(Work.objects.filter(rights_terms=term).order_by("id")))
         terms.append(
-            TermView(term, works, row.get("n", 0), row.get("countries", 0), row.get("leaves", 0), term_end(term), territory_text(term), ", ".join(term.media))
+            TermView(
+                term,
+                works,
+                row.get("n", 0),
+                row.get("countries", 0),
+                row.get("leaves", 0),
+                term_end(term),
+                territory_text(term),
+                ", ".join(term.media),
+            )
         )
     return ContractView(contract, side_of(actor, contract), counterparty(actor, contract), terms, can_terminate(actor, contract))
 
@@ -166,5 +180,5 @@ def language_lines(languages: list[dict], in_language: str) -> list[LanguageLine
 
 
 def languages_text(languages: list[dict], in_language: str) -> str:
-    """"Russian: dubbed, subtitled; Chinese (Simplified): original"; empty when none are named."""
+    """ "Russian: dubbed, subtitled; Chinese (Simplified): original"; empty when none are named."""
     return "; ".join(str(line) for line in language_lines(languages, in_language))

@@ -43,8 +43,9 @@ class FoundPage:
     rows: list[Found]
 
 
-def find_available_page(actor, territory: str, media: str, window: Period, exclusive: bool, kinds=None, *, limit: int = 50, offset: int = 0,
-                        languages=None) -> FoundPage:
+def find_available_page(
+    actor, territory: str, media: str, window: Period, exclusive: bool, kinds=None, *, limit: int = 50, offset: int = 0, languages=None
+) -> FoundPage:
     """`availability.find_available`, one page of it, with the works' titles and how far each
     free stretch reaches beyond the request ("free 2026-01-01 → open"). `languages` as for
     `availability`: None leaves languages out of it."""
@@ -55,8 +56,9 @@ def find_available_page(actor, territory: str, media: str, window: Period, exclu
     return FoundPage(len(ids), [Found(works[i], stretches.get(i)) for i in page_ids if i in works])
 
 
-def _free_stretches(actor, work_ids: list[int], territory: str, media: str, window: Period, exclusive: bool,
-                    languages=None) -> dict[int, Period]:
+def _free_stretches(
+    actor, work_ids: list[int], territory: str, media: str, window: Period, exclusive: bool, languages=None
+) -> dict[int, Period]:
     if not work_ids:
         return {}
     result = avail.availability(actor, work_ids, [territory], [media], Period(None, None), exclusive, languages)

@@ -74,7 +74,20 @@ def work_matrix(actor, work: Work, on: date) -> Matrix:
     rows = (
         positions_of(oid)
         .filter(work_id__in=levels, start__lte=on, effective_end__gt=on)
-        .values_list("kind", "territory", "media", "holder_id", "licensee__name", "exclusive", "sublicensable", "contract_id", "contract__reference", "contract__licensor__name", "contract__licensor_name", "work_id")
+        .values_list(
+            "kind",
+            "territory",
+            "media",
+            "holder_id",
+            "licensee__name",
+            "exclusive",
+            "sublicensable",
+            "contract_id",
+            "contract__reference",
+            "contract__licensor__name",
+            "contract__licensor_name",
+            "work_id",
+        )
     )
     for kind, country, leaf, holder, licensee, exclusive, sublicensable, cid, cref, licensor, licensor_name, wid in rows:
         if kind == AtomKind.GRANT and holder != oid:
@@ -112,5 +125,3 @@ def _columns(leaves: list[str], grid: dict) -> list[tuple[str, list[str]]]:
     if groups == list(media_taxonomy.TREE) and all(len({row[m[0]] for _c, m in columns}) == 1 for row in grid.values()):
         return [("all", [leaf for _c, m in columns for leaf in m])]
     return columns
-
-

@@ -54,8 +54,14 @@ def work_timeline(actor, work: Work, today: date | None = None) -> Timeline:
         on_work = {w.pk for w in term.works.all()}
         bars.append(
             Bar(
-                term, side_of(actor, term.contract), counterparty(actor, term.contract), term.start, term_end(term), term.end,
-                term.ends_early_on, work.pk not in on_work,
+                term,
+                side_of(actor, term.contract),
+                counterparty(actor, term.contract),
+                term.start,
+                term_end(term),
+                term.end,
+                term.ends_early_on,
+                work.pk not in on_work,
             )
         )
     return _place(bars, today or date.today())

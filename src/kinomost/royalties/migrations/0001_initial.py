@@ -5,93 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0007_hangram_starts_with_index'),
-        ('parties', '0001_initial'),
-        ('rights', '0005_contract_money'),
+        ("catalog", "0007_hangram_starts_with_index"),
+        ("parties", "0001_initial"),
+        ("rights", "0005_contract_money"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('base', models.CharField(max_length=3)),
-                ('quote', models.CharField(max_length=3)),
-                ('rate', models.DecimalField(decimal_places=10, max_digits=24)),
-                ('source', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("base", models.CharField(max_length=3)),
+                ("quote", models.CharField(max_length=3)),
+                ("rate", models.DecimalField(decimal_places=10, max_digits=24)),
+                ("source", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['day', 'base', 'quote', 'source'],
-                'indexes': [models.Index(fields=['base', 'quote', 'day'], name='royalties_rate_pair_day')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'base', 'quote', 'source'), name='royalties_rate_once')],
+                "ordering": ["day", "base", "quote", "source"],
+                "indexes": [models.Index(fields=["base", "quote", "day"], name="royalties_rate_pair_day")],
+                "constraints": [models.UniqueConstraint(fields=("day", "base", "quote", "source"), name="royalties_rate_once")],
             },
         ),
         migrations.CreateModel(
-            name='UsageReport',
+            name="UsageReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('filename', models.CharField(blank=True, max_length=300)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sha256", models.CharField(max_length=64)),
+                ("filename", models.CharField(blank=True, max_length=300)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.organisation"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='UsageRow',
+            name="UsageRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('platform', models.CharField(max_length=200)),
-                ('territory', models.CharField(max_length=2)),
-                ('media', models.CharField(max_length=24)),
-                ('views', models.BigIntegerField()),
-                ('seconds', models.BigIntegerField()),
-                ('receipts', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('currency', models.CharField(max_length=3)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.contract')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='usage_rows', to='royalties.usagereport')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("month", models.DateField()),
+                ("platform", models.CharField(max_length=200)),
+                ("territory", models.CharField(max_length=2)),
+                ("media", models.CharField(max_length=24)),
+                ("views", models.BigIntegerField()),
+                ("seconds", models.BigIntegerField()),
+                ("receipts", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("currency", models.CharField(max_length=3)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("contract", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.contract")),
+                (
+                    "report",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="usage_rows", to="royalties.usagereport"),
+                ),
+                ("work", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.work")),
             ],
             options={
-                'ordering': ['month', 'id'],
+                "ordering": ["month", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ClosedStatement',
+            name="ClosedStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10)),
-                ('document', models.JSONField()),
-                ('usage_rows', models.JSONField(default=list)),
-                ('closed_at', models.DateTimeField()),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='rights.contract')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.CharField(max_length=10)),
+                ("document", models.JSONField()),
+                ("usage_rows", models.JSONField(default=list)),
+                ("closed_at", models.DateTimeField()),
+                ("contract", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="rights.contract")),
             ],
             options={
-                'ordering': ['contract', 'period'],
-                'constraints': [models.UniqueConstraint(fields=('contract', 'period'), name='royalties_closed_once')],
+                "ordering": ["contract", "period"],
+                "constraints": [models.UniqueConstraint(fields=("contract", "period"), name="royalties_closed_once")],
             },
         ),
         migrations.AddConstraint(
-            model_name='usagereport',
-            constraint=models.UniqueConstraint(fields=('organisation', 'sha256'), name='royalties_report_once'),
+            model_name="usagereport",
+            constraint=models.UniqueConstraint(fields=("organisation", "sha256"), name="royalties_report_once"),
         ),
         migrations.AddIndex(
-            model_name='usagerow',
-            index=models.Index(fields=['contract', 'month'], name='royalties_usage_contract'),
+            model_name="usagerow",
+            index=models.Index(fields=["contract", "month"], name="royalties_usage_contract"),
         ),
         migrations.AddConstraint(
-            model_name='usagerow',
-            constraint=models.UniqueConstraint(fields=('contract', 'month', 'platform', 'work', 'territory', 'media'), name='royalties_usage_once'),
+            model_name="usagerow",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "month", "platform", "work", "territory", "media"), name="royalties_usage_once"
+            ),
         ),
     ]

@@ -14,6 +14,7 @@ from kinomost.rights.avails.from_ledger import FORMATS, export_avails
 from kinomost.rights.avails.records import import_avails
 from kinomost.web.decorators import member_required
 
+
 class AvailsImportForm(forms.Form):
     file = forms.FileField(label=_("Avails file (XLSX or XML)"))
     licensee = forms.SlugField(label=_("Licensee (organisation id), when the avails are your own"), required=False)
@@ -52,8 +53,12 @@ def avails_export(request):
         return render(request, "web/avails.html", context, status=422)
     licensee, licensor, fmt = form.cleaned_data["licensee"], form.cleaned_data["licensor"], form.cleaned_data["format"]
     try:
-        exported = export_avails(request.actor, fmt, licensee=organisation_by_slug(licensee) if licensee else None,
-                                 licensor=_counterparty(licensor) if licensor else None)
+        exported = export_avails(
+            request.actor,
+            fmt,
+            licensee=organisation_by_slug(licensee) if licensee else None,
+            licensor=_counterparty(licensor) if licensor else None,
+        )
     except DomainError as exc:
         context["export_refused"] = exc.message
         return render(request, "web/avails.html", context, status=exc.status_code)

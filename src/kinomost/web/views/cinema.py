@@ -43,10 +43,18 @@ STEP_LABELS = {
 class PlatformForm(forms.Form):
     slug = forms.SlugField(label=gettext_lazy("Short name (in URLs)"), max_length=64)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    territories = forms.CharField(label=gettext_lazy("Territories"), initial="RU", widget=pickers.TerritoryPicker(multiple=True),
-                                  help_text=gettext_lazy("Countries and groups: pick from the list or type codes, e.g. RU; BY; CIS"))
-    media = forms.MultipleChoiceField(label=gettext_lazy("Media"), choices=[(m, media_taxonomy.LEAVES[m]) for m in PLATFORM_MEDIA],
-                                      widget=forms.CheckboxSelectMultiple, initial=["svod"])
+    territories = forms.CharField(
+        label=gettext_lazy("Territories"),
+        initial="RU",
+        widget=pickers.TerritoryPicker(multiple=True),
+        help_text=gettext_lazy("Countries and groups: pick from the list or type codes, e.g. RU; BY; CIS"),
+    )
+    media = forms.MultipleChoiceField(
+        label=gettext_lazy("Media"),
+        choices=[(m, media_taxonomy.LEAVES[m]) for m in PLATFORM_MEDIA],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["svod"],
+    )
     languages = forms.CharField(label=gettext_lazy("Languages (the first is the default)"), initial="ru; en")
 
 
@@ -103,8 +111,11 @@ def cinema_home(request):
         if form.is_valid():
             try:
                 platform = services.create_platform(
-                    request.actor, slug=form.cleaned_data["slug"], name=form.cleaned_data["name"],
-                    territories_spec=_split(form.cleaned_data["territories"]), media=form.cleaned_data["media"],
+                    request.actor,
+                    slug=form.cleaned_data["slug"],
+                    name=form.cleaned_data["name"],
+                    territories_spec=_split(form.cleaned_data["territories"]),
+                    media=form.cleaned_data["media"],
                     languages=_split(form.cleaned_data["languages"]),
                 )
             except (InvalidInput, Conflict) as exc:
@@ -114,13 +125,18 @@ def cinema_home(request):
                 return redirect("web:cinema")
     page = Paginator(selectors.assets_of(request.actor), 25).get_page(request.GET.get("page"))
     language = reader_language()
-    return render(request, "web/cinema/home.html", {
-        "platforms": selectors.platforms_of(request.actor),
-        "form": form,
-        "can_write": can_write,
-        "page": page,
-        "rows": [_status_row(a, language) for a in page.object_list],
-    }, status=200 if request.method == "GET" or form.is_valid() else 422)
+    return render(
+        request,
+        "web/cinema/home.html",
+        {
+            "platforms": selectors.platforms_of(request.actor),
+            "form": form,
+            "can_write": can_write,
+            "page": page,
+            "rows": [_status_row(a, language) for a in page.object_list],
+        },
+        status=200 if request.method == "GET" or form.is_valid() else 422,
+    )
 
 
 @member_required
@@ -128,16 +144,20 @@ def asset_detail(request, asset_id):
     asset = selectors.asset_for(request.actor, asset_id)
     tracks = list(asset.tracks.all())
     row = _status_row(asset, reader_language())
-    return render(request, "web/cinema/asset.html", {
-        "row": row,
-        "player": selectors.operator_source(asset),
-        "poll_seconds": POLL_SECONDS,
-        "rungs": [t for t in tracks if t.kind == TrackKind.VIDEO],
-        "audio": [t for t in tracks if t.kind == TrackKind.AUDIO],
-        "subtitles": [t for t in tracks if t.kind == TrackKind.SUBTITLES],
-        "sources": list(asset.sources.all()),
-        "poster_url": row["poster_url"],
-    })
+    return render(
+        request,
+        "web/cinema/asset.html",
+        {
+            "row": row,
+            "player": selectors.operator_source(asset),
+            "poll_seconds": POLL_SECONDS,
+            "rungs": [t for t in tracks if t.kind == TrackKind.VIDEO],
+            "audio": [t for t in tracks if t.kind == TrackKind.AUDIO],
+            "subtitles": [t for t in tracks if t.kind == TrackKind.SUBTITLES],
+            "sources": list(asset.sources.all()),
+            "poster_url": row["poster_url"],
+        },
+    )
 
 
 @member_required
@@ -167,10 +187,14 @@ def upload_page(request):
     chunk = request.GET.get("chunk", "")
     chunk_bytes = int(chunk) if chunk.isdigit() and 0 < int(chunk) <= MAX_CHUNK_BYTES else DEFAULT_CHUNK_BYTES
     platforms = list(selectors.platforms_of(request.actor))
-    return render(request, "web/cinema/upload.html", {
-        "can_write": can_write,
-        "works": _works_to_choose(request.actor, reader_language()) if can_write else [],
-        "platforms": platforms,
-        "languages": sorted({lang for p in platforms for lang in p.languages}),
-        "chunk_bytes": chunk_bytes,
-    })
+    return render(
+        request,
+        "web/cinema/upload.html",
+        {
+            "can_write": can_write,
+            "works": _works_to_choose(request.actor, reader_language()) if can_write else [],
+            "platforms": platforms,
+            "languages": sorted({lang for p in platforms for lang in p.languages}),
+            "chunk_bytes": chunk_bytes,
+        },
+    )

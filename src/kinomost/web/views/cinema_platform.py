@@ -28,19 +28,31 @@ def platform_settings(request, slug: str):
         else:
             messages.success(request, _("Saved."))
             return redirect("web:cinema-platform", slug=platform.slug)
-    return render(request, "web/cinema/platform.html", {
-        "platform": platform, "can_write": can(request.actor.role, OPERATE_PLATFORM), "problems": problems,
-        "prices": [(m, prices.price(platform, m).amount) for m in prices.PRICED_MEDIA],
-        "apps": RegisteredApp.objects.filter(platform=platform).order_by("client_id"),
-    }, status=422 if problems else 200)
+    return render(
+        request,
+        "web/cinema/platform.html",
+        {
+            "platform": platform,
+            "can_write": can(request.actor.role, OPERATE_PLATFORM),
+            "problems": problems,
+            "prices": [(m, prices.price(platform, m).amount) for m in prices.PRICED_MEDIA],
+            "apps": RegisteredApp.objects.filter(platform=platform).order_by("client_id"),
+        },
+        status=422 if problems else 200,
+    )
 
 
 def _apply(request, platform) -> None:
     """One form's action: prices and options, a new app, or an app switched off or on."""
     post, actor = request.POST, request.actor
     if post.get("action") == "prices":
-        prices.set_prices(actor, platform, currency=post.get("currency", ""), prices={m: post.get(m, "") for m in prices.PRICED_MEDIA},
-                          pvod_above_est=bool(post.get("pvod_above_est")))
+        prices.set_prices(
+            actor,
+            platform,
+            currency=post.get("currency", ""),
+            prices={m: post.get(m, "") for m in prices.PRICED_MEDIA},
+            pvod_above_est=bool(post.get("pvod_above_est")),
+        )
         platform_apps.set_browsing(actor, platform, browse_signed_out=bool(post.get("browse_signed_out")))
     elif post.get("action") == "register":
         platform_apps.register_app(actor, platform, client_id=post.get("client_id", ""), name=post.get("name", ""))

@@ -56,8 +56,15 @@ def _storefronts() -> list[Platform]:
 
 def _sections(actor) -> list[dict]:
     language = from_interface_code(get_language() or "en")
-    makers = {"deals": _awaiting, "expiring": _expiring, "approvals": _approvals, "quotas": _quotas,
-              "imports": _imports, "ingest": _ingest, "notices": _notices}
+    makers = {
+        "deals": _awaiting,
+        "expiring": _expiring,
+        "approvals": _approvals,
+        "quotas": _quotas,
+        "imports": _imports,
+        "ingest": _ingest,
+        "notices": _notices,
+    }
     return [{"key": key, "rows": makers[key](actor, language)} for key in ORDER.get(actor.role, DEFAULT_ORDER)]
 
 
@@ -66,7 +73,13 @@ def _awaiting(actor, language) -> list[dict]:
     for deal in exchange.deals_of(actor).filter(state__in=OPEN_STATES).order_by("-updated_at")[:100]:
         steps = [s for s in deal_steps.steps_for(actor, deal) if s in AWAITED_STEPS]
         if steps:
-            rows.append({"deal": deal, "steps": [STEP_LABELS[s] for s in steps if s in STEP_LABELS], "other": deal.licensee if deal.licensor_id == actor.organisation_id else deal.licensor})
+            rows.append(
+                {
+                    "deal": deal,
+                    "steps": [STEP_LABELS[s] for s in steps if s in STEP_LABELS],
+                    "other": deal.licensee if deal.licensor_id == actor.organisation_id else deal.licensor,
+                }
+            )
         if len(rows) >= SHOWN:
             break
     return rows
@@ -74,8 +87,9 @@ def _awaiting(actor, language) -> list[dict]:
 
 def _expiring(actor, language) -> list[dict]:
     today = timezone.localdate()
-    soon = exchange.deals_of(actor).filter(state__in=(DealState.PROPOSED, DealState.COUNTERED),
-                                           expires_on__gte=today, expires_on__lte=today + timedelta(days=EXPIRING_DAYS))
+    soon = exchange.deals_of(actor).filter(
+        state__in=(DealState.PROPOSED, DealState.COUNTERED), expires_on__gte=today, expires_on__lte=today + timedelta(days=EXPIRING_DAYS)
+    )
     return [{"deal": d, "days": (d.expires_on - today).days} for d in soon.order_by("expires_on")[:SHOWN]]
 
 
@@ -95,8 +109,13 @@ def _imports(actor, language) -> list[dict]:
 
 
 def _ingest(actor, language) -> list[dict]:
-    assets = (Asset.objects.filter(organisation_id=actor.organisation_id).exclude(status=AssetStatus.READY)
-              .select_related("work").prefetch_related("work__localizations").order_by("-id")[:SHOWN])
+    assets = (
+        Asset.objects.filter(organisation_id=actor.organisation_id)
+        .exclude(status=AssetStatus.READY)
+        .select_related("work")
+        .prefetch_related("work__localizations")
+        .order_by("-id")[:SHOWN]
+    )
     return [{"asset": a, "title": catalog.display_title(a.work, language)} for a in assets]
 
 

@@ -11,10 +11,12 @@ from kinomost.core.spreadsheets import read_upload
 from kinomost.parties.roles import WRITE_CATALOGUE
 from kinomost.web.decorators import member_required
 
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     encoding = forms.ChoiceField(
-        label=_("Encoding (CSV)"), required=False,
+        label=_("Encoding (CSV)"),
+        required=False,
         choices=[("", _("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("gb18030", "GB18030")],
     )
     dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
@@ -29,8 +31,12 @@ def import_page(request):
         upload = form.cleaned_data["file"]
         try:
             context["result"] = import_works(
-                read_upload(upload), upload.name, request.actor.organisation, actor=request.actor,
-                encoding=form.cleaned_data["encoding"] or None, dry_run=form.cleaned_data["dry_run"],
+                read_upload(upload),
+                upload.name,
+                request.actor.organisation,
+                actor=request.actor,
+                encoding=form.cleaned_data["encoding"] or None,
+                dry_run=form.cleaned_data["dry_run"],
             )
             context["dry_run"] = form.cleaned_data["dry_run"]
         except ImportRejected as exc:

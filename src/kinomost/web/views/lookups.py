@@ -52,8 +52,15 @@ def works(request):
     by_ref = list(visible.filter(ref__istartswith=q).values_list("pk", flat=True)[:LIMIT])
     wanted = list(dict.fromkeys([*by_ref, *ids]))[:LIMIT]
     rows = {w.pk: w for w in selectors.with_localizations(visible.filter(pk__in=wanted))}
-    return JsonResponse({"results": [{"value": rows[pk].ref, "label": f"{selectors.display_title(rows[pk], language)} · {rows[pk].ref}"}
-                                     for pk in wanted if pk in rows]})
+    return JsonResponse(
+        {
+            "results": [
+                {"value": rows[pk].ref, "label": f"{selectors.display_title(rows[pk], language)} · {rows[pk].ref}"}
+                for pk in wanted
+                if pk in rows
+            ]
+        }
+    )
 
 
 def _territory_entries(language: str, countries_only: bool) -> list[tuple[str, str]]:

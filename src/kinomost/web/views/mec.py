@@ -22,7 +22,7 @@ def work_mec_download(request, work_id: int):
 
 @member_required
 def offer_mec_download(request, offer_id: int):
-    """"Metadata for the buyer": the MEC files of the offer's works the member may see, zipped."""
+    """ "Metadata for the buyer": the MEC files of the offer's works the member may see, zipped."""
     offer = exchange_selectors.offer_for(request.actor, offer_id)
     data, _export = offer_mec_zip(request.actor, offer)
     return _attachment(data, "application/zip", f"offer-{offer.pk}-mec.zip")

@@ -35,7 +35,10 @@ def organisation_page(request):
 def create_api_key(request):
     request.actor.require(MANAGE_ORGANISATION, "manage API keys")
     _key, token = services.create_api_key(
-        organisation=request.actor.organisation, name=request.POST.get("name", "").strip()[:100], role=request.POST.get("role", Role.READ_ONLY), actor=request.user
+        organisation=request.actor.organisation,
+        name=request.POST.get("name", "").strip()[:100],
+        role=request.POST.get("role", Role.READ_ONLY),
+        actor=request.user,
     )
     request.session["kinomost_new_token"] = token
     messages.success(request, _("API key created. Copy the token now: it is shown only once."))

@@ -76,7 +76,13 @@ def contract_list(request):
     return render(
         request,
         "web/rights/contract_list.html",
-        {"page": page, "rows": rows, "kind": side or "", "kinds": list(SIDE_LABELS.items()), "can_edit": can(request.actor.role, WRITE_CATALOGUE)},
+        {
+            "page": page,
+            "rows": rows,
+            "kind": side or "",
+            "kinds": list(SIDE_LABELS.items()),
+            "can_edit": can(request.actor.role, WRITE_CATALOGUE),
+        },
     )
 
 
@@ -103,8 +109,11 @@ def contract_detail(request, contract_id: int):
             "view": view,
             "side": SIDE_LABELS[view.side],
             "terms": [
-                {"view": t, "works": [{"work": w, "title": catalog.display_title(w, language)} for w in t.works],
-                 "languages": overview.language_lines(t.term.languages, language)}
+                {
+                    "view": t,
+                    "works": [{"work": w, "title": catalog.display_title(w, language)} for w in t.works],
+                    "languages": overview.language_lines(t.term.languages, language),
+                }
                 for t in view.terms
             ],
             "form": TerminateForm(initial={"on": date.today()}),
@@ -129,27 +138,39 @@ def contract_terminate(request, contract_id: int):
 
 def _with_pickers(form):
     """A term's works (our own), territories and media picked from lists in the reader's language."""
-    return pickers.equip(form, {
-        "works": pickers.WorkPicker(multiple=True, params="own=1"),
-        "territories": pickers.TerritoryPicker(multiple=True),
-        "territories_excluded": pickers.TerritoryPicker(multiple=True),
-        "media": pickers.MediaTree(),
-    })
+    return pickers.equip(
+        form,
+        {
+            "works": pickers.WorkPicker(multiple=True, params="own=1"),
+            "territories": pickers.TerritoryPicker(multiple=True),
+            "territories_excluded": pickers.TerritoryPicker(multiple=True),
+            "media": pickers.MediaTree(),
+        },
+    )
 
 
 @member_required
 def holding_new(request):
-    return _record(request, _with_pickers(HoldingForm(request.POST or None, initial=_initial(request))), _record_holding, _("Record a holding"))
+    return _record(
+        request, _with_pickers(HoldingForm(request.POST or None, initial=_initial(request))), _record_holding, _("Record a holding")
+    )
 
 
 @member_required
 def grant_new(request):
-    return _record(request, _with_pickers(GrantForm(request.POST or None, initial=_initial(request), actor=request.actor)), _grant, _("Grant rights"))
+    return _record(
+        request, _with_pickers(GrantForm(request.POST or None, initial=_initial(request), actor=request.actor)), _grant, _("Grant rights")
+    )
 
 
 @member_required
 def holdback_new(request):
-    return _record(request, _with_pickers(HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor)), _record_holdback, _("Record a holdback"))
+    return _record(
+        request,
+        _with_pickers(HoldbackForm(request.POST or None, initial=_initial(request), actor=request.actor)),
+        _record_holdback,
+        _("Record a holdback"),
+    )
 
 
 def _initial(request) -> dict:
@@ -167,7 +188,9 @@ def _grant(actor, form, works):
 
 def _record_holdback(actor, form, works):
     slug = form.cleaned_data["beneficiary"]
-    return ledger.record_holdback(actor, form.term(works), contract=form.contract(), beneficiary=organisation_by_slug(slug) if slug else None)
+    return ledger.record_holdback(
+        actor, form.term(works), contract=form.contract(), beneficiary=organisation_by_slug(slug) if slug else None
+    )
 
 
 def _record(request, form, action, heading):
@@ -277,8 +300,15 @@ def find_page(request):
         page_number = _page_number(request)
         try:
             found = overview.find_available_page(
-                request.actor, d["territory"], d["media"], window, d["exclusive"], [d["kind"]] if d["kind"] else None,
-                limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, languages=d["languages"],
+                request.actor,
+                d["territory"],
+                d["media"],
+                window,
+                d["exclusive"],
+                [d["kind"]] if d["kind"] else None,
+                limit=PAGE_SIZE,
+                offset=(page_number - 1) * PAGE_SIZE,
+                languages=d["languages"],
             )
         except InvalidInput as exc:
             form.add_error(None, exc.message)
@@ -308,8 +338,15 @@ def _not_available(request, d: dict, window: Period, language: str):
     found = blocking.blockers(request.actor, candidates, [d["territory"]], [d["media"]], window, d["exclusive"], d["languages"])
     page = Paginator([pk for pk in candidates if pk in found], PAGE_SIZE).get_page(request.GET.get("blocked_page"))
     works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in=list(page)))}
-    page.rows = [{"work": works[pk], "title": catalog.display_title(works[pk], language),
-                  "why": "; ".join(dict.fromkeys(blocker_text(b) for b in found[pk]))} for pk in page if pk in works]
+    page.rows = [
+        {
+            "work": works[pk],
+            "title": catalog.display_title(works[pk], language),
+            "why": "; ".join(dict.fromkeys(blocker_text(b) for b in found[pk])),
+        }
+        for pk in page
+        if pk in works
+    ]
     return page
 
 

@@ -53,7 +53,15 @@ def statements_page(request):
                     return response
             org = request.actor.organisation
             names = _organisation_names([slug for doc in found for slug in (doc["licensor"], doc["licensee"])])
-            context.update(found=[{"doc": doc, "owed": doc["licensor"] == org.slug,
-                                   "other": names.get(doc["licensee"] if doc["licensor"] == org.slug else doc["licensor"])}
-                                  for doc in found], query=request.GET.urlencode())
+            context.update(
+                found=[
+                    {
+                        "doc": doc,
+                        "owed": doc["licensor"] == org.slug,
+                        "other": names.get(doc["licensee"] if doc["licensor"] == org.slug else doc["licensor"]),
+                    }
+                    for doc in found
+                ],
+                query=request.GET.urlencode(),
+            )
     return render(request, "web/royalties/statements.html", context)

@@ -20,8 +20,10 @@ def _language_file(value: str) -> tuple[str, Path]:
 
 
 class Command(BaseCommand):
-    help = ("Ingest a master into encrypted adaptive HLS: kinomost ingest WORK FILE --org SLUG "
-            "[--audio LANG=FILE] [--subtitles LANG=FILE] [--wait]. WORK is a catalogue reference or number.")
+    help = (
+        "Ingest a master into encrypted adaptive HLS: kinomost ingest WORK FILE --org SLUG "
+        "[--audio LANG=FILE] [--subtitles LANG=FILE] [--wait]. WORK is a catalogue reference or number."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("work")
@@ -37,8 +39,10 @@ class Command(BaseCommand):
         try:
             actor = Actor(organisation=organisation_by_slug(org), role=Role.OWNER)
             request = services.IngestRequest(
-                work=selectors.work_for_ingest(actor, work), master=Path(file),
-                audio=[_language_file(a) for a in audio], subtitles=[_language_file(s) for s in subtitles],
+                work=selectors.work_for_ingest(actor, work),
+                master=Path(file),
+                audio=[_language_file(a) for a in audio],
+                subtitles=[_language_file(s) for s in subtitles],
                 platform=selectors.platform_for(actor, platform) if platform else None,
                 ladder=[int(h) for h in ladder.split(",")] if ladder else None,
             )

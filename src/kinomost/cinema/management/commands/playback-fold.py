@@ -4,9 +4,11 @@ from kinomost.cinema import beats, live, playback
 
 
 class Command(BaseCommand):
-    help = ("Fold heartbeats into playback sessions (from Redis with KINOMOST_REDIS_URL; any number may run, "
-            "as consumers of one group) and end sessions whose licence or subscription lapsed. Every web "
-            "process also folds by itself; this is for a dedicated folder.")
+    help = (
+        "Fold heartbeats into playback sessions (from Redis with KINOMOST_REDIS_URL; any number may run, "
+        "as consumers of one group) and end sessions whose licence or subscription lapsed. Every web "
+        "process also folds by itself; this is for a dedicated folder."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="fold what is pending, check lapsed sessions once, and exit")

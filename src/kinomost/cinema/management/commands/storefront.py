@@ -9,14 +9,21 @@ from kinomost.cinema.models import Platform
 
 
 class Command(BaseCommand):
-    help = ("The storefront's visibility set (docs/cinema.md). `rebuild` recomputes it from the rights ledger, "
-            "approvals, ready packages and ratings — after a restore, or to check nothing drifted; it is kept "
-            "up to date by every change without this.")
+    help = (
+        "The storefront's visibility set (docs/cinema.md). `rebuild` recomputes it from the rights ledger, "
+        "approvals, ready packages and ratings — after a restore, or to check nothing drifted; it is kept "
+        "up to date by every change without this."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild"])
-        parser.add_argument("--platform", action="append", default=[], metavar="ORG/SLUG",
-                            help="only this platform (organisation slug / platform slug); repeatable. Default: every platform")
+        parser.add_argument(
+            "--platform",
+            action="append",
+            default=[],
+            metavar="ORG/SLUG",
+            help="only this platform (organisation slug / platform slug); repeatable. Default: every platform",
+        )
 
     def handle(self, *args, action, platform, **opts):
         platforms = self._chosen(platform)

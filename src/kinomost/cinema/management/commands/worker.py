@@ -4,8 +4,10 @@ from kinomost.cinema.worker import run_worker
 
 
 class Command(BaseCommand):
-    help = ("Run ingest jobs (probe, transcode, package, encrypt). Start as many as you like, on any machine "
-            "that shares the database and the media storage; a job whose worker dies is taken over.")
+    help = (
+        "Run ingest jobs (probe, transcode, package, encrypt). Start as many as you like, on any machine "
+        "that shares the database and the media storage; a job whose worker dies is taken over."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--until-empty", action="store_true", help="stop when no job is waiting")

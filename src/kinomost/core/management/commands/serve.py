@@ -15,17 +15,27 @@ def cores() -> int:
 
 
 class Command(BaseCommand):
-    help = ("Serve Kinomost (pages, API, static files, HLS, /healthz, /readyz) with granian: one worker "
-            "process per core by default. Host, port, worker processes and threads per worker from options or "
-            "KINOMOST_HOST/KINOMOST_PORT/KINOMOST_WEB_WORKERS/KINOMOST_WEB_THREADS.")
+    help = (
+        "Serve Kinomost (pages, API, static files, HLS, /healthz, /readyz) with granian: one worker "
+        "process per core by default. Host, port, worker processes and threads per worker from options or "
+        "KINOMOST_HOST/KINOMOST_PORT/KINOMOST_WEB_WORKERS/KINOMOST_WEB_THREADS."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("KINOMOST_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("KINOMOST_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("KINOMOST_WEB_WORKERS") or cores()),
-                            help="worker processes (default: one per core, here %(default)s)")
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("KINOMOST_WEB_THREADS") or DEFAULT_THREADS),
-                            help="threads per worker for Django's synchronous code (default %(default)s)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("KINOMOST_WEB_WORKERS") or cores()),
+            help="worker processes (default: one per core, here %(default)s)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("KINOMOST_WEB_THREADS") or DEFAULT_THREADS),
+            help="threads per worker for Django's synchronous code (default %(default)s)",
+        )
 
     def handle(self, *args, host, port, workers, threads, **opts):
         """granian rather than uvicorn: it implements the ASGI `http.response.pathsend` extension,
@@ -43,9 +53,13 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
         os.environ["KINOMOST_WEB_THREADS"] = str(threads)
-        self.stdout.write(self.style.SUCCESS(
-            f"Kinomost is serving at http://{host}:{port}/  ({workers} worker process{'es' if workers > 1 else ''}"
-            f" × {threads} threads; Ctrl+C stops it)"), ending="\n")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Kinomost is serving at http://{host}:{port}/  ({workers} worker process{'es' if workers > 1 else ''}"
+                f" × {threads} threads; Ctrl+C stops it)"
+            ),
+            ending="\n",
+        )
         self.stdout.flush()
         Granian(
             "kinomost.asgi:application",

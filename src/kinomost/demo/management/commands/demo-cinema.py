@@ -20,4 +20,6 @@ class Command(BaseCommand):
             self.stdout.write(f"demo storefront: {queued} titles queued for ingest; the worker makes them playable in a minute or so")
         self.stdout.write(f"\nWatch at {url} as {demo.VIEWER_EMAIL} (password {scenario.password()}), subscribed, in Russia.\n")
         tv = f"{scenario.URL}tv/{platform.organisation.slug}/{platform.slug}/"
-        self.stdout.write(f"On a TV (or a browser window; arrows, Enter, Esc): {tv} shows a code; approve it at {url}activate/ as the same viewer.\n")
+        self.stdout.write(
+            f"On a TV (or a browser window; arrows, Enter, Esc): {tv} shows a code; approve it at {url}activate/ as the same viewer.\n"
+        )

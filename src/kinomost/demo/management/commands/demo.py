@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", action="store_true", help="generate a large online cinema's library for benchmarks")
         parser.add_argument("--films", type=int, default=5000, help="films for --scale (default 5000)")
         parser.add_argument("--series", type=int, default=100000, help="series for --scale (default 100000)")
-        parser.add_argument("--no-rights", action="store_true", help="--scale without its rights ledger (about 19 atoms per film or series)")
+        parser.add_argument(
+            "--no-rights", action="store_true", help="--scale without its rights ledger (about 19 atoms per film or series)"
+        )
 
     def handle(self, *args, scale, films, series, no_rights, **opts):
         started = time.monotonic()

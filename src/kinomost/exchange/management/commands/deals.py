@@ -38,4 +38,6 @@ class Command(BaseCommand):
         for deal in selectors.deals_of(actor, state=opts["state"], role=opts["role"]):
             role = deal.party_of(org.pk)
             other = deal.licensee if role == "licensor" else deal.licensor
-            self.stdout.write(f"{deal.reference:<14} {deal.state:<11} {role:<9} {other.slug:<24} {str(deal.signed_on or '-'):<10} {deal.name}")
+            self.stdout.write(
+                f"{deal.reference:<14} {deal.state:<11} {role:<9} {other.slug:<24} {str(deal.signed_on or '-'):<10} {deal.name}"
+            )

@@ -27,8 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         try:
             if opts.get("action") == "define":
-                rule = quotas.define_rule(name=opts["name"], territory=opts["rule_territory"], media=opts["media"], measure=opts["measure"],
-                                          scope=opts["scope"], limit=opts["limit"], hard=not opts["soft"])
+                rule = quotas.define_rule(
+                    name=opts["name"],
+                    territory=opts["rule_territory"],
+                    media=opts["media"],
+                    measure=opts["measure"],
+                    scope=opts["scope"],
+                    limit=opts["limit"],
+                    hard=not opts["soft"],
+                )
                 self.stdout.write(f"defined quota {rule.pk}: {rule.name}")
                 return
             actor = None
@@ -44,6 +51,8 @@ class Command(BaseCommand):
                 unit = "%" if d["measure"] == QuotaMeasure.SHARE else ""
                 kind = "hard" if d["hard"] else "soft"
                 flag = "  near limit" if d["near_limit"] else ""
-                self.stdout.write(f"{d['territory']:<9} {d['media']:<11} {d['year']:<5} {used + unit:>7} / {d['limit'] + unit:<7} {kind:<5} {d['name']}{flag}")
+                self.stdout.write(
+                    f"{d['territory']:<9} {d['media']:<11} {d['year']:<5} {used + unit:>7} / {d['limit'] + unit:<7} {kind:<5} {d['name']}{flag}"
+                )
         except DomainError as exc:
             raise CommandError(exc.message) from None

@@ -22,7 +22,10 @@ class Command(BaseCommand):
         try:
             org = selectors.organisation_by_slug(opts["org"])
             user, generated = services.create_member(
-                email=opts["email"], organisation=org, role=opts["role"], display_name=opts["name"],
+                email=opts["email"],
+                organisation=org,
+                role=opts["role"],
+                display_name=opts["name"],
                 password=os.environ.get("KINOMOST_PASSWORD") or None,
             )
         except DomainError as exc:

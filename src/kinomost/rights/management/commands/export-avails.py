@@ -10,9 +10,11 @@ from kinomost.rights.avails.from_ledger import export_avails
 
 
 class Command(BaseCommand):
-    help = ("Export rights as EMA avails: --org's grants to --licensee, or what --org received from --licensor "
-            "(a Kinomost organisation's slug, or the DisplayName of an outside licensor). XML to stdout or --output; "
-            "xlsx to --output, default avails-<org>-<counterparty>.xlsx.")
+    help = (
+        "Export rights as EMA avails: --org's grants to --licensee, or what --org received from --licensor "
+        "(a Kinomost organisation's slug, or the DisplayName of an outside licensor). XML to stdout or --output; "
+        "xlsx to --output, default avails-<org>-<counterparty>.xlsx."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True)

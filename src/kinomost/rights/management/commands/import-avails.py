@@ -18,8 +18,10 @@ def where(problem: dict) -> str:
 
 
 class Command(BaseCommand):
-    help = ("Import EMA avails (spreadsheet 1.7.3-1.9 or XML 2.x) into an organisation's rights ledger: its own avails "
-            "become grants to --licensee, avails from others become its holdings. A file with any bad row changes nothing.")
+    help = (
+        "Import EMA avails (spreadsheet 1.7.3-1.9 or XML 2.x) into an organisation's rights ledger: its own avails "
+        "become grants to --licensee, avails from others become its holdings. A file with any bad row changes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -17,5 +17,7 @@ class Command(BaseCommand):
         if result.get("already"):
             self.stdout.write("the demo's royalties are already simulated")
             return
-        self.stdout.write(f"simulated {', '.join(result['months'])} on Longbo Kino; Pearl imported {result['pearl_rows']} usage rows. "
-                          f"Statements: kinomost royalties statement --org severny-films --licensee longbo-kino --period {result['months'][-1]}")
+        self.stdout.write(
+            f"simulated {', '.join(result['months'])} on Longbo Kino; Pearl imported {result['pearl_rows']} usage rows. "
+            f"Statements: kinomost royalties statement --org severny-films --licensee longbo-kino --period {result['months'][-1]}"
+        )

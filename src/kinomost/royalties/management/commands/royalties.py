@@ -11,8 +11,10 @@ from kinomost.royalties import export, statements, usage
 
 
 class Command(BaseCommand):
-    help = ("Royalties: `royalties statement --org LICENSOR --licensee SLUG --period P [--contract REF] --format json|xlsx|pdf`, "
-            "`royalties import-usage FILE --org SLUG`, `royalties close --period P [--org SLUG]`.")
+    help = (
+        "Royalties: `royalties statement --org LICENSOR --licensee SLUG --period P [--contract REF] --format json|xlsx|pdf`, "
+        "`royalties import-usage FILE --org SLUG`, `royalties close --period P [--org SLUG]`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

@@ -20,6 +20,21 @@ from kinomost.web.views.exchange.deals import (
 from kinomost.web.views.exchange.inbox import inbox_page, inbox_read
 
 __all__ = [
-    "approval_list", "approval_status", "balance_page", "deal_confirm", "deal_counter", "deal_detail", "deal_message", "deal_step",
-    "exchange_home", "inbox_page", "inbox_read", "offer_detail", "offer_edit", "offer_from_available", "offer_new", "offer_send", "quota_page",
+    "approval_list",
+    "approval_status",
+    "balance_page",
+    "deal_confirm",
+    "deal_counter",
+    "deal_detail",
+    "deal_message",
+    "deal_step",
+    "exchange_home",
+    "inbox_page",
+    "inbox_read",
+    "offer_detail",
+    "offer_edit",
+    "offer_from_available",
+    "offer_new",
+    "offer_send",
+    "quota_page",
 ]

@@ -26,15 +26,25 @@ def approval_list(request):
         d = form.cleaned_data
         try:
             work_id = _approval_work(request.actor, d["work"].strip())
-            approvals.record_approval(request.actor, work_id=work_id, territory=d["territory"], kind=d["kind"], status=d["status"],
-                                      number=d["number"], issued_on=d["issued_on"], platform=d["platform"] or None)
+            approvals.record_approval(
+                request.actor,
+                work_id=work_id,
+                territory=d["territory"],
+                kind=d["kind"],
+                status=d["status"],
+                number=d["number"],
+                issued_on=d["issued_on"],
+                platform=d["platform"] or None,
+            )
             messages.success(request, _("Approval recorded."))
             return redirect("web:exchange-approvals")
         except DomainError as exc:
             form.add_error(None, exc.message)
     lang = language()
-    rows = [{"approval": a, "title": catalog.display_title(a.work, lang)}
-            for a in selectors.approvals_of(request.actor).prefetch_related("work__localizations")]
+    rows = [
+        {"approval": a, "title": catalog.display_title(a.work, lang)}
+        for a in selectors.approvals_of(request.actor).prefetch_related("work__localizations")
+    ]
     return render(request, "web/exchange/approvals.html", {"form": form, "rows": rows, "statuses": ApprovalStatus.choices})
 
 
@@ -69,6 +79,8 @@ def quota_page(request):
         year = date.today().year
     territory = (request.GET.get("territory") or "").upper()[:2] or None
     counters = selectors.quota_counters(request.actor, territory=territory, year=year)
-    rows = [{"counter": c, "percent": min(100, int(float(c.used) * 100 / float(c.limit))) if c.used is not None and c.limit else 0}
-            for c in counters]
+    rows = [
+        {"counter": c, "percent": min(100, int(float(c.used) * 100 / float(c.limit))) if c.used is not None and c.limit else 0}
+        for c in counters
+    ]
     return render(request, "web/exchange/quotas.html", {"rows": rows, "year": year, "territory": territory or ""})

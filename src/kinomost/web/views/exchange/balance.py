@@ -17,7 +17,10 @@ from kinomost.web.views.exchange.presenters import balance_row, chart, other_par
 
 @member_required
 def balance_page(request):
-    form = BalanceForm(request.GET or None, initial={"a": request.actor.organisation.slug, "start": date(date.today().year, 1, 1), "end": date(date.today().year + 1, 1, 1)})
+    form = BalanceForm(
+        request.GET or None,
+        initial={"a": request.actor.organisation.slug, "start": date(date.today().year, 1, 1), "end": date(date.today().year + 1, 1, 1)},
+    )
     form.is_valid()
     d = getattr(form, "cleaned_data", {})
     scope = d.get("scope") or "organisation"
@@ -34,8 +37,12 @@ def balance_page(request):
             fmt = request.GET.get("format")
             if fmt in ("csv", "xlsx"):
                 return _export(result, fmt)
-            context.update(result=result, rows=[balance_row(r) for r in [*result.rows, result.total]],
-                           chart=chart(result), query=request.GET.urlencode())
+            context.update(
+                result=result,
+                rows=[balance_row(r) for r in [*result.rows, result.total]],
+                chart=chart(result),
+                query=request.GET.urlencode(),
+            )
     else:
         context["partners"] = _partners(request.actor)
     return render(request, "web/exchange/balance.html", context)

@@ -46,12 +46,21 @@ def exchange_home(request):
     state = request.GET.get("state") if request.GET.get("state") in DealState.values else None
     role = request.GET.get("role") if request.GET.get("role") in ("licensor", "licensee") else None
     org = request.actor.organisation_id
-    rows = [{"deal": d, "party": present.party_label(d.party_of(org)), "other": present.other_party(d, org)}
-            for d in selectors.deals_of(request.actor, state=state, role=role)[:200]]
-    return render(request, "web/exchange/home.html", {
-        "rows": rows, "offers": selectors.offers_of(request.actor)[:100], "state": state or "", "role": role or "",
-        "states": DealState.choices,
-    })
+    rows = [
+        {"deal": d, "party": present.party_label(d.party_of(org)), "other": present.other_party(d, org)}
+        for d in selectors.deals_of(request.actor, state=state, role=role)[:200]
+    ]
+    return render(
+        request,
+        "web/exchange/home.html",
+        {
+            "rows": rows,
+            "offers": selectors.offers_of(request.actor)[:100],
+            "state": state or "",
+            "role": role or "",
+            "states": DealState.choices,
+        },
+    )
 
 
 @member_required
@@ -60,9 +69,14 @@ def offer_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             works = resolve_works(form.work_refs(), request.actor.organisation)
-            offer = offers.create_offer(request.actor, name=form.cleaned_data["name"], proposal=form.proposal(works),
-                                        package_filter=form.package_filter(), message=form.cleaned_data["message"],
-                                        expires_on=form.cleaned_data["expires_on"])
+            offer = offers.create_offer(
+                request.actor,
+                name=form.cleaned_data["name"],
+                proposal=form.proposal(works),
+                package_filter=form.package_filter(),
+                message=form.cleaned_data["message"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
             return redirect("web:exchange-offer", offer_id=offer.pk)
         except InvalidInput as exc:
             add_problems(form, exc)
@@ -80,8 +94,14 @@ def offer_edit(request, offer_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             works = resolve_works(form.work_refs(), request.actor.organisation)
-            offers.revise_offer(request.actor, offer.pk, name=form.cleaned_data["name"], proposal=form.proposal(works),
-                                message=form.cleaned_data["message"], expires_on=form.cleaned_data["expires_on"])
+            offers.revise_offer(
+                request.actor,
+                offer.pk,
+                name=form.cleaned_data["name"],
+                proposal=form.proposal(works),
+                message=form.cleaned_data["message"],
+                expires_on=form.cleaned_data["expires_on"],
+            )
             messages.success(request, _("Offer saved."))
             return redirect("web:exchange-offer", offer_id=offer.pk)
         except InvalidInput as exc:
@@ -92,7 +112,7 @@ def offer_edit(request, offer_id: int):
 @require_POST
 @member_required
 def offer_from_available(request):
-    """"Find available" → a draft offer of the ticked works (or all found) on the same terms,
+    """ "Find available" → a draft offer of the ticked works (or all found) on the same terms,
     opened for editing: the licensing manager sets the money and sends it. A refusal shows the
     search form again with the reason (422), nothing created."""
     form = FindForm(request.POST)
@@ -101,20 +121,38 @@ def offer_from_available(request):
     d = form.cleaned_data
     works = [pk for pk in map(record_id, request.POST.getlist("works")) if pk is not None]
     if request.POST.get("all") == "yes":
-        works = avail.find_available(request.actor, d["territory"], d["media"], Period(d["start"], d["end"]), d["exclusive"],
-                                     [d["kind"]] if d["kind"] else None, d["languages"])
+        works = avail.find_available(
+            request.actor,
+            d["territory"],
+            d["media"],
+            Period(d["start"], d["end"]),
+            d["exclusive"],
+            [d["kind"]] if d["kind"] else None,
+            d["languages"],
+        )
     if not works:
         return _find_refused(request, form, _("Tick the works to offer."))
-    term = {"territories": [d["territory"].upper()], "media": [d["media"]], "start": d["start"].isoformat(),
-            "end": d["end"].isoformat() if d["end"] else None, "exclusive": d["exclusive"], "languages": d["languages"] or []}
+    term = {
+        "territories": [d["territory"].upper()],
+        "media": [d["media"]],
+        "start": d["start"].isoformat(),
+        "end": d["end"].isoformat() if d["end"] else None,
+        "exclusive": d["exclusive"],
+        "languages": d["languages"] or [],
+    }
     name = _("%(count)s works · %(territory)s · %(media)s · from %(start)s") % {
-        "count": len(works), "territory": d["territory"].upper(), "media": d["media"], "start": term["start"]}
+        "count": len(works),
+        "territory": d["territory"].upper(),
+        "media": d["media"],
+        "start": term["start"],
+    }
     try:
         offer = offers.create_offer(request.actor, name=name, proposal=ProposalInput(works=works, terms=[term]))
     except DomainError as exc:
         return _find_refused(request, form, exc.message)
-    messages.success(request, _("A draft offer of %(count)s works on the searched terms: set its name and money, then send it.")
-                     % {"count": len(works)})
+    messages.success(
+        request, _("A draft offer of %(count)s works on the searched terms: set its name and money, then send it.") % {"count": len(works)}
+    )
     return redirect("web:exchange-offer-edit", offer_id=offer.pk)
 
 
@@ -128,9 +166,15 @@ def offer_detail(request, offer_id: int):
     offer = selectors.offer_for(request.actor, offer_id)
     mine = offer.sender_id == request.actor.organisation_id
     works = list(catalog.with_localizations(Work.objects.filter(pk__in=offer.items.values("work_id"))).prefetch_related("ratings"))
-    context = {"offer": offer, "mine": mine, "works": present.work_cards(works), "terms": [present.term_text(t) for t in offer.terms],
-               "form": SendForm(), "money": present.money_of(offer, len(works)),
-               "deals": selectors.deals_of(request.actor).filter(offer=offer)}
+    context = {
+        "offer": offer,
+        "mine": mine,
+        "works": present.work_cards(works),
+        "terms": [present.term_text(t) for t in offer.terms],
+        "form": SendForm(),
+        "money": present.money_of(offer, len(works)),
+        "deals": selectors.deals_of(request.actor).filter(offer=offer),
+    }
     return render(request, "web/exchange/offer_detail.html", context)
 
 
@@ -161,7 +205,9 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
     why = present.why_blocked(deal, latest, works)
     cards = present.work_cards(
         list(catalog.with_localizations(Work.objects.filter(pk__in=[w.pk for w in works])).prefetch_related("ratings")),
-        availability={pk: not reasons for pk, reasons in why.items()}, why=why)
+        availability={pk: not reasons for pk, reasons in why.items()},
+        why=why,
+    )
     context = {
         "deal": deal,
         "party": present.party_label(deal.party_of(org)),
@@ -210,8 +256,14 @@ def _confirmation(request, deal_id: int, step: str, *, status: int = 200):
     if step not in SIGNATURES or step not in deals.steps_for(request.actor, deal):
         return redirect("web:exchange-deal", deal_id=deal.pk)
     latest = list(deal.versions.all())[-1]
-    context = {"deal": deal, "step": step, "label": present.STEP_LABELS[step], "lines": signing_sentences(deal, latest),
-               "quotas": quota_forecast(deal, latest, list(latest.works.all())), "today": date.today()}
+    context = {
+        "deal": deal,
+        "step": step,
+        "label": present.STEP_LABELS[step],
+        "lines": signing_sentences(deal, latest),
+        "quotas": quota_forecast(deal, latest, list(latest.works.all())),
+        "today": date.today(),
+    }
     return render(request, "web/exchange/confirm.html", context, status=status)
 
 

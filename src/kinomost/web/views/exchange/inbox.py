@@ -15,7 +15,10 @@ from kinomost.web.decorators import member_required
 @member_required
 def inbox_page(request):
     unread_only = request.GET.get("unread") == "1"
-    rows = [{"n": n, "read": read, "text": selectors.notification_text(n)} for n, read in selectors.inbox_page(request.actor, unread_only=unread_only)]
+    rows = [
+        {"n": n, "read": read, "text": selectors.notification_text(n)}
+        for n, read in selectors.inbox_page(request.actor, unread_only=unread_only)
+    ]
     return render(request, "web/exchange/inbox.html", {"rows": rows, "unread_only": unread_only})
 
 
