@@ -34,6 +34,8 @@ PUBLIC = {
     "api/v1/viewer/<org>/<platform>/signup": "a storefront's sign-up by email (names only the platform; the same answer for any address)",
     "api/v1/viewer/<org>/<platform>/device/code": "RFC 8628: a registered app asks for a code (names only the platform)",
     "api/v1/viewer/<org>/<platform>/device/token": "RFC 8628: tokens only for the holder of an approved device code (tests/cinema/test_device_flow.py)",
+    "playback/live": "nginx's auth_request: 204 or 403 for the session URL it is handed, a yes or no about a token its holder has already",
+    "tv/<slug:org>/<slug:slug>/": "the TV app's shell (names only the platform, as the sign-up page); all it shows comes through the viewer API's bearer tokens",
 }
 ADMIN_PREFIX = "admin/"  # Django admin: staff only, tested in test_pages
 
@@ -283,6 +285,17 @@ PRIVATE_CHECKS = {
         f"/hls/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8",
     ),
     "cinema/keys/<uuid:asset_id>/": lambda c, w: ("get", f"/cinema/keys/{_secret_asset(w).public_id}/"),
+    # A playback session's own URLs: signed to the session (forged here), and its token for beats and stop.
+    "hls/s/<uuid:session_id>/<str:token>/<int:expires>/<uuid:asset_id>/<path:path>": lambda c, w: (
+        "get",
+        f"/hls/s/00000000-0000-4000-8000-000000000000/forged/9999999999/{_secret_asset(w).public_id}/master.m3u8",
+    ),
+    "playback/<uuid:session_id>/heartbeat": lambda c, w: ("post", "/playback/00000000-0000-4000-8000-000000000000/heartbeat"),
+    "playback/<uuid:session_id>/stop": lambda c, w: ("post", "/playback/00000000-0000-4000-8000-000000000000/stop"),
+    "api/v1/cinema/platforms/<slug>/app-origins": lambda c, w: (
+        "put",
+        f"/api/v1/cinema/platforms/{_secret_asset(w).platform.slug}/app-origins",
+    ),
     # A storefront shows its catalogue only to its viewers: others are sent to sign in or offered an account.
     "watch/<slug:org>/<slug:slug>/": lambda c, w: ("get", _secret_storefront(w)),
     "watch/<slug:org>/<slug:slug>/search/": lambda c, w: ("get", _secret_storefront(w) + "search/?q=Zzyzx"),
