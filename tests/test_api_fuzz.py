@@ -69,6 +69,7 @@ def estate(org_a, org_b):
         # the viewer API: the platform above; an organisation's key is not a viewer's token, so its calls are 401
         "org": org_a.slug,
         "platform": "kino",
+        "slug": "kino",  # the platform again, as the cinema API names it
         "profile_id": 1,
         "session_id": "0f8fad5b-d9cb-469f-a165-70867728950e",
         "device_id": "0f8fad5b-d9cb-469f-a165-70867728950e",

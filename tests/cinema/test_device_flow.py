@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kinomost.cinema import device_flow
 from kinomost.cinema.app_models import DeviceAuthorization, RegisteredApp
-from kinomost.cinema.demo import TV_CLIENT_ID
+from kinomost.demo.cinema import TV_CLIENT_ID
 
 from .viewing import hold, make_platform, make_work, ready_asset, viewer_of
 

@@ -277,6 +277,7 @@ def _nginx_for_the_bucket(s3, tmp_path, moto_url: str):
     site = site.replace("https://kinomost_bucket/BUCKET/PREFIX/hls/", f"http://kinomost_bucket/{s3.bucket}/{PREFIX}/hls/")
     site = site.replace("s3.example.net:443", endpoint).replace("Host s3.example.net", f"Host {endpoint}")
     site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("change-me-to-KINOMOST_STREAM_SECRET", SECRET)
+    site = site.replace("/var/cache/nginx/kinomost-live", str(tmp_path / "live-cache"))  # the session liveness cache
     proc = start_nginx(tmp_path, site, port)
     return proc, f"http://127.0.0.1:{port}", SECRET
 

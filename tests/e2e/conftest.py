@@ -15,8 +15,11 @@ CHROMIUM = os.environ.get("KINOMOST_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API keeps an event loop running in this
+    thread while it is open, so a session-wide browser broke every later test on the same worker
+    that runs its own loop (asyncio.run, async_to_sync: the ASGI and health tests)."""
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium) to run browser tests")
     from playwright.sync_api import sync_playwright

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from kinomost.cinema import playback, services, viewers
-from kinomost.cinema.demo import register_tv_app
+from kinomost.demo.cinema import register_tv_app
 from kinomost.cinema.services import IngestRequest
 from kinomost.cinema.viewing_models import PlaybackSession
 from kinomost.cinema.worker import run_worker

@@ -7,7 +7,7 @@ import pytest
 
 from kinomost.rights import blocking
 from kinomost.rights.ledger import ContractInput, TermInput, record_holdback
-from tests.rights.conftest import give, hold, make_work, org_c  # noqa: F401  (fixture)
+from tests.factories import give, hold, make_work
 
 pytestmark = pytest.mark.django_db
 

@@ -44,7 +44,7 @@ DATE_FIELDS = _date_fields()
 
 def test_the_walk_finds_the_forms_people_fill_in():
     names = {n for n, _f in DATE_FIELDS}
-    assert "kinomost.web.views.exchange.OfferForm.start" in names
+    assert "kinomost.web.views.exchange.forms.OfferForm.start" in names
     assert "kinomost.rights.forms.TerminateForm.on" in names
     assert len(names) >= 10
 
