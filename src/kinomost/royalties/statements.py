@@ -112,10 +112,13 @@ class _Usage:
 def _usage(platform: Platform, period: StatementPeriod) -> list[_Usage]:
     """One aggregate grouped by (work, contract) only, with a SVOD sum per territory of the
     platform as a column: grouping by medium and territory as well made SQLite sort a wider key for
-    every session of the month (docs/royalties.md, "Speed"). Sessions in a territory the platform no
-    longer lists (counted in the same pass) send it to the general grouping instead."""
+    every session of the month (docs/royalties.md, "Benchmarks"). Sessions in a territory the platform
+    no longer lists (counted in the same pass), or a platform that lists none, take the general
+    grouping instead."""
     sessions = _qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform.pk), period, platform.qualifying_seconds)
     territories = sorted(set(platform.territories or []))
+    if not territories:
+        return _usage_by_territory(sessions)
     columns = {f"svod_{i}": Sum("seconds_watched", filter=Q(media="svod", territory=t)) for i, t in enumerate(territories)}
     rows = (
         sessions.values_list("work_id", "contract_id")
