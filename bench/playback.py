@@ -37,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load  # bench/ is not a package: from the path above
+import subscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "var" / "bench" / "playback-data"
@@ -143,18 +144,9 @@ def _redis_up() -> bool:
 def _fixture() -> dict:
     """A platform, a ready film, a subscribed viewer signed in (cookie, CSRF), and one playback
     session per client started the way the player starts it."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.middleware.csrf import _get_new_csrf_string
-    from django.test import Client
-    from django.utils import timezone
 
     from kinomost.catalog.services import WorkInput, save_work
     from kinomost.cinema import services
-    from kinomost.cinema.models import Asset, AssetStatus
-    from kinomost.cinema.viewers import sign_up
-    from kinomost.cinema.viewing_models import Subscription
     from kinomost.parties import services as parties
     from kinomost.parties.context import Actor
     from kinomost.parties.models import Role
@@ -175,24 +167,8 @@ def _fixture() -> dict:
         ledger.TermInput(works=[work], territories="RU", media=["svod"], start="2020-01-01", end=None),
         contract=ledger.ContractInput(reference="BENCH-ACQ"),
     )
-    Asset.objects.create(
-        organisation=org,
-        work=work,
-        platform=platform,
-        key=os.urandom(16),
-        iv=bytes(16),
-        status=AssetStatus.READY,
-        master_playlist="master.m3u8",
-        duration=5400.0,
-        ready_at=timezone.now(),
-        ladder=[480],
-    )
-    viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
-    Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
-    client = Client()
-    client.force_login(viewer.user)
-    csrf = _get_new_csrf_string()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    subscriber.ready_packages(org, platform, [work])
+    _viewer, client, cookie, csrf = subscriber.signed_in_subscriber(platform, PASSWORD)
     start_path = f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"
     sessions = []
     for _ in range(max(CLIENTS)):

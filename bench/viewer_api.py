@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import subscriber
 from delivery import Embedded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,18 +104,9 @@ def _environment() -> dict:
 
 def _storefront(count: int) -> dict:
     """A platform with `count` ready, licensed films and a subscribed viewer signed in both ways."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.middleware.csrf import _get_new_csrf_string
-    from django.test import Client
-    from django.utils import timezone
 
     from kinomost.catalog.services import WorkInput, save_work
     from kinomost.cinema import app_auth, services
-    from kinomost.cinema.models import Asset, AssetStatus
-    from kinomost.cinema.viewers import sign_up
-    from kinomost.cinema.viewing_models import Subscription
     from kinomost.parties import services as parties
     from kinomost.parties.context import Actor
     from kinomost.parties.models import Role
@@ -148,25 +140,8 @@ def _storefront(count: int) -> dict:
         ledger.TermInput(works=works, territories="RU", media=["svod", "tvod", "est"], start="2020-01-01"),
         contract=ledger.ContractInput(reference="BENCH-ACQ"),
     )
-    for work in works:
-        Asset.objects.create(
-            organisation=org,
-            work=work,
-            platform=platform,
-            key=os.urandom(16),
-            iv=bytes(16),
-            status=AssetStatus.READY,
-            master_playlist="master.m3u8",
-            duration=5400.0,
-            ready_at=timezone.now(),
-            ladder=[480],
-        )
-    viewer = sign_up(platform, email="viewer@bench.example", password=PASSWORD, country="RU")
-    Subscription.objects.create(viewer=viewer, active_until=timezone.now() + timedelta(days=30), provider="test", reference="bench")
-    browser = Client()
-    browser.force_login(viewer.user)
-    csrf = _get_new_csrf_string()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    subscriber.ready_packages(org, platform, works)
+    viewer, _client, cookie, csrf = subscriber.signed_in_subscriber(platform, PASSWORD)
     film = works[len(works) // 2].pk
     web, api = f"/watch/{org.slug}/{platform.slug}/", f"/api/v1/viewer/{org.slug}/{platform.slug}/"
     return {
