@@ -12,6 +12,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from kinomost.cinema import beats, front, live, playback, storefront
 from kinomost.cinema.delivery import HLSDelivery
@@ -228,6 +231,75 @@ def test_the_fold_caps_seconds_by_the_wall_clock_and_a_replayed_batch_changes_no
     again = PlaybackSession.objects.get(pk=started.session.pk)
     assert (again.seconds_watched, again.position, again.folded_through) == (session.seconds_watched, 45.0, 3_000)
     assert beats.fold([beats.Beat(9, str(uuid.uuid4()), 1, 1, t0)]) == 0  # an unknown session: dropped
+
+
+def test_a_batch_folded_after_newer_beats_still_counts_once(platform, film):
+    """A killed folder's batch is claimed by another folder after CLAIM_IDLE_MS, by when the
+    session's newer beats may be folded: its seconds still count, once (a watermark alone lost
+    them: 2 s of 14 in the topology test), and the newest beat keeps the position."""
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    t0 = started.session.last_heartbeat_at.timestamp()
+    sid = str(started.session.public_id)
+    older = [beats.Beat(k * 10**9, sid, 2.0 * k, 2.0, t0 + 2 * k) for k in (1, 2, 3)]
+    newer = [beats.Beat(k * 10**9, sid, 2.0 * k, 2.0, t0 + 2 * k) for k in (4, 5, 6, 7)]
+    assert beats.fold(newer) == 1  # the other node's folder, first
+    assert beats.fold(older) == 1  # the dead folder's batch, claimed late
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.seconds_watched == pytest.approx(14.0) and session.position == 14.0
+    assert session.first_beat_at.timestamp() == pytest.approx(t0 + 2) and session.last_heartbeat_at.timestamp() == pytest.approx(t0 + 14)
+    assert beats.fold(older) == 0 and beats.fold(newer) == 0 and beats.fold(older[1:] + newer[:1]) == 0  # replays: nothing
+    assert PlaybackSession.objects.get(pk=started.session.pk).seconds_watched == pytest.approx(14.0)
+
+
+def test_a_beat_older_than_the_remembered_window_is_taken_as_folded(platform, film):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    t0 = started.session.last_heartbeat_at.timestamp()
+    sid = str(started.session.public_id)
+    late_key = 10**9
+    now_key = late_key + (beats.REMEMBER_SECONDS + 60) * 10**9
+    assert beats.fold([beats.Beat(now_key, sid, 700.0, 15.0, t0 + 700)]) == 1
+    assert beats.fold([beats.Beat(late_key, sid, 1.0, 1.0, t0 + 1)]) == 0  # beyond the window: dropped, not added
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.seconds_watched == pytest.approx(15.0) and session.position == 700.0
+    assert [key for key, _ in session.recent_beats] == [now_key]  # what is remembered stays bounded
+
+
+@pytest.fixture
+def one_session(platform, film):
+    """One session for all the examples of a test (a viewer's stream limit caps new ones)."""
+    return _start(platform, viewer_of(platform), film).session
+
+
+@examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=12),
+    st.randoms(use_true_random=False),
+    st.integers(min_value=0, max_value=3),
+)
+def test_any_batching_order_and_replay_of_honest_beats_folds_to_the_same_session(one_session, batch_of, rng, replays):
+    """Honest beats (seconds no more than the time since the previous one), split into batches
+    folded in any order, with batches replayed: every second counted once, the newest position."""
+    session = one_session
+    PlaybackSession.objects.filter(pk=session.pk).update(
+        seconds_watched=0, position=0, folded_through=0, recent_beats=None, first_beat_at=None, last_heartbeat_at=session.started_at
+    )
+    t0 = session.started_at.timestamp()
+    sid = str(session.public_id)
+    sent = [beats.Beat((i + 1) * 10**9, sid, 3.0 * (i + 1), 3.0, t0 + 3 * (i + 1)) for i in range(len(batch_of))]
+    batches = [[b for b, n in zip(sent, batch_of, strict=True) if n == k] for k in range(5)]
+    batches = [b for b in batches if b]
+    order = batches + [rng.choice(batches) for _ in range(replays)]
+    rng.shuffle(order)
+    for batch in order:
+        beats.fold(batch)
+    session = PlaybackSession.objects.get(pk=session.pk)
+    assert session.seconds_watched == pytest.approx(3.0 * len(sent))
+    assert session.position == sent[-1].position and session.folded_through == sent[-1].key
+    assert session.first_beat_at.timestamp() == pytest.approx(sent[0].at) and session.last_heartbeat_at.timestamp() == pytest.approx(
+        sent[-1].at
+    )
 
 
 def test_with_redis_a_beat_is_one_xadd_and_liveness_is_read_from_redis(app, redis, platform, film, django_assert_num_queries):

@@ -15,11 +15,17 @@ beating every 15 s; instead:
   most one beat per session (players beat every 15 s); the next beat's seconds are capped by the
   wall clock, so the lost seconds are not counted twice either.
 
-The fold is idempotent: each beat has an increasing key (the stream entry id, or the process's
-microsecond clock), a session remembers the last key folded (`folded_through`), and a replayed
-batch changes nothing. It caps each beat's seconds at the wall-clock time since the previous beat
-plus HEARTBEAT_SLACK, so royalties cannot be inflated, and keeps per session the position, the
-seconds watched and the first and last beat.
+The fold is idempotent and order-free: each beat has an increasing key (the stream entry id, or
+the process's microsecond clock), and a session remembers the keys (and times) of the beats it
+folded in the last REMEMBER_SECONDS (`recent_beats`) besides the newest key (`folded_through`). A
+replayed batch changes nothing, and a batch folded late — one a killed folder had read but not
+acknowledged, claimed by another folder after CLAIM_IDLE_MS, while the session's newer beats were
+folded — still counts: a watermark alone would skip it (the seconds lost in the topology test of
+2026-12-03). A beat older than the remembered window is taken as folded (it can only come from a
+batch left pending for over REMEMBER_SECONDS; it is logged). The fold caps each beat's seconds at
+the wall-clock time since the beat before it in time (of those known when it is folded) plus
+HEARTBEAT_SLACK, so royalties cannot be inflated, and keeps per session the position of the newest
+beat, the seconds watched and the first and last beat.
 """
 
 from __future__ import annotations
@@ -44,6 +50,10 @@ STREAM_MAXLEN = 5_000_000  # ~20 min of a million viewers' beats: trimmed approx
 CLAIM_IDLE_MS = 30_000
 BATCH = 5_000
 HEARTBEAT_SLACK = 5.0  # seconds a beat may claim beyond the wall-clock time since the previous one
+# How long a session remembers the beats it folded: twenty claim delays, so a batch claimed from a
+# dead folder (after CLAIM_IDLE_MS) is always recognised. Keys count nanoseconds (see Beat.key).
+REMEMBER_SECONDS = 600
+_REMEMBER_KEYS = REMEMBER_SECONDS * 10**9
 
 
 def stream() -> str:
@@ -77,8 +87,7 @@ def record(session_id, position: float, seconds: float, now: float | None = None
 
 def fold(beats: list[Beat]) -> int:
     """Fold beats into their sessions, in one transaction; returns how many sessions changed.
-    Beats of unknown sessions are dropped; beats at or below a session's `folded_through` were
-    folded before and change nothing."""
+    Beats of unknown sessions are dropped; beats a session folded before change nothing."""
     from kinomost.cinema.viewing_models import PlaybackSession
 
     by_session: dict[str, list[Beat]] = {}
@@ -90,28 +99,50 @@ def fold(beats: list[Beat]) -> int:
     with transaction.atomic():
         sessions = PlaybackSession.objects.select_for_update().filter(public_id__in=list(by_session))
         for session in sessions:
-            if _fold_into(session, [b for b in by_session[str(session.public_id)] if b.key > session.folded_through]):
+            if _fold_into(session, by_session[str(session.public_id)]):
                 changed.append(session)
         PlaybackSession.objects.bulk_update(
-            changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through"]
+            changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through", "recent_beats"]
         )
     return len(changed)
 
 
 def _fold_into(session, beats: list[Beat]) -> bool:
-    if not beats:
+    """Add the beats the session has not folded yet (`beats` sorted by key)."""
+    recent = [(int(key), float(at)) for key, at in (session.recent_beats or [])]
+    known = {key for key, _ in recent}
+    horizon = session.folded_through - _REMEMBER_KEYS
+    fresh = [b for b in beats if b.key not in known and b.key > horizon]
+    if len(fresh) < len([b for b in beats if b.key not in known]):
+        log.warning("session %s: beats older than %s s arrived; taken as folded", session.public_id, REMEMBER_SECONDS)
+    if not fresh:
         return False
-    previous = session.last_heartbeat_at.timestamp()
+    # Each beat's seconds are capped by the wall clock since the beat before it in time: the
+    # remembered beats, the session's start (or last beat, for a session folded before it
+    # remembered its beats), and the fresh beats themselves.
+    times = sorted([at for _, at in recent] or [session.last_heartbeat_at.timestamp()])
     added = 0.0
-    for beat in beats:
+    for beat in sorted(fresh, key=lambda b: (b.at, b.key)):
+        earlier = [at for at in times if at <= beat.at]
+        previous = earlier[-1] if earlier else session.started_at.timestamp()
         added += max(0.0, min(beat.seconds, max(0.0, beat.at - previous) + HEARTBEAT_SLACK))
-        previous = max(previous, beat.at)
+        times.append(beat.at)
+        times.sort()
     session.seconds_watched += added
-    if session.ended_at is None:  # a stop's position is newer than any beat folded after it
-        session.position = beats[-1].position
-    session.first_beat_at = session.first_beat_at or _when(beats[0].at)
-    session.last_heartbeat_at = _when(previous)
-    session.folded_through = beats[-1].key
+    newest = max(fresh, key=lambda b: b.key)
+    if newest.key > session.folded_through:
+        if session.ended_at is None:  # a stop's position is newer than any beat folded after it
+            session.position = newest.position
+        session.folded_through = newest.key
+    first = min(b.at for b in fresh)
+    if session.first_beat_at is None or first < session.first_beat_at.timestamp():
+        session.first_beat_at = _when(first)
+    last = max(b.at for b in fresh)
+    if last > session.last_heartbeat_at.timestamp():
+        session.last_heartbeat_at = _when(last)
+    keep_from = session.folded_through - _REMEMBER_KEYS
+    remembered = sorted(recent + [(b.key, b.at) for b in fresh])
+    session.recent_beats = [[key, at] for key, at in remembered if key > keep_from]
     return True
 
 

@@ -121,6 +121,9 @@ class PlaybackSession(models.Model):
     folded_through = models.BigIntegerField(
         default=0, db_default=0
     )  # a database default too: bulk loaders (bench/royalties.py) insert rows by hand
+    # [key, unix time] of the beats folded in the last beats.REMEMBER_SECONDS, so a batch folded
+    # late (claimed from a dead folder) is told from one folded before. Null until the first fold.
+    recent_beats = models.JSONField(null=True, blank=True)
     # The licence it plays under (rights.licensed.licence_of at start): an episode played under a
     # series grant names that grant. Royalty statements read viewing by contract.
     contract = models.ForeignKey("rights.Contract", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
