@@ -20,6 +20,7 @@ from kinomost.cinema import beats, front, live, playback, storefront
 from kinomost.cinema.delivery import HLSDelivery
 from kinomost.cinema.viewing_models import PlaybackSession
 
+from .servers import free_port
 from .viewing import (
     hold,
     main_profile,
@@ -316,6 +317,59 @@ def test_with_redis_a_beat_is_one_xadd_and_liveness_is_read_from_redis(app, redi
     assert redis.get(f"{redis_prefix()}live:{started.session.public_id}") == b"ended"
     live.forget()
     assert beat(app, started)[0] == 409
+
+
+def test_with_redis_beats_arriving_together_share_a_round_trip_and_each_is_recorded(app, redis, platform, film, monkeypatch):
+    """Fifty beats at once on one event loop: each answered 200 only once its entry is in the
+    stream, in fewer round trips than beats (group commit)."""
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    path = f"/playback/{started.session.public_id}/heartbeat"
+    headers = [(b"authorization", f"Bearer {started.playback_token}".encode()), (b"content-type", b"application/json")]
+    statuses = []
+
+    async def one(position):
+        sent = []
+
+        async def receive():
+            return {"type": "http.request", "body": json.dumps({"position": position, "seconds": 1}).encode(), "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        await app({"type": "http", "method": "POST", "path": path, "headers": headers}, receive, send)
+        statuses.append(sent[0]["status"])
+
+    import redis.asyncio.client as aioredis_client
+
+    round_trips = []
+    execute = aioredis_client.Pipeline.execute
+
+    async def counted(self, *args, **kwargs):
+        round_trips.append(len(self))
+        return await execute(self, *args, **kwargs)
+
+    monkeypatch.setattr(aioredis_client.Pipeline, "execute", counted)
+
+    async def all_at_once():
+        await asyncio.gather(*(one(p) for p in range(50)))
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, all_at_once()).result()
+    assert statuses == [200] * 50 and redis.xlen(beats.stream()) == 50
+    assert sum(round_trips) == 50 and len(round_trips) < 50
+    beats.drain()
+    assert PlaybackSession.objects.get(pk=started.session.pk).position == 49
+
+
+def test_with_redis_away_a_heartbeat_is_refused_with_503_not_lost_silently(app, redis, platform, film, settings):
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    live.forget()
+    assert beat(app, started)[0] == 200
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/2"  # Redis went away; liveness is still remembered
+    status, _, body = beat(app, started)
+    assert status == 503 and json.loads(body)["error"] == "unavailable"
 
 
 def test_with_redis_a_batch_left_by_a_dead_folder_is_claimed_and_folded_once(redis, platform, film, monkeypatch):

@@ -15,7 +15,9 @@ The heartbeat's token is the session's playback token (`tokens.playback_token`, 
 set headers). It checks the token's signature for that session (403 otherwise: a forged token, or
 another session's — so another viewer's session cannot be driven), that the session is live
 (409 once stopped, revoked or lapsed), and the numbers (400); then makes its one write
-(`beats.record`: an XADD to Redis, or the process's buffer). Never the main database.
+(`beats.record_async`: an XADD to Redis, pipelined with the beats other requests are making at
+the same moment, or the process's buffer) and answers once it is made (503 if Redis cannot take
+it: the player sends it again). Never the main database.
 
 The same rules answer through Django (`beat_answer`, called by views_stream.session_heartbeat)
 for servers without this wrapper and for the test client. `POST /playback/<session>/stop` is a
@@ -37,8 +39,36 @@ MAX_BODY = 4096
 MAX_POSITION, MAX_SECONDS = 10**7, 10**5
 
 
+_ENDED = 409, {"error": "ended", "detail": "This playback has ended: start it again."}
+_UNAVAILABLE = 503, {"error": "unavailable", "detail": "The heartbeat could not be recorded: send it again."}
+
+
 def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
     """The heartbeat rules, for both paths: (status, JSON answer)."""
+    checked = check_beat(session_id, authorization, body)
+    if isinstance(checked, tuple):
+        return checked
+    if not is_live(session_id):
+        return _ENDED
+    try:
+        beats.record(session_id, *checked.numbers)
+    except beats.NotRecorded:
+        return _UNAVAILABLE
+    return 200, {"ok": True, "expires": checked.expires}
+
+
+class CheckedBeat:
+    """A heartbeat that passed its checks, but for liveness: its numbers and the session's end."""
+
+    __slots__ = ("numbers", "expires")
+
+    def __init__(self, numbers: tuple[float, float], expires: int):
+        self.numbers, self.expires = numbers, expires
+
+
+def check_beat(session_id: str, authorization: str | None, body: bytes) -> CheckedBeat | tuple[int, dict]:
+    """The body, the token (for this session) and the numbers, in that order; a refusal is
+    (status, answer)."""
     fields = parse_body(body)
     if fields is None:
         return 400, {"error": "invalid", "detail": 'The body is a JSON object: {"position": seconds, "seconds": seconds}.'}
@@ -49,10 +79,7 @@ def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live
     numbers = _numbers(fields)
     if numbers is None:
         return 400, {"error": "invalid", "detail": "position and seconds are numbers of seconds (0 or more)."}
-    if not is_live(session_id):
-        return 409, {"error": "ended", "detail": "This playback has ended: start it again."}
-    beats.record(session_id, *numbers)
-    return 200, {"ok": True, "expires": expires}
+    return CheckedBeat(numbers, expires)
 
 
 def bearer(authorization: str | None) -> str | None:
@@ -133,14 +160,18 @@ class PlaybackFront:
 
 
 async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
-    """`beat_answer` with the liveness asked without blocking on the database (Redis inline)."""
-    fields = parse_body(body)
-    token = bearer(authorization) or (fields or {}).get("token")
-    if fields is not None and isinstance(token, str) and tokens.check_playback_token(session_id, token) is not None:
-        alive = await live.is_live_async(session_id)
-    else:
-        alive = False  # beat_answer refuses before it asks
-    return beat_answer(session_id, authorization, body, is_live=lambda _sid: alive)
+    """The same rules without blocking the event loop: liveness from Redis (or the database in
+    Django's thread), and the beat's XADD group-committed with the other requests' beats."""
+    checked = check_beat(session_id, authorization, body)
+    if isinstance(checked, tuple):
+        return checked
+    if not await live.is_live_async(session_id):
+        return _ENDED
+    try:
+        await beats.record_async(session_id, *checked.numbers)
+    except beats.NotRecorded:
+        return _UNAVAILABLE
+    return 200, {"ok": True, "expires": checked.expires}
 
 
 async def _async_stream_live(original_uri: str | None) -> bool:

@@ -18,6 +18,7 @@ only inside a playback session.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import time
@@ -97,8 +98,7 @@ def is_valid_session(session_id, token: str, expires: int, public_id, now: float
 
 
 def _playback_mac(session_id, expires: int) -> str:
-    secret = hmac.new(settings.SECRET_KEY.encode(), b"kinomost.cinema.playback-token", hashlib.sha256).digest()
-    mac = hmac.new(secret, f"playback/{session_id}/{int(expires)}".encode(), hashlib.sha256).digest()[:18]
+    mac = hmac.new(_playback_secret(settings.SECRET_KEY), f"playback/{session_id}/{int(expires)}".encode(), hashlib.sha256).digest()[:18]
     return base64.urlsafe_b64encode(mac).decode()
 
 
@@ -116,3 +116,9 @@ def check_playback_token(session_id, token: str, now: float | None = None) -> in
     if int(expires) < (now if now is not None else time.time()):
         return None
     return int(expires) if hmac.compare_digest(mac.encode(), _playback_mac(session_id, int(expires)).encode()) else None
+
+
+@functools.lru_cache(maxsize=4)
+def _playback_secret(secret_key: str) -> bytes:
+    """The playback tokens' key, derived from the site's secret once (a heartbeat checks one)."""
+    return hmac.new(secret_key.encode(), b"kinomost.cinema.playback-token", hashlib.sha256).digest()
