@@ -64,6 +64,7 @@ class Entitlement:
     media: str | None
     rental: Rental | None = None
     owned: bool = False
+    paid_until: datetime | None = None  # svod: the end of the subscription's paid period
 
 
 def title_playable(viewing: storefront.Viewing, work_id: int) -> storefront.Playable | None:
@@ -85,8 +86,15 @@ def entitlement(viewer: Viewer, found: storefront.Playable, now: datetime | None
     now = now or timezone.now()
     if found.media & storefront.FREE_MEDIA:
         return Entitlement(sorted(found.media & storefront.FREE_MEDIA)[0])
-    if "svod" in found.media and Subscription.objects.filter(viewer=viewer, active_until__gt=now).exists():
-        return Entitlement("svod")
+    if "svod" in found.media:
+        paid_until = (
+            Subscription.objects.filter(viewer=viewer, active_until__gt=now)
+            .order_by("-active_until")
+            .values_list("active_until", flat=True)
+            .first()
+        )
+        if paid_until is not None:
+            return Entitlement("svod", paid_until=paid_until)
     titles = {found.work_id, found.top_id}
     if "est" in found.media and Purchase.objects.filter(viewer=viewer, work_id__in=titles).exists():
         return Entitlement("est", owned=True)
@@ -148,7 +156,7 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
         displaced = _make_room(viewer, now)
         if entitled.rental is not None:
             _start_rental_clock(entitled.rental, now)
-        hard_end = _hard_end(viewer, media, entitled.rental, now)
+        hard_end = _hard_end(entitled, now)
         contract_id, term_id = licensed.licence_of(viewer.platform.organisation_id, work_id, viewing.territory, media, viewing.on) or (
             None,
             None,
@@ -178,20 +186,20 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
     live.ended(displaced)
     live.opened(session.public_id, hard_end)
     beats.ensure_folder()  # this process folds beats and rechecks licences from now on
-    master = Asset.objects.only("master_playlist").get(pk=found.asset_id).master_playlist
+    master = found.master_playlist or Asset.objects.only("master_playlist").get(pk=found.asset_id).master_playlist
     base = tokens.session_base(session.public_id, found.asset_public_id, hard_end)
     return Started(session, base + master.lstrip("/"), hard_end, session.position, tokens.playback_token(session.public_id, hard_end))
 
 
-def _hard_end(viewer: Viewer, media: str, rental: Rental | None, now: datetime) -> int:
+def _hard_end(entitled: Entitlement, now: datetime) -> int:
     """When the session's URLs stop at the latest: CINEMA_SESSION_HOURS from now, or sooner when
     the entitlement is known to end (a rental's window, the subscription's paid period)."""
     ends = [now + timedelta(hours=settings.CINEMA_SESSION_HOURS)]
-    if rental is not None:
-        rental.refresh_from_db(fields=["expires_at"])
-        ends.append(rental.expires_at or ends[0])
-    if media == "svod":
-        ends.extend(Subscription.objects.filter(viewer=viewer).values_list("active_until", flat=True))
+    if entitled.rental is not None:
+        entitled.rental.refresh_from_db(fields=["expires_at"])
+        ends.append(entitled.rental.expires_at or ends[0])
+    if entitled.paid_until is not None:
+        ends.append(entitled.paid_until)
     return int(min(ends).timestamp())
 
 

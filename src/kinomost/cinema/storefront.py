@@ -52,6 +52,7 @@ class Playable:
     asset_public_id: str
     media: frozenset[str]  # the platform's media it is licensed and cleared for
     minimum_age: int | None
+    master_playlist: str = ""  # the asset's master playlist, in its package (read with the row)
 
 
 def viewing_territory(account_country: str, client_ip: str | None) -> str:
@@ -138,12 +139,15 @@ def _playable(viewing: Viewing, which: Q | None) -> dict[int, Playable]:
         rows = rows.filter(which)
     media: dict[int, set[str]] = {}
     first: dict[int, tuple] = {}
-    for work_id, top_id, asset_id, public_id, medium, age in rows.values_list(
-        "work_id", "top_id", "asset_id", "asset__public_id", "media", "minimum_age"
+    for work_id, top_id, asset_id, public_id, master, medium, age in rows.values_list(
+        "work_id", "top_id", "asset_id", "asset__public_id", "asset__master_playlist", "media", "minimum_age"
     ).order_by("work_id", "media"):
         media.setdefault(work_id, set()).add(medium)
-        first.setdefault(work_id, (top_id, asset_id, str(public_id), age))
-    return {wid: Playable(wid, top, asset, public, frozenset(media[wid]), age) for wid, (top, asset, public, age) in first.items()}
+        first.setdefault(work_id, (top_id, asset_id, str(public_id), age, master or ""))
+    return {
+        wid: Playable(wid, top, asset, public, frozenset(media[wid]), age, master)
+        for wid, (top, asset, public, age, master) in first.items()
+    }
 
 
 # --- what the pages show: rows, search, a title -------------------------------------------------

@@ -80,6 +80,7 @@ def viewer_page(view=None, *, browsable: bool = False):
         viewer = Viewer.objects.filter(user=request.user, platform=platform).select_related("platform__organisation").first()
         if viewer is None:
             return _join(request, platform)
+        viewer.user = request.user  # the same person: the audit log and pages need not read them again
         return _answer(request, view, Here(request, platform, viewer), *args, **kwargs)
 
     return wrapper
