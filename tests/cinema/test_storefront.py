@@ -1,5 +1,7 @@
 """The storefront is computed from the ledger, the approvals, the assets and the profile."""
 
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
@@ -71,6 +73,45 @@ def test_a_terminated_holding_disappears_at_once(platform, org_a):
     assert _sees(platform) == {"film"}
     ledger.terminate(org_a, term.contract, timezone.localdate())
     assert _sees(platform) == set()
+
+
+def test_a_holdback_binding_the_platforms_organisation_hides_the_title_for_its_window(platform, org_a, org_b):
+    """A holdback is the organisation's promise not to exploit these cells in a window (for a
+    series, its episodes too): no viewer plays it then, and it is back when the window ends."""
+    from datetime import timedelta
+
+    from kinomost.rights.licensed import licence_of, licensed_windows
+
+    today = timezone.localdate()
+    film = make_work(org_a, "film", ratings=[("RU", "MKRF", "0+")])
+    make_work(org_a, "show", kind="series", ratings=[("RU", "MKRF", "0+")])
+    make_work(org_a, "show-s1", kind="season", parent_ref="show", number=1)
+    episode = make_work(org_a, "show-s1e1", kind="episode", parent_ref="show-s1", number=1)
+    hold(org_a, [film, episode.parent.parent], media=["svod"])
+    for work in (film, episode):
+        ready_asset(org_a, work, platform)
+    assert _sees(platform) == {"film", "show"}
+
+    window = ledger.TermInput(
+        works=[episode.parent.parent],
+        territories="RU",
+        media=["svod"],
+        start=str(today - timedelta(days=1)),
+        end=str(today + timedelta(days=30)),
+    )
+    ledger.record_holdback(org_a, window, contract=ledger.ContractInput(reference="HB-SHOW"), beneficiary=org_b)
+    assert _sees(platform) == {"film"}  # the series and its episode are held back today
+    assert not is_licensed(org_a, episode, "RU", "svod", today) and licence_of(org_a, episode, "RU", "svod", today) is None
+    assert licensed_media(org_a, "RU", ["svod"], today, works=[film, episode]) == {film.pk: {"svod"}}
+    assert episode.pk not in licensed_media(org_a, "RU", ["svod"], today)
+    windows = licensed_windows(org_a, ["RU"], ["svod"], [episode])[episode.pk][("RU", "svod")]
+    assert [(p.start, p.end) for p in windows] == [(date(2026, 1, 1), today - timedelta(days=1)), (today + timedelta(days=30), None)]
+    assert is_licensed(org_a, episode, "RU", "svod", today + timedelta(days=30))  # back when the holdback ends
+
+    later = ledger.TermInput(works=[film], territories="RU", media=["svod"], start=str(today + timedelta(days=5)), end=None)
+    ledger.record_holdback(org_a, later, contract=ledger.ContractInput(reference="HB-FILM"), beneficiary=org_b)
+    assert _sees(platform) == {"film"}  # a holdback from a later day does not hide it today
+    assert not is_licensed(org_a, film, "RU", "svod", today + timedelta(days=5))
 
 
 def test_a_required_approval_must_exist(platform, org_a):

@@ -6,7 +6,9 @@ A storefront asks it for every work it has a package of, so this reads the organ
 holdings and received grants for one country and some media in one query (per chunk of works),
 rights on a series or season counting for its seasons and episodes (granting a series grants its
 episodes; the family comes from `catalog.selectors.lineage`/`descendants`). Terminations count:
-every read is of `effective_end`.
+every read is of `effective_end`. Holdbacks count too: a holdback binding the organisation (its
+promise not to exploit these cells in a window, `ledger.record_holdback`), on the work or its
+season or series, takes those days out of what it may exploit — read in the same statement.
 """
 
 from __future__ import annotations
@@ -42,20 +44,43 @@ def licensed_within(organisation, territory: str, media_leaves, window: Period, 
     if not leaves:
         return {}
     country = territories.normalise_country(territory)
-    if works is None:
+    if works is None:  # the candidates: licensed directly, and their seasons and episodes
         found = _licensed_rows(org_id, country, leaves, window, None)
         _inherit_down(found)
-        return dict(found)
+        works = list(found)
     ids = [getattr(w, "pk", w) for w in works]
     result: dict[int, set[str]] = {}
     for start in range(0, len(ids), _CHUNK):
         family = lineage(ids[start : start + _CHUNK])
-        held = _licensed_rows(org_id, country, leaves, window, {a for chain in family.values() for a in chain})
+        licences, held_back = _cells(org_id, country, leaves, window, {a for chain in family.values() for a in chain})
         for wid, chain in family.items():
-            media = set().union(*(held.get(a, set()) for a in chain))
+            media = {leaf for leaf in leaves if _exploitable(chain, leaf, window, licences, held_back)}
             if media:
                 result[wid] = media
     return result
+
+
+def _cells(org_id: int, country: str, leaves: list[str], window: Period, work_ids):
+    """(licences, holdbacks): work id → leaf → the periods of its licences (holdings, received
+    grants) and of the holdbacks binding the organisation, meeting `window` — one statement."""
+    licences: dict = defaultdict(lambda: defaultdict(list))
+    held_back: dict = defaultdict(lambda: defaultdict(list))
+    for work_id, leaf, begin, end, kind, *_ in _licence_atoms(org_id, country, leaves, window, work_ids, with_holdbacks=True):
+        (held_back if kind == AtomKind.HOLDBACK else licences)[work_id][leaf].append(_period(begin, end))
+    return licences, held_back
+
+
+def _exploitable(chain, leaf: str, window: Period, licences: dict, held_back: dict) -> bool:
+    """Some day of `window` licensed for `leaf` on the work or its family, and not held back."""
+    licensed = [p for a in chain for p in licences.get(a, {}).get(leaf, ())]
+    if not licensed:
+        return False
+    blocked = [p for a in chain for p in held_back.get(a, {}).get(leaf, ())]
+    return bool(periods.difference(periods.intersection(licensed, [window]), blocked))
+
+
+def _period(begin: date, end: date) -> Period:
+    return Period(begin, None if end == OPEN_END else end)
 
 
 def licensed_work_ids(organisation, territory: str, media_leaves, on_date: date, works: Iterable | None = None) -> set[int]:
@@ -73,11 +98,14 @@ def _day(on_date: date) -> Period:
     return Period(on_date, on_date + timedelta(days=1))
 
 
-def _licence_atoms(org_id: int, country: str, leaves: list[str], window: Period, work_ids):
-    """The organisation's holdings and received grants meeting `window`, with the dates checked
-    again in Python: SQLite 3.40 can return rows outside `start < end-of-window` for
-    `media IN (...)` over the (territory, media, start, ...) index (see docs/rights.md)."""
-    atoms = _licensing_atoms(org_id).filter(territory=country, media__in=leaves, start__lt=window.hi, effective_end__gt=window.lo)
+def _licence_atoms(org_id: int, country: str, leaves: list[str], window: Period, work_ids, with_holdbacks: bool = False):
+    """The organisation's holdings and received grants (and, `with_holdbacks`, the holdbacks
+    binding it) meeting `window`, with the dates checked again in Python: SQLite 3.40 can return
+    rows outside `start < end-of-window` for `media IN (...)` over the (territory, media, start,
+    ...) index (see docs/rights.md)."""
+    atoms = (_position_atoms if with_holdbacks else _licensing_atoms)(org_id).filter(
+        territory=country, media__in=leaves, start__lt=window.hi, effective_end__gt=window.lo
+    )
     if work_ids is not None:
         atoms = atoms.filter(work_id__in=list(work_ids))
     for row in atoms.values_list("work_id", "media", "start", "effective_end", "kind", "contract_id", "term_id"):
@@ -88,7 +116,8 @@ def _licence_atoms(org_id: int, country: str, leaves: list[str], window: Period,
 def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, dict[tuple[str, str], list[Period]]]:
     """work id → (country, media leaf) → the disjoint windows in which the organisation may
     exploit it: `licensed_media` for every day at once (the same atoms: its holdings and received
-    grants, on the work or its season or series, to their effective end). What the cinema's
+    grants, on the work or its season or series, to their effective end, less the days a holdback
+    binding it covers). What the cinema's
     visibility set stores, so that a day passing needs no update."""
     org_id = getattr(organisation, "pk", organisation)
     leaves, countries = list(media_leaves), list(countries)
@@ -99,27 +128,40 @@ def licensed_windows(organisation, countries, media_leaves, works) -> dict[int, 
     for start in range(0, len(ids), _CHUNK):
         family = lineage(ids[start : start + _CHUNK])
         held: dict[int, dict[tuple[str, str], list[Period]]] = defaultdict(lambda: defaultdict(list))
+        held_back: dict[int, dict[tuple[str, str], list[Period]]] = defaultdict(lambda: defaultdict(list))
         wanted = {a for chain in family.values() for a in chain}
-        rows = _licensing_atoms(org_id).filter(territory__in=countries, media__in=leaves, effective_end__gt=F("start"))
+        rows = _position_atoms(org_id).filter(territory__in=countries, media__in=leaves, effective_end__gt=F("start"))
         for first in range(0, len(wanted), _CHUNK):
             chunk = list(wanted)[first : first + _CHUNK]
-            for work_id, country, leaf, begin, end in rows.filter(work_id__in=chunk).values_list(
-                "work_id", "territory", "media", "start", "effective_end"
+            for work_id, country, leaf, begin, end, kind in rows.filter(work_id__in=chunk).values_list(
+                "work_id", "territory", "media", "start", "effective_end", "kind"
             ):
-                held[work_id][(country, leaf)].append(Period(begin, None if end == OPEN_END else end))
+                (held_back if kind == AtomKind.HOLDBACK else held)[work_id][(country, leaf)].append(_period(begin, end))
         for wid, chain in family.items():
             cells: dict[tuple[str, str], list[Period]] = defaultdict(list)
+            blocked: dict[tuple[str, str], list[Period]] = defaultdict(list)
             for ancestor in chain:
                 for cell, windows in held.get(ancestor, {}).items():
                     cells[cell] += windows
-            if cells:
-                result[wid] = {cell: periods.union(windows) for cell, windows in cells.items()}
+                for cell, windows in held_back.get(ancestor, {}).items():
+                    blocked[cell] += windows
+            free = {cell: periods.difference(windows, blocked.get(cell, ())) for cell, windows in cells.items()}
+            free = {cell: windows for cell, windows in free.items() if windows}
+            if free:
+                result[wid] = free
     return result
 
 
 def _licensing_atoms(org_id: int):
     """The atoms that let an organisation exploit a work: its holdings and the grants it received."""
     return RightAtom.objects.filter(Q(kind=AtomKind.HOLDING, holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id))
+
+
+def _position_atoms(org_id: int):
+    """Those, and the holdbacks binding the organisation (a holdback's holder is the bound one)."""
+    return RightAtom.objects.filter(
+        Q(kind__in=[AtomKind.HOLDING, AtomKind.HOLDBACK], holder_id=org_id) | Q(kind=AtomKind.GRANT, licensee_id=org_id)
+    )
 
 
 def _licensed_rows(org_id: int, country: str, leaves: list[str], window: Period, work_ids: set[int] | None) -> dict[int, set[str]]:
@@ -151,7 +193,9 @@ def licence_of(organisation, work, territory: str, media: str, on_date: date) ->
     chain = lineage([work_id]).get(work_id, ())
     if not chain:
         return None
-    found = list(_licence_atoms(org_id, territories.normalise_country(territory), [media], _day(on_date), chain))
+    found = list(_licence_atoms(org_id, territories.normalise_country(territory), [media], _day(on_date), chain, with_holdbacks=True))
+    if any(row[4] == AtomKind.HOLDBACK for row in found):
+        return None  # held back that day: the storefront does not show it either
     if not found:
         return None
     best = min(found, key=lambda r: (chain.index(r[0]), r[4] != AtomKind.GRANT, -r[2].toordinal()))
