@@ -171,6 +171,13 @@ def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
+def titled_works(work_ids) -> QuerySet[Work]:
+    """The works with these ids (a list, a set or a subquery of ids), their titles and synopses
+    prefetched: what a page needs to name works in the reader's language (`display_title`)
+    without a query per work."""
+    return with_localizations(Work.objects.filter(pk__in=work_ids))
+
+
 def children_of(work: Work) -> QuerySet[Work]:
     return with_localizations(work.children.order_by("number", "id"))
 

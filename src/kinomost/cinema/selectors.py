@@ -26,6 +26,12 @@ def platforms_of(actor) -> QuerySet[Platform]:
     return Platform.objects.filter(organisation_id=actor.organisation_id)
 
 
+def storefronts(limit: int) -> list[Platform]:
+    """Every platform's storefront by name, with its operator: the signed-out start page points a
+    visitor to them (each storefront is public, so no actor is asked)."""
+    return list(Platform.objects.select_related("organisation").order_by("name")[:limit])
+
+
 def platform_for(actor, slug: str) -> Platform:
     platform = platforms_of(actor).filter(slug=slug).first()
     if platform is None:
