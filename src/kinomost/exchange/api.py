@@ -15,8 +15,7 @@ from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import money
 from kinomost.core.languages import reader_language
 from kinomost.exchange import approvals, deals, exports, notifications, offers, quota_usage, selectors, steps
-# named for what they are: the views below are called balance, clearance and inbox
-from kinomost.exchange import balance as balance_reads
+from kinomost.exchange import balance as balance_reads  # (the views below are called balance, clearance, inbox)
 from kinomost.exchange import clearance as clearance_reads
 from kinomost.exchange import inbox as inbox_reads
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput

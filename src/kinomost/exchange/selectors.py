@@ -64,4 +64,3 @@ def offer_for(actor, offer_id: int) -> Offer:
     if offer is None:
         raise NotFound(_("No such offer."))
     return offer
-

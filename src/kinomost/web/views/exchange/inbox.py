@@ -16,8 +16,7 @@ from kinomost.web.decorators import member_required
 def inbox_page(request):
     unread_only = request.GET.get("unread") == "1"
     rows = [
-        {"n": n, "read": read, "text": inbox.notification_text(n)}
-        for n, read in inbox.inbox_page(request.actor, unread_only=unread_only)
+        {"n": n, "read": read, "text": inbox.notification_text(n)} for n, read in inbox.inbox_page(request.actor, unread_only=unread_only)
     ]
     return render(request, "web/exchange/inbox.html", {"rows": rows, "unread_only": unread_only})
 
