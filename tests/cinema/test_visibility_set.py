@@ -2,7 +2,7 @@
 services users call (grants, holdings, holdbacks, terminations, approvals granted and revoked,
 packages ready and removed, ratings), the incrementally kept set equals a rebuild from scratch,
 and on every day it says exactly what the per-day rules (`rights.licensed.licensed_media`,
-`exchange.selectors.is_cleared`, a ready package, the age) say. Each example runs in a
+`exchange.clearance.is_cleared`, a ready package, the age) say. Each example runs in a
 savepoint that is rolled back."""
 
 from datetime import date, timedelta
@@ -20,7 +20,7 @@ from kinomost.cinema.models import Asset
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork
 from kinomost.exchange import approvals
 from kinomost.exchange.models import ApprovalStatus
-from kinomost.exchange.selectors import is_cleared
+from kinomost.exchange.clearance import is_cleared
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Role
 from kinomost.rights import ledger

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kinomost.core.errors import InvalidInput
-from kinomost.core.periods import Period, covers, difference, gaps, intersection, union
+from kinomost.core.periods import Period, covers, cut_short, difference, gaps, intersection, union
 
 ORIGIN = date(2027, 1, 1)
 SPAN = 60  # days of the universe the properties are checked over; open ends reach past it
@@ -63,3 +63,23 @@ def test_half_open_windows_that_touch_do_not_overlap():
 def test_a_window_must_end_after_it_starts():
     with pytest.raises(InvalidInput, match="must end after it starts"):
         Period(date(2027, 1, 1), date(2027, 1, 1))
+
+
+def test_a_window_cut_short_ends_at_the_earlier_end_never_before_its_start():
+    start, end = date(2027, 1, 1), date(2028, 1, 1)
+    assert cut_short(start, end, None) == end  # not terminated
+    assert cut_short(start, None, None) is None  # open and uncut
+    assert cut_short(start, end, date(2027, 6, 1)) == date(2027, 6, 1)
+    assert cut_short(start, None, date(2027, 6, 1)) == date(2027, 6, 1)  # an open window cut
+    assert cut_short(start, end, date(2029, 1, 1)) == end  # a cut after the end changes nothing
+    assert cut_short(start, end, date(2026, 6, 1)) == start  # cut before it began: empty, at its start
+
+
+@given(periods(), st.one_of(st.none(), st.integers(-5, SPAN + 5)))
+def test_a_cut_window_holds_the_days_of_the_window_before_the_cut(p, cut_day):
+    start = p.start or ORIGIN - timedelta(2)  # a window cut short has a start
+    window = Period(start, p.end)
+    cut = None if cut_day is None else ORIGIN + timedelta(cut_day)
+    end = cut_short(start, p.end, cut)
+    kept = set() if end == start else days([Period(start, end)])
+    assert kept == {d for d in days([window]) if cut is None or d < cut}

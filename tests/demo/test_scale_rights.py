@@ -92,17 +92,24 @@ def test_effective_end_follows_termination(owner):
         assert a["effective_end"] == (a["end"] if early is None else max(a["start"], min(a["end"], early)))
 
 
-def test_exclusive_grants_never_overlap_any_grant(owner):
-    """Every pair of live grants of a cell (not only neighbours by start: a long non-exclusive grant
-    can reach past the next one) overlaps only if neither is exclusive."""
+def _pairs_of_live_grants_in_a_cell():
     grants = defaultdict(list)
     for a in filter(_live, _atoms(kind=AtomKind.GRANT)):
         grants[(a["holder_id"], a["work_id"], a["territory"], a["media"])].append(a)
-    assert any(g["exclusive"] for rows in grants.values() for g in rows), "the generator made no live exclusive grant: nothing was checked"
-    for cell, rows in grants.items():
-        for one, other in combinations(rows, 2):
-            if one["exclusive"] or other["exclusive"]:
-                assert not _window(one).overlaps(_window(other)), (cell, one["id"], other["id"])
+    return [(cell, one, other) for cell, rows in grants.items() for one, other in combinations(rows, 2)]
+
+
+def test_exclusive_grants_never_overlap_any_grant(owner):
+    """Every pair of live grants of a cell (not only neighbours by start: a long non-exclusive grant
+    can reach past the next one) overlaps only if neither is exclusive — and the library has such
+    pairs of both kinds, so the rule is exercised, not only checked."""
+    pairs = _pairs_of_live_grants_in_a_cell()
+    overlapping = [(cell, one, other) for cell, one, other in pairs if _window(one).overlaps(_window(other))]
+    assert overlapping, "no cell is granted twice in overlapping windows: the rule was never exercised"
+    for cell, one, other in overlapping:
+        assert not one["exclusive"] and not other["exclusive"], (cell, one["id"], other["id"])
+    successive = [(one, other) for _cell, one, other in pairs if one["exclusive"] and other["exclusive"]]
+    assert successive, "no cell is granted exclusively twice: exclusive grants were never checked against each other"
 
 
 def test_every_grant_lies_inside_a_sublicensable_holding(owner):

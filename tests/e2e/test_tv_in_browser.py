@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kinomost.cinema import playback, services, viewers
+from kinomost.cinema import services, viewers
 from kinomost.demo.cinema import register_tv_app
 from kinomost.cinema.services import IngestRequest
 from kinomost.cinema.viewing_models import PlaybackSession
@@ -202,14 +202,6 @@ def film_with_languages(org_a, settings, tmp_path):
     return platform, film, viewer_of(platform)
 
 
-SESSION_BOUND_KEYS = hasattr(playback, "session_key")
-
-
-@pytest.mark.skipif(
-    not SESSION_BOUND_KEYS,
-    reason="the key without a cookie (issue 16 §1, branch h-playback) is not merged here yet: "
-    "an app signed in by bearer token cannot decrypt the stream before it",
-)
 def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, browser, film_with_languages):
     platform, film, viewer = film_with_languages
     context, tv = _tv(browser)

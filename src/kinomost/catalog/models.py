@@ -11,22 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from kinomost.core.genres import GENRES
 from kinomost.parties.models import Organisation
 
-
-class WorkKind(models.TextChoices):
-    FEATURE = "feature", _("Feature film")
-    ANIMATION = "animation", _("Animated film")
-    DOCUMENTARY = "documentary", _("Documentary")
-    SHORT = "short", _("Short film")
-    SERIES = "series", _("Series")
-    SEASON = "season", _("Season")
-    EPISODE = "episode", _("Episode")
-    PROGRAMME = "programme", _("TV programme")
-    NEWS = "news", _("News item")
-
-
-# Which kind of parent each kind may have; kinds not listed stand alone.
-PARENT_KIND = {WorkKind.SEASON: WorkKind.SERIES, WorkKind.EPISODE: WorkKind.SEASON}
-TOP_LEVEL_KINDS = [k for k in WorkKind.values if k not in PARENT_KIND]
+# The choices live in choices.py (pages name them without the tables); the app's own modules
+# still import them from here too.
+from kinomost.catalog.choices import PARENT_KIND as PARENT_KIND, TOP_LEVEL_KINDS as TOP_LEVEL_KINDS, CreditRole, WorkKind
 
 
 class Genre(models.Model):
@@ -92,16 +79,6 @@ class WorkLocalization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language}: {self.title}"
-
-
-class CreditRole(models.TextChoices):
-    DIRECTOR = "director", _("Director")
-    WRITER = "writer", _("Writer")
-    PRODUCER = "producer", _("Producer")
-    CAST = "cast", _("Cast")
-    COMPOSER = "composer", _("Composer")
-    CINEMATOGRAPHER = "cinematographer", _("Cinematographer")
-    EDITOR = "editor", _("Editor")
 
 
 class Credit(models.Model):

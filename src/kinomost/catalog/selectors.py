@@ -38,7 +38,13 @@ def may_see(organisation, work: Work) -> bool:
 
 
 def owned_works(actor) -> QuerySet[Work]:
-    return Work.objects.filter(owner_id=actor.organisation_id)
+    return works_owned_by(actor.organisation_id)
+
+
+def works_owned_by(organisation) -> QuerySet[Work]:
+    """The works an organisation (or its id) catalogues, listed or not: `owned_works` for code that
+    acts for an organisation without a signed-in actor (the demo picks its titles by reference)."""
+    return Work.objects.filter(owner_id=getattr(organisation, "pk", organisation))
 
 
 def work_for(actor, work_id: int, *, owned: bool = False) -> Work:
@@ -169,6 +175,13 @@ def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
     return qs.prefetch_related(
         Prefetch("localizations", queryset=WorkLocalization.objects.only("work_id", "language", "title", "synopsis"))
     )
+
+
+def titled_works(work_ids) -> QuerySet[Work]:
+    """The works with these ids (a list, a set or a subquery of ids), their titles and synopses
+    prefetched: what a page needs to name works in the reader's language (`display_title`)
+    without a query per work."""
+    return with_localizations(Work.objects.filter(pk__in=work_ids))
 
 
 def children_of(work: Work) -> QuerySet[Work]:

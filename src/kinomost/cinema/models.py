@@ -11,11 +11,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import Work
-from kinomost.core.media import TREE
-from kinomost.parties.models import Organisation
 
-# The media a platform can sell: the VOD leaves of kinomost.core.media (svod, avod, tvod, est …).
-PLATFORM_MEDIA = tuple(TREE["vod"])
+# The choices live in choices.py (pages name them without the tables); the app's own modules
+# still import them from here too.
+from kinomost.cinema.choices import PLATFORM_MEDIA as PLATFORM_MEDIA, AssetStatus, JobState, SourceKind, TrackKind
+from kinomost.parties.models import Organisation
 
 
 def opening_prices() -> dict:
@@ -67,13 +67,6 @@ class Platform(models.Model):
         return self.name
 
 
-class AssetStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    PROCESSING = "processing", _("Processing")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
-
-
 class Asset(models.Model):
     """A work's streamable package. `public_id` names its folder and key URI, so database ids
     never appear in public URLs."""
@@ -112,12 +105,6 @@ class Asset(models.Model):
         return f"{self.work} ({self.public_id})"
 
 
-class SourceKind(models.TextChoices):
-    MASTER = "master", _("Master")
-    AUDIO = "audio", _("Audio")
-    SUBTITLES = "subtitles", _("Subtitles")
-
-
 class AssetSource(models.Model):
     """A file the operator handed in: the master, an added dub, a subtitle file. Kept in the
     private storage until the asset is ready."""
@@ -131,12 +118,6 @@ class AssetSource(models.Model):
 
     class Meta:
         ordering = ["id"]
-
-
-class TrackKind(models.TextChoices):
-    VIDEO = "video", _("Video")
-    AUDIO = "audio", _("Audio")
-    SUBTITLES = "subtitles", _("Subtitles")
 
 
 class Track(models.Model):
@@ -157,13 +138,6 @@ class Track(models.Model):
     class Meta:
         ordering = ["asset", "kind", "-height", "id"]
         constraints = [models.UniqueConstraint(fields=["asset", "kind", "name"], name="track_name_unique_per_asset")]
-
-
-class JobState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
 
 
 class IngestJob(models.Model):

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kinomost.cinema import tokens
+from kinomost.cinema.app_models import RegisteredApp
 from kinomost.cinema.models import Asset, AssetStatus, Platform
 from kinomost.core.errors import NotFound
 from kinomost.core.ids import record_id
@@ -24,6 +25,18 @@ def asset_for(actor, public_id) -> Asset:
 
 def platforms_of(actor) -> QuerySet[Platform]:
     return Platform.objects.filter(organisation_id=actor.organisation_id)
+
+
+def storefronts(limit: int) -> list[Platform]:
+    """Every platform's storefront by name, with its operator: the signed-out start page points a
+    visitor to them (each storefront is public, so no actor is asked)."""
+    return list(Platform.objects.select_related("organisation").order_by("name")[:limit])
+
+
+def registered_app(platform: Platform, client_id: str):
+    """The app registered on the platform under `client_id` (active or not), or None: a caller
+    that registers an app once (the demo's TV app) asks before registering it."""
+    return RegisteredApp.objects.filter(platform=platform, client_id=client_id).first()
 
 
 def platform_for(actor, slug: str) -> Platform:

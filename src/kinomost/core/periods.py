@@ -120,6 +120,15 @@ def earlier_end(a: date | None, b: date | None) -> date | None:
     return min(a, b)
 
 
+def cut_short(start: date, end: date | None, cut: date | None) -> date | None:
+    """Where a window [start, end) really ends when a termination cuts it on `cut`: the earlier of
+    the two ends, never before its start (a cut on or before the start leaves it empty, ending at
+    its start). No cut: its own end; None (open) only when it is open and uncut."""
+    if cut is None:
+        return end
+    return max(start, earlier_end(end, cut))
+
+
 def has_ended(end: date | None, day: date) -> bool:
     """Is a window ending (exclusively) at `end` over on `day`? Never, for an open end."""
     return end is not None and end <= day

@@ -16,19 +16,25 @@ changes nothing, except that titles whose ingest was never queued are queued.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
-from kinomost.catalog.models import Work
-from kinomost.cinema import ffmpeg, prices, services, storage, viewers
-from kinomost.cinema.models import Asset, Platform, RegisteredApp
+from kinomost.catalog import selectors as catalog
+from kinomost.cinema import ffmpeg, platform_apps, prices, services, storage, viewers
+from kinomost.cinema import selectors as cinema_selectors
 from kinomost.cinema.services import IngestRequest
 from kinomost.core.errors import NotFound
 from kinomost.parties.context import Actor
 from kinomost.parties.models import Organisation, Role
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
+    from kinomost.cinema.app_models import RegisteredApp
+    from kinomost.cinema.models import Platform
 
 PLATFORM_SLUG = "kino"
 VIEWER_EMAIL = "viewer@longbo-kino.example"
@@ -57,10 +63,11 @@ def open_storefront(password: str) -> tuple[Platform, int]:
         raise NotFound("the demo scenario is not loaded: run `kinomost demo` first")
     cinema = orgs["longbo-kino"]
     operator = Actor(organisation=cinema, role=Role.PLATFORM_OPERATOR)
-    films = list(Work.objects.filter(owner=orgs["severny-films"], ref__in=FILMS).order_by("ref"))
-    series = Work.objects.filter(owner=orgs["severny-tv"], ref=SERIES).first()
-    episodes = list(Work.objects.filter(parent__parent=series, parent__number=1).order_by("number")[:2]) if series else []
-    platform = Platform.objects.filter(organisation=cinema, slug=PLATFORM_SLUG).first()
+    films = list(catalog.works_owned_by(orgs["severny-films"]).filter(ref__in=FILMS).order_by("ref"))
+    tv_works = catalog.works_owned_by(orgs["severny-tv"])
+    series = tv_works.filter(ref=SERIES).first()
+    episodes = list(tv_works.filter(parent__parent=series, parent__number=1).order_by("number")[:2]) if series else []
+    platform = cinema_selectors.platforms_of(operator).filter(slug=PLATFORM_SLUG).first()
     if platform is None:
         with transaction.atomic():
             platform = services.create_platform(
@@ -86,7 +93,7 @@ def open_storefront(password: str) -> tuple[Platform, int]:
             viewer = viewers.sign_up(platform, email=VIEWER_EMAIL, password=password, country="RU")
             viewers.subscribe(viewer)
     register_tv_app(platform)
-    waiting = [w for w in films + episodes if not Asset.objects.filter(platform=platform, work=w).exists()]
+    waiting = [w for w in films + episodes if not cinema_selectors.assets_of(operator).filter(platform=platform, work=w).exists()]
     _queue_masters(operator, platform, waiting)
     return platform, len(waiting)
 
@@ -96,11 +103,14 @@ TV_CLIENT_ID = "kinomost-tv"
 
 def register_tv_app(platform: Platform) -> RegisteredApp:
     """The TV app (/tv/…) signs viewers in by a code (RFC 8628) as the registered app `kinomost-tv`;
-    the demo storefront also lets anyone browse before signing in."""
-    app, _created = RegisteredApp.objects.get_or_create(platform=platform, client_id=TV_CLIENT_ID, defaults={"name": "Kinomost TV"})
+    the demo storefront also lets anyone browse before signing in. Both through the operator's
+    services (as the platform's settings page does); registered once."""
+    operator = Actor(organisation=platform.organisation, role=Role.PLATFORM_OPERATOR)
+    app = cinema_selectors.registered_app(platform, TV_CLIENT_ID)
+    if app is None:
+        app = platform_apps.register_app(operator, platform, client_id=TV_CLIENT_ID, name="Kinomost TV")
     if not platform.browse_signed_out:
-        Platform.objects.filter(pk=platform.pk).update(browse_signed_out=True)
-        platform.browse_signed_out = True
+        platform_apps.set_browsing(operator, platform, browse_signed_out=True)
     return app
 
 

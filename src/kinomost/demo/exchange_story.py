@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kinomost.catalog.models import Work
+from kinomost.catalog import selectors as catalog
 from kinomost.exchange import approvals, deals, offers
 from kinomost.exchange.proposals import ProposalInput
 from kinomost.parties.context import Actor
@@ -39,8 +39,8 @@ CHINESE_PACKAGE = 40
 def tell(orgs: dict[str, Organisation]) -> None:
     severny = _actor(orgs["severny-media"], "anna@severny.example", Role.OWNER)
     pearl = _actor(orgs["pearl-media"], "lina@pearl.example", Role.LICENSING_MANAGER)
-    features = list(Work.objects.filter(owner=orgs["severny-films"], kind="feature", ref__startswith="SEV-F-").order_by("ref"))
-    chinese = list(Work.objects.filter(owner=orgs["pearl-media"], kind="feature", is_listed=True).order_by("ref")[:CHINESE_PACKAGE])
+    features = list(catalog.works_owned_by(orgs["severny-films"]).filter(kind="feature", ref__startswith="SEV-F-").order_by("ref"))
+    chinese = list(catalog.works_owned_by(orgs["pearl-media"]).filter(kind="feature", is_listed=True).order_by("ref")[:CHINESE_PACKAGE])
     if not features or not chinese:
         return  # a scenario loaded without its catalogue (tests of logins only) has no story to tell
     _holdings(orgs, features, chinese)

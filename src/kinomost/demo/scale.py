@@ -15,7 +15,7 @@ from django.db.models import Q
 from kinomost.catalog import search
 from kinomost.catalog.models import Work, WorkLocalization
 from kinomost.core import media as media_taxonomy
-from kinomost.core import territories
+from kinomost.core import periods, territories
 from kinomost.parties import services as parties
 from kinomost.parties.models import Organisation
 
@@ -325,6 +325,7 @@ def _plan_ledger(owner_id: int, licensee_ids: list[int], top: list[int], rng: ra
     rng.shuffle(order)
     weights = [p[3] for p in HOLDING_PROFILES]
     ungranted: list[_PlannedTerm] = []
+    free: list[_PlannedTerm] = []  # every holding of a batch without grants
     i = 0
     while i < len(order):
         batch = sorted(order[i : i + rng.randint(1, 60)])
@@ -359,9 +360,11 @@ def _plan_ledger(owner_id: int, licensee_ids: list[int], top: list[int], rng: ra
                 granted = True
         if not granted:
             ungranted.append(held[0])
+            free += held
             if rng.random() < 0.08:
                 terms.append(_holdback(held[0], contracts, owner_id, licensee_ids, rng))
     _every_kind(terms, ungranted, contracts, owner_id, licensee_ids, rng)
+    _shared_and_successive(terms, free, contracts, owner_id, licensee_ids)
     return contracts, terms
 
 
@@ -375,6 +378,43 @@ def _every_kind(
     if grants and not any(t.ends_early_on for t in grants):
         last = ([t for t in grants if not t.exclusive] or grants)[-1]
         last.ends_early_on = last.start + (last.end - last.start) / 2
+
+
+def _shared_and_successive(
+    terms: list[_PlannedTerm], free: list[_PlannedTerm], contracts: list, owner_id: int, licensee_ids: list[int]
+) -> None:
+    """Whatever the library's size and seed, one cell granted twice non-exclusively in overlapping
+    windows (to two platforms) and one cell granted exclusively twice in succession (the second
+    starting the day the first ends), so the ledger's overlap rule is exercised, not only checked
+    (tests/demo/test_scale_rights.py). Each on cells of a holding whose batch was never granted or
+    held back, so the new grants meet no other."""
+    held_back = {id(t.works) for t in terms if t.kind == "holdback"}  # a holdback shares its holding's list
+    candidates = [h for h in free if h.sublicensable and id(h.works) not in held_back]
+    shared = next(iter(candidates), None)
+    successive = next((h for h in candidates if h.exclusive and h is not shared), None)
+    for holding, exclusive in ((shared, False), (successive, True)):
+        if holding is None:
+            continue
+        first_end, second_start = _add_months(holding.start, 24), _add_months(holding.start, 12 if not exclusive else 24)
+        windows = [(holding.start, first_end), (second_start, _add_months(second_start, 12))]
+        for licensee, (start, end) in zip(licensee_ids[:2], windows):
+            contracts.append(("licence", owner_id, "", licensee, f"LIC-{len(contracts) + 1:05d}", start))
+            terms.append(
+                _term(
+                    len(contracts) - 1,
+                    "grant",
+                    holding.works[:1],
+                    [holding.countries[0]],
+                    [],
+                    [holding.leaves[0]],
+                    start,
+                    end,
+                    exclusive=exclusive,
+                    sublicensable=False,
+                    holder=owner_id,
+                    licensee=licensee,
+                )
+            )
 
 
 def _profiles(rng: random.Random, weights: list[float]) -> list[tuple]:
@@ -495,12 +535,12 @@ def _write_ledger(contracts: list[tuple], planned: list[_PlannedTerm], progress:
 
 def _atom_rows(contract_ids: list[int], terms: list, planned: list[_PlannedTerm]):
     """The ledger's `_write` and `_terminate_term`, row by row: one atom per work × country ×
-    leaf; open ends as OPEN_END; effective_end = max(start, min(end, ends_early_on))."""
+    leaf; open ends as OPEN_END; effective_end where a termination cut it (`periods.cut_short`)."""
     from kinomost.rights.models import OPEN_END
 
     for term, p in zip(terms, planned):
         end = p.end or OPEN_END
-        effective = end if p.ends_early_on is None else max(p.start, min(end, p.ends_early_on))
+        effective = periods.cut_short(p.start, p.end, p.ends_early_on) or OPEN_END
         shared = (
             p.start,
             end,

@@ -17,7 +17,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from kinomost.catalog import search, services
-from kinomost.catalog.models import Credit, CreditRole, Person, Work
+from kinomost.catalog.choices import CreditRole
+from kinomost.catalog.models import Credit, Person, Work
 from kinomost.core.identifiers import eidr_check_character
 from kinomost.demo import exchange_story, titles, words
 from kinomost.demo.posters import poster_svg

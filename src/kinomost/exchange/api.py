@@ -14,7 +14,10 @@ from kinomost.api_types import XLSX, Count, ErrorOut, RecordId, Year, download
 from kinomost.catalog import selectors as catalog_selectors
 from kinomost.core import money
 from kinomost.core.languages import reader_language
-from kinomost.exchange import approvals, deals, exports, notifications, offers, selectors, steps
+from kinomost.exchange import approvals, deals, exports, notifications, offers, quota_usage, selectors, steps
+from kinomost.exchange import balance as balance_reads  # (the views below are called balance, clearance, inbox)
+from kinomost.exchange import clearance as clearance_reads
+from kinomost.exchange import inbox as inbox_reads
 from kinomost.exchange.proposals import AMOUNT_DIGITS, AMOUNT_PLACES, MONEY_FIELDS, ProposalInput
 
 router = Router(tags=["exchange"])
@@ -481,7 +484,7 @@ def post_message(request, deal_id: RecordId, payload: MessageIn):
 
 @router.get("/approvals", response=list[ApprovalOut], summary="Approvals this organisation recorded")
 def list_approvals(request, territory: str | None = None, work: RecordId | None = None):
-    return [_approval(a) for a in selectors.approvals_of(request.auth, territory=territory, work_id=work)]
+    return [_approval(a) for a in clearance_reads.approvals_of(request.auth, territory=territory, work_id=work)]
 
 
 @router.post("/approvals", response={201: ApprovalOut}, summary="Record an approval (a registration, a distribution licence, …)")
@@ -501,13 +504,13 @@ def change_approval(request, approval_id: RecordId, payload: ApprovalStatusIn):
 )
 def clearance(request, params: Query[ClearanceQuery]):
     work = catalog_selectors.work_for(request.auth, params.work)
-    missing = selectors.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
+    missing = clearance_reads.approvals_missing(work, params.territory.upper(), params.media, params.on, platform=request.auth.organisation)
     return {"work": work.pk, "territory": params.territory.upper(), "media": params.media, "cleared": not missing, "missing": missing}
 
 
 @router.get("/quotas", response=list[QuotaCounterOut], summary="Quota counters: used / limit")
 def quota_counters(request, params: Query[QuotaQuery]):
-    return [c.as_dict() for c in selectors.quota_counters(request.auth, territory=params.territory, year=params.year)]
+    return [c.as_dict() for c in quota_usage.quota_counters(request.auth, territory=params.territory, year=params.year)]
 
 
 # ---------------------------------------------------------------- balance, inbox
@@ -520,7 +523,7 @@ def quota_counters(request, params: Query[QuotaQuery]):
     openapi_extra=download("text/csv", XLSX),
 )
 def balance(request, params: Query[BalanceQuery]):
-    result = selectors.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)
+    result = balance_reads.balance(request.auth, params.a, params.b, scope=params.scope, by=params.by, start=params.start, end=params.end)
     if params.format == "json":
         return {
             "scope": result.scope,
@@ -539,8 +542,8 @@ def balance(request, params: Query[BalanceQuery]):
 @router.get("/inbox", response=list[NotificationOut], summary="Notifications for this organisation")
 def inbox(request, unread: bool = False):
     return [
-        {"id": n.pk, "kind": n.kind, "text": selectors.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
-        for n, read in selectors.inbox_page(request.auth, unread_only=unread)
+        {"id": n.pk, "kind": n.kind, "text": inbox_reads.notification_text(n), "deal": n.deal_id, "created_at": n.created_at, "read": read}
+        for n, read in inbox_reads.inbox_page(request.auth, unread_only=unread)
     ]
 
 

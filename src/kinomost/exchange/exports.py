@@ -7,7 +7,7 @@ import csv
 import io
 
 from kinomost.core.spreadsheets import csv_cell, xlsx_row
-from kinomost.exchange.selectors import Balance, BalanceRow
+from kinomost.exchange.balance import Balance, BalanceRow
 
 
 def balance_table(result: Balance) -> tuple[list[str], list[list]]:

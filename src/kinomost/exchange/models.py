@@ -19,6 +19,20 @@ from kinomost.catalog.models import Work
 from kinomost.parties.models import Organisation
 from kinomost.rights.models import Contract
 
+# The choices live in choices.py (pages name them without the tables); the app's own modules
+# still import them from here too.
+from kinomost.exchange.choices import (
+    OPEN_STATES as OPEN_STATES,
+    SIGNED_STATES as SIGNED_STATES,
+    ApprovalKind,
+    ApprovalStatus,
+    DealState,
+    NotificationKind,
+    OfferStatus,
+    QuotaMeasure,
+    QuotaScope,
+)
+
 
 class ProposalFields(models.Model):
     """Terms and money as proposed. `terms` is a list of
@@ -34,11 +48,6 @@ class ProposalFields(models.Model):
 
     class Meta:
         abstract = True
-
-
-class OfferStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
 
 
 class Offer(ProposalFields):
@@ -72,23 +81,6 @@ class OfferItem(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["offer", "work"], name="exchange_offer_item_once")]
-
-
-class DealState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PROPOSED = "proposed", _("Proposed")
-    COUNTERED = "countered", _("Countered")
-    AGREED = "agreed", _("Agreed")
-    COUNTERSIGNED = "countersigned", _("Countersigned by the licensee")
-    SIGNED = "signed", _("Signed")
-    ACTIVE = "active", _("Active")
-    EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
-    TERMINATED = "terminated", _("Terminated")
-
-
-SIGNED_STATES = frozenset({DealState.SIGNED, DealState.ACTIVE, DealState.EXPIRED, DealState.TERMINATED})
-OPEN_STATES = frozenset({DealState.DRAFT, DealState.PROPOSED, DealState.COUNTERED, DealState.AGREED, DealState.COUNTERSIGNED})
 
 
 class Deal(models.Model):
@@ -179,20 +171,6 @@ class DealMessage(models.Model):
         ordering = ["created_at", "id"]
 
 
-class ApprovalKind(models.TextChoices):
-    CN_SCREENING_PERMIT = "cn_screening_permit", _("China: public screening permit")
-    CN_ONLINE_REGISTRATION = "cn_online_registration", _("China: online distribution registration")
-    RU_DISTRIBUTION_CERTIFICATE = "ru_distribution_certificate", _("Russia: distribution certificate")
-    OTHER = "other", _("Other permit")
-
-
-class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    GRANTED = "granted", _("Granted")
-    REFUSED = "refused", _("Refused")
-    REVOKED = "revoked", _("Revoked")
-
-
 class Approval(models.Model):
     """A regulator's permit for a work in a territory, recorded by the organisation that holds it
     (the work's owner or a party with rights there). `platform` names the platform a per-platform
@@ -230,17 +208,6 @@ class ApprovalRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["territory", "media", "kind"], name="exchange_approval_rule_once")]
 
 
-class QuotaMeasure(models.TextChoices):
-    COUNT = "count", _("Works per period")
-    SHARE = "share", _("Share of the platform's catalogue (%)")
-
-
-class QuotaScope(models.TextChoices):
-    ALL = "all", _("All works")
-    FOREIGN = "foreign", _("Foreign works")
-    REVENUE_SHARE_FOREIGN = "revenue_share_foreign", _("Foreign works on revenue share")
-
-
 class QuotaRule(models.Model):
     """'China, theatrical: at most 34 revenue-sharing foreign films per calendar year' (count) or
     'China, online: foreign titles at most 30% of the platform's catalogue' (share, per licensee)."""
@@ -256,23 +223,6 @@ class QuotaRule(models.Model):
 
     class Meta:
         ordering = ["territory", "media", "id"]
-
-
-class NotificationKind(models.TextChoices):
-    OFFER_RECEIVED = "offer_received", _("Offer received")
-    COUNTER_PROPOSAL = "counter_proposal", _("Counter-proposal")
-    ACCEPTED = "accepted", _("Proposal accepted")
-    REJECTED = "rejected", _("Proposal rejected")
-    WITHDRAWN = "withdrawn", _("Proposal withdrawn")
-    COUNTERSIGNED = "countersigned", _("Countersigned: the deal awaits your signature")
-    SIGNED = "signed", _("Deal signed")
-    ACTIVATED = "activated", _("Deal active")
-    TERMINATED = "terminated", _("Deal terminated")
-    MESSAGE = "message", _("New message")
-    OFFER_EXPIRING = "offer_expiring", _("Offer expiring")
-    WINDOW_EXPIRING = "window_expiring", _("Window expiring")
-    APPROVAL_CHANGED = "approval_changed", _("Approval changed")
-    QUOTA_NEAR_LIMIT = "quota_near_limit", _("Quota near its limit")
 
 
 class Notification(models.Model):

@@ -47,6 +47,12 @@ def latest_version(deal: Deal) -> DealVersion:
     return deal.versions.order_by("-number").first()
 
 
+def deal_contracts(deal: Deal) -> list:
+    """The ledger contracts the deal's signature wrote, each with its terms: the deal page links
+    them (the deal points to the ledger; the ledger never points back)."""
+    return list(deal.contracts.prefetch_related("terms"))
+
+
 def offers_of(actor) -> QuerySet[Offer]:
     """Offers the organisation sent, and offers sent to it (never drafts of others)."""
     org = actor.organisation_id
@@ -58,30 +64,3 @@ def offer_for(actor, offer_id: int) -> Offer:
     if offer is None:
         raise NotFound(_("No such offer."))
     return offer
-
-
-# The reads moved to their domain modules stay importable from here for callers outside the
-# exchange that are being rewritten this wave (web/views/exchange.py, cinema/storefront.py);
-# new code imports the module itself. To delete once those import the modules.
-from kinomost.exchange.clearance import (
-    approvals_missing,
-    approvals_of,
-    family_ids,
-    is_cleared,
-    missing_for_deal,
-    require_approvals,
-    rules_for,
-)  # noqa: E402,F401
-from kinomost.exchange.quota_usage import (
-    QuotaCounter,
-    count_used,
-    deal_works_for,
-    foreign_share,
-    is_foreign,
-    origin_countries,
-    platform_catalogue,
-    quota_counters,
-    years_of,
-)  # noqa: E402,F401
-from kinomost.exchange.balance import Balance, BalanceRow, Flow, PERIODS, balance, period_label  # noqa: E402,F401
-from kinomost.exchange.inbox import inbox, inbox_page, notification_text  # noqa: E402,F401

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.languages import from_interface_code
-from kinomost.exchange import deals, proposals, quotas, selectors
+from kinomost.exchange import clearance, deals, proposals, quotas, selectors
 from kinomost.exchange.models import Deal, DealState, DealVersion, QuotaMeasure
 
 # The steps that move a deal forward: "whose step it is" names these, not the exits
@@ -91,7 +91,7 @@ def approvals_needed(deal: Deal, version: DealVersion) -> list[dict]:
     if deal.state in (DealState.ACTIVE, DealState.CANCELLED, DealState.EXPIRED, DealState.TERMINATED):
         return []
     first_start = min(periods.parse_date(t["start"]) for t in version.terms)
-    return selectors.missing_for_deal(deal, version, max(first_start, timezone.localdate()))
+    return clearance.missing_for_deal(deal, version, max(first_start, timezone.localdate()))
 
 
 def signing_preview(deal: Deal, version: DealVersion | None = None) -> list[dict]:

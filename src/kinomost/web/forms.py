@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kinomost.catalog.models import WorkKind
+from kinomost.catalog.choices import WorkKind
 from kinomost.core import territories
 from kinomost.core.genres import GENRES
 

@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from kinomost.core import periods
 from kinomost.core.errors import InvalidInput
 from kinomost.rights.avails import values as v
 from kinomost.rights.avails.model import (
@@ -270,11 +271,7 @@ def _window(f: _Fields) -> dict:
     for lag, moment in (("StartLag", start), ("EndLag", end)):
         if f.present(lag) and moment is not None:
             f.error(lag, f"{lag} is an offset from a keyword (e.g. Theatrical); it cannot follow a date")
-    if (
-        start is not None
-        and end is not None
-        and (end <= start if start.__class__ is end.__class__ is dt.date else _as_naive(end) <= _as_naive(start))
-    ):
+    if periods.is_empty(*_comparable(start, end)):
         f.error("End", f"End {end} is not after Start {start}")
     return {
         "start": start,
@@ -284,6 +281,14 @@ def _window(f: _Fields) -> dict:
         "exclusive": f.take("Exclusive", v.boolean),
         "suppression_lift_date": f.take("SuppressionLiftDate", v.moment),
     }
+
+
+def _comparable(start, end) -> tuple:
+    """A Start and an End that compare: both dates as they are, or both naive datetimes when either
+    carries a time (a date and a datetime do not compare in Python)."""
+    if start is None or end is None or start.__class__ is end.__class__ is dt.date:
+        return start, end
+    return _as_naive(start), _as_naive(end)
 
 
 def _as_naive(moment: dt.date | dt.datetime) -> dt.datetime:

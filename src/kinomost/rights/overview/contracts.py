@@ -11,11 +11,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kinomost.catalog import selectors as catalog
 from kinomost.catalog.models import Work
+from kinomost.core import periods
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.core.languages import language_name
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.rights import availability as avail
-from kinomost.rights.models import OPEN_END, Contract, ContractKind, LanguageUse, RightAtom, Term
+from kinomost.rights.models import Contract, ContractKind, LanguageUse, RightAtom, Term
 
 HOLDING, GRANT, RECEIVED, HOLDBACK = "holding", "grant", "received", "holdback"
 SIDES = (HOLDING, GRANT, RECEIVED, HOLDBACK)
@@ -140,9 +141,7 @@ def contract_detail(actor, contract_id: int) -> ContractView:
 
 def term_end(term: Term) -> date | None:
     """Where the term really ends: its signed end, or earlier if it was terminated."""
-    if term.ends_early_on is None:
-        return term.end
-    return max(term.start, min(term.end or OPEN_END, term.ends_early_on))
+    return periods.cut_short(term.start, term.end, term.ends_early_on)
 
 
 def territory_text(term: Term) -> str:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from kinomost.exchange import selectors
+from kinomost.exchange import inbox
 
 register = template.Library()
 
@@ -13,4 +13,4 @@ def unread_notices(context) -> int:
     actor = getattr(request, "actor", None)
     if actor is None or getattr(actor, "user", None) is None:
         return 0
-    return selectors.inbox(actor, unread_only=True).count()
+    return inbox.inbox(actor, unread_only=True).count()

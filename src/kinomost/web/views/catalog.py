@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from kinomost.catalog import search, selectors
-from kinomost.catalog.models import TOP_LEVEL_KINDS, WorkKind
+from kinomost.catalog.choices import TOP_LEVEL_KINDS, WorkKind
 from kinomost.core.languages import reader_language
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.web.decorators import member_required

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from kinomost.catalog import selectors as catalog
 from kinomost.cinema import selectors, services
-from kinomost.cinema.models import PLATFORM_MEDIA, AssetStatus, TrackKind
+from kinomost.cinema.choices import PLATFORM_MEDIA, AssetStatus, TrackKind
 from kinomost.cinema.uploads import MAX_CHUNK_BYTES
 from kinomost.core import territories
 from kinomost.core.errors import Conflict, InvalidInput

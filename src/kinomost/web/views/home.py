@@ -19,13 +19,15 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from kinomost.catalog import selectors as catalog
-from kinomost.cinema.models import Asset, AssetStatus, Platform
+from kinomost.cinema import selectors as cinema
+from kinomost.cinema.choices import AssetStatus
 from kinomost.core.http import safe_next
 from kinomost.core.languages import from_interface_code
 from kinomost.core.models import AuditEvent
 from kinomost.exchange import deals as deal_steps
+from kinomost.exchange import clearance, inbox, quota_usage
 from kinomost.exchange import selectors as exchange
-from kinomost.exchange.models import ApprovalStatus, DealState
+from kinomost.exchange.choices import ApprovalStatus, DealState
 from kinomost.parties.middleware import SESSION_KEY
 from kinomost.parties.models import Role
 from kinomost.parties.selectors import acting_options
@@ -50,8 +52,8 @@ def home(request):
     return render(request, "web/home.html", {"sections": _sections(request.actor), "role_label": Role(request.actor.role).label})
 
 
-def _storefronts() -> list[Platform]:
-    return list(Platform.objects.select_related("organisation").order_by("name")[:24])
+def _storefronts() -> list:
+    return cinema.storefronts(24)
 
 
 def _sections(actor) -> list[dict]:
@@ -94,13 +96,13 @@ def _expiring(actor, language) -> list[dict]:
 
 
 def _approvals(actor, language) -> list[dict]:
-    found = exchange.approvals_of(actor).filter(status__in=(ApprovalStatus.PENDING, ApprovalStatus.REVOKED))
+    found = clearance.approvals_of(actor).filter(status__in=(ApprovalStatus.PENDING, ApprovalStatus.REVOKED))
     found = found.select_related("work").prefetch_related("work__localizations").order_by("-id")[:SHOWN]
     return [{"approval": a, "title": catalog.display_title(a.work, language)} for a in found]
 
 
 def _quotas(actor, language) -> list[dict]:
-    return [{"counter": c} for c in exchange.quota_counters(actor, year=timezone.localdate().year) if c.near_limit][:SHOWN]
+    return [{"counter": c} for c in quota_usage.quota_counters(actor, year=timezone.localdate().year) if c.near_limit][:SHOWN]
 
 
 def _imports(actor, language) -> list[dict]:
@@ -110,7 +112,7 @@ def _imports(actor, language) -> list[dict]:
 
 def _ingest(actor, language) -> list[dict]:
     assets = (
-        Asset.objects.filter(organisation_id=actor.organisation_id)
+        cinema.assets_of(actor)
         .exclude(status=AssetStatus.READY)
         .select_related("work")
         .prefetch_related("work__localizations")
@@ -120,7 +122,7 @@ def _ingest(actor, language) -> list[dict]:
 
 
 def _notices(actor, language) -> list[dict]:
-    return [{"n": n, "text": exchange.notification_text(n)} for n, _read in exchange.inbox_page(actor, unread_only=True, limit=SHOWN)]
+    return [{"n": n, "text": inbox.notification_text(n)} for n, _read in inbox.inbox_page(actor, unread_only=True, limit=SHOWN)]
 
 
 @require_POST

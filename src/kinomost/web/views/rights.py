@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.core.languages import reader_language
@@ -215,7 +214,7 @@ def _record(request, form, action, heading):
 
 def _conflict_rows(details: list[dict]) -> list[dict]:
     language = reader_language()
-    works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in={d["work"] for d in details}))}
+    works = {w.pk: w for w in catalog.titled_works({d["work"] for d in details})}
     return [
         {
             **d,
@@ -337,7 +336,7 @@ def _not_available(request, d: dict, window: Period, language: str):
     candidates = blocking.catalogue_works(request.actor, kinds=kinds)
     found = blocking.blockers(request.actor, candidates, [d["territory"]], [d["media"]], window, d["exclusive"], d["languages"])
     page = Paginator([pk for pk in candidates if pk in found], PAGE_SIZE).get_page(request.GET.get("blocked_page"))
-    works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in=list(page)))}
+    works = {w.pk: w for w in catalog.titled_works(list(page))}
     page.rows = [
         {
             "work": works[pk],

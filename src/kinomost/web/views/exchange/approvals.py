@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from kinomost.catalog import selectors as catalog
 from kinomost.core.errors import DomainError, InvalidInput, NotFound
 from kinomost.core.ids import record_id
-from kinomost.exchange import approvals, proposals, selectors
-from kinomost.exchange.models import ApprovalStatus
+from kinomost.exchange import approvals, clearance, proposals, quota_usage
+from kinomost.exchange.choices import ApprovalStatus
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange.forms import ApprovalForm
 from kinomost.web.views.exchange.presenters import language
@@ -43,7 +43,7 @@ def approval_list(request):
     lang = language()
     rows = [
         {"approval": a, "title": catalog.display_title(a.work, lang)}
-        for a in selectors.approvals_of(request.actor).prefetch_related("work__localizations")
+        for a in clearance.approvals_of(request.actor).prefetch_related("work__localizations")
     ]
     return render(request, "web/exchange/approvals.html", {"form": form, "rows": rows, "statuses": ApprovalStatus.choices})
 
@@ -62,7 +62,7 @@ def _approval_work(actor, ref: str) -> int:
 @require_POST
 @member_required
 def approval_status(request, approval_id: int):
-    if not selectors.approvals_of(request.actor).filter(pk=approval_id).exists():
+    if not clearance.approvals_of(request.actor).filter(pk=approval_id).exists():
         raise NotFound(_("No such approval."))
     try:
         approvals.change_status(request.actor, approval_id, request.POST.get("status", ""))
@@ -78,7 +78,7 @@ def quota_page(request):
     except ValueError:
         year = date.today().year
     territory = (request.GET.get("territory") or "").upper()[:2] or None
-    counters = selectors.quota_counters(request.actor, territory=territory, year=year)
+    counters = quota_usage.quota_counters(request.actor, territory=territory, year=year)
     rows = [
         {"counter": c, "percent": min(100, int(float(c.used) * 100 / float(c.limit))) if c.used is not None and c.limit else 0}
         for c in counters

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kinomost.core.errors import DomainError
-from kinomost.exchange import exports, selectors
+from kinomost.exchange import balance, exports, selectors
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange.forms import BalanceForm
 from kinomost.web.views.exchange.presenters import balance_row, chart, other_party
@@ -30,7 +30,7 @@ def balance_page(request):
     context = {"form": form, "scope": scope, "a": a, "b": b, "by": by}
     if b:
         try:
-            result = selectors.balance(request.actor, a, b, scope=scope, by=by, start=d.get("start"), end=d.get("end"))
+            result = balance.balance(request.actor, a, b, scope=scope, by=by, start=d.get("start"), end=d.get("end"))
         except DomainError as exc:
             context["problem"] = exc.message
         else:

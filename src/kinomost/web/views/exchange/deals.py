@@ -14,19 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core.errors import DomainError, InvalidInput, NotFound
 from kinomost.exchange import deals, offers, selectors
 from kinomost.core.ids import record_id
 from kinomost.core.periods import Period
-from kinomost.exchange.models import DealState, OfferStatus
+from kinomost.exchange.choices import DealState, OfferStatus
 from kinomost.exchange.proposals import ProposalInput
 from kinomost.rights import availability as avail
 from kinomost.rights.forms import FindForm
 from kinomost.exchange.errors import ConfirmationNeeded
 from kinomost.exchange.steps import SIGNATURES, take_step
 from kinomost.exchange.summary import quota_forecast, quota_sentence, signing_sentences
-from kinomost.rights.models import Contract
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange import presenters as present
 from kinomost.web.views.exchange.forms import (
@@ -165,7 +163,7 @@ def _find_refused(request, form, message: str):
 def offer_detail(request, offer_id: int):
     offer = selectors.offer_for(request.actor, offer_id)
     mine = offer.sender_id == request.actor.organisation_id
-    works = list(catalog.with_localizations(Work.objects.filter(pk__in=offer.items.values("work_id"))).prefetch_related("ratings"))
+    works = list(catalog.titled_works(offer.items.values("work_id")).prefetch_related("ratings"))
     context = {
         "offer": offer,
         "mine": mine,
@@ -204,7 +202,7 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
     org = request.actor.organisation_id
     why = present.why_blocked(deal, latest, works)
     cards = present.work_cards(
-        list(catalog.with_localizations(Work.objects.filter(pk__in=[w.pk for w in works])).prefetch_related("ratings")),
+        list(catalog.titled_works([w.pk for w in works]).prefetch_related("ratings")),
         availability={pk: not reasons for pk, reasons in why.items()},
         why=why,
     )
@@ -218,7 +216,7 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
         "works": present.works_page(cards, request.GET),
         "buttons": [(s, present.STEP_LABELS[s]) for s in steps if s in present.STEP_LABELS],
         "can_counter": "counter" in steps,
-        "contracts": list(Contract.objects.filter(pk__in=deal.contracts.values("pk")).prefetch_related("terms")),
+        "contracts": selectors.deal_contracts(deal),
         "thread": present.thread_items(deal, versions),
         "message_form": MessageForm() if deals.may_post_message(request.actor) else None,
         "counter_form": counter_form,

@@ -7,12 +7,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kinomost.catalog.models import WorkKind
+from kinomost.catalog.choices import WorkKind
 from kinomost.core.errors import InvalidInput
 from kinomost.core.ids import record_id
 from kinomost.core.widgets import IsoDateInput
 from kinomost.exchange import offers, proposals
-from kinomost.exchange.models import ApprovalKind, ApprovalStatus
+from kinomost.exchange.choices import ApprovalKind, ApprovalStatus
 from kinomost.exchange.steps import StepInput
 from kinomost.web.pickers import HINT_MANY, OrganisationPicker, PickerTextarea, TerritoryPicker, WorkPicker
 from kinomost.rights.forms import parse_languages

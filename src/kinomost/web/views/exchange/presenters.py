@@ -13,16 +13,15 @@ from django.utils.translation import get_language, gettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import DomainError
 from kinomost.core.languages import from_interface_code, language_name
 from kinomost.exchange import proposals, summary
 from kinomost.exchange.summary import media_text, territories_text, territory_name
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
-from kinomost.exchange.models import OPEN_STATES, ApprovalKind
+from kinomost.exchange.choices import OPEN_STATES, ApprovalKind
 from kinomost.rights import blocking
-from kinomost.rights.models import LanguageUse
+from kinomost.rights.choices import LanguageUse
 
 STEP_LABELS = {
     "propose": gettext_lazy("Propose"),
@@ -119,7 +118,7 @@ def refusal(exc: DomainError) -> dict:
 
 def titles(ids) -> dict[int, str]:
     lang = language()
-    return {w.pk: catalog.display_title(w, lang) for w in catalog.with_localizations(Work.objects.filter(pk__in=ids))}
+    return {w.pk: catalog.display_title(w, lang) for w in catalog.titled_works(ids)}
 
 
 def term_text(term: dict) -> dict:
