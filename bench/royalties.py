@@ -19,7 +19,8 @@ Measured in the same run, interleaved, best of --repeat each:
   with the same joins and filters, read into Python.
 The two are checked to agree on every work to the minor unit (the anchor's ROUND versus the
 largest remainder may differ by one kopeck on a line; the statement's lines add up to the pool
-exactly). Peak RSS of the worker process is printed.
+exactly). Wall seconds and this process's CPU seconds (best of each), and the worker's peak RSS
+are printed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def main() -> None:
         return worker(args)
     from scale_library import PG_SERVER, _ensure_pg_database
 
-    print(f"{'db':<9} {'sessions':>10} {'works':>6} {'kinomost s':>11} {'anchor s':>9} {'ratio':>6} {'peak RSS MB':>11}  agree")
+    print(
+        f"{'db':<9} {'sessions':>10} {'works':>6} {'kinomost s':>11} {'anchor s':>9} {'ratio':>6}"
+        f" {'k cpu s':>7} {'a cpu s':>7} {'cpu ×':>6} {'peak RSS MB':>11}  agree"
+    )
     for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         env = dict(os.environ)
         if db == "sqlite":
@@ -98,13 +102,15 @@ def worker(args) -> None:
 
     period = periods.parse(MONTH)
     # Interleaved, best of --repeat each: on a shared machine a burst of load then hits both alike.
-    ours, theirs = [], []
+    ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
     for _ in range(args.repeat):
-        took, doc = timed(lambda: compute(contract, period, run=Computation()).document)
+        took, cpu, doc = timed(lambda: compute(contract, period, run=Computation()).document)
         ours.append(took)
-        took, anchor_rows = timed(lambda: anchor(platform, period))
+        ours_cpu.append(cpu)
+        took, cpu, anchor_rows = timed(lambda: anchor(platform, period))
         theirs.append(took)
-    ours, theirs = min(ours), min(theirs)
+        theirs_cpu.append(cpu)
+    ours, theirs, ours_cpu, theirs_cpu = min(ours), min(theirs), min(ours_cpu), min(theirs_cpu)
     lines = {l["work_id"]: Decimal(l["receipts"]) for l in doc["lines"]}
     pool = PRICE * POOL_CHARGES
     agree = (
@@ -127,13 +133,19 @@ def worker(args) -> None:
             file=sys.stderr,
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{args.db:<9} {args.sessions:>10} {len(lines):>6} {ours:>11.3f} {theirs:>9.3f} {ours / theirs:>6.2f} {rss:>11.0f}  {agree}")
+    print(
+        f"{args.db:<9} {args.sessions:>10} {len(lines):>6} {ours:>11.3f} {theirs:>9.3f} {ours / theirs:>6.2f}"
+        f" {ours_cpu:>7.3f} {theirs_cpu:>7.3f} {ours_cpu / theirs_cpu:>6.2f} {rss:>11.0f}  {agree}"
+    )
 
 
 def timed(fn):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds of this process, result). On SQLite the engine runs in this
+    process, so its CPU time counts the whole work and is far less disturbed by the other load
+    on a shared machine than wall time; on PostgreSQL it counts the client's side only."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - cpu, result
 
 
 def anchor(platform, period) -> dict:
