@@ -191,3 +191,24 @@ def children_of(work: Work) -> QuerySet[Work]:
 def work_summary(work: Work) -> dict:
     """The short form of a work shared by lists, search results (API and CLI) and exports of them."""
     return {"id": work.pk, "ref": work.ref, "kind": work.kind, "year": work.year, "titles": titles_by_language(work)}
+
+
+def families_under(top_ids) -> tuple[dict[int, int], dict[int, str]]:
+    """For the given works — ids, or a subquery of ids (a QuerySet, e.g. a contract's works from
+    rights.commercial.work_ids_of) — every work they cover → the given work it falls under (a
+    film itself; a season or episode → the series or season given), and the given works' refs.
+    A subquery is joined in the database: a contract of 5,000 films is not sent (and formatted by
+    the driver) as 5,000 parameters three times over; royalty statements read this per statement."""
+    refs = dict(Work.objects.filter(pk__in=top_ids).values_list("id", "ref"))
+    covered = {w: w for w in refs}
+    for child, parent in Work.objects.filter(parent_id__in=top_ids).values_list("id", "parent_id"):
+        covered.setdefault(child, covered[parent])
+    for child, parent in Work.objects.filter(parent__parent_id__in=top_ids).values_list("id", "parent_id"):
+        covered.setdefault(child, covered[parent])
+    return covered, refs
+
+
+def refs_and_eidrs(work_ids) -> list[tuple[int, str, str]]:
+    """(id, ref, EIDR or "") of the given works — ids or a subquery of ids — in id order: what a
+    usage report may name a work by."""
+    return list(Work.objects.filter(pk__in=work_ids).order_by("id").values_list("id", "ref", "eidr"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kinomost.cinema import tokens
 from kinomost.cinema.app_models import RegisteredApp
 from kinomost.cinema.models import Asset, AssetStatus, Platform
+from kinomost.cinema.viewing_models import PlaybackSession, Revenue, RevenueKind
 from kinomost.core.errors import NotFound
 from kinomost.core.ids import record_id
 
@@ -108,3 +109,98 @@ def work_for_ingest(actor, reference: str):
     if found is None:
         raise catalog.no_such_work(reference)
     return found
+
+
+# ---------------------------------------------------------------- viewing and receipts (royalties)
+# What royalty statements read of the cinema, in bulk: the cinema owns what a qualifying session
+# is (the platform's threshold) and what was charged; royalties own what it is worth.
+
+
+def qualifying_viewing(platform_id: int, start, end) -> list[tuple[int, int | None, int, float, dict[str, float]]]:
+    """The platform's qualifying sessions started in [start, end) (at least its
+    `qualifying_seconds` watched), per (work, contract): (work id, contract id, views, seconds,
+    {territory: seconds under SVOD}).
+
+    One aggregate grouped by (work, contract) only, with an SVOD sum per territory the platform
+    lists as a column: grouping by medium and territory as well made SQLite sort a wider key for
+    every session of the month (docs/royalties.md, "Benchmarks"). Sessions in a territory the
+    platform no longer lists (counted in the same pass), or a platform that lists none, take the
+    general grouping by territory instead. The threshold is read once and compared as a constant:
+    joined from the platform for every session it made the aggregate dearer than it need be."""
+    platform = Platform.objects.only("qualifying_seconds", "territories").get(pk=platform_id)
+    sessions = PlaybackSession.objects.filter(
+        viewer__platform_id=platform_id, started_at__gte=start, started_at__lt=end, seconds_watched__gte=platform.qualifying_seconds
+    )
+    territories = sorted(set(platform.territories or []))
+    if territories:
+        columns = {f"svod_{i}": Sum("seconds_watched", filter=Q(media="svod", territory=t)) for i, t in enumerate(territories)}
+        rows = (
+            sessions.values_list("work_id", "contract_id")
+            .annotate(
+                views=Count("*"),
+                seconds=Sum("seconds_watched"),
+                elsewhere=Count("work_id", filter=~Q(territory__in=territories)),
+                **columns,
+            )
+            .order_by()
+        )
+        found = []
+        for work_id, contract_id, views, seconds, elsewhere, *svod in rows:
+            if elsewhere:
+                break
+            found.append((work_id, contract_id, views, seconds, {t: s for t, s in zip(territories, svod) if s}))
+        else:
+            return found
+    merged: dict[tuple, list] = {}
+    rows = (
+        sessions.values_list("work_id", "contract_id", "territory")
+        .annotate(views=Count("*"), seconds=Sum("seconds_watched"), svod=Sum("seconds_watched", filter=Q(media="svod")))
+        .order_by()
+    )
+    for work_id, contract_id, territory, views, seconds, svod in rows:
+        usage = merged.setdefault((work_id, contract_id), [work_id, contract_id, 0, 0.0, {}])
+        usage[2] += views
+        usage[3] += seconds or 0
+        if svod:
+            usage[4][territory] = svod
+    return [tuple(u) for u in merged.values()]
+
+
+def platform_ids_of(organisation_id: int) -> list[int]:
+    """The ids of the organisation's platforms."""
+    return list(Platform.objects.filter(organisation_id=organisation_id).order_by("id").values_list("id", flat=True))
+
+
+def sales_under_contract(contract_id: int, start, end) -> list[tuple[int, str, object]]:
+    """(work id, currency, total) of the rentals and purchases sold under the contract in
+    [start, end): transactional receipts belong to the title sold."""
+    rows = (
+        Revenue.objects.filter(at__gte=start, at__lt=end, contract_id=contract_id, kind__in=[RevenueKind.RENTAL, RevenueKind.PURCHASE])
+        .values_list("work_id", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("work_id", "currency")
+    )
+    return list(rows)
+
+
+def subscription_receipts(organisation_id: int, start, end) -> list[tuple[int, str, str, object]]:
+    """(platform id, territory, currency, total) of the subscription periods charged on the
+    organisation's platforms in [start, end): each is an SVOD pool."""
+    rows = (
+        Revenue.objects.filter(at__gte=start, at__lt=end, organisation_id=organisation_id, kind=RevenueKind.SUBSCRIPTION)
+        .values_list("platform_id", "territory", "currency")
+        .annotate(total=Sum("amount"))
+        .order_by("platform_id", "territory", "currency")
+    )
+    return list(rows)
+
+
+def first_use_under_contract(contract_id: int):
+    """The first moment anything was watched or sold under the contract (each an indexed read),
+    or None."""
+    found = [
+        PlaybackSession.objects.filter(contract_id=contract_id).order_by("started_at").values_list("started_at", flat=True).first(),
+        Revenue.objects.filter(contract_id=contract_id).order_by("at").values_list("at", flat=True).first(),
+    ]
+    found = [d for d in found if d is not None]
+    return min(found) if found else None

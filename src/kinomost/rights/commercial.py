@@ -17,11 +17,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kinomost.core import money
 from kinomost.core.errors import InvalidInput
+from kinomost.rights.models import Contract, ContractKind, RightAtom, Term
 
 ACCOUNTING_PERIODS = ("month", "quarter", "half", "year")
 DEFAULT_PERIOD = "quarter"  # the most common royalty statement frequency (see docs/royalties.md)
@@ -107,4 +109,53 @@ def terms_of(contract) -> CommercialTerms | None:
         **{k: Decimal(stored.get(k) or 0) for k in (*AMOUNT_FIELDS, *PERCENT_FIELDS)},
         cross_collateralised=bool(stored.get("cross_collateralised", True)),
         period=stored.get("period") or DEFAULT_PERIOD,
+    )
+
+
+# ---------------------------------------------------------------- reads of contracts with terms
+# What royalties (statements, usage imports) read of the ledger: contracts that state commercial
+# terms, their works, and the licence a reported row falls under. Kept here, beside the terms'
+# shape, so no other app queries rights' models.
+
+
+def contracts_with_terms(organisation=None):
+    """Contracts that state commercial terms (holdbacks never do), with both parties; those the
+    organisation is party to (licensor or licensee) when one is given. A QuerySet: callers narrow it."""
+    qs = Contract.objects.exclude(kind=ContractKind.HOLDBACK).exclude(money={}).select_related("licensor", "licensee")
+    if organisation is not None:
+        qs = qs.filter(Q(licensor=organisation) | Q(licensee=organisation))
+    return qs
+
+
+def work_ids_of(contract):
+    """The ids of the works the contract's terms name, as a subquery (a QuerySet of ids): a
+    contract of 5,000 films is then joined, not sent as 5,000 parameters."""
+    return Term.works.through.objects.filter(term__contract=contract).values("work_id")
+
+
+def work_ids_under_terms(organisation):
+    """The ids of the works under any contract with commercial terms the organisation is party to
+    (a subquery): the works a usage report of that organisation may name."""
+    atoms = RightAtom.objects.filter(Q(contract__licensee=organisation) | Q(contract__licensor=organisation)).exclude(contract__money={})
+    return atoms.values("work_id").distinct()
+
+
+def licence_with_terms(organisation, work_id: int, territory: str, media: str, start, end) -> int | None:
+    """The id of the contract with commercial terms (the organisation a party, no holdback) whose
+    rights cover the work in the territory for the medium at some time in [start, end): the lowest
+    id when several do; None when none does."""
+    return (
+        RightAtom.objects.filter(
+            Q(contract__licensee=organisation) | Q(contract__licensor=organisation),
+            work_id=work_id,
+            territory=territory,
+            media=media,
+            start__lt=end,
+            effective_end__gt=start,
+        )
+        .exclude(contract__money={})
+        .exclude(kind="holdback")
+        .order_by("contract_id")
+        .values_list("contract_id", flat=True)
+        .first()
     )

@@ -26,20 +26,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.catalog.models import Work
-from kinomost.cinema.models import Platform
+from kinomost.catalog import selectors as catalog
+from kinomost.cinema import selectors as cinema
 from kinomost.cinema.playback import STALE_AFTER
-from kinomost.cinema.viewing_models import PlaybackSession, Revenue, RevenueKind
 from kinomost.core import money
 from kinomost.core.audit import record
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
 from kinomost.parties.roles import CLOSE_STATEMENTS
 from kinomost.rights import commercial
-from kinomost.rights.models import Contract, ContractKind
 from kinomost.royalties import fx, periods
 from kinomost.royalties.models import ClosedStatement, UsageRow
 from kinomost.royalties.periods import StatementPeriod
@@ -83,7 +81,11 @@ class Computation:
         its viewing serves every contract and every pool."""
         key = (platform_id, period)
         if key not in self.usage:
-            self.usage[key] = _usage(Platform.objects.only("qualifying_seconds", "territories").get(pk=platform_id), period)
+            rows = cinema.qualifying_viewing(platform_id, _moment(period.start), _moment(period.end))
+            self.usage[key] = [
+                _Usage(contract_id, work_id, views, _seconds(seconds), {t: _seconds(s) for t, s in svod.items()})
+                for work_id, contract_id, views, seconds, svod in rows
+            ]
         return self.usage[key]
 
     def pool_shares(self, platform_id: int, territory: str, currency: str, pool: Decimal, period: StatementPeriod) -> dict:
@@ -109,59 +111,6 @@ class _Usage:
     svod: dict[str, Decimal]
 
 
-def _usage(platform: Platform, period: StatementPeriod) -> list[_Usage]:
-    """One aggregate grouped by (work, contract) only, with a SVOD sum per territory of the
-    platform as a column: grouping by medium and territory as well made SQLite sort a wider key for
-    every session of the month (docs/royalties.md, "Benchmarks"). Sessions in a territory the platform
-    no longer lists (counted in the same pass), or a platform that lists none, take the general
-    grouping instead."""
-    sessions = _qualifying(PlaybackSession.objects.filter(viewer__platform_id=platform.pk), period, platform.qualifying_seconds)
-    territories = sorted(set(platform.territories or []))
-    if not territories:
-        return _usage_by_territory(sessions)
-    columns = {f"svod_{i}": Sum("seconds_watched", filter=Q(media="svod", territory=t)) for i, t in enumerate(territories)}
-    rows = (
-        sessions.values_list("work_id", "contract_id")
-        .annotate(
-            views=Count("*"), seconds=Sum("seconds_watched"), elsewhere=Count("work_id", filter=~Q(territory__in=territories)), **columns
-        )
-        .order_by()
-    )
-    found = []
-    for work_id, contract_id, views, seconds, elsewhere, *svod in rows:
-        if elsewhere:
-            return _usage_by_territory(sessions)
-        found.append(_Usage(contract_id, work_id, views, _seconds(seconds), {t: _seconds(s) for t, s in zip(territories, svod) if s}))
-    return found
-
-
-def _usage_by_territory(sessions) -> list[_Usage]:
-    """The general grouping, (work, contract, territory): for platforms whose sessions lie outside
-    the territories they list now."""
-    merged: dict[tuple, _Usage] = {}
-    rows = (
-        sessions.values_list("work_id", "contract_id", "territory")
-        .annotate(views=Count("*"), seconds=Sum("seconds_watched"), svod=Sum("seconds_watched", filter=Q(media="svod")))
-        .order_by()
-    )
-    for work_id, contract_id, territory, views, seconds, svod in rows:
-        usage = merged.setdefault((contract_id, work_id), _Usage(contract_id, work_id, 0, Decimal(0), {}))
-        usage.views += views
-        usage.seconds += _seconds(seconds)
-        if svod:
-            usage.svod[territory] = _seconds(svod)
-    return list(merged.values())
-
-
-def _qualifying(sessions, period: StatementPeriod, qualifying_seconds: int):
-    """Sessions (of one platform) started in the period that watched at least the platform's
-    qualifying seconds. The threshold is passed in, read once, rather than joined from the platform
-    for every session: the join made the aggregate over a month of viewing dearer than it needs be."""
-    return sessions.filter(
-        started_at__gte=_moment(period.start), started_at__lt=_moment(period.end), seconds_watched__gte=qualifying_seconds
-    )
-
-
 def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime(day.year, day.month, day.day))
 
@@ -177,13 +126,7 @@ def contracts_between(actor, *, counterparty: str | None = None, reference: str 
     """Contracts with commercial terms the actor's organisation is party to (licensor or licensee),
     optionally with one counterparty (slug, or the name of a licensor outside Kinomost) or one reference."""
     org = actor.organisation
-    qs = (
-        Contract.objects.filter(Q(licensor=org) | Q(licensee=org))
-        .exclude(kind=ContractKind.HOLDBACK)
-        .exclude(money={})
-        .select_related("licensor", "licensee")
-        .order_by("reference", "id")
-    )
+    qs = commercial.contracts_with_terms(org).order_by("reference", "id")
     if counterparty:
         qs = qs.filter(
             Q(licensor__slug=counterparty, licensee=org)
@@ -218,7 +161,7 @@ def statements_for(actor, period_label: str, *, counterparty: str | None = None,
 # ---------------------------------------------------------------- computing
 
 
-def compute(contract: Contract, period: StatementPeriod, *, run: Computation | None = None) -> Statement:
+def compute(contract, period: StatementPeriod, *, run: Computation | None = None) -> Statement:
     """The statement (frozen if the period is closed), computing the earlier periods first for the
     minimum guarantee's recoupment. Recomputing an open period is idempotent: it reads, never writes."""
     run = run or Computation()
@@ -244,23 +187,22 @@ def compute(contract: Contract, period: StatementPeriod, *, run: Computation | N
     return run.statements[(contract.pk, period)]
 
 
-def _first_activity(contract: Contract) -> date | None:
+def _first_activity(contract) -> date | None:
     """The first day anything was watched, sold or reported under the contract (each an indexed read)."""
     found = [
-        PlaybackSession.objects.filter(contract=contract).order_by("started_at").values_list("started_at", flat=True).first(),
-        Revenue.objects.filter(contract=contract).order_by("at").values_list("at", flat=True).first(),
+        cinema.first_use_under_contract(contract.pk),
         UsageRow.objects.filter(contract=contract).order_by("month").values_list("month", flat=True).first(),
     ]
     days = [timezone.localtime(d).date() if isinstance(d, datetime) else d for d in found if d is not None]
     return min(days) if days else None
 
 
-def _beginning(contract: Contract) -> date:
+def _beginning(contract) -> date:
     starts = [t.start for t in contract.terms.all()]
     return min([d for d in [contract.signed_on, *starts] if d] or [date.today()])
 
 
-def _closed(contract: Contract) -> dict[str, ClosedStatement]:
+def _closed(contract) -> dict[str, ClosedStatement]:
     return {c.period: c for c in ClosedStatement.objects.filter(contract=contract)}
 
 
@@ -269,7 +211,7 @@ def _frozen(closed: ClosedStatement) -> Statement:
 
 
 def _compute(
-    contract: Contract,
+    contract,
     terms: commercial.CommercialTerms,
     period: StatementPeriod,
     recouped_before: dict,
@@ -278,7 +220,10 @@ def _compute(
 ) -> Statement:
     code = terms.currency
     own_id = contract.pk
-    covered = _covered_works(contract)  # work id → the contract's work that covers it (itself, its season or series)
+    # Every work the contract covers → the contract's own work it falls under (a film itself; an
+    # episode or season → the series or season the contract names), and those works' refs: each
+    # level one join on the contract's terms, not a list of 5,000 ids sent as parameters.
+    covered, refs = catalog.families_under(commercial.work_ids_of(contract))
     lines: dict[tuple[int, str | None], _Line] = defaultdict(_Line)
 
     def line(work_id, adjusts=None) -> _Line | None:
@@ -286,32 +231,21 @@ def _compute(
         return None if top is None else lines[(top, adjusts)]
 
     # The cinema's own facts, on the licensee's platforms.
-    window = Q(at__gte=_moment(period.start), at__lt=_moment(period.end))
-    sold = (
-        Revenue.objects.filter(window, contract=contract, kind__in=[RevenueKind.RENTAL, RevenueKind.PURCHASE])
-        .values("work_id", "currency")
-        .annotate(total=Sum("amount"))
-    )
-    for r in sold:
-        target = line(r["work_id"])
+    start, end = _moment(period.start), _moment(period.end)
+    for work_id, currency, total in cinema.sales_under_contract(own_id, start, end):
+        target = line(work_id)
         if target is not None:
-            target.receipts.append((Decimal(r["total"]), r["currency"], period))
+            target.receipts.append((Decimal(total), currency, period))
     if contract.licensee_id:
-        pools = (
-            Revenue.objects.filter(window, organisation_id=contract.licensee_id, kind=RevenueKind.SUBSCRIPTION)
-            .values("platform_id", "territory", "currency")
-            .annotate(total=Sum("amount"))
-            .order_by("platform_id", "territory", "currency")
-        )
-        for pool in pools:
-            total = money.round_to(Decimal(pool["total"]), pool["currency"])
-            shares = run.pool_shares(pool["platform_id"], pool["territory"], pool["currency"], total, period)
+        for platform_id, territory, currency, total in cinema.subscription_receipts(contract.licensee_id, start, end):
+            total = money.round_to(Decimal(total), currency)
+            shares = run.pool_shares(platform_id, territory, currency, total, period)
             for (contract_id, work_id), share in shares.items():
                 if contract_id == own_id and share:
                     target = line(work_id)
                     if target is not None:
-                        target.receipts.append((share, pool["currency"], period))
-        for platform_id in Platform.objects.filter(organisation_id=contract.licensee_id).values_list("id", flat=True):
+                        target.receipts.append((share, currency, period))
+        for platform_id in cinema.platform_ids_of(contract.licensee_id):
             for usage in run.platform_usage(platform_id, period):
                 target = line(usage.work_id) if usage.contract_id == own_id else None
                 if target is not None:
@@ -337,9 +271,6 @@ def _compute(
         target.receipts.append((row.receipts, row.currency, own))
         usage_ids.append(row.pk)
 
-    # Every line is of a work the contract names (_covered_works maps to those), so their refs are
-    # read by the same join rather than by a list of the lines' ids.
-    refs = dict(Work.objects.filter(rights_terms__contract=contract).values_list("id", "ref"))
     rates: dict[tuple, fx.Rate] = {}
     out_lines = []
     for (work_id, adjusts), item in sorted(lines.items(), key=lambda kv: (kv[0][1] is not None, kv[0][1] or "", refs.get(kv[0][0], ""))):
@@ -412,21 +343,6 @@ def _first_open_after(own: StatementPeriod, closed: dict) -> StatementPeriod:
     return target
 
 
-def _covered_works(contract: Contract) -> dict[int, int]:
-    """Every work the contract covers → the contract's own work it falls under (a film itself; an
-    episode or season → the series or season the contract names)."""
-    # Each level is one join on the contract's terms, not a list of the level above's ids: a
-    # contract of 5,000 films would otherwise send (and the driver format) 5,000 parameters twice.
-    named = set(Work.objects.filter(rights_terms__contract=contract).values_list("id", flat=True))
-    covered = {w: w for w in named}
-    children = dict(Work.objects.filter(parent__rights_terms__contract=contract).values_list("id", "parent_id"))
-    for child, parent in children.items():
-        covered.setdefault(child, covered[parent])
-    for child, parent in Work.objects.filter(parent__parent__rights_terms__contract=contract).values_list("id", "parent_id"):
-        covered.setdefault(child, covered[parent])
-    return covered
-
-
 def _recoup(terms: commercial.CommercialTerms, covered: dict, lines: list[dict], before: dict) -> tuple[dict, dict]:
     """The minimum guarantee's recoupment this period: {amount, recouped_before, recouped_now,
     remaining} and the running totals to carry on. One guarantee across the works when
@@ -472,9 +388,7 @@ def close(period_label: str, *, actor=None, organisation=None, now: datetime | N
             _("%(period)s has not ended: it can be closed from %(day)s.") % {"period": period.label, "day": period.end.isoformat()},
             details={"period": period.label},
         )
-    contracts = Contract.objects.exclude(money={}).exclude(kind=ContractKind.HOLDBACK).order_by("id")
-    if organisation is not None:
-        contracts = contracts.filter(Q(licensor=organisation) | Q(licensee=organisation))
+    contracts = commercial.contracts_with_terms(organisation).order_by("id")
     made = []
     run = Computation()
     with transaction.atomic():

@@ -15,18 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.io.reading import read_csv
-from kinomost.catalog.models import Work
+from kinomost.catalog import selectors as catalog
 from kinomost.core import media as media_taxonomy
 from kinomost.core import money, territories
 from kinomost.core.audit import record
 from kinomost.core.errors import ImportRejected, InvalidInput
 from kinomost.core.identifiers import normalise_eidr
 from kinomost.parties.roles import REPORT_USAGE
-from kinomost.rights.models import RightAtom
+from kinomost.rights import commercial
 from kinomost.royalties import periods
 from kinomost.royalties.models import UsageReport, UsageRow
 
@@ -186,10 +185,8 @@ def _eidr(value: str) -> str:
 def _works_named(org) -> dict[str, int]:
     """ref and EIDR → work id, for every work under a contract with commercial terms the
     organisation is party to (licensor or licensee)."""
-    atoms = RightAtom.objects.filter(Q(contract__licensee=org) | Q(contract__licensor=org)).exclude(contract__money={})
-    ids = atoms.values("work_id").distinct()
     names: dict[str, int] = {}
-    for wid, ref, eidr in Work.objects.filter(pk__in=ids).values_list("id", "ref", "eidr"):
+    for wid, ref, eidr in catalog.refs_and_eidrs(commercial.work_ids_under_terms(org)):
         names.setdefault(ref, wid)
         if eidr:
             names.setdefault(eidr, wid)
@@ -201,21 +198,7 @@ def _licence(org, item: dict) -> int:
     and media during the month: a licence out or in first, then any."""
     month: date = item["month"]
     end = periods.containing(month, "month").end
-    found = (
-        RightAtom.objects.filter(
-            Q(contract__licensee=org) | Q(contract__licensor=org),
-            work_id=item["work_id"],
-            territory=item["territory"],
-            media=item["media"],
-            start__lt=end,
-            effective_end__gt=month,
-        )
-        .exclude(contract__money={})
-        .exclude(kind="holdback")
-        .order_by("contract_id")
-        .values_list("contract_id", flat=True)
-        .first()
-    )
+    found = commercial.licence_with_terms(org, item["work_id"], item["territory"], item["media"], month, end)
     if found is None:
         raise InvalidInput(
             _("no licence with commercial terms covers this work in %(territory)s for %(media)s in %(month)s")
