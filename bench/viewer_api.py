@@ -8,7 +8,7 @@ A throwaway data folder (var/bench/viewer-api-data/, SQLite) holds a platform wi
 playable films in a few genres and one subscribed viewer with an app token (app_auth.issue) and a
 browser session. The server is `kinomost serve` as `make run` starts it (bench/delivery.py's
 Embedded). The clients are processes started once for the run, each with one keep-alive HTTP
-connection; for a measurement, `clients` of them repeat one request for a slice of time, recording
+connection a slice; for a measurement, `clients` of them repeat one request for a slice of time, recording
 every latency. A start or heartbeat client first opens its own playback session (the stream limit
 is lifted for the run). Any answer that is not 200 is counted; a run with refusals is invalid.
 
@@ -204,7 +204,10 @@ class Clients:
 
     def __exit__(self, *exc):
         for pipe in self.pipes:
-            pipe.send(None)
+            try:
+                pipe.send(None)
+            except OSError:  # that client already died (its traceback is printed)
+                pass
         for process in self.processes:
             process.join(timeout=10)
 
@@ -270,12 +273,16 @@ def _measure(server, clients: Clients, operation: str, count: int, rounds: int, 
 
 
 def _client(pipe, host: str, port: int, fixture: dict) -> None:
-    """One client process: one keep-alive connection; for each slice it is sent, repeats one request
-    for that many seconds (start/heartbeat POST) and sends back the latencies."""
+    """One client process: for each slice it is sent, one keep-alive connection repeating one request
+    for that many seconds (start/heartbeat POST); sends back the latencies."""
     conn = http.client.HTTPConnection(host, port, timeout=600)
     sessions = {}  # side -> the playback session this client beats
     while (job := pipe.recv()) is not None:
         which, operation, seconds = job
+        # A new connection per slice: the server closes a keep-alive connection left idle (clients
+        # 9-32 wait through the 1- and 8-client measurements), and a send on it fails.
+        conn.close()
+        conn = http.client.HTTPConnection(host, port, timeout=600)
         side = fixture[which]
         headers = side["headers"] if operation in ("start", "heartbeat") or which == "api" else side["page_headers"]
         path, method, body = side[operation], "GET", None
