@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import cached_property
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from kinomost.api_types import ErrorOut, RecordId
@@ -57,22 +60,30 @@ class SignedIn:
         self.platform, self.session = platform, session
         self.viewer = session.viewer if session is not None else None
 
-    @property
+    @cached_property
     def profile(self):
+        """The device's chosen profile (loaded with the token: no query), else the account's first,
+        as the web storefront falls back to it."""
         if self.viewer is None:
             return None
-        profiles = list(self.viewer.profiles.all())
-        chosen = self.session.profile_id
-        return next((p for p in profiles if p.pk == chosen), profiles[0] if profiles else None)
+        chosen = self.session.profile
+        if chosen is not None and chosen.viewer_id == self.viewer.pk:
+            return chosen
+        return self.viewer.profiles.order_by("pk").first()
 
 
 class ViewerBearer(HttpBearer):
-    """`Authorization: Bearer kva_…`: an access token of this platform's viewer."""
+    """`Authorization: Bearer kva_…`: an access token of this platform's viewer. One query: the
+    token comes with its device, viewer, profile and the platform of the path (app_auth.authenticated_at),
+    which is then the request's platform (`_platform_of` asks no more)."""
 
     def authenticate(self, request, token):
-        platform = _platform_of(request)
-        session = app_auth.authenticated(platform, token) if platform is not None and token else None
-        return SignedIn(platform, session) if session is not None else None
+        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        session = app_auth.authenticated_at(kwargs.get("org", ""), kwargs.get("platform", ""), token) if token else None
+        if session is None:
+            return None
+        request._viewer_api_platform = session.viewer.platform
+        return SignedIn(session.viewer.platform, session)
 
 
 def browsing(request):
@@ -496,6 +507,14 @@ def choose_profile(request, org: str, platform: str, profile_id: RecordId, paylo
 # --- what there is to watch ----------------------------------------------------------------------
 
 
+def _rendered(answer: dict) -> HttpResponse:
+    """The answer of a hot read (home, title) rendered as ninja renders it, without ninja first
+    validating the dict again against its schema (pydantic, once per card: a tenth of home's time).
+    The schema still documents the answer in OpenAPI, and tests/cinema/test_viewer_api_cost.py
+    checks the answers against it, so the shape cannot drift unnoticed."""
+    return HttpResponse(json.dumps(answer, cls=NinjaJSONEncoder), content_type="application/json; charset=utf-8")
+
+
 def _poster(work) -> str | None:
     return work.poster.url if work.poster else None
 
@@ -507,8 +526,8 @@ def _card(card) -> dict:
         "title": card.title,
         "year": work.year,
         "poster_url": _poster(work),
-        "position": card.position,
-        "duration": card.duration,
+        "position": float(card.position),
+        "duration": float(card.duration) if card.duration is not None else None,
         "play_work_id": card.play_work_id,
     }
 
@@ -518,10 +537,12 @@ def _card(card) -> dict:
 )
 def home(request, org: str, platform: str):
     rows = watch.home(_who(request))
-    return {
-        "signed_in": request.auth.viewer is not None,
-        "rows": [{"label": label, "titles": [_card(c) for c in cards]} for label, cards in rows],
-    }
+    return _rendered(
+        {
+            "signed_in": request.auth.viewer is not None,
+            "rows": [{"label": label, "titles": [_card(c) for c in cards]} for label, cards in rows],
+        }
+    )
 
 
 @router.get(
@@ -549,35 +570,37 @@ def title(request, org: str, platform: str, work_id: RecordId):
     view = watch.title(_who(request), work_id)
     work, entitlement = view.work, view.entitlement
     rating = view.rating
-    return {
-        "work_id": work.pk,
-        "kind": work.kind,
-        "title": view.title,
-        "synopsis": view.synopsis,
-        "year": work.year,
-        "runtime_minutes": work.runtime_minutes,
-        "poster_url": _poster(work),
-        "rating": {"system": rating.system, "value": rating.value, "minimum_age": rating.minimum_age} if rating else None,
-        "minimum_age": view.minimum_age,
-        "credits": [{"role": c.role, "name": name, "character": c.character} for c, name in view.credits],
-        "seasons": [
-            {
-                "label": s.label,
-                "number": s.number,
-                "episodes": [{"work_id": e.work.pk, "number": e.work.number, "title": e.title} for e in s.episodes],
-            }
-            for s in view.seasons
-        ],
-        "audio": [{"language": t, "name": n} for t, n in view.audio],
-        "subtitles": [{"language": t, "name": n} for t, n in view.subtitles],
-        "play_work_id": view.play_work_id,
-        "signed_in": entitlement is not None,
-        "entitled": view.entitled,
-        "entitled_by": entitlement.media if entitlement else None,
-        "owned": bool(entitlement and entitlement.owned),
-        "rental_expires_at": entitlement.rental.expires_at if entitlement and entitlement.rental else None,
-        "offers": [{"media": o.media, "price": o.price.amount, "currency": o.price.currency, "hours": o.hours} for o in view.offers],
-    }
+    return _rendered(
+        {
+            "work_id": work.pk,
+            "kind": work.kind,
+            "title": view.title,
+            "synopsis": view.synopsis,
+            "year": work.year,
+            "runtime_minutes": work.runtime_minutes,
+            "poster_url": _poster(work),
+            "rating": {"system": rating.system, "value": rating.value, "minimum_age": rating.minimum_age} if rating else None,
+            "minimum_age": view.minimum_age,
+            "credits": [{"role": c.role, "name": name, "character": c.character} for c, name in view.credits],
+            "seasons": [
+                {
+                    "label": s.label,
+                    "number": s.number,
+                    "episodes": [{"work_id": e.work.pk, "number": e.work.number, "title": e.title} for e in s.episodes],
+                }
+                for s in view.seasons
+            ],
+            "audio": [{"language": t, "name": n} for t, n in view.audio],
+            "subtitles": [{"language": t, "name": n} for t, n in view.subtitles],
+            "play_work_id": view.play_work_id,
+            "signed_in": entitlement is not None,
+            "entitled": view.entitled,
+            "entitled_by": entitlement.media if entitlement else None,
+            "owned": bool(entitlement and entitlement.owned),
+            "rental_expires_at": entitlement.rental.expires_at if entitlement and entitlement.rental else None,
+            "offers": [{"media": o.media, "price": o.price.amount, "currency": o.price.currency, "hours": o.hours} for o in view.offers],
+        }
+    )
 
 
 # --- playing -------------------------------------------------------------------------------------

@@ -109,12 +109,14 @@ def entitled_media(viewer: Viewer, found: storefront.Playable, now: datetime | N
     return entitlement(viewer, found, now).media
 
 
-def offers(viewer: Viewer, found: storefront.Playable, now: datetime | None = None) -> list[str]:
+def offers(viewer: Viewer, found: storefront.Playable, now: datetime | None = None, *, current: Entitlement | None = None) -> list[str]:
     """What this viewer may still acquire for the title, among what the platform sells for it here
     (svod, pvod, tvod, est), in OFFER_ORDER. Nothing while it plays free or already entitles,
-    except buying to own (EST), which adds something a subscription or rental does not."""
+    except buying to own (EST), which adds something a subscription or rental does not.
+    `current`: the entitlement the caller already asked for (the title page shows both), so its
+    queries are not asked twice."""
     now = now or timezone.now()
-    current = entitlement(viewer, found, now)
+    current = current if current is not None else entitlement(viewer, found, now)
     if current.media in storefront.FREE_MEDIA or current.owned:
         return []
     owned = "est" in found.media and Purchase.objects.filter(viewer=viewer, work_id__in={found.work_id, found.top_id}).exists()

@@ -170,7 +170,11 @@ def title(who: Audience, work_id: int) -> TitleView:
     if work is None:
         raise NotFound(_("This title is not available."))
     entitled = playback.entitlement(who.viewer, first) if who.viewer is not None else None
-    media = playback.offers(who.viewer, first) if who.viewer is not None else [m for m in playback.OFFER_ORDER if m in first.media]
+    media = (
+        playback.offers(who.viewer, first, current=entitled)
+        if who.viewer is not None
+        else [m for m in playback.OFFER_ORDER if m in first.media]
+    )
     audio, subtitles = _languages({p.asset_id for p in found.values()}, who.language)
     return TitleView(
         work=work,
