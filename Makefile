@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
 VENDOR := src/kinomost/web/static/vendor
 
-.PHONY: bootstrap run test test-postgres bench lint clean
+.PHONY: bootstrap run test test-run test-postgres bench lint clean
 
 bootstrap: $(STAMP) $(VENDOR)/.done
 	@$(BIN)/kinomost i18n-compile >/dev/null
@@ -35,7 +35,12 @@ run: bootstrap
 # PYTEST_ARGS=-n0 runs serially.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-test: bootstrap
+test: bootstrap test-run
+
+# The suite alone, without `bootstrap` (which compiles the messages: two at once would write the
+# same .mo files). .ci/run bootstraps once, then runs this twice at the same time (SQLite and
+# PostgreSQL), each pass with its own --basetemp in PYTEST_ARGS.
+test-run:
 	$(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (CI does this after `make test`).
