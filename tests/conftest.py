@@ -20,6 +20,21 @@ from tests.factories import PASSWORD
 os.environ.setdefault("KINOMOST_WEB_WORKERS", "1")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The files that hold a `slow` or `e2e` test run first (after pytest-django's own ordering,
+    which this keeps within each part).
+
+    pytest-xdist's `--dist loadfile` hands files to its workers in collection order, so a long
+    file collected late (tests/e2e, tests/test_*.py come after most folders) left one worker
+    busy alone for minutes while the other had finished: started first, the long files run
+    while the short ones fill the other workers, and the run ends with short files. Serially
+    (-n0) the order changes nothing a test may rely on: tests/conftest.py puts the migrations'
+    rows back after any transactional test, in any order."""
+    long = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("e2e")}
+    items.sort(key=lambda item: item.path not in long)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Sign-in and API-key throttle counters live in the (process-wide) cache: each test starts clean."""
