@@ -31,9 +31,10 @@ run: bootstrap
 	$(BIN)/kinomost worker -v 0 & trap 'kill $$! 2>/dev/null' EXIT; $(BIN)/kinomost serve
 
 # One pytest-xdist worker per core, each test file kept on one worker (module fixtures such as
-# the demo load or the served test server are made once). PYTEST_ARGS comes last and wins:
-# PYTEST_ARGS=-n0 runs serially.
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# the demo load or the served test server are made once), the files in the order
+# tests/conftest.py collects them (the long ones first; --no-loadscope-reorder: xdist's own order
+# put them last). PYTEST_ARGS comes last and wins: PYTEST_ARGS=-n0 runs serially.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
 test: bootstrap test-run
 
