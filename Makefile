@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml package.json 2>/dev/null | sha1sum | cut -c1-12)
 VENDOR := src/kinomost/web/static/vendor
 
-.PHONY: bootstrap run test test-postgres bench lint clean
+.PHONY: bootstrap run test test-run test-postgres bench lint clean
 
 bootstrap: $(STAMP) $(VENDOR)/.done
 	@$(BIN)/kinomost i18n-compile >/dev/null
@@ -31,11 +31,17 @@ run: bootstrap
 	$(BIN)/kinomost worker -v 0 & trap 'kill $$! 2>/dev/null' EXIT; $(BIN)/kinomost serve
 
 # One pytest-xdist worker per core, each test file kept on one worker (module fixtures such as
-# the demo load or the served test server are made once). PYTEST_ARGS comes last and wins:
-# PYTEST_ARGS=-n0 runs serially.
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# the demo load or the served test server are made once), the files in the order
+# tests/conftest.py collects them (the long ones first; --no-loadscope-reorder: xdist's own order
+# put them last). PYTEST_ARGS comes last and wins: PYTEST_ARGS=-n0 runs serially.
+PYTEST_PARALLEL ?= -n auto --dist loadfile --no-loadscope-reorder
 
-test: bootstrap
+test: bootstrap test-run
+
+# The suite alone, without `bootstrap` (which compiles the messages: two at once would write the
+# same .mo files). .ci/run bootstraps once, then runs this twice at the same time (SQLite and
+# PostgreSQL), each pass with its own --basetemp in PYTEST_ARGS.
+test-run:
 	$(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (CI does this after `make test`).

@@ -2,6 +2,7 @@
 every test, the settings that keep test processes apart (pytest-xdist runs several at once)."""
 
 import os
+from collections import Counter
 
 import pytest
 from django.apps import apps
@@ -18,6 +19,22 @@ from tests.factories import PASSWORD
 # `kinomost serve` started by a test runs one worker process, as before it defaulted to one per
 # core: the tests' servers stay small on a shared machine (a test that wants more says so).
 os.environ.setdefault("KINOMOST_WEB_WORKERS", "1")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The files that hold a `slow` or `e2e` test come first, then the others, most tests first;
+    each file's tests keep their order (pytest-django's, which runs before this).
+
+    pytest-xdist's `--dist loadfile` hands files to its workers in this order (the Makefile
+    passes --no-loadscope-reorder: xdist's own reorder, most tests per file first, put the files
+    of one long test, tests/test_api_fuzz.py above all, last, and one worker ran them alone for
+    the run's last minutes). Started first, the long files run while the short ones fill the
+    other workers. Serially (-n0) no test may rely on the order: tests/conftest.py puts the
+    migrations' rows back after any transactional test, in any order."""
+    long = {item.path for item in items if item.get_closest_marker("slow") or item.get_closest_marker("e2e")}
+    count = Counter(item.path for item in items)
+    items.sort(key=lambda item: (item.path not in long, 0 if item.path in long else -count[item.path]))  # stable
 
 
 @pytest.fixture(autouse=True)
