@@ -17,6 +17,7 @@ from kinomost.rights.models import Contract
 PUBLIC = {
     "": "landing page, shows nothing private",
     "login/": "sign-in form",
+    "favicon.ico": "redirect to the public icon the pages link",
     "logout/": "sign-out",
     "organisation/": "switches only among the user's own memberships and their subsidiaries (tests/parties/test_acting_for_subsidiaries)",
     "i18n/setlang/": "interface language",

@@ -9,6 +9,7 @@ from kinomost.web.views import (
     cinema,
     cinema_platform,
     exchange,
+    favicon,
     home,
     imports,
     lookups,
@@ -22,6 +23,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", home.switch_organisation, name="switch-organisation"),
