@@ -156,6 +156,7 @@ def _secret_storefront(w):
 PRIVATE_CHECKS = {
     "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
+    "studio/organisation/names/": lambda c, w: ("post", "/studio/organisation/names/"),
     "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: (
         "post",
         f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/",

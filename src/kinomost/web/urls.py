@@ -32,6 +32,7 @@ urlpatterns = [
     path("studio/lookup/organisations/", lookups.organisations, name="lookup-organisations"),
     path("studio/lookup/works/", lookups.works, name="lookup-works"),
     path("studio/lookup/territories/", lookups.territories, name="lookup-territories"),
+    path("studio/organisation/names/", organisation.rename_organisation, name="organisation-names"),
     path("studio/organisation/api-keys/", organisation.create_api_key, name="api-key-create"),
     path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),
