@@ -181,6 +181,6 @@ def test_the_viewers_country_follows_forwarded_for_only_from_a_trusted_proxy(pla
     client = Client()
     client.force_login(viewer_of(platform).user)
     chosen = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}  # the test client connects from 127.0.0.1
-    assert "watching from RU" in client.get(BASE + "account/", **chosen).content.decode()
+    assert "watching from Russia" in client.get(BASE + "account/", **chosen).content.decode()
     settings.KINOMOST_TRUSTED_PROXIES = parse_trusted_proxies("127.0.0.1")
-    assert "watching from DE" in client.get(BASE + "account/", **chosen).content.decode()
+    assert "watching from Germany" in client.get(BASE + "account/", **chosen).content.decode()

@@ -61,6 +61,20 @@ def test_organisations_form_the_market(demo):
     assert {o.country for o in orgs.values()} == {"RU", "CN"}
 
 
+def test_every_demo_organisation_and_quota_rule_is_named_in_three_languages(demo, client):
+    from kinomost.exchange.models import QuotaRule
+
+    for org in Organisation.objects.filter(slug__in=scenario.demo_slugs()):
+        assert set(org.names) == {"ru", "zh-Hans", "en"} and all(org.names.values()), org.slug
+    for rule in QuotaRule.objects.all():
+        assert set(rule.names) == {"ru", "zh-Hans", "en"}, rule.name
+    client.post("/login/", {"username": "lina@pearl.example", "password": scenario.password()})
+    client.cookies["django_language"] = "ru"
+    page = client.get("/studio/exchange/").content.decode()
+    assert "Шанхайская медиагруппа «Жемчужина»" in page and "上海明珠传媒集团" not in page  # the switcher and the top bar
+    assert "Северный Медиа Холдинг" in page and "Severny Media Group" not in page  # the deals' other party
+
+
 def test_the_first_package_is_300_listed_russian_features(demo):
     package = Work.objects.filter(owner__slug="severny-films", kind="feature")
     assert package.count() == scenario.PACKAGE_SIZE == 300

@@ -89,6 +89,16 @@ def test_every_studio_page_has_a_favicon(client_a):
     assert 'rel="icon"' in page and "kinomost/favicon.svg" in page
 
 
+def test_favicon_ico_leads_to_the_icon_the_pages_link(client):
+    """Browsers ask /favicon.ico on pages that link no icon (the storefront, the TV app): it
+    answers, signed out, with the studio's icon, not a 404."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"] == "/static/kinomost/favicon.svg"
+    icon = client.get(answer["Location"])
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+    assert client.post("/favicon.ico").status_code == 405
+
+
 def test_a_person_chooses_the_zone_their_times_are_shown_in(client_a, user_a, org_a):
     from kinomost.exchange.models import Notification, NotificationKind
 

@@ -17,6 +17,7 @@ from kinomost.rights.models import Contract
 PUBLIC = {
     "": "landing page, shows nothing private",
     "login/": "sign-in form",
+    "favicon.ico": "redirect to the public icon the pages link",
     "logout/": "sign-out",
     "organisation/": "switches only among the user's own memberships and their subsidiaries (tests/parties/test_acting_for_subsidiaries)",
     "i18n/setlang/": "interface language",
@@ -155,6 +156,7 @@ def _secret_storefront(w):
 PRIVATE_CHECKS = {
     "studio/organisation/": lambda c, w: ("get", "/studio/organisation/"),
     "studio/organisation/api-keys/": lambda c, w: ("post", "/studio/organisation/api-keys/"),
+    "studio/organisation/names/": lambda c, w: ("post", "/studio/organisation/names/"),
     "studio/organisation/api-keys/<str:prefix>/revoke/": lambda c, w: (
         "post",
         f"/studio/organisation/api-keys/{ApiKey.objects.get(name='Secret Picture key').prefix}/revoke/",

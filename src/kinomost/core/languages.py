@@ -214,3 +214,27 @@ def cldr_locale(interface_code: str | None = None) -> str:
         interface_code = get_language() or "en"
     code = interface_code.lower()
     return _CLDR_LOCALES.get(code) or _CLDR_LOCALES.get(code.split("-")[0], "en_001")
+
+
+def clean_names(names) -> dict[str, str]:
+    """A name per language as given (`{"ru": "…", "zh-hans": "…"}`) → canonical tags, trimmed
+    values, empty ones dropped; InvalidInput for what is not a mapping of tags to text. Organisations
+    and quota rules keep their translated names in this shape, as people do (`Person.names`)."""
+    if names in (None, ""):
+        return {}
+    if not isinstance(names, dict):
+        raise InvalidInput(_('Names must be given per language, e.g. {"ru": "…", "zh-Hans": "…"}.'))
+    cleaned: dict[str, str] = {}
+    for tag, value in names.items():
+        if not isinstance(value, str):
+            raise InvalidInput(_("The name in '%(tag)s' must be text.") % {"tag": tag})
+        if value.strip():
+            cleaned[normalise_tag(str(tag))] = value.strip()[:200]
+    return cleaned
+
+
+def name_for_reader(names: dict[str, str] | None, stored: str, language: str | None = None) -> str:
+    """The translated name to show a reader of `language` (the active one when None), by the same
+    fallback chain as titles; the name as stored when none is translated."""
+    picked = pick(names or {}, language or reader_language())
+    return picked[1] if picked else stored

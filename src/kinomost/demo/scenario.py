@@ -47,6 +47,21 @@ ORGANISATIONS = [
     # and the territory of the storefront and its age labels are Russia's. Ownership is `parent`.
     ("longbo-kino", "Лунбо Кино · Longbo Kino", OrganisationKind.PLATFORM, "RU", "longbo-video"),
 ]
+# Each organisation's name in the three languages: a page shows the reader's (the stored name
+# above, in two scripts, is what the CLI and exports write).
+ORGANISATION_NAMES = {
+    "severny-media": {"ru": "Северный Медиа Холдинг", "zh-Hans": "北方传媒集团", "en": "Severny Media Group"},
+    "severny-tv": {"ru": "Телеканал «Север»", "zh-Hans": "北方电视台", "en": "Sever TV"},
+    "severny-films": {"ru": "Киностудия «Северный свет»", "zh-Hans": "北光电影制片厂", "en": "Northern Light Films"},
+    "pearl-media": {"ru": "Шанхайская медиагруппа «Жемчужина»", "zh-Hans": "上海明珠传媒集团", "en": "Shanghai Pearl Media Group"},
+    "huaxia-film": {
+        "ru": "Кинопрокатная компания «Хуася Синхэ»",
+        "zh-Hans": "华夏星河电影发行公司",
+        "en": "Huaxia Xinghe Film Distribution",
+    },
+    "longbo-video": {"ru": "Лунбо Видео", "zh-Hans": "龙波视频", "en": "Longbo Video"},
+    "longbo-kino": {"ru": "Лунбо Кино", "zh-Hans": "龙波影院", "en": "Longbo Kino"},
+}
 LOGINS = [
     # email, organisation slug, role, display name
     ("anna@severny.example", "severny-media", Role.OWNER, "Анна Ковалёва"),
@@ -94,7 +109,15 @@ def load() -> Loaded:
             search.index_works(work_ids)
             exchange_story.tell(orgs)  # the exchange, told through its services
         return Loaded(created=True, works=_count_works())
+    _name_organisations()
     return Loaded(created=False, works=_count_works())
+
+
+def _name_organisations() -> None:
+    """A demo loaded before organisations had names per language gets them (once: a name someone
+    has set since is kept)."""
+    for org in Organisation.objects.filter(slug__in=demo_slugs(), names={}):
+        parties.rename_organisation(organisation=org, names=ORGANISATION_NAMES[org.slug])
 
 
 def _count_works() -> int:
@@ -103,7 +126,9 @@ def _count_works() -> int:
 
 def _organisations() -> dict[str, Organisation]:
     return {
-        slug: parties.create_organisation(slug=slug, name=name, kind=kind, country=country, parent_slug=parent)
+        slug: parties.create_organisation(
+            slug=slug, name=name, names=ORGANISATION_NAMES[slug], kind=kind, country=country, parent_slug=parent
+        )
         for slug, name, kind, country, parent in ORGANISATIONS
     }
 

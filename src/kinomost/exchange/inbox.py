@@ -67,10 +67,21 @@ def _in_reader_words(n: Notification, data: dict) -> dict:
     if data.get("status") in ApprovalStatus.values:
         words["status"] = str(ApprovalStatus(data["status"]).label).lower()
     if data.get("name"):
-        words["name"] = _(data["name"])
+        words["name"] = _quota_name(data.get("rule"), data["name"])
     if n.approval_id and data.get("work"):
         words["work"] = display_title(n.approval.work, from_interface_code(get_language() or "en"))
     return words
+
+
+def _quota_name(rule_id, stored: str) -> str:
+    """A quota notice keeps the rule's id and the name as it was written: the reader reads the
+    rule's name in their language (exchange.selectors.quota_rule_name), the stored one translated
+    by the .po files when the rule is gone."""
+    from kinomost.exchange.models import QuotaRule
+    from kinomost.exchange.selectors import quota_rule_name
+
+    rule = QuotaRule.objects.filter(pk=rule_id).first() if isinstance(rule_id, int) else None
+    return quota_rule_name(rule) if rule is not None else _(stored)
 
 
 def notification_text(n: Notification) -> str:

@@ -213,6 +213,8 @@ class QuotaRule(models.Model):
     'China, online: foreign titles at most 30% of the platform's catalogue' (share, per licensee)."""
 
     name = models.CharField(_("name"), max_length=200)
+    # The name per language, as organisations' (exchange.selectors.quota_rule_name).
+    names = models.JSONField(_("names by language"), default=dict, blank=True, help_text='{"ru": "…", "zh-Hans": "…", "en": "…"}')
     territory = models.CharField(_("territory"), max_length=2)
     media = models.CharField(_("media"), max_length=24)
     measure = models.CharField(_("measure"), max_length=8, choices=QuotaMeasure.choices)

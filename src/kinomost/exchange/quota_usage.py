@@ -105,6 +105,7 @@ class QuotaCounter:
         return {
             "rule": self.rule.pk,
             "name": self.rule.name,
+            "names": self.rule.names,
             "territory": self.rule.territory,
             "media": self.rule.media,
             "measure": self.rule.measure,

@@ -15,18 +15,34 @@ from django.utils.translation import gettext as _
 from kinomost.core import audit, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
+from kinomost.core.languages import clean_names
 from kinomost.exchange import quota_usage
 from kinomost.exchange.errors import QuotaExceeded
 from kinomost.exchange.models import QuotaMeasure, QuotaRule, QuotaScope
+from kinomost.exchange.selectors import quota_rule_name
 
 _LOCK_NAMESPACE = 7302  # pg_advisory_xact_lock(7302, rule id): "exchange quota"; 7301 is the ledger's
 
 
 def define_rule(
-    *, name: str, territory: str, media: str, measure: str, limit, hard: bool = True, scope: str = QuotaScope.FOREIGN
+    *,
+    name: str,
+    territory: str,
+    media: str,
+    measure: str,
+    limit,
+    hard: bool = True,
+    scope: str = QuotaScope.FOREIGN,
+    names: dict | None = None,
 ) -> QuotaRule:
-    """Rules are regulation, the same for every organisation: set by operators (CLI, admin)."""
+    """Rules are regulation, the same for every organisation: set by operators (CLI, admin).
+    `names` is the rule's name per language ({"ru": "…", "zh-Hans": "…"})."""
     problems = {}
+    try:
+        names = clean_names(names)
+    except InvalidInput as exc:
+        problems["names"] = exc.message
+        names = {}
     try:
         territory = territories.normalise_country(territory)
     except InvalidInput as exc:
@@ -45,7 +61,8 @@ def define_rule(
         raise InvalidInput(_("The quota rule is not valid."), details=problems)
     with transaction.atomic():
         rule = QuotaRule.objects.create(
-            name=name.strip() or territory,
+            name=name.strip() or next(iter(names.values()), territory),
+            names=names,
             territory=territory,
             media=media,
             measure=measure,
@@ -115,7 +132,7 @@ def _evaluate(rule: QuotaRule, deal, version, works, year: int) -> dict | None:
     limit = format(rule.limit.normalize(), "f")
     return {
         "rule": rule.pk,
-        "name": rule.name,
+        "name": quota_rule_name(rule),  # in the reader's language: the deal page and a refusal say it
         "territory": rule.territory,
         "media": rule.media,
         "measure": rule.measure,

@@ -10,7 +10,18 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kinomost.core.errors import NotFound
+from kinomost.core.languages import name_for_reader
 from kinomost.exchange.models import Deal, DealVersion, Offer
+
+
+def quota_rule_name(rule, language: str | None = None) -> str:
+    """A quota rule's name for a reader of `language` (the active one when None): its own
+    translations (`QuotaRule.names`), then the .po files' for a shipped rule's English name."""
+    if rule is None:
+        return ""
+    if rule.names:
+        return name_for_reader(rule.names, rule.name, language)
+    return _(rule.name)
 
 
 def deals_of(actor, *, state: str | None = None, role: str | None = None) -> QuerySet[Deal]:

@@ -7,6 +7,7 @@ class OrganisationOut(Schema):
     id: int
     slug: str
     name: str
+    names: dict[str, str]  # the name per language (BCP 47 tag → name)
     kind: str
     country: str
     role: str
@@ -16,4 +17,12 @@ class OrganisationOut(Schema):
 def me(request):
     actor = request.auth
     org = actor.organisation
-    return {"id": org.pk, "slug": org.slug, "name": org.name, "kind": org.kind, "country": org.country, "role": actor.role}
+    return {
+        "id": org.pk,
+        "slug": org.slug,
+        "name": org.name,
+        "names": org.names or {},
+        "kind": org.kind,
+        "country": org.country,
+        "role": actor.role,
+    }

@@ -22,6 +22,9 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    # The name per language ({"ru": "…", "zh-Hans": "…", "en": "…"}), as people's `names`: pages
+    # show the reader's (parties.selectors.organisation_name), `name` when none fits.
+    names = models.JSONField(_("names by language"), default=dict, blank=True, help_text='{"ru": "…", "zh-Hans": "…", "en": "…"}')
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     parent = models.ForeignKey(

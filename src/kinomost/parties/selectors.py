@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from kinomost.core.errors import NotFound
+from kinomost.core.languages import name_for_reader
 from kinomost.parties.models import Membership, Organisation
+
+
+def organisation_name(org: Organisation | None, language: str | None = None) -> str:
+    """An organisation as a reader of `language` (BCP 47; the active interface language when
+    None) names it: «Шанхайская медиагруппа «Жемчужина»» on a Russian page for 上海明珠传媒集团; the
+    name as stored when no translation fits. The one owner: templates reach it as `|org_name`."""
+    if org is None:
+        return ""
+    return name_for_reader(org.names, org.name, language)
 
 
 def organisation_by_slug(slug: str) -> Organisation:
@@ -17,6 +27,28 @@ def organisation_by_slug(slug: str) -> Organisation:
 
 def organisations() -> QuerySet[Organisation]:
     return Organisation.objects.select_related("parent").order_by("slug")
+
+
+def organisation_names(ids, language: str | None = None) -> dict[int, str]:
+    """{id: name for the reader} for many organisations in one query (reasons that name licensees)."""
+    wanted = {i for i in ids if i}
+    found = Organisation.objects.filter(pk__in=wanted).only("pk", "name", "names") if wanted else []
+    return {org.pk: organisation_name(org, language) for org in found}
+
+
+def organisations_matching(q: str, *, exclude_pk: int | None = None, limit: int = 20) -> list[Organisation]:
+    """The directory by any of an organisation's names (stored or translated, any script) or its
+    slug, for pickers: «жемчуж», 明珠 and `pearl` all find Shanghai Pearl Media Group. In Python,
+    because a JSON field's text is escaped on SQLite; the directory is organisations, not works."""
+    wanted = q.casefold().strip()
+    found = []
+    for org in Organisation.objects.exclude(pk=exclude_pk).only("pk", "slug", "name", "names").order_by("name"):
+        spelled = (org.slug, org.name, *(org.names or {}).values())
+        if not wanted or any(wanted in text.casefold() for text in spelled):
+            found.append(org)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def memberships_of(user) -> list[Membership]:

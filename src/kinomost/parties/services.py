@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from kinomost.core import audit
 from kinomost.core.errors import Conflict, InvalidInput, NotFound
+from kinomost.core.languages import clean_names
 from kinomost.core.territories import normalise_country
 from kinomost.parties.models import ApiKey, Membership, Organisation, OrganisationKind, Role, User
 
@@ -22,8 +23,17 @@ API_KEY_PREFIX = "km"
 
 @transaction.atomic
 def create_organisation(
-    *, slug: str, name: str, kind: str = OrganisationKind.OTHER, country: str = "", parent_slug: str | None = None, actor=None
+    *,
+    slug: str,
+    name: str,
+    kind: str = OrganisationKind.OTHER,
+    country: str = "",
+    parent_slug: str | None = None,
+    names: dict | None = None,
+    actor=None,
 ) -> Organisation:
+    """`names` is the name per language ({"ru": "…", "zh-Hans": "…"}), shown to readers of each."""
+    names = clean_names(names)
     if slugify(slug) != slug:
         raise InvalidInput(f"'{slug}' is not a valid slug (lower-case letters, digits and hyphens)")
     if kind not in OrganisationKind.values:
@@ -36,10 +46,27 @@ def create_organisation(
         if parent is None:
             raise NotFound(f"no parent organisation '{parent_slug}'")
     org = Organisation.objects.create(
-        slug=slug, name=name.strip() or slug, kind=kind, country=normalise_country(country) if country else "", parent=parent
+        slug=slug,
+        name=name.strip() or next(iter(names.values()), slug),
+        names=names,
+        kind=kind,
+        country=normalise_country(country) if country else "",
+        parent=parent,
     )
     audit.record("organisation.created", actor=actor, organisation=org, obj=org, slug=slug)
     return org
+
+
+@transaction.atomic
+def rename_organisation(*, organisation: Organisation, names: dict, name: str | None = None, actor=None) -> Organisation:
+    """Set an organisation's name per language (what is not given is removed) and, optionally, the
+    name as stored; an owner does it on the organisation page, staff in the admin."""
+    organisation.names = clean_names(names)
+    if name is not None and name.strip():
+        organisation.name = name.strip()[:200]
+    organisation.save(update_fields=["names", "name"])
+    audit.record("organisation.renamed", actor=actor, organisation=organisation, obj=organisation, names=organisation.names)
+    return organisation
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Q
 
 from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
+from kinomost.parties.selectors import organisation_names
 from kinomost.rights import availability as avail
 from kinomost.rights.models import AtomKind, RightAtom
 
@@ -45,12 +46,14 @@ def blockers(licensor, work_ids, territories, media, window, exclusive: bool, la
     found = avail.availability(licensor, ids, territories, media, window, exclusive, languages)
     gaps = {wid: [g for cell in result.problems() for g in cell.gaps] for wid, result in found.items()}
     ends = _ends({g.atom_id for found_gaps in gaps.values() for g in found_gaps if g.atom_id})
+    # The licensee as the reader names it (the ledger's query carries the name as stored).
+    licensees = organisation_names({g.licensee_id for found_gaps in gaps.values() for g in found_gaps if g.reason == GRANTED})
     out = {}
     for wid, found_gaps in gaps.items():
         distinct = dict.fromkeys(
             Blocker(
                 g.reason,
-                g.licensee if g.reason == GRANTED else "",
+                licensees.get(g.licensee_id, g.licensee) if g.reason == GRANTED else "",
                 g.contract_ref if g.reason != NOT_HELD else "",
                 ends.get(g.atom_id) if g.reason != NOT_HELD else None,
                 g.language,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kinomost.catalog.models import WorkKind
 from kinomost.core import media as media_taxonomy
 from kinomost.core.languages import INTERFACE_LANGUAGES, is_valid_tag, normalise_tag
-from kinomost.parties.selectors import organisations
+from kinomost.parties.selectors import organisation_name, organisations
 from kinomost.rights.ledger import ContractInput, TermInput
 from kinomost.rights.models import LanguageUse
 from kinomost.core.widgets import IsoDateInput
@@ -198,7 +198,7 @@ class HoldingForm(TermForm):
 
 
 def _other_organisations(actor):
-    return [(o.slug, o.name) for o in organisations().exclude(pk=actor.organisation_id)]
+    return [(o.slug, organisation_name(o)) for o in organisations().exclude(pk=actor.organisation_id)]
 
 
 class GrantForm(TermForm):

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.core import media as media_taxonomy
+from kinomost.core.errors import InvalidInput
 
 LOOKUPS = {
     "organisations": reverse_lazy("web:lookup-organisations"),
@@ -102,6 +103,55 @@ class MediaTree(forms.CheckboxSelectMultiple):
         ]
         context["all_checked"] = "all" in chosen
         return context
+
+
+def _codes(value) -> list[str]:
+    """Media codes from what a form holds: a list of ticked boxes, or text typed as `svod; tv`."""
+    items = value if isinstance(value, (list, tuple)) else [value or ""]
+    return [c.strip().lower() for item in items for c in str(item or "").replace(",", ";").split(";") if c.strip()]
+
+
+class MediaTreeWithCodes(MediaTree):
+    """The media tree, and below it a box for codes typed by those who know them (`svod; tv`):
+    both post under the field's name (the box as `<name>_codes`) and the field reads them together.
+    A value given as text (`"svod; theatrical"`, as a term stores it) ticks its boxes."""
+
+    template_name = "web/widgets/media_tree_codes.html"
+
+    def format_value(self, value):
+        return _codes(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, _codes(value), attrs)
+        context["codes_name"] = f"{name}_codes"
+        context["codes_id"] = f"{(attrs or {}).get('id') or f'id_{name}'}_codes"
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        ticked = data.getlist(name) if hasattr(data, "getlist") else _codes(data.get(name))
+        return [*ticked, *_codes(data.get(f"{name}_codes", ""))]
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_codes" not in data
+
+
+class MediaField(forms.Field):
+    """Media as a term names them (`"vod; theatrical"`), from the tree's boxes or typed codes:
+    unknown codes are refused by name; a ticked group stands for its leaves (they are dropped), and
+    "all" for everything."""
+
+    widget = MediaTreeWithCodes
+
+    def to_python(self, value) -> str:
+        codes = list(dict.fromkeys(_codes(value)))
+        try:
+            media_taxonomy.expand(codes)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message, code="unknown_media") from None
+        if "all" in codes:
+            return "all"
+        groups = {c for c in codes if c in media_taxonomy.TREE}
+        return "; ".join(c for c in codes if media_taxonomy.PARENT.get(c) not in groups)
 
 
 def media_tree_choices() -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from kinomost.web.views import (
     cinema,
     cinema_platform,
     exchange,
+    favicon,
     home,
     imports,
     lookups,
@@ -22,6 +23,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", home.switch_organisation, name="switch-organisation"),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("studio/lookup/organisations/", lookups.organisations, name="lookup-organisations"),
     path("studio/lookup/works/", lookups.works, name="lookup-works"),
     path("studio/lookup/territories/", lookups.territories, name="lookup-territories"),
+    path("studio/organisation/names/", organisation.rename_organisation, name="organisation-names"),
     path("studio/organisation/api-keys/", organisation.create_api_key, name="api-key-create"),
     path("studio/organisation/api-keys/<str:prefix>/revoke/", organisation.revoke_api_key, name="api-key-revoke"),
     path("studio/works/", catalog.work_list, name="work-list"),

@@ -15,6 +15,7 @@ from kinomost.core import periods
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.core.languages import language_name
 from kinomost.parties.roles import WRITE_CATALOGUE, can
+from kinomost.parties.selectors import organisation_name
 from kinomost.rights import availability as avail
 from kinomost.rights.models import Contract, ContractKind, LanguageUse, RightAtom, Term
 
@@ -82,8 +83,8 @@ def counterparty(actor, contract: Contract) -> str:
     """The other party as the organisation sees it (a licensor outside Kinomost by its name)."""
     side = side_of(actor, contract)
     if side in (HOLDING, RECEIVED):
-        return contract.licensor.name if contract.licensor else contract.licensor_name
-    return contract.licensee.name if contract.licensee else contract.licensor_name
+        return organisation_name(contract.licensor) if contract.licensor else contract.licensor_name
+    return organisation_name(contract.licensee) if contract.licensee else contract.licensor_name
 
 
 def can_terminate(actor, contract: Contract) -> bool:

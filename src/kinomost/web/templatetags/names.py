@@ -1,5 +1,5 @@
 """Template filters that show what the database stores as codes in the reader's words: countries
-and territory groups, media, money, people, quota rules and moments with their time zone.
+and territory groups, media, money, people, organisations, quota rules and moments with their time zone.
 
 Each only asks the owner of its rule (core.territories, core.media, core.money, core.timezones,
 catalog.selectors); the active interface language is the reader's.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from kinomost.catalog.selectors import person_name
 from kinomost.core import media as media_taxonomy
@@ -17,6 +16,8 @@ from kinomost.core import money as core_money
 from kinomost.core import territories as core_territories
 from kinomost.core.languages import from_interface_code
 from kinomost.core.timezones import format_time
+from kinomost.exchange.selectors import quota_rule_name
+from kinomost.parties.selectors import organisation_name
 
 register = template.Library()
 
@@ -59,8 +60,14 @@ def person(value) -> str:
 
 @register.filter
 def quota_name(rule) -> str:
-    """A quota rule's name; the rules Kinomost ships with are translated."""
-    return _(rule.name) if rule is not None else ""
+    """A quota rule's name in the reader's language (its `names`; a shipped rule's from the .po files)."""
+    return quota_rule_name(rule, from_interface_code(_reader())) if rule is not None else ""
+
+
+@register.filter
+def org_name(org) -> str:
+    """An organisation's name in the reader's language (上海明珠传媒集团 → «Шанхайская медиагруппа «Жемчужина»»)."""
+    return organisation_name(org, from_interface_code(_reader())) if org is not None else ""
 
 
 @register.filter

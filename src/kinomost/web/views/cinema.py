@@ -24,6 +24,7 @@ from kinomost.cinema.uploads import MAX_CHUNK_BYTES
 from kinomost.core import territories
 from kinomost.core.errors import Conflict, InvalidInput
 from kinomost.core.languages import reader_language
+from kinomost.parties.selectors import organisation_name
 from kinomost.parties.roles import OPERATE_PLATFORM, can
 from kinomost.core import media as media_taxonomy
 from kinomost.web import pickers
@@ -177,7 +178,8 @@ def _works_to_choose(actor, language: str) -> list[dict]:
     own = catalog.owned_works(actor).order_by("ref", "id")[:500]
     listed = catalog.visible_works(actor).exclude(owner_id=actor.organisation_id).select_related("owner").order_by("ref", "id")[:500]
     return [{"id": w.pk, "label": f"{w.ref} · {catalog.display_title(w, language)}", "own": True} for w in own] + [
-        {"id": w.pk, "label": f"{w.ref} · {catalog.display_title(w, language)} ({w.owner.name})", "own": False} for w in listed
+        {"id": w.pk, "label": f"{w.ref} · {catalog.display_title(w, language)} ({organisation_name(w.owner)})", "own": False}
+        for w in listed
     ]
 
 

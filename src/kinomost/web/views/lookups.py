@@ -9,7 +9,6 @@ no private data); territories are public reference data. A signed-out request ge
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import get_language
 
@@ -17,7 +16,7 @@ from kinomost.catalog import search, selectors
 from kinomost.core import territories as core_territories
 from kinomost.core.languages import from_interface_code
 from kinomost.core.territory_groups import M49_REGIONS, M49_SUBREGIONS, NAMED_GROUPS
-from kinomost.parties.models import Organisation
+from kinomost.parties import selectors as parties_selectors
 from kinomost.web.decorators import member_required
 
 LIMIT = 20
@@ -32,12 +31,9 @@ def _query(request) -> str:
 def organisations(request):
     """Other organisations by name or identifier (`?self=1` includes the acting one)."""
     q = _query(request)
-    found = Organisation.objects.order_by("name")
-    if request.GET.get("self") != "1":
-        found = found.exclude(pk=request.actor.organisation_id)
-    if q:
-        found = found.filter(Q(name__icontains=q) | Q(slug__icontains=q))
-    return JsonResponse({"results": [{"value": o.slug, "label": o.name} for o in found[:LIMIT]]})
+    exclude = None if request.GET.get("self") == "1" else request.actor.organisation_id
+    found = parties_selectors.organisations_matching(q, exclude_pk=exclude, limit=LIMIT)
+    return JsonResponse({"results": [{"value": o.slug, "label": parties_selectors.organisation_name(o)} for o in found]})
 
 
 @member_required

@@ -3,12 +3,22 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kinomost.parties import selectors, services
 from kinomost.parties.models import Role
 from kinomost.parties.roles import MANAGE_ORGANISATION, can
 from kinomost.web.decorators import member_required
+
+
+# The languages an organisation is named in on the page's form (each its own field: people type
+# names, not JSON); the admin edits any other as JSON.
+NAME_LANGUAGES = [
+    ("ru", gettext_lazy("Name in Russian")),
+    ("zh-Hans", gettext_lazy("Name in Chinese")),
+    ("en", gettext_lazy("Name in English")),
+]
 
 
 @member_required
@@ -26,6 +36,7 @@ def organisation_page(request):
             "is_owner": is_owner,
             "roles": Role.choices,
             "new_token": request.session.pop("kinomost_new_token", None),
+            "name_fields": [(tag, label, (org.names or {}).get(tag, "")) for tag, label in NAME_LANGUAGES],
         },
     )
 
@@ -51,4 +62,18 @@ def revoke_api_key(request, prefix: str):
     request.actor.require(MANAGE_ORGANISATION, "manage API keys")
     services.revoke_api_key(organisation=request.actor.organisation, prefix=prefix, actor=request.user)
     messages.success(request, _("API key revoked."))
+    return redirect("web:organisation")
+
+
+@require_POST
+@member_required
+def rename_organisation(request):
+    """An owner names the acting organisation in each language; a name left empty is removed
+    (pages then show another language's, or the name as stored)."""
+    request.actor.require(MANAGE_ORGANISATION, "rename the organisation")
+    org = request.actor.organisation
+    names = {tag: request.POST.get(f"name_{tag}", "")[:200] for tag, _label in NAME_LANGUAGES}
+    kept = {tag: value for tag, value in (org.names or {}).items() if tag not in names}  # others, set in the admin
+    services.rename_organisation(organisation=org, names={**kept, **names}, actor=request.user)
+    messages.success(request, _("Names saved."))
     return redirect("web:organisation")

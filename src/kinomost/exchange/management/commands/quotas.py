@@ -17,6 +17,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action")
         define = sub.add_parser("define", help="add a quota rule")
         define.add_argument("--name", required=True)
+        define.add_argument("--name-ru", default="", help="the rule's name in Russian")
+        define.add_argument("--name-zh", default="", help="the rule's name in Chinese (simplified)")
+        define.add_argument("--name-en", default="", help="the rule's name in English")
         define.add_argument("--rule-territory", required=True, dest="rule_territory")
         define.add_argument("--media", required=True)
         define.add_argument("--measure", required=True, choices=QuotaMeasure.values)
@@ -29,6 +32,7 @@ class Command(BaseCommand):
             if opts.get("action") == "define":
                 rule = quotas.define_rule(
                     name=opts["name"],
+                    names={"ru": opts["name_ru"], "zh-Hans": opts["name_zh"], "en": opts["name_en"]},
                     territory=opts["rule_territory"],
                     media=opts["media"],
                     measure=opts["measure"],

@@ -9,7 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from kinomost.core.errors import DomainError
+from kinomost.core.territories import territory_name
 from kinomost.exchange import balance, exports, selectors
+from kinomost.parties.selectors import organisation_by_slug, organisation_name
 from kinomost.web.decorators import member_required
 from kinomost.web.views.exchange.forms import BalanceForm
 from kinomost.web.views.exchange.presenters import balance_row, chart, other_party
@@ -37,15 +39,29 @@ def balance_page(request):
             fmt = request.GET.get("format")
             if fmt in ("csv", "xlsx"):
                 return _export(result, fmt)
+            a_name, b_name = _side_name(result.a, scope), _side_name(result.b, scope)
             context.update(
                 result=result,
+                a_name=a_name,
+                b_name=b_name,
                 rows=[balance_row(r) for r in [*result.rows, result.total]],
-                chart=chart(result),
+                chart={**chart(result), "a": a_name, "b": b_name},
                 query=request.GET.urlencode(),
             )
     else:
         context["partners"] = _partners(request.actor)
     return render(request, "web/exchange/balance.html", context)
+
+
+def _side_name(side: str, scope: str) -> str:
+    """A side of the comparison as the reader names it (an organisation's name, a country's),
+    not its slug or code."""
+    if scope == "country":
+        return territory_name(side)
+    try:
+        return organisation_name(organisation_by_slug(side))
+    except DomainError:
+        return side
 
 
 def _export(result, fmt: str) -> HttpResponse:

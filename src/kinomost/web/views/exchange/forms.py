@@ -14,7 +14,7 @@ from kinomost.core.widgets import IsoDateInput
 from kinomost.exchange import offers, proposals
 from kinomost.exchange.choices import ApprovalKind, ApprovalStatus
 from kinomost.exchange.steps import StepInput
-from kinomost.web.pickers import HINT_MANY, OrganisationPicker, PickerTextarea, TerritoryPicker, WorkPicker
+from kinomost.web.pickers import HINT_MANY, MediaField, OrganisationPicker, PickerTextarea, TerritoryPicker, WorkPicker
 from kinomost.rights.forms import parse_languages
 
 
@@ -28,7 +28,7 @@ class ProposalForm(forms.Form):
     territories_excluded = forms.CharField(
         label=gettext_lazy("Excluded territories"), required=False, widget=TerritoryPicker(multiple=True)
     )
-    media = forms.CharField(label=gettext_lazy("Media"), help_text="svod; theatrical; tv", initial="svod")
+    media = MediaField(label=gettext_lazy("Media"), initial="svod")
     start = forms.DateField(label=gettext_lazy("Start"), widget=IsoDateInput())
     end = forms.DateField(label=gettext_lazy("End"), required=False, widget=IsoDateInput())
     exclusive = forms.BooleanField(label=gettext_lazy("Exclusive"), required=False)
