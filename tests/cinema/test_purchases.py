@@ -87,7 +87,7 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     client = _browser(buyer)
     page = client.get(f"{BASE}titles/{owned_film.pk}/").content.decode()
     assert 'data-offer="est"' in page and 'data-offer="tvod"' in page and 'data-offer="svod"' not in page  # what it sells here
-    assert "Buy to own: 14.99 EUR" in page and "if the licence ends, buying does not keep them playable" in page
+    assert "Buy to own: €14.99" in page and "if the licence ends, buying does not keep them playable" in page
     assert client.get(f"{BASE}play/{owned_film.pk}/").status_code == 302  # the player refuses as start would
 
     response = pay(client, f"{BASE}titles/{owned_film.pk}/buy/")
@@ -104,7 +104,7 @@ def test_buying_to_own_plays_and_is_listed_on_the_account(platform, owned_film, 
     assert started.status_code == 200 and started.json()["master_url"].startswith("/hls/")
     assert PlaybackSession.objects.get().media == "est"
     account = client.get(BASE + "account/").content.decode()
-    assert "Owned Film" in account and "bought on" in account and "14.99 EUR" in account
+    assert "Owned Film" in account and "bought on" in account and "€14.99" in account
     with pytest.raises(Conflict, match="already own"):
         viewers.buy(buyer, _viewing(platform, buyer), owned_film.pk)
     assert Purchase.objects.count() == 1 and len(CHARGES) == 1  # a second purchase is refused before any charge
@@ -142,7 +142,7 @@ def test_a_purchase_does_not_outlive_the_platforms_est_right(platform, owned_fil
 def test_a_premium_rental_has_its_own_price_and_window_from_the_first_play(platform, premiere, buyer, org_a):
     client = _browser(buyer)
     page = client.get(f"{BASE}titles/{premiere.pk}/").content.decode()
-    assert 'data-offer="pvod"' in page and "Premium rental for 48 hours: 12.99 EUR" in page and 'data-offer="tvod"' not in page
+    assert 'data-offer="pvod"' in page and "Premium rental for 48 hours: €12.99" in page and 'data-offer="tvod"' not in page
     with pytest.raises(InvalidInput):  # only the premium rental is sold for it
         viewers.rent(buyer, _viewing(platform, buyer), premiere.pk, "tvod")
     pay(client, f"{BASE}titles/{premiere.pk}/rent/", {"media": "pvod"})

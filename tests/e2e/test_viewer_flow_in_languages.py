@@ -31,7 +31,7 @@ WORDS = {
         "sign_in": "Войти",
         "confirm": "Подтвердите оплату",
         "premium": "Премьерный прокат",
-        "price": "599,00",
+        "price": "599,00\u00a0₽",  # CLDR (Babel): the rouble sign in Russian
         "rented": "Взято напрокат",
         "date": re.compile(r"\d{1,2} [а-я]+ \d{4}"),
         "cinema": "Лунбо Кино",
@@ -40,7 +40,7 @@ WORDS = {
         "sign_in": "登录",
         "confirm": "确认付款",
         "premium": "首映租借",
-        "price": "599.00",
+        "price": "RUB599.00",  # CLDR (Babel): the code where zh has no sign for it
         "rented": "已租借",
         "date": re.compile(r"\d{4}年\d{1,2}月\d{1,2}日"),
         "cinema": "龙波影院",

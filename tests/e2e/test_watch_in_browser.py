@@ -121,7 +121,7 @@ def test_buy_to_own_then_play(live_server, page, org_a, settings, tmp_path):
     page.wait_for_url(f"{base}titles/{film.pk}/")
     assert page.locator("a.play").count() == 0 and page.locator("[data-offer=svod]").count() == 0
     page.click("button[data-offer=est]")
-    assert "Pay 14.99 EUR" in page.inner_text("main")  # the confirmation step: nothing charged yet
+    assert "Pay €14.99" in page.inner_text("main")  # the confirmation step: nothing charged yet
     page.click("button[data-confirm=est]")
     page.wait_for_url(f"{base}titles/{film.pk}/")
     assert "Bought" in page.inner_text(".messages") and "You own this title" in page.inner_text("main")

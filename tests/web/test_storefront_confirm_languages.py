@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 WEB = "/watch/rus-media/kino/"
 
 
-@pytest.mark.parametrize("language, shown", [("ru", "599,00"), ("zh-hans", "599.00"), ("en", "599.00")])
+@pytest.mark.parametrize("language, shown", [("ru", "599,00\u00a0₽"), ("zh-hans", "RUB599.00"), ("en", "RUB599.00")])
 def test_a_premium_rental_is_confirmed_and_charged_in_every_language(org_a, language, shown):
     platform = make_platform(org_a, media=("svod", "tvod", "pvod", "est"))
     prices.set_prices(

@@ -189,7 +189,7 @@ def confirm_price(platform: Platform, media: str, amount, currency: str) -> None
         raise InvalidInput(_("Confirm the price shown before paying."), details={"price": "required"}) from None
     if confirmed != cost:
         raise Conflict(
-            _("The price is now %(price)s: confirm it to pay.") % {"price": str(cost)},
+            _("The price is now %(price)s: confirm it to pay.") % {"price": money.format_money(cost.amount, cost.currency)},
             details=[{"field": "price", "price": str(cost.amount), "currency": cost.currency}],
         )
 
