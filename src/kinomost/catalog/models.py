@@ -8,25 +8,9 @@ organisation (the marketplace); unlisted ones only to the owner.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kinomost.catalog.kinds import PARENT_KIND, TOP_LEVEL_KINDS, WorkKind  # noqa: F401 (owned there; the catalogue's own modules still import them here)
 from kinomost.core.genres import GENRES
 from kinomost.parties.models import Organisation
-
-
-class WorkKind(models.TextChoices):
-    FEATURE = "feature", _("Feature film")
-    ANIMATION = "animation", _("Animated film")
-    DOCUMENTARY = "documentary", _("Documentary")
-    SHORT = "short", _("Short film")
-    SERIES = "series", _("Series")
-    SEASON = "season", _("Season")
-    EPISODE = "episode", _("Episode")
-    PROGRAMME = "programme", _("TV programme")
-    NEWS = "news", _("News item")
-
-
-# Which kind of parent each kind may have; kinds not listed stand alone.
-PARENT_KIND = {WorkKind.SEASON: WorkKind.SERIES, WorkKind.EPISODE: WorkKind.SEASON}
-TOP_LEVEL_KINDS = [k for k in WorkKind.values if k not in PARENT_KIND]
 
 
 class Genre(models.Model):

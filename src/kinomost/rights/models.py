@@ -9,38 +9,13 @@ Nothing is ever deleted: a termination shortens the atoms' effective end (see do
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kinomost.catalog.models import Work
 from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
-
-# An open end is stored as this sentinel (not NULL) so that every overlap test is the plain
-# `start < :end AND effective_end > :start` a btree can use, and daterange(start, end) in the
-# PostgreSQL constraint needs no COALESCE. It never leaves the ledger: Period(end=None) outside.
-OPEN_END = date(9999, 12, 31)
-
-
-class ContractKind(models.TextChoices):
-    ACQUISITION = "acquisition", _("Acquisition (rights in)")
-    LICENCE = "licence", _("Licence (rights out)")
-    HOLDBACK = "holdback", _("Holdback")
-
-
-class AtomKind(models.TextChoices):
-    HOLDING = "holding", _("Holding (rights in)")
-    GRANT = "grant", _("Grant (rights out)")
-    HOLDBACK = "holdback", _("Holdback")
-
-
-class LanguageUse(models.TextChoices):
-    ORIGINAL = "original", _("Original")
-    DUBBED = "dubbed", _("Dubbed")
-    SUBTITLED = "subtitled", _("Subtitled")
-
+from kinomost.rights.kinds import OPEN_END, AtomKind, ContractKind, LanguageUse  # noqa: F401 (owned there; the ledger's own modules still import them here)
 
 class Contract(models.Model):
     """Where rights came from or went: the ledger's own record. `external_ref` lets another app
