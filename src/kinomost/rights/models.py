@@ -17,6 +17,7 @@ from kinomost.core.periods import Period
 from kinomost.parties.models import Organisation
 from kinomost.rights.kinds import OPEN_END, AtomKind, ContractKind, LanguageUse  # noqa: F401 (owned there; the ledger's own modules still import them here)
 
+
 class Contract(models.Model):
     """Where rights came from or went: the ledger's own record. `external_ref` lets another app
     (the exchange's deals) point here without the ledger importing it."""

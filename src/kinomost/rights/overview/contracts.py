@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.core.languages import language_name
 from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.rights import availability as avail
 from kinomost.rights.models import OPEN_END, Contract, ContractKind, LanguageUse, RightAtom, Term
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 HOLDING, GRANT, RECEIVED, HOLDBACK = "holding", "grant", "received", "holdback"
 SIDES = (HOLDING, GRANT, RECEIVED, HOLDBACK)
@@ -53,7 +56,7 @@ def contracts_of(actor, side: str | None = None) -> QuerySet[Contract]:
         .prefetch_related(
             Prefetch(
                 "terms",
-                queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.with_localizations(Work.objects.order_by("id")))),
+                queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.titled().order_by("id"))),
             )
         )
         .order_by("-created_at", "-id")
@@ -122,7 +125,7 @@ def contract_detail(actor, contract_id: int) -> ContractView:
     terms = []
     for term in contract.terms.all():
         row = counts.get(term.pk, {})
-        works = list(catalog.with_localizations(Work.objects.filter(rights_terms=term).order_by("id")))
+        works = list(catalog.with_localizations(term.works.order_by("id")))
         terms.append(
             TermView(
                 term,
