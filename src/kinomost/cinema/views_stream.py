@@ -9,7 +9,6 @@ test client, a server without the wrappers).
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 from asgiref.sync import sync_to_async
