@@ -125,7 +125,7 @@ def contract_detail(actor, contract_id: int) -> ContractView:
     terms = []
     for term in contract.terms.all():
         row = counts.get(term.pk, {})
-        works = list(catalog.with_localizations(term.works.order_by("id")))
+        works = list(catalog.titled(term.works.values("pk")).order_by("id"))
         terms.append(
             TermView(
                 term,
