@@ -118,6 +118,21 @@ def test_the_player_starts_beats_and_stops_through_json(platform, film):
     assert "Continue watching" in client.get(BASE).content.decode()
 
 
+def test_a_form_encoded_beat_or_stop_on_the_storefront_is_answered_not_crashed(platform, film):
+    """The form middleware reads a form post's body first (after which Django refuses
+    `request.body`): the storefront's beat and stop read its fields as the JSON they stand for,
+    through the reader the stream routes use (`core.http.json_body`)."""
+    viewer = viewer_of(platform)
+    client = Client()
+    client.force_login(viewer.user)
+    session = _post_json(client, f"{BASE}play/{film.pk}/start/").json()["session"]
+    beat = client.post(f"{BASE}sessions/{session}/heartbeat/", {"position": "3", "seconds": "3"}, HTTP_ACCEPT="application/json")
+    assert beat.status_code == 200 and "base_url" in beat.json()
+    stopped = client.post(f"{BASE}sessions/{session}/stop/", {"position": "4"}, HTTP_ACCEPT="application/json")
+    assert stopped.status_code == 200 and stopped.json() == {"position": 4.0}
+    assert PlaybackSession.objects.get(public_id=session).position == 4.0
+
+
 def test_refusals_reach_the_player_as_json_and_pages_as_messages(platform, film):
     viewer = viewer_of(platform, subscribed=False)
     client = Client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kinomost.catalog.models import AgeRating, Credit, Work, WorkKind, WorkLocalization
+from kinomost.catalog.models import AgeRating, Credit, Genre, Work, WorkKind, WorkLocalization
 from kinomost.core.errors import NotFound
 from kinomost.core.languages import pick
 from kinomost.core.territories import country_name
@@ -177,13 +177,6 @@ def with_localizations(qs: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
-def titled_works(work_ids) -> QuerySet[Work]:
-    """The works with these ids (a list, a set or a subquery of ids), their titles and synopses
-    prefetched: what a page needs to name works in the reader's language (`display_title`)
-    without a query per work."""
-    return with_localizations(Work.objects.filter(pk__in=work_ids))
-
-
 def children_of(work: Work) -> QuerySet[Work]:
     return with_localizations(work.children.order_by("number", "id"))
 
@@ -212,3 +205,86 @@ def refs_and_eidrs(work_ids) -> list[tuple[int, str, str]]:
     """(id, ref, EIDR or "") of the given works — ids or a subquery of ids — in id order: what a
     usage report may name a work by."""
     return list(Work.objects.filter(pk__in=work_ids).order_by("id").values_list("id", "ref", "eidr"))
+
+
+# ---------------------------------------------------------------- reads for other apps
+# Rights, the exchange and the cinema ask these questions of the catalogue; they never import
+# `catalog.models` (the import-linter contract "catalog.models are read through catalog's
+# selectors"). None of these decides who may see a work: the caller has done that already
+# (`visible_works` / `may_see`, or the rights or visibility set it read the ids from).
+
+# The tables behind the works, for the hand-written statements of other apps (availability's
+# family walk, the storefront's rows by genre), so no one spells a table name of ours.
+WORK_TABLE = Work._meta.db_table
+WORK_GENRES_TABLE = Work.genres.through._meta.db_table
+
+
+def among(work_ids) -> QuerySet[Work]:
+    """The works with these ids — a list, or a subquery of ids that stays one statement (the
+    storefront's visible titles, a catalogue of positions)."""
+    return Work.objects.filter(pk__in=work_ids)
+
+
+def titled(work_ids=None) -> QuerySet[Work]:
+    """The works (all, for a `Prefetch`) with their titles and synopses loaded: what a list or a
+    page shows through `display_title` / `display_synopsis` without a query per work."""
+    return with_localizations(Work.objects.all() if work_ids is None else among(work_ids))
+
+
+def by_id_or_ref(ids, refs) -> QuerySet[Work]:
+    """Works whose id is among `ids` or whose reference is among `refs`, of any owner: what a
+    person typed, before the caller decides which of them they may ask about."""
+    return Work.objects.filter(Q(pk__in=list(ids)) | Q(ref__in=list(refs)))
+
+
+def owned_or_among(organisation, work_ids) -> QuerySet[Work]:
+    """The organisation's own works and the given ones (a subquery of the works it has rights
+    on): a licensor's catalogue, as the exchange offers it and "find available" explains it."""
+    return Work.objects.filter(Q(owner_id=getattr(organisation, "pk", organisation)) | Q(pk__in=work_ids))
+
+
+def owns_any(organisation, work_ids) -> bool:
+    """Whether the organisation owns any of these works (a work's family: the approvals it may
+    record for an episode of its series)."""
+    return Work.objects.filter(pk__in=list(work_ids), owner_id=getattr(organisation, "pk", organisation)).exists()
+
+
+def with_family_identifiers() -> QuerySet[Work]:
+    """Works with their season and series and every identifier of the three loaded: what an
+    Avails row names (the content ids of an episode, its season and its series)."""
+    return Work.objects.select_related("parent", "parent__parent").prefetch_related(
+        "identifiers", "parent__identifiers", "parent__parent__identifiers"
+    )
+
+
+def display_titles(work_ids, language: str | None) -> dict[int, tuple[Work, str]]:
+    """work id → (work, its title for a reader of `language`, by `display_title`'s fallback): a
+    card's worth and nothing more, in two plain statements (a storefront's home page shows a few
+    hundred cards; prefetching whole localisations would cost more than the page)."""
+    ids = list(work_ids)
+    works = Work.objects.filter(pk__in=ids).only("id", "kind", "year", "poster", "original_title", "original_language")
+    titles: dict[int, dict[str, str]] = {}
+    for wid, tag, title in WorkLocalization.objects.filter(work_id__in=ids).values_list("work_id", "language", "title"):
+        titles.setdefault(wid, {})[tag] = title
+    found = {}
+    for work in works:
+        picked = pick(titles.get(work.pk, {}), language, work.original_language or None)
+        found[work.pk] = (work, picked[1] if picked else work.original_title)
+    return found
+
+
+def genre_slugs() -> list[str]:
+    """Every genre's slug, in order: the storefront's rows by genre."""
+    return list(Genre.objects.order_by("slug").values_list("slug", flat=True))
+
+
+def rating_rows(work_ids) -> list[tuple[int, str, int]]:
+    """(work id, territory, minimum age) of every age rating of these works, in one statement:
+    the visibility set's age per work and country (its rebuild asks for thousands at once)."""
+    return list(AgeRating.objects.filter(work_id__in=list(work_ids)).values_list("work_id", "territory", "minimum_age"))
+
+
+def crediting(work_ids, roles) -> QuerySet[Credit]:
+    """The credits in these roles on these works, each with its person, by billing order: the
+    storefront's search by cast and director."""
+    return Credit.objects.filter(work_id__in=work_ids, role__in=roles).select_related("person").order_by("order", "work_id")

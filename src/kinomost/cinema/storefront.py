@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
@@ -21,11 +22,14 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from kinomost.catalog.models import Work
+from kinomost.catalog import selectors as catalog
 from kinomost.cinema.models import Platform
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork
 from kinomost.core import territories
 from kinomost.core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 FREE_MEDIA = {"avod", "fvod"}  # no payment: advertising-funded or free
 
@@ -97,7 +101,7 @@ def playable_among(viewing: Viewing, work_ids) -> dict[int, Playable]:
 
 def visible_titles(viewing: Viewing) -> QuerySet[Work]:
     """Top-level works (films, series) with something playable: what rows and search list."""
-    return Work.objects.filter(pk__in=_visible_title_rows(viewing).values("top_id"))
+    return catalog.among(_visible_title_rows(viewing).values("top_id"))
 
 
 def playable_under(viewing: Viewing, top_id: int) -> dict[int, Playable]:
@@ -170,11 +174,10 @@ def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[
     cards read once."""
     from django.utils.translation import gettext as _
 
-    from kinomost.catalog.models import Genre
     from kinomost.core.genres import GENRES
 
     resumed = _continue_watching(viewing, profile)
-    genres = list(Genre.objects.order_by("slug").values_list("slug", flat=True))
+    genres = catalog.genre_slugs()
     newest, *by_genre = _newest_titles(viewing, [None, *genres])
     tops = _titles({c[0] for c in resumed} | set(newest) | {t for ids in by_genre for t in ids}, language)
     rows: list[tuple[str, list[Card]]] = []
@@ -227,7 +230,7 @@ def _newest_titles(viewing: Viewing, genres: list[str | None], length: int = ROW
     return found
 
 
-_GENRE_LINKS = Work.genres.through._meta.db_table
+_GENRE_LINKS = catalog.WORK_GENRES_TABLE
 
 
 def _where(rows: QuerySet) -> tuple[str, list]:
@@ -282,17 +285,5 @@ def search(viewing: Viewing, query: str, language: str, limit: int = 50) -> list
 
 def _titles(work_ids, language: str) -> dict[int, tuple[Work, str]]:
     """work id → (work, its title in the reader's language): what a card shows, and nothing more
-    (the titles as plain rows: a home page has a few hundred cards)."""
-    from kinomost.catalog.models import WorkLocalization
-    from kinomost.core.languages import pick
-
-    ids = list(work_ids)
-    works = Work.objects.filter(pk__in=ids).only("id", "kind", "year", "poster", "original_title", "original_language")
-    titles: dict[int, dict[str, str]] = {}
-    for work_id, tag, title in WorkLocalization.objects.filter(work_id__in=ids).values_list("work_id", "language", "title"):
-        titles.setdefault(work_id, {})[tag] = title
-    found = {}
-    for work in works:
-        picked = pick(titles.get(work.pk, {}), language, work.original_language or None)  # as catalog.selectors.display_title
-        found[work.pk] = (work, picked[1] if picked else work.original_title)
-    return found
+    (the titles as plain rows: a home page has a few hundred cards; `catalog.display_titles`)."""
+    return catalog.display_titles(work_ids, language)

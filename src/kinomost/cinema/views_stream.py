@@ -9,13 +9,10 @@ test client, a server without the wrappers).
 
 from __future__ import annotations
 
-import json
-
 from pathlib import Path
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.http.request import RawPostDataException
 from django.http import (
     FileResponse,
     Http404,
@@ -30,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from kinomost.cinema import delivery, front, live, playback, storage, tokens
 from kinomost.core.errors import InvalidInput, NotFound, PermissionDenied
+from kinomost.core.http import json_body
 
 
 @require_safe
@@ -100,16 +98,6 @@ def _session_playlist(request, session_id, token, expires, asset_id, path: str):
     return response
 
 
-def _body(request, limit: int) -> bytes:
-    """The request's body as the front path reads it (JSON). A form post was already read by the
-    middleware that checks form text (web.middleware.CleanTextMiddleware), after which Django
-    refuses `request.body`: its fields are then given as the JSON object they stand for."""
-    try:
-        return request.body[:limit]
-    except RawPostDataException:
-        return json.dumps(request.POST.dict()).encode()[:limit]
-
-
 @never_cache
 @require_safe
 def session_live(request):
@@ -122,7 +110,7 @@ def session_live(request):
 @require_POST
 def session_heartbeat(request, session_id):
     """The heartbeat through Django, for servers without cinema/front.py in front (same rules)."""
-    status, answer = front.beat_answer(str(session_id), request.headers.get("Authorization"), _body(request, front.MAX_BODY + 1))
+    status, answer = front.beat_answer(str(session_id), request.headers.get("Authorization"), json_body(request, front.MAX_BODY + 1))
     return JsonResponse(answer, status=status)
 
 
@@ -131,7 +119,7 @@ def session_heartbeat(request, session_id):
 @require_POST
 def session_stop(request, session_id):
     """Stop a session by its playback token (apps and players without the site's cookie)."""
-    fields = front.parse_body(_body(request, front.MAX_BODY)) or {}
+    fields = front.parse_body(json_body(request, front.MAX_BODY)) or {}
     token = front.bearer(request.headers.get("Authorization")) or fields.get("token")
     try:
         session = playback.session_by_token(session_id, token if isinstance(token, str) else "")

@@ -7,7 +7,6 @@ storefront.viewing_territory) and with their chosen profile's age limit.
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 from urllib.parse import quote
 
@@ -22,15 +21,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kinomost.catalog.models import Work
-from kinomost.catalog.selectors import display_title, with_localizations
-from kinomost.cinema import app_auth, device_flow, payments, playback, storefront, viewers, watch
+from kinomost.catalog import selectors as catalog
+from kinomost.catalog.selectors import display_title
+from kinomost.cinema import app_auth, device_flow, front, payments, playback, storefront, viewers, watch
 from kinomost.cinema.models import Platform
 from kinomost.cinema.payments import TestProvider
 from kinomost.cinema.viewing_models import Viewer
 from kinomost.core import territories
 from kinomost.core.errors import DomainError
-from kinomost.core.http import client_ip, safe_next
+from kinomost.core.http import client_ip, json_body, safe_next
 from kinomost.parties.throttle import ThrottledAuthenticationForm
 
 PROFILE_SESSION_KEY = "cinema_profile_%d"
@@ -160,7 +159,7 @@ def player(request, here: Here, work_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(here.url("title", found.top_id))
-    work = get_object_or_404(with_localizations(Work.objects.all()), pk=work_id)
+    work = get_object_or_404(catalog.titled(), pk=work_id)
     return render(
         request,
         "cinema/watch/player.html",
@@ -206,11 +205,9 @@ def stop(request, here: Here, session_id):
 
 
 def _json(request) -> dict:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = {}
-    return body if isinstance(body, dict) else {}
+    """The beat's or stop's fields: a JSON object, or the form's fields (`core.http.json_body`,
+    the reader the stream routes use); anything else reads as no fields."""
+    return front.parse_body(json_body(request)) or {}
 
 
 @viewer_page

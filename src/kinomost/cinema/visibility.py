@@ -29,7 +29,6 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import AgeRating
 from kinomost.catalog.signals import works_changed
 from kinomost.cinema.models import Asset, AssetStatus, Platform
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork
@@ -38,7 +37,7 @@ from kinomost.core.periods import Period
 from kinomost.exchange import clearance as exchange
 from kinomost.exchange.signals import approval_rules_changed, approvals_changed
 from kinomost.rights.licensed import licensed_windows
-from kinomost.rights.models import OPEN_END
+from kinomost.rights.choices import OPEN_END
 from kinomost.rights.signals import ledger_changed
 
 _CHUNK = 2000  # works computed per round: bounded queries and memory however large the library
@@ -191,7 +190,7 @@ def _minimum_ages(family: dict[int, tuple[int, ...]], countries: list[str]) -> d
     ids = {a for chain in family.values() for a in chain}
     by_country: dict[tuple[int, str], int] = {}
     strictest: dict[int, int] = {}
-    for wid, territory, age in AgeRating.objects.filter(work_id__in=list(ids)).values_list("work_id", "territory", "minimum_age"):
+    for wid, territory, age in catalog.rating_rows(ids):
         by_country[(wid, territory)] = age
         strictest[wid] = max(strictest.get(wid, 0), age)
     ages = {}

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinomost.catalog.models import AgeRating, Credit, Person, Work
-from kinomost.catalog.selectors import display_synopsis, display_title, with_localizations
+from kinomost.catalog import selectors as catalog
+from kinomost.catalog.selectors import display_synopsis, display_title
 from kinomost.cinema import playback, prices, storefront, viewers
 from kinomost.cinema.models import Platform, Track
 from kinomost.cinema.viewing_models import Profile, Purchase, Rental, Subscription, Viewer
 from kinomost.core.errors import NotFound, PermissionDenied
 from kinomost.core.languages import language_name
 from kinomost.core.money import Money
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import AgeRating, Credit, Person, Work
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,13 @@ def people_search(who: Audience, query: str, limit: int = 50) -> list[storefront
     visible = set(storefront.visible_titles(who.viewing).values_list("pk", flat=True))
     if not visible:
         return []
-    credits = Credit.objects.filter(work_id__in=visible, role__in=PEOPLE_ROLES).select_related("person").order_by("order", "work_id")
+    credits = catalog.crediting(visible, PEOPLE_ROLES)
     works = []
     for credit in credits:
         names = [credit.person.name, *[str(n) for n in (credit.person.names or {}).values()]]
         if any(needle in name.casefold() for name in names) and credit.work_id not in works:
             works.append(credit.work_id)
-    titles = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=works[:limit]))}
+    titles = {w.pk: w for w in catalog.titled(works[:limit])}
     return [storefront.Card(titles[w], display_title(titles[w], who.language)) for w in works[:limit] if w in titles]
 
 
@@ -166,7 +170,7 @@ def title(who: Audience, work_id: int) -> TitleView:
     first = playback.title_playable(who.viewing, work_id) if found else None
     if first is None or first.top_id != int(work_id):
         raise NotFound(_("This title is not available."))
-    work = with_localizations(Work.objects.prefetch_related("ratings")).filter(pk=work_id).first()
+    work = catalog.titled([work_id]).prefetch_related("ratings").first()
     if work is None:
         raise NotFound(_("This title is not available."))
     entitled = playback.entitlement(who.viewer, first) if who.viewer is not None else None
@@ -227,13 +231,13 @@ def person_name(person: Person, language: str) -> str:
 
 
 def _credits(work: Work, language: str) -> list[tuple[Credit, str]]:
-    credits = Credit.objects.filter(work=work).select_related("person").order_by("role", "order")[:30]
+    credits = work.credits.select_related("person").order_by("role", "order")[:30]
     return [(c, person_name(c.person, language)) for c in credits]
 
 
 def _seasons(series: Work, found: dict, language: str) -> list[Season]:
     """The playable episodes of a series, by season (episodes directly under a series: one unnamed season)."""
-    works = with_localizations(Work.objects.filter(pk__in=list(found)).select_related("parent")).order_by("parent__number", "number", "id")
+    works = catalog.titled(list(found)).select_related("parent").order_by("parent__number", "number", "id")
     seasons: dict[int | None, tuple[str, int | None, list[Episode]]] = {}
     for episode in works:
         season = episode.parent if episode.parent_id != series.pk else None
@@ -297,12 +301,12 @@ def account(who: Audience) -> AccountView:
 def _named(rows, language: str) -> list[tuple[object, str]]:
     """(rental or purchase, the title in the viewer's language)."""
     rows = list(rows)
-    works = {w.pk: w for w in with_localizations(Work.objects.filter(pk__in=[r.work_id for r in rows]))}
+    works = {w.pk: w for w in catalog.titled([r.work_id for r in rows])}
     return [(r, display_title(works[r.work_id], language)) for r in rows if r.work_id in works]
 
 
 def title_name(work_id: int, language: str) -> str:
-    work = with_localizations(Work.objects.filter(pk=work_id)).first()
+    work = catalog.titled([work_id]).first()
     return display_title(work, language) if work is not None else ""
 
 

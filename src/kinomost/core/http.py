@@ -1,6 +1,7 @@
-"""Two facts about a request that many places need, each decided here once: the client's IP
-address (GeoIP country, login throttling, the audit log) and whether a `next` address is safe
-to redirect to (every `next` parameter of every page).
+"""Facts about a request that many places need, each decided here once: the client's IP
+address (GeoIP country, login throttling, the audit log), whether a `next` address is safe
+to redirect to (every `next` parameter of every page), and the body as a JSON endpoint reads it
+(`json_body`: the playback beats and stops of the storefront and of the stream routes).
 
 The client's IP is the peer's address unless the peer is one of the operator's trusted proxies
 (`KINOMOST_TRUSTED_PROXIES`, IPs or CIDRs; default none): only then is `X-Forwarded-For` read,
@@ -11,9 +12,11 @@ cannot choose their GeoIP country or spread their login failures over invented a
 from __future__ import annotations
 
 import ipaddress
+import json
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import RawPostDataException
 from django.utils.http import url_has_allowed_host_and_scheme
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -68,3 +71,15 @@ def safe_next(request, fallback: str, *, field: str = "next") -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
+
+
+def json_body(request, limit: int | None = None) -> bytes:
+    """The request's body (its first `limit` bytes) for an endpoint that reads JSON. A form post
+    was already read by the middleware that checks form text (web.middleware.CleanTextMiddleware),
+    after which Django refuses `request.body` (RawPostDataException, a 500): its fields are then
+    given as the JSON object they stand for, so a form-encoded beat or stop is answered, not crashed."""
+    try:
+        raw = request.body
+    except RawPostDataException:
+        raw = json.dumps(request.POST.dict()).encode()
+    return raw if limit is None else raw[:limit]

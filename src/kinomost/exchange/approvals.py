@@ -7,12 +7,12 @@ Revoking takes effect at once: clearance (`clearance.is_cleared`) reads the curr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import audit, media as media_taxonomy, periods, territories
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.exchange import clearance
@@ -21,7 +21,10 @@ from kinomost.exchange.notifications import notify
 from kinomost.exchange.permissions import NEGOTIATE
 from kinomost.exchange.signals import approval_rules_changed, approvals_changed
 from kinomost.parties.models import Organisation
-from kinomost.rights.models import RightAtom
+from kinomost.rights import selectors as ledger
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 AGE_CATEGORIES = ("0+", "6+", "12+", "16+", "18+")  # Russia, 436-FZ
 
@@ -153,14 +156,12 @@ def _date(value, problems):
 
 
 def _work_with_interest(actor, work_id: int, territory: str) -> Work:
-    work = Work.objects.filter(pk=work_id).first()
+    work = catalog.among([work_id]).first()
     if work is None:
         raise catalog.no_such_work()
     family = clearance.family_ids(work)
     org = actor.organisation_id
-    owns = Work.objects.filter(pk__in=family, owner_id=org).exists()
-    has_rights = RightAtom.objects.filter(work_id__in=family, territory=territory).filter(Q(holder_id=org) | Q(licensee_id=org)).exists()
-    if not (owns or has_rights):
+    if not (catalog.owns_any(org, family) or ledger.has_position(org, family, territory)):
         raise catalog.no_such_work()  # never confirm another's private work exists
     return work
 

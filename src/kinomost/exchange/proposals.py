@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from kinomost.catalog.models import Work
+from kinomost.catalog import selectors as catalog
 from kinomost.core import money, periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
 from kinomost.rights.ledger import TermInput, check_term
-from kinomost.rights.models import AtomKind
+from kinomost.rights.availability import holdings_of
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 MONEY_FIELDS = ("fee_per_work", "flat_fee", "revenue_share", "minimum_guarantee")
 AMOUNT_DIGITS, AMOUNT_PLACES = 16, 2
@@ -85,18 +87,14 @@ def validate(data: ProposalInput, licensor) -> Proposal:
 
 def catalogue_of(licensor):
     """Works an organisation may offer: its own and those it holds (or was granted) rights on."""
-    return Work.objects.filter(
-        Q(owner=licensor)
-        | Q(right_atoms__holder=licensor, right_atoms__kind=AtomKind.HOLDING)
-        | Q(right_atoms__licensee=licensor, right_atoms__kind=AtomKind.GRANT)
-    ).distinct()
+    return catalog.owned_or_among(licensor, holdings_of(licensor).values("work_id"))
 
 
 def catalogue_works(licensor, refs) -> list[Work]:
-    ids = list(dict.fromkeys(w.pk if isinstance(w, Work) else int(w) for w in refs or []))
+    ids = list(dict.fromkeys(catalog.work_id(w) for w in refs or []))
     if not ids:
         raise InvalidInput(_("at least one work is needed"))
-    found = {w.pk: w for w in Work.objects.filter(pk__in=catalogue_of(licensor).filter(pk__in=ids).values("pk"))}
+    found = {w.pk: w for w in catalog.among(catalogue_of(licensor).filter(pk__in=ids).values("pk"))}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise InvalidInput(_("not in the licensor's catalogue: %(works)s") % {"works": ", ".join(missing)})

@@ -30,7 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Q, QuerySet
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
+from kinomost.catalog.choices import TOP_LEVEL_KINDS
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.periods import Period
@@ -79,7 +79,7 @@ def availability(
     wanted_languages = None if languages is None else language_pairs.as_pairs(languages)
     countries = _expanded(territories.expand, territory_codes)
     leaves = _expanded(media_taxonomy.expand, media_codes)
-    work_ids = [w.pk if isinstance(w, Work) else int(w) for w in works]
+    work_ids = [catalog.work_id(w) for w in works]
     lid = org_id(licensor)
     db = connections[DEFAULT_DB_ALIAS]
     result: dict[int, WorkAvailability] = {}
@@ -180,7 +180,7 @@ def _split_languages(rows) -> tuple[dict[int, frozenset], list[tuple]]:
 
 _TABLES = {
     "atom": RightAtom._meta.db_table,
-    "work": Work._meta.db_table,
+    "work": catalog.WORK_TABLE,
     "org": Organisation._meta.db_table,
     "contract": Contract._meta.db_table,
     "term": Term._meta.db_table,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
 
-from kinomost.catalog.models import TOP_LEVEL_KINDS, Work
+from kinomost.catalog import selectors as catalog
+from kinomost.catalog.choices import TOP_LEVEL_KINDS
 from kinomost.parties.selectors import organisation_names
 from kinomost.rights import availability as avail
 from kinomost.rights.models import AtomKind, RightAtom
@@ -70,7 +70,7 @@ def catalogue_works(licensor, *, kinds=None) -> list[int]:
     reference: those a find is expected to consider, so each one it leaves out has its reason."""
     lid = avail.org_id(licensor)
     held = RightAtom.objects.filter(kind=AtomKind.HOLDING, holder_id=lid).values("work_id")
-    works = Work.objects.filter(Q(owner_id=lid) | Q(pk__in=held), kind__in=list(kinds or TOP_LEVEL_KINDS))
+    works = catalog.owned_or_among(lid, held).filter(kind__in=list(kinds or TOP_LEVEL_KINDS))
     return list(works.order_by("year", "ref").values_list("pk", flat=True))
 
 

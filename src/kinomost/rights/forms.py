@@ -8,7 +8,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from kinomost.catalog.models import WorkKind
+from kinomost.catalog.choices import WorkKind
 from kinomost.core import media as media_taxonomy
 from kinomost.core.languages import INTERFACE_LANGUAGES, is_valid_tag, normalise_tag
 from kinomost.parties.selectors import organisation_name, organisations

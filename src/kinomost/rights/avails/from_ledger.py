@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
-from kinomost.catalog.models import Work
+from kinomost.catalog import selectors as catalog
 from kinomost.core import periods, territories
 from kinomost.core import media as media_taxonomy
 from kinomost.core.errors import InvalidInput
@@ -25,6 +26,9 @@ from kinomost.rights.avails.export import SchemaNotes, derived_content_id, write
 from kinomost.rights.avails.model import AvailRow
 from kinomost.rights.avails.records import USES_OF_LOCALIZATION, kept_rows
 from kinomost.rights.models import AtomKind, ContractKind, LanguageUse, Term
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 LICENSE_OF_MEDIA = {"est": "EST", "poest": "POEST", "tvod": "TVOD", "svod": "SVOD", "avod": "AVOD", "fvod": "FVOD", "pvod": "Pre-Release"}
 WORK_TYPE_OF_KIND = {"short": "Short", "series": "Series", "season": "Season", "episode": "Episode"}
@@ -103,10 +107,7 @@ def _terms(org: Organisation, licensee, licensor):
             contract__licensor_name__iexact=name,
         )
         qs = qs.filter(received | held)
-    works = Work.objects.select_related("parent", "parent__parent").prefetch_related(
-        "identifiers", "parent__identifiers", "parent__parent__identifiers"
-    )
-    return qs.prefetch_related(Prefetch("works", queryset=works)).order_by("id")
+    return qs.prefetch_related(Prefetch("works", queryset=catalog.with_family_identifiers())).order_by("id")
 
 
 def _licensor_name(term: Term) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import periods
 from kinomost.core.errors import InvalidInput, NotFound
 from kinomost.core.languages import language_name
@@ -18,6 +18,9 @@ from kinomost.parties.roles import WRITE_CATALOGUE, can
 from kinomost.parties.selectors import organisation_name
 from kinomost.rights import availability as avail
 from kinomost.rights.models import Contract, ContractKind, LanguageUse, RightAtom, Term
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 HOLDING, GRANT, RECEIVED, HOLDBACK = "holding", "grant", "received", "holdback"
 SIDES = (HOLDING, GRANT, RECEIVED, HOLDBACK)
@@ -55,7 +58,7 @@ def contracts_of(actor, side: str | None = None) -> QuerySet[Contract]:
         .prefetch_related(
             Prefetch(
                 "terms",
-                queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.with_localizations(Work.objects.order_by("id")))),
+                queryset=Term.objects.prefetch_related(Prefetch("works", queryset=catalog.titled().order_by("id"))),
             )
         )
         .order_by("-created_at", "-id")
@@ -124,7 +127,7 @@ def contract_detail(actor, contract_id: int) -> ContractView:
     terms = []
     for term in contract.terms.all():
         row = counts.get(term.pk, {})
-        works = list(catalog.with_localizations(Work.objects.filter(rights_terms=term).order_by("id")))
+        works = list(catalog.titled(term.works.values("pk")).order_by("id"))
         terms.append(
             TermView(
                 term,

@@ -4,14 +4,17 @@ availability answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core import media as media_taxonomy
 from kinomost.core import periods, territories
 from kinomost.core.errors import InvalidInput
 from kinomost.core.periods import Period
 from kinomost.rights import availability as avail
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 MAX_CELLS = 200_000  # one availability answer; beyond it the caller narrows the request
 
@@ -51,7 +54,7 @@ def find_available_page(
     `availability`: None leaves languages out of it."""
     ids = avail.find_available(actor, territory, media, window, exclusive, kinds, languages)
     page_ids = ids[offset : offset + limit]
-    works = {w.pk: w for w in catalog.with_localizations(Work.objects.filter(pk__in=page_ids))}
+    works = {w.pk: w for w in catalog.titled(page_ids)}
     stretches = _free_stretches(actor, page_ids, territory, media, window, exclusive, languages)
     return FoundPage(len(ids), [Found(works[i], stretches.get(i)) for i in page_ids if i in works])
 

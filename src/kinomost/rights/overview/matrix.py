@@ -7,14 +7,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kinomost.catalog.models import Work
 from kinomost.core import media as media_taxonomy
 from kinomost.rights import availability as avail
 from kinomost.rights.models import AtomKind
 from kinomost.core.territories import describe_territories
 from kinomost.rights.overview.contracts import GRANT, HOLDBACK, HOLDING, RECEIVED
 from kinomost.rights.overview.works import work_levels, positions_of
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 
 @dataclass(frozen=True, order=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from kinomost.catalog.models import Work
 from kinomost.rights import availability as avail
 from kinomost.rights.models import Term
 from kinomost.rights.overview.contracts import own_contracts_q, counterparty, side_of, term_end
 from kinomost.rights.overview.works import work_levels
+
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
 
 
 @dataclass

@@ -3,25 +3,27 @@ or its season or series), resolving the references a person types."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from django.db.models import Q, QuerySet
 
 from kinomost.catalog import selectors as catalog
-from kinomost.catalog.models import Work
 from kinomost.core.errors import InvalidInput
 from kinomost.core.ids import record_id
 from kinomost.rights import availability as avail
 from kinomost.rights.models import AtomKind, RightAtom
 
+if TYPE_CHECKING:
+    from kinomost.catalog.models import Work
+
 
 def work_for(actor, work_id: int) -> Work:
     """A work the organisation may read in the catalogue or has a position on (on it or on its
     season or series; a grant received on another's unlisted work included); else NotFound."""
-    found = _readable(actor, Work.objects.filter(pk=work_id))
+    found = _readable(actor, catalog.among([work_id]))
     if not found:
         raise catalog.no_such_work()
-    return catalog.with_localizations(Work.objects.select_related("owner", "parent", "parent__parent")).get(pk=work_id)
+    return catalog.titled([work_id]).select_related("owner", "parent", "parent__parent").get()
 
 
 def resolve_works(actor, refs: Iterable) -> list[Work]:
@@ -32,7 +34,7 @@ def resolve_works(actor, refs: Iterable) -> list[Work]:
     if not wanted:
         raise InvalidInput("At least one work is needed.", details={"works": "required"})
     ids = [i for i in map(record_id, wanted) if i is not None]
-    found = _readable(actor, Work.objects.filter(Q(pk__in=ids) | Q(ref__in=wanted)))
+    found = _readable(actor, catalog.by_id_or_ref(ids, wanted))
     by_id = {w.pk: w for w in found}
     by_ref: dict[str, Work] = {}
     for w in sorted(found, key=lambda w: (w.owner_id != oid, w.pk)):  # own works win a shared ref

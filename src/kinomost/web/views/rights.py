@@ -214,7 +214,7 @@ def _record(request, form, action, heading):
 
 def _conflict_rows(details: list[dict]) -> list[dict]:
     language = reader_language()
-    works = {w.pk: w for w in catalog.titled_works({d["work"] for d in details})}
+    works = {w.pk: w for w in catalog.titled({d["work"] for d in details})}
     return [
         {
             **d,
@@ -336,7 +336,7 @@ def _not_available(request, d: dict, window: Period, language: str):
     candidates = blocking.catalogue_works(request.actor, kinds=kinds)
     found = blocking.blockers(request.actor, candidates, [d["territory"]], [d["media"]], window, d["exclusive"], d["languages"])
     page = Paginator([pk for pk in candidates if pk in found], PAGE_SIZE).get_page(request.GET.get("blocked_page"))
-    works = {w.pk: w for w in catalog.titled_works(list(page))}
+    works = {w.pk: w for w in catalog.titled(list(page))}
     page.rows = [
         {
             "work": works[pk],

@@ -163,7 +163,7 @@ def _find_refused(request, form, message: str):
 def offer_detail(request, offer_id: int):
     offer = selectors.offer_for(request.actor, offer_id)
     mine = offer.sender_id == request.actor.organisation_id
-    works = list(catalog.titled_works(offer.items.values("work_id")).prefetch_related("ratings"))
+    works = list(catalog.titled(offer.items.values("work_id")).prefetch_related("ratings"))
     context = {
         "offer": offer,
         "mine": mine,
@@ -202,7 +202,7 @@ def deal_detail(request, deal_id: int, *, refusal=None, status=200, counter_form
     org = request.actor.organisation_id
     why = present.why_blocked(deal, latest, works)
     cards = present.work_cards(
-        list(catalog.titled_works([w.pk for w in works]).prefetch_related("ratings")),
+        list(catalog.titled([w.pk for w in works]).prefetch_related("ratings")),
         availability={pk: not reasons for pk, reasons in why.items()},
         why=why,
     )

@@ -118,7 +118,7 @@ def refusal(exc: DomainError) -> dict:
 
 def titles(ids) -> dict[int, str]:
     lang = language()
-    return {w.pk: catalog.display_title(w, lang) for w in catalog.titled_works(ids)}
+    return {w.pk: catalog.display_title(w, lang) for w in catalog.titled(ids)}
 
 
 def term_text(term: dict) -> dict:
