@@ -134,6 +134,16 @@ def test_a_refused_grant_lists_every_conflict(client_a, org_c, granted):
     assert not Contract.objects.filter(reference="LIC-NO").exists()
 
 
+def test_a_refused_grant_names_the_licensee_in_the_readers_language(client_a, org_b, org_c, granted):
+    from kinomost.parties import services as parties
+
+    parties.rename_organisation(organisation=org_b, names={"zh-Hans": "上海传媒集团", "ru": "Шанхайская медиагруппа"})
+    client_a.cookies["django_language"] = "zh-hans"
+    form = {"works": "brother", "territories": "CN", "media": ["svod"], "start": "2028-01-01", "end": "2029-01-01"}
+    page = _page(client_a.post("/studio/rights/grants/new/", {**form, "exclusive": "on", "reference": "LIC-NO", "licensee": "kazakh-film"}))
+    assert "LIC-CN → 上海传媒集团" in page and "Shanghai Media Group" not in page
+
+
 def test_a_grant_from_the_form(client_a, org_c, granted):
     r = client_a.post(
         "/studio/rights/grants/new/",

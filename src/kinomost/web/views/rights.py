@@ -19,7 +19,7 @@ from kinomost.core.languages import reader_language
 from kinomost.core.periods import Period
 from kinomost.core.territories import territories_text
 from kinomost.parties.roles import WRITE_CATALOGUE, can
-from kinomost.parties.selectors import organisation_by_slug
+from kinomost.parties.selectors import organisation_by_slug, organisation_names
 from kinomost.rights import availability as avail
 from kinomost.rights import blocking, commercial, ledger, overview
 from kinomost.rights.forms import FindForm, GrantForm, HoldbackForm, HoldingForm, TerminateForm
@@ -215,9 +215,11 @@ def _record(request, form, action, heading):
 def _conflict_rows(details: list[dict]) -> list[dict]:
     language = reader_language()
     works = {w.pk: w for w in catalog.titled({d["work"] for d in details})}
+    licensees = organisation_names({d.get("licensee_id") for d in details}, language)
     return [
         {
             **d,
+            "licensee": licensees.get(d.get("licensee_id"), d.get("licensee", "")),
             "title": catalog.display_title(works[d["work"]], language) if d["work"] in works else d["work_ref"],
             "reason_text": REASON_LABELS.get(d["reason"], d["reason"]),
             "window_text": _window_text(d["window"]),

@@ -21,6 +21,7 @@ from kinomost.exchange.summary import media_text, territories_text, territory_na
 from kinomost.exchange.errors import ApprovalsMissing, QuotaExceeded, SigningRefused
 from kinomost.exchange.choices import OPEN_STATES, ApprovalKind
 from kinomost.rights import blocking
+from kinomost.parties.selectors import organisation_names
 from kinomost.rights.choices import LanguageUse
 
 STEP_LABELS = {
@@ -98,8 +99,14 @@ def refusal(exc: DomainError) -> dict:
     details = exc.details
     if isinstance(exc, SigningRefused):
         names = titles({d["work"] for d in details})
+        licensees = organisation_names({d.get("licensee_id") for d in details}, language())
         rows = [
-            {**d, "title": names.get(d["work"], d.get("work_ref")), "reason_text": REASON_LABELS.get(d.get("reason"), d.get("reason"))}
+            {
+                **d,
+                "title": names.get(d["work"], d.get("work_ref")),
+                "reason_text": REASON_LABELS.get(d.get("reason"), d.get("reason")),
+                "licensee": licensees.get(d.get("licensee_id"), d.get("licensee", "")),
+            }
             for d in details
         ]
         return {"message": exc.message, "kind": "conflicts", "rows": rows}
