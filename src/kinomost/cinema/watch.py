@@ -27,7 +27,7 @@ from kinomost.core.languages import language_name
 from kinomost.core.money import Money
 
 if TYPE_CHECKING:
-    from kinomost.catalog.models import AgeRating, Credit, Person, Work
+    from kinomost.catalog.models import AgeRating, Credit, Work
 
 
 @dataclass(frozen=True)
@@ -224,15 +224,9 @@ def _languages(asset_ids: set[int], language: str) -> tuple[list[tuple[str, str]
     return (ordered({lang for kind, lang in tracks if kind == "audio"}), ordered({lang for kind, lang in tracks if kind == "subtitles"}))
 
 
-def person_name(person: Person, language: str) -> str:
-    """A person's name in the reader's language (its exact tag, then its base language), else as credited."""
-    names = person.names or {}
-    return names.get(language) or names.get(language.split("-")[0]) or person.name
-
-
 def _credits(work: Work, language: str) -> list[tuple[Credit, str]]:
     credits = work.credits.select_related("person").order_by("role", "order")[:30]
-    return [(c, person_name(c.person, language)) for c in credits]
+    return [(c, catalog.person_name(c.person, language)) for c in credits]
 
 
 def _seasons(series: Work, found: dict, language: str) -> list[Season]:
