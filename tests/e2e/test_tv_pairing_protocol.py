@@ -80,7 +80,11 @@ def tv(live_server, browser, org_a):
 
 
 def _advance(page, service, ms: int, path: str, expect: int):
-    """Move the page's clock on and wait (in real time) until `path` has been asked `expect` times."""
+    """Move the page's clock on and wait (in real time) until `path` has been asked `expect` times.
+    First half a second of real time, so the page has handled the last answer and set its next
+    timer: moved on before that, the paused clock would leave the timer behind (seen on a loaded
+    machine: the second poll never came)."""
+    time.sleep(0.5)
     page.clock.run_for(ms)
     deadline = time.monotonic() + 15
     while service.count(path) < expect and time.monotonic() < deadline:
