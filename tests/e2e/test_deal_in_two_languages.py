@@ -51,7 +51,13 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
 
 
-def test_a_russian_seller_and_a_chinese_buyer_sign_a_deal(live_server, browser, user_a, user_b, countered):
+def test_a_russian_seller_and_a_chinese_buyer_sign_a_deal(live_server, browser, user_a, user_b, org_a, org_b, countered):
+    from kinomost.parties import services as parties
+
+    parties.rename_organisation(organisation=org_a, names={"ru": "Рус Медиа Групп", "zh-Hans": "俄罗斯传媒集团", "en": "Rus Media Group"})
+    parties.rename_organisation(
+        organisation=org_b, names={"ru": "Шанхайская медиагруппа", "zh-Hans": "上海传媒集团", "en": "Shanghai Media Group"}
+    )
     seller_context, buyer_context = _context(browser, "ru-RU"), _context(browser, "zh-CN")
     seller, buyer = watch_console(seller_context.new_page()), watch_console(buyer_context.new_page())
     deal_url = f"{live_server.url}/studio/exchange/deals/{countered.pk}/"
@@ -66,6 +72,7 @@ def test_a_russian_seller_and_a_chinese_buyer_sign_a_deal(live_server, browser, 
         assert "Ваш шаг" in glance and "Китай" in glance and "1 января 2027" in glance and "SVOD (подписка)" in glance
         assert "1 600,00" in glance.replace("\xa0", " ").replace("\u202f", " ")  # 2 × 800 in Russian figures
         assert not [c for c in RAW_CODES if c in glance], glance
+        assert "Шанхайская медиагруппа" in seller.inner_text("main") and "Shanghai Media Group" not in seller.inner_text("main")
         assert "两部影片，每部800美元" in seller.locator("#thread").inner_text()  # the counter's note, in the thread
         assert "Сталинград" in seller.locator("#version-2").inner_text()  # removed in version 2, by its Russian title
         _shot(seller, "deal-ru.png")
@@ -77,6 +84,7 @@ def test_a_russian_seller_and_a_chinese_buyer_sign_a_deal(live_server, browser, 
         assert "轮到我方" in glance and "中国" in glance and "2027年1月1日" in glance and "静静的顿河" not in glance
         assert not [c for c in RAW_CODES if c in glance], glance
         assert "静静的顿河" in buyer.locator("#works-table").inner_text()  # the buyer reads titles in Chinese
+        assert "俄罗斯传媒集团" in buyer.inner_text("main") and "Rus Media Group" not in buyer.inner_text("main")  # and parties
         _shot(buyer, "deal-zh.png")
         buyer.click("#step-countersign")
         assert "2 项独家授权：中国 × SVOD（订阅） × 2027-01-01 → 2030-01-01" in buyer.locator("#grant-lines").inner_text()
