@@ -44,10 +44,8 @@ def licensed_within(organisation, territory: str, media_leaves, window: Period, 
     if not leaves:
         return {}
     country = territories.normalise_country(territory)
-    if works is None:  # the candidates: licensed directly, and their seasons and episodes
-        found = _licensed_rows(org_id, country, leaves, window, None)
-        _inherit_down(found)
-        works = list(found)
+    if works is None:
+        works = _candidates(org_id, country, leaves, window)
     ids = [getattr(w, "pk", w) for w in works]
     result: dict[int, set[str]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -164,22 +162,12 @@ def _position_atoms(org_id: int):
     )
 
 
-def _licensed_rows(org_id: int, country: str, leaves: list[str], window: Period, work_ids: set[int] | None) -> dict[int, set[str]]:
-    found: dict[int, set[str]] = defaultdict(set)
-    for work_id, leaf, *_rest in _licence_atoms(org_id, country, leaves, window, work_ids):
-        found[work_id].add(leaf)
-    return found
-
-
-def _inherit_down(found: dict[int, set[str]]) -> None:
-    """Seasons of a licensed series, episodes of a licensed season (two levels): each gets what
-    its whole family is licensed for."""
-    licensed = {wid: set(media) for wid, media in found.items()}
-    children = descendants(list(licensed))
-    child_ids = list(children)
-    for start in range(0, len(child_ids), _CHUNK):
-        for child, chain in lineage(child_ids[start : start + _CHUNK]).items():
-            found[child] = set().union(*(licensed.get(w, set()) for w in chain))
+def _candidates(org_id: int, country: str, leaves: list[str], window: Period) -> list[int]:
+    """The works a licence may reach: those licensed directly in the window, and their seasons
+    and episodes (two levels). Only candidates — `_cells` gives the exact answer, holdbacks and
+    all, so the atoms are read one way."""
+    direct = {row[0] for row in _licence_atoms(org_id, country, leaves, window, None)}
+    return [*direct, *(child for child in descendants(list(direct)) if child not in direct)]
 
 
 def licence_of(organisation, work, territory: str, media: str, on_date: date) -> tuple[int, int] | None:
