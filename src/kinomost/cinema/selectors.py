@@ -126,7 +126,9 @@ def qualifying_viewing(platform_id: int, start, end) -> list[tuple[int, int | No
     every session of the month (docs/royalties.md, "Benchmarks"). Sessions in a territory the
     platform no longer lists (counted in the same pass), or a platform that lists none, take the
     general grouping by territory instead. The threshold is read once and compared as a constant:
-    joined from the platform for every session it made the aggregate dearer than it need be."""
+    joined from the platform for every session it made the aggregate dearer than it need be. On
+    SQLite (with planner statistics) it skip-scans `cinema_session_royalties_by_work`, an index in
+    this grouping order (cinema migration 0013), so the month's sessions are not sorted at all."""
     platform = Platform.objects.only("qualifying_seconds", "territories").get(pk=platform_id)
     sessions = PlaybackSession.objects.filter(
         viewer__platform_id=platform_id, started_at__gte=start, started_at__lt=end, seconds_watched__gte=platform.qualifying_seconds

@@ -137,6 +137,7 @@ class PlaybackSession(models.Model):
             models.Index(fields=["contract", "started_at"], name="cinema_session_contract"),
             # Covers the royalty statements' aggregate of a platform-month of viewing (every column it
             # reads, the month's range first): the database reads the index alone, never a session row.
+            # SQLite has one more, in the aggregate's grouping order (made by migration 0013, SQLite only).
             models.Index(
                 fields=["started_at", "viewer", "seconds_watched", "contract", "work", "media", "territory"],
                 name="cinema_session_royalties",
