@@ -50,8 +50,8 @@ test-postgres: bootstrap
 	KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # ruff (pyflakes, pycodestyle, bugbear; pyproject.toml [tool.ruff]) and the import contracts
-# ([tool.importlinter]: the layers of the apps, models read through their owner). `ruff format
-# --check` joins once the tree has been formatted.
+# ([tool.importlinter]: the layers of the apps, models read through their owner); the tree is
+# formatted by `ruff format`.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -116,6 +117,39 @@ def work_for_ingest(actor, reference: str):
 # is (the platform's threshold) and what was charged; royalties own what it is worth.
 
 
+_ROYALTIES_INDEX = "cinema_session_royalties_by_work"  # cinema migration 0013
+_PLANNER_MIN_SESSIONS = 10_000  # below this every plan is fast
+
+
+def _planner_knows_the_sessions() -> None:
+    """On SQLite, make sure the planner's statistics know how many sessions there are.
+
+    SQLite picks the skip-scan of `cinema_session_royalties_by_work` only when its statistics
+    say the table is large. A database migrated while empty has no such statistics, and Kinomost
+    runs no periodic ANALYZE, so without this a growing platform would sort every session of the
+    month. When the statistics are missing or ten times off the table's size, the table is
+    analysed again. `analysis_limit` makes that a sample: milliseconds on a million rows. The
+    size is read as the largest rowid, one index seek."""
+    if connection.vendor != "sqlite":
+        return
+    table = PlaybackSession._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT max(rowid) FROM "{table}"')
+        size = cursor.fetchone()[0] or 0
+        if size < _PLANNER_MIN_SESSIONS:
+            return
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        known = None
+        if cursor.fetchone():
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", [table, _ROYALTIES_INDEX])
+            row = cursor.fetchone()
+            known = int(row[0].split()[0]) if row else None
+        if known and size / 10 <= known <= size * 10:
+            return
+        cursor.execute("PRAGMA analysis_limit = 1000")
+        cursor.execute(f'ANALYZE "{table}"')
+
+
 def qualifying_viewing(platform_id: int, start, end) -> list[tuple[int, int | None, int, float, dict[str, float]]]:
     """The platform's qualifying sessions started in [start, end) (at least its
     `qualifying_seconds` watched), per (work, contract): (work id, contract id, views, seconds,
@@ -130,6 +164,7 @@ def qualifying_viewing(platform_id: int, start, end) -> list[tuple[int, int | No
     SQLite (with planner statistics) it skip-scans `cinema_session_royalties_by_work`, an index in
     this grouping order (cinema migration 0013), so the month's sessions are not sorted at all."""
     platform = Platform.objects.only("qualifying_seconds", "territories").get(pk=platform_id)
+    _planner_knows_the_sessions()
     sessions = PlaybackSession.objects.filter(
         viewer__platform_id=platform_id, started_at__gte=start, started_at__lt=end, seconds_watched__gte=platform.qualifying_seconds
     )
