@@ -112,12 +112,13 @@ def test_playlists_and_concat_lists_pointing_anywhere_are_refused_at_hand_in(
     operator_b, film_b, source_of_a, listener, tmp_path, suffix, shape
 ):
     asset_a, stored_a = source_of_a
+    ordinary = make_clip(tmp_path / "ok.mp4", seconds=1)  # a real master, beside which the hostile file is an audio track
     for name, target in _targets(stored_a, listener).items():
         hostile = tmp_path / f"{name}{suffix}"
         hostile.write_text(_hls(target) if shape == "hls" else _ffconcat(target))
         for request in (
             IngestRequest(work=film_b, master=hostile, ladder=[144]),
-            IngestRequest(work=film_b, master=make_clip(tmp_path / "ok.mp4", seconds=1), audio=[("ru", hostile)], ladder=[144]),
+            IngestRequest(work=film_b, master=ordinary, audio=[("ru", hostile)], ladder=[144]),
         ):
             with pytest.raises(InvalidInput) as refused:
                 services.start_ingest(operator_b, request)
