@@ -146,9 +146,10 @@ def authenticated_at(org_slug: str, platform_slug: str, access_token: str) -> Ap
 
 @dataclass(frozen=True)
 class Device:
-    """A signed-in device as the most frequent call needs it: its id and its viewer's id."""
+    """A signed-in device as the most frequent call needs it: its id (an AppSession's pk) and its
+    viewer's id."""
 
-    session_id: int
+    pk: int
     viewer_id: int
 
 
@@ -170,9 +171,9 @@ def device_at(org_slug: str, platform_slug: str, access_token: str) -> Device | 
     )
     if found is None:
         return None
-    session_id, viewer_id, last_used_at = found
-    _touch(session_id, last_used_at, now)
-    return Device(session_id, viewer_id)
+    pk, viewer_id, last_used_at = found
+    _touch(pk, last_used_at, now)
+    return Device(pk, viewer_id)
 
 
 def _valid(access_token: str, now, **platform):

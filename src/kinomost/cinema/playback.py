@@ -277,22 +277,13 @@ def heartbeat(viewer: Viewer | int, session_id, viewing: storefront.Viewing | No
 
 
 def _own_beat(viewer: Viewer | int, session_id) -> tuple:
-    """What a beat needs of the viewer's session, as values: the same ownership rule as
-    `_own_session`, without making the session and its asset into models (a beat every 15 s)."""
-    try:
-        found = next(
-            iter(
-                PlaybackSession.objects.filter(viewer=viewer, public_id=session_id)
-                .order_by()
-                .values_list("public_id", "ended_at", "token_expires_at", "asset__public_id")[:1]
-            ),
-            None,
-        )
-    except (ValueError, TypeError, ValidationError):
-        found = None
-    if found is None:
-        raise NotFound(_("No such playback session."))
-    return found
+    """What a beat needs of the viewer's session, as values (public id, ended, hard end, asset's
+    public id): `_own_session`'s rule, without making the session and its asset into models."""
+    return _own(
+        viewer,
+        session_id,
+        lambda own: next(iter(own.values_list("public_id", "ended_at", "token_expires_at", "asset__public_id")[:1]), None),
+    )
 
 
 def is_live_session(session: PlaybackSession) -> bool:
@@ -412,13 +403,19 @@ def session_by_token(session_id, token: str) -> PlaybackSession:
 
 
 def _own_session(viewer: Viewer, session_id) -> PlaybackSession:
+    return _own(viewer, session_id, lambda own: own.select_related("asset").first())
+
+
+def _own(viewer: Viewer | int, session_id, fetch):
+    """The one ownership rule of a session: the viewer's own, else 404 (another viewer's session,
+    an unknown one, or an id that is no session id) — whatever `fetch` reads of it."""
     try:
-        session = PlaybackSession.objects.select_related("asset").filter(viewer=viewer, public_id=session_id).first()
-    except (ValueError, TypeError):
-        session = None
-    if session is None:
+        found = fetch(PlaybackSession.objects.filter(viewer=viewer, public_id=session_id).order_by())
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None:
         raise NotFound(_("No such playback session."))
-    return session
+    return found
 
 
 def _checked(position, seconds) -> tuple[float, float]:
