@@ -328,3 +328,91 @@ def test_browsing_before_signing_in_where_the_platform_allows_it(platform, film)
     page = Client().get(f"{WEB}titles/{film.pk}/")
     assert page.status_code == 200 and "Brother" in page.content.decode() and "Sign in to watch" in page.content.decode()
     assert Client().get(f"{WEB}play/{film.pk}/").status_code == 302  # the player sends strangers to sign in
+
+
+# --- heartbeats: the API's (bearer token, ids only: app_auth.device_at) and the page's, alike -----
+
+
+def _beats(viewer, app: App, session_id, body=None) -> tuple[int, int]:
+    """The same heartbeat through the web storefront's route (signed in) and the viewer API's."""
+    browser = Client()
+    browser.force_login(viewer.user)
+    data = json.dumps({"position": 1, "seconds": 1} if body is None else body)
+    web = browser.post(f"{WEB}sessions/{session_id}/heartbeat/", data=data, content_type="application/json", HTTP_ACCEPT="application/json")
+    api = app.client.post(f"{API}sessions/{session_id}/heartbeat", data=data, content_type="application/json", **app._headers())
+    return web.status_code, api.status_code
+
+
+def test_heartbeats_are_answered_and_refused_alike_on_both(platform, film):
+    viewer, other = viewer_of(platform), viewer_of(platform, email="other@example.com")
+    app = signed_in()
+    session = app.post(f"titles/{film.pk}/play").json()["session_id"]
+    assert _beats(viewer, app, session) == (200, 200)
+    assert app.post(f"sessions/{session}/heartbeat", {"position": 5, "seconds": 2}).json()["expires"] > 0
+    assert _beats(viewer, app, session, {"position": -1, "seconds": 1}) == (422, 422)
+    assert _beats(other, signed_in("other@example.com"), session) == (404, 404)  # another viewer's session
+    assert _beats(viewer, app, "00000000-0000-4000-8000-000000000000") == (404, 404)
+    assert app.post(f"sessions/{session}/stop", {"position": 6}).status_code == 200
+    assert _beats(viewer, app, session) == (409, 409)  # an ended session
+    ended = app.post(f"sessions/{session}/heartbeat", {"position": 1, "seconds": 1}).json()
+    assert ended["error"] == "conflict" and ended["message"]
+
+
+def test_a_lapsed_subscription_ends_the_beats_on_both(platform, film):
+    viewer = viewer_of(platform)
+    app = signed_in()
+    session = app.post(f"titles/{film.pk}/play").json()["session_id"]
+    Subscription.objects.filter(viewer=viewer).update(active_until=timezone.now() - timedelta(minutes=1))
+    assert playback.end_lapsed() == 1
+    assert _beats(viewer, app, session) == (409, 409)
+
+
+def test_a_kids_profile_chosen_while_playing_is_answered_alike_on_both(platform, film):
+    """The kids profile is refused at play (test_refused_to_a_kids_profile_on_both); a beat of a
+    session started before the switch is answered the same by both (a beat does not ask the
+    storefront again: playback.heartbeat)."""
+    viewer = viewer_of(platform)
+    app = signed_in()
+    session = app.post(f"titles/{film.pk}/play").json()["session_id"]
+    kids = viewers.create_profile(viewer, name="Kids", is_kids=True, pin="2468")
+    assert app.post(f"profiles/{kids.pk}/select").status_code == 200
+    browser = Client()
+    browser.force_login(viewer.user)
+    browser.post(WEB + "profiles/", {"choose": kids.pk})
+    body = json.dumps({"position": 1, "seconds": 1})
+    web = browser.post(f"{WEB}sessions/{session}/heartbeat/", data=body, content_type="application/json", HTTP_ACCEPT="application/json")
+    assert web.status_code == app.post(f"sessions/{session}/heartbeat", {"position": 1, "seconds": 1}).status_code
+
+
+def test_a_signed_out_expired_or_foreign_token_beats_no_more(platform, film, org_b, settings):
+    viewer_of(platform)
+    tv, phone = signed_in(), signed_in()
+    session = tv.post(f"titles/{film.pk}/play").json()["session_id"]
+    beat = f"sessions/{session}/heartbeat"
+    assert tv.post(beat).status_code == 200 and phone.post(beat).status_code == 200  # any device of the viewer
+    make_platform(org_b, slug="tv")
+    foreign = tv.client.post(
+        f"/api/v1/viewer/shanghai-media/tv/{beat}", data="{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {tv.token}"
+    )
+    assert foreign.status_code == 401
+    assert App("kva_forged").post(beat).status_code == 401 and App().post(beat).status_code == 401
+    phone_id = next(d["id"] for d in tv.get("devices").json() if not d["current"])
+    assert tv.delete(f"devices/{phone_id}").status_code == 204
+    refused = phone.post(beat)
+    assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
+    assert tv.post("auth/signout").status_code == 204 and tv.post(beat).status_code == 401
+    settings.CINEMA_APP_ACCESS_SECONDS = -1
+    assert signed_in().post(beat).status_code == 401
+
+
+def test_a_beat_writes_the_devices_last_use_at_most_once_a_minute(platform, film):
+    viewer_of(platform)
+    app = signed_in()
+    session = app.post(f"titles/{film.pk}/play").json()["session_id"]
+    long_ago = timezone.now() - timedelta(minutes=5)
+    AppSession.objects.update(last_used_at=long_ago)
+    assert app.post(f"sessions/{session}/heartbeat").status_code == 200
+    used = AppSession.objects.get().last_used_at
+    assert used > long_ago
+    assert app.post(f"sessions/{session}/heartbeat").status_code == 200
+    assert AppSession.objects.get().last_used_at == used

@@ -112,3 +112,9 @@ def test_home_and_title_answer_the_shape_their_schema_documents(shop):
     title = shop["api"].get(f"{API}titles/{shop['films'][0].pk}").json()
     assert [o["media"] for o in title["offers"]] == ["svod", "tvod", "est"] and not title["entitled"]
     assert TitleOut.model_validate(title).model_dump(mode="json") == title
+
+
+def test_the_api_heartbeat_asks_for_the_token_and_the_session_only(shop):
+    """The most frequent call: the token's device and viewer (ids: app_auth.device_at) and the
+    session's values; no profile, platform or viewer row (3 queries before, the pages ask 7)."""
+    assert _queries(_calls(shop)["heartbeat"][1]) == 2

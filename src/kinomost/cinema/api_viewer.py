@@ -77,8 +77,14 @@ class ViewerBearer(HttpBearer):
     token comes with its device, viewer, profile and the platform of the path (app_auth.authenticated_at),
     which is then the request's platform (`_platform_of` asks no more)."""
 
+    def __init__(self, ids_only: bool = False):
+        super().__init__()
+        self.ids_only = ids_only
+
     def authenticate(self, request, token):
         kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        if self.ids_only:  # the same checks, answered with ids only (app_auth.device_at): the heartbeat
+            return app_auth.device_at(kwargs.get("org", ""), kwargs.get("platform", ""), token) if token else None
         session = app_auth.authenticated_at(kwargs.get("org", ""), kwargs.get("platform", ""), token) if token else None
         if session is None:
             return None
@@ -96,6 +102,8 @@ def browsing(request):
 
 
 VIEWER = [ViewerBearer()]
+# The heartbeat's: the same bearer scheme and refusals, `request.auth` an app_auth.Device (ids).
+BEATING = [ViewerBearer(ids_only=True)]
 VIEWER_OR_BROWSING = [ViewerBearer(), browsing]
 
 
@@ -626,13 +634,15 @@ def play(request, org: str, platform: str, work_id: RecordId):
 
 @router.post(
     P + "/sessions/{session_id}/heartbeat",
-    auth=VIEWER,
+    auth=BEATING,
     response=_answers({200: HeartbeatOut}),
     summary="Every ~15 s while playing: stores the position, renews the stream; refused once the title is no longer allowed",
 )
 def heartbeat(request, org: str, platform: str, session_id: UUID, payload: HeartbeatIn):
-    who = _who(request)
-    beat = playback.heartbeat(who.viewer, session_id, who.viewing, position=payload.position, seconds=payload.seconds)
+    """The most frequent call of all: the device's viewer id is all it needs (no profile, no
+    territory: playback.heartbeat asks neither; a lapse is ended by playback.end_lapsed)."""
+    device: app_auth.Device = request.auth
+    beat = playback.heartbeat(device.viewer_id, session_id, position=payload.position, seconds=payload.seconds)
     return {"base_url": request.build_absolute_uri(beat.base_url), "expires": beat.expires}
 
 

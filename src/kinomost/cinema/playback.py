@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -260,22 +261,37 @@ class Beat:
     expires: int  # the session's hard end
 
 
-def heartbeat(viewer: Viewer, session_id, viewing: storefront.Viewing | None = None, *, position: float, seconds: float) -> Beat:
+def heartbeat(viewer: Viewer | int, session_id, viewing: storefront.Viewing | None = None, *, position: float, seconds: float) -> Beat:
     """A viewer's own session (signed-in pages, the viewer API): check ownership and liveness,
     record the beat (`beats.record`: Redis or the process's buffer, never a row per beat). It
     does not ask the storefront again: `end_lapsed` ends sessions whose licence lapsed.
+    `viewer` is the viewer or its id (the API's heartbeat knows only the id: app_auth.device_at).
     `viewing` is accepted for callers written before and not used."""
-    session = _own_session(viewer, session_id)
-    if not is_live_session(session):
+    public_id, ended_at, token_expires_at, asset_id = _own_beat(viewer, session_id)
+    if not _is_live(public_id, ended_at, token_expires_at):
         raise Conflict(_("This playback has ended: start it again."))
     position, seconds = _checked(position, seconds)
-    beats.record(session.public_id, position, seconds)
-    expires = int(session.token_expires_at.timestamp())
-    return Beat(tokens.session_base(session.public_id, session.asset.public_id, expires), expires)
+    beats.record(public_id, position, seconds)
+    expires = int(token_expires_at.timestamp())
+    return Beat(tokens.session_base(public_id, asset_id, expires), expires)
+
+
+def _own_beat(viewer: Viewer | int, session_id) -> tuple:
+    """What a beat needs of the viewer's session, as values (public id, ended, hard end, asset's
+    public id): `_own_session`'s rule, without making the session and its asset into models."""
+    return _own(
+        viewer,
+        session_id,
+        lambda own: next(iter(own.values_list("public_id", "ended_at", "token_expires_at", "asset__public_id")[:1]), None),
+    )
 
 
 def is_live_session(session: PlaybackSession) -> bool:
-    return session.ended_at is None and session.token_expires_at > timezone.now() and live.is_live(session.public_id)
+    return _is_live(session.public_id, session.ended_at, session.token_expires_at)
+
+
+def _is_live(public_id, ended_at, token_expires_at) -> bool:
+    return ended_at is None and token_expires_at > timezone.now() and live.is_live(public_id)
 
 
 def stop(viewer: Viewer, session_id, *, position: float | None = None) -> PlaybackSession:
@@ -387,13 +403,19 @@ def session_by_token(session_id, token: str) -> PlaybackSession:
 
 
 def _own_session(viewer: Viewer, session_id) -> PlaybackSession:
+    return _own(viewer, session_id, lambda own: own.select_related("asset").first())
+
+
+def _own(viewer: Viewer | int, session_id, fetch):
+    """The one ownership rule of a session: the viewer's own, else 404 (another viewer's session,
+    an unknown one, or an id that is no session id) — whatever `fetch` reads of it."""
     try:
-        session = PlaybackSession.objects.select_related("asset").filter(viewer=viewer, public_id=session_id).first()
-    except (ValueError, TypeError):
-        session = None
-    if session is None:
+        found = fetch(PlaybackSession.objects.filter(viewer=viewer, public_id=session_id).order_by())
+    except (ValueError, TypeError, ValidationError):
+        found = None
+    if found is None:
         raise NotFound(_("No such playback session."))
-    return session
+    return found
 
 
 def _checked(position, seconds) -> tuple[float, float]:
