@@ -41,20 +41,43 @@ MAX_POSITION, MAX_SECONDS = 10**7, 10**5
 
 _ENDED = 409, {"error": "ended", "detail": "This playback has ended: start it again."}
 _UNAVAILABLE = 503, {"error": "unavailable", "detail": "The heartbeat could not be recorded: send it again."}
+LIVE = "live"  # the rule sequence's first question to its driver: is the session live?
 
 
-def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
-    """The heartbeat rules, for both paths: (status, JSON answer)."""
+def beat_rules(session_id: str, authorization: str | None, body: bytes):
+    """The one rule sequence of a heartbeat, without its I/O: check → liveness → record → answer.
+
+    A generator, so the Django view (blocking calls) and the path in front of Django (awaited
+    calls) drive the very same steps: it yields `LIVE` and is sent whether the session is live,
+    then yields the beat's numbers and is sent whether they were recorded; it returns (status,
+    JSON answer). Why not two functions: they had drifted into two copies of the same order."""
     checked = check_beat(session_id, authorization, body)
     if isinstance(checked, tuple):
         return checked
-    if not is_live(session_id):
+    if not (yield LIVE):
         return _ENDED
-    try:
-        beats.record(session_id, *checked.numbers)
-    except beats.NotRecorded:
+    if not (yield checked.numbers):
         return _UNAVAILABLE
     return 200, {"ok": True, "expires": checked.expires}
+
+
+def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
+    """The heartbeat through Django: `beat_rules` with blocking liveness and write."""
+    steps = beat_rules(session_id, authorization, body)
+    try:
+        step = next(steps)
+        while True:
+            step = steps.send(is_live(session_id) if step is LIVE else _recorded(session_id, step))
+    except StopIteration as done:
+        return done.value
+
+
+def _recorded(session_id: str, numbers: tuple[float, float]) -> bool:
+    try:
+        beats.record(session_id, *numbers)
+    except beats.NotRecorded:
+        return False
+    return True
 
 
 class CheckedBeat:
@@ -160,18 +183,24 @@ class PlaybackFront:
 
 
 async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
-    """The same rules without blocking the event loop: liveness from Redis (or the database in
-    Django's thread), and the beat's XADD group-committed with the other requests' beats."""
-    checked = check_beat(session_id, authorization, body)
-    if isinstance(checked, tuple):
-        return checked
-    if not await live.is_live_async(session_id):
-        return _ENDED
+    """`beat_rules` without blocking the event loop: liveness from the process's memory or Redis
+    (or the database in Django's thread), and the beat's XADD group-committed with the other
+    requests' beats."""
+    steps = beat_rules(session_id, authorization, body)
     try:
-        await beats.record_async(session_id, *checked.numbers)
+        step = next(steps)
+        while True:
+            step = steps.send(await live.is_live_async(session_id) if step is LIVE else await _recorded_async(session_id, step))
+    except StopIteration as done:
+        return done.value
+
+
+async def _recorded_async(session_id: str, numbers: tuple[float, float]) -> bool:
+    try:
+        await beats.record_async(session_id, *numbers)
     except beats.NotRecorded:
-        return _UNAVAILABLE
-    return 200, {"ok": True, "expires": checked.expires}
+        return False
+    return True
 
 
 async def _async_stream_live(original_uri: str | None) -> bool:
