@@ -54,7 +54,10 @@ def beat_rules(session_id: str, authorization: str | None, body: bytes):
     checked = check_beat(session_id, authorization, body)
     if isinstance(checked, tuple):
         return checked
-    if not (yield LIVE):
+    live_now = yield LIVE  # None: Redis did not answer
+    if live_now is None:
+        return _UNAVAILABLE
+    if not live_now:
         return _ENDED
     if not (yield checked.numbers):
         return _UNAVAILABLE
@@ -67,9 +70,16 @@ def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live
     try:
         step = next(steps)
         while True:
-            step = steps.send(is_live(session_id) if step is LIVE else _recorded(session_id, step))
+            step = steps.send(_live_or_none(is_live, session_id) if step is LIVE else _recorded(session_id, step))
     except StopIteration as done:
         return done.value
+
+
+def _live_or_none(is_live, session_id: str) -> bool | None:
+    try:
+        return is_live(session_id)
+    except live.Unavailable:
+        return None
 
 
 def _recorded(session_id: str, numbers: tuple[float, float]) -> bool:
@@ -169,13 +179,17 @@ class PlaybackFront:
         await self.app(scope, receive, send)
 
     async def _heartbeat(self, scope, receive, send, session_id: str) -> None:
-        origin = await origins.request_origin(scope)
+        authorization, origin = _beat_headers(scope)
+        cors = origins.cors_headers(await origins.request_origin(scope) if origin else None)
         body = await _read_body(receive)
         if body is None:
-            await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, origins.cors_headers(origin))
+            await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, cors)
             return
-        status, answer = await _async_beat(session_id, _header(scope, b"authorization"), body)
-        await _send(send, status, answer, origins.cors_headers(origin))
+        status, answer = await _async_beat(session_id, authorization, body)
+        if status == 200:  # the answer of nearly every beat, written without json.dumps
+            await _send_bytes(send, 200, _OK % answer["expires"], cors)
+        else:
+            await _send(send, status, answer, cors)
 
     async def _preflight(self, scope, send) -> None:
         origin = await origins.request_origin(scope)
@@ -190,9 +204,16 @@ async def _async_beat(session_id: str, authorization: str | None, body: bytes) -
     try:
         step = next(steps)
         while True:
-            step = steps.send(await live.is_live_async(session_id) if step is LIVE else await _recorded_async(session_id, step))
+            step = steps.send(await _live_or_none_async(session_id) if step is LIVE else await _recorded_async(session_id, step))
     except StopIteration as done:
         return done.value
+
+
+async def _live_or_none_async(session_id: str) -> bool | None:
+    try:
+        return await live.is_live_async(session_id)
+    except live.Unavailable:
+        return None
 
 
 async def _recorded_async(session_id: str, numbers: tuple[float, float]) -> bool:
@@ -213,9 +234,12 @@ async def _async_stream_live(original_uri: str | None) -> bool:
 
 
 async def _read_body(receive) -> bytes | None:
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body"):  # a beat's body: one message
+        body = message.get("body", b"")
+        return body if len(body) <= MAX_BODY else None
     chunks, size = [], 0
     while True:
-        message = await receive()
         if message["type"] == "http.disconnect":
             return b""
         chunk = message.get("body", b"")
@@ -225,15 +249,37 @@ async def _read_body(receive) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
+        message = await receive()
+
+
+_OK = b'{"ok": true, "expires": %d}'
 
 
 async def _send(send, status: int, answer: dict | None, extra: list) -> None:
-    body = json.dumps(answer).encode() if answer is not None else b""
-    headers = [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store"), *extra]
-    if answer is not None:
+    if answer is None:
+        await _send_bytes(send, status, None, extra)
+    else:
+        await _send_bytes(send, status, json.dumps(answer).encode(), extra)
+
+
+async def _send_bytes(send, status: int, body: bytes | None, extra: list) -> None:
+    """`body` None: no content (and no content type)."""
+    headers = [(b"content-length", b"%d" % len(body or b"")), (b"cache-control", b"no-store"), *extra]
+    if body is not None:
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body or b""})
+
+
+def _beat_headers(scope) -> tuple[str | None, str | None]:
+    """(Authorization, Origin) in one pass over the headers."""
+    authorization = origin = None
+    for key, value in scope.get("headers") or []:
+        if key == b"authorization" and authorization is None:  # the first, as _header reads it
+            authorization = value.decode("latin-1")
+        elif key == b"origin" and origin is None:
+            origin = value.decode("latin-1")
+    return authorization, origin
 
 
 def _header(scope, name: bytes) -> str | None:
