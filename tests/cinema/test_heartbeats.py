@@ -394,3 +394,18 @@ def redis_prefix():
     from django.conf import settings
 
     return settings.CINEMA_REDIS_PREFIX
+
+
+def test_with_redis_away_and_liveness_not_remembered_a_heartbeat_is_refused_with_503(app, redis, platform, film, settings):
+    """The liveness question itself cannot be answered: the player is told to send it again, in
+    front of Django and through it alike (never a 500)."""
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/2"
+    live.forget()
+    status, _, body = beat(app, started)
+    assert status == 503 and json.loads(body)["error"] == "unavailable"
+    status, answer = front.beat_answer(
+        str(started.session.public_id), f"Bearer {started.playback_token}", json.dumps({"position": 1, "seconds": 1}).encode()
+    )
+    assert status == 503 and answer["error"] == "unavailable"

@@ -188,9 +188,16 @@ def _fold_into(session, beats: list[Beat]) -> bool:
     recent = [(int(key), float(at)) for key, at in (session.recent_beats or [])]
     known = {key for key, _ in recent}
     horizon = session.folded_through - _REMEMBER_KEYS
-    fresh = [b for b in beats if b.key not in known and b.key > horizon]
-    if len(fresh) < len([b for b in beats if b.key not in known]):
-        log.warning("session %s: beats older than %s s arrived; taken as folded", session.public_id, REMEMBER_SECONDS)
+    fresh, too_old = [], 0
+    for b in beats:  # one pass: folded before (known), older than the remembered window, or fresh
+        if b.key in known:
+            continue
+        if b.key > horizon:
+            fresh.append(b)
+        else:
+            too_old += 1
+    if too_old:
+        log.warning("session %s: %d beats older than %s s arrived; taken as folded", session.public_id, too_old, REMEMBER_SECONDS)
     if not fresh:
         return False
     # Each beat's seconds are capped by the wall clock since the beat before it in time: the

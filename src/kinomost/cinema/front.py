@@ -41,20 +41,53 @@ MAX_POSITION, MAX_SECONDS = 10**7, 10**5
 
 _ENDED = 409, {"error": "ended", "detail": "This playback has ended: start it again."}
 _UNAVAILABLE = 503, {"error": "unavailable", "detail": "The heartbeat could not be recorded: send it again."}
+LIVE = "live"  # the rule sequence's first question to its driver: is the session live?
 
 
-def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
-    """The heartbeat rules, for both paths: (status, JSON answer)."""
+def beat_rules(session_id: str, authorization: str | None, body: bytes):
+    """The one rule sequence of a heartbeat, without its I/O: check → liveness → record → answer.
+
+    A generator, so the Django view (blocking calls) and the path in front of Django (awaited
+    calls) drive the very same steps: it yields `LIVE` and is sent whether the session is live,
+    then yields the beat's numbers and is sent whether they were recorded; it returns (status,
+    JSON answer). Why not two functions: they had drifted into two copies of the same order."""
     checked = check_beat(session_id, authorization, body)
     if isinstance(checked, tuple):
         return checked
-    if not is_live(session_id):
+    live_now = yield LIVE  # None: Redis did not answer
+    if live_now is None:
+        return _UNAVAILABLE
+    if not live_now:
         return _ENDED
-    try:
-        beats.record(session_id, *checked.numbers)
-    except beats.NotRecorded:
+    if not (yield checked.numbers):
         return _UNAVAILABLE
     return 200, {"ok": True, "expires": checked.expires}
+
+
+def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
+    """The heartbeat through Django: `beat_rules` with blocking liveness and write."""
+    steps = beat_rules(session_id, authorization, body)
+    try:
+        step = next(steps)
+        while True:
+            step = steps.send(_live_or_none(is_live, session_id) if step is LIVE else _recorded(session_id, step))
+    except StopIteration as done:
+        return done.value
+
+
+def _live_or_none(is_live, session_id: str) -> bool | None:
+    try:
+        return is_live(session_id)
+    except live.Unavailable:
+        return None
+
+
+def _recorded(session_id: str, numbers: tuple[float, float]) -> bool:
+    try:
+        beats.record(session_id, *numbers)
+    except beats.NotRecorded:
+        return False
+    return True
 
 
 class CheckedBeat:
@@ -146,13 +179,17 @@ class PlaybackFront:
         await self.app(scope, receive, send)
 
     async def _heartbeat(self, scope, receive, send, session_id: str) -> None:
-        origin = await origins.request_origin(scope)
+        authorization, origin = _beat_headers(scope)
+        cors = origins.cors_headers(await origins.request_origin(scope) if origin else None)
         body = await _read_body(receive)
         if body is None:
-            await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, origins.cors_headers(origin))
+            await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, cors)
             return
-        status, answer = await _async_beat(session_id, _header(scope, b"authorization"), body)
-        await _send(send, status, answer, origins.cors_headers(origin))
+        status, answer = await _async_beat(session_id, authorization, body)
+        if status == 200:  # the answer of nearly every beat, written without json.dumps
+            await _send_bytes(send, 200, _OK % answer["expires"], cors)
+        else:
+            await _send(send, status, answer, cors)
 
     async def _preflight(self, scope, send) -> None:
         origin = await origins.request_origin(scope)
@@ -160,18 +197,31 @@ class PlaybackFront:
 
 
 async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
-    """The same rules without blocking the event loop: liveness from Redis (or the database in
-    Django's thread), and the beat's XADD group-committed with the other requests' beats."""
-    checked = check_beat(session_id, authorization, body)
-    if isinstance(checked, tuple):
-        return checked
-    if not await live.is_live_async(session_id):
-        return _ENDED
+    """`beat_rules` without blocking the event loop: liveness from the process's memory or Redis
+    (or the database in Django's thread), and the beat's XADD group-committed with the other
+    requests' beats."""
+    steps = beat_rules(session_id, authorization, body)
     try:
-        await beats.record_async(session_id, *checked.numbers)
+        step = next(steps)
+        while True:
+            step = steps.send(await _live_or_none_async(session_id) if step is LIVE else await _recorded_async(session_id, step))
+    except StopIteration as done:
+        return done.value
+
+
+async def _live_or_none_async(session_id: str) -> bool | None:
+    try:
+        return await live.is_live_async(session_id)
+    except live.Unavailable:
+        return None
+
+
+async def _recorded_async(session_id: str, numbers: tuple[float, float]) -> bool:
+    try:
+        await beats.record_async(session_id, *numbers)
     except beats.NotRecorded:
-        return _UNAVAILABLE
-    return 200, {"ok": True, "expires": checked.expires}
+        return False
+    return True
 
 
 async def _async_stream_live(original_uri: str | None) -> bool:
@@ -184,9 +234,12 @@ async def _async_stream_live(original_uri: str | None) -> bool:
 
 
 async def _read_body(receive) -> bytes | None:
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body"):  # a beat's body: one message
+        body = message.get("body", b"")
+        return body if len(body) <= MAX_BODY else None
     chunks, size = [], 0
     while True:
-        message = await receive()
         if message["type"] == "http.disconnect":
             return b""
         chunk = message.get("body", b"")
@@ -196,15 +249,37 @@ async def _read_body(receive) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
+        message = await receive()
+
+
+_OK = b'{"ok": true, "expires": %d}'
 
 
 async def _send(send, status: int, answer: dict | None, extra: list) -> None:
-    body = json.dumps(answer).encode() if answer is not None else b""
-    headers = [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store"), *extra]
-    if answer is not None:
+    if answer is None:
+        await _send_bytes(send, status, None, extra)
+    else:
+        await _send_bytes(send, status, json.dumps(answer).encode(), extra)
+
+
+async def _send_bytes(send, status: int, body: bytes | None, extra: list) -> None:
+    """`body` None: no content (and no content type)."""
+    headers = [(b"content-length", b"%d" % len(body or b"")), (b"cache-control", b"no-store"), *extra]
+    if body is not None:
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": body or b""})
+
+
+def _beat_headers(scope) -> tuple[str | None, str | None]:
+    """(Authorization, Origin) in one pass over the headers."""
+    authorization = origin = None
+    for key, value in scope.get("headers") or []:
+        if key == b"authorization" and authorization is None:  # the first, as _header reads it
+            authorization = value.decode("latin-1")
+        elif key == b"origin" and origin is None:
+            origin = value.decode("latin-1")
+    return authorization, origin
 
 
 def _header(scope, name: bytes) -> str | None:

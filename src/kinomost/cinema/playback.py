@@ -21,6 +21,7 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,11 +153,11 @@ def start(viewer: Viewer, profile: Profile, viewing: storefront.Viewing, work_id
         raise PermissionDenied(_("Subscribe, rent or buy this title to watch it."))
     now = timezone.now()
     with transaction.atomic():
-        # One lock per account serialises starts, so two devices cannot both take the last stream.
-        Viewer.objects.select_for_update().filter(pk=viewer.pk).first()
-        if live_sessions(viewer, now).count() >= settings.CINEMA_MAX_STREAMS:
+        _lock_account(viewer)
+        streaming, open_ = _stream_counts(viewer, now)
+        if streaming >= settings.CINEMA_MAX_STREAMS:
             raise Conflict(_("You are already watching on %(n)d screens: stop one to start here.") % {"n": settings.CINEMA_MAX_STREAMS})
-        displaced = _make_room(viewer, now)
+        displaced = _make_room(viewer, now, open_)
         if entitled.rental is not None:
             _start_rental_clock(entitled.rental, now)
         hard_end = _hard_end(entitled, now)
@@ -206,17 +207,35 @@ def _hard_end(entitled: Entitlement, now: datetime) -> int:
     return int(min(ends).timestamp())
 
 
-def _make_room(viewer: Viewer, now: datetime) -> list:
+def _lock_account(viewer: Viewer) -> None:
+    """One lock per account serialises starts, so two devices cannot both take the last stream:
+    the viewer's row (SELECT … FOR UPDATE). SQLite has no row locks and needs no query for it:
+    its transactions begin IMMEDIATE (settings), which takes the database's write lock at once."""
+    if transaction.get_connection().features.has_select_for_update:
+        Viewer.objects.select_for_update().filter(pk=viewer.pk).values_list("pk", flat=True).first()
+
+
+def _stream_counts(viewer: Viewer, now: datetime) -> tuple[int, int]:
+    """(sessions counting against the stream limit — `live_sessions` —, open sessions), in one
+    query: a start needs both, and each was a COUNT of its own."""
+    counts = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).aggregate(
+        open=Count("id"), streaming=Count("id", filter=Q(last_heartbeat_at__gt=now - STALE_AFTER))
+    )
+    return counts["streaming"], counts["open"]
+
+
+def _make_room(viewer: Viewer, now: datetime, open_count: int) -> list:
     """Silent sessions (no heartbeat for STALE_AFTER) no longer count, but their URLs would
     still play in a player that does not beat: end the oldest of them so that at most
-    CINEMA_MAX_STREAMS sessions of the account can stream once this one starts."""
-    open_ = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).order_by(
-        "last_heartbeat_at", "id"
-    )
-    surplus = open_.count() - (settings.CINEMA_MAX_STREAMS - 1)
+    CINEMA_MAX_STREAMS sessions of the account can stream once this one starts (`open_count`:
+    the account's sessions not ended and not past their hard end)."""
+    surplus = open_count - (settings.CINEMA_MAX_STREAMS - 1)
     if surplus <= 0:
         return []
-    ids = list(open_.filter(last_heartbeat_at__lte=now - STALE_AFTER).values_list("public_id", flat=True)[:surplus])
+    silent = PlaybackSession.objects.filter(
+        viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now, last_heartbeat_at__lte=now - STALE_AFTER
+    ).order_by("last_heartbeat_at", "id")
+    ids = list(silent.values_list("public_id", flat=True)[:surplus])
     PlaybackSession.objects.filter(public_id__in=ids).update(ended_at=now)
     return ids
 
@@ -234,16 +253,16 @@ def resume_position(profile: Profile, work_id: int) -> float:
     """Where this profile left the work; from the start if it was (nearly) finished."""
     last = (
         PlaybackSession.objects.filter(profile=profile, work_id=work_id)
-        .select_related("asset")
         .order_by("-last_heartbeat_at", "-id")
+        .values_list("position", "asset__duration")  # two numbers, not a session and an asset (with its key) built
         .first()
     )
     if last is None:
         return 0.0
-    duration = last.asset.duration or 0
-    if duration and last.position >= duration * 0.95:
+    position, duration = last
+    if duration and position >= duration * 0.95:
         return 0.0
-    return last.position
+    return position
 
 
 def _start_rental_clock(rental: Rental, now: datetime) -> None:

@@ -98,7 +98,8 @@ def is_valid_session(session_id, token: str, expires: int, public_id, now: float
 
 
 def _playback_mac(session_id, expires: int) -> str:
-    mac = hmac.new(_playback_secret(settings.SECRET_KEY), f"playback/{session_id}/{int(expires)}".encode(), hashlib.sha256).digest()[:18]
+    # hmac.digest: the one-shot form (OpenSSL's, no HMAC object built): the same MAC, a beat's check cheaper
+    mac = hmac.digest(_playback_secret(settings.SECRET_KEY), f"playback/{session_id}/{int(expires)}".encode(), "sha256")[:18]
     return base64.urlsafe_b64encode(mac).decode()
 
 
