@@ -30,12 +30,10 @@ beat, the seconds watched and the first and last beat.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import logging
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -43,7 +41,7 @@ from datetime import timezone as dt_timezone
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
-from kinomost.cinema import live
+from kinomost.cinema import group_commit, live
 
 log = logging.getLogger(__name__)
 
@@ -104,61 +102,13 @@ async def record_async(session_id, position: float, seconds: float, now: float |
     if not settings.REDIS_URL:
         _buffer.add(str(session_id), float(position), float(seconds), at)
     else:
-        await _stream_writer().add(_entry(session_id, position, seconds, at))
-    ensure_folder()
-
-
-class _StreamWriter:
-    """Group commit of one event loop's beats: while one pipeline is in flight, the next beats
-    gather for the one after it."""
-
-    def __init__(self, url: str):
-        import redis.asyncio as aioredis
-
-        self.url = url
-        self.client = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
-        self.pending: list = []
-        self.flushing = False
-
-    async def add(self, entry: dict) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self.pending.append((entry, done))
-        if not self.flushing:
-            self.flushing = True
-            self._task = asyncio.ensure_future(self._flush())  # kept: a task nobody holds may be collected
-        await done
-
-    async def _flush(self) -> None:
         try:
-            while self.pending:
-                batch, self.pending = self.pending[:BATCH], self.pending[BATCH:]
-                try:
-                    pipe = self.client.pipeline(transaction=False)
-                    for entry, _ in batch:
-                        pipe.xadd(stream(), entry, maxlen=STREAM_MAXLEN, approximate=True)
-                    await pipe.execute()
-                except Exception as exc:
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(NotRecorded(str(exc)))
-                else:
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_result(None)
-        finally:
-            self.flushing = False
-
-
-_writers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _stream_writer() -> _StreamWriter:
-    """This event loop's writer (an asyncio Redis client belongs to one loop)."""
-    loop = asyncio.get_running_loop()
-    writer = _writers.get(loop)
-    if writer is None or writer.url != settings.REDIS_URL:
-        writer = _writers[loop] = _StreamWriter(settings.REDIS_URL)
-    return writer
+            await group_commit.for_this_loop("beats", BATCH).run(
+                "xadd", stream(), _entry(session_id, position, seconds, at), maxlen=STREAM_MAXLEN, approximate=True
+            )
+        except Exception as exc:  # redis' ConnectionError, TimeoutError …
+            raise NotRecorded(str(exc)) from exc
+    ensure_folder()
 
 
 def fold(beats: list[Beat]) -> int:

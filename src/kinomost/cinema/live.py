@@ -17,14 +17,14 @@ auth_request answer for the same few seconds: deploy/nginx.conf).
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
-import weakref
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
+
+from kinomost.cinema import group_commit
 
 ENDED = b"ended"
 _CACHE_LIMIT = 200_000  # answers kept per process before the cache starts over
@@ -90,7 +90,7 @@ def is_live(session_id) -> bool:
 
 async def is_live_async(session_id) -> bool:
     """For the paths in front of Django: Redis is asked without blocking the event loop, the GETs
-    of the requests waiting at that moment in one pipelined round trip (`_Reader`); the database
+    of the requests waiting at that moment in one pipelined round trip (`cinema.group_commit`); the database
     in Django's thread for synchronous code. Why: a session beats every 15 s, past this process's
     memory of it, so in production nearly every beat asks Redis; a blocking GET held the loop for a
     round trip each."""
@@ -150,63 +150,10 @@ async def _from_redis_async(sid: str) -> bool | None:
     if not settings.REDIS_URL:
         return None
     try:
-        value = await _reader().get(_key(sid))
+        value = await group_commit.for_this_loop("live").run("get", _key(sid))
     except Exception as exc:  # redis' ConnectionError, TimeoutError …
         raise Unavailable(str(exc)) from exc
     return _answer(value)
-
-
-class _Reader:
-    """Group commit of one event loop's liveness GETs: while one pipeline is in flight, the next
-    GETs gather for the one after it (beats.record_async does the same for the beats' XADDs)."""
-
-    def __init__(self, url: str):
-        import redis.asyncio as aioredis
-
-        self.url = url
-        self.client = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
-        self.pending: list = []
-        self.reading = False
-
-    async def get(self, key: str) -> bytes | None:
-        done = asyncio.get_running_loop().create_future()
-        self.pending.append((key, done))
-        if not self.reading:
-            self.reading = True
-            self._task = asyncio.ensure_future(self._read())  # kept: a task nobody holds may be collected
-        return await done
-
-    async def _read(self) -> None:
-        try:
-            while self.pending:
-                batch, self.pending = self.pending, []
-                try:
-                    pipe = self.client.pipeline(transaction=False)
-                    for key, _ in batch:
-                        pipe.get(key)
-                    values = await pipe.execute()
-                except Exception as exc:  # each waiting request gets it (as Unavailable)
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(exc)
-                else:
-                    for (_, done), value in zip(batch, values, strict=True):
-                        if not done.done():
-                            done.set_result(value)
-        finally:
-            self.reading = False
-
-
-_readers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _reader() -> _Reader:
-    """This event loop's reader (an asyncio Redis client belongs to one loop)."""
-    loop = asyncio.get_running_loop()
-    reader = _readers.get(loop)
-    if reader is None or reader.url != settings.REDIS_URL:
-        reader = _readers[loop] = _Reader(settings.REDIS_URL)
-    return reader
 
 
 def _from_database(sid: str) -> bool:
