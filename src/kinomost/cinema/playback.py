@@ -218,9 +218,7 @@ def _lock_account(viewer: Viewer) -> None:
 def _stream_counts(viewer: Viewer, now: datetime) -> tuple[int, int]:
     """(sessions counting against the stream limit — `live_sessions` —, open sessions), in one
     query: a start needs both, and each was a COUNT of its own."""
-    counts = PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now).aggregate(
-        open=Count("id"), streaming=Count("id", filter=Q(last_heartbeat_at__gt=now - STALE_AFTER))
-    )
+    counts = _open_sessions(viewer, now).aggregate(open=Count("id"), streaming=Count("id", filter=_beating(now)))
     return counts["streaming"], counts["open"]
 
 
@@ -232,9 +230,7 @@ def _make_room(viewer: Viewer, now: datetime, open_count: int) -> list:
     surplus = open_count - (settings.CINEMA_MAX_STREAMS - 1)
     if surplus <= 0:
         return []
-    silent = PlaybackSession.objects.filter(
-        viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now, last_heartbeat_at__lte=now - STALE_AFTER
-    ).order_by("last_heartbeat_at", "id")
+    silent = _open_sessions(viewer, now).filter(last_heartbeat_at__lte=now - STALE_AFTER).order_by("last_heartbeat_at", "id")
     ids = list(silent.values_list("public_id", flat=True)[:surplus])
     PlaybackSession.objects.filter(public_id__in=ids).update(ended_at=now)
     return ids
@@ -244,9 +240,17 @@ def live_sessions(viewer: Viewer, now: datetime | None = None):
     """Sessions that count against the stream limit: not ended, URLs not past their hard end,
     and a heartbeat within STALE_AFTER (a player that stops beating stops counting)."""
     now = now or timezone.now()
-    return PlaybackSession.objects.filter(
-        viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now, last_heartbeat_at__gt=now - STALE_AFTER
-    )
+    return _open_sessions(viewer, now).filter(_beating(now))
+
+
+def _open_sessions(viewer: Viewer, now: datetime):
+    """The account's sessions not ended and whose URLs are not past their hard end."""
+    return PlaybackSession.objects.filter(viewer=viewer, ended_at__isnull=True, token_expires_at__gt=now)
+
+
+def _beating(now: datetime) -> Q:
+    """A heartbeat within STALE_AFTER: a player that stops beating stops counting."""
+    return Q(last_heartbeat_at__gt=now - STALE_AFTER)
 
 
 def resume_position(profile: Profile, work_id: int) -> float:
