@@ -13,8 +13,11 @@ bootstrap: $(STAMP) $(VENDOR)/.done
 $(STAMP): pyproject.toml package.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@# uv resolves and installs the same packages as pip in ~15 s where pip takes ~3 min (measured
-	@# 2026-12-03, warm caches both); pip stays the fallback where uv cannot be had.
-	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[test]' \
+	@# 2026-12-03, warm caches both); pip stays the fallback where uv cannot be had. uv writes no
+	@# bytecode unless told (pip does): without it, and with PYTHONDONTWRITEBYTECODE set (as on the
+	@# CI machines), every Python process compiled the packages it imported again, ~2 s of CPU for
+	@# each `kinomost` a test starts and ~5 s for each pytest worker.
+	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[test]' \
 	  || { $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[test]'; }
 	@rm -f $(VENV)/.installed-*; touch $@
 
@@ -46,12 +49,15 @@ test: bootstrap test-run
 
 # The suite alone, without `bootstrap` (which compiles the messages: two at once would write the
 # same .mo files). .ci/run bootstraps once, then runs this twice, SQLite then PostgreSQL.
+# PYTHONDONTWRITEBYTECODE is cleared for the run: the first process to import a module of src/ or
+# tests/ (which pytest rewrites for its asserts) caches it, and the other workers and the servers
+# the tests start read the cache instead of compiling the same sources each (__pycache__ is ignored).
 test-run:
-	$(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (CI does this after `make test`).
 test-postgres: bootstrap
-	KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= KINOMOST_DATABASE_URL=$${KINOMOST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres} $(BIN)/pytest -q $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # ruff (pyflakes, pycodestyle, bugbear; pyproject.toml [tool.ruff]) and the import contracts
 # ([tool.importlinter]: the layers of the apps, models read through their owner); the tree is
