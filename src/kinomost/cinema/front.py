@@ -198,8 +198,8 @@ class PlaybackFront:
 
 async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
     """`beat_rules` without blocking the event loop: liveness from the process's memory or Redis
-    (or the database in Django's thread), and the beat's XADD group-committed with the other
-    requests' beats."""
+    (or the database in Django's thread), and the beat's XADD pipelined with the other requests'
+    beats (`cinema.pipelined`)."""
     steps = beat_rules(session_id, authorization, body)
     try:
         step = next(steps)

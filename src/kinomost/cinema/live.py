@@ -24,7 +24,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from kinomost.cinema import group_commit
+from kinomost.cinema import pipelined
 
 ENDED = b"ended"
 _CACHE_LIMIT = 200_000  # answers kept per process before the cache starts over
@@ -90,7 +90,7 @@ def is_live(session_id) -> bool:
 
 async def is_live_async(session_id) -> bool:
     """For the paths in front of Django: Redis is asked without blocking the event loop, the GETs
-    of the requests waiting at that moment in one pipelined round trip (`cinema.group_commit`); the database
+    of the requests waiting at that moment in one pipelined round trip (`cinema.pipelined`); the database
     in Django's thread for synchronous code. Why: a session beats every 15 s, past this process's
     memory of it, so in production nearly every beat asks Redis; a blocking GET held the loop for a
     round trip each."""
@@ -150,8 +150,8 @@ async def _from_redis_async(sid: str) -> bool | None:
     if not settings.REDIS_URL:
         return None
     try:
-        value = await group_commit.for_this_loop("live").run("get", _key(sid))
-    except Exception as exc:  # redis' ConnectionError, TimeoutError …
+        value = await pipelined.for_this_loop().run("GET", _key(sid))
+    except Exception as exc:  # ConnectionError (down, or too slow), ReplyError
         raise Unavailable(str(exc)) from exc
     return _answer(value)
 
