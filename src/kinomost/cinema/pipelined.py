@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import ssl
 import time
 import weakref
@@ -82,7 +83,7 @@ class Connection:
 
     async def _open(self) -> _Protocol:
         loop, options = asyncio.get_running_loop(), self.options
-        make = lambda: _Protocol(self.timeout)  # noqa: E731
+        make = functools.partial(_Protocol, self.timeout)
         try:
             if options.get("path"):
                 opening = loop.create_unix_connection(make, options["path"])
