@@ -118,6 +118,29 @@ def test_the_player_starts_beats_and_stops_through_json(platform, film):
     assert "Continue watching" in client.get(BASE).content.decode()
 
 
+def test_cards_link_to_their_title_escape_it_and_show_progress_a_browser_can_read(platform, film, org_a):
+    from django.urls import reverse
+
+    odd = make_work(org_a, "odd", ratings=[("RU", "MKRF", "0+")], titles={"en": "Tom & Jerry <3", "ru": "Том & Джерри <3"})
+    hold(org_a, [odd])
+    ready_asset(org_a, odd, platform)
+    viewer = viewer_of(platform)
+    client = Client()
+    client.force_login(viewer.user)
+    started = _post_json(client, f"{BASE}play/{film.pk}/start/").json()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {started['playback_token']}"}
+    Client().post(started["stop_url"], {"position": 2.5}, content_type="application/json", **bearer)
+    for language in ("ru", "zh-hans", "en"):
+        home = client.get(BASE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for work in (film, odd):
+            assert f'<a href="{reverse("cinema:title", args=["rus-media", "kino", work.pk])}">' in home, language
+        assert "<3" not in home and "&amp; " in home and "&lt;3" in home, language  # the title is text, not markup
+        bar = re.search(r'<progress max="([^"]+)" value="([^"]+)">', home)
+        assert bar and (float(bar[1]), float(bar[2])) == (6.0, 2.5), language  # "6,0" in Russian: a bar no browser draws
+    results = client.get(BASE + "search/?q=brother").content.decode()
+    assert f'<a href="{reverse("cinema:title", args=["rus-media", "kino", film.pk])}">' in results
+
+
 def test_a_form_encoded_beat_or_stop_on_the_storefront_is_answered_not_crashed(platform, film):
     """The form middleware reads a form post's body first (after which Django refuses
     `request.body`): the storefront's beat and stop read its fields as the JSON they stand for,
