@@ -137,6 +137,20 @@ class SearchKey(models.Model):
         indexes = [models.Index(fields=["key"], name="searchkey_key"), models.Index(fields=["work"], name="searchkey_work")]
 
 
+class PersonNameKey(models.Model):
+    """One word of one spelling of a person's name, casefolded; of a Han word, every suffix of it.
+
+    People search (catalog/search/people.py) looks the query's longest word up as a prefix of these
+    keys: finding who is called "Bodrov" or "巴拉巴诺夫" is an index range, where it had read every
+    credit of every visible title."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="personnamekey_key")]
+
+
 class SearchTypoVariant(models.Model):
     """One entry of the typo index (SymSpell's symmetric deletion neighbourhood): the hash of a
     Latin-script key's first characters, or of them with one character deleted. A query with one

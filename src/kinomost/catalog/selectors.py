@@ -284,7 +284,18 @@ def rating_rows(work_ids) -> list[tuple[int, str, int]]:
     return list(AgeRating.objects.filter(work_id__in=list(work_ids)).values_list("work_id", "territory", "minimum_age"))
 
 
-def crediting(work_ids, roles) -> QuerySet[Credit]:
-    """The credits in these roles on these works, each with its person, by billing order: the
-    storefront's search by cast and director."""
-    return Credit.objects.filter(work_id__in=work_ids, role__in=roles).select_related("person").order_by("order", "work_id")
+def works_crediting(query: str, roles, among: QuerySet[Work], limit: int) -> list[int]:
+    """Ids of up to `limit` works of `among` crediting, in one of `roles`, someone whose name in
+    any spelling contains the query (catalog/search/people.py says how it matches), by billing
+    order: the storefront's search by cast and director. The people come from the name index and
+    their credits from the credit index, so the cost follows the matches, not the catalogue."""
+    from kinomost.catalog.search.people import people_named
+
+    people = people_named(query)
+    if not people:
+        return []
+    found: dict[int, None] = {}
+    credited = Credit.objects.filter(person_id__in=people, role__in=list(roles), work__in=among).order_by("order", "work_id")
+    for work_id in credited.values_list("work_id", flat=True)[: limit * 4]:
+        found.setdefault(work_id)
+    return list(found)[:limit]

@@ -89,21 +89,11 @@ PEOPLE_ROLES = ("actor", "director")
 
 def people_search(who: Audience, query: str, limit: int = 50) -> list[storefront.Card]:
     """Visible titles crediting a person (cast or director) whose name, in any spelling kept for
-    them, contains the query — case-insensitively."""
-    needle = query.strip().casefold()
-    if len(needle) < 2:
-        return []
-    visible = set(storefront.visible_titles(who.viewing).values_list("pk", flat=True))
-    if not visible:
-        return []
-    credits = catalog.crediting(visible, PEOPLE_ROLES)
-    works = []
-    for credit in credits:
-        names = [credit.person.name, *[str(n) for n in (credit.person.names or {}).values()]]
-        if any(needle in name.casefold() for name in names) and credit.work_id not in works:
-            works.append(credit.work_id)
-    titles = {w.pk: w for w in catalog.titled(works[:limit])}
-    return [storefront.Card(titles[w], display_title(titles[w], who.language)) for w in works[:limit] if w in titles]
+    them, contains the query at the start of a word (anywhere in a Han name), case-insensitively
+    (`catalog.search.people`)."""
+    works = catalog.works_crediting(query, PEOPLE_ROLES, storefront.visible_titles(who.viewing), limit)
+    titles = {w.pk: w for w in catalog.titled(works)}
+    return [storefront.Card(titles[w], display_title(titles[w], who.language)) for w in works if w in titles]
 
 
 def continue_watching(who: Audience) -> list[storefront.Card]:

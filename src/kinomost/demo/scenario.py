@@ -19,6 +19,7 @@ from django.db import transaction
 from kinomost.catalog import search, services
 from kinomost.catalog.choices import CreditRole
 from kinomost.catalog.models import Credit, Person, Work
+from kinomost.catalog.search.people import index_people
 from kinomost.core.identifiers import eidr_check_character
 from kinomost.demo import exchange_story, titles, words
 from kinomost.demo.posters import poster_svg
@@ -178,7 +179,9 @@ class Catalogue:
     # --- people -------------------------------------------------------------------------------
 
     def _people(self, names: list[dict[str, str]], lang: str) -> list[Person]:
-        return Person.objects.bulk_create([Person(name=n[lang], names=n) for n in names])
+        people = Person.objects.bulk_create([Person(name=n[lang], names=n) for n in names])
+        index_people(p.pk for p in people)  # a bulk insert sends no post_save
+        return people
 
     def _credits(self, work: Work, people: list[Person]) -> None:
         director, writer, composer, *cast = self.rng.sample(people, 6)
