@@ -46,9 +46,7 @@ def test_keys_follow_a_rename_a_bulk_insert_and_a_rebuild(balabanov):
     assert people_named("litvinova") == [bulk[0].pk]
     PersonNameKey.objects.all().delete()
     assert reindex_people() == 2 and people_named("balab") == [balabanov.pk]
-    assert set(PersonNameKey.objects.filter(person=balabanov).values_list("key", flat=True)) == name_keys(
-        balabanov.name, balabanov.names
-    )
+    assert set(PersonNameKey.objects.filter(person=balabanov).values_list("key", flat=True)) == name_keys(balabanov.name, balabanov.names)
 
 
 def test_works_crediting_reads_the_matches_not_the_catalogue(org_a, balabanov):
