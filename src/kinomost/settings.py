@@ -122,7 +122,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if os.environ.get("KINOMOST_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["KINOMOST_TEST_DATABASE_NAME"]}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
