@@ -169,3 +169,41 @@ def test_home_rows_list_the_newest_visible_titles_per_genre(platform, org_a, mon
         "Comedy": ["new-drama", "comedy"],
         "Drama": ["new-drama", "old-drama"],
     }
+
+
+def test_home_rows_are_kept_until_the_set_changes_and_a_takedown_shows_at_once(platform, org_a, monkeypatch):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from kinomost.catalog.services import WorkInput, save_work
+
+    viewing = storefront.Viewing(platform, "RU")
+
+    def shown():
+        return {card.work.ref: card.title for _label, cards in storefront.home_rows(viewing, None, "en") for card in cards}
+
+    film = make_work(org_a, "film", genres=["drama"], ratings=[("RU", "MKRF", "0+")])
+    film_term = hold(org_a, [film])
+    ready_asset(org_a, film, platform)
+    assert shown() == {"film": "Film"}
+    with CaptureQueriesContext(connection) as kept:
+        assert shown() == {"film": "Film"}
+    assert len(kept) == 1  # the platform's visibility version, nothing else: the rows were kept
+    second = make_work(org_a, "second", ratings=[("RU", "MKRF", "12+")])
+    second_term = hold(org_a, [second])
+    assert set(shown()) == {"film"}  # no package yet: the set is unchanged
+    ready_asset(org_a, second, platform)
+    assert set(shown()) == {"film", "second"}  # a new package shows at the next request
+    ledger.terminate(org_a, film_term.contract, timezone.localdate())
+    assert set(shown()) == {"second"}  # a takedown too, in every process: the version is in the database
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ledger.terminate(org_a, second_term.contract, timezone.localdate())
+        assert shown() == {}  # inside the terminating transaction it is already gone
+        raise RuntimeError("rolled back")
+    assert set(shown()) == {"second"}  # and back with the rollback
+    kids = storefront.home_rows(storefront.Viewing(platform, "RU", max_age=6), None, "en")
+    assert [card for _label, cards in kids for card in cards] == []  # rows are kept per age limit, never shared
+    save_work(org_a, WorkInput(ref="second", kind="feature", titles={"en": "Second, renamed"}))
+    assert shown()["second"] == "Second"  # a rename changes no right: shown after SHELF_SECONDS
+    monkeypatch.setattr(storefront.time, "monotonic", lambda: 10**9)
+    assert shown()["second"] == "Second, renamed"

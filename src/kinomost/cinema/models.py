@@ -5,6 +5,7 @@ public HLS storage (see `storage`), its AES key only here in the database. An In
 the queue's lease so a job whose worker died is taken over (see `queue`).
 """
 
+import secrets
 import uuid
 
 from django.db import models
@@ -23,6 +24,10 @@ def opening_prices() -> dict:
     from kinomost.cinema.prices import OPENING_PRICES
 
     return dict(OPENING_PRICES)
+
+
+def new_visibility_version() -> int:
+    return secrets.randbits(62)
 
 
 class Platform(models.Model):
@@ -55,6 +60,11 @@ class Platform(models.Model):
         default=False,
         help_text="otherwise a premium rental is never dearer than buying to own (cinema.prices)",
     )
+    # A new random value in the transaction of every change to the platform's visibility set
+    # (cinema.visibility): processes reuse the home page's rows while it is the same
+    # (storefront._shelves). Random, not a counter: a rolled-back change or a restored backup
+    # brings back a value whose rows were computed for exactly that state.
+    visibility_version = models.BigIntegerField(default=new_visibility_version, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

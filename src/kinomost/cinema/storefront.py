@@ -12,6 +12,7 @@ start all ask here, so they cannot disagree.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -170,25 +171,60 @@ class Card:
 
 def home_rows(viewing: Viewing, profile, language: str) -> list[tuple[str, list[Card]]]:
     """(label, cards): continue watching, recently added, then one row per genre — every row a
-    bounded walk of the visibility set (newest first) in one statement, the titles of all the
-    cards read once."""
+    bounded walk of the visibility set (newest first), the titles of all the cards read once;
+    all but the profile's own row kept by the process until the set changes (`_shelves`)."""
     from django.utils.translation import gettext as _
 
-    from kinomost.core.genres import GENRES
-
     resumed = _continue_watching(viewing, profile)
-    genres = catalog.genre_slugs()
-    newest, *by_genre = _newest_titles(viewing, [None, *genres])
-    tops = _titles({c[0] for c in resumed} | set(newest) | {t for ids in by_genre for t in ids}, language)
+    shelves, tops = _shelves(viewing, language)
+    missing = {c[0] for c in resumed} - tops.keys()
+    if missing:
+        tops = {**tops, **_titles(missing, language)}
     rows: list[tuple[str, list[Card]]] = []
     if resumed:
         rows.append(
             (_("Continue watching"), [Card(*tops[top], position, duration, work_id) for top, work_id, position, duration in resumed])
         )
-    rows.append((_("Recently added"), [Card(*tops[t]) for t in newest]))
+    return rows + [(label, [Card(*tops[t]) for t in ids]) for label, ids in shelves]
+
+
+SHELF_SECONDS = 60  # the longest a process shows a title's old name or poster (renames do not change the set)
+_SHELVES_KEPT = 256
+_shelves_kept: dict[tuple, tuple[float, list[tuple[str, list[int]]], dict]] = {}
+
+
+def _shelves(viewing: Viewing, language: str) -> tuple[list[tuple[str, list[int]]], dict[int, tuple[Work, str]]]:
+    """Recently added and the genre rows, (label, title ids), with their titles: the same for every
+    viewer of a platform in one territory, age limit and language on one day, so the process
+    keeps them until the platform's `visibility_version` changes — it is given a new value in the
+    transaction of every change to the set, so a grant, a revocation (the 24-hour takedown) or a
+    new package shows at the next request, as before — or SHELF_SECONDS pass. The version costs
+    one primary-key read; computing the rows ~25–45 ms at the `--scale` size."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from kinomost.core.genres import GENRES
+
+    version = Platform.objects.filter(pk=viewing.platform.pk).values_list("visibility_version", flat=True).first()
+    key = (viewing.platform.pk, version, viewing.territory, viewing.max_age, viewing.on, language, get_language())
+    now = time.monotonic()
+    kept = _shelves_kept.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1], kept[2]
+    genres = catalog.genre_slugs()
+    newest, *by_genre = _newest_titles(viewing, [None, *genres])
+    tops = _titles(set(newest) | {t for ids in by_genre for t in ids}, language)
     labelled = sorted(((str(GENRES.get(slug, slug)), ids) for slug, ids in zip(genres, by_genre) if ids), key=lambda row: row[0])
-    rows += [(label, [Card(*tops[t]) for t in ids]) for label, ids in labelled]
-    return rows
+    shelves = [(_("Recently added"), newest), *labelled]
+    if len(_shelves_kept) >= _SHELVES_KEPT:
+        _shelves_kept.clear()  # a bound, not an LRU: keys are few (platform × territory × age × language × day)
+    _shelves_kept[key] = (now + SHELF_SECONDS, shelves, tops)
+    return shelves, tops
+
+
+def forget_shelves() -> None:
+    """Drop every kept row (tests; nothing else needs it: a change of the set is seen by its version)."""
+    _shelves_kept.clear()
 
 
 WALK = 4000  # the newest visible titles a genre row looks among before asking the genre's own list
@@ -254,6 +290,8 @@ def _continue_watching(viewing: Viewing, profile) -> list[tuple[int, int, float,
     first, one per title, only what is still playable."""
     from kinomost.cinema.viewing_models import PlaybackSession
 
+    if profile is None:  # browsing signed out
+        return []
     recent = list(
         PlaybackSession.objects.filter(profile=profile)
         .order_by("-last_heartbeat_at", "-id")

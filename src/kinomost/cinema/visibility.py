@@ -64,6 +64,7 @@ def refresh(platform: Platform, work_ids) -> int:
             VisibleWork.objects.bulk_create(rows, batch_size=_BATCH)
             written += len(rows)
             _retitle(platform, tops)
+        _changed(platform)
     return written
 
 
@@ -80,7 +81,17 @@ def rebuild(platform: Platform) -> int:
             written += len(rows)
             tops |= {r.top_id for r in rows}
         _retitle(platform, tops, fresh=True)
+        _changed(platform)
     return written
+
+
+def _changed(platform: Platform) -> None:
+    """A new `visibility_version`, in the transaction that rewrote the rows: every process's kept
+    home rows of the platform are stale from the moment it commits (storefront._shelves)."""
+    from kinomost.cinema.models import new_visibility_version
+
+    platform.visibility_version = new_visibility_version()
+    Platform.objects.filter(pk=platform.pk).update(visibility_version=platform.visibility_version)
 
 
 def fill_missing(**kwargs) -> None:
