@@ -2,13 +2,17 @@
 
     .venv/bin/python bench/playback.py                    # 8 s per measurement, 1/8/32 clients
     .venv/bin/python bench/playback.py --seconds 15 --workers 2 --no-redis
+    .venv/bin/python bench/playback.py --scale-library     # starts over the 100 % --scale storefront
 
 `kinomost serve --workers N` (default: one per core, as it starts by default) on a throwaway data
 dir, var/bench/playback-data/, with its SQLite database (or --database-url) and, when Redis
 answers on 127.0.0.1:6379, the production profile's Redis (DB 5, a prefix of its own): beats are
 then one XADD each; without it they go to the process's buffer. The data is small on purpose —
 one platform, one ready film, subscribed viewers — since neither a start nor a beat reads the
-catalogue beyond the one title (this is the demo-sized fixture, not the scale library).
+catalogue beyond the one title (this is the demo-sized fixture, not the scale library). With
+--scale-library the server runs on the `--scale` library's own SQLite database (var/bench/, built
+by bench/storefront.py or bench/search.py: 454,789 works, 254,789 packages, 2 million rights
+atoms) and its viewer viewer@scale.example starts 40 different films: the start at 100 %.
 
 Measured, on the same server in the same run, closed loop (bench/load.py) at 1, 8 and 32
 clients: GET /healthz (the anchor: the cheapest answer the server gives), POST
@@ -41,6 +45,7 @@ import subscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "var" / "bench" / "playback-data"
+SCALE_DATA = ROOT / "var" / "bench"  # bench/scale_library.py's 100 % SQLite library
 RESULTS = ROOT / "bench" / "results"
 SECRET = "bench-playback-stream-secret-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -61,9 +66,10 @@ def main() -> None:
         help="fold beats in the web processes' threads (default with Redis: a separate `kinomost playback-fold`, measured apart)",
     )
     parser.add_argument("--database-url", default="", help="e.g. postgresql://postgres@127.0.0.1:5432/kino_bench (default: SQLite)")
+    parser.add_argument("--scale-library", action="store_true", help="the 100 %% --scale library's storefront (var/bench/), its viewer")
     args = parser.parse_args()
     env = _environment(args)
-    fixture = _fixture()
+    fixture = _scale_fixture() if args.scale_library else _fixture()
     port = _free_port()
     log = (DATA / "serve.log").open("wb")
     server = subprocess.Popen(
@@ -104,9 +110,11 @@ def main() -> None:
 def _environment(args) -> dict:
     shutil.rmtree(DATA, ignore_errors=True)
     DATA.mkdir(parents=True)
+    if args.scale_library and not (SCALE_DATA / "kinomost.sqlite3").exists():
+        sys.exit(f"no --scale library in {SCALE_DATA}: build it first, e.g. bench/storefront.py --sizes 100 --no-server")
     env = dict(
         os.environ,
-        KINOMOST_DATA_DIR=str(DATA),
+        KINOMOST_DATA_DIR=str(SCALE_DATA if args.scale_library else DATA),
         KINOMOST_STREAM_SECRET=SECRET,
         DJANGO_SETTINGS_MODULE="kinomost.settings",
         KINOMOST_CINEMA_MAX_STREAMS="1000000000",
@@ -114,7 +122,7 @@ def _environment(args) -> dict:
     )
     for name in ("KINOMOST_DATABASE_URL", "KINOMOST_CINEMA_HLS_DIR", "KINOMOST_REDIS_URL", "KINOMOST_WEB_WORKERS"):
         env.pop(name, None)
-    if args.database_url:
+    if args.database_url and not args.scale_library:
         env["KINOMOST_DATABASE_URL"] = args.database_url
     if not args.no_redis and _redis_up():
         env["KINOMOST_REDIS_URL"] = REDIS_URL
@@ -169,16 +177,46 @@ def _fixture() -> dict:
     )
     subscriber.ready_packages(org, platform, [work])
     _viewer, client, cookie, csrf = subscriber.signed_in_subscriber(platform, PASSWORD)
-    start_path = f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"
+    return _started(client, cookie, csrf, [f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"])
+
+
+def _scale_fixture() -> dict:
+    """The `--scale` storefront's subscribed viewer signed in, 40 of its films to start (a random
+    spread over the library), and one session per client."""
+    import random
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db.models import F
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    from kinomost.cinema.visibility_models import VisibleWork
+    from kinomost.demo.scale import OWNER, PLATFORM, VIEWER_EMAIL
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=VIEWER_EMAIL))
+    csrf = _get_new_csrf_string()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    films = sorted(
+        VisibleWork.objects.filter(platform__organisation__slug=OWNER, platform__slug=PLATFORM, work_id=F("top_id")).values_list(
+            "work_id", flat=True
+        )
+    )
+    picked = random.Random(13).sample(films, 40)
+    return _started(client, cookie, csrf, [f"/watch/{OWNER}/{PLATFORM}/play/{w}/start/" for w in picked])
+
+
+def _started(client, cookie: str, csrf: str, start_paths: list[str]) -> dict:
     sessions = []
-    for _ in range(max(CLIENTS)):
-        answer = client.post(start_path, b"{}", content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    for n in range(max(CLIENTS)):
+        answer = client.post(start_paths[n % len(start_paths)], b"{}", content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
         assert answer.status_code == 200, answer.content
         sessions.append(answer.json())
     return {
         "cookie": cookie,
         "csrf": csrf,
-        "start_path": start_path,
+        "start_paths": start_paths,
         "sessions": sessions,
         "heartbeat_seconds": sessions[0]["heartbeat_seconds"],
     }
@@ -197,11 +235,12 @@ def _measure(base: str, fixture: dict, pid: int, args) -> list[dict]:
     ]
     starts = [
         load.Request(
-            fixture["start_path"],
+            path,
             "POST",
             {"Cookie": fixture["cookie"], "X-CSRFToken": fixture["csrf"], "Content-Type": "application/json"},
             b"{}",
         )
+        for path in fixture["start_paths"]
     ]
     rows = []
     for name, requests in (("healthz", healthz), ("heartbeat", beats), ("start", starts)):
@@ -239,6 +278,8 @@ def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | N
     cores = len(os.sched_getaffinity(0))
     profile = "Redis (one XADD per beat)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
     database = "PostgreSQL" if env.get("KINOMOST_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    if args.scale_library:
+        database += ", the 100 % --scale library"
     print(
         f"\nkinomost serve --workers {args.workers} on {cores} cores; beats: {profile}; database: {database}; "
         f"{args.seconds:g} s per measurement (a machine shared with other work: expect noise)\n"

@@ -7,7 +7,8 @@ home, a film's title page, a series' title page and search, at 10 %, 50 %, 100 %
 Per size, in a worker process on that size's library (bench/scale_library.py: built once, reused):
   anchor     hand-written indexed SQL returning the same page of visible works (the visibility
              set's rows, their titles in the reader's language), on a raw cursor
-  selector   the storefront's function the page calls (home_rows, playable_under, search)
+  selector   the storefront's function the page calls (home_rows, playable_under, search); for
+             home also "unkept": its shelves computed as after a change of the set, not kept
   in-process the whole page through Django's test client (middleware, view, template)
   server     `kinomost serve` as it starts by default, the viewer's session cookie, keep-alive
              connections from 1, 8 and 32 client threads for --seconds each: p50, p95, requests/s
@@ -103,6 +104,9 @@ def worker(args) -> None:
     )
     for page in PAGES:
         anchor = _timed(lambda s, page=page: ANCHORS[page](fixture, s), samples[page])
+        if page == "home":  # the shelves as computed on a miss: after a change of the set, or by a new process
+            unkept = _timed(lambda s: _home_unkept(fixture, s), samples[page])
+            result["home_unkept"] = {"selector_p50": unkept[0], "selector_p95": unkept[1]}
         selector = _timed(lambda s, page=page: SELECTORS[page](fixture, s), samples[page])
         client = _client(fixture)
         whole = _timed(lambda s, page=page, client=client: _get(client, _path(page, fixture, s)), samples[page])
@@ -121,6 +125,11 @@ def worker(args) -> None:
             f"{page:<8} {anchor[0]:>10.2f} {anchor[1]:>7.2f} {selector[0]:>12.2f} {selector[1]:>7.2f} {whole[0]:>9.1f} {whole[1]:>7.1f} "
             f"{selector[1] / anchor[1]:>9.2f}x {whole[1] / anchor[1]:>10.2f}x {queries:>7}"
         )
+        if page == "home":
+            print(
+                f"{'  unkept':<8} {'':>10} {'':>7} {unkept[0]:>12.2f} {unkept[1]:>7.2f} {'':>9} {'':>7} {unkept[1] / anchor[1]:>9.2f}x"
+                "   (the shelves computed, not kept: the first request after a change of the set)"
+            )
     if not args.no_server:
         result["server"] = _server_load(fixture, samples, [int(c) for c in args.clients.split(",")], args.seconds)
     Path(args.out).write_text(json.dumps(result))
@@ -233,6 +242,13 @@ def _queries(call) -> int:
 def _home(fixture, _sample):
     from kinomost.cinema import storefront
 
+    return storefront.home_rows(fixture["viewing"], fixture["profile"], "ru")
+
+
+def _home_unkept(fixture, _sample):
+    from kinomost.cinema import storefront
+
+    storefront.forget_shelves()
     return storefront.home_rows(fixture["viewing"], fixture["profile"], "ru")
 
 

@@ -87,7 +87,9 @@ def rebuild(platform: Platform) -> int:
 
 def _changed(platform: Platform) -> None:
     """A new `visibility_version`, in the transaction that rewrote the rows: every process's kept
-    home rows of the platform are stale from the moment it commits (storefront._shelves)."""
+    home rows of the platform are stale from the moment it commits (storefront._shelves). The
+    receivers visit platforms in primary-key order, so two transactions that both change the
+    same platforms take these row locks in one order (no deadlock on PostgreSQL)."""
     from kinomost.cinema.models import new_visibility_version
 
     platform.visibility_version = new_visibility_version()
@@ -229,12 +231,12 @@ def _platforms_packaging(work_ids: set[int]) -> list[Platform]:
     ids = sorted(work_ids)
     for start in range(0, len(ids), _CHUNK):
         orgs |= set(Asset.objects.filter(work_id__in=ids[start : start + _CHUNK]).values_list("organisation_id", flat=True).distinct())
-    return list(Platform.objects.filter(organisation_id__in=orgs)) if orgs else []
+    return list(Platform.objects.filter(organisation_id__in=orgs).order_by("pk")) if orgs else []
 
 
 @receiver(ledger_changed)
 def _on_ledger(sender, organisations, works, **kwargs) -> None:
-    platforms = list(Platform.objects.filter(organisation_id__in=list(organisations)))
+    platforms = list(Platform.objects.filter(organisation_id__in=list(organisations)).order_by("pk"))
     if platforms:
         affected = _with_descendants(works)
         for platform in platforms:
@@ -251,7 +253,7 @@ def _on_approval(sender, works, territory, **kwargs) -> None:
 
 @receiver(approval_rules_changed)
 def _on_rule(sender, territory, **kwargs) -> None:
-    for platform in Platform.objects.all():
+    for platform in Platform.objects.order_by("pk"):
         if territory in platform.territories:
             rebuild(platform)
 
@@ -265,7 +267,7 @@ def _on_works(sender, works, **kwargs) -> None:
 
 def asset_changed(asset: Asset) -> None:
     """A package became ready, failed, was replaced or removed: its work on the organisation's platforms."""
-    for platform in Platform.objects.filter(organisation_id=asset.organisation_id):
+    for platform in Platform.objects.filter(organisation_id=asset.organisation_id).order_by("pk"):
         refresh(platform, [asset.work_id])
 
 
