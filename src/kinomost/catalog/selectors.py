@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kinomost.catalog.models import AgeRating, Credit, Genre, Work, WorkKind, WorkLocalization
@@ -284,18 +284,20 @@ def rating_rows(work_ids) -> list[tuple[int, str, int]]:
     return list(AgeRating.objects.filter(work_id__in=list(work_ids)).values_list("work_id", "territory", "minimum_age"))
 
 
-def works_crediting(query: str, roles, among: QuerySet[Work], limit: int) -> list[int]:
-    """Ids of up to `limit` works of `among` crediting, in one of `roles`, someone whose name in
-    any spelling contains the query (catalog/search/people.py says how it matches), by billing
-    order: the storefront's search by cast and director. The people come from the name index and
-    their credits from the credit index, so the cost follows the matches, not the catalogue."""
+def works_crediting(query: str, roles, shown, limit: int) -> list[int]:
+    """Ids of up to `limit` works crediting, in one of `roles`, someone whose name in any spelling
+    contains the query (catalog/search/people.py says how it matches), by billing order, among
+    the works `shown(work)` has rows for — `shown` returns a queryset correlated to the work (an
+    OuterRef), tested per credit with EXISTS: the storefront's search by cast and director. The
+    people come from the name index and their credits from the credit index, so the cost follows
+    the matches, not the catalogue (an `IN (every visible title)` would read the whole set)."""
     from kinomost.catalog.search.people import people_named
 
     people = people_named(query)
     if not people:
         return []
     found: dict[int, None] = {}
-    credited = Credit.objects.filter(person_id__in=people, role__in=list(roles), work__in=among).order_by("order", "work_id")
-    for work_id in credited.values_list("work_id", flat=True)[: limit * 4]:
+    credited = Credit.objects.filter(Exists(shown(OuterRef("work_id"))), person_id__in=people, role__in=list(roles))
+    for work_id in credited.order_by("order", "work_id").values_list("work_id", flat=True)[: limit * 4]:
         found.setdefault(work_id)
     return list(found)[:limit]

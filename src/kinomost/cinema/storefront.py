@@ -105,6 +105,12 @@ def visible_titles(viewing: Viewing) -> QuerySet[Work]:
     return catalog.among(_visible_title_rows(viewing).values("top_id"))
 
 
+def title_rows(viewing: Viewing, top) -> QuerySet[VisibleTitle]:
+    """The visibility rows that show title `top` (an id, or an OuterRef inside another query) to
+    this viewing: for an EXISTS that probes the set title by title instead of reading all of it."""
+    return _visible_title_rows(viewing).filter(top_id=top)
+
+
 def playable_under(viewing: Viewing, top_id: int) -> dict[int, Playable]:
     """The playable film, or the playable episodes of a series; empty if the title is not visible."""
     return _playable(viewing, Q(top_id=int(top_id)))

@@ -91,7 +91,7 @@ def people_search(who: Audience, query: str, limit: int = 50) -> list[storefront
     """Visible titles crediting a person (cast or director) whose name, in any spelling kept for
     them, contains the query at the start of a word (anywhere in a Han name), case-insensitively
     (`catalog.search.people`)."""
-    works = catalog.works_crediting(query, PEOPLE_ROLES, storefront.visible_titles(who.viewing), limit)
+    works = catalog.works_crediting(query, PEOPLE_ROLES, lambda work: storefront.title_rows(who.viewing, work), limit)
     titles = {w.pk: w for w in catalog.titled(works)}
     return [storefront.Card(titles[w], display_title(titles[w], who.language)) for w in works if w in titles]
 
