@@ -69,10 +69,14 @@ class Entitlement:
     paid_until: datetime | None = None  # svod: the end of the subscription's paid period
 
 
-def title_playable(viewing: storefront.Viewing, work_id: int) -> storefront.Playable | None:
+def title_playable(viewing: storefront.Viewing, work_id: int, under: dict | None = None) -> storefront.Playable | None:
     """The playable that stands for a title as the storefront lists it: the film (or an episode
     asked for by its own id) itself, else the first playable episode of a series. The title page,
-    rentals and purchases all ask here, so they offer and check the same media."""
+    rentals and purchases all ask here, so they offer and check the same media. `under`: the
+    title's `storefront.playable_under`, where the caller has read it (the title page): the same
+    answer for a film or series, without reading the set twice more."""
+    if under is not None:
+        return under.get(int(work_id)) or next(iter(under.values()), None)
     found = storefront.playable(viewing, work_id)
     if found is not None:
         return found

@@ -157,7 +157,7 @@ class TitleView:
 def title(who: Audience, work_id: int) -> TitleView:
     """A film or series the audience may see, or NotFound (never "it exists but not for you")."""
     found = storefront.playable_under(who.viewing, work_id)
-    first = playback.title_playable(who.viewing, work_id) if found else None
+    first = playback.title_playable(who.viewing, work_id, under=found) if found else None
     if first is None or first.top_id != int(work_id):
         raise NotFound(_("This title is not available."))
     work = catalog.titled([work_id]).prefetch_related("ratings").first()
