@@ -233,7 +233,13 @@ def _family_atoms_sql(pg: bool, ids: int, countries: int, leaves: int, with_lang
         extra = {
             "no_languages": ", NULL",
             "languages": ", t.languages",
-            "term_join": " LEFT JOIN {term} t ON t.id = a.term_id AND a.kind <> 'holdback'".format(**_TABLES),
+            # PostgreSQL: one probe per atom; joined, the generic plan hashed the whole term table
+            # (2 of a conflict check's ~4 ms at 50 % of the scale library)
+            "term_join": (
+                " LEFT JOIN LATERAL (SELECT t0.languages FROM {term} t0 WHERE t0.id = a.term_id AND a.kind <> 'holdback' OFFSET 0) t ON true"
+                if pg
+                else " LEFT JOIN {term} t ON t.id = a.term_id AND a.kind <> 'holdback'"
+            ).format(**_TABLES),
         }
     atoms, atoms_where = _ATOMS_PG if pg else _ATOMS_SQLITE
     sql = (
