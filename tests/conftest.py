@@ -135,6 +135,33 @@ def _flush_again_after_a_deadlock() -> None:
 _flush_again_after_a_deadlock()
 
 
+def _flush_postgresql_by_delete() -> None:
+    """A transactional test's closing flush deletes every row instead of PostgreSQL's TRUNCATE.
+
+    TRUNCATE gives each of the ~70 tables and their indexes new files and syncs them: 440–490 ms
+    a flush, measured on an empty test database, against 10–12 ms for DELETE FROM each table, and
+    a pass on PostgreSQL ends ~65 transactional tests. The tables end as empty either way; every
+    foreign key Django makes there is DEFERRABLE INITIALLY DEFERRED (no other is), so the order
+    of the deletes does not matter inside the flush's one transaction. `reset_sequences` still
+    restarts the tables' sequences, as TRUNCATE … RESTART IDENTITY did."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables:
+            return []
+        sql = ["SET CONSTRAINTS ALL DEFERRED"] + [f"DELETE FROM {self.quote_name(table)}" for table in tables]
+        if reset_sequences:
+            with self.connection.cursor() as cursor:
+                sequences = [seq for table in tables for seq in self.connection.introspection.get_sequences(cursor, table)]
+            sql += self.sequence_reset_by_name_sql(style, sequences)
+        return sql
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_postgresql_by_delete()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """Put the migrations' rows back after a transactional test emptied the database.
