@@ -31,6 +31,7 @@ beat, the seconds watched and the first and last beat.
 from __future__ import annotations
 
 import atexit
+import bisect
 import logging
 import threading
 import time
@@ -155,12 +156,14 @@ def _fold_into(session, beats: list[Beat]) -> bool:
     # remembered its beats), and the fresh beats themselves.
     times = sorted([at for _, at in recent] or [session.last_heartbeat_at.timestamp()])
     added = 0.0
+    # `times` stays sorted, so the beat before one in time is found by bisection: a scan per beat
+    # made a batch quadratic in one session's beats (a fifth of an embedded worker's CPU under a
+    # bench's 32 players, each beating as fast as it can).
     for beat in sorted(fresh, key=lambda b: (b.at, b.key)):
-        earlier = [at for at in times if at <= beat.at]
-        previous = earlier[-1] if earlier else session.started_at.timestamp()
+        before = bisect.bisect_right(times, beat.at)
+        previous = times[before - 1] if before else session.started_at.timestamp()
         added += max(0.0, min(beat.seconds, max(0.0, beat.at - previous) + HEARTBEAT_SLACK))
-        times.append(beat.at)
-        times.sort()
+        times.insert(before, beat.at)
     session.seconds_watched += added
     newest = max(fresh, key=lambda b: b.key)
     if newest.key > session.folded_through:
