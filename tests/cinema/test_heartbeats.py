@@ -372,6 +372,26 @@ def test_with_redis_away_a_heartbeat_is_refused_with_503_not_lost_silently(app, 
     assert status == 503 and json.loads(body)["error"] == "unavailable"
 
 
+@pytest.mark.django_db(transaction=True)  # the path in front of Django reads the row in Django's thread
+def test_with_redis_away_streams_answer_from_memory_or_the_session_row_never_a_500(app, redis, platform, film, settings):
+    """Segments, keys and nginx's liveness question go on without Redis: a process's last answer
+    for the session, else its row; a stopped session stays refused either way."""
+    settings.CINEMA_MAX_STREAMS = 3
+    viewer = viewer_of(platform)
+    playing, stopped = _start(platform, viewer, film), _start(platform, viewer, film)
+    playback.stop(viewer, stopped.session.public_id)
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/2"  # Redis went away
+    for memory in ("remembered", "forgotten"):  # forgotten: a process that never served them
+        if memory == "forgotten":
+            live.forget()
+        for started, live_now in ((playing, True), (stopped, False)):
+            status, _, _ = call(app, "GET", "/playback/live", headers=[("x-original-uri", started.master_url)])
+            assert status == (204 if live_now else 403), (memory, live_now)
+            assert call(app, "GET", started.master_url)[0] == (200 if live_now else 403), (memory, live_now)
+            assert front.session_stream_live(started.master_url) is live_now  # through Django
+    assert beat(app, playing)[0] == 503  # a beat still cannot be recorded: the player sends it again
+
+
 def test_with_redis_a_batch_left_by_a_dead_folder_is_claimed_and_folded_once(redis, platform, film, monkeypatch):
     viewer = viewer_of(platform)
     started = _start(platform, viewer, film)

@@ -143,7 +143,7 @@ class HLSDelivery:
         if not tokens.is_valid_session(match["session"], match["token"], int(match["expires"]), match["asset"]):
             await _plain(send, 403, b"invalid or expired stream token", head, origin)
             return
-        if not await live.is_live_async(match["session"]):
+        if not await live.stream_may_play_async(match["session"]):
             await _plain(send, 403, b"this playback session has ended", head, origin)
             return
         if match["file"] == tokens.KEY_FILE:

@@ -142,7 +142,7 @@ def _numbers(fields: dict) -> tuple[float, float] | None:
     return position, seconds
 
 
-def session_stream_live(original_uri: str | None, is_live=live.is_live) -> bool:
+def session_stream_live(original_uri: str | None, is_live=live.stream_may_play) -> bool:
     """nginx's question (auth_request): is this session stream URL signed and its session live?"""
     from kinomost.cinema.delivery import SESSION_PATH
 
@@ -230,7 +230,7 @@ async def _async_stream_live(original_uri: str | None) -> bool:
     match = SESSION_PATH.match((original_uri or "").split("?", 1)[0])
     if match is None or not tokens.is_valid_session(match["session"], match["token"], int(match["expires"]), match["asset"]):
         return False
-    return await live.is_live_async(match["session"])
+    return await live.stream_may_play_async(match["session"])
 
 
 async def _read_body(receive) -> bytes | None:

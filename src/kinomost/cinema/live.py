@@ -17,6 +17,7 @@ auth_request answer for the same few seconds: deploy/nginx.conf).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -27,6 +28,7 @@ from django.utils import timezone
 from kinomost.cinema import pipelined
 
 ENDED = b"ended"
+log = logging.getLogger(__name__)
 _CACHE_LIMIT = 200_000  # answers kept per process before the cache starts over
 
 _cache: dict[str, tuple[bool, float]] = {}
@@ -103,6 +105,58 @@ async def is_live_async(session_id) -> bool:
         answer = await sync_to_async(_from_database, thread_sensitive=True)(sid)
     _remember(sid, answer)
     return answer
+
+
+def stream_may_play(session_id) -> bool:
+    """`is_live` for the stream files and nginx's liveness question, which must not fail with
+    Redis: when Redis cannot answer, the process's last answer for the session (however old), else
+    the session row. Why not a 503 as a heartbeat gets: every player on the platform would stall
+    at its next segment for as long as Redis is away; why not always the database: at a million
+    viewers that is every process asking the database for every session it serves at once. The
+    cost: a session ended during the outage may go on playing where a process remembers it live,
+    for as long as Redis is away."""
+    sid = str(session_id)
+    try:
+        return is_live(sid)
+    except Unavailable as exc:
+        _log_outage(exc)
+        remembered = _remembered(sid)
+        if remembered is not None:
+            return remembered
+        answer = _from_database(sid)
+        _remember(sid, answer)
+        return answer
+
+
+async def stream_may_play_async(session_id) -> bool:
+    """`stream_may_play` for the paths in front of Django (the database in Django's thread)."""
+    sid = str(session_id)
+    try:
+        return await is_live_async(sid)
+    except Unavailable as exc:
+        _log_outage(exc)
+        remembered = _remembered(sid)
+        if remembered is not None:
+            return remembered
+        answer = await sync_to_async(_from_database, thread_sensitive=True)(sid)
+        _remember(sid, answer)
+        return answer
+
+
+_outage_logged_at = float("-inf")
+
+
+def _log_outage(exc: Exception) -> None:
+    """Once a minute per process, not once a segment."""
+    global _outage_logged_at
+    if time.monotonic() - _outage_logged_at > 60:
+        _outage_logged_at = time.monotonic()
+        log.warning("Redis did not answer whether sessions are live (%s): answering from memory or the database", exc)
+
+
+def _remembered(sid: str) -> bool | None:
+    entry = _cache.get(sid)
+    return None if entry is None else entry[0]
 
 
 def forget() -> None:

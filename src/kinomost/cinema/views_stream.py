@@ -45,7 +45,7 @@ def session_file(request, session_id, token: str, expires: int, asset_id, path: 
     answers these in cinema/delivery.py first, by the same rules)."""
     if not tokens.is_valid_session(session_id, token, expires, asset_id):
         return HttpResponseForbidden(b"invalid or expired stream token", content_type="text/plain")
-    if not live.is_live(session_id):
+    if not live.stream_may_play(session_id):
         return HttpResponseForbidden(b"this playback session has ended", content_type="text/plain")
     if path == tokens.KEY_FILE:
         try:
