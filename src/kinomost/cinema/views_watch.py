@@ -71,16 +71,21 @@ def viewer_page(view=None, *, browsable: bool = False):
 
     @wraps(view)
     def wrapper(request, org, slug, *args, **kwargs):
-        platform = _platform(org, slug)
         if not request.user.is_authenticated:
+            platform = _platform(org, slug)
             if browsable and platform.browse_signed_out:
                 return _answer(request, view, Here(request, platform, None), *args, **kwargs)
             return redirect(reverse("cinema:login", args=[org, slug]) + "?next=" + quote(request.get_full_path()))
-        viewer = Viewer.objects.filter(user=request.user, platform=platform).select_related("platform__organisation").first()
+        # One query finds the viewer and their platform; only a stranger to it reads the platform apart.
+        viewer = (
+            Viewer.objects.filter(user=request.user, platform__organisation__slug=org, platform__slug=slug)
+            .select_related("platform__organisation")
+            .first()
+        )
         if viewer is None:
-            return _join(request, platform)
+            return _join(request, _platform(org, slug))
         viewer.user = request.user  # the same person: the audit log and pages need not read them again
-        return _answer(request, view, Here(request, platform, viewer), *args, **kwargs)
+        return _answer(request, view, Here(request, viewer.platform, viewer), *args, **kwargs)
 
     return wrapper
 
