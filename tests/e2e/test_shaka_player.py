@@ -72,21 +72,22 @@ def _refused(page) -> list:
 
 def test_shaka_player_on_an_apps_origin_plays_a_session_to_its_end(browser, served, package):
     assert APP_ORIGIN.startswith("http://localhost:")  # a secure context (WebCrypto decrypts AES-128) of another origin
-    for front in ("serve", "nginx"):
-        if front not in served:
-            continue
-        started = start(package)
-        context = browser.new_context()
-        page = context.new_page()
-        refused = _refused(page)
-        with app_site(int(APP_ORIGIN.rsplit(":", 1)[1])) as site:
+    fronts = [front for front in ("serve", "nginx") if front in served]
+    with app_site(int(APP_ORIGIN.rsplit(":", 1)[1])) as site:
+        players = {}  # both fronts play at once, in two tabs (two streams: the viewer's limit)
+        for front in fronts:
+            started = start(package)
+            context = browser.new_context()
+            page = context.new_page()
+            players[front] = (context, page, _refused(page))
             page.goto(f"{site}/player?src={served[front]}{started.master_url}")
+        for front, (context, page, refused) in players.items():
             page.wait_for_function("() => window.result.loaded || window.result.error", timeout=20_000)
             page.wait_for_function("() => window.result.ended || window.result.error", timeout=(CLIP_SECONDS + 30) * 1000)
             result = page.evaluate("() => ({...window.result, t: document.getElementById('v').currentTime})")
-        assert result["error"] is None and result["ended"], (front, result, refused)
-        assert result["t"] >= CLIP_SECONDS - 1 and not refused, (front, result, refused)
-        context.close()
+            assert result["error"] is None and result["ended"], (front, result, refused)
+            assert result["t"] >= CLIP_SECONDS - 1 and not refused, (front, result, refused)
+            context.close()
 
 
 def test_an_unregistered_origin_cannot_read_the_stream(browser, served, package):
