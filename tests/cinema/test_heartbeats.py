@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kinomost.cinema import beats, front, live, playback, storefront
 from kinomost.cinema.delivery import HLSDelivery
 from kinomost.cinema.viewing_models import PlaybackSession
+from kinomost.core.db import close_django_thread_connections
 
 from .servers import free_port
 from .viewing import (
@@ -89,7 +90,9 @@ def beat(app, started, body=None, token=None, session=None):
 
 @pytest.fixture
 def app():
-    return front.PlaybackFront(HLSDelivery(Django()))
+    yield front.PlaybackFront(HLSDelivery(Django()))
+    with ThreadPoolExecutor(1) as pool:  # the front's reads left a connection in Django's thread: the test database is dropped after
+        pool.submit(asyncio.run, close_django_thread_connections()).result()
 
 
 @pytest.fixture

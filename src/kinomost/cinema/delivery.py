@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from kinomost.cinema import live, origins, storage, tokens
 from kinomost.cinema.content_types import CONTENT_TYPES, content_type  # noqa: F401 (views_stream reads delivery.content_type)
+from kinomost.core.db import read_in_django_thread
 
 PUBLIC_SUFFIXES = frozenset({".m3u8", ".ts", ".vtt", ".jpg", ".m4s", ".mp4", ".aac"})  # stream.json stays unserved
 UNFINISHED_MARKS = (".partial-", ".tmp-")  # temporary folders and files of storage's all-or-nothing writes
@@ -191,8 +192,6 @@ async def _session_key(session_id: str, asset_id: str) -> bytes | None:
     per session and process."""
     found = _keys.get((session_id, asset_id))
     if found is None:
-        from asgiref.sync import sync_to_async
-
         from kinomost.cinema.viewing_models import PlaybackSession
 
         def read():
@@ -200,7 +199,7 @@ async def _session_key(session_id: str, asset_id: str) -> bytes | None:
                 PlaybackSession.objects.filter(public_id=session_id, asset__public_id=asset_id).values_list("asset__key", flat=True).first()
             )
 
-        key = await sync_to_async(read, thread_sensitive=True)()
+        key = await read_in_django_thread(read)
         if key is None:
             return None
         if len(_keys) > 100_000:

@@ -21,11 +21,11 @@ import logging
 import threading
 import time
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
 from kinomost.cinema import pipelined
+from kinomost.core.db import read_in_django_thread
 
 ENDED = b"ended"
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def is_live_async(session_id) -> bool:
         return cached
     answer = await _from_redis_async(sid)
     if answer is None:
-        answer = await sync_to_async(_from_database, thread_sensitive=True)(sid)
+        answer = await read_in_django_thread(_from_database, sid)
     _remember(sid, answer)
     return answer
 
@@ -138,7 +138,7 @@ async def stream_may_play_async(session_id) -> bool:
         remembered = _remembered(sid)
         if remembered is not None:
             return remembered
-        answer = await sync_to_async(_from_database, thread_sensitive=True)(sid)
+        answer = await read_in_django_thread(_from_database, sid)
         _remember(sid, answer)
         return answer
 

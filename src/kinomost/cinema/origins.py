@@ -16,10 +16,10 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kinomost.core.db import read_in_django_thread
 from kinomost.core.errors import InvalidInput
 
 # The paths that answer apps of other origins (django-cors-headers' CORS_URLS_REGEX says the same).
@@ -64,7 +64,7 @@ async def request_origin(scope) -> str | None:
     if origin.rstrip("/").lower() in settings.APP_ORIGINS:
         return origin
     if time.monotonic() - _loaded_at > REFRESH_SECONDS:
-        await sync_to_async(_load, thread_sensitive=True)()
+        await read_in_django_thread(_load)
     return origin if origin.rstrip("/").lower() in _platform_origins else None
 
 

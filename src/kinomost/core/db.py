@@ -1,0 +1,33 @@
+"""Database reads from the ASGI paths in front of Django (heartbeats, stream files, nginx's
+liveness question, CORS), which run outside Django's request cycle."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, close_old_connections, connections
+
+
+async def read_in_django_thread(read, *args):
+    """`read(*args)` in Django's thread for synchronous code, on a connection checked as Django
+    checks its own at each request's start and end. Nothing else checks that thread's connection:
+    it was kept past CONN_MAX_AGE, and once the server dropped it (a restart, a failover) every
+    later read of the process failed. A read that finds its connection dropped runs once more on
+    a new one (reads may be repeated)."""
+    return await sync_to_async(_checked, thread_sensitive=True)(read, args)
+
+
+def _checked(read, args):
+    close_old_connections()
+    try:
+        return read(*args)
+    except (OperationalError, InterfaceError):
+        db = connections[DEFAULT_DB_ALIAS]
+        if db.in_atomic_block:
+            raise
+        db.close()
+        return read(*args)
+
+
+async def close_django_thread_connections() -> None:
+    """Close the connections of Django's thread for synchronous code (tests, a process's exit)."""
+    await sync_to_async(connections.close_all, thread_sensitive=True)()
