@@ -99,6 +99,18 @@ def test_a_denied_or_expired_code_says_so(platform):
     assert page.status_code == 404 and "No device is waiting for this code" in page.content.decode()
 
 
+def test_codes_expired_a_day_are_deleted_and_a_late_poll_before_that_hears_expired(platform):
+    old, late, fresh = (_code().json() for _ in range(3))
+    now = timezone.now()
+    for code, ago in ((old, timedelta(days=1, seconds=1)), (late, timedelta(hours=1))):
+        DeviceAuthorization.objects.filter(user_code=code["user_code"].replace("-", "")).update(expires_at=now - ago)
+    assert device_flow.purge_expired() == 1
+    assert DeviceAuthorization.objects.count() == 2
+    assert _poll(old["device_code"]).json()["error"] == "invalid_grant"
+    assert _poll(late["device_code"]).json()["error"] == "expired_token"
+    assert _poll(fresh["device_code"]).json()["error"] == "authorization_pending"
+
+
 def test_only_registered_apps_and_the_device_code_grant(platform, org_b):
     assert _code("someone-else").json()["error"] == "invalid_client"
     code = _code().json()

@@ -1,15 +1,17 @@
 """The viewer API as an app calls it: bearer tokens, rows, titles, playing, paying, devices —
 and the refusals the web storefront gives, given the same way by both (cinema.watch)."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from kinomost.cinema import playback, viewers
-from kinomost.cinema.app_models import AppSession
+from kinomost.cinema import app_auth, playback, viewers
+from kinomost.cinema.app_models import AppSession, AppToken
 from kinomost.cinema.viewing_models import PlaybackSession, Purchase, Rental, Subscription
 from kinomost.rights import ledger
 from kinomost.rights.ledger import ContractInput, TermInput
@@ -108,6 +110,42 @@ def test_a_refresh_token_rotates_and_a_reused_one_signs_the_device_out(platform,
     assert App(second["access_token"]).get("home").status_code == 401  # the whole family is revoked
     assert App().post("auth/refresh", {"refresh_token": second["refresh_token"]}).status_code == 401
     assert AppSession.objects.get().revoked_at is not None
+
+
+def test_a_device_keeps_its_pair_and_last_used_token_and_an_older_copy_is_refused(platform, film):
+    viewer_of(platform)
+    pair = App().post("auth/token", {"email": "viewer@example.com", "password": PASSWORD}).json()
+    used = []
+    for _ in range(4):  # four rotations: without trimming, four used refresh tokens stay behind
+        used.append(pair["refresh_token"])
+        pair = App().post("auth/refresh", {"refresh_token": pair["refresh_token"]}).json()
+    session = AppSession.objects.get()
+    assert session.tokens.count() == 3  # the new pair and the refresh token used last
+    old_copy = App().post("auth/refresh", {"refresh_token": used[0]})
+    assert old_copy.status_code == 401 and App(pair["access_token"]).get("home").status_code == 200  # refused; the device goes on
+    racing_copy = App().post("auth/refresh", {"refresh_token": used[-1]})  # what a thief racing the device holds
+    assert racing_copy.status_code == 401 and App(pair["access_token"]).get("home").status_code == 401
+    assert AppSession.objects.get().revoked_at is not None
+
+
+def test_the_folder_deletes_expired_tokens_and_signs_out_a_device_whose_refresh_ran_out(platform, film):
+    viewer_of(platform)
+    idle, active = (App().post("auth/token", {"email": "viewer@example.com", "password": PASSWORD}).json() for _ in range(2))
+    idle_session = AppSession.objects.get(tokens__digest=app_auth.digest(idle["access_token"]))
+    past = timezone.now() - timedelta(seconds=1)
+    idle_session.tokens.update(expires_at=past)  # its refresh token ran out unused
+    AppToken.objects.filter(digest=app_auth.digest(active["access_token"])).update(expires_at=past)
+    out = io.StringIO()
+    call_command("playback-fold", "--once", stdout=out)
+    assert "3 expired app token(s)" in out.getvalue()
+    assert not AppToken.objects.filter(expires_at__lte=timezone.now()).exists()
+    idle_session.refresh_from_db()
+    assert idle_session.revoked_at is not None
+    assert App().post("auth/refresh", {"refresh_token": idle["refresh_token"]}).status_code == 401
+    renewed = App().post("auth/refresh", {"refresh_token": active["refresh_token"]})  # the active device's refresh still works
+    assert renewed.status_code == 200
+    listed = App(renewed.json()["access_token"]).get("devices").json()
+    assert len(listed) == 1 and listed[0]["current"]  # the idle device is no longer listed
 
 
 def test_an_expired_access_token_is_refused(platform, film, settings):

@@ -5,6 +5,11 @@ API call; a refresh token (CINEMA_APP_REFRESH_DAYS) buys a new pair once. Both b
 signed-in device (`AppSession`). A refresh token used a second time means it was copied: the
 whole device is signed out (OAuth 2.0 Security BCP, refresh token rotation). Only SHA-256
 digests are stored; tokens are 256 random bits, so a fast hash is enough (no guessing a preimage).
+
+A device keeps at most three rows: its pair and the refresh token it used last (the one a thief
+racing the device would present). An app refreshing every 15 minutes would otherwise leave 96
+used tokens a day behind it, a hundred million a day for a million TVs. Tokens past their end are
+deleted by `purge_expired`, which every beat folder runs (`cinema.housekeeping`).
 """
 
 from __future__ import annotations
@@ -121,11 +126,33 @@ def refresh(platform: Platform, refresh_token: str) -> TokenPair:
         if token.used_at is None:
             token.used_at = now
             token.save(update_fields=["used_at"])
-            AppToken.objects.filter(session=session, kind=TokenKind.ACCESS).delete()  # the old access token ends with the rotation
+            # The old access token ends with the rotation; of the used refresh tokens only this one
+            # is kept. An older copy presented later is unknown, refused without signing the device
+            # out: the thief is refused either way, the device no longer warned (docs/decisions.md).
+            AppToken.objects.filter(session=session).exclude(pk=token.pk).delete()
             AppSession.objects.filter(pk=session.pk).update(last_used_at=now)
             return _pair(session)
         _revoke(session, now, reason="refresh_token_reused")  # committed: the refusal below must not undo it
     raise NotSignedIn(_("This sign-in has ended: sign in again."))
+
+
+PURGE_BATCH = 5000
+
+
+def purge_expired(now=None) -> int:
+    """Delete the tokens past their end (none of them can be accepted again), a batch per
+    transaction; a device whose refresh token ran out unused is signed out at the same time, so
+    that "signed-in devices" stops listing it. Returns the tokens deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(AppToken.objects.filter(expires_at__lte=now).values_list("pk", "session_id", "kind", "used_at")[:PURGE_BATCH])
+            if not batch:
+                return deleted
+            lapsed = {session for _pk, session, kind, used in batch if kind == TokenKind.REFRESH and used is None}
+            AppSession.objects.filter(pk__in=lapsed, revoked_at__isnull=True).update(revoked_at=now)
+            deleted += AppToken.objects.filter(pk__in=[row[0] for row in batch]).delete()[0]
 
 
 def authenticated(platform: Platform, access_token: str) -> AppSession | None:

@@ -66,7 +66,7 @@ class AppToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["session", "kind"])]
+        indexes = [models.Index(fields=["session", "kind"]), models.Index(fields=["expires_at"])]  # the latter: purge_expired
 
 
 class DeviceStatus(models.TextChoices):
@@ -93,3 +93,4 @@ class DeviceAuthorization(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"])]  # device_flow.purge_expired

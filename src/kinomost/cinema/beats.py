@@ -288,12 +288,13 @@ def ensure_folder() -> None:
 
 
 def run_folder(stop: threading.Event | None = None, name: str | None = None) -> None:
-    """Fold beats until `stop` is set: every CINEMA_BEAT_FLUSH_SECONDS, and end the sessions whose
-    licence or subscription lapsed every CINEMA_RECHECK_SECONDS."""
+    """Fold beats until `stop` is set: every CINEMA_BEAT_FLUSH_SECONDS, and every
+    CINEMA_RECHECK_SECONDS end the sessions whose licence or subscription lapsed and forget
+    expired sign-ins (`housekeeping.run`)."""
     import os
     import socket
 
-    from kinomost.cinema import playback
+    from kinomost.cinema import housekeeping
 
     stop = stop or threading.Event()
     name = name or f"{socket.gethostname()}-{os.getpid()}"
@@ -309,7 +310,7 @@ def run_folder(stop: threading.Event | None = None, name: str | None = None) -> 
                 while folder.step(block_ms=int(settings.CINEMA_BEAT_FLUSH_SECONDS * 1000)) is not None and not stop.is_set():
                     pass
             if time.monotonic() >= next_check:
-                playback.end_lapsed()
+                housekeeping.run()
                 next_check = time.monotonic() + settings.CINEMA_RECHECK_SECONDS
         except Exception:
             log.exception("folding heartbeats failed; retrying")

@@ -92,6 +92,23 @@ def start(platform: Platform, client_id: str) -> Started:
     return Started(authorization, device_code, shown(user_code))
 
 
+# A late poll is still told `expired_token` for this long; after it the code is unknown (`invalid_grant`).
+EXPIRED_KEPT = timedelta(days=1)
+
+
+def purge_expired(now=None) -> int:
+    """Delete the codes expired longer than EXPIRED_KEPT (every beat folder runs this,
+    `cinema.housekeeping`): each TV's sign-in leaves one, and they were kept for ever."""
+    now = now or timezone.now()
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(DeviceAuthorization.objects.filter(expires_at__lte=now - EXPIRED_KEPT).values_list("pk", flat=True)[:5000])
+            if not ids:
+                return deleted
+            deleted += DeviceAuthorization.objects.filter(pk__in=ids).delete()[0]
+
+
 def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: str) -> app_auth.TokenPair:
     """The device's poll: the tokens once approved (then the code is used up), else the RFC's error."""
     if grant_type != GRANT_TYPE:

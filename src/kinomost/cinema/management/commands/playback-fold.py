@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from kinomost.cinema import beats, live, playback
+from kinomost.cinema import beats, housekeeping, live
 
 
 class Command(BaseCommand):
     help = (
         "Fold heartbeats into playback sessions (from Redis with KINOMOST_REDIS_URL; any number may run, "
-        "as consumers of one group) and end sessions whose licence or subscription lapsed. Every web "
+        "as consumers of one group), end sessions whose licence or subscription lapsed and delete expired "
+        "app tokens and TV codes. Every web "
         "process also folds by itself; this is for a dedicated folder."
     )
 
@@ -17,9 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, once, name, **opts):
         if once:
             folded = beats.drain()
-            ended = playback.end_lapsed()
+            done = housekeeping.run()
             if opts["verbosity"] > 0:
-                self.stdout.write(f"{folded} session(s) updated, {ended} lapsed session(s) ended")
+                self.stdout.write(
+                    f"{folded} session(s) updated, {done['ended']} lapsed session(s) ended, "
+                    f"{done['tokens']} expired app token(s) and {done['device_codes']} TV code(s) deleted"
+                )
             return
         if opts["verbosity"] > 0:
             where = "Redis" if live.redis_client() is not None else "this process only (no KINOMOST_REDIS_URL: nothing to fold)"
