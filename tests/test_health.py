@@ -179,3 +179,47 @@ def test_a_served_node_with_its_database_down_is_alive_but_not_ready(tmp_path):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the server reads the test database
+def test_a_served_node_answers_after_the_database_dropped_its_connections(tmp_path):
+    """A PostgreSQL restart or failover drops every connection a node keeps (CONN_MAX_AGE): the
+    next request must reconnect and answer, not fail with a 500."""
+    from django.db import connection
+
+    from .cinema.servers import database_url
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only a database server drops connections; SQLite has none to drop")
+    port = free_port()
+    env = dict(os.environ, KINOMOST_DATA_DIR=str(tmp_path), KINOMOST_DATABASE_URL=database_url(), KINOMOST_DB_CONN_MAX_AGE="600")
+    env.pop("KINOMOST_REDIS_URL", None)
+    page = f"http://127.0.0.1:{port}/watch/nobody/nowhere/"  # a platform looked up in the database: 404
+    with (tmp_path / "serve.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
+        assert [_status(page) for _ in range(3)] == [404] * 3  # the node now keeps a connection
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1  # the node's
+        assert [_status(page) for _ in range(3)] == [404] * 3, (tmp_path / "serve.log").read_text()[-3000:]
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -112,6 +112,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("KINOMOST_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kinomost.sqlite3'}"),
         conn_max_age=int(os.environ.get("KINOMOST_DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request's first query (PostgreSQL: one `SELECT 1`;
+        # SQLite: nothing), so that a database restart or failover costs no request a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -9,10 +9,11 @@ from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, close_
 
 async def read_in_django_thread(read, *args):
     """`read(*args)` in Django's thread for synchronous code, on a connection checked as Django
-    checks its own at each request's start and end. Nothing else checks that thread's connection:
-    it was kept past CONN_MAX_AGE, and once the server dropped it (a restart, a failover) every
-    later read of the process failed. A read that finds its connection dropped runs once more on
-    a new one (reads may be repeated)."""
+    checks its own at each request's start and end (its age, and CONN_HEALTH_CHECKS). Nothing else
+    checks that thread's connection: it was kept past CONN_MAX_AGE, and once the server dropped it
+    (a restart, a failover) every later read of the process failed. A read that still finds its
+    connection dropped (between the check and the read) runs once more on a new one (reads may be
+    repeated)."""
     return await sync_to_async(_checked, thread_sensitive=True)(read, args)
 
 
