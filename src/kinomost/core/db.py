@@ -30,5 +30,6 @@ def _checked(read, args):
 
 
 async def close_django_thread_connections() -> None:
-    """Close the connections of Django's thread for synchronous code (tests, a process's exit)."""
+    """Close the connections of Django's thread for synchronous code: what a test that drove the
+    front paths does before its database is dropped (PostgreSQL refuses while one is open)."""
     await sync_to_async(connections.close_all, thread_sensitive=True)()
