@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -261,16 +262,39 @@ def display_titles(work_ids, language: str | None) -> dict[int, tuple[Work, str]
     """work id → (work, its title for a reader of `language`, by `display_title`'s fallback): a
     card's worth and nothing more, in two plain statements (a storefront's home page shows a few
     hundred cards; prefetching whole localisations would cost more than the page)."""
-    ids = list(work_ids)
-    works = Work.objects.filter(pk__in=ids).only("id", "kind", "year", "poster", "original_title", "original_language")
-    titles: dict[int, dict[str, str]] = {}
-    for wid, tag, title in WorkLocalization.objects.filter(work_id__in=ids).values_list("work_id", "language", "title"):
-        titles.setdefault(wid, {})[tag] = title
-    found = {}
-    for work in works:
-        picked = pick(titles.get(work.pk, {}), language, work.original_language or None)
-        found[work.pk] = (work, picked[1] if picked else work.original_title)
+    ids = sorted({int(i) for i in work_ids})
+    found: dict[int, tuple[Work, str]] = {}
+    for start in range(0, len(ids), _CARD_CHUNK):
+        chunk = ids[start : start + _CARD_CHUNK]
+        titles: dict[int, dict[str, str]] = {}
+        for wid, tag, title in _rows(_CARD_TITLES_SQL, chunk):
+            titles.setdefault(wid, {})[tag] = title
+        for row in _rows(_CARD_WORKS_SQL, chunk):
+            work = Work.from_db(DEFAULT_DB_ALIAS, _CARD_FIELDS, row)  # the fields a card shows; the rest deferred
+            picked = pick(titles.get(work.pk, {}), language, work.original_language or None)
+            found[work.pk] = (work, picked[1] if picked else work.original_title)
     return found
+
+
+# A card's statements on a plain cursor: for 50 cards the ORM's building of two `IN (...)`
+# queries and of deferred instances took 1.3 of 1.4 ms (a search page's largest part); these
+# take ~0.5 ms. Ids are ints (sorted, deduplicated), so the statement text depends only on
+# their number; a chunk stays well inside SQLite's parameter limit.
+_CARD_CHUNK = 500
+# In the model's field order, which `Model.from_db` expects of a subset.
+_CARD_FIELDS = [
+    f.attname for f in Work._meta.concrete_fields if f.attname in {"id", "kind", "year", "poster", "original_title", "original_language"}
+]
+_CARD_WORKS_SQL = f"SELECT {', '.join(_CARD_FIELDS)} FROM {Work._meta.db_table} WHERE id IN ({{marks}})"
+_CARD_TITLES_SQL = f"SELECT work_id, language, title FROM {WorkLocalization._meta.db_table} WHERE work_id IN ({{marks}})"
+
+
+def _rows(sql: str, ids: list[int]) -> list[tuple]:
+    if not ids:
+        return []
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql.format(marks=", ".join(["%s"] * len(ids))), ids)
+        return cursor.fetchall()
 
 
 def genre_slugs() -> list[str]:
