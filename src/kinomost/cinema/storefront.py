@@ -13,18 +13,19 @@ start all ask here, so they cannot disagree.
 from __future__ import annotations
 
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from kinomost.catalog import selectors as catalog
-from kinomost.cinema.models import Platform
+from kinomost.cinema.models import Asset, Platform
 from kinomost.cinema.visibility_models import VisibleTitle, VisibleWork
 from kinomost.core import territories
 from kinomost.core.errors import InvalidInput
@@ -87,7 +88,7 @@ def playable_works(viewing: Viewing, only: int | None = None) -> dict[int, Playa
     """Every work (film or episode) the viewer may play now, by work id; `only`: just that one.
     Read from the visibility set; over a whole large catalogue this is big — pages ask for the
     few works they show (`playable`, `playable_under`, `playable_among`)."""
-    return _playable(viewing, None if only is None else Q(work_id=int(only)))
+    return _playable(viewing) if only is None else _playable(viewing, "work", [int(only)])
 
 
 def playable(viewing: Viewing, work_id: int) -> Playable | None:
@@ -97,7 +98,7 @@ def playable(viewing: Viewing, work_id: int) -> Playable | None:
 def playable_among(viewing: Viewing, work_ids) -> dict[int, Playable]:
     """The playable ones of these works (films or episodes), in one query."""
     ids = [int(w) for w in work_ids]
-    return _playable(viewing, Q(work_id__in=ids)) if ids else {}
+    return _playable(viewing, "work", ids) if ids else {}
 
 
 def visible_titles(viewing: Viewing) -> QuerySet[Work]:
@@ -113,7 +114,7 @@ def title_rows(viewing: Viewing, top) -> QuerySet[VisibleTitle]:
 
 def playable_under(viewing: Viewing, top_id: int) -> dict[int, Playable]:
     """The playable film, or the playable episodes of a series; empty if the title is not visible."""
-    return _playable(viewing, Q(top_id=int(top_id)))
+    return _playable(viewing, "top", [int(top_id)])
 
 
 def _country(viewing: Viewing) -> str:
@@ -124,14 +125,32 @@ def _country(viewing: Viewing) -> str:
     return country if country in viewing.platform.territories else ""
 
 
-def _now_and_allowed(rows, viewing: Viewing):
-    """Rows valid on the viewing's day, of an age the profile allows (an unrated work is not
-    shown to a limited profile)."""
-    day = viewing.on
-    rows = rows.filter(valid_from__lte=day, valid_to__gt=day)
+def _now_and_allowed_terms(viewing: Viewing) -> list[tuple[str, str, object]]:
+    """The rule, once: rows valid on the viewing's day, of an age the profile allows (an unrated
+    work is not shown to a limited profile), as (column, lookup, value) terms that the querysets
+    (`_now_and_allowed`) and the plain statement (`_playable`) both apply."""
+    terms = [("valid_from", "lte", viewing.on), ("valid_to", "gt", viewing.on)]
     if viewing.max_age is not None:
-        rows = rows.filter(minimum_age__isnull=False, minimum_age__lte=viewing.max_age)
-    return rows
+        terms += [("minimum_age", "isnull", False), ("minimum_age", "lte", int(viewing.max_age))]
+    return terms
+
+
+def _now_and_allowed(rows, viewing: Viewing):
+    return rows.filter(**{f"{column}__{lookup}": value for column, lookup, value in _now_and_allowed_terms(viewing)})
+
+
+_SQL_LOOKUPS = {"lte": "<= %s", "gt": "> %s"}
+
+
+def _now_and_allowed_sql(viewing: Viewing, alias: str) -> tuple[str, list]:
+    sql, params = [], []
+    for column, lookup, value in _now_and_allowed_terms(viewing):
+        if lookup == "isnull":
+            sql.append(f"{alias}.{column} IS {'' if value else 'NOT '}NULL")
+            continue
+        sql.append(f"{alias}.{column} {_SQL_LOOKUPS[lookup]}")
+        params.append(connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value)
+    return " AND ".join(sql), params
 
 
 def _visible_title_rows(viewing: Viewing) -> QuerySet[VisibleTitle]:
@@ -141,24 +160,47 @@ def _visible_title_rows(viewing: Viewing) -> QuerySet[VisibleTitle]:
     return _now_and_allowed(VisibleTitle.objects.filter(platform=viewing.platform, territory=country), viewing)
 
 
-def _playable(viewing: Viewing, which: Q | None) -> dict[int, Playable]:
+def _playable(viewing: Viewing, by: str | None = None, ids: list[int] | None = None) -> dict[int, Playable]:
+    """The visibility set's rows valid today of an age the profile allows, with their packages:
+    all of the platform's, or (`by` "work" or "top") those of these works or of these titles'
+    films and episodes.
+
+    One statement on a plain cursor: a title page, a start and every heartbeat-free check ask this
+    for one work, where the ORM's building of the query cost several times the indexed read
+    (0.6 against 0.05–0.3 ms at 10 % of the scale library)."""
     country = _country(viewing)
     if not country:
         return {}
-    rows = _now_and_allowed(VisibleWork.objects.filter(platform=viewing.platform, territory=country), viewing)
-    if which is not None:
-        rows = rows.filter(which)
+    rule, rule_params = _now_and_allowed_sql(viewing, "w")
+    sql, params = [_PLAYABLE_SQL, " AND ", rule], [viewing.platform.pk, country, *rule_params]
+    if by is not None:
+        sql.append(f" AND w.{_PLAYABLE_BY[by]} IN ({', '.join(['%s'] * len(ids))})")
+        params += [int(i) for i in ids]
+    with connection.cursor() as cursor:
+        cursor.execute("".join(sql) + " ORDER BY w.work_id, w.media", params)
+        rows = cursor.fetchall()
     media: dict[int, set[str]] = {}
     first: dict[int, tuple] = {}
-    for work_id, top_id, asset_id, public_id, master, medium, age in rows.values_list(
-        "work_id", "top_id", "asset_id", "asset__public_id", "asset__master_playlist", "media", "minimum_age"
-    ).order_by("work_id", "media"):
+    for work_id, top_id, asset_id, public_id, master, medium, age in rows:
         media.setdefault(work_id, set()).add(medium)
-        first.setdefault(work_id, (top_id, asset_id, str(public_id), age, master or ""))
+        first.setdefault(work_id, (top_id, asset_id, str(_uuid(public_id)), age, master or ""))
     return {
         wid: Playable(wid, top, asset, public, frozenset(media[wid]), age, master)
         for wid, (top, asset, public, age, master) in first.items()
     }
+
+
+_PLAYABLE_BY = {"work": "work_id", "top": "top_id"}
+_PLAYABLE_SQL = (
+    f"SELECT w.work_id, w.top_id, w.asset_id, a.public_id, a.master_playlist, w.media, w.minimum_age "
+    f"FROM {VisibleWork._meta.db_table} w JOIN {Asset._meta.db_table} a ON a.id = w.asset_id "
+    f"WHERE w.platform_id = %s AND w.territory = %s"
+)
+
+
+def _uuid(value) -> uuid.UUID:
+    """A UUID column as read by the driver: PostgreSQL's driver gives a UUID, SQLite's 32 hex digits."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
 # --- what the pages show: rows, search, a title -------------------------------------------------
