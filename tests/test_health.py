@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from kinomost import health
 from kinomost.asgi import application
 from kinomost.settings import cinema_object_storages
 
-from .cinema.servers import free_port, wait_for_port
+from .cinema.servers import free_port, http_status, wait_for_port
 from .cinema.test_s3 import moto_server  # noqa: F401 (moto's S3 server, a subprocess)
 
 REDIS_TEST_DB = "redis://127.0.0.1:6379/5"
@@ -154,7 +155,6 @@ def _get(url: str) -> tuple[int, dict]:
 def test_a_served_node_with_its_database_down_is_alive_but_not_ready(tmp_path):
     """What a supervisor and a load balancer see of `kinomost serve` whose PostgreSQL and Redis
     are gone: alive (do not restart it), not ready (send no viewers), naming both."""
-    port = free_port()
     env = dict(
         os.environ,
         KINOMOST_DATA_DIR=str(tmp_path),
@@ -162,6 +162,18 @@ def test_a_served_node_with_its_database_down_is_alive_but_not_ready(tmp_path):
         KINOMOST_DATABASE_URL=f"postgresql://postgres@127.0.0.1:{free_port()}/kinomost",
         KINOMOST_REDIS_URL=f"redis://127.0.0.1:{free_port()}/5",
     )
+    with _served(tmp_path, env) as base:
+        assert _get(f"{base}/healthz") == (200, {"status": "ok"})
+        status, body = _get(f"{base}/readyz")
+        assert status == 503 and body["failed"] == ["database", "redis"]
+        assert body["checks"]["storage"] == "ok"
+        assert "OperationalError" in body["checks"]["database"]
+
+
+@contextmanager
+def _served(tmp_path, env: dict):
+    """`kinomost serve` with one worker in this environment, its log in tmp_path: its base URL."""
+    port = free_port()
     with (tmp_path / "serve.log").open("wb") as log:
         proc = subprocess.Popen(
             [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
@@ -171,11 +183,7 @@ def test_a_served_node_with_its_database_down_is_alive_but_not_ready(tmp_path):
         )
     try:
         assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
-        assert _get(f"http://127.0.0.1:{port}/healthz") == (200, {"status": "ok"})
-        status, body = _get(f"http://127.0.0.1:{port}/readyz")
-        assert status == 503 and body["failed"] == ["database", "redis"]
-        assert body["checks"]["storage"] == "ok"
-        assert "OperationalError" in body["checks"]["database"]
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(20)
@@ -192,34 +200,14 @@ def test_a_served_node_answers_after_the_database_dropped_its_connections(tmp_pa
 
     if connection.vendor != "postgresql":
         pytest.skip("only a database server drops connections; SQLite has none to drop")
-    port = free_port()
     env = dict(os.environ, KINOMOST_DATA_DIR=str(tmp_path), KINOMOST_DATABASE_URL=database_url(), KINOMOST_DB_CONN_MAX_AGE="600")
     env.pop("KINOMOST_REDIS_URL", None)
-    page = f"http://127.0.0.1:{port}/watch/nobody/nowhere/"  # a platform looked up in the database: 404
-    with (tmp_path / "serve.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("kinomost")), "serve", "--port", str(port), "--workers", "1"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        assert wait_for_port(port, proc, 60), (tmp_path / "serve.log").read_text()
-        assert [_status(page) for _ in range(3)] == [404] * 3  # the node now keeps a connection
+    with _served(tmp_path, env) as base:
+        page = f"{base}/watch/nobody/nowhere/"  # a platform looked up in the database: 404
+        assert [http_status(page) for _ in range(3)] == [404] * 3  # the node now keeps a connection
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             assert cursor.fetchone()[0] >= 1  # the node's
-        assert [_status(page) for _ in range(3)] == [404] * 3, (tmp_path / "serve.log").read_text()[-3000:]
-    finally:
-        proc.terminate()
-        proc.wait(20)
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        assert [http_status(page) for _ in range(3)] == [404] * 3, (tmp_path / "serve.log").read_text()[-3000:]

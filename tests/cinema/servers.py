@@ -1,6 +1,6 @@
 """What the tests that start a real server or a worker process share (nginx, `kinomost serve`,
-moto's S3, `kinomost worker`): a free port, waiting until the server answers on it, and the
-test database of this test process as a URL for the process started.
+moto's S3, `kinomost worker`): a free port, waiting until the server answers on it, the HTTP
+status of a URL, and the test database of this test process as a URL for the process started.
 
 Under pytest-xdist several test processes run at once, each with its own test database
 (pytest-django adds `_gw0`, `_gw1`… to its name), so neither a port nor a database name is ever
@@ -9,6 +9,8 @@ written into a test."""
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import quote
 
 from django.db import connection
@@ -32,6 +34,15 @@ def wait_for_port(port: int, proc: subprocess.Popen, seconds: float, pause: floa
             if proc.poll() is not None or time.monotonic() > deadline:
                 return False
             time.sleep(pause)
+
+
+def http_status(url: str, timeout: float = 10) -> int:
+    """The status a GET of `url` is answered with, an error status included."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def database_url() -> str:

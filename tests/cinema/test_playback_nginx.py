@@ -4,15 +4,13 @@ import os
 import shutil
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from kinomost.cinema import storage, tokens
 
-from .servers import free_port, wait_for_port
+from .servers import free_port, http_status, wait_for_port
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
@@ -64,11 +62,7 @@ def nginx(tmp_path, settings):
 
 
 def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return http_status(url, timeout=5)
 
 
 def test_nginx_serves_what_the_token_allows_and_nothing_else(nginx):
