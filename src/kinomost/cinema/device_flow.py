@@ -103,7 +103,9 @@ def purge_expired(now=None) -> int:
     deleted = 0
     while True:
         with transaction.atomic():
-            ids = list(DeviceAuthorization.objects.filter(expires_at__lte=now - EXPIRED_KEPT).values_list("pk", flat=True)[:5000])
+            ids = list(
+                DeviceAuthorization.objects.filter(expires_at__lte=now - EXPIRED_KEPT).values_list("pk", flat=True)[: app_auth.PURGE_BATCH]
+            )
             if not ids:
                 return deleted
             deleted += DeviceAuthorization.objects.filter(pk__in=ids).delete()[0]
