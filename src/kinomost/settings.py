@@ -260,6 +260,9 @@ CINEMA_GEOIP2_COUNTRY_DB = os.environ.get("KINOMOST_GEOIP2_COUNTRY_DB", "")
 # sessions every CINEMA_BEAT_FLUSH_SECONDS, and live sessions' licences are checked again every
 # CINEMA_RECHECK_SECONDS. With KINOMOST_REDIS_URL, liveness and beats live in Redis (Streams).
 CINEMA_SESSION_HOURS = float(os.environ.get("KINOMOST_CINEMA_SESSION_HOURS", "12"))
+# How often the players beat (the start's `heartbeat_seconds`): the sizing's 66,667 beats/s for a
+# million viewers is at 15.
+CINEMA_HEARTBEAT_SECONDS = int(os.environ.get("KINOMOST_CINEMA_HEARTBEAT_SECONDS", "15"))
 CINEMA_LIVE_CACHE_SECONDS = float(os.environ.get("KINOMOST_CINEMA_LIVE_CACHE_SECONDS", "2"))
 CINEMA_BEAT_FLUSH_SECONDS = float(os.environ.get("KINOMOST_CINEMA_BEAT_FLUSH_SECONDS", "2"))
 CINEMA_RECHECK_SECONDS = float(os.environ.get("KINOMOST_CINEMA_RECHECK_SECONDS", "30"))

@@ -65,8 +65,9 @@ class Django:
         await send({"type": "http.response.body", "body": b""})
 
 
-def call(app, method, path, body=b"", headers=()):
-    """One request through the ASGI app, in a thread of its own (a browser test may leave a loop)."""
+def call(app, method, path, body=b"", headers=(), query=b""):
+    """One request through the ASGI app, in a thread of its own (a browser test may leave a loop).
+    A body comes with its Content-Length, as an HTTP/1.1 client sends it."""
     sent = []
 
     async def receive():
@@ -75,7 +76,10 @@ def call(app, method, path, body=b"", headers=()):
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": method, "path": path, "headers": [(k.encode(), v.encode()) for k, v in headers]}
+    headers = [(k.encode(), v.encode()) for k, v in headers]
+    if body and not any(k == b"content-length" for k, _ in headers):
+        headers.append((b"content-length", b"%d" % len(body)))
+    scope = {"type": "http", "http_version": "1.1", "method": method, "path": path, "query_string": query, "headers": headers}
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, app(scope, receive, send)).result()
     payload = b"".join(m.get("body", b"") for m in sent[1:])
@@ -193,6 +197,50 @@ def test_a_stopped_or_revoked_session_refuses_heartbeats(app, platform, film):
     assert PlaybackSession.objects.get(pk=started.session.pk).position == 42  # a beat folded after stop keeps the stop's position
 
 
+def test_a_beat_with_its_numbers_in_the_query_is_answered_without_reading_a_body(app, platform, film):
+    """The players' form: POST …/heartbeat?position=…&seconds=… with no body. The path in front
+    of Django does not await `receive` for it (a receive here would fail the request); the token
+    is never taken from the query (URLs are logged)."""
+    viewer = viewer_of(platform)
+    started = _start(platform, viewer, film)
+    PlaybackSession.objects.filter(pk=started.session.pk).update(last_heartbeat_at=timezone.now() - timedelta(seconds=20))
+    path = f"/playback/{started.session.public_id}/heartbeat"
+    sent = []
+
+    async def receive():
+        raise AssertionError("a beat without a body read the connection")
+
+    async def send(message):
+        sent.append(message)
+
+    def bodiless(query: bytes, headers: list):
+        sent.clear()
+        scope = {"type": "http", "http_version": "1.1", "method": "POST", "path": path, "query_string": query, "headers": headers}
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, app(scope, receive, send)).result()
+        return sent[0]["status"], json.loads(sent[1]["body"])
+
+    bearer = [(b"authorization", f"Bearer {started.playback_token}".encode())]
+    assert bodiless(b"position=61.5&seconds=15", bearer + [(b"content-length", b"0")]) == (200, {"ok": True, "expires": started.expires})
+    assert bodiless(b"seconds=1&position=-1", bearer)[0] == 400
+    assert bodiless(b"position=nan&seconds=1", bearer)[0] == 400
+    assert bodiless(f"position=1&seconds=1&token={started.playback_token}".encode(), [])[0] == 403
+    assert beats.drain() == 1
+    session = PlaybackSession.objects.get(pk=started.session.pk)
+    assert session.position == 61.5 and session.seconds_watched == pytest.approx(15)
+    # A body, when there is one, is read and its numbers win over the query's.
+    status, _, _ = call(
+        app,
+        "POST",
+        path,
+        b'{"position": 70, "seconds": 5}',
+        [("authorization", f"Bearer {started.playback_token}")],
+        b"position=1&seconds=1",
+    )
+    assert status == 200 and beats.drain() == 1
+    assert PlaybackSession.objects.get(pk=started.session.pk).position == 70
+
+
 def test_other_requests_go_on_to_django(app, platform, film):
     django = app.app.app
     viewer = viewer_of(platform)
@@ -210,6 +258,8 @@ def test_the_django_view_applies_the_same_rules(client, platform, film):
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {started.playback_token}"}
     assert client.post(url, {"position": 3, "seconds": 3}, content_type="application/json", **bearer).status_code == 200
     assert client.post(url, {"position": -3, "seconds": 3}, content_type="application/json", **bearer).status_code == 400
+    assert client.post(url + "?position=4&seconds=1", **bearer).status_code == 200  # the players' form, no body
+    assert client.post(url + "?position=4&seconds=x", **bearer).status_code == 400
     assert client.post(url, {"position": 3, "seconds": 3}, content_type="application/json").status_code == 403
     stop = client.post(f"/playback/{started.session.public_id}/stop", {"position": 3}, content_type="application/json", **bearer)
     assert stop.status_code == 200 and PlaybackSession.objects.get(pk=started.session.pk).ended_at is not None
@@ -334,22 +384,27 @@ def test_with_redis_beats_arriving_together_share_a_round_trip_and_each_is_recor
     async def one(position):
         sent = []
 
+        body = json.dumps({"position": position, "seconds": 1}).encode()
+
         async def receive():
-            return {"type": "http.request", "body": json.dumps({"position": position, "seconds": 1}).encode(), "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": False}
 
         async def send(message):
             sent.append(message)
 
-        await app({"type": "http", "method": "POST", "path": path, "headers": headers}, receive, send)
+        length = [(b"content-length", b"%d" % len(body))]
+        await app({"type": "http", "method": "POST", "path": path, "headers": headers + length}, receive, send)
         statuses.append(sent[0]["status"])
 
     from kinomost.cinema import pipelined
 
-    round_trips = []  # the XADDs of each write to Redis
+    round_trips = []  # the beats (a script each: liveness and XADD) of each write to Redis
     flush = pipelined._Protocol._flush
 
     def counted(self):
-        round_trips.append(bytes(self.outgoing).count(b"$4\r\nXADD\r\n"))
+        written = bytes(self.outgoing)
+        assert b"XADD\r\n" not in written and b"GET\r\n" not in written  # nothing but the scripts
+        round_trips.append(written.count(b"\r\nEVALSHA\r\n") + written.count(b"\r\nEVAL\r\n"))
         flush(self)
 
     monkeypatch.setattr(pipelined._Protocol, "_flush", counted)
@@ -363,6 +418,27 @@ def test_with_redis_beats_arriving_together_share_a_round_trip_and_each_is_recor
     assert sum(round_trips) == 50 and len(round_trips) < 50
     beats.drain()
     assert PlaybackSession.objects.get(pk=started.session.pk).position == 49
+
+
+@pytest.mark.django_db(transaction=True)  # a lost key is answered by the row, read in Django's thread
+def test_with_redis_a_beat_is_one_script_that_redis_may_have_forgotten_and_a_lost_key_asks_the_row(app, redis, platform, film):
+    """Redis restarted without its data: the script is sent again (NOSCRIPT → EVAL), and a
+    session whose liveness key is gone is answered by its row — live, recorded; stopped, 409."""
+    viewer = viewer_of(platform)
+    playing, stopped = _start(platform, viewer, film), _start(platform, viewer, film)
+    playback.stop(viewer, stopped.session.public_id)
+    redis.script_flush()
+    live.forget()
+    assert beat(app, playing, {"position": 5, "seconds": 5})[0] == 200  # the script was not cached in Redis
+    assert redis.xlen(beats.stream()) == 1
+    for started in (playing, stopped):
+        redis.delete(live.key(started.session.public_id))
+    live.forget()
+    assert beat(app, playing, {"position": 9, "seconds": 4})[0] == 200
+    assert beat(app, stopped)[0] == 409
+    assert redis.xlen(beats.stream()) == 2  # the stopped session's beat was not written
+    assert beats.drain() == 1
+    assert PlaybackSession.objects.get(pk=playing.session.pk).position == 9
 
 
 def test_with_redis_away_a_heartbeat_is_refused_with_503_not_lost_silently(app, redis, platform, film, settings):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -35,7 +36,6 @@ from kinomost.core.http import client_ip
 
 router = Router(tags=["viewer"])
 P = "/{org}/{platform}"
-HEARTBEAT_SECONDS = 15
 
 
 # --- who is asking -------------------------------------------------------------------------------
@@ -628,7 +628,7 @@ def play(request, org: str, platform: str, work_id: RecordId):
         "master_url": request.build_absolute_uri(started.master_url),
         "resume_position": started.resume_at,
         "expires": started.expires,
-        "heartbeat_seconds": HEARTBEAT_SECONDS,
+        "heartbeat_seconds": settings.CINEMA_HEARTBEAT_SECONDS,
     }
 
 

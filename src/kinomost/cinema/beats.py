@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 
 from kinomost.cinema import live, pipelined
+from kinomost.core.db import read_in_django_thread
 
 log = logging.getLogger(__name__)
 
@@ -94,22 +95,70 @@ def record(session_id, position: float, seconds: float, now: float | None = None
     ensure_folder()
 
 
-async def record_async(session_id, position: float, seconds: float, now: float | None = None) -> None:
-    """`record` for the path in front of Django: it returns once the beat is in Redis, but the
-    beats of all the requests waiting at that moment go in one pipelined round trip
-    (`cinema.pipelined`), and the event loop serves other requests meanwhile (a blocking XADD
-    each held the loop for a round trip: on a busy machine, milliseconds per beat)."""
-    at = time.time() if now is None else now
+# What became of a heartbeat: the one rule "a beat is recorded only for a live session", answered
+# by `record_if_live` (Django) and `record_if_live_async` (in front of Django).
+RECORDED, ENDED, UNAVAILABLE = "recorded", "ended", "unavailable"
+
+# The liveness read and the XADD in one round trip: KEYS[1] the session's liveness key
+# (live.key: its hard end, or "ended"), KEYS[2] the stream; ARGV the time now, the stream's
+# MAXLEN and the entry. 1 recorded, 0 not live (nothing written), -1 no key (Redis lost it: the
+# caller asks the database). Both keys on one Redis (not Redis Cluster: there they would need
+# one hash tag).
+_RECORD_IF_LIVE = """
+local value = redis.call('GET', KEYS[1])
+if not value then return -1 end
+local hard_end = tonumber(value)
+if not hard_end or hard_end <= tonumber(ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'b', ARGV[3])
+return 1
+"""
+
+
+def record_if_live(session_id, position: float, seconds: float, is_live=live.is_live) -> str:
+    """A heartbeat through Django: liveness (this process's memory, Redis, the database), then
+    `record`. RECORDED, ENDED or UNAVAILABLE (Redis could not answer or take the beat)."""
+    try:
+        if not is_live(session_id):
+            return ENDED
+        record(session_id, position, seconds)
+    except (live.Unavailable, NotRecorded):
+        return UNAVAILABLE
+    return RECORDED
+
+
+async def record_if_live_async(session_id, position: float, seconds: float, now: float | None = None) -> str:
+    """`record_if_live` for the path in front of Django, without blocking the event loop and, with
+    Redis, in one round trip: one script checks the session's liveness key and appends the beat
+    (`_RECORD_IF_LIVE`), pipelined with the scripts of the other requests waiting at that moment
+    (`cinema.pipelined`). Why one script, not a GET then an XADD: each command awaited is a round
+    trip and a wake-up of the loop; the two were half a beat's CPU. The answer is the one Redis
+    holds now; a process's memory only spares Redis the beats of a session it knows ended.
+    Without Redis: liveness from memory or the database (in Django's thread), then the buffer."""
+    sid, at = str(session_id), (time.time() if now is None else now)
+    if live.cached(sid) is False:
+        return ENDED
     if not settings.REDIS_URL:
-        _buffer.add(str(session_id), float(position), float(seconds), at)
-    else:
-        try:
-            await pipelined.for_this_loop().run(
-                "XADD", stream(), "MAXLEN", "~", STREAM_MAXLEN, "*", "b", _entry(session_id, position, seconds, at)["b"]
-            )
-        except Exception as exc:  # ConnectionError (down, or too slow), ReplyError
-            raise NotRecorded(str(exc)) from exc
+        if not await live.is_live_async(sid):
+            return ENDED
+        _buffer.add(sid, float(position), float(seconds), at)
+        ensure_folder()
+        return RECORDED
+    entry = _entry(sid, position, seconds, at)["b"]
+    connection = pipelined.for_this_loop()
+    try:
+        answer = await connection.run_script(_RECORD_IF_LIVE, [live.key(sid), stream()], [repr(time.time()), STREAM_MAXLEN, entry])
+        if answer == -1:  # Redis has no key for the session (restarted without its data): its row says
+            if not await read_in_django_thread(live.from_database, sid):
+                live.remember(sid, False)
+                return ENDED
+            await connection.run("XADD", stream(), "MAXLEN", "~", STREAM_MAXLEN, "*", "b", entry)
+    except Exception:  # ConnectionError (down, or too slow), ReplyError
+        return UNAVAILABLE
+    live.remember(sid, answer != 0)
+    if answer == 0:
+        return ENDED
     ensure_folder()
+    return RECORDED
 
 
 def fold(beats: list[Beat]) -> int:

@@ -4,20 +4,23 @@ Why in front: Django's middleware stack answers a trivial request at ~480/s per 
 million viewers beating every 15 s send 66,667 beats/s. `PlaybackFront` wraps the ASGI
 application (kinomost.asgi, outside `HLSDelivery`) and answers, without Django:
 
-    POST /playback/<session>/heartbeat   {"position": s, "seconds": s}  (+ token, below)
-         → 200 {"ok": true, "expires": <session's hard end>}
+    POST /playback/<session>/heartbeat?position=s&seconds=s   (or the JSON body
+         {"position": s, "seconds": s}; + token, below)  → 200 {"ok": true, "expires": <hard end>}
     GET  /playback/live                   nginx's auth_request: X-Original-URI is a session's
                                           stream URL → 204 live / 403
     OPTIONS on /playback/…, /hls/…, /cinema/keys/…   CORS preflight (cinema/origins.py)
 
 The heartbeat's token is the session's playback token (`tokens.playback_token`, from start), as
 `Authorization: Bearer <token>` or a `token` field of the JSON body (navigator.sendBeacon cannot
-set headers). It checks the token's signature for that session (403 otherwise: a forged token, or
-another session's — so another viewer's session cannot be driven), that the session is live
-(409 once stopped, revoked or lapsed), and the numbers (400); then makes its one write
-(`beats.record_async`: an XADD to Redis, pipelined with the beats other requests are making at
-the same moment, or the process's buffer) and answers once it is made (503 if Redis cannot take
-it: the player sends it again). Never the main database.
+set headers; never in the query). It checks the token's signature for that session (403
+otherwise: a forged token, or another session's — so another viewer's session cannot be driven),
+the numbers (400), and that the session is live (409 once stopped, revoked or lapsed) while
+making its one write (`beats.record_if_live_async`: with Redis one script that reads the
+session's liveness and appends the beat, pipelined with the beats other requests are making at
+the same moment; without it the process's memory or the session row, then the process's
+buffer), and answers once it is made (503 if Redis cannot answer: the player sends it again).
+Never the main database's writes. The players send the numbers in the query and no body: a body
+costs granian an ASGI `receive`, which measured as most of a beat's CPU (bench/playback.py).
 
 The same rules answer through Django (`beat_answer`, called by views_stream.session_heartbeat)
 for servers without this wrapper and for the test client. `POST /playback/<session>/stop` is a
@@ -39,55 +42,34 @@ MAX_BODY = 4096
 MAX_POSITION, MAX_SECONDS = 10**7, 10**5
 
 
-_ENDED = 409, {"error": "ended", "detail": "This playback has ended: start it again."}
-_UNAVAILABLE = 503, {"error": "unavailable", "detail": "The heartbeat could not be recorded: send it again."}
-LIVE = "live"  # the rule sequence's first question to its driver: is the session live?
+_ANSWERS = {
+    beats.ENDED: (409, {"error": "ended", "detail": "This playback has ended: start it again."}),
+    beats.UNAVAILABLE: (503, {"error": "unavailable", "detail": "The heartbeat could not be recorded: send it again."}),
+}
 
 
-def beat_rules(session_id: str, authorization: str | None, body: bytes):
-    """The one rule sequence of a heartbeat, without its I/O: check → liveness → record → answer.
-
-    A generator, so the Django view (blocking calls) and the path in front of Django (awaited
-    calls) drive the very same steps: it yields `LIVE` and is sent whether the session is live,
-    then yields the beat's numbers and is sent whether they were recorded; it returns (status,
-    JSON answer). Why not two functions: they had drifted into two copies of the same order."""
-    checked = check_beat(session_id, authorization, body)
+def beat_answer(session_id: str, authorization: str | None, body: bytes, query: bytes = b"", is_live=live.is_live) -> tuple[int, dict]:
+    """The heartbeat through Django: its checks, then liveness and the write, blocking."""
+    checked = check_beat(session_id, authorization, body, query)
     if isinstance(checked, tuple):
         return checked
-    live_now = yield LIVE  # None: Redis did not answer
-    if live_now is None:
-        return _UNAVAILABLE
-    if not live_now:
-        return _ENDED
-    if not (yield checked.numbers):
-        return _UNAVAILABLE
-    return 200, {"ok": True, "expires": checked.expires}
+    return answer_for(checked, beats.record_if_live(session_id, *checked.numbers, is_live=is_live))
 
 
-def beat_answer(session_id: str, authorization: str | None, body: bytes, is_live=live.is_live) -> tuple[int, dict]:
-    """The heartbeat through Django: `beat_rules` with blocking liveness and write."""
-    steps = beat_rules(session_id, authorization, body)
-    try:
-        step = next(steps)
-        while True:
-            step = steps.send(_live_or_none(is_live, session_id) if step is LIVE else _recorded(session_id, step))
-    except StopIteration as done:
-        return done.value
+async def _async_beat(session_id: str, authorization: str | None, body: bytes, query: bytes) -> tuple[int, dict]:
+    """The heartbeat in front of Django: the same checks, then liveness and the write in one
+    round trip to Redis (`beats.record_if_live_async`)."""
+    checked = check_beat(session_id, authorization, body, query)
+    if isinstance(checked, tuple):
+        return checked
+    return answer_for(checked, await beats.record_if_live_async(session_id, *checked.numbers))
 
 
-def _live_or_none(is_live, session_id: str) -> bool | None:
-    try:
-        return is_live(session_id)
-    except live.Unavailable:
-        return None
-
-
-def _recorded(session_id: str, numbers: tuple[float, float]) -> bool:
-    try:
-        beats.record(session_id, *numbers)
-    except beats.NotRecorded:
-        return False
-    return True
+def answer_for(checked: CheckedBeat, outcome: str) -> tuple[int, dict]:
+    """What the player is told once the beat was recorded, or why not (the same in both paths)."""
+    if outcome == beats.RECORDED:
+        return 200, {"ok": True, "expires": checked.expires}
+    return _ANSWERS[outcome]
 
 
 class CheckedBeat:
@@ -99,12 +81,17 @@ class CheckedBeat:
         self.numbers, self.expires = numbers, expires
 
 
-def check_beat(session_id: str, authorization: str | None, body: bytes) -> CheckedBeat | tuple[int, dict]:
+def check_beat(session_id: str, authorization: str | None, body: bytes, query: bytes = b"") -> CheckedBeat | tuple[int, dict]:
     """The body, the token (for this session) and the numbers, in that order; a refusal is
-    (status, answer)."""
+    (status, answer). The numbers are the body's, else the query's (`?position=…&seconds=…`, the
+    form the players send: a beat without a body is not read from the connection at all, which
+    is two thirds of a beat's CPU in granian); the token is never read from the query (URLs end
+    up in logs)."""
     fields = parse_body(body)
     if fields is None:
         return 400, {"error": "invalid", "detail": 'The body is a JSON object: {"position": seconds, "seconds": seconds}.'}
+    if query and "position" not in fields and "seconds" not in fields:
+        fields.update(_query_numbers(query))
     token = bearer(authorization) or fields.get("token")
     expires = tokens.check_playback_token(session_id, token if isinstance(token, str) else "")
     if expires is None:
@@ -118,6 +105,16 @@ def check_beat(session_id: str, authorization: str | None, body: bytes) -> Check
 def bearer(authorization: str | None) -> str | None:
     scheme, _, value = (authorization or "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _query_numbers(query: bytes) -> dict:
+    """position and seconds from a query string (the last of each wins; nothing else is read)."""
+    found = {}
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name in (b"position", b"seconds"):
+            found[name.decode()] = value.decode("latin-1")
+    return found
 
 
 def parse_body(body: bytes) -> dict | None:
@@ -181,11 +178,11 @@ class PlaybackFront:
     async def _heartbeat(self, scope, receive, send, session_id: str) -> None:
         authorization, origin = _beat_headers(scope)
         cors = origins.cors_headers(await origins.request_origin(scope) if origin else None)
-        body = await _read_body(receive)
+        body = await _read_body(receive) if _has_body(scope) else b""
         if body is None:
             await _send(send, 413, {"error": "too_large", "detail": "A heartbeat is a few bytes of JSON."}, cors)
             return
-        status, answer = await _async_beat(session_id, authorization, body)
+        status, answer = await _async_beat(session_id, authorization, body, scope.get("query_string") or b"")
         if status == 200:  # the answer of nearly every beat, written without json.dumps
             await _send_bytes(send, 200, _OK % answer["expires"], cors)
         else:
@@ -194,34 +191,6 @@ class PlaybackFront:
     async def _preflight(self, scope, send) -> None:
         origin = await origins.request_origin(scope)
         await _send(send, 204, None, origins.cors_headers(origin, preflight=True))
-
-
-async def _async_beat(session_id: str, authorization: str | None, body: bytes) -> tuple[int, dict]:
-    """`beat_rules` without blocking the event loop: liveness from the process's memory or Redis
-    (or the database in Django's thread), and the beat's XADD pipelined with the other requests'
-    beats (`cinema.pipelined`)."""
-    steps = beat_rules(session_id, authorization, body)
-    try:
-        step = next(steps)
-        while True:
-            step = steps.send(await _live_or_none_async(session_id) if step is LIVE else await _recorded_async(session_id, step))
-    except StopIteration as done:
-        return done.value
-
-
-async def _live_or_none_async(session_id: str) -> bool | None:
-    try:
-        return await live.is_live_async(session_id)
-    except live.Unavailable:
-        return None
-
-
-async def _recorded_async(session_id: str, numbers: tuple[float, float]) -> bool:
-    try:
-        await beats.record_async(session_id, *numbers)
-    except beats.NotRecorded:
-        return False
-    return True
 
 
 async def _async_stream_live(original_uri: str | None) -> bool:
@@ -269,6 +238,18 @@ async def _send_bytes(send, status: int, body: bytes | None, extra: list) -> Non
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body or b""})
+
+
+def _has_body(scope) -> bool:
+    """Whether the request may carry a body: an HTTP/1 request without Content-Length (or with 0)
+    and without Transfer-Encoding has none (RFC 9112 §6.3), so `receive` need not be awaited; on
+    HTTP/2 and 3 the body is read whatever the headers say."""
+    if scope.get("http_version", "1.1") not in ("1.0", "1.1"):
+        return True
+    for name, value in scope.get("headers") or []:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"0", b"")):
+            return True
+    return False
 
 
 def _beat_headers(scope) -> tuple[str | None, str | None]:

@@ -37,7 +37,8 @@ _client = None
 _client_url = None
 
 
-def _key(session_id) -> str:
+def key(session_id) -> str:
+    """The session's liveness key in Redis (its value: the hard end, or ENDED)."""
     return f"{settings.CINEMA_REDIS_PREFIX}live:{session_id}"
 
 
@@ -58,8 +59,8 @@ def opened(session_id, hard_end: int) -> None:
     """A session started: live until `hard_end` (Unix seconds) unless ended first."""
     client = redis_client()
     if client is not None:
-        client.set(_key(session_id), str(int(hard_end)), ex=max(1, int(hard_end - time.time()) + 60))
-    _remember(str(session_id), True)
+        client.set(key(session_id), str(int(hard_end)), ex=max(1, int(hard_end - time.time()) + 60))
+    remember(str(session_id), True)
 
 
 def ended(session_ids) -> None:
@@ -71,22 +72,22 @@ def ended(session_ids) -> None:
         ttl = int(settings.CINEMA_SESSION_HOURS * 3600) + 60
         with client.pipeline(transaction=False) as pipe:
             for sid in ids:
-                pipe.set(_key(sid), ENDED, ex=ttl)
+                pipe.set(key(sid), ENDED, ex=ttl)
             pipe.execute()
     for sid in ids:
-        _remember(sid, False)
+        remember(sid, False)
 
 
 def is_live(session_id) -> bool:
     """Synchronous form (Django views, services)."""
     sid = str(session_id)
-    cached = _cached(sid)
-    if cached is not None:
-        return cached
+    known = cached(sid)
+    if known is not None:
+        return known
     answer = _from_redis(sid)
     if answer is None:
-        answer = _from_database(sid)
-    _remember(sid, answer)
+        answer = from_database(sid)
+    remember(sid, answer)
     return answer
 
 
@@ -97,13 +98,13 @@ async def is_live_async(session_id) -> bool:
     memory of it, so in production nearly every beat asks Redis; a blocking GET held the loop for a
     round trip each."""
     sid = str(session_id)
-    cached = _cached(sid)
-    if cached is not None:
-        return cached
+    known = cached(sid)
+    if known is not None:
+        return known
     answer = await _from_redis_async(sid)
     if answer is None:
-        answer = await read_in_django_thread(_from_database, sid)
-    _remember(sid, answer)
+        answer = await read_in_django_thread(from_database, sid)
+    remember(sid, answer)
     return answer
 
 
@@ -123,8 +124,8 @@ def stream_may_play(session_id) -> bool:
         remembered = _remembered(sid)
         if remembered is not None:
             return remembered
-        answer = _from_database(sid)
-        _remember(sid, answer)
+        answer = from_database(sid)
+        remember(sid, answer)
         return answer
 
 
@@ -138,8 +139,8 @@ async def stream_may_play_async(session_id) -> bool:
         remembered = _remembered(sid)
         if remembered is not None:
             return remembered
-        answer = await read_in_django_thread(_from_database, sid)
-        _remember(sid, answer)
+        answer = await read_in_django_thread(from_database, sid)
+        remember(sid, answer)
         return answer
 
 
@@ -165,14 +166,16 @@ def forget() -> None:
         _cache.clear()
 
 
-def _cached(sid: str) -> bool | None:
+def cached(sid: str) -> bool | None:
+    """This process's answer for the session if it is at most CINEMA_LIVE_CACHE_SECONDS old."""
     entry = _cache.get(sid)
     if entry is None or time.monotonic() - entry[1] > settings.CINEMA_LIVE_CACHE_SECONDS:
         return None
     return entry[0]
 
 
-def _remember(sid: str, answer: bool) -> None:
+def remember(sid: str, answer: bool) -> None:
+    """Keep an answer (from Redis, the database or a stop) for CINEMA_LIVE_CACHE_SECONDS."""
     with _lock:
         if len(_cache) >= _CACHE_LIMIT:
             _cache.clear()
@@ -184,7 +187,7 @@ def _from_redis(sid: str) -> bool | None:
     if client is None:
         return None
     try:
-        value = client.get(_key(sid))
+        value = client.get(key(sid))
     except Exception as exc:  # redis' ConnectionError, TimeoutError …
         raise Unavailable(str(exc)) from exc
     return _answer(value)
@@ -204,13 +207,14 @@ async def _from_redis_async(sid: str) -> bool | None:
     if not settings.REDIS_URL:
         return None
     try:
-        value = await pipelined.for_this_loop().run("GET", _key(sid))
+        value = await pipelined.for_this_loop().run("GET", key(sid))
     except Exception as exc:  # ConnectionError (down, or too slow), ReplyError
         raise Unavailable(str(exc)) from exc
     return _answer(value)
 
 
-def _from_database(sid: str) -> bool:
+def from_database(sid: str) -> bool:
+    """The session row's answer (Redis has no key for it, or there is no Redis)."""
     from kinomost.cinema.viewing_models import PlaybackSession
 
     try:

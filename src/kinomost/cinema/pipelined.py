@@ -1,9 +1,9 @@
 """The heartbeat path's Redis connection: one per event loop, its commands packed here, written as
 they come and answered in order by one reader.
 
-A beat asks Redis twice (the session's liveness GET, then its XADD), and nothing else on the path
-in front of Django is as costly: through redis-py's asyncio pipeline, about 300 µs of CPU per
-beat (a pipeline object, the pool's lock, packing and parsing in Python) where the rest of the
+A beat asks Redis once (`beats.record_if_live_async`: one script reads the session's liveness
+and makes the XADD; the streams' liveness is a GET), and nothing else on the path in front of
+Django is as costly: through redis-py's asyncio pipeline, about 300 µs of CPU per beat (a pipeline object, the pool's lock, packing and parsing in Python) where the rest of the
 beat costs under 40 µs. Redis answers the commands of one connection in the order they were
 sent, so no pipeline object is needed to pipeline: each command is appended to the bytes this
 loop iteration writes (one send for all the beats of an iteration), and its future waits in a
@@ -11,7 +11,7 @@ queue that the replies, parsed as they arrive, resolve in turn. A busy process s
 round trip for many beats, and the event loop serves other requests while it waits.
 
 Everything else (starts, stops, the folders' consumer group) keeps redis-py: this module speaks
-only what the two commands need, RESP2 replies, and redis-py's own URL parser reads
+only what GET, EVALSHA and EVAL need, RESP2 replies, and redis-py's own URL parser reads
 KINOMOST_REDIS_URL (host, port, db, user and password; unix:// sockets; rediss:// TLS).
 
 Failures are those of a socket timeout: a reply more than TIMEOUT seconds late, or a lost
@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
+import hashlib
 import ssl
 import time
 import weakref
@@ -67,6 +68,17 @@ class Connection:
             protocol = await self._connect()
         return await protocol.send(pack(command))
 
+    async def run_script(self, source: str, keys: list, args: list) -> object:
+        """The reply of a Lua script: EVALSHA, and EVAL (which also caches it in Redis) when Redis
+        does not know the script yet (NOSCRIPT: a restarted or another Redis)."""
+        sha = _sha1(source)
+        try:
+            return await self.run("EVALSHA", sha, len(keys), *keys, *args)
+        except ReplyError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+        return await self.run("EVAL", source, len(keys), *keys, *args)
+
     def close(self) -> None:
         if self._protocol is not None:
             self._protocol.abort(ConnectionError("closed"))
@@ -108,6 +120,11 @@ class Connection:
             raise
         self._protocol = protocol
         return protocol
+
+
+@functools.lru_cache(maxsize=16)
+def _sha1(source: str) -> str:
+    return hashlib.sha1(source.encode()).hexdigest()
 
 
 def pack(command) -> bytes:

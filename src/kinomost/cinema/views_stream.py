@@ -110,7 +110,12 @@ def session_live(request):
 @require_POST
 def session_heartbeat(request, session_id):
     """The heartbeat through Django, for servers without cinema/front.py in front (same rules)."""
-    status, answer = front.beat_answer(str(session_id), request.headers.get("Authorization"), json_body(request, front.MAX_BODY + 1))
+    status, answer = front.beat_answer(
+        str(session_id),
+        request.headers.get("Authorization"),
+        json_body(request, front.MAX_BODY + 1),
+        request.META.get("QUERY_STRING", "").encode("latin-1"),
+    )
     return JsonResponse(answer, status=status)
 
 

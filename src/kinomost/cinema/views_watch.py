@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.views import LoginView
@@ -188,7 +189,7 @@ def start(request, here: Here, work_id: int):
             "playback_token": started.playback_token,
             "heartbeat_url": reverse("cinema:session-heartbeat", args=[session_id]),
             "stop_url": reverse("cinema:session-stop", args=[session_id]),
-            "heartbeat_seconds": 15,
+            "heartbeat_seconds": settings.CINEMA_HEARTBEAT_SECONDS,
         }
     )
 

@@ -25,10 +25,11 @@
   }
 
   function playbackPost(url, body) {
+    var headers = { "Authorization": "Bearer " + state.token, "Accept": "application/json" };
+    if (body) headers["Content-Type"] = "application/json";
     return fetch(url, {
-      method: "POST", credentials: "omit", keepalive: true,
-      headers: { "Authorization": "Bearer " + state.token, "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(body || {})
+      method: "POST", credentials: "omit", keepalive: true, headers: headers,
+      body: body ? JSON.stringify(body) : null
     }).then(function (r) { return r.json().catch(function () { return {}; }).then(function (j) { return { ok: r.ok, body: j }; }); });
   }
 
@@ -79,7 +80,9 @@
     if (!state.heartbeatUrl || state.stopped) return Promise.resolve();
     var seconds = state.watched;
     state.watched = 0;
-    return playbackPost(state.heartbeatUrl, { position: video.currentTime, seconds: seconds }).then(function (res) {
+    // The numbers in the query, no body: the server answers a beat without reading one.
+    var url = state.heartbeatUrl + "?position=" + (video.currentTime || 0).toFixed(3) + "&seconds=" + seconds.toFixed(3);
+    return playbackPost(url, null).then(function (res) {
       if (res.ok) return;
       state.stopped = true;
       video.pause();
