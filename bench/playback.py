@@ -16,8 +16,9 @@ atoms) and its viewer viewer@scale.example starts 40 different films: the start 
 
 Measured, on the same server in the same run, closed loop (bench/load.py) at 1, 8 and 32
 clients: GET /healthz (the anchor: the cheapest answer the server gives), POST
-/playback/<session>/heartbeat (a viewer's beat, its playback token in the header; one session
-per client) and POST …/play/<film>/start/ (a signed-in viewer starting playback: visibility,
+/playback/<session>/heartbeat (a viewer's beat as the players send it: the numbers in the query,
+the playback token in the header, no body; each client cycles over --sessions sessions), the
+same beat with a JSON body (`beat-json`: navigator.sendBeacon's form) and POST …/play/<film>/start/ (a signed-in viewer starting playback: visibility,
 entitlement, a session row, tokens; the stream limit is lifted for the run). For each:
 requests/s, requests per CPU-second of the server (its throughput per core, which the other
 load on a shared machine hardly moves), p50 and p95. Goals (issue 13): heartbeat ≥ 0.5× the
@@ -59,6 +60,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--loaders", type=int, default=1, help="load generator processes")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        default=1000,
+        help="playback sessions the beats are spread over (default %(default)s: the folder then updates many rows per batch, as at scale)",
+    )
     parser.add_argument("--no-redis", action="store_true", help="the embedded profile even when Redis answers")
     parser.add_argument(
         "--fold-in-web",
@@ -69,7 +76,7 @@ def main() -> None:
     parser.add_argument("--scale-library", action="store_true", help="the 100 %% --scale library's storefront (var/bench/), its viewer")
     args = parser.parse_args()
     env = _environment(args)
-    fixture = _scale_fixture() if args.scale_library else _fixture()
+    fixture = _scale_fixture(args.sessions) if args.scale_library else _fixture(args.sessions)
     port = _free_port()
     log = (DATA / "serve.log").open("wb")
     server = subprocess.Popen(
@@ -147,9 +154,9 @@ def _redis_up() -> bool:
         return False
 
 
-def _fixture() -> dict:
-    """A platform, a ready film, a subscribed viewer signed in (cookie, CSRF), and one playback
-    session per client started the way the player starts it."""
+def _fixture(sessions: int) -> dict:
+    """A platform, a ready film, a subscribed viewer signed in (cookie, CSRF), and `sessions`
+    playback sessions started the way the player starts them."""
 
     from kinomost.catalog.services import WorkInput, save_work
     from kinomost.cinema import services
@@ -175,12 +182,12 @@ def _fixture() -> dict:
     )
     subscriber.ready_packages(org, platform, [work])
     _viewer, client, cookie, csrf = subscriber.signed_in_subscriber(platform, PASSWORD)
-    return _started(client, cookie, csrf, [f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"])
+    return _started(client, cookie, csrf, [f"/watch/{org.slug}/{platform.slug}/play/{work.pk}/start/"], sessions)
 
 
-def _scale_fixture() -> dict:
+def _scale_fixture(sessions: int) -> dict:
     """The `--scale` storefront's subscribed viewer signed in, 40 of its films to start (a random
-    spread over the library), and one session per client."""
+    spread over the library), and `sessions` sessions of them."""
     import random
 
     from django.conf import settings
@@ -202,12 +209,12 @@ def _scale_fixture() -> dict:
         )
     )
     picked = random.Random(13).sample(films, 40)
-    return _started(client, cookie, csrf, [f"/watch/{OWNER}/{PLATFORM}/play/{w}/start/" for w in picked])
+    return _started(client, cookie, csrf, [f"/watch/{OWNER}/{PLATFORM}/play/{w}/start/" for w in picked], sessions)
 
 
-def _started(client, cookie: str, csrf: str, start_paths: list[str]) -> dict:
+def _started(client, cookie: str, csrf: str, start_paths: list[str], count: int) -> dict:
     sessions = []
-    for n in range(max(CLIENTS)):
+    for n in range(max(count, max(CLIENTS))):
         answer = client.post(start_paths[n % len(start_paths)], b"{}", content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
         assert answer.status_code == 200, answer.content
         sessions.append(answer.json())

@@ -40,7 +40,7 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 
 from kinomost.cinema import live, pipelined
 from kinomost.core.db import read_in_django_thread
@@ -177,10 +177,31 @@ def fold(beats: list[Beat]) -> int:
         for session in sessions:
             if _fold_into(session, by_session[str(session.public_id)]):
                 changed.append(session)
-        PlaybackSession.objects.bulk_update(
-            changed, ["position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through", "recent_beats"]
-        )
+        _write_folded(changed)
     return len(changed)
+
+
+_FOLDED_FIELDS = ("position", "seconds_watched", "first_beat_at", "last_heartbeat_at", "folded_through", "recent_beats")
+
+
+def _write_folded(sessions) -> None:
+    """One UPDATE per changed session, sent as one executemany. Why not `bulk_update`: its CASE
+    WHEN per field and row cost the folder 84 % of its CPU (a batch's thousands of sessions, six
+    fields each: ~1.9 s of expression building per 5,000 beats); the values are prepared by the
+    fields themselves (`get_db_prep_save`: JSON, datetimes), as the ORM would."""
+    from kinomost.cinema.viewing_models import PlaybackSession
+
+    if not sessions:
+        return
+    meta, quote = PlaybackSession._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _FOLDED_FIELDS]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(session, field.attname), connection) for field in fields] + [session.pk] for session in sessions
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _fold_into(session, beats: list[Beat]) -> bool:
