@@ -317,7 +317,7 @@ def _worker_rss(pid: int) -> list[float]:
 def _report(args, env, rows, rest, after, beat_seconds: int, fold_cpu: float | None) -> None:
     by = {(r["path"], r["clients"]): r for r in rows}
     cores = len(os.sched_getaffinity(0))
-    profile = "Redis (one XADD per beat)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
+    profile = "Redis (one script per beat: liveness and XADD)" if env.get("KINOMOST_REDIS_URL") else "embedded (process buffer)"
     database = "PostgreSQL" if env.get("KINOMOST_DATABASE_URL", "").startswith("postgres") else "SQLite"
     if args.scale_library:
         database += ", the 100 % --scale library"
