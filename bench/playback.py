@@ -95,6 +95,8 @@ def main() -> None:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    # Killed (SIGTERM), the bench still stops what it started: a folder paused by _measure too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(port, server)
@@ -104,6 +106,7 @@ def main() -> None:
         after = _worker_rss(server.pid)
     finally:
         for proc in filter(None, (server, folder)):
+            os.killpg(proc.pid, signal.SIGCONT)  # a paused folder would not see the SIGINT
             os.killpg(proc.pid, signal.SIGINT)
             try:
                 proc.wait(30)
