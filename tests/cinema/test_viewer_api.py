@@ -4,13 +4,14 @@ and the refusals the web storefront gives, given the same way by both (cinema.wa
 import io
 import json
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from kinomost.cinema import app_auth, playback, viewers
+from kinomost.cinema import app_auth, beats, playback, viewers
 from kinomost.cinema.app_models import AppSession, AppToken
 from kinomost.cinema.viewing_models import PlaybackSession, Purchase, Rental, Subscription
 from kinomost.rights import ledger
@@ -83,6 +84,21 @@ def test_sign_in_browse_play_beat_stop_and_resume(platform, film):
     assert app.post(f"sessions/{started['session_id']}/stop", {"position": 4}).json() == {"position": 4.0}
     assert app.post(f"titles/{film.pk}/play").json()["resume_position"] == 4.0
     assert [c["work_id"] for c in app.get("continue-watching").json()] == [film.pk]
+
+
+def test_an_app_beats_in_front_of_django_with_the_starts_playback_token(platform, film):
+    """The play answer gives the session's playback token and heartbeat URL: the app's beats take
+    the cheap path (no access token, no body), which drives that session and no other."""
+    viewer_of(platform)
+    viewer_of(platform, email="other@example.com")
+    mine, theirs = signed_in().post(f"titles/{film.pk}/play").json(), signed_in("other@example.com").post(f"titles/{film.pk}/play").json()
+    path = urlsplit(mine["heartbeat_url"]).path
+    assert mine["heartbeat_url"].startswith("http") and path == f"/playback/{mine['session_id']}/heartbeat"
+    beat = Client().post(path + "?position=7&seconds=5", HTTP_AUTHORIZATION=f"Bearer {mine['playback_token']}")
+    assert beat.status_code == 200 and beat.json()["expires"] == mine["expires"]
+    assert Client().post(path + "?position=7&seconds=5", HTTP_AUTHORIZATION=f"Bearer {theirs['playback_token']}").status_code == 403
+    assert beats.drain() == 1
+    assert PlaybackSession.objects.get(public_id=mine["session_id"]).position == 7
 
 
 def test_tokens_belong_to_one_platform_and_never_sign_into_another(platform, film, org_b):

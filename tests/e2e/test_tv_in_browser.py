@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kinomost.cinema import services, viewers
+from kinomost.cinema import beats, services, viewers
 from kinomost.demo.cinema import register_tv_app
 from kinomost.cinema.services import IngestRequest
 from kinomost.cinema.viewing_models import PlaybackSession
@@ -202,8 +202,9 @@ def film_with_languages(org_a, settings, tmp_path):
     return platform, film, viewer_of(platform)
 
 
-def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, browser, film_with_languages):
+def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, browser, film_with_languages, settings):
     platform, film, viewer = film_with_languages
+    settings.CINEMA_HEARTBEAT_SECONDS = 1  # the TV beats every second: its beats are seen below
     context, tv = _tv(browser)
     tv.goto(f"{live_server.url}/tv/{platform.organisation.slug}/{platform.slug}/")
     tv.wait_for_selector("#user-code")
@@ -213,10 +214,19 @@ def test_play_change_audio_and_subtitles_then_back_out_by_remote(live_server, br
     _until_focused(tv, "#play")
     languages = tv.inner_text(".languages")  # named in the reader's language by the API
     assert "Russian" in languages and "English" in languages and "Subtitles: Russian" in languages
+    posted = []
+    tv.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
     _press(tv, "Enter")
     tv.wait_for_function("() => window.kinomostTv.player && window.kinomostTv.player.video.currentTime > 1", timeout=30_000)
     first = tv.evaluate("window.kinomostTv.player.video.currentTime")
     tv.wait_for_function(f"() => window.kinomostTv.player.video.currentTime > {first + 0.5}")
+    tv.wait_for_function("() => window.kinomostTv.player.video.currentTime > 2.5")  # a beat or two sent
+    beats.drain()
+    beaten = PlaybackSession.objects.get()
+    assert beaten.first_beat_at is not None and beaten.position > 0  # the TV's beats arrived
+    # by the start's heartbeat_url and playback token (the path in front of Django), not the API's
+    assert any(f"/playback/{beaten.public_id}/heartbeat?position=" in url for url in posted), posted
+    assert not any(url.endswith(f"/sessions/{beaten.public_id}/heartbeat") for url in posted), posted
 
     _press(tv, "ArrowUp")  # any key shows the controls, focus on play/pause
     _until_focused(tv, "#player-toggle")

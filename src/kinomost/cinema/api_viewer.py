@@ -294,6 +294,13 @@ class PlayOut(Schema):
     resume_position: float = Field(description="seconds: where this profile left it")
     expires: int = Field(description="Unix seconds the stream URLs are valid until, unless renewed by heartbeats")
     heartbeat_seconds: int
+    playback_token: str = Field(
+        description="drives this session only: `Authorization: Bearer <playback_token>` on heartbeat_url (and the stop by token)"
+    )
+    heartbeat_url: str = Field(
+        description="the cheap heartbeat, answered in front of Django: POST heartbeat_url?position=…&seconds=… with no body"
+        " and the playback token (200, 409 ended, 503 send it again); sessions/{id}/heartbeat answers the same with the access token"
+    )
 
 
 class HeartbeatIn(Schema):
@@ -629,6 +636,8 @@ def play(request, org: str, platform: str, work_id: RecordId):
         "resume_position": started.resume_at,
         "expires": started.expires,
         "heartbeat_seconds": settings.CINEMA_HEARTBEAT_SECONDS,
+        "playback_token": started.playback_token,
+        "heartbeat_url": request.build_absolute_uri(reverse("cinema:session-heartbeat", args=[started.session.public_id])),
     }
 
 
