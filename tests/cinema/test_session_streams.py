@@ -219,22 +219,25 @@ def test_heartbeats_reach_the_session_through_the_server_and_survive_its_death(s
     PlaybackSession.objects.filter(pk=started.session.pk).update(last_heartbeat_at=timezone.now() - timedelta_s(20))
     url = served["serve"] + f"/playback/{started.session.public_id}/heartbeat"
 
-    def beat(position, seconds):
+    def beat(position, seconds, form="json"):
+        """The JSON body, or the players' form: the numbers in the query and no body."""
+        body = json.dumps({"position": position, "seconds": seconds}).encode() if form == "json" else b""
         request = urllib.request.Request(
-            url,
-            data=json.dumps({"position": position, "seconds": seconds}).encode(),
+            url if form == "json" else f"{url}?position={position}&seconds={seconds}",
+            data=body,
             method="POST",
             headers={"Authorization": f"Bearer {started.playback_token}", "Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
 
-    assert beat(12.0, 12.0) == 200
+    assert beat(9.0, 9.0) == 200
+    assert beat(12.0, 3.0, form="query") == 200
     deadline = time.monotonic() + 10
     while PlaybackSession.objects.get(pk=started.session.pk).position != 12.0 and time.monotonic() < deadline:
         time.sleep(0.2)
     session = PlaybackSession.objects.get(pk=started.session.pk)
-    assert session.position == 12.0 and session.seconds_watched == pytest.approx(12.0)  # folded by the server within its flush
+    assert session.position == 12.0 and session.seconds_watched == pytest.approx(12.0)  # both folded by the server within its flush
     time.sleep(1.0)  # past the flush interval (0.5 s)
     served["proc"].send_signal(signal.SIGKILL)  # killed outright: only beats younger than the last flush could be lost
     served["proc"].wait()

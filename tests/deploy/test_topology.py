@@ -208,11 +208,11 @@ class Viewer:
         return json.loads(body)
 
     def beat(self, started: dict, position: float, seconds: float) -> int:
-        body = json.dumps({"position": position, "seconds": seconds}).encode()
+        """As the players beat: the numbers in the query, no body (docs/cinema.md)."""
         status, _ = self.request(
-            started["heartbeat_url"],
-            body,
-            {"Authorization": f"Bearer {started['playback_token']}", "Content-Type": "application/json"},
+            f"{started['heartbeat_url']}?position={position}&seconds={seconds}",
+            b"",
+            {"Authorization": f"Bearer {started['playback_token']}"},
             "POST",
         )
         return status
