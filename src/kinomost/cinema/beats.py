@@ -4,8 +4,9 @@ A heartbeat only says "session S was at position P, having watched N seconds sin
 beat, at time T". Writing a database row per beat would be 66,667 writes/s for a million viewers
 beating every 15 s; instead:
 
-- with KINOMOST_REDIS_URL (production): the request does one XADD to the Redis stream
-  `kinomost:playback:beats` (prefix: KINOMOST_REDIS_PREFIX); folders (a thread in every web process, and `kinomost
+- with KINOMOST_REDIS_URL (production): the request makes one XADD to the Redis stream
+  `kinomost:playback:beats` (prefix: KINOMOST_REDIS_PREFIX) — in front of Django inside the one
+  script that also checks the session is live (`record_if_live_async`); folders (a thread in every web process, and `kinomost
   playback-fold`) read it as the consumer group `fold`, fold a batch into the sessions in one
   transaction, then XACK it. A folder that dies before XACK leaves its batch pending; another
   claims it after CLAIM_IDLE_MS and folds it again.
@@ -102,7 +103,7 @@ RECORDED, ENDED, UNAVAILABLE = "recorded", "ended", "unavailable"
 # The liveness read and the XADD in one round trip: KEYS[1] the session's liveness key
 # (live.key: its hard end, or "ended"), KEYS[2] the stream; ARGV the time now, the stream's
 # MAXLEN and the entry. 1 recorded, 0 not live (nothing written), -1 no key (Redis lost it: the
-# caller asks the database). Both keys on one Redis (not Redis Cluster: there they would need
+# caller asks the database). "Live" is live._answer's rule: not "ended", and the hard end ahead. Both keys on one Redis (not Redis Cluster: there they would need
 # one hash tag).
 _RECORD_IF_LIVE = """
 local value = redis.call('GET', KEYS[1])
@@ -131,7 +132,7 @@ async def record_if_live_async(session_id, position: float, seconds: float, now:
     Redis, in one round trip: one script checks the session's liveness key and appends the beat
     (`_RECORD_IF_LIVE`), pipelined with the scripts of the other requests waiting at that moment
     (`cinema.pipelined`). Why one script, not a GET then an XADD: each command awaited is a round
-    trip and a wake-up of the loop; the two were half a beat's CPU. The answer is the one Redis
+    trip, a wake-up of the loop and a task resumed (docs/decisions.md). The answer is the one Redis
     holds now; a process's memory only spares Redis the beats of a session it knows ended.
     Without Redis: liveness from memory or the database (in Django's thread), then the buffer."""
     sid, at = str(session_id), (time.time() if now is None else now)

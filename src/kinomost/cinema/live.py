@@ -92,11 +92,11 @@ def is_live(session_id) -> bool:
 
 
 async def is_live_async(session_id) -> bool:
-    """For the paths in front of Django: Redis is asked without blocking the event loop, the GETs
-    of the requests waiting at that moment in one pipelined round trip (`cinema.pipelined`); the database
-    in Django's thread for synchronous code. Why: a session beats every 15 s, past this process's
-    memory of it, so in production nearly every beat asks Redis; a blocking GET held the loop for a
-    round trip each."""
+    """For the paths in front of Django (stream files and keys; a heartbeat without Redis — with
+    Redis a beat asks in its own script, `beats.record_if_live_async`): Redis is asked without
+    blocking the event loop, the GETs of the requests waiting at that moment in one pipelined round
+    trip (`cinema.pipelined`); the database in Django's thread for synchronous code. Why: a
+    blocking GET held the loop for a round trip each."""
     sid = str(session_id)
     known = cached(sid)
     if known is not None:
