@@ -136,14 +136,14 @@ async def record_if_live_async(session_id, position: float, seconds: float, now:
     holds now; a process's memory only spares Redis the beats of a session it knows ended.
     Without Redis: liveness from memory or the database (in Django's thread), then the buffer."""
     sid, at = str(session_id), (time.time() if now is None else now)
-    if live.cached(sid) is False:
-        return ENDED
     if not settings.REDIS_URL:
-        if not await live.is_live_async(sid):
+        if not await live.is_live_async(sid):  # this process's memory first, then the row
             return ENDED
         _buffer.add(sid, float(position), float(seconds), at)
         ensure_folder()
         return RECORDED
+    if live.cached(sid) is False:
+        return ENDED
     entry = _entry(sid, position, seconds, at)["b"]
     connection = pipelined.for_this_loop()
     try:

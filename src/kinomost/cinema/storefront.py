@@ -13,7 +13,6 @@ start all ask here, so they cannot disagree.
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -183,7 +182,7 @@ def _playable(viewing: Viewing, by: str | None = None, ids: list[int] | None = N
     first: dict[int, tuple] = {}
     for work_id, top_id, asset_id, public_id, master, medium, age in rows:
         media.setdefault(work_id, set()).add(medium)
-        first.setdefault(work_id, (top_id, asset_id, str(_uuid(public_id)), age, master or ""))
+        first.setdefault(work_id, (top_id, asset_id, str(_PUBLIC_ID.to_python(public_id)), age, master or ""))
     return {
         wid: Playable(wid, top, asset, public, frozenset(media[wid]), age, master)
         for wid, (top, asset, public, age, master) in first.items()
@@ -198,9 +197,9 @@ _PLAYABLE_SQL = (
 )
 
 
-def _uuid(value) -> uuid.UUID:
-    """A UUID column as read by the driver: PostgreSQL's driver gives a UUID, SQLite's 32 hex digits."""
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+# A UUID column as the driver reads it (PostgreSQL's a UUID, SQLite's 32 hex digits), made a UUID
+# by the field itself.
+_PUBLIC_ID = Asset._meta.get_field("public_id")
 
 
 # --- what the pages show: rows, search, a title -------------------------------------------------
