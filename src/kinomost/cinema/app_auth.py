@@ -29,6 +29,7 @@ from kinomost.cinema.app_models import AppSession, AppToken, RegisteredApp, Toke
 from kinomost.cinema.models import Platform
 from kinomost.cinema.viewing_models import Viewer
 from kinomost.core.audit import record
+from kinomost.core.db import delete_in_batches
 from kinomost.core.errors import DomainError, NotFound, TooManyAttempts
 from kinomost.parties import throttle
 
@@ -136,23 +137,17 @@ def refresh(platform: Platform, refresh_token: str) -> TokenPair:
     raise NotSignedIn(_("This sign-in has ended: sign in again."))
 
 
-PURGE_BATCH = 5000
-
-
 def purge_expired(now=None) -> int:
     """Delete the tokens past their end (none of them can be accepted again), a batch per
     transaction; a device whose refresh token ran out unused is signed out at the same time, so
     that "signed-in devices" stops listing it. Returns the tokens deleted."""
     now = now or timezone.now()
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            batch = list(AppToken.objects.filter(expires_at__lte=now).values_list("pk", "session_id", "kind", "used_at")[:PURGE_BATCH])
-            if not batch:
-                return deleted
-            lapsed = {session for _pk, session, kind, used in batch if kind == TokenKind.REFRESH and used is None}
-            AppSession.objects.filter(pk__in=lapsed, revoked_at__isnull=True).update(revoked_at=now)
-            deleted += AppToken.objects.filter(pk__in=[row[0] for row in batch]).delete()[0]
+
+    def sign_out_lapsed(batch) -> None:
+        lapsed = {session for _pk, session, kind, used in batch if kind == TokenKind.REFRESH and used is None}
+        AppSession.objects.filter(pk__in=lapsed, revoked_at__isnull=True).update(revoked_at=now)
+
+    return delete_in_batches(AppToken.objects.filter(expires_at__lte=now), "session_id", "kind", "used_at", before=sign_out_lapsed)
 
 
 def authenticated(platform: Platform, access_token: str) -> AppSession | None:

@@ -25,6 +25,7 @@ from kinomost.cinema.app_models import DeviceAuthorization, DeviceStatus, Regist
 from kinomost.cinema.models import Platform
 from kinomost.cinema.viewing_models import Viewer
 from kinomost.core.audit import record
+from kinomost.core.db import delete_in_batches
 from kinomost.core.errors import DomainError, NotFound, PermissionDenied, TooManyAttempts
 from kinomost.core.http import client_ip
 from kinomost.parties import throttle
@@ -100,15 +101,7 @@ def purge_expired(now=None) -> int:
     """Delete the codes expired longer than EXPIRED_KEPT (every beat folder runs this,
     `cinema.housekeeping`): each TV's sign-in leaves one, and they were kept for ever."""
     now = now or timezone.now()
-    deleted = 0
-    while True:
-        with transaction.atomic():
-            ids = list(
-                DeviceAuthorization.objects.filter(expires_at__lte=now - EXPIRED_KEPT).values_list("pk", flat=True)[: app_auth.PURGE_BATCH]
-            )
-            if not ids:
-                return deleted
-            deleted += DeviceAuthorization.objects.filter(pk__in=ids).delete()[0]
+    return delete_in_batches(DeviceAuthorization.objects.filter(expires_at__lte=now - EXPIRED_KEPT))
 
 
 def poll(platform: Platform, *, grant_type: str, device_code: str, client_id: str) -> app_auth.TokenPair:

@@ -1,10 +1,13 @@
-"""Database reads from the ASGI paths in front of Django (heartbeats, stream files, nginx's
-liveness question, CORS), which run outside Django's request cycle."""
+"""Database helpers: reads from the ASGI paths in front of Django (heartbeats, stream files,
+nginx's liveness question, CORS), which run outside Django's request cycle; deleting many rows a
+batch per transaction (the housekeeping of expired sign-in material)."""
 
 from __future__ import annotations
 
 from asgiref.sync import sync_to_async
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, close_old_connections, connections, transaction
+
+DELETE_BATCH = 5000
 
 
 async def read_in_django_thread(read, *args):
@@ -33,3 +36,18 @@ async def close_django_thread_connections() -> None:
     """Close the connections of Django's thread for synchronous code: what a test that drove the
     front paths does before its database is dropped (PostgreSQL refuses while one is open)."""
     await sync_to_async(connections.close_all, thread_sensitive=True)()
+
+
+def delete_in_batches(rows, *fields: str, before=None, size: int = DELETE_BATCH) -> int:
+    """Delete the rows of the queryset `rows`, `size` a transaction (no transaction holds locks on
+    millions of rows; one that fails undoes only its batch); `before(batch)` runs in each batch's
+    transaction on its (pk, *fields) tuples first. Returns the rows deleted."""
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(rows.values_list("pk", *fields)[:size])
+            if not batch:
+                return deleted
+            if before is not None:
+                before(batch)
+            deleted += rows.model.objects.filter(pk__in=[row[0] for row in batch]).delete()[0]
