@@ -18,7 +18,8 @@ Measured, on the same server in the same run, closed loop (bench/load.py) at 1, 
 clients: GET /healthz (the anchor: the cheapest answer the server gives), POST
 /playback/<session>/heartbeat (a viewer's beat as the players send it: the numbers in the query,
 the playback token in the header, no body; each client cycles over --sessions sessions), the
-same beat with a JSON body (`beat-json`: navigator.sendBeacon's form) and POST …/play/<film>/start/ (a signed-in viewer starting playback: visibility,
+same beat with a JSON body (`beat-json`: navigator.sendBeacon's form) and POST
+…/play/<film>/start/ (a signed-in viewer starting playback: visibility,
 entitlement, a session row, tokens; the stream limit is lifted for the run). For each:
 requests/s, requests per CPU-second of the server (its throughput per core, which the other
 load on a shared machine hardly moves), p50 and p95. Goals (issue 13): heartbeat ≥ 0.5× the
